@@ -1,0 +1,25 @@
+package org.dp4j.core.event;
+
+import java.util.Arrays;
+import java.util.List;
+import org.dp4j.core.internal.Checks;
+
+/**
+ * The adaptive composition of several events, in order. The list is copied; it may be empty
+ * (no release, no privacy loss).
+ *
+ * @param events the composed events, not null and without null elements
+ */
+public record ComposedEvent(List<PrivacyEvent> events) implements PrivacyEvent {
+
+  /** Validates and copies the list. */
+  public ComposedEvent {
+    events = List.copyOf(Checks.noNulls("events", events));
+  }
+
+  /** The composition of the given events, in order. */
+  public static ComposedEvent of(PrivacyEvent... events) {
+    Checks.notNull("events", events);
+    return new ComposedEvent(Arrays.asList(events));
+  }
+}

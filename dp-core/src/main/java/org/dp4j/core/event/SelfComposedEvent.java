@@ -1,0 +1,18 @@
+package org.dp4j.core.event;
+
+import org.dp4j.core.internal.Checks;
+
+/**
+ * {@code count} independent repetitions of the same event (for example the steps of DP-SGD).
+ *
+ * @param event the repeated event, not null
+ * @param count number of repetitions, {@code >= 1}
+ */
+public record SelfComposedEvent(PrivacyEvent event, long count) implements PrivacyEvent {
+
+  /** Validates both parameters. */
+  public SelfComposedEvent {
+    Checks.notNull("event", event);
+    Checks.positive("count", count);
+  }
+}

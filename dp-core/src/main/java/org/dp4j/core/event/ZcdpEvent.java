@@ -1,0 +1,17 @@
+package org.dp4j.core.event;
+
+import org.dp4j.core.internal.Checks;
+
+/**
+ * A mechanism known by its rho-zero-concentrated-DP guarantee (Bun &amp; Steinke 2016, Def. 1.1):
+ * Renyi divergence at every order {@code alpha > 1} at most {@code alpha * rho}.
+ *
+ * @param rho finite and {@code >= 0}
+ */
+public record ZcdpEvent(double rho) implements PrivacyEvent {
+
+  /** Validates rho. */
+  public ZcdpEvent {
+    Checks.nonNegativeFinite("rho", rho);
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The privacy-event algebra: immutable, validated descriptions of what a release did, independent
+ * of how it is accounted for.
+ *
+ * <p>Leaves describe one mechanism ({@link org.dp4j.core.event.GaussianEvent},
+ * {@link org.dp4j.core.event.LaplaceEvent}, {@link org.dp4j.core.event.EpsilonDeltaEvent},
+ * {@link org.dp4j.core.event.ZcdpEvent}); combinators describe sampling and composition
+ * ({@link org.dp4j.core.event.PoissonSampledEvent}, {@link org.dp4j.core.event.SelfComposedEvent},
+ * {@link org.dp4j.core.event.ComposedEvent}). The design follows Google's {@code dp_accounting}
+ * {@code DpEvent} hierarchy. Accountants in {@code org.dp4j.core.accounting} consume events.
+ */
+package org.dp4j.core.event;
