@@ -435,7 +435,11 @@ public final class PldAccountant implements PrivacyAccountant {
 
   private DiscretePld composeAll(double h, boolean removeOrder) throws GridTooLarge {
     List<DiscretePld> parts = new ArrayList<>();
-    for (Map.Entry<Leaf, Long> e : leaves.entrySet()) {
+    // A canonical order, so that the result does not depend on the order of composition even in
+    // the last bit.
+    List<Map.Entry<Leaf, Long>> ordered = new ArrayList<>(leaves.entrySet());
+    ordered.sort(Map.Entry.comparingByKey(java.util.Comparator.comparing(Leaf::toString)));
+    for (Map.Entry<Leaf, Long> e : ordered) {
       LossPair pair = removeOrder ? e.getKey().remove() : e.getKey().add();
       DiscretePld one = oneStep(pair, h);
       if (PldComposition.windowLength(one, e.getValue()) > WINDOW_POINTS_LIMIT) {

@@ -80,9 +80,12 @@ final class PldComposition {
     double[] out = new double[size];
     long base = one.offset() * count;
     int shift = (int) Math.floorMod(base - low, (long) size);
+    // Entries outside the exact support [count * offset, fullHigh] are rounding noise: drop them
+    // (they could otherwise masquerade as mass at the largest losses, e.g. for delta = 0).
+    long span = fullHigh - base;
     for (int j = 0; j < size; j++) {
       double v = data[0][j];
-      if (v > 0) {
+      if (v > 0 && (span >= size || j <= span)) {
         out[(j + shift) & (size - 1)] = v;
       }
     }

@@ -139,14 +139,25 @@ record SubsampledLossPair(double samplingRate, LossPair inner, Direction directi
     }
   }
 
+  /** For REMOVE, {@code log(1-q)}: the exact minimum of the outer loss. */
   @Override
   public double lowLoss() {
-    return direction == Direction.REMOVE ? g(inner.lowLoss()) : -g(inner.highLoss());
+    if (direction == Direction.REMOVE) {
+      return samplingRate < 1 ? Math.log1p(-samplingRate) : inner.lowLoss();
+    }
+    return -g(inner.highLoss());
   }
 
+  /**
+   * For ADD, {@code -log(1-q)}: the exact maximum of the outer loss (reached by the inner pair's
+   * Q-only outcomes, which must not be pushed to infinity).
+   */
   @Override
   public double highLoss() {
-    return direction == Direction.REMOVE ? g(inner.highLoss()) : -g(inner.lowLoss());
+    if (direction == Direction.REMOVE) {
+      return g(inner.highLoss());
+    }
+    return samplingRate < 1 ? -Math.log1p(-samplingRate) : -inner.lowLoss();
   }
 
   @Override
