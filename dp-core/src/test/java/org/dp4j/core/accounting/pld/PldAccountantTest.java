@@ -224,6 +224,20 @@ class PldAccountantTest {
   }
 
   @Test
+  void sampledApproximateEventIsAmplified() {
+    // Poisson sampling turns (eps, delta) into (log(1 + q (e^eps - 1)), q delta), tight for the
+    // worst-case mechanism (Balle, Barthe & Gaboardi 2018, Thm. 8).
+    double q = 0.1;
+    PldAccountant accountant =
+        new PldAccountant()
+            .compose(new PoissonSampledEvent(q, EpsilonDeltaEvent.approximate(1.0, 1e-4)));
+    double amplified = Math.log1p(q * Math.expm1(1.0));
+    double eps = accountant.epsilon(q * 1e-4);
+    assertTrue(eps >= amplified && eps <= 1.01 * amplified, "eps " + eps + " vs " + amplified);
+    assertEquals(Double.POSITIVE_INFINITY, accountant.epsilon(0.5 * q * 1e-4));
+  }
+
+  @Test
   void nestedPoissonSamplingMultipliesTheRates() {
     PrivacyEvent nested =
         new PoissonSampledEvent(0.5, new PoissonSampledEvent(0.02, new GaussianEvent(1.0)));

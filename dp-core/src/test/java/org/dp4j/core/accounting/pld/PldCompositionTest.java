@@ -1,0 +1,77 @@
+package org.dp4j.core.accounting.pld;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** FFT composition: agreement with direct convolution, no silent loss of mass, soundness. */
+class PldCompositionTest {
+
+  private static final LossPair SAMPLED =
+      new SubsampledLossPair(0.01, new GaussianLossPair(1.0), SubsampledLossPair.Direction.REMOVE);
+
+  @ParameterizedTest
+  @ValueSource(longs = {2, 3, 7, 16})
+  void fftPowerEqualsRepeatedConvolution(long k) {
+    DiscretePld one = ConnectTheDots.discretize(SAMPLED, 2e-3).trimmed(1e-20);
+    DiscretePld repeated = one;
+    for (long i = 1; i < k; i++) {
+      repeated = PldComposition.convolve(repeated, one);
+    }
+    DiscretePld power = PldComposition.selfCompose(one, k);
+    for (double eps : new double[] {0.0, 0.05, 0.1, 0.3, 1.0, 2.0}) {
+      // FFT rounding: each of the N = 2^13 .. 2^16 entries carries an error of about
+      // 1e-16 * k * max(p); summed over the entries above eps that is below 1e-12 for k <= 16.
+      assertEquals(repeated.delta(eps), power.delta(eps), 1e-12);
+    }
+    assertEquals(repeated.infinityMass(), power.infinityMass(), 1e-15);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {100, 10_000, 1_000_000})
+  void windowedSelfCompositionLosesNoMass(long k) {
+    DiscretePld one = ConnectTheDots.discretize(SAMPLED, 5e-4).trimmed(1e-20);
+    DiscretePld composed = PldComposition.selfCompose(one, k);
+    // Every unit of mass is either on the grid or charged to +infinity (plus FFT rounding).
+    assertTrue(composed.finiteMass() + composed.infinityMass() >= 1 - 1e-9);
+    assertTrue(composed.size() < 1 << 20, "window " + composed.size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 25, 400})
+  void composedGaussianIsNeverBelowTheExactComposition(int k) {
+    double sigma = 2.0;
+    DiscretePld one = ConnectTheDots.discretize(new GaussianLossPair(sigma), 0.01).trimmed(1e-20);
+    DiscretePld composed = PldComposition.selfCompose(one, k);
+    double composedSigma = sigma / Math.sqrt(k);
+    for (double eps = 0; eps < 3 + k / (2 * sigma * sigma); eps += 0.25) {
+      double exact = ExactGaussian.delta(composedSigma, eps);
+      double ours = composed.delta(eps);
+      assertTrue(ours >= exact - 1e-12, "k=" + k + " eps=" + eps + ": " + ours + " < " + exact);
+      assertTrue(ours <= exact * 1.05 + 1e-9, "k=" + k + " eps=" + eps + ": too loose " + ours);
+    }
+  }
+
+  @Test
+  void convolutionWithTheIdentityChangesNothing() {
+    DiscretePld one = ConnectTheDots.discretize(SAMPLED, 1e-3).trimmed(1e-20);
+    DiscretePld same = PldComposition.convolve(one, DiscretePld.identity(1e-3));
+    for (double eps : new double[] {0.0, 0.01, 0.1, 1.0}) {
+      assertEquals(one.delta(eps), same.delta(eps), 1e-16);
+    }
+    assertSame(one, PldComposition.selfCompose(one, 1));
+  }
+
+  @Test
+  void infinityMassComposes() {
+    DiscretePld rr = ConnectTheDots.discretize(new RandomizedResponseLossPair(0.5, 1e-3), 0.05);
+    DiscretePld ten = PldComposition.selfCompose(rr, 10);
+    assertEquals(1 - Math.pow(1 - 1e-3, 10), ten.infinityMass(), 1e-15);
+    DiscretePld both = PldComposition.convolve(rr, rr);
+    assertEquals(1 - Math.pow(1 - 1e-3, 2), both.infinityMass(), 1e-15);
+  }
+}
