@@ -125,6 +125,25 @@ final class DiscretePld {
     return Math.max(0.0, loss(0) + Math.log(excess / tailWeighted));
   }
 
+  /** The standard deviation of the finite part's loss (normalised to its mass). */
+  double standardDeviation() {
+    double mass = 0.0;
+    double mean = 0.0;
+    for (int j = 0; j < pmf.length; j++) {
+      mass += pmf[j];
+      mean += pmf[j] * j;
+    }
+    if (!(mass > 0)) {
+      return 0.0;
+    }
+    mean /= mass;
+    double var = 0.0;
+    for (int j = 0; j < pmf.length; j++) {
+      var += pmf[j] * (j - mean) * (j - mean);
+    }
+    return Math.sqrt(var / mass) * interval;
+  }
+
   /** Total finite mass (for tests and diagnostics). */
   double finiteMass() {
     double s = 0.0;

@@ -58,7 +58,7 @@ import org.dp4j.core.internal.EventLog;
  * Gaussian and Laplace noise multipliers are divided by {@link
  * NeighbouringRelation#sumSensitivityFactor()}. A noise multiplier of 0 is a mechanism without
  * noise: infinite loss (epsilon {@code +inf}), or loss {@code +inf} with probability {@code q} when
- * Poisson-sampled.
+ * Poisson-sampled; so is, pessimistically, a multiplier below 1e-6 (whose loss exceeds 1e11).
  *
  * <p>Not thread-safe.
  */
@@ -79,8 +79,17 @@ public final class PldAccountant implements PrivacyAccountant {
   /** Largest one-step grid before the spacing is coarsened, in points. */
   private static final long ONE_STEP_POINTS_LIMIT = 1L << 20;
 
-  /** Largest composition window before the spacing is coarsened, in points. */
-  private static final long WINDOW_POINTS_LIMIT = 1L << 22;
+  /** Largest composition result before the spacing is coarsened, in points. */
+  private static final long WINDOW_POINTS_LIMIT = PldComposition.MAX_FFT;
+
+  /** Doublings of the spacing tried before giving up (reporting no guarantee). */
+  private static final int MAX_COARSENINGS = 200;
+
+  /**
+   * Below this noise multiplier a Gaussian or Laplace event is treated as noiseless (infinite loss,
+   * which is pessimistic): its loss, of order {@code 1 / s^2}, exceeds 1e11 anyway.
+   */
+  private static final double MIN_NOISE_MULTIPLIER = 1e-6;
 
   /** Bound on cached one-step PLDs kept per accountant. */
   private static final int ONE_STEP_CACHE_LIMIT = 64;
@@ -339,11 +348,11 @@ public final class PldAccountant implements PrivacyAccountant {
     double factor = relation.sumSensitivityFactor();
     if (event instanceof GaussianEvent g) {
       double s = g.noiseMultiplier() / factor;
-      return s > 0 ? new GaussianLossPair(s) : new RevealingLossPair();
+      return s >= MIN_NOISE_MULTIPLIER ? new GaussianLossPair(s) : new RevealingLossPair();
     }
     if (event instanceof LaplaceEvent l) {
       double b = l.noiseMultiplier() / factor;
-      return b > 0 ? new LaplaceLossPair(b) : new RevealingLossPair();
+      return b >= MIN_NOISE_MULTIPLIER ? new LaplaceLossPair(b) : new RevealingLossPair();
     }
     if (event instanceof EpsilonDeltaEvent ed) {
       return new RandomizedResponseLossPair(ed.epsilon(), ed.delta());
@@ -382,7 +391,7 @@ public final class PldAccountant implements PrivacyAccountant {
     for (Leaf leaf : leaves.keySet()) {
       symmetric &= leaf.remove() == leaf.add();
     }
-    while (true) {
+    for (int attempt = 0; attempt < MAX_COARSENINGS; attempt++) {
       try {
         DiscretePld remove = composeAll(h, true);
         DiscretePld add = symmetric ? remove : composeAll(h, false);
@@ -391,6 +400,9 @@ public final class PldAccountant implements PrivacyAccountant {
         h *= 2.0;
       }
     }
+    // Unreachable for representable events; if it were reached, claim nothing (sound).
+    DiscretePld none = DiscretePld.infinite(h);
+    return new Result(none, none, h);
   }
 
   private double adaptiveInterval() {
@@ -442,17 +454,29 @@ public final class PldAccountant implements PrivacyAccountant {
     for (Map.Entry<Leaf, Long> e : ordered) {
       LossPair pair = removeOrder ? e.getKey().remove() : e.getKey().add();
       DiscretePld one = oneStep(pair, h);
-      if (PldComposition.windowLength(one, e.getValue()) > WINDOW_POINTS_LIMIT) {
+      // Cheap feasibility screen (speed only): the composed window spans at least about +/- 8
+      // standard deviations of the sum; far beyond the memory guard there is no point in trying.
+      if (16 * Math.sqrt((double) e.getValue()) * one.standardDeviation() / h
+          > WINDOW_POINTS_LIMIT) {
         throw new GridTooLarge();
       }
-      parts.add(PldComposition.selfCompose(one, e.getValue()));
+      try {
+        parts.add(PldComposition.selfCompose(one, e.getValue()));
+      } catch (ArithmeticException | IllegalStateException tooLarge) {
+        // Grid indices overflow, or a stage exceeds the memory guard: coarsen.
+        throw new GridTooLarge();
+      }
     }
     DiscretePld total = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
       if ((long) total.size() + parts.get(i).size() > WINDOW_POINTS_LIMIT) {
         throw new GridTooLarge();
       }
-      total = PldComposition.convolve(total, parts.get(i));
+      try {
+        total = PldComposition.convolve(total, parts.get(i));
+      } catch (ArithmeticException | IllegalStateException tooLarge) {
+        throw new GridTooLarge();
+      }
     }
     return total;
   }

@@ -26,19 +26,16 @@ final class PldComposition {
   /** Mass trimmed from each tail after a composition (pessimistically). */
   static final double TRIM_TAIL = 1e-20;
 
-  /** Largest FFT length used, a memory guard (2 x 64 MiB). */
-  static final int MAX_FFT = 1 << 23;
+  /** Largest FFT length used, a memory guard (2 x 32 MiB per transform). */
+  static final int MAX_FFT = 1 << 22;
+
+  /** Largest exponent applied in the Fourier domain in one go (see {@link #selfCompose}). */
+  static final long MAX_DIRECT_POWER = 1L << 17;
 
   /** Below this length product, convolve directly. */
   private static final long DIRECT_CONVOLUTION_WORK = 1L << 16;
 
   private PldComposition() {}
-
-  /** The FFT length {@link #selfCompose} would use (for grid sizing). */
-  static long windowLength(DiscretePld one, long count) {
-    long[] window = window(one, count);
-    return window[1] - window[0] + 1;
-  }
 
   /**
    * The {@code count}-fold composition of {@code one} with itself.
@@ -46,6 +43,21 @@ final class PldComposition {
    * @throws IllegalStateException when the window would exceed {@link #MAX_FFT}
    */
   static DiscretePld selfCompose(DiscretePld one, long count) {
+    if (count > MAX_DIRECT_POWER) {
+      // The phase of z^count carries an absolute error of about count * 1e-16: split large counts
+      // as count = a * b + r with a = floor(sqrt(count)) and compose in stages, so that every
+      // exponent stays below MAX_DIRECT_POWER (each stage is itself a pessimistic PLD).
+      long a = (long) Math.floor(Math.sqrt((double) count));
+      long b = count / a;
+      long r = count - a * b;
+      DiscretePld result = selfCompose(selfCompose(one, a), b);
+      return r == 0 ? result : convolve(result, selfCompose(one, r));
+    }
+    return directPower(one, count);
+  }
+
+  /** {@code count <= MAX_DIRECT_POWER}: one FFT, a pointwise power, one inverse FFT. */
+  private static DiscretePld directPower(DiscretePld one, long count) {
     double infinity = -Math.expm1(count * Math.log1p(-one.infinityMass()));
     if (one.infinityMass() >= 1.0) {
       return DiscretePld.infinite(one.interval());
@@ -57,13 +69,13 @@ final class PldComposition {
     if (n == 1) {
       double mass = Math.exp(count * Math.log(one.mass(0)));
       return new DiscretePld(
-          one.interval(), one.offset() * count, new double[] {mass}, infinity);
+          one.interval(), Math.multiplyExact(one.offset(), count), new double[] {mass}, infinity);
     }
     long[] window = window(one, count);
     long low = window[0];
     long high = window[1];
-    long fullHigh = (one.offset() + n - 1) * count;
-    long needed = Math.max(high - low + 1, n);
+    long fullHigh = Math.multiplyExact(one.offset() + n - 1, count);
+    long needed = Math.max(Math.addExact(Math.subtractExact(high, low), 1), n);
     if (needed > MAX_FFT) {
       throw new IllegalStateException(
           "PLD composition window of " + needed + " points exceeds " + MAX_FFT);
@@ -78,7 +90,7 @@ final class PldComposition {
     power(data, count);
     FastFourierTransformer.transformInPlace(data, DftNormalization.STANDARD, TransformType.INVERSE);
     double[] out = new double[size];
-    long base = one.offset() * count;
+    long base = Math.multiplyExact(one.offset(), count);
     int shift = (int) Math.floorMod(base - low, (long) size);
     // Entries outside the exact support [count * offset, fullHigh] are rounding noise: drop them
     // (they could otherwise masquerade as mass at the largest losses, e.g. for delta = 0).
@@ -97,39 +109,52 @@ final class PldComposition {
     return new DiscretePld(one.interval(), low, out, infinity).trimmed(TRIM_TAIL);
   }
 
-  /** Raises every complex entry to the power {@code count}, in polar form. */
+  /**
+   * Raises every complex entry to the power {@code count} by binary exponentiation (at most 2
+   * log2(count) complex products, no transcendental functions); entries whose modulus would
+   * underflow are set to 0.
+   */
   private static void power(double[][] data, long count) {
     double[] re = data[0];
     double[] im = data[1];
+    // |z|^count < 1e-320 when |z|^2 < exp(-1474 / count): skip (and zero) those entries.
+    double smallest = Math.exp(-1474.0 / count);
     for (int i = 0; i < re.length; i++) {
       double x = re[i];
       double y = im[i];
       double r2 = x * x + y * y;
-      if (r2 == 0.0) {
-        continue;
-      }
-      double logR = 0.5 * Math.log(r2) * count;
-      if (logR < -745) {
+      if (r2 < smallest) {
         re[i] = 0.0;
         im[i] = 0.0;
         continue;
       }
-      double magnitude = Math.exp(logR);
-      double angle = Math.atan2(y, x);
-      // Reduce count * angle modulo 2 pi in two parts to keep precision for large counts.
-      double turns = angle / (2 * Math.PI);
-      double phaseTurns = (turns * count) % 1.0;
-      double phase = 2 * Math.PI * phaseTurns;
-      re[i] = magnitude * Math.cos(phase);
-      im[i] = magnitude * Math.sin(phase);
+      double accRe = 1.0;
+      double accIm = 0.0;
+      long e = count;
+      while (true) {
+        if ((e & 1) != 0) {
+          double t = accRe * x - accIm * y;
+          accIm = accRe * y + accIm * x;
+          accRe = t;
+        }
+        e >>>= 1;
+        if (e == 0) {
+          break;
+        }
+        double t = x * x - y * y;
+        y = 2 * x * y;
+        x = t;
+      }
+      re[i] = accRe;
+      im[i] = accIm;
     }
   }
 
   /** {@code [D, U]}: grid indices holding all but {@link #WINDOW_TAIL} of each tail. */
   private static long[] window(DiscretePld one, long count) {
     int n = one.size();
-    long fullLow = one.offset() * count;
-    long fullHigh = (one.offset() + n - 1) * count;
+    long fullLow = Math.multiplyExact(one.offset(), count);
+    long fullHigh = Math.multiplyExact(one.offset() + n - 1, count);
     if (count == 1 || n == 1) {
       return new long[] {fullLow, fullHigh};
     }
@@ -145,32 +170,8 @@ final class PldComposition {
     // Both bounds are unimodal in log(lambda) (their derivative changes sign once, since
     // lambda psi'(lambda) - psi(lambda) is increasing for the convex log-MGF psi): scan a coarse
     // grid of lambda = 2^{e/2}, then refine around the best coarse point.
-    double bestHigh = Double.POSITIVE_INFINITY;
-    double bestLow = Double.NEGATIVE_INFINITY;
-    int bestHighE = 0;
-    int bestLowE = 0;
-    for (int e = -48; e <= 72; e += 6) {
-      double lambda = Math.pow(2.0, e / 2.0);
-      double high = (count * logMgf(logP, loss, lambda) - logTail) / lambda;
-      if (high < bestHigh) {
-        bestHigh = high;
-        bestHighE = e;
-      }
-      double lowBound = (logTail - count * logMgf(logP, loss, -lambda)) / lambda;
-      if (lowBound > bestLow) {
-        bestLow = lowBound;
-        bestLowE = e;
-      }
-    }
-    for (int d = -5; d <= 5; d++) {
-      if (d == 0) {
-        continue;
-      }
-      double lambda = Math.pow(2.0, (bestHighE + d) / 2.0);
-      bestHigh = Math.min(bestHigh, (count * logMgf(logP, loss, lambda) - logTail) / lambda);
-      lambda = Math.pow(2.0, (bestLowE + d) / 2.0);
-      bestLow = Math.max(bestLow, (logTail - count * logMgf(logP, loss, -lambda)) / lambda);
-    }
+    double bestHigh = minimiseOverLambda(logP, loss, count, logTail, true);
+    double bestLow = -minimiseOverLambda(logP, loss, count, logTail, false);
     long high = fullHigh;
     if (bestHigh / h < fullHigh) {
       high = (long) Math.ceil(bestHigh / h);
@@ -183,6 +184,40 @@ final class PldComposition {
       high = low;
     }
     return new long[] {low, high};
+  }
+
+  /**
+   * The best Chernoff edge over {@code lambda = 2^{e/4}}, {@code e} in {@code [-192, 288]}: for the
+   * upper tail {@code min (count log M(lambda) - log tail) / lambda}; for the lower tail {@code min
+   * (count log M(-lambda) - log tail) / lambda} (the negated lower edge). Both are unimodal in
+   * {@code e}, so a ternary search on the integers finds the grid minimum with about 30
+   * evaluations; every evaluated value is a valid bound, so a search error only widens the window.
+   */
+  private static double minimiseOverLambda(
+      double[] logP, double[] loss, long count, double logTail, boolean upper) {
+    int lo = -192;
+    int hi = 288;
+    while (hi - lo > 2) {
+      int m1 = lo + (hi - lo) / 3;
+      int m2 = hi - (hi - lo) / 3;
+      if (edge(logP, loss, count, logTail, upper, m1) <= edge(logP, loss, count, logTail, upper, m2)) {
+        hi = m2;
+      } else {
+        lo = m1;
+      }
+    }
+    double best = Double.POSITIVE_INFINITY;
+    for (int e = lo; e <= hi; e++) {
+      best = Math.min(best, edge(logP, loss, count, logTail, upper, e));
+    }
+    return best;
+  }
+
+  private static double edge(
+      double[] logP, double[] loss, long count, double logTail, boolean upper, int e) {
+    double lambda = Math.pow(2.0, e / 4.0);
+    double value = (count * logMgf(logP, loss, upper ? lambda : -lambda) - logTail) / lambda;
+    return Double.isNaN(value) ? Double.POSITIVE_INFINITY : value;
   }
 
   /** {@code log sum_j exp(logP_j + lambda * loss_j)}, stable. */
@@ -251,6 +286,7 @@ final class PldComposition {
         out[i] = Math.max(0.0, fa[0][i]);
       }
     }
-    return new DiscretePld(a.interval(), a.offset() + b.offset(), out, infinity).trimmed(TRIM_TAIL);
+    return new DiscretePld(a.interval(), Math.addExact(a.offset(), b.offset()), out, infinity)
+        .trimmed(TRIM_TAIL);
   }
 }

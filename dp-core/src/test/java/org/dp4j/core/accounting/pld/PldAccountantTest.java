@@ -424,5 +424,10 @@ class PldAccountantTest {
     assertTrue(hugeNoise.epsilon(1e-5) < 1e-4);
     PldAccountant tinyNoise = new PldAccountant().compose(new GaussianEvent(1e-3));
     assertTrue(tinyNoise.epsilon(1e-5) > 100);
+    PldAccountant negligibleNoise = new PldAccountant().compose(new GaussianEvent(Double.MIN_VALUE));
+    assertEquals(Double.POSITIVE_INFINITY, negligibleNoise.epsilon(1e-5));
+    PldAccountant astronomicalCount =
+        new PldAccountant().compose(new LaplaceEvent(1.0), Long.MAX_VALUE / 2);
+    assertTrue(astronomicalCount.epsilon(1e-5) > 1e15);
   }
 }
