@@ -129,6 +129,63 @@ class PldAccountantTest {
     assertTrue(eps <= Math.max(1.01 * exact, exact + 0.005), () -> eps + " vs exact " + exact);
   }
 
+  /** Exact hockey-stick curves of one subsampled Gaussian, both orders, in the data domain. */
+  private static double exactSubsampledGaussianDelta(double q, double s, double eps) {
+    double remove = 0.0;
+    double argRemove = Math.expm1(eps) + q; // L > eps  <=>  x > s^2 log(arg / q) + 1/2
+    if (argRemove > 0) {
+      double x = s * s * (Math.log(argRemove) - Math.log(q)) + 0.5;
+      double tailQ = org.dp4j.core.internal.LogMath.normalCdf(-x / s);
+      double tailP = (1 - q) * tailQ + q * org.dp4j.core.internal.LogMath.normalCdf((1 - x) / s);
+      remove = tailP - Math.exp(eps) * tailQ;
+    } else {
+      remove = -Math.expm1(eps);
+    }
+    double add = 0.0;
+    double argAdd = Math.expm1(-eps) + q; // L > eps  <=>  x < s^2 log(arg / q) + 1/2
+    if (argAdd > 0) {
+      double x = s * s * (Math.log(argAdd) - Math.log(q)) + 0.5;
+      double below = org.dp4j.core.internal.LogMath.normalCdf(x / s);
+      double belowShifted = org.dp4j.core.internal.LogMath.normalCdf((x - 1) / s);
+      add = below - Math.exp(eps) * ((1 - q) * below + q * belowShifted);
+    }
+    return Math.max(remove, add);
+  }
+
+  @ParameterizedTest
+  @MethodSource("randomConfigurations")
+  void singleSubsampledGaussianIsNeverBelowItsExactCurve(double[] c) {
+    double q = c[0];
+    double s = c[1];
+    PldAccountant accountant = dpSgd(q, s, 1);
+    SplittableRandom random = new SplittableRandom(99L);
+    for (int i = 0; i < 30; i++) {
+      double eps = 3 * random.nextDouble() * random.nextDouble();
+      double exact = exactSubsampledGaussianDelta(q, s, eps);
+      double ours = accountant.delta(eps);
+      // 1e-15: rounding of the data-domain formula itself.
+      assertTrue(ours >= exact - 1e-15, "eps " + eps + ": " + ours + " < exact " + exact);
+      // Connect-the-dots is exact on the grid and decreasing, so it never exceeds the exact curve
+      // at the grid point below (plus the 1e-20-scale tails charged to infinity).
+      double h = accountant.effectiveInterval();
+      double atGridBelow = exactSubsampledGaussianDelta(q, s, Math.floor(eps / h) * h);
+      assertTrue(ours <= atGridBelow * (1 + 1e-9) + 1e-15, eps + ": " + ours + " > " + atGridBelow);
+    }
+  }
+
+  @Test
+  void sampledLaplaceReachesExactlyItsAmplifiedPureBound() {
+    // The largest loss of Poisson-sampled Laplace(b) is log(1 + q (e^{1/b} - 1)) (remove order).
+    double q = 0.2;
+    double b = 0.8;
+    PldAccountant accountant =
+        new PldAccountant().compose(new PoissonSampledEvent(q, new LaplaceEvent(b)));
+    double amplified = Math.log1p(q * Math.expm1(1 / b));
+    double eps = accountant.epsilon(0.0);
+    assertTrue(eps >= amplified, eps + " < " + amplified);
+    assertTrue(eps <= amplified + accountant.effectiveInterval() * 1.000001, "grid step");
+  }
+
   @Test
   void singleLaplaceIsNeverBelowItsExactCurve() {
     for (double eps0 : new double[] {0.05, 0.3, 1.0, 3.0}) {
