@@ -1,11 +1,13 @@
 package org.dp4j.core.accounting.pld;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.accounting.PrivacyAccountant;
 import org.dp4j.core.accounting.UnsupportedEventException;
@@ -114,7 +116,7 @@ public final class PldAccountant implements PrivacyAccountant {
    * @param relation the neighbouring relation, not null
    */
   public PldAccountant(NeighbouringRelation relation) {
-    this(relation, Double.NaN, true);
+    this(Double.NaN, relation);
   }
 
   /**
@@ -127,12 +129,12 @@ public final class PldAccountant implements PrivacyAccountant {
    */
   public PldAccountant(NeighbouringRelation relation, double valueDiscretizationInterval) {
     this(
-        relation,
         Checks.positiveFinite("valueDiscretizationInterval", valueDiscretizationInterval),
-        true);
+        relation);
   }
 
-  private PldAccountant(NeighbouringRelation relation, double fixedInterval, boolean fresh) {
+  /** The common constructor: {@code fixedInterval} is NaN for the adaptive grid. */
+  private PldAccountant(double fixedInterval, NeighbouringRelation relation) {
     this.relation = Checks.notNull("relation", relation);
     this.fixedInterval = fixedInterval;
     this.log = new EventLog();
@@ -157,10 +159,8 @@ public final class PldAccountant implements PrivacyAccountant {
   /**
    * The fixed grid spacing, or empty when the adaptive rule is used (see the class documentation).
    */
-  public java.util.OptionalDouble valueDiscretizationInterval() {
-    return Double.isNaN(fixedInterval)
-        ? java.util.OptionalDouble.empty()
-        : java.util.OptionalDouble.of(fixedInterval);
+  public OptionalDouble valueDiscretizationInterval() {
+    return Double.isNaN(fixedInterval) ? OptionalDouble.empty() : OptionalDouble.of(fixedInterval);
   }
 
   @Override
@@ -450,7 +450,7 @@ public final class PldAccountant implements PrivacyAccountant {
     // A canonical order, so that the result does not depend on the order of composition even in
     // the last bit.
     List<Map.Entry<Leaf, Long>> ordered = new ArrayList<>(leaves.entrySet());
-    ordered.sort(Map.Entry.comparingByKey(java.util.Comparator.comparing(Leaf::toString)));
+    ordered.sort(Map.Entry.comparingByKey(Comparator.comparing(Leaf::toString)));
     for (Map.Entry<Leaf, Long> e : ordered) {
       LossPair pair = removeOrder ? e.getKey().remove() : e.getKey().add();
       DiscretePld one = oneStep(pair, h);
