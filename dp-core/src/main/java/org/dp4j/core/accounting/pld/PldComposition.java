@@ -1,9 +1,5 @@
 package org.dp4j.core.accounting.pld;
 
-import org.apache.commons.math3.transform.DftNormalization;
-import org.apache.commons.math3.transform.FastFourierTransformer;
-import org.apache.commons.math3.transform.TransformType;
-
 /**
  * Composition of {@link DiscretePld}s: the loss of a composition is the sum of independent losses,
  * so its PMF is the convolution of the PMFs (Sommer, Meiser &amp; Mohammadi 2019, Thm. 1), computed
@@ -86,9 +82,10 @@ final class PldComposition {
     }
     double[][] data = new double[2][size];
     System.arraycopy(one.pmfView(), 0, data[0], 0, n);
-    FastFourierTransformer.transformInPlace(data, DftNormalization.STANDARD, TransformType.FORWARD);
+    Fft fft = new Fft(size);
+    fft.transform(data[0], data[1], false);
     power(data, count);
-    FastFourierTransformer.transformInPlace(data, DftNormalization.STANDARD, TransformType.INVERSE);
+    fft.transform(data[0], data[1], true);
     double[] out = new double[size];
     long base = Math.multiplyExact(one.offset(), count);
     int shift = (int) Math.floorMod(base - low, (long) size);
@@ -273,15 +270,16 @@ final class PldComposition {
       double[][] fb = new double[2][size];
       System.arraycopy(a.pmfView(), 0, fa[0], 0, na);
       System.arraycopy(b.pmfView(), 0, fb[0], 0, nb);
-      FastFourierTransformer.transformInPlace(fa, DftNormalization.STANDARD, TransformType.FORWARD);
-      FastFourierTransformer.transformInPlace(fb, DftNormalization.STANDARD, TransformType.FORWARD);
+      Fft fft = new Fft(size);
+      fft.transform(fa[0], fa[1], false);
+      fft.transform(fb[0], fb[1], false);
       for (int i = 0; i < size; i++) {
         double re = fa[0][i] * fb[0][i] - fa[1][i] * fb[1][i];
         double im = fa[0][i] * fb[1][i] + fa[1][i] * fb[0][i];
         fa[0][i] = re;
         fa[1][i] = im;
       }
-      FastFourierTransformer.transformInPlace(fa, DftNormalization.STANDARD, TransformType.INVERSE);
+      fft.transform(fa[0], fa[1], true);
       for (int i = 0; i < length; i++) {
         out[i] = Math.max(0.0, fa[0][i]);
       }
