@@ -186,6 +186,24 @@ class PldAccountantTest {
     assertTrue(eps <= amplified + accountant.effectiveInterval() * 1.000001, "grid step");
   }
 
+  @ParameterizedTest
+  @MethodSource("randomConfigurations")
+  void distinctGaussiansComposeToTheirExactCombination(double[] c) {
+    // Gaussians with noise s1 and s2 compose to one with 1/s^2 = 1/s1^2 + 1/s2^2 (Dong, Roth &
+    // Su 2022, GDP composition), which exercises the convolution of distinct events.
+    double s1 = c[1];
+    double s2 = 0.7 * c[1] + 1.3;
+    long k1 = (long) c[2] % 50 + 1;
+    double delta = c[3];
+    PldAccountant accountant =
+        new PldAccountant().compose(new GaussianEvent(s1), k1).compose(new GaussianEvent(s2), 3);
+    double combined = 1 / Math.sqrt(k1 / (s1 * s1) + 3 / (s2 * s2));
+    double exact = ExactGaussian.epsilon(combined, delta);
+    double eps = accountant.epsilon(delta);
+    assertTrue(eps >= exact, () -> eps + " below exact " + exact);
+    assertTrue(eps <= Math.max(1.01 * exact, exact + 0.005), () -> eps + " vs exact " + exact);
+  }
+
   @Test
   void singleLaplaceIsNeverBelowItsExactCurve() {
     for (double eps0 : new double[] {0.05, 0.3, 1.0, 3.0}) {
