@@ -400,7 +400,7 @@ public final class PldAccountant implements PrivacyAccountant {
         h *= 2.0;
       }
     }
-    // Unreachable for representable events; if it were reached, claim nothing (sound).
+    // Only astronomically many repetitions (about 1e11 and more) get here: claim nothing (sound).
     DiscretePld none = DiscretePld.infinite(h);
     return new Result(none, none, h);
   }

@@ -88,10 +88,10 @@ final class PldComposition {
     fft.transform(data[0], data[1], true);
     double[] out = new double[size];
     long base = Math.multiplyExact(one.offset(), count);
-    int shift = (int) Math.floorMod(base - low, (long) size);
+    int shift = (int) Math.floorMod(Math.subtractExact(base, low), (long) size);
     // Entries outside the exact support [count * offset, fullHigh] are rounding noise: drop them
     // (they could otherwise masquerade as mass at the largest losses, e.g. for delta = 0).
-    long span = fullHigh - base;
+    long span = Math.subtractExact(fullHigh, base);
     for (int j = 0; j < size; j++) {
       double v = data[0][j];
       if (v > 0 && (span >= size || j <= span)) {
@@ -164,9 +164,8 @@ final class PldComposition {
       loss[j] = one.loss(j);
     }
     double logTail = Math.log(WINDOW_TAIL);
-    // Both bounds are unimodal in log(lambda) (their derivative changes sign once, since
-    // lambda psi'(lambda) - psi(lambda) is increasing for the convex log-MGF psi): scan a coarse
-    // grid of lambda = 2^{e/2}, then refine around the best coarse point.
+    // Both bounds are unimodal in log(lambda): their derivative changes sign once, since
+    // lambda psi'(lambda) - psi(lambda) is increasing for the convex log-MGF psi.
     double bestHigh = minimiseOverLambda(logP, loss, count, logTail, true);
     double bestLow = -minimiseOverLambda(logP, loss, count, logTail, false);
     long high = fullHigh;
