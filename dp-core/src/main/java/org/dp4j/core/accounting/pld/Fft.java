@@ -28,10 +28,17 @@ final class Fft {
     int half = Math.max(1, size / 2);
     cos = new double[half];
     sin = new double[half];
+    int quarter = size / 4;
     for (int j = 0; j < half; j++) {
-      double angle = 2 * Math.PI * j / size;
-      cos[j] = Math.cos(angle);
-      sin[j] = Math.sin(angle);
+      if (quarter > 0 && j > quarter) {
+        // angle = pi/2 + angle(j - quarter): cos = -sin(...), sin = cos(...), both exact.
+        cos[j] = -sin[j - quarter];
+        sin[j] = cos[j - quarter];
+      } else {
+        double angle = 2 * Math.PI * j / size;
+        cos[j] = Math.cos(angle);
+        sin[j] = Math.sin(angle);
+      }
     }
   }
 
@@ -64,10 +71,11 @@ final class Fft {
     for (int len = 2; len <= n; len <<= 1) {
       int half = len >> 1;
       int step = n / len;
-      for (int k = 0; k < half; k++) {
-        double wr = cos[k * step];
-        double wi = sign * sin[k * step];
-        for (int a = k; a < n; a += len) {
+      for (int start = 0; start < n; start += len) {
+        for (int k = 0, t = 0; k < half; k++, t += step) {
+          double wr = cos[t];
+          double wi = sign * sin[t];
+          int a = start + k;
           int b = a + half;
           double xr = re[b] * wr - im[b] * wi;
           double xi = re[b] * wi + im[b] * wr;
