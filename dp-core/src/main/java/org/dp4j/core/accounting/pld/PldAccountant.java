@@ -33,18 +33,21 @@ import org.dp4j.core.internal.EventLog;
  * 2022), which over-approximates the pair's hockey-stick curve; repeated events are composed by
  * raising their FFT to the repetition count, distinct events by FFT convolution; tails outside the
  * computed window are bounded (Chernoff) and charged to delta. The result is an upper bound on
- * delta at every epsilon, hence on epsilon at every delta, up to floating-point rounding (bounded
- * far below 1e-9 in epsilon, and covered by the relative {@link #EPSILON_ROUNDING_SLACK} added to
- * every epsilon). Under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE} both orders of a neighbouring
+ * delta at every epsilon, hence on epsilon at every delta, up to floating-point rounding (measured
+ * below 4e-8 relative in epsilon, and covered by the relative {@link #EPSILON_ROUNDING_SLACK} added
+ * to every epsilon). Under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE} both orders of a neighbouring
  * pair are accounted (the "remove" and "add" PLDs differ for subsampled events) and the worse is
  * reported, as in Google's {@code dp_accounting}.
  *
- * <p><b>Grid.</b> With the one- and two-argument constructors, {@code h} is chosen from the events
- * when a result is first needed: {@code h = min(0.1 * min_i sd_i, 0.01)}, where {@code sd_i} is the
- * standard deviation of event {@code i}'s one-step privacy loss (a connect-the-dots bias of order
- * {@code h^2 / sd^2} per step, below 0.3% of epsilon on the reference grid); the grid is coarsened
- * by factors of 2 (more pessimistic, never less) only when it would exceed the memory guards. A
- * fixed {@code valueDiscretizationInterval} is used as given (subject to the same guards).
+ * <p><b>Grid.</b> With the no-argument and relation-only constructors, {@code h} is chosen from the
+ * events when a result is first needed: {@code h = min(0.1 * min_i sd_i, 0.01)}, where {@code sd_i}
+ * is the standard deviation of event {@code i}'s one-step privacy loss (a connect-the-dots bias of
+ * order {@code h^2 / sd^2} per step, below 0.13% of epsilon on the reference grid), shrunk so that
+ * it divides the atom location ({@code 1/b} or epsilon) of the smallest unsampled Laplace or
+ * (epsilon, delta) event. The grid is coarsened by factors of 2 (more pessimistic, never less) only
+ * when it would exceed the memory guards (2^20 points per step, 2^22 per composition); beyond about
+ * 1e11 repetitions of one event that fails and epsilon is reported as {@code +inf}. A fixed {@code
+ * valueDiscretizationInterval} is used as given (subject to the same guards).
  *
  * <p><b>Cost.</b> Results are computed lazily and cached until the next {@link #compose}: a
  * DP-SGD composition of 10,000 subsampled Gaussian steps takes some tens of milliseconds, further
