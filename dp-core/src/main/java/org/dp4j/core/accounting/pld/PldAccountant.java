@@ -117,6 +117,7 @@ public final class PldAccountant implements PrivacyAccountant {
    * An accountant for the given relation with the adaptive grid.
    *
    * @param relation the neighbouring relation, not null
+   * @throws NullPointerException when {@code relation} is null
    */
   public PldAccountant(NeighbouringRelation relation) {
     this(Double.NaN, relation);
@@ -128,7 +129,8 @@ public final class PldAccountant implements PrivacyAccountant {
    * @param relation the neighbouring relation, not null
    * @param valueDiscretizationInterval the loss grid spacing {@code h} (nats), positive and finite;
    *     smaller is tighter and slower (Google's {@code dp_accounting} defaults to 1e-4)
-   * @throws IllegalArgumentException when the interval is not positive and finite
+   * @throws IllegalArgumentException when the interval is not positive and finite (NaN included)
+   * @throws NullPointerException when {@code relation} is null
    */
   public PldAccountant(NeighbouringRelation relation, double valueDiscretizationInterval) {
     this(
