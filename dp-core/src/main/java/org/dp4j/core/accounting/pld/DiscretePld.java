@@ -8,26 +8,54 @@ package org.dp4j.core.accounting.pld;
  *
  * <p>Every instance the package builds is <em>pessimistic</em>: its hockey-stick curve {@link
  * #delta(double)} is at least that of the true loss distribution at every epsilon, and this is kept
- * by composition. Instances are immutable (the array is never exposed). Not public API.
+ * by composition. The rounding error of FFT composition is carried as {@code fftError}, a bound on
+ * the sum of the absolute errors of the stored masses; {@link #delta(double)} adds it whenever some
+ * grid point lies above epsilon (so a pure guarantee, read above the largest loss, is unaffected).
+ * Instances are immutable (the array is never exposed). Not public API.
  */
 final class DiscretePld {
+
+  /** The unit roundoff of double precision, {@code 2^-53}. */
+  static final double UNIT_ROUNDOFF = 0x1.0p-53;
 
   private final double interval;
   private final long offset;
   private final double[] pmf;
   private final double infinityMass;
+  private final double fftError;
 
   /**
    * @param interval grid spacing, positive
    * @param offset grid index of {@code pmf[0]}
    * @param pmf masses, non-negative; owned by the new instance
    * @param infinityMass mass at {@code +infinity}, in {@code [0, 1]}
+   * @param fftError bound on the summed absolute FFT rounding error of the masses, {@code >= 0}
    */
-  DiscretePld(double interval, long offset, double[] pmf, double infinityMass) {
+  DiscretePld(double interval, long offset, double[] pmf, double infinityMass, double fftError) {
     this.interval = interval;
     this.offset = offset;
     this.pmf = pmf;
     this.infinityMass = Math.min(1.0, infinityMass);
+    this.fftError = fftError;
+  }
+
+  /** A distribution computed without FFT. */
+  DiscretePld(double interval, long offset, double[] pmf, double infinityMass) {
+    this(interval, offset, pmf, infinityMass, 0.0);
+  }
+
+  /** The bound on the summed absolute FFT rounding error of the stored masses. */
+  double fftError() {
+    return fftError;
+  }
+
+  /** {@code sqrt(sum p_j^2)}. */
+  double norm2() {
+    double s = 0.0;
+    for (double p : pmf) {
+      s += p * p;
+    }
+    return Math.sqrt(s);
   }
 
   /** A distribution with all its mass at {@code +infinity} (no privacy). */
@@ -76,16 +104,19 @@ final class DiscretePld {
    */
   double delta(double epsilon) {
     double sum = 0.0;
+    boolean anyAbove = false;
     for (int j = pmf.length - 1; j >= 0; j--) {
       double l = loss(j);
       if (!(l > epsilon)) {
         break;
       }
+      anyAbove = true;
       if (pmf[j] > 0) {
         sum += pmf[j] * -Math.expm1(epsilon - l);
       }
     }
-    return Math.min(1.0, Math.max(0.0, infinityMass + sum));
+    double rounding = anyAbove ? fftError : 0.0;
+    return Math.min(1.0, Math.max(0.0, infinityMass + rounding + sum));
   }
 
   /**
@@ -104,10 +135,13 @@ final class DiscretePld {
       tailWeighted = decay * (tailWeighted + pmf[j]);
       tailP += pmf[j];
       double lower = loss(j - 1);
-      double deltaAtLower = infinityMass + tailP - tailWeighted;
+      // On [lower, loss(j)) grid point j lies above epsilon: the FFT error bound applies.
+      double constant = infinityMass + fftError + tailP;
+      double deltaAtLower = constant - tailWeighted;
       if (deltaAtLower > delta) {
-        // delta(eps) = infinityMass + tailP - e^{eps - lower} tailWeighted on (lower, loss(j)].
-        double eps = lower + Math.log((infinityMass + tailP - delta) / tailWeighted);
+        // delta(eps) = constant - e^{eps - lower} tailWeighted on [lower, loss(j)); at loss(j)
+        // it is at most delta (checked one step earlier, or infinityMass <= delta at the top).
+        double eps = lower + Math.log((constant - delta) / tailWeighted);
         eps = Math.min(Math.max(eps, lower), loss(j));
         return Math.max(0.0, eps);
       }
@@ -118,7 +152,7 @@ final class DiscretePld {
     // Every grid point satisfies the bound: solve below the lowest point.
     tailWeighted = tailWeighted + pmf[0];
     tailP += pmf[0];
-    double excess = infinityMass + tailP - delta;
+    double excess = infinityMass + fftError + tailP - delta;
     if (!(excess > 0) || !(tailWeighted > 0)) {
       return 0.0;
     }
@@ -175,7 +209,10 @@ final class DiscretePld {
       return this;
     }
     double[] kept = java.util.Arrays.copyOfRange(pmf, lo, hi + 1);
-    kept[0] += lower;
-    return new DiscretePld(interval, offset + lo, kept, infinityMass + upper);
+    // The exact masses of the trimmed entries may exceed the stored ones by up to fftError.
+    kept[0] += lower + (lo > 0 ? fftError : 0.0);
+    double upperError = hi < pmf.length - 1 ? fftError : 0.0;
+    return new DiscretePld(
+        interval, offset + lo, kept, infinityMass + upper + upperError, fftError);
   }
 }

@@ -65,7 +65,11 @@ final class PldComposition {
     if (n == 1) {
       double mass = Math.exp(count * Math.log(one.mass(0)));
       return new DiscretePld(
-          one.interval(), Math.multiplyExact(one.offset(), count), new double[] {mass}, infinity);
+          one.interval(),
+          Math.multiplyExact(one.offset(), count),
+          new double[] {mass},
+          infinity,
+          2.0 * count * one.fftError());
     }
     long[] window = window(one, count);
     long low = window[0];
@@ -84,7 +88,12 @@ final class PldComposition {
     System.arraycopy(one.pmfView(), 0, data[0], 0, n);
     Fft fft = new Fft(size);
     fft.transform(data[0], data[1], false);
-    power(data, count);
+    double log2n = Math.max(1, 31 - Integer.numberOfLeadingZeros(size));
+    double u = DiscretePld.UNIT_ROUNDOFF;
+    // Componentwise error of each computed coefficient: the input's own error (|e_hat| <= ||e||_1)
+    // plus the forward FFT's (|error| <= log2(N) eta ||p||_1 per coefficient).
+    double coefficientError = one.fftError() + log2n * FFT_ETA * u * one.finiteMass();
+    double amplification = power(data, count, coefficientError);
     fft.transform(data[0], data[1], true);
     double[] out = new double[size];
     long base = Math.multiplyExact(one.offset(), count);
@@ -102,24 +111,50 @@ final class PldComposition {
     long windowTop = low + size - 1;
     if (windowTop < fullHigh) {
       infinity += WINDOW_TAIL;
+    } else {
+      // No aliasing: keep exactly the support [low, fullHigh] (the rest is known to be 0).
+      out = java.util.Arrays.copyOf(out, (int) (fullHigh - low + 1));
     }
-    return new DiscretePld(one.interval(), low, out, infinity).trimmed(TRIM_TAIL);
+    DiscretePld result = new DiscretePld(one.interval(), low, out, infinity, 0.0);
+    // 1-norm of the time-domain error <= Euclidean norm of the spectrum's error (Parseval with
+    // the 1/N inverse): first-order propagation of the coefficient errors through z^k (doubled
+    // for higher orders), plus the power's own products and the inverse transform.
+    double log2k = 64 - Long.numberOfLeadingZeros(count);
+    double error =
+        2.0 * count * coefficientError * amplification
+            + Math.sqrt(size) * (log2n * FFT_ETA * u + 4 * log2k * u) * result.norm2();
+    return new DiscretePld(one.interval(), low, out, infinity, error).trimmed(TRIM_TAIL);
   }
+
+  /**
+   * The constant {@code eta / u} of the FFT error bound {@code ||error||_2 <= log2(N) eta
+   * ||x_hat||_2} (Higham 2002, Thm. 24.2): {@code eta = mu + gamma_4 (sqrt 2 + mu)} with twiddle
+   * error {@code mu} below {@code 6u} (angle rounding plus 1 ulp of {@code cos}/{@code sin}) gives
+   * {@code eta < 12 u}; 16 leaves a margin.
+   */
+  static final double FFT_ETA = 16.0;
 
   /**
    * Raises every complex entry to the power {@code count} by binary exponentiation (at most 2
    * log2(count) complex products, no transcendental functions); entries whose modulus would
    * underflow are set to 0.
+   *
+   * @param coefficientError a bound on the absolute error of each entry
+   * @return {@code sqrt(sum_f min(1, |z_f| + coefficientError)^{2(count - 1)})}, the factor by
+   *     which a per-entry error grows (before the factor {@code count}) in Euclidean norm
    */
-  private static void power(double[][] data, long count) {
+  private static double power(double[][] data, long count, double coefficientError) {
     double[] re = data[0];
     double[] im = data[1];
     // |z|^count < 1e-320 when |z|^2 < exp(-1474 / count): skip (and zero) those entries.
     double smallest = Math.exp(-1474.0 / count);
+    double growth = 0.0;
     for (int i = 0; i < re.length; i++) {
       double x = re[i];
       double y = im[i];
       double r2 = x * x + y * y;
+      double bound = Math.min(1.0, Math.sqrt(r2) + coefficientError);
+      growth += Math.exp(2.0 * (count - 1) * Math.log(bound));
       if (r2 < smallest) {
         re[i] = 0.0;
         im[i] = 0.0;
@@ -145,6 +180,7 @@ final class PldComposition {
       re[i] = accRe;
       im[i] = accIm;
     }
+    return Math.sqrt(growth);
   }
 
   /** {@code [D, U]}: grid indices holding all but {@link #WINDOW_TAIL} of each tail. */
@@ -248,6 +284,11 @@ final class PldComposition {
       throw new IllegalStateException("PLD composition of " + length + " points exceeds " + MAX_FFT);
     }
     double[] out = new double[(int) length];
+    // Errors of the inputs: ||(a+ea)*(b+eb) - a*b||_1 <= ||ea|| ||b|| + ||eb|| ||a|| + ||ea|| ||eb||.
+    double error =
+        a.fftError() * b.finiteMass()
+            + b.fftError() * a.finiteMass()
+            + a.fftError() * b.fftError();
     if ((long) na * nb <= DIRECT_CONVOLUTION_WORK) {
       double[] pa = a.pmfView();
       double[] pb = b.pmfView();
@@ -282,8 +323,16 @@ final class PldComposition {
       for (int i = 0; i < length; i++) {
         out[i] = Math.max(0.0, fa[0][i]);
       }
+      // Two forward transforms, a pointwise product and an inverse (Higham 2002, Thm. 24.2),
+      // with max |a_hat| <= ||a||_1 <= 1 and ||a * b||_2 <= min(||a||_2, ||b||_2); 1-norm at most
+      // sqrt(N) times the Euclidean error.
+      double log2n = 31 - Integer.numberOfLeadingZeros(size);
+      double u = DiscretePld.UNIT_ROUNDOFF;
+      double euclidean = (3 * log2n * FFT_ETA * u + 2 * u) * (a.norm2() + b.norm2());
+      error += Math.sqrt(size) * euclidean;
     }
-    return new DiscretePld(a.interval(), Math.addExact(a.offset(), b.offset()), out, infinity)
+    return new DiscretePld(
+            a.interval(), Math.addExact(a.offset(), b.offset()), out, infinity, error)
         .trimmed(TRIM_TAIL);
   }
 }

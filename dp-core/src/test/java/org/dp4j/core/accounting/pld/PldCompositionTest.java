@@ -14,21 +14,48 @@ class PldCompositionTest {
   private static final LossPair SAMPLED =
       new SubsampledLossPair(0.01, new GaussianLossPair(1.0), SubsampledLossPair.Direction.REMOVE);
 
+  /** k-fold composition by plain double-precision sums (no FFT): the reference. */
+  private static DiscretePld directComposition(DiscretePld one, long k) {
+    double[] current = one.pmfView().clone();
+    long offset = one.offset();
+    double[] p = one.pmfView();
+    for (long i = 1; i < k; i++) {
+      double[] next = new double[current.length + p.length - 1];
+      for (int x = 0; x < current.length; x++) {
+        double c = current[x];
+        for (int y = 0; y < p.length; y++) {
+          next[x + y] += c * p[y];
+        }
+      }
+      current = next;
+      offset += one.offset();
+    }
+    double infinity = -Math.expm1(k * Math.log1p(-one.infinityMass()));
+    return new DiscretePld(one.interval(), offset, current, infinity);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {2, 3, 7, 16})
-  void fftPowerEqualsRepeatedConvolution(long k) {
-    DiscretePld one = ConnectTheDots.discretize(SAMPLED, 2e-3).trimmed(1e-20);
+  void fftCompositionIsNeverBelowDirectSumsAndWithinItsDeclaredRoundingAllowance(long k) {
+    DiscretePld one = ConnectTheDots.discretize(SAMPLED, 5e-3).trimmed(1e-20);
+    DiscretePld direct = directComposition(one, k);
+    DiscretePld power = PldComposition.selfCompose(one, k);
     DiscretePld repeated = one;
     for (long i = 1; i < k; i++) {
       repeated = PldComposition.convolve(repeated, one);
     }
-    DiscretePld power = PldComposition.selfCompose(one, k);
-    for (double eps : new double[] {0.0, 0.05, 0.1, 0.3, 1.0, 2.0}) {
-      // FFT rounding: each of the N = 2^13 .. 2^16 entries carries an error of about
-      // 1e-16 * k * max(p); summed over the entries above eps that is below 1e-12 for k <= 16.
-      assertEquals(repeated.delta(eps), power.delta(eps), 1e-12);
+    for (DiscretePld fft : new DiscretePld[] {power, repeated}) {
+      // The declared allowance is charged at most twice per composition step (live entries and
+      // trimmed ones), hence the bound 2 k fftError; 1e-15: rounding of the direct sums.
+      double allowance = 2 * k * fft.fftError();
+      assertTrue(allowance < 1e-8, "allowance " + allowance);
+      for (double eps : new double[] {0.0, 0.05, 0.1, 0.3, 1.0, 2.0}) {
+        double exact = direct.delta(eps);
+        double ours = fft.delta(eps);
+        assertTrue(ours >= exact - 1e-15, "eps " + eps + ": " + ours + " < " + exact);
+        assertTrue(ours <= exact + allowance + 1e-15, "eps " + eps + ": " + ours + " vs " + exact);
+      }
     }
-    assertEquals(repeated.infinityMass(), power.infinityMass(), 1e-15);
   }
 
   @ParameterizedTest
