@@ -32,17 +32,19 @@ import org.dp4j.core.internal.EventLog;
  * and discretised onto a loss grid of spacing {@code h} by connect-the-dots (Doroshenko et al.
  * 2022), which over-approximates the pair's hockey-stick curve; repeated events are composed by
  * raising their FFT to the repetition count, distinct events by FFT convolution; tails outside the
- * computed window are bounded (Chernoff) and charged to delta. The result is an upper bound on
- * delta at every epsilon, hence on epsilon at every delta, up to floating-point rounding (measured
- * below 4e-8 relative in epsilon, and covered by the relative {@link #EPSILON_ROUNDING_SLACK} added
- * to every epsilon). Under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE} both orders of a neighbouring
+ * computed window are bounded (Chernoff) and charged to delta, and so is a bound on the FFT's
+ * rounding error (Higham 2002, Thm. 24.2, propagated through every power and convolution). The
+ * result is an upper bound on delta at every epsilon, hence on epsilon at every delta; the
+ * remaining rounding (of tails and splits, relative 1e-15 per mass) is covered by the relative
+ * {@link #EPSILON_ROUNDING_SLACK} added to every epsilon. At extreme targets (delta below about
+ * 1e-12) the rounding bound dominates and epsilon may be {@code +inf}. Under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE} both orders of a neighbouring
  * pair are accounted (the "remove" and "add" PLDs differ for subsampled events) and the worse is
  * reported, as in Google's {@code dp_accounting}.
  *
  * <p><b>Grid.</b> With the no-argument and relation-only constructors, {@code h} is chosen from the
  * events when a result is first needed: {@code h = min(0.1 * min_i sd_i, 0.01)}, where {@code sd_i}
  * is the standard deviation of event {@code i}'s one-step privacy loss (a connect-the-dots bias of
- * order {@code h^2 / sd^2} per step, below 0.13% of epsilon on the reference grid), shrunk so that
+ * order {@code h^2 / sd^2} per step, below 0.2% of epsilon on the reference grid), shrunk so that
  * it divides the atom location ({@code 1/b} or epsilon) of the smallest unsampled Laplace or
  * (epsilon, delta) event. The grid is coarsened by factors of 2 (more pessimistic, never less) only
  * when it would exceed the memory guards (2^20 points per step, 2^22 per composition); beyond about
