@@ -84,6 +84,48 @@ class PldCompositionTest {
   }
 
   @Test
+  void stagedPowersOfHugeCountsMatchTheExactBinomialComposition() {
+    // More than MAX_DIRECT_POWER repetitions of randomized response with eps0 = h: composed in
+    // stages. The exact k-fold PLD is binomial: loss (2j - k) eps0 with probability
+    // C(k, j) p^j (1 - p)^{k - j}, p = e^eps0 / (1 + e^eps0).
+    double eps0 = 0.01;
+    long k = PldComposition.MAX_DIRECT_POWER + 3;
+    DiscretePld one = ConnectTheDots.discretize(new RandomizedResponseLossPair(eps0, 0.0), eps0);
+    DiscretePld staged = PldComposition.selfCompose(one, k);
+    assertTrue(staged.finiteMass() + staged.infinityMass() >= 1 - 1e-9);
+    double logP = -Math.log1p(Math.exp(-eps0));
+    double log1mP = -Math.log1p(Math.exp(eps0));
+    double mean = k * Math.tanh(eps0 / 2) * eps0;
+    double sd = Math.sqrt((double) k) * eps0;
+    for (double eps : new double[] {mean + sd, mean + 3 * sd, mean + 5 * sd}) {
+      double exact = 0.0;
+      for (long j = (long) Math.ceil((k + eps / eps0) / 2); j <= k; j++) {
+        double loss = (2.0 * j - k) * eps0;
+        if (loss <= eps) {
+          continue;
+        }
+        double logMass = org.apache.commons.math3.special.Gamma.logGamma(k + 1.0)
+            - org.apache.commons.math3.special.Gamma.logGamma(j + 1.0)
+            - org.apache.commons.math3.special.Gamma.logGamma(k - j + 1.0)
+            + j * logP + (k - j) * log1mP;
+        if (logMass < -60 && loss > mean + 8 * sd) {
+          break;
+        }
+        exact += Math.exp(logMass) * -Math.expm1(eps - loss);
+      }
+      double ours = staged.delta(eps);
+      // logGamma differences near 2^24 carry about 1e-9 relative error.
+      assertTrue(ours >= exact * (1 - 1e-8), "eps " + eps + ": " + ours + " < " + exact);
+      // Aligned atoms: connect-the-dots is exact (and the exact mass at +infinity is 0), so only
+      // the declared FFT allowance and the mass charged to +infinity (tails, trimmed allowances
+      // of both stages) separate the two. Staging amplifies them: about 7e-5 here.
+      double allowance = 2 * staged.fftError() + staged.infinityMass();
+      assertTrue(allowance < 1e-4, "allowance " + allowance);
+      assertTrue(ours <= exact * (1 + 1e-8) + allowance, "eps " + eps + ": " + ours + " vs " + exact);
+    }
+  }
+
+  @Test
   void convolutionWithTheIdentityChangesNothing() {
     DiscretePld one = ConnectTheDots.discretize(SAMPLED, 1e-3).trimmed(1e-20);
     DiscretePld same = PldComposition.convolve(one, DiscretePld.identity(1e-3));
