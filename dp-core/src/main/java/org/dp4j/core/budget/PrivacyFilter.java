@@ -68,6 +68,9 @@ public final class PrivacyFilter {
   private final SpendJournal journal;
   private final Clock clock;
 
+  /** A lower bound on every reported epsilon: what a reopened ledger had recorded (else 0). */
+  private final double epsilonFloor;
+
   // Everything below is guarded by lock.
   /** The committed spends (and the accountant's initial events). */
   private final PrivacyAccountant committed;
@@ -93,15 +96,17 @@ public final class PrivacyFilter {
       SpendJournal journal,
       Clock clock,
       long nextSequence,
-      long nextReservationId) {
+      long nextReservationId,
+      double epsilonFloor) {
     this.mode = mode;
+    this.epsilonFloor = epsilonFloor;
     this.budget = budget;
     this.targetDelta = targetDelta;
     this.committed = ownedAccountant;
     this.journal = journal;
     this.clock = clock;
     this.charged = ownedAccountant.copy();
-    this.spentEpsilon = normalise(charged.epsilon(targetDelta));
+    this.spentEpsilon = bound(charged.epsilon(targetDelta));
     this.nextSequence = nextSequence;
     this.nextReservationId = nextReservationId;
   }
@@ -129,7 +134,8 @@ public final class PrivacyFilter {
         null,
         Clock.systemUTC(),
         1,
-        1);
+        1,
+        0.0);
   }
 
   /**
@@ -145,7 +151,15 @@ public final class PrivacyFilter {
     Checks.notNull("accountant", accountant);
     Checks.delta("targetDelta", targetDelta);
     return new PrivacyFilter(
-        BudgetMode.ODOMETER, null, targetDelta, accountant.copy(), null, Clock.systemUTC(), 1, 1);
+        BudgetMode.ODOMETER,
+        null,
+        targetDelta,
+        accountant.copy(),
+        null,
+        Clock.systemUTC(),
+        1,
+        1,
+        0.0);
   }
 
   /**
@@ -268,8 +282,7 @@ public final class PrivacyFilter {
 
   /**
    * Epsilon still available at {@link #targetDelta()}: {@code epsilonTotal - spent()} rounded down
-   * (one ulp below the floating-point difference, never below 0), {@code epsilonTotal} while nothing
-   * is spent, and {@code +Infinity} for an odometer.
+   * to a double (never rounded up, never below 0), and {@code +Infinity} for an odometer.
    */
   public double remaining() {
     lock.lock();
@@ -398,7 +411,7 @@ public final class PrivacyFilter {
           rebuilt.compose(other.event());
         }
       }
-      double after = normalise(rebuilt.epsilon(targetDelta));
+      double after = bound(rebuilt.epsilon(targetDelta));
       long sequence = nextSequence;
       // Journal first: if the write fails the reservation stays charged. Not forced: a lost
       // RELEASE replays as an open reservation, which is charged (pessimistic).
@@ -480,7 +493,7 @@ public final class PrivacyFilter {
     }
     chargedBroken = true;
     charged.compose(event);
-    double epsilon = normalise(charged.epsilon(targetDelta));
+    double epsilon = bound(charged.epsilon(targetDelta));
     probeEvent = event;
     probeEpsilon = epsilon;
     chargedBroken = false;
@@ -506,14 +519,22 @@ public final class PrivacyFilter {
     if (mode == BudgetMode.ODOMETER) {
       return Double.POSITIVE_INFINITY;
     }
-    double limit = budget.epsilon();
-    if (!(spentEpsilon < limit)) {
+    return remainingEpsilon(budget.epsilon(), spentEpsilon);
+  }
+
+  /**
+   * The largest double not above the exact {@code limit - spent} (0 when nothing remains): the
+   * subtraction's rounding error is recovered exactly with Knuth's TwoSum, and one ulp is taken off
+   * when rounding went up.
+   */
+  static double remainingEpsilon(double limit, double spent) {
+    if (!(spent < limit)) {
       return 0.0;
     }
-    if (spentEpsilon == 0.0) {
-      return limit;
-    }
-    return Math.max(0.0, Math.nextDown(limit - spentEpsilon));
+    double difference = limit - spent;
+    double spentPart = difference - limit;
+    double error = (limit - (difference - spentPart)) + (-spent - spentPart);
+    return error < 0 ? Math.max(0.0, Math.nextDown(difference)) : difference;
   }
 
   private void requireSupported(PrivacyEvent event) {
@@ -560,11 +581,11 @@ public final class PrivacyFilter {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** NaN (a broken bound) becomes +Infinity; negative values (impossible) become 0. */
-  private static double normalise(double epsilon) {
+  /** NaN (a broken bound) becomes +Infinity; nothing is reported below the floor. */
+  private double bound(double epsilon) {
     if (Double.isNaN(epsilon)) {
       return Double.POSITIVE_INFINITY;
     }
-    return Math.max(0.0, epsilon);
+    return Math.max(epsilonFloor, epsilon);
   }
 }
