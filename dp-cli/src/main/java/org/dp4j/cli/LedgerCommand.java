@@ -105,7 +105,7 @@ public final class LedgerCommand implements Callable<Integer> {
     }
     Set<Long> open = c.openReservationIds();
     out.println("spent       epsilon " + c.spentEpsilon() + " (" + c.spendCount() + " spends"
-        + (open.isEmpty() ? "" : ", " + open.size() + " open reservations counted as spent")
+        + (open.isEmpty() ? "" : "; " + open.size() + " open reservation(s), counted as spent")
         + ")");
     out.println("remaining   epsilon " + format(c.remainingEpsilon()));
     if (c.tornTailBytes() > 0) {

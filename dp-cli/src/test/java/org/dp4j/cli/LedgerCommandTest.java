@@ -65,7 +65,7 @@ class LedgerCommandTest {
     assertEquals("", r.err());
     String out = r.out();
     assertTrue(out.contains("budget      epsilon 2.0 at delta 1.0E-6"), out);
-    assertTrue(out.contains("spent       epsilon " + spent + " (5 spends, 1 open reservations counted as spent)"), out);
+    assertTrue(out.contains("spent       epsilon " + spent + " (5 spends; 1 open reservation(s), counted as spent)"), out);
     assertTrue(out.contains("remaining   epsilon " + PrivacyLedger.read(file).remainingEpsilon()), out);
     assertTrue(out.contains("accountant  " + BasicCompositionAccountant.class.getName()), out);
     assertTrue(out.lines().anyMatch(l -> l.matches("  train\\s+2  .*")), out);

@@ -1,0 +1,163 @@
+package org.dp4j.bench.core.budget;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.BasicCompositionAccountant;
+import org.dp4j.core.accounting.PrivacyAccountant;
+import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.budget.PrivacyLedger;
+import org.dp4j.core.budget.SpendReceipt;
+import org.dp4j.core.event.EpsilonDeltaEvent;
+import org.dp4j.core.event.PrivacyEvent;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cost of charging a privacy budget.
+ *
+ * <ul>
+ *   <li>{@code inMemorySpend}: {@link PrivacyFilter#spend} on a filter that already holds {@code
+ *       history} events; the time must not grow with {@code history}. {@code baselineCompose} is
+ *       the accountant's own compose + epsilon, which a spend does about twice.
+ *   <li>{@code ledgerSpend*}: spends through a {@link PrivacyLedger} in the JVM's temp directory,
+ *       each forced to disk before it returns; reported in spends per second. With several threads
+ *       concurrent spends share one force (group commit).
+ * </ul>
+ *
+ * <p>Run: {@code java -jar dp-bench/target/benchmarks.jar BudgetBenchmark}. Spends are tiny events
+ * against a huge budget, so nothing is refused. History states are rebuilt every iteration so the
+ * event lists (which grow by one per spend) stay bounded in memory.
+ */
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class BudgetBenchmark {
+
+  /** The accountants a filter can wrap, with an event each supports. */
+  public enum AccountantKind {
+    /** Basic composition of pure-DP events (Dwork &amp; Roth 2014, Thm. 3.16). */
+    BASIC_COMPOSITION(BasicCompositionAccountant::new, EpsilonDeltaEvent.pure(1e-9));
+
+    private final Supplier<PrivacyAccountant> factory;
+    private final PrivacyEvent event;
+
+    AccountantKind(Supplier<PrivacyAccountant> factory, PrivacyEvent event) {
+      this.factory = factory;
+      this.event = event;
+    }
+
+    PrivacyAccountant newAccountant() {
+      return factory.get();
+    }
+
+    PrivacyEvent event() {
+      return event;
+    }
+  }
+
+  /** An in-memory filter that already holds {@code history} events. */
+  @State(Scope.Benchmark)
+  public static class InMemory {
+    @Param({"BASIC_COMPOSITION"})
+    public AccountantKind accountant;
+
+    @Param({"0", "100000", "1000000"})
+    public int history;
+
+    PrivacyEvent event;
+    PrivacyFilter filter;
+    PrivacyAccountant bare;
+
+    @Setup(Level.Trial)
+    public void chooseEvent() {
+      event = accountant.event();
+    }
+
+    /** Per iteration, so the event lists stay bounded; setup time is not measured. */
+    @Setup(Level.Iteration)
+    public void fill() {
+      PrivacyAccountant filled = accountant.newAccountant();
+      for (int i = 0; i < history; i++) {
+        filled.compose(event);
+      }
+      filter = PrivacyFilter.limited(filled, PrivacyBudget.pure(1e300));
+      bare = filled.copy();
+    }
+  }
+
+  /** A ledger-backed filter in a fresh temporary file. */
+  @State(Scope.Benchmark)
+  public static class Ledger {
+    @Param({"BASIC_COMPOSITION"})
+    public AccountantKind accountant;
+
+    Path directory;
+    PrivacyLedger ledger;
+    PrivacyFilter filter;
+    PrivacyEvent event;
+
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+      directory = Files.createTempDirectory("dp4j-ledger-bench");
+      ledger =
+          PrivacyLedger.create(
+              directory.resolve("bench.ledger"),
+              accountant.newAccountant(),
+              PrivacyBudget.pure(1e300));
+      filter = ledger.filter();
+      event = accountant.event();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+      ledger.close();
+      Files.deleteIfExists(directory.resolve("bench.ledger"));
+      Files.deleteIfExists(directory);
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public double baselineCompose(InMemory state) {
+    return state.bare.compose(state.event).epsilon(0.0);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public SpendReceipt inMemorySpend(InMemory state) {
+    return state.filter.spend(state.event, "bench");
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public SpendReceipt ledgerSpend(Ledger state) {
+    return state.filter.spend(state.event, "bench");
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  @Threads(4)
+  public SpendReceipt ledgerSpendFourThreads(Ledger state) {
+    return state.filter.spend(state.event, "bench");
+  }
+}
