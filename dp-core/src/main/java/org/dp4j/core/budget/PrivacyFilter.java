@@ -52,9 +52,11 @@ import org.dp4j.core.internal.Checks;
  *
  * Bad input (null, unsupported event, bad label) throws before anything changes. A refused spend
  * throws {@link PrivacyBudgetExceededException} and changes nothing. If the accountant returns NaN,
- * the spend is taken as {@code +Infinity} (refused when limited). If a ledger write fails, the spend
- * throws {@link java.io.UncheckedIOException}, stays counted in memory (never under-reported), and
- * the ledger refuses every later operation.
+ * the spend is taken as {@code +Infinity} (refused when limited). The ledger record is written before
+ * memory changes: if it cannot be encoded (an event over 1 MiB) the operation throws {@link
+ * IllegalArgumentException} and nothing changes. If the disk write or force fails, the operation
+ * throws {@link java.io.UncheckedIOException} and the ledger refuses every later operation; the
+ * file may still hold the record, so a reopened ledger can only count more, never less.
  */
 public final class PrivacyFilter {
 
@@ -189,14 +191,16 @@ public final class PrivacyFilter {
       double before = spentEpsilon;
       double after = evaluate(event);
       refuseIfOver(event, label, before, after);
+      long sequence = nextSequence;
+      Instant now = now();
+      // Journal first: if encoding or writing fails, memory is unchanged (and a failed write
+      // leaves the ledger refusing everything, so a partly written record can only over-count).
+      ticket = append(new LedgerRecord(sequence, RecordKind.SPEND, now, 0, label, event, after));
       committed.compose(event);
-      // From here on the event is spent in memory.
       probeEvent = null;
       spentEpsilon = after;
-      long sequence = nextSequence++;
-      Instant now = now();
+      nextSequence++;
       receipt = new SpendReceipt(sequence, label, event, now, before, after, targetDelta);
-      ticket = append(new LedgerRecord(sequence, RecordKind.SPEND, now, 0, label, event, after));
     } finally {
       lock.unlock();
     }
@@ -228,15 +232,16 @@ public final class PrivacyFilter {
       double before = spentEpsilon;
       double after = evaluate(event);
       refuseIfOver(event, label, before, after);
-      reservation = new Reservation(this, nextReservationId++, event, label);
-      openReservations.put(reservation.id(), reservation);
+      long id = nextReservationId;
+      long sequence = nextSequence;
+      ticket =
+          append(new LedgerRecord(sequence, RecordKind.RESERVE, now(), id, label, event, after));
+      reservation = new Reservation(this, id, event, label);
+      openReservations.put(id, reservation);
       probeEvent = null;
       spentEpsilon = after;
-      long sequence = nextSequence++;
-      ticket =
-          append(
-              new LedgerRecord(
-                  sequence, RecordKind.RESERVE, now(), reservation.id(), label, event, after));
+      nextSequence++;
+      nextReservationId++;
     } finally {
       lock.unlock();
     }
@@ -369,20 +374,8 @@ public final class PrivacyFilter {
     try {
       ensureWritable();
       requireOpen(reservation);
-      committed.compose(reservation.event());
-      openReservations.remove(reservation.id());
-      reservation.setState(ReservationState.COMMITTED);
-      long sequence = nextSequence++;
+      long sequence = nextSequence;
       Instant now = now();
-      receipt =
-          new SpendReceipt(
-              sequence,
-              reservation.label(),
-              reservation.event(),
-              now,
-              spentEpsilon,
-              spentEpsilon,
-              targetDelta);
       // Not forced: a lost COMMIT replays as an open reservation, which is charged anyway.
       append(
           new LedgerRecord(
@@ -393,6 +386,19 @@ public final class PrivacyFilter {
               reservation.label(),
               reservation.event(),
               spentEpsilon));
+      committed.compose(reservation.event());
+      openReservations.remove(reservation.id());
+      reservation.setState(ReservationState.COMMITTED);
+      nextSequence++;
+      receipt =
+          new SpendReceipt(
+              sequence,
+              reservation.label(),
+              reservation.event(),
+              now,
+              spentEpsilon,
+              spentEpsilon,
+              targetDelta);
     } finally {
       lock.unlock();
     }
@@ -459,27 +465,28 @@ public final class PrivacyFilter {
         label.length() + " characters");
     for (int i = 0; i < label.length(); i++) {
       char c = label.charAt(i);
-      Checks.require(
-          !Character.isISOControl(c),
-          "label",
-          "free of control characters",
-          "U+" + String.format("%04X", (int) c) + " at index " + i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            Checks.message("label", "free of control characters", codePoint(c, i)));
+      }
       if (Character.isHighSurrogate(c)
           && i + 1 < label.length()
           && Character.isLowSurrogate(label.charAt(i + 1))) {
         i++;
-      } else {
-        Checks.require(
-            !Character.isSurrogate(c),
-            "label",
-            "well-formed UTF-16 (no unpaired surrogate)",
-            "U+" + String.format("%04X", (int) c) + " at index " + i);
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            Checks.message(
+                "label", "well-formed UTF-16 (no unpaired surrogate)", codePoint(c, i)));
       }
     }
     return label;
   }
 
   // ---- private ----
+
+  private static String codePoint(char c, int index) {
+    return "U+" + String.format("%04X", (int) c) + " at index " + index;
+  }
 
   /** The epsilon of charged + event; leaves charged holding the event as the probe. */
   private double evaluate(PrivacyEvent event) {

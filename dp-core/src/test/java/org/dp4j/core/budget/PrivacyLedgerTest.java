@@ -188,6 +188,29 @@ class PrivacyLedgerTest {
   }
 
   @Test
+  void anEventTooLargeForOneRecordIsRefusedAndChangesNothing() throws IOException {
+    PrivacyEvent[] many = new PrivacyEvent[130_000];
+    Arrays.fill(many, EpsilonDeltaEvent.pure(0.0));
+    PrivacyEvent huge = org.dp4j.core.event.ComposedEvent.of(many);
+    try (PrivacyLedger ledger = PrivacyLedger.create(file(), new SumAccountant(), BUDGET)) {
+      PrivacyFilter f = ledger.filter();
+      f.spend(EpsilonDeltaEvent.pure(0.25), "a");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> f.spend(huge, "huge"));
+      assertTrue(e.getMessage().startsWith("ledger record must be at most 1048576 bytes"));
+      assertThrows(IllegalArgumentException.class, () -> f.reserve(huge, "huge"));
+      assertEquals(0.25, f.spent());
+      assertEquals(1, f.operationCount());
+      assertEquals(1, f.accountantSnapshot().events().size());
+      assertTrue(ledger.isWritable());
+      f.spend(EpsilonDeltaEvent.pure(0.25), "b");
+    }
+    try (PrivacyLedger ledger = PrivacyLedger.open(file(), new SumAccountant())) {
+      assertEquals(0.5, ledger.filter().spent());
+    }
+  }
+
+  @Test
   void createRefusesAnExistingFileAndOpenAMissingOne() throws IOException {
     Path file = fiveSpends();
     byte[] before = Files.readAllBytes(file);
