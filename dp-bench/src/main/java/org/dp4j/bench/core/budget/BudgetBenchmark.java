@@ -1,8 +1,11 @@
 package org.dp4j.bench.core.budget;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.dp4j.core.PrivacyBudget;
@@ -37,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the accountant's own compose + epsilon, which a spend does about twice.
  *   <li>{@code ledgerSpend*}: spends through a {@link PrivacyLedger} in the JVM's temp directory,
  *       each forced to disk before it returns; reported in spends per second. With several threads
- *       concurrent spends share one force (group commit).
+ *       concurrent spends share one force (group commit). {@code baselineForcedWrite} appends
+ *       the same number of bytes as one spend record with a plain {@code FileChannel.write} and
+ *       {@code force(true)}: the floor for any durable spend on this disk.
  * </ul>
  *
  * <p>Run: {@code java -jar dp-bench/target/benchmarks.jar BudgetBenchmark}. Spends are tiny events
@@ -130,6 +135,46 @@ public class BudgetBenchmark {
       Files.deleteIfExists(directory.resolve("bench.ledger"));
       Files.deleteIfExists(directory);
     }
+  }
+
+  /** A plain file for the forced-write baseline. */
+  @State(Scope.Benchmark)
+  public static class PlainFile {
+    /** Bytes of one spend record of a pure-DP event with a 5-character label. */
+    static final int RECORD_BYTES = 69;
+
+    Path directory;
+    FileChannel channel;
+    ByteBuffer record;
+
+    @Setup(Level.Trial)
+    public void open() throws IOException {
+      directory = Files.createTempDirectory("dp4j-ledger-bench");
+      channel =
+          FileChannel.open(
+              directory.resolve("plain.bin"),
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND);
+      record = ByteBuffer.allocate(RECORD_BYTES);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+      channel.close();
+      Files.deleteIfExists(directory.resolve("plain.bin"));
+      Files.deleteIfExists(directory);
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public long baselineForcedWrite(PlainFile state) throws IOException {
+    state.record.clear();
+    int written = state.channel.write(state.record);
+    state.channel.force(true);
+    return written;
   }
 
   @Benchmark
