@@ -272,6 +272,23 @@ public final class PrivacyFilter {
   }
 
   /**
+   * Whether the filter's accountant can analyse {@code event} (so that {@link #spend} will not
+   * throw {@link UnsupportedEventException}).
+   *
+   * @param event the event, not null
+   * @return whether the event is supported
+   */
+  public boolean supports(PrivacyEvent event) {
+    Checks.notNull("event", event);
+    lock.lock();
+    try {
+      return committed.supports(event);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Epsilon spent so far at {@link #targetDelta()}, in nats: the accountant's upper bound for every
    * spend, committed reservation and open reservation. {@code +Infinity} is possible only for an
    * odometer (or a filter whose accountant started with an unbounded event).

@@ -135,7 +135,9 @@ class PrivacyFilterTest {
       assertTrue(e.getMessage().contains("not supported by SumAccountant"), e.getMessage());
       assertThrows(UnsupportedEventException.class, () -> f.reserve(unknown, "x"));
       assertThrows(UnsupportedEventException.class, () -> f.canAfford(unknown));
+      assertFalse(f.supports(unknown));
     }
+    assertTrue(f.supports(new LaplaceEvent(1.0)));
     assertEquals(before, State.of(f));
   }
 
