@@ -24,10 +24,13 @@ import org.dp4j.core.internal.Checks;
  * the event is {@code <= epsilonTotal}. Because accountants report upper bounds, the released
  * results together are {@code (epsilonTotal, deltaTotal)}-DP by the accountant's composition theorem
  * (for example basic composition, Dwork &amp; Roth 2014 Thm. 3.16, or RDP composition, Mironov 2017
- * Prop. 1 and 3). Events are fixed before they are charged (non-adaptive parameters per event, as
- * every accountant assumes); adaptively choosing the <em>next</em> event from past outputs is covered
- * by privacy filters (Rogers, Roth, Ullman &amp; Vadhan 2016; Feldman &amp; Zrnic 2021 for RDP).
- * An {@link BudgetMode#ODOMETER odometer} records without a limit and only reports.
+ * Prop. 1). When the <em>parameters</em> of later events are chosen adaptively from earlier
+ * outputs, the check is a valid privacy filter for basic composition (Rogers, Roth, Ullman &amp;
+ * Vadhan 2016) and for Renyi DP (Feldman &amp; Zrnic 2021); for accountants whose bound assumes
+ * parameters fixed in advance (advanced or optimal composition, PLD), fix the sequence of event
+ * parameters before the first release, or see Whitehouse, Ramdas, Rogers &amp; Wu 2023 for
+ * fully adaptive bounds. An {@link BudgetMode#ODOMETER odometer} records without a limit and only
+ * reports.
  *
  * <h2>Thread safety</h2>
  *
