@@ -193,6 +193,13 @@ final class LedgerFormat {
   private static LedgerHeader parseHeader(Path file, ByteBuffer in) throws InvalidLedgerException {
     byte[] bytes = in.array();
     if (bytes.length < MAGIC.length
+        && java.util.Arrays.equals(bytes, 0, bytes.length, MAGIC, 0, bytes.length)) {
+      throw new InvalidLedgerException(
+          file,
+          "the ledger header is incomplete (" + bytes.length
+              + " bytes); the file was never fully created");
+    }
+    if (bytes.length < MAGIC.length
         || !java.util.Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new InvalidLedgerException(
           file, "not a dp4j ledger: it does not start with the magic bytes \"DP4JLDGR\"");

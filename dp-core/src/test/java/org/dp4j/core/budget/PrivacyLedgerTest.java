@@ -259,7 +259,11 @@ class PrivacyLedgerTest {
     assertEquals(text, e.file());
     assertEquals("hello, this is not a ledger\n", Files.readString(text), "left unchanged");
     Path empty = Files.createFile(dir.resolve("empty"));
-    assertThrows(InvalidLedgerException.class, () -> PrivacyLedger.open(empty, new SumAccountant()));
+    assertEquals(
+        empty + ": the ledger header is incomplete (0 bytes); the file was never fully created",
+        assertThrows(
+                InvalidLedgerException.class, () -> PrivacyLedger.open(empty, new SumAccountant()))
+            .getMessage());
     assertThrows(InvalidLedgerException.class, () -> PrivacyLedger.read(empty));
     assertEquals(0, Files.size(empty));
   }
