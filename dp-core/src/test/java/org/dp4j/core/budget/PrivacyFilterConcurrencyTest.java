@@ -130,13 +130,17 @@ class PrivacyFilterConcurrencyTest {
                 long kept = 0;
                 for (int i = 0; i < 1_500; i++) {
                   try {
-                    switch (random.nextInt(4)) {
+                    switch (random.nextInt(5)) {
                       case 0:
                         filter.reserve(EVENT, "r").release();
                         break;
                       case 1:
                         filter.reserve(EVENT, "c").commit();
                         kept++;
+                        break;
+                      case 2:
+                        // A probe of another event that is not spent: forces rebuilds.
+                        filter.canAfford(EpsilonDeltaEvent.pure(2 * COST));
                         break;
                       default:
                         filter.spend(EVENT, "s");
