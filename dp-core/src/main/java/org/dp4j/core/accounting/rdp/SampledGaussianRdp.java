@@ -1,0 +1,266 @@
+package org.dp4j.core.accounting.rdp;
+
+/**
+ * Renyi DP of one step of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar &amp; Zhang
+ * 2019, "Renyi Differential Privacy of the Sampled Gaussian Mechanism", arXiv:1908.10530), under
+ * the add/remove-one relation. Package-private: the accountant is the public face.
+ *
+ * <p>With {@code mu0 = N(0, sigma^2)}, {@code mu1 = N(1, sigma^2)} and sampling rate {@code q}, the
+ * RDP of order {@code alpha > 1} is {@code log(A_alpha) / (alpha - 1)} where (MTZ 2019, Sec. 3)
+ *
+ * <pre>A_alpha = E_{z ~ mu0}[ (1 - q + q L(z))^alpha ],  L(z) = mu1(z) / mu0(z) = exp((2z - 1) / (2 sigma^2)).</pre>
+ *
+ * <p>Both evaluations below compute {@code A_alpha - 1} directly, as a sum or integral of
+ * <em>non-negative</em> terms, and then {@code log1p}. This is what keeps the relative accuracy when
+ * the RDP is tiny (small {@code q}, large {@code sigma}): computing {@code A_alpha} first and taking
+ * its log loses about {@code 1e-16 / RDP} relative accuracy, which is where the anchors' absolute
+ * stopping rules lose digits.
+ *
+ * <ul>
+ *   <li><b>Integer orders</b> (MTZ 2019, Sec. 3.3, binomial expansion): {@code A_alpha =
+ *       sum_i C(alpha, i) (1-q)^(alpha-i) q^i exp(i(i-1) / (2 sigma^2))}. Since the binomial
+ *       weights sum to 1, {@code A_alpha - 1 = sum_{i>=2} C(alpha, i) (1-q)^(alpha-i) q^i
+ *       expm1(i(i-1) / (2 sigma^2))}, all terms positive. Summed in log space; log binomial
+ *       coefficients by the recurrence {@code log C(a, i+1) = log C(a, i) + log(a-i) - log(i+1)}.
+ *       Exact up to floating-point rounding (about {@code 1e-13} relative at order 1024).
+ *   <li><b>Fractional orders</b>: with {@code u(z) = q (L(z) - 1)} and {@code E[L - 1] = 0}, {@code
+ *       A_alpha - 1 = E[g(u)]} where {@code g(u) = (1+u)^alpha - 1 - alpha u >= 0} (Bernoulli's
+ *       inequality, {@code alpha >= 1}). The integral is taken by the trapezoid rule on a uniform
+ *       grid; the integrand is analytic in the strip {@code |Im z| < pi sigma^2} (its nearest
+ *       singularity is where {@code 1 + u = 0}), so the rule converges geometrically (Trefethen
+ *       &amp; Weideman 2014, "The exponentially convergent trapezoidal rule", Thm 5.1). The step is
+ *       {@code min(sigma / 4, sigma^2 / 3)} and the range {@code [-10 sigma, max(alpha, 2) + 10
+ *       sigma]} (the integrand's modes lie near {@code 2} and {@code alpha} with width {@code
+ *       sigma}; the cut tails are below {@code exp(-50)} of them). Observed agreement with a
+ *       40-digit reference is better than {@code 1e-12} relative over the reference grid.
+ *   <li>When the quadrature would need more than {@link #MAX_QUADRATURE_NODES} nodes (noise
+ *       multipliers below about 0.06), a fractional order takes the exact value at the next
+ *       integer order instead: Renyi divergence is non-decreasing in the order (van Erven &amp;
+ *       Harremoes 2014, IEEE Trans. Inf. Theory 60(7), Thm 3), so this is a valid upper bound. Such
+ *       noise gives astronomically large epsilon anyway.
+ * </ul>
+ *
+ * <p>{@code q == 1} is the plain Gaussian mechanism, {@code alpha / (2 sigma^2)} (Mironov 2017,
+ * Prop. 7). {@code sigma == 0} gives {@code +Infinity} at every order.
+ *
+ * <p>Every returned value is rounded up by {@link #ROUND_UP_RELATIVE} to cover the
+ * floating-point and quadrature error, so the result is an upper bound on the exact RDP.
+ */
+final class SampledGaussianRdp {
+
+  /**
+   * Relative margin added to every computed per-step RDP. It covers summation rounding (below
+   * {@code 1e-13} relative for orders up to 1024) and quadrature error (below {@code 1e-12}
+   * observed), with a factor of 10 to spare; it is 100 times below the {@code 1e-9} accuracy
+   * that the tests demand against the 40-digit reference.
+   */
+  static final double ROUND_UP_RELATIVE = 1e-11;
+
+  /**
+   * Node budget of the fractional-order quadrature; beyond it the next integer order's value is
+   * used. 40,000 nodes correspond to a noise multiplier of about 0.06 at order 10.9.
+   */
+  static final int MAX_QUADRATURE_NODES = 40_000;
+
+  /** Number of standard deviations kept on each side of the integrand's modes. */
+  private static final double TAIL_SIGMAS = 10.0;
+
+  /** Terms of the series for {@code g(u)} stop once below this fraction of the partial sum. */
+  private static final double SERIES_TOLERANCE = 1e-18;
+
+  /** Above this argument {@code exp} is near overflow: switch to log-space forms. */
+  private static final double LOG_SPACE_FROM = 700.0;
+
+  private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2.0 * Math.PI);
+
+  private SampledGaussianRdp() {}
+
+  /**
+   * The per-step RDP at each order, rounded up.
+   *
+   * @param samplingRate {@code q} in {@code (0, 1]}
+   * @param noiseMultiplier {@code sigma >= 0}, finite
+   * @param orders orders {@code > 1}, finite
+   * @return a new array, one value per order, each in {@code [0, +Infinity]}
+   */
+  static double[] perStep(double samplingRate, double noiseMultiplier, double[] orders) {
+    double[] rdp = new double[orders.length];
+    if (noiseMultiplier == 0.0) {
+      java.util.Arrays.fill(rdp, Double.POSITIVE_INFINITY);
+      return rdp;
+    }
+    if (samplingRate == 1.0) {
+      for (int k = 0; k < orders.length; k++) {
+        rdp[k] = roundUp(orders[k] / (2.0 * noiseMultiplier * noiseMultiplier));
+      }
+      return rdp;
+    }
+    double[] scratch = new double[0];
+    for (int k = 0; k < orders.length; k++) {
+      double alpha = orders[k];
+      if (isInteger(alpha)) {
+        int n = (int) alpha;
+        if (scratch.length < n + 1) {
+          scratch = new double[n + 1];
+        }
+        rdp[k] = integerOrder(samplingRate, noiseMultiplier, n, scratch);
+      } else {
+        rdp[k] = fractionalOrder(samplingRate, noiseMultiplier, alpha);
+      }
+    }
+    for (int k = 0; k < rdp.length; k++) {
+      rdp[k] = roundUp(rdp[k]);
+    }
+    return rdp;
+  }
+
+  /** Whether the order is an integer (handled by the exact binomial sum). */
+  static boolean isInteger(double alpha) {
+    return alpha == Math.rint(alpha) && alpha <= Integer.MAX_VALUE - 1;
+  }
+
+  /**
+   * Exact RDP at an integer order {@code n >= 2}, by the positive-term binomial sum of the class
+   * documentation. Not rounded up.
+   *
+   * @param scratch workspace of length at least {@code n + 1}
+   */
+  static double integerOrder(double q, double sigma, int n, double[] scratch) {
+    double log1mq = Math.log1p(-q);
+    double logQ = Math.log(q);
+    double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+    // log C(n, i), starting from log C(n, 1) = log n
+    double logBinom = Math.log(n);
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 2; i <= n; i++) {
+      logBinom += Math.log((double) (n - i + 1)) - Math.log((double) i);
+      double term =
+          logBinom + (n - i) * log1mq + i * logQ + logExpm1((double) i * (i - 1) * inv2s2);
+      scratch[i] = term;
+      if (term > max) {
+        max = term;
+      }
+    }
+    if (max == Double.POSITIVE_INFINITY) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      return 0.0; // every term underflowed; the caller's rounding up keeps the result positive
+    }
+    double sum = 0.0;
+    for (int i = 2; i <= n; i++) {
+      sum += Math.exp(scratch[i] - max);
+    }
+    double logAMinusOne = max + Math.log(sum);
+    return log1pExp(logAMinusOne) / (n - 1);
+  }
+
+  /**
+   * RDP at a (fractional) order by quadrature of {@code E[g(u)]}; see the class documentation.
+   * Falls back to the next integer order when the node budget is exceeded. Not rounded up.
+   */
+  static double fractionalOrder(double q, double sigma, double alpha) {
+    double step = Math.min(sigma / 4.0, sigma * sigma / 3.0);
+    double from = -TAIL_SIGMAS * sigma;
+    double to = Math.max(alpha, 2.0) + TAIL_SIGMAS * sigma;
+    double nodes = Math.ceil((to - from) / step);
+    if (!(nodes <= MAX_QUADRATURE_NODES)) {
+      int next = (int) Math.ceil(alpha);
+      return integerOrder(q, sigma, next, new double[next + 1]);
+    }
+    int count = (int) nodes + 1;
+    double[] logIntegrand = new double[count];
+    double logQ = Math.log(q);
+    double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+    double logNormaliser = -Math.log(sigma) - HALF_LOG_TWO_PI;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < count; j++) {
+      double z = from + j * step;
+      double value =
+          logNormaliser
+              - z * z * inv2s2
+              + logBernoulliGap(q, logQ, (2.0 * z - 1.0) * inv2s2, alpha);
+      logIntegrand[j] = value;
+      if (value > max) {
+        max = value;
+      }
+    }
+    if (max == Double.POSITIVE_INFINITY) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      return 0.0; // every node underflowed; the caller's rounding up keeps the result positive
+    }
+    double sum = 0.0;
+    for (int j = 0; j < count; j++) {
+      sum += Math.exp(logIntegrand[j] - max);
+    }
+    double logAMinusOne = max + Math.log(sum) + Math.log(step);
+    return log1pExp(logAMinusOne) / (alpha - 1.0);
+  }
+
+  /**
+   * {@code log g(u)} with {@code g(u) = (1+u)^alpha - 1 - alpha u} and {@code u = q expm1(x)}, for
+   * {@code alpha > 1}; {@code -Infinity} at {@code u == 0}.
+   *
+   * <p>For {@code alpha |u| < 1/2} the binomial series {@code sum_{k>=2} C(alpha, k) u^k} is used
+   * (its term ratio is below 1/2 in modulus, so it converges fast and without cancellation);
+   * otherwise the direct form, whose cancellation is then bounded by a factor of about {@code
+   * 4 alpha / (alpha - 1)}; and in log space when {@code (1+u)^alpha} would overflow.
+   */
+  static double logBernoulliGap(double q, double logQ, double x, double alpha) {
+    double u;
+    double log1pU;
+    if (x < LOG_SPACE_FROM) {
+      u = q * Math.expm1(x);
+      log1pU = Math.log1p(u);
+    } else {
+      double logU = logQ + x; // expm1(x) = exp(x) to double precision here
+      if (logU < LOG_SPACE_FROM) {
+        u = Math.exp(logU);
+        log1pU = Math.log1p(u);
+      } else {
+        // (1+u)^alpha dominates 1 + alpha u by a factor above exp(700 (alpha - 1))
+        return alpha * (logU + Math.log1p(Math.exp(-logU)));
+      }
+    }
+    double alphaU = alpha * u;
+    if (Math.abs(alphaU) < 0.5) {
+      if (u == 0.0) {
+        return Double.NEGATIVE_INFINITY;
+      }
+      double term = 0.5 * alpha * (alpha - 1.0) * u * u;
+      double sum = term;
+      for (int k = 2; k < 200; k++) {
+        term *= (alpha - k) / (k + 1) * u;
+        sum += term;
+        if (Math.abs(term) <= SERIES_TOLERANCE * sum) {
+          break;
+        }
+      }
+      return Math.log(sum);
+    }
+    double logPower = alpha * log1pU;
+    if (logPower < LOG_SPACE_FROM) {
+      return Math.log(Math.expm1(logPower) - alphaU);
+    }
+    return logPower + Math.log1p(-(1.0 + alphaU) * Math.exp(-logPower));
+  }
+
+  /** {@code log(expm1(x))} for {@code x > 0}, accurate for tiny and huge x. */
+  static double logExpm1(double x) {
+    return x > 30.0 ? x + Math.log1p(-Math.exp(-x)) : Math.log(Math.expm1(x));
+  }
+
+  /** {@code log(1 + exp(x))}, accurate for very negative x (relative) and huge x. */
+  static double log1pExp(double x) {
+    return x > 35.0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  }
+
+  private static double roundUp(double rdp) {
+    if (!(rdp < Double.POSITIVE_INFINITY)) {
+      return rdp;
+    }
+    return Math.nextUp(rdp + rdp * ROUND_UP_RELATIVE);
+  }
+}
