@@ -52,12 +52,18 @@ final class RdpConversion {
     double logRatio = Math.log(alphaMinusOne) - logAlpha;
     double tail = (logDelta + logAlpha) / alphaMinusOne;
     double value = rdp + logRatio - tail;
-    double errorBound =
+    double ownError =
         FORMULA_ERROR_ULPS
             * RoundUp.MACHINE_EPSILON
             * (rdp + Math.abs(Math.log(alphaMinusOne)) + logAlpha
                 + (Math.abs(logDelta) + logAlpha) / alphaMinusOne);
-    return Math.nextUp(value + errorBound);
+    // Extra margin so that delta computed back at this epsilon (by logDeltaAt, rounded up, then
+    // exp and nextUp) is at most the target delta: the round trip stays pessimistic.
+    double roundTripMargin =
+        (2.0 * logDeltaError(alphaMinusOne, rdp, Math.abs(value) + ownError)
+                + 4.0 * RoundUp.MACHINE_EPSILON)
+            / alphaMinusOne;
+    return Math.nextUp(value + ownError + roundTripMargin);
   }
 
   /**
@@ -75,12 +81,16 @@ final class RdpConversion {
     double logAlpha = Math.log1p(alphaMinusOne);
     double logRatio = Math.log(alphaMinusOne) - logAlpha;
     double value = alphaMinusOne * (rdp - epsilon + logRatio) - logAlpha;
-    double errorBound =
-        FORMULA_ERROR_ULPS
-            * RoundUp.MACHINE_EPSILON
-            * (alphaMinusOne * (rdp + epsilon + Math.abs(Math.log(alphaMinusOne)) + logAlpha)
-                + logAlpha);
-    return Math.nextUp(value + errorBound);
+    return Math.nextUp(value + logDeltaError(alphaMinusOne, rdp, epsilon));
+  }
+
+  /** Bound on the floating-point error of {@link #logDeltaAt}'s formula. */
+  private static double logDeltaError(double alphaMinusOne, double rdp, double epsilon) {
+    double logAlpha = Math.log1p(alphaMinusOne);
+    return FORMULA_ERROR_ULPS
+        * RoundUp.MACHINE_EPSILON
+        * (alphaMinusOne * (rdp + epsilon + Math.abs(Math.log(alphaMinusOne)) + logAlpha)
+            + logAlpha);
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.dp4j.core.accounting.rdp;
 
+import java.util.Arrays;
+
 /**
  * Renyi DP of one step of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar &amp; Zhang
  * 2019, "Renyi Differential Privacy of the Sampled Gaussian Mechanism", arXiv:1908.10530), under
@@ -86,7 +88,7 @@ final class SampledGaussianRdp {
   static double[] perStep(double samplingRate, double noiseMultiplier, double[] orders) {
     double[] rdp = new double[orders.length];
     if (noiseMultiplier == 0.0) {
-      java.util.Arrays.fill(rdp, Double.POSITIVE_INFINITY);
+      Arrays.fill(rdp, Double.POSITIVE_INFINITY);
       return rdp;
     }
     if (samplingRate == 1.0) {
@@ -95,17 +97,28 @@ final class SampledGaussianRdp {
       }
       return rdp;
     }
-    double[] scratch = new double[0];
+    int maxInteger = 0;
+    double maxFractional = 0.0;
+    for (double alpha : orders) {
+      if (isInteger(alpha)) {
+        maxInteger = Math.max(maxInteger, (int) alpha);
+      } else {
+        maxFractional = Math.max(maxFractional, alpha);
+      }
+    }
+    Quadrature quadrature =
+        maxFractional > 0.0 ? Quadrature.of(samplingRate, noiseMultiplier, maxFractional) : null;
+    BinomialSum binomial = null;
     for (int k = 0; k < orders.length; k++) {
       double alpha = orders[k];
-      if (isInteger(alpha)) {
-        int n = (int) alpha;
-        if (scratch.length < n + 1) {
-          scratch = new double[n + 1];
-        }
-        rdp[k] = integerOrder(samplingRate, noiseMultiplier, n, scratch);
+      if (!isInteger(alpha) && quadrature != null) {
+        rdp[k] = quadrature.rdp(alpha);
       } else {
-        rdp[k] = fractionalOrder(samplingRate, noiseMultiplier, alpha);
+        if (binomial == null) {
+          int needed = Math.max(maxInteger, (int) Math.ceil(maxFractional));
+          binomial = new BinomialSum(samplingRate, noiseMultiplier, needed);
+        }
+        rdp[k] = binomial.rdp((int) Math.ceil(alpha));
       }
     }
     for (int k = 0; k < rdp.length; k++) {
@@ -119,111 +132,161 @@ final class SampledGaussianRdp {
     return alpha == Math.rint(alpha) && alpha <= Integer.MAX_VALUE - 1;
   }
 
-  /**
-   * Exact RDP at an integer order {@code n >= 2}, by the positive-term binomial sum of the class
-   * documentation. Not rounded up.
-   *
-   * @param scratch workspace of length at least {@code n + 1}
-   */
-  static double integerOrder(double q, double sigma, int n, double[] scratch) {
-    double log1mq = Math.log1p(-q);
-    double logQ = Math.log(q);
-    double inv2s2 = 1.0 / (2.0 * sigma * sigma);
-    // log C(n, i), starting from log C(n, 1) = log n
-    double logBinom = Math.log(n);
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 2; i <= n; i++) {
-      logBinom += Math.log((double) (n - i + 1)) - Math.log((double) i);
-      double term =
-          logBinom + (n - i) * log1mq + i * logQ + logExpm1((double) i * (i - 1) * inv2s2);
-      scratch[i] = term;
-      if (term > max) {
-        max = term;
-      }
-    }
-    if (max == Double.POSITIVE_INFINITY) {
-      return Double.POSITIVE_INFINITY;
-    }
-    if (max == Double.NEGATIVE_INFINITY) {
-      return 0.0; // every term underflowed; the caller's rounding up keeps the result positive
-    }
-    double sum = 0.0;
-    for (int i = 2; i <= n; i++) {
-      sum += Math.exp(scratch[i] - max);
-    }
-    double logAMinusOne = max + Math.log(sum);
-    return log1pExp(logAMinusOne) / (n - 1);
+  /** Exact RDP at one integer order {@code n >= 2}; not rounded up. */
+  static double integerOrder(double q, double sigma, int n) {
+    return new BinomialSum(q, sigma, n).rdp(n);
   }
 
   /**
-   * RDP at a (fractional) order by quadrature of {@code E[g(u)]}; see the class documentation.
-   * Falls back to the next integer order when the node budget is exceeded. Not rounded up.
+   * RDP at one (fractional) order by quadrature, or the next integer order's value when the node
+   * budget is exceeded; not rounded up.
    */
   static double fractionalOrder(double q, double sigma, double alpha) {
-    double step = Math.min(sigma / 4.0, sigma * sigma / 3.0);
-    double from = -TAIL_SIGMAS * sigma;
-    double to = Math.max(alpha, 2.0) + TAIL_SIGMAS * sigma;
-    double nodes = Math.ceil((to - from) / step);
-    if (!(nodes <= MAX_QUADRATURE_NODES)) {
-      int next = (int) Math.ceil(alpha);
-      return integerOrder(q, sigma, next, new double[next + 1]);
-    }
-    int count = (int) nodes + 1;
-    double[] logIntegrand = new double[count];
-    double logQ = Math.log(q);
-    double inv2s2 = 1.0 / (2.0 * sigma * sigma);
-    double logNormaliser = -Math.log(sigma) - HALF_LOG_TWO_PI;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < count; j++) {
-      double z = from + j * step;
-      double value =
-          logNormaliser
-              - z * z * inv2s2
-              + logBernoulliGap(q, logQ, (2.0 * z - 1.0) * inv2s2, alpha);
-      logIntegrand[j] = value;
-      if (value > max) {
-        max = value;
-      }
-    }
-    if (max == Double.POSITIVE_INFINITY) {
-      return Double.POSITIVE_INFINITY;
-    }
-    if (max == Double.NEGATIVE_INFINITY) {
-      return 0.0; // every node underflowed; the caller's rounding up keeps the result positive
-    }
-    double sum = 0.0;
-    for (int j = 0; j < count; j++) {
-      sum += Math.exp(logIntegrand[j] - max);
-    }
-    double logAMinusOne = max + Math.log(sum) + Math.log(step);
-    return log1pExp(logAMinusOne) / (alpha - 1.0);
+    Quadrature quadrature = Quadrature.of(q, sigma, alpha);
+    return quadrature != null
+        ? quadrature.rdp(alpha)
+        : integerOrder(q, sigma, (int) Math.ceil(alpha));
   }
 
   /**
-   * {@code log g(u)} with {@code g(u) = (1+u)^alpha - 1 - alpha u} and {@code u = q expm1(x)}, for
-   * {@code alpha > 1}; {@code -Infinity} at {@code u == 0}.
+   * The positive-term binomial sum for integer orders up to a maximum, sharing the tables that do
+   * not depend on the order: {@code log i} and {@code log expm1(i(i-1) / (2 sigma^2))}.
+   */
+  private static final class BinomialSum {
+    private final double log1mq;
+    private final double logQ;
+    private final double[] logInteger;
+    private final double[] logExpm1Exponent;
+    private final double[] scratch;
+
+    BinomialSum(double q, double sigma, int maxOrder) {
+      this.log1mq = Math.log1p(-q);
+      this.logQ = Math.log(q);
+      double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+      this.logInteger = new double[maxOrder + 1];
+      this.logExpm1Exponent = new double[maxOrder + 1];
+      this.scratch = new double[maxOrder + 1];
+      for (int i = 1; i <= maxOrder; i++) {
+        logInteger[i] = Math.log(i);
+        logExpm1Exponent[i] = logExpm1((double) i * (i - 1) * inv2s2);
+      }
+    }
+
+    /** Exact RDP at integer order {@code n} in {@code [2, maxOrder]}, not rounded up. */
+    double rdp(int n) {
+      double logBinom = logInteger[n]; // log C(n, 1)
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 2; i <= n; i++) {
+        logBinom += logInteger[n - i + 1] - logInteger[i];
+        double term = logBinom + (n - i) * log1mq + i * logQ + logExpm1Exponent[i];
+        scratch[i] = term;
+        if (term > max) {
+          max = term;
+        }
+      }
+      if (max == Double.POSITIVE_INFINITY) {
+        return Double.POSITIVE_INFINITY;
+      }
+      if (max == Double.NEGATIVE_INFINITY) {
+        return 0.0; // every term underflowed; rounding up keeps the result positive
+      }
+      double sum = 0.0;
+      for (int i = 2; i <= n; i++) {
+        sum += Math.exp(scratch[i] - max);
+      }
+      return log1pExp(max + Math.log(sum)) / (n - 1);
+    }
+  }
+
+  /**
+   * The trapezoid rule for {@code A_alpha - 1 = E[g(u)]} on one uniform grid shared by all
+   * fractional orders up to a maximum: the nodes, the Gaussian log density and {@code u} are
+   * computed once; each order only evaluates {@code g}.
+   */
+  private static final class Quadrature {
+    private final double sigma;
+    private final double from;
+    private final double step;
+    private final double[] logDensity;
+    private final double[] u;
+    private final double[] log1pU;
+    private final double[] scratch;
+
+    private Quadrature(double q, double sigma, double from, double step, int count) {
+      this.sigma = sigma;
+      this.from = from;
+      this.step = step;
+      this.logDensity = new double[count];
+      this.u = new double[count];
+      this.log1pU = new double[count];
+      this.scratch = new double[count];
+      double logQ = Math.log(q);
+      double inv2s2 = 1.0 / (2.0 * sigma * sigma);
+      double logNormaliser = -Math.log(sigma) - HALF_LOG_TWO_PI;
+      for (int j = 0; j < count; j++) {
+        double z = from + j * step;
+        logDensity[j] = logNormaliser - z * z * inv2s2;
+        double x = (2.0 * z - 1.0) * inv2s2;
+        if (x < LOG_SPACE_FROM) {
+          u[j] = q * Math.expm1(x);
+          log1pU[j] = Math.log1p(u[j]);
+        } else {
+          double logU = logQ + x; // expm1(x) = exp(x) to double precision here
+          u[j] = Math.exp(logU); // may be +Infinity; then only log1pU is used
+          log1pU[j] = logU + Math.log1p(Math.exp(-logU));
+        }
+      }
+    }
+
+    /** The grid for orders up to {@code maxOrder}, or null when it exceeds the node budget. */
+    static Quadrature of(double q, double sigma, double maxOrder) {
+      double step = Math.min(sigma / 4.0, sigma * sigma / 3.0);
+      double from = -TAIL_SIGMAS * sigma;
+      double to = Math.max(maxOrder, 2.0) + TAIL_SIGMAS * sigma;
+      double nodes = Math.ceil((to - from) / step);
+      if (!(nodes <= MAX_QUADRATURE_NODES)) {
+        return null;
+      }
+      return new Quadrature(q, sigma, from, step, (int) nodes + 1);
+    }
+
+    /** RDP at order {@code alpha} (at most the grid's maximum order), not rounded up. */
+    double rdp(double alpha) {
+      double to = Math.max(alpha, 2.0) + TAIL_SIGMAS * sigma;
+      int count = Math.min(u.length, (int) Math.ceil((to - from) / step) + 1);
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < count; j++) {
+        double value = logDensity[j] + logBernoulliGap(u[j], log1pU[j], alpha);
+        scratch[j] = value;
+        if (value > max) {
+          max = value;
+        }
+      }
+      if (max == Double.POSITIVE_INFINITY) {
+        return Double.POSITIVE_INFINITY;
+      }
+      if (max == Double.NEGATIVE_INFINITY) {
+        return 0.0; // every node underflowed; rounding up keeps the result positive
+      }
+      double sum = 0.0;
+      for (int j = 0; j < count; j++) {
+        sum += Math.exp(scratch[j] - max);
+      }
+      return log1pExp(max + Math.log(sum) + Math.log(step)) / (alpha - 1.0);
+    }
+  }
+
+  /**
+   * {@code log g(u)} with {@code g(u) = (1+u)^alpha - 1 - alpha u}, for {@code alpha > 1} and
+   * {@code u > -1}; {@code -Infinity} at {@code u == 0}. {@code log1pU} is {@code log(1 + u)},
+   * supplied also when {@code u} overflows.
    *
    * <p>For {@code alpha |u| < 1/2} the binomial series {@code sum_{k>=2} C(alpha, k) u^k} is used
    * (its term ratio is below 1/2 in modulus, so it converges fast and without cancellation);
    * otherwise the direct form, whose cancellation is then bounded by a factor of about {@code
    * 4 alpha / (alpha - 1)}; and in log space when {@code (1+u)^alpha} would overflow.
    */
-  static double logBernoulliGap(double q, double logQ, double x, double alpha) {
-    double u;
-    double log1pU;
-    if (x < LOG_SPACE_FROM) {
-      u = q * Math.expm1(x);
-      log1pU = Math.log1p(u);
-    } else {
-      double logU = logQ + x; // expm1(x) = exp(x) to double precision here
-      if (logU < LOG_SPACE_FROM) {
-        u = Math.exp(logU);
-        log1pU = Math.log1p(u);
-      } else {
-        // (1+u)^alpha dominates 1 + alpha u by a factor above exp(700 (alpha - 1))
-        return alpha * (logU + Math.log1p(Math.exp(-logU)));
-      }
-    }
+  static double logBernoulliGap(double u, double log1pU, double alpha) {
     double alphaU = alpha * u;
     if (Math.abs(alphaU) < 0.5) {
       if (u == 0.0) {
@@ -244,7 +307,9 @@ final class SampledGaussianRdp {
     if (logPower < LOG_SPACE_FROM) {
       return Math.log(Math.expm1(logPower) - alphaU);
     }
-    return logPower + Math.log1p(-(1.0 + alphaU) * Math.exp(-logPower));
+    // log g = logPower + log(1 - (1 + alpha u) / (1+u)^alpha); the ratio is below exp(-700 (alpha-1)/alpha)
+    double logLinear = alphaU < 1e300 ? Math.log1p(alphaU) : Math.log(alpha) + log1pU;
+    return logPower + Math.log1p(-Math.exp(Math.min(0.0, logLinear - logPower)));
   }
 
   /** {@code log(expm1(x))} for {@code x > 0}, accurate for tiny and huge x. */
