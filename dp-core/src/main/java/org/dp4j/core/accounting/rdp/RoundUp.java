@@ -37,10 +37,10 @@ final class RoundUp {
   /**
    * {@code x} enlarged by a relative error bound: {@code nextUp(x + |x| * relative)}. Used for
    * closed forms computed with a few correctly rounded operations, each off by at most one ulp.
-   * Non-finite values are returned unchanged.
+   * Zero (an exact result) and non-finite values are returned unchanged.
    */
   static double relative(double x, double relative) {
-    if (!Double.isFinite(x)) {
+    if (x == 0.0 || !Double.isFinite(x)) {
       return x;
     }
     return Math.nextUp(x + Math.abs(x) * relative);

@@ -36,7 +36,7 @@ import java.util.Arrays;
  *       sigma}; the cut tails are below {@code exp(-50)} of them). Observed agreement with a
  *       40-digit reference is better than {@code 1e-12} relative over the reference grid.
  *   <li>When the quadrature would need more than {@link #MAX_QUADRATURE_NODES} nodes (noise
- *       multipliers below about 0.06), a fractional order takes the exact value at the next
+ *       multipliers below about 0.03), a fractional order takes the exact value at the next
  *       integer order instead: Renyi divergence is non-decreasing in the order (van Erven &amp;
  *       Harremoes 2014, IEEE Trans. Inf. Theory 60(7), Thm 3), so this is a valid upper bound. Such
  *       noise gives astronomically large epsilon anyway.
@@ -60,7 +60,7 @@ final class SampledGaussianRdp {
 
   /**
    * Node budget of the fractional-order quadrature; beyond it the next integer order's value is
-   * used. 40,000 nodes correspond to a noise multiplier of about 0.06 at order 10.9.
+   * used. 40,000 nodes correspond to a noise multiplier of about 0.03 at order 10.9.
    */
   static final int MAX_QUADRATURE_NODES = 40_000;
 
