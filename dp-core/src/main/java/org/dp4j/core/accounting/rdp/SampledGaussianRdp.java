@@ -151,35 +151,71 @@ final class SampledGaussianRdp {
   /**
    * The positive-term binomial sum for integer orders up to a maximum, sharing the tables that do
    * not depend on the order: {@code log i} and {@code log expm1(i(i-1) / (2 sigma^2))}.
+   *
+   * <p>Alongside each log-term it carries a bound on that term's absolute floating-point error
+   * (each correctly rounded operation is off by at most one ulp, Java's {@code log}/{@code exp}
+   * family by at most one ulp); the error of the log-sum is at most the weighted mean of those
+   * bounds (weights = the terms) plus the summation error, and the result is evaluated at the log-sum
+   * plus that bound. The log binomial coefficient is accumulated with Neumaier's compensated
+   * summation so its error does not grow with the magnitude of the running sum.
    */
   private static final class BinomialSum {
+    private static final double EPS = RoundUp.MACHINE_EPSILON;
+
     private final double log1mq;
     private final double logQ;
     private final double[] logInteger;
+    private final double[] exponent;
     private final double[] logExpm1Exponent;
     private final double[] scratch;
+    private final double[] errorBound;
 
     BinomialSum(double q, double sigma, int maxOrder) {
       this.log1mq = Math.log1p(-q);
       this.logQ = Math.log(q);
       double inv2s2 = 1.0 / (2.0 * sigma * sigma);
       this.logInteger = new double[maxOrder + 1];
+      this.exponent = new double[maxOrder + 1];
       this.logExpm1Exponent = new double[maxOrder + 1];
       this.scratch = new double[maxOrder + 1];
+      this.errorBound = new double[maxOrder + 1];
       for (int i = 1; i <= maxOrder; i++) {
         logInteger[i] = Math.log(i);
-        logExpm1Exponent[i] = logExpm1((double) i * (i - 1) * inv2s2);
+        exponent[i] = (double) i * (i - 1) * inv2s2;
+        logExpm1Exponent[i] = logExpm1(exponent[i]);
       }
     }
 
-    /** Exact RDP at integer order {@code n} in {@code [2, maxOrder]}, not rounded up. */
+    /**
+     * Exact RDP at integer order {@code n} in {@code [2, maxOrder]}, evaluated at the computed
+     * log-sum plus its floating-point error bound (so not below the exact value), not otherwise
+     * rounded up.
+     */
     double rdp(int n) {
-      double logBinom = logInteger[n]; // log C(n, 1)
+      double binomHigh = logInteger[n]; // log C(n, 1), Neumaier-compensated running sum
+      double binomCompensation = 0.0;
+      double binomError = EPS * logInteger[n];
       double max = Double.NEGATIVE_INFINITY;
       for (int i = 2; i <= n; i++) {
-        logBinom += logInteger[n - i + 1] - logInteger[i];
-        double term = logBinom + (n - i) * log1mq + i * logQ + logExpm1Exponent[i];
+        double step = logInteger[n - i + 1] - logInteger[i];
+        binomError += 3.0 * EPS * (logInteger[n - i + 1] + logInteger[i]);
+        double next = binomHigh + step;
+        binomCompensation +=
+            Math.abs(binomHigh) >= Math.abs(step)
+                ? (binomHigh - next) + step
+                : (step - next) + binomHigh;
+        binomHigh = next;
+        double logBinom = binomHigh + binomCompensation;
+        double sampled = (n - i) * log1mq;
+        double chosen = i * logQ;
+        double term = logBinom + sampled + chosen + logExpm1Exponent[i];
         scratch[i] = term;
+        double magnitudes =
+            Math.abs(logBinom) + Math.abs(sampled) + Math.abs(chosen)
+                + Math.abs(logExpm1Exponent[i]);
+        // binomial accumulation + rounding of the two products, the log-expm1 (whose argument
+        // carries ~3 ulps, amplified by at most 1 + 1/x) and the three additions
+        errorBound[i] = binomError + EPS * (4.0 * magnitudes + 4.0 * (exponent[i] + 1.0));
         if (term > max) {
           max = term;
         }
@@ -191,10 +227,17 @@ final class SampledGaussianRdp {
         return 0.0; // every term underflowed; rounding up keeps the result positive
       }
       double sum = 0.0;
+      double weightedError = 0.0;
       for (int i = 2; i <= n; i++) {
-        sum += Math.exp(scratch[i] - max);
+        double weight = Math.exp(scratch[i] - max);
+        sum += weight;
+        weightedError += weight * errorBound[i];
       }
-      return log1pExp(max + Math.log(sum)) / (n - 1);
+      double logSum = max + Math.log(sum);
+      // error of the log-sum: the terms' weighted error, the exp/sum rounding (relative (n+2) eps
+      // on the sum, i.e. absolute in the log) and the final additions
+      double logSumError = weightedError / sum + (n + 2) * EPS + 2.0 * EPS * Math.abs(logSum);
+      return log1pExp(logSum + logSumError) / (n - 1);
     }
   }
 
