@@ -14,6 +14,7 @@ import org.dp4j.core.event.LaplaceEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.testing.RefData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +34,7 @@ class RdpAccountantRefDataTest {
 
   private static double epsilon(double[] orders, RefData.Row row) {
     return new RdpAccountant(ADD_REMOVE, orders)
-        .compose(dpSgdStep(row), row.integer("steps"))
+        .compose(dpSgdStep(row), (long) row.number("steps"))
         .epsilon(row.number("delta"));
   }
 
@@ -48,7 +49,7 @@ class RdpAccountantRefDataTest {
   void defaultGridIsNoWorseThanEitherAnchor(RefData.Row row) {
     double anchors =
         Math.min(row.number("dp_accounting_rdp_eps"), row.number("opacus_rdp_eps"));
-    double ours = new RdpAccountant().compose(dpSgdStep(row), row.integer("steps"))
+    double ours = new RdpAccountant().compose(dpSgdStep(row), (long) row.number("steps"))
         .epsilon(row.number("delta"));
     assertTrue(ours >= 0.0 && !Double.isNaN(ours), () -> row + " ours " + ours);
     if (anchors >= 0.01 && anchors <= 1000) {
@@ -102,14 +103,14 @@ class RdpAccountantRefDataTest {
   @ParameterizedTest
   @MethodSource("sgmPldRows")
   void neverBelowTheTrueEpsilon(RefData.Row row) {
-    double ours = new RdpAccountant().compose(dpSgdStep(row), row.integer("steps"))
+    double ours = new RdpAccountant().compose(dpSgdStep(row), (long) row.number("steps"))
         .epsilon(row.number("delta"));
     double pld = row.number("dp_accounting_pld_eps_vdi_1e-4");
     assertTrue(ours >= 0.99 * pld, () -> row + " ours " + ours);
-    if (row.has("ms_prv_eps_lower")) {
+    if (row.optional("ms_prv_eps_lower").isPresent()) {
       assertTrue(ours >= row.number("ms_prv_eps_lower"), () -> row + " ours " + ours);
     }
-    if (row.has("exact_eps_q1_analytic_gaussian")) {
+    if (row.optional("exact_eps_q1_analytic_gaussian").isPresent()) {
       assertTrue(ours >= row.number("exact_eps_q1_analytic_gaussian"), () -> row + " " + ours);
     }
   }
@@ -137,13 +138,13 @@ class RdpAccountantRefDataTest {
     double expected = row.number("eps_dp_accounting_rdp_zcdp_default_orders");
     EpsilonAndOrder ours =
         new RdpAccountant(ADD_REMOVE, AnchorGrids.dpAccounting())
-            .compose(new ZcdpEvent(1.0 / (2.0 * sigma * sigma)), row.integer("k"))
+            .compose(new ZcdpEvent(1.0 / (2.0 * sigma * sigma)), (long) row.number("k"))
             .epsilonAndOrder(row.number("delta"));
     assertEquals(expected, ours.epsilon(), 1e-12 * expected, row::toString);
     assertEquals(row.number("dp_accounting_opt_order"), ours.order(), row::toString);
     // the default grid (a superset) is no worse; the continuous optimum is a lower bound for both
     double defaults = new RdpAccountant()
-        .compose(new ZcdpEvent(1.0 / (2.0 * sigma * sigma)), row.integer("k"))
+        .compose(new ZcdpEvent(1.0 / (2.0 * sigma * sigma)), (long) row.number("k"))
         .epsilon(row.number("delta"));
     assertTrue(defaults <= ours.epsilon(), row::toString);
     assertTrue(defaults >= row.number("eps_cks_optimal_alpha_mpmath"), row::toString);
@@ -166,7 +167,7 @@ class RdpAccountantRefDataTest {
     double expected = row.number("eps_dp_accounting_rdp_laplace");
     double ours =
         new RdpAccountant(ADD_REMOVE, AnchorGrids.dpAccounting())
-            .compose(new LaplaceEvent(1.0 / eps0), row.integer("k"))
+            .compose(new LaplaceEvent(1.0 / eps0), (long) row.number("k"))
             .epsilon(row.number("delta_target"));
     assertEquals(expected, ours, 1e-10 * expected, row::toString);
     assertTrue(ours >= row.number("eps_dp_accounting_pld_laplace"), row::toString);

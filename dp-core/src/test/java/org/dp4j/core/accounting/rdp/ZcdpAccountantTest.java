@@ -20,6 +20,7 @@ import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.testing.RefData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,7 +42,7 @@ class ZcdpAccountantTest {
   @MethodSource("zcdpRows")
   void matchesCksWithContinuousOrder(RefData.Row row) {
     double sigma = row.number("sigma");
-    long k = row.integer("k");
+    long k = (long) row.number("k");
     double delta = row.number("delta");
     ZcdpAccountant accountant = new ZcdpAccountant().compose(new GaussianEvent(sigma), k);
     double rho = row.number("rho_total");
