@@ -26,7 +26,7 @@ import org.dp4j.core.internal.EventLog;
 /**
  * Zero-concentrated differential privacy accountant (Bun &amp; Steinke 2016, "Concentrated
  * Differential Privacy: Simplifications, Extensions, and Lower Bounds", TCC): keeps one running
- * {@code rho}, which adds up under composition (Bun &amp; Steinke 2016, Lemma 2.3), and converts to
+ * {@code rho}, which adds up under composition (Bun &amp; Steinke 2016, Lemma 1.7), and converts to
  * (epsilon, delta)-DP with the Canonne-Kamath-Steinke 2020 bound (Prop. 12) minimised over a
  * <em>continuous</em> Renyi order, since rho-zCDP is {@code (alpha, alpha rho)}-RDP for every
  * {@code alpha > 1}:
