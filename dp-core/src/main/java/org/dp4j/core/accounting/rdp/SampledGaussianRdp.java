@@ -34,9 +34,12 @@ import java.util.Arrays;
  *       &amp; Weideman 2014, "The exponentially convergent trapezoidal rule", Thm 5.1). The step is
  *       {@code min(sigma / 4, sigma^2 / 3)} and the range {@code [-10 sigma, max(alpha, 2) + 10
  *       sigma]} (the integrand's modes lie near {@code 2} and {@code alpha} with width {@code
- *       sigma}; the cut tails are below {@code exp(-50)} of them). Observed agreement with 40-
+ *       sigma}; the cut tails are below {@code exp(-50)} of them). The difference between this
+ *       rule and the one with twice the step (the even nodes) is added as an a-posteriori error
+ *       margin, which for a geometrically convergent rule exceeds the actual error by far; it
+ *       is about {@code 1e-13} relative here. Observed agreement with 40-
  *       and 60-digit references and with the exact sums at integer orders is about {@code 1e-14}
- *       relative (worst seen 9e-15).
+ *       relative before that margin.
  *   <li>When the quadrature would need more than {@link #MAX_QUADRATURE_NODES} nodes (noise
  *       multipliers below about 0.03), a fractional order takes the exact value at the next
  *       integer order instead: Renyi divergence is non-decreasing in the order (van Erven &amp;
@@ -315,10 +318,20 @@ final class SampledGaussianRdp {
         return 0.0; // every node underflowed; rounding up keeps the result positive
       }
       double sum = 0.0;
+      double evenSum = 0.0;
       for (int j = 0; j < count; j++) {
-        sum += Math.exp(scratch[j] - max);
+        double weight = Math.exp(scratch[j] - max);
+        sum += weight;
+        if ((j & 1) == 0) {
+          evenSum += weight;
+        }
       }
-      return log1pExp(max + Math.log(sum) + Math.log(step)) / (alpha - 1.0);
+      // A posteriori error estimate: the same rule with twice the step uses the even nodes. The
+      // rule converges geometrically, so |T(h) - T(2h)| bounds the error of T(h) with a wide
+      // margin; adding it keeps the result an upper bound should the step be too coarse.
+      double discrepancy = Math.abs(sum - 2.0 * evenSum) / sum;
+      return log1pExp(max + Math.log(sum) + Math.log(step) + Math.log1p(discrepancy))
+          / (alpha - 1.0);
     }
   }
 
