@@ -198,7 +198,7 @@ public final class PrivacyFilter {
       Instant now = now();
       // Journal first: if encoding or writing fails, memory is unchanged (and a failed write
       // leaves the ledger refusing everything, so a partly written record can only over-count).
-      ticket = append(new LedgerRecord(sequence, RecordKind.SPEND, now, 0, label, event, after));
+      ticket = append(sequence, RecordKind.SPEND, now, 0, label, event, after);
       committed.compose(event);
       probeEvent = null;
       spentEpsilon = after;
@@ -237,8 +237,7 @@ public final class PrivacyFilter {
       refuseIfOver(event, label, before, after);
       long id = nextReservationId;
       long sequence = nextSequence;
-      ticket =
-          append(new LedgerRecord(sequence, RecordKind.RESERVE, now(), id, label, event, after));
+      ticket = append(sequence, RecordKind.RESERVE, now(), id, label, event, after);
       reservation = new Reservation(this, id, event, label);
       openReservations.put(id, reservation);
       probeEvent = null;
@@ -398,14 +397,13 @@ public final class PrivacyFilter {
       Instant now = now();
       // Not forced: a lost COMMIT replays as an open reservation, which is charged anyway.
       append(
-          new LedgerRecord(
-              sequence,
-              RecordKind.COMMIT,
-              now,
-              reservation.id(),
-              reservation.label(),
-              reservation.event(),
-              spentEpsilon));
+          sequence,
+          RecordKind.COMMIT,
+          now,
+          reservation.id(),
+          reservation.label(),
+          reservation.event(),
+          spentEpsilon);
       committed.compose(reservation.event());
       openReservations.remove(reservation.id());
       reservation.setState(ReservationState.COMMITTED);
@@ -442,14 +440,13 @@ public final class PrivacyFilter {
       // Journal first: if the write fails the reservation stays charged. Not forced: a lost
       // RELEASE replays as an open reservation, which is charged (pessimistic).
       append(
-          new LedgerRecord(
-              sequence,
-              RecordKind.RELEASE,
-              now(),
-              reservation.id(),
-              reservation.label(),
-              reservation.event(),
-              after));
+          sequence,
+          RecordKind.RELEASE,
+          now(),
+          reservation.id(),
+          reservation.label(),
+          reservation.event(),
+          after);
       nextSequence++;
       openReservations.remove(reservation.id());
       reservation.setState(ReservationState.RELEASED);
@@ -594,8 +591,20 @@ public final class PrivacyFilter {
     }
   }
 
-  private long append(LedgerRecord entry) {
-    return journal == null ? 0 : journal.append(entry);
+  /** Journals one operation; a no-op (no record built) for an in-memory filter. */
+  private long append(
+      long sequence,
+      RecordKind kind,
+      Instant time,
+      long reservationId,
+      String label,
+      PrivacyEvent event,
+      double spentAfter) {
+    if (journal == null) {
+      return 0;
+    }
+    return journal.append(
+        new LedgerRecord(sequence, kind, time, reservationId, label, event, spentAfter));
   }
 
   private void awaitDurable(long ticket) {
