@@ -9,8 +9,8 @@ import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.PrivacyEvent;
 
 /**
- * The child process of {@link PrivacyLedgerCrashTest}: opens an existing ledger and spends in a
- * loop until killed, printing one line to stdout after each operation returns:
+ * The child process of {@link PrivacyLedgerCrashTest}: opens an existing ledger and spends from two
+ * threads in a loop until killed, printing one line to stdout after each operation returns:
  *
  * <pre>
  * READY
@@ -31,27 +31,35 @@ public final class LedgerCrashChild {
 
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args[0]);
-    SplittableRandom random = new SplittableRandom(Long.parseLong(args[1]));
+    long seed = Long.parseLong(args[1]);
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
-    PrivacyEvent event = EpsilonDeltaEvent.pure(COST);
     try (PrivacyLedger ledger = PrivacyLedger.open(file, new BasicCompositionAccountant())) {
       PrivacyFilter filter = ledger.filter();
       out.println("READY");
-      while (true) {
-        if (random.nextInt(8) == 0) {
-          Reservation r = filter.reserve(event, "reserved");
-          out.println("RESERVED " + r.id());
-          if (random.nextBoolean()) {
-            out.println("RELEASING " + r.id());
-            r.release();
-          } else {
-            r.commit();
-            out.println("COMMITTED " + r.id());
-          }
+      // Two spending threads, so kills also land inside shared (group-committed) forces.
+      Thread other = new Thread(() -> spendForever(filter, new SplittableRandom(seed + 1), out));
+      other.setDaemon(true);
+      other.start();
+      spendForever(filter, new SplittableRandom(seed), out);
+    }
+  }
+
+  private static void spendForever(PrivacyFilter filter, SplittableRandom random, PrintStream out) {
+    PrivacyEvent event = EpsilonDeltaEvent.pure(COST);
+    while (true) {
+      if (random.nextInt(8) == 0) {
+        Reservation r = filter.reserve(event, "reserved");
+        out.println("RESERVED " + r.id());
+        if (random.nextBoolean()) {
+          out.println("RELEASING " + r.id());
+          r.release();
         } else {
-          SpendReceipt receipt = filter.spend(event, "spent");
-          out.println("SPENT " + receipt.sequenceNumber());
+          r.commit();
+          out.println("COMMITTED " + r.id());
         }
+      } else {
+        SpendReceipt receipt = filter.spend(event, "spent");
+        out.println("SPENT " + receipt.sequenceNumber());
       }
     }
   }
