@@ -41,6 +41,9 @@ import org.dp4j.core.internal.Checks;
  * <p>The format ({@value #FORMAT_VERSION}) is documented byte by byte in {@code docs/budget.md}.
  *
  * <p>Thread-safe. After {@link #close()} the filter still answers queries but refuses to record.
+ * A failed write or force (including {@link java.nio.channels.ClosedByInterruptException}: a
+ * thread interrupted inside an operation closes the file, as every {@link FileChannel} does) leaves
+ * the ledger <em>failed</em>: it refuses every later operation until it is reopened.
  */
 public final class PrivacyLedger implements Closeable {
 

@@ -210,6 +210,41 @@ class PrivacyLedgerTest {
     }
   }
 
+  /**
+   * A real I/O failure: an interrupted thread's FileChannel write throws
+   * ClosedByInterruptException (and closes the channel). The spend fails, memory is unchanged, the
+   * ledger refuses everything after, and reopening shows nothing was lost.
+   */
+  @Test
+  void aFailedWriteLeavesMemoryUnchangedAndTheLedgerRefusingEverything() throws IOException {
+    Path file = file();
+    try (PrivacyLedger ledger = PrivacyLedger.create(file, new SumAccountant(), BUDGET)) {
+      PrivacyFilter f = ledger.filter();
+      f.spend(EpsilonDeltaEvent.pure(0.25), "before");
+      Thread.currentThread().interrupt();
+      try {
+        java.io.UncheckedIOException e =
+            assertThrows(
+                java.io.UncheckedIOException.class,
+                () -> f.spend(EpsilonDeltaEvent.pure(0.5), "interrupted"));
+        assertTrue(e.getMessage().contains("cannot write record"), e.getMessage());
+      } finally {
+        Thread.interrupted();
+      }
+      assertEquals(0.25, f.spent());
+      assertEquals(1, f.operationCount());
+      assertFalse(ledger.isWritable());
+      IllegalStateException after =
+          assertThrows(
+              IllegalStateException.class, () -> f.spend(EpsilonDeltaEvent.pure(0.1), "after"));
+      assertTrue(after.getMessage().contains("has failed"), after.getMessage());
+      assertThrows(IllegalStateException.class, () -> f.reserve(EpsilonDeltaEvent.pure(0.1), "r"));
+    }
+    try (PrivacyLedger reopened = PrivacyLedger.open(file, new SumAccountant())) {
+      assertEquals(0.25, reopened.filter().spent());
+    }
+  }
+
   @Test
   void createRefusesAnExistingFileAndOpenAMissingOne() throws IOException {
     Path file = fiveSpends();
