@@ -1,2 +1,2 @@
-/** Benchmarks of the privacy accountants in {@code org.dp4j.core.accounting} and its sub-packages. */
+/** Benchmarks of the accountants in {@code org.dp4j.core.accounting} and its sub-packages. */
 package org.dp4j.bench.core.accounting;
