@@ -23,39 +23,37 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes the accounting comparison of {@code docs/accounting.md}: a Markdown table of dp4j's RDP
- * and PLD epsilons next to the anchors' on the reference grid, summary ratios over the whole grid,
- * and a PNG of epsilon against steps.
+ * Produces the accounting comparison of {@code docs/accounting.md}: prints a Markdown table of
+ * dp4j's RDP and PLD epsilons next to the anchors' on the reference grid, with summary ratios over
+ * the whole grid, and writes {@code epsilon-vs-steps.png} into the image folder.
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -DskipTests package}):
  *
- * <pre>java -cp dp-bench/target/benchmarks.jar org.dp4j.bench.tools.AccountingReport ../shared/refdata docs</pre>
+ * <pre>java -Djava.awt.headless=true -cp dp-bench/target/benchmarks.jar org.dp4j.bench.tools.AccountingReport ../shared/refdata docs/img</pre>
  */
 public final class AccountingReport {
 
   private AccountingReport() {}
 
   /**
-   * @param args {@code REFDATA_DIR OUTPUT_DIR}
+   * @param args {@code REFDATA_DIR IMAGE_DIR}
    */
   public static void main(String[] args) throws IOException {
     if (args.length != 2) {
-      System.err.println("usage: AccountingReport REFDATA_DIR OUTPUT_DIR");
+      System.err.println("usage: AccountingReport REFDATA_DIR IMAGE_DIR");
       System.exit(2);
     }
     Path refdata = Path.of(args[0]);
-    Path out = Path.of(args[1]);
-    Files.createDirectories(out.resolve("img"));
-    PrintStream md = new PrintStream(Files.newOutputStream(out.resolve("accounting-comparison.md")), true,
-        StandardCharsets.UTF_8);
+    Path images = Path.of(args[1]);
+    Files.createDirectories(images);
+    PrintStream md = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     List<Map<String, String>> rdpRows = read(refdata.resolve("sgm_rdp.csv"));
     List<Map<String, String>> pldRows = read(refdata.resolve("sgm_pld.csv"));
     writeTable(md, rdpRows, pldRows);
     writeSummary(md, rdpRows, pldRows);
-    plot(out.resolve("img/epsilon-vs-steps.png"), pldRows);
-    md.close();
-    System.out.println("wrote " + out.resolve("accounting-comparison.md") + " and "
-        + out.resolve("img/epsilon-vs-steps.png"));
+    Path png = images.resolve("epsilon-vs-steps.png");
+    plot(png, pldRows);
+    System.err.println("wrote " + png);
   }
 
   private static double epsilon(PrivacyAccountant accountant, double q, double sigma, long steps, double delta) {
