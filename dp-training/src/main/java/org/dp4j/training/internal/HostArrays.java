@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Decides whether an ND4J array can be read and written straight through its host buffer, and
@@ -11,7 +12,7 @@ import org.nd4j.linalg.api.shape.Shape;
  *
  * <p>An array is <em>host-contiguous float</em> when its data type is {@code FLOAT}, it is in
  * {@code 'c'} order with the default strides for its shape (so element {@code i} of the flattened
- * array is buffer element {@code offset + i}), and its data buffer lives in host memory. Everything
+ * array is buffer element {@code offset + i}), and the backend is the CPU one (so the data buffer is host memory). Everything
  * else (views with gaps, {@code 'f'} order, other data types, device buffers) takes a slower
  * copying path in the callers.
  */
@@ -21,7 +22,8 @@ public final class HostArrays {
 
   /** Whether {@code array} can be accessed through {@link #floatBuffer(INDArray)}. */
   public static boolean isHostContiguousFloat(INDArray array) {
-    return array.dataType() == DataType.FLOAT
+    return Nd4j.getEnvironment().isCPU()
+        && array.dataType() == DataType.FLOAT
         && array.ordering() == 'c'
         && Shape.hasDefaultStridesForShape(array)
         && array.data() != null
