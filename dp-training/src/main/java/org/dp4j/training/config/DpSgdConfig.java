@@ -116,7 +116,7 @@ public final class DpSgdConfig {
           accountants, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE).noiseMultiplier();
     } else {
       this.target = null;
-      this.noiseMultiplier = Checks.positiveFinite("noiseMultiplier", b.noiseMultiplier);
+      this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", b.noiseMultiplier);
       this.targetDelta = Checks.positiveDelta("targetDelta", b.targetDelta);
     }
     if (adaptiveClipping != null) {
@@ -325,9 +325,13 @@ public final class DpSgdConfig {
       return this;
     }
 
-    /** The noise multiplier {@code sigma} (positive, finite); needs {@link #targetDelta}. */
+    /**
+     * The noise multiplier {@code sigma} (finite, {@code >= 0}); needs {@link #targetDelta}. Zero
+     * means no noise and no privacy (infinite epsilon): a limited filter refuses every step, so
+     * it is only useful with an odometer, for testing.
+     */
     public Builder noiseMultiplier(double noiseMultiplier) {
-      this.noiseMultiplier = Checks.positiveFinite("noiseMultiplier", noiseMultiplier);
+      this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
       return this;
     }
 
