@@ -101,6 +101,10 @@ public final class DpSgdConfig {
     Checks.require(probe.relation() == relation, "accountant relation", "equal to the configured "
         + "relation " + relation, probe.relation());
     this.accountantName = probe.getClass().getSimpleName();
+    PrivacyEvent probeEvent = NoiseCalibration.dpSgdEvent(eventSamplingRate(), 1.0, 1);
+    String unsupported = probe.unsupportedReason(probeEvent).orElse(null);
+    Checks.require(unsupported == null, "accountant", "able to account for DP-SGD steps such as "
+        + probeEvent, unsupported);
 
     Checks.positive("plannedSteps", b.plannedSteps);
     this.plannedSteps = b.plannedSteps;

@@ -168,6 +168,9 @@ class DpSgdConfigTest {
         .build()).startsWith("clipNorm must be set"));
     assertTrue(message(() -> valid().relation(NeighbouringRelation.REPLACE_ONE).build())
         .startsWith("accountant relation must be equal to the configured relation REPLACE_ONE"));
+    assertTrue(message(() -> valid().accountant(
+        org.dp4j.core.accounting.BasicCompositionAccountant::new).build())
+        .startsWith("accountant must be able to account for DP-SGD steps"));
     assertThrows(NullPointerException.class, () -> DpSgdConfig.builder().clipNorm(1)
         .noiseMultiplier(1).targetDelta(1e-5).datasetSize(10).samplingRate(0.1).plannedSteps(1)
         .build());
