@@ -30,6 +30,11 @@ public final class DiscreteGaussianSampler {
   /** sigma^2 = varianceNumerator / varianceDenominator, exactly. */
   private final BigInteger varianceNumerator;
   private final BigInteger varianceDenominator;
+  /** The same quantities as longs when they fit (-1 otherwise), for the fast path. */
+  private final long varianceNumeratorLong;
+  private final long denominatorTimesScale;
+  private final long gammaDenominatorLong;
+  private final BigInteger gammaDenominator;
 
   private DiscreteGaussianSampler(double sigma, UniformRandomProvider random) {
     this.sigma = sigma;
@@ -39,6 +44,9 @@ public final class DiscreteGaussianSampler {
     this.bernoulli = new ExactBernoulli(random);
     int exponent = Math.getExponent(sigma) - 52;
     long mantissa = (long) Math.scalb(sigma, -exponent);
+    int trailingZeros = Long.numberOfTrailingZeros(mantissa);
+    mantissa >>= trailingZeros;
+    exponent += trailingZeros;
     BigInteger m2 = BigInteger.valueOf(mantissa).pow(2);
     if (exponent >= 0) {
       varianceNumerator = m2.shiftLeft(2 * exponent);
@@ -47,6 +55,13 @@ public final class DiscreteGaussianSampler {
       varianceNumerator = m2;
       varianceDenominator = BigInteger.ONE.shiftLeft(-2 * exponent);
     }
+    // gamma = (|y| - sigma^2/t)^2 / (2 sigma^2) = (|y| d t - n)^2 / (2 n d t^2)
+    BigInteger dt = varianceDenominator.multiply(laplaceScale);
+    this.gammaDenominator = varianceNumerator.multiply(dt).multiply(laplaceScale).shiftLeft(1);
+    boolean small = gammaDenominator.bitLength() < 63 && dt.bitLength() < 63;
+    this.varianceNumeratorLong = small ? varianceNumerator.longValueExact() : -1;
+    this.denominatorTimesScale = small ? dt.longValueExact() : -1;
+    this.gammaDenominatorLong = small ? gammaDenominator.longValueExact() : -1;
   }
 
   /**
@@ -74,19 +89,29 @@ public final class DiscreteGaussianSampler {
 
   /** One sample: an integer with the discrete Gaussian distribution. */
   public long sample() {
-    BigInteger t = laplaceScale;
-    BigInteger n = varianceNumerator;
-    BigInteger d = varianceDenominator;
-    // gamma = (|y| - sigma^2/t)^2 / (2 sigma^2) = (|y| d t - n)^2 / (2 n d t^2)
-    BigInteger gammaDenominator = n.multiply(d).multiply(t).multiply(t).shiftLeft(1);
-    BigInteger dt = d.multiply(t);
     while (true) {
       long y = laplace.sample();
-      BigInteger centred = BigInteger.valueOf(Math.abs(y)).multiply(dt).subtract(n);
-      if (bernoulli.bernoulliExpMinus(centred.multiply(centred), gammaDenominator)) {
+      if (acceptWithProbabilityExpMinusGamma(Math.abs(y))) {
         return y;
       }
     }
+  }
+
+  /** Bernoulli(exp(-gamma)) for gamma = (|y| d t - n)^2 / (2 n d t^2), in longs when it fits. */
+  private boolean acceptWithProbabilityExpMinusGamma(long absY) {
+    if (gammaDenominatorLong > 0) {
+      long high = Math.multiplyHigh(absY, denominatorTimesScale);
+      long product = absY * denominatorTimesScale;
+      if (high == 0 && product >= 0) {
+        long centred = product - varianceNumeratorLong;
+        if (Math.abs(centred) < (1L << 31)) {
+          return bernoulli.bernoulliExpMinus(centred * centred, gammaDenominatorLong);
+        }
+      }
+    }
+    BigInteger centred =
+        BigInteger.valueOf(absY).multiply(varianceDenominator).multiply(laplaceScale).subtract(varianceNumerator);
+    return bernoulli.bernoulliExpMinus(centred.multiply(centred), gammaDenominator);
   }
 
   @Override
