@@ -1,0 +1,105 @@
+package org.dp4j.core.accounting;
+
+import java.util.List;
+import java.util.Optional;
+import org.dp4j.core.NeighbouringRelation;
+import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.internal.Checks;
+import org.dp4j.core.internal.EventLog;
+
+/**
+ * Basic composition: k mechanisms that are (ε_i, δ_i)-DP compose to (Σε_i, Σδ_i)-DP (Dwork,
+ * Kenthapadi, McSherry, Mironov &amp; Naor 2006; Dwork &amp; Roth 2014, Theorem 3.16).
+ *
+ * <p>Supports {@link org.dp4j.core.event.EpsilonDeltaEvent}, {@link
+ * org.dp4j.core.event.LaplaceEvent} (pure {@code 1/b}-DP, doubled under {@link
+ * NeighbouringRelation#REPLACE_ONE}), Poisson-subsampled versions of those (amplification of Balle,
+ * Barthe &amp; Gaboardi 2018, add/remove only) and compositions of them. Gaussian and zCDP events
+ * have no single (ε, δ) and are rejected. Loose for many mechanisms; the guarantee it states holds
+ * for any adaptive composition. Not thread-safe.
+ */
+public final class BasicCompositionAccountant implements PrivacyAccountant {
+
+  private final NeighbouringRelation relation;
+  private final EventLog log;
+  private double epsilonSum;
+  private double deltaSum;
+
+  /** An empty accountant under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
+  public BasicCompositionAccountant() {
+    this(NeighbouringRelation.ADD_OR_REMOVE_ONE);
+  }
+
+  /** An empty accountant under the given relation. */
+  public BasicCompositionAccountant(NeighbouringRelation relation) {
+    this.relation = Checks.notNull("relation", relation);
+    this.log = new EventLog();
+  }
+
+  private BasicCompositionAccountant(BasicCompositionAccountant other) {
+    this.relation = other.relation;
+    this.log = other.log.copy();
+    this.epsilonSum = other.epsilonSum;
+    this.deltaSum = other.deltaSum;
+  }
+
+  @Override
+  public NeighbouringRelation relation() {
+    return relation;
+  }
+
+  @Override
+  public Optional<String> unsupportedReason(PrivacyEvent event) {
+    Checks.notNull("event", event);
+    return EpsilonDeltaTerms.unsupportedReason(event, relation);
+  }
+
+  @Override
+  public BasicCompositionAccountant compose(PrivacyEvent event) {
+    Optional<String> reason = unsupportedReason(event);
+    if (reason.isPresent()) {
+      throw new UnsupportedEventException("BasicCompositionAccountant", event, reason.get());
+    }
+    double eps = epsilonSum;
+    double delta = deltaSum;
+    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(event, relation)) {
+      eps += t.epsilon() * t.count();
+      delta += t.delta() * t.count();
+    }
+    epsilonSum = eps;
+    deltaSum = delta;
+    log.add(event);
+    return this;
+  }
+
+  /**
+   * @return {@code Σε_i} when {@code delta >= Σδ_i}, otherwise {@code +Infinity}
+   */
+  @Override
+  public double epsilon(double delta) {
+    Checks.delta("delta", delta);
+    if (delta < deltaSum) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return epsilonSum == 0 ? 0 : Math.nextUp(epsilonSum);
+  }
+
+  /**
+   * @return {@code Σδ_i} when {@code epsilon >= Σε_i}, otherwise 1
+   */
+  @Override
+  public double delta(double epsilon) {
+    Checks.nonNegativeFinite("epsilon", epsilon);
+    return epsilon >= epsilonSum ? Math.min(1.0, deltaSum == 0 ? 0 : Math.nextUp(deltaSum)) : 1.0;
+  }
+
+  @Override
+  public List<PrivacyEvent> events() {
+    return log.snapshot();
+  }
+
+  @Override
+  public BasicCompositionAccountant copy() {
+    return new BasicCompositionAccountant(this);
+  }
+}
