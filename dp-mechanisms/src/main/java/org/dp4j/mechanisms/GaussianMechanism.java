@@ -66,9 +66,9 @@ public final class GaussianMechanism implements NoiseMechanism {
     double sigma = GaussianCalibration.analyticSigma(budget, l2Sensitivity);
     Checks.require(
         sigma < Double.POSITIVE_INFINITY
-            && Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2 >= Double.MIN_EXPONENT,
+            && Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2 >= PowerOfTwoGrid.MIN_EXPONENT,
         "analytic sigma",
-        "finite and at least 2^-982",
+        "finite and at least 2^-1034",
         sigma);
     int exponent =
         Math.max(

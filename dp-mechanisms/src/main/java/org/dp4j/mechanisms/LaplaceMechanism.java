@@ -27,8 +27,8 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  * <h2>The defence</h2>
  *
  * <ol>
- *   <li>Pick a power-of-two granularity {@code g = 2^k} about 2^-40 of the noise scale
- *       ({@link #granularity()}).
+ *   <li>Pick a power-of-two granularity {@code g = 2^k} about 2^-40 of the sensitivity (coarser
+ *       only when the noise scale would exceed 2^60 steps) ({@link #granularity()}).
  *   <li>Round the input to the grid exactly: {@code n = rint(x / g)} (division by a power of two is
  *       exact). Rounding moves each input by at most {@code g/2}, so neighbouring grid indices
  *       differ by at most {@code D = floor(Δ/g) + 1}.
@@ -52,10 +52,13 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  */
 public final class LaplaceMechanism implements NoiseMechanism {
 
-  /** Noise scale in grid steps: the granularity is about 2^-40 of the noise scale. */
-  private static final int GRID_STEPS_PER_SCALE_LOG2 = 40;
-  /** Largest sensitivity in grid steps, 2^60, so that {@code D} and {@code t} fit a long. */
-  private static final int MAX_SENSITIVITY_STEPS_LOG2 = 60;
+  /**
+   * Sensitivity in grid steps, about 2^40: rounding inflates the sensitivity by one step, a relative
+   * 2^-40 at most.
+   */
+  private static final int SENSITIVITY_STEPS_LOG2 = 40;
+  /** Noise scale in grid steps at most about 2^60 (tiny epsilon), so {@code t} fits a long. */
+  private static final int MAX_SCALE_STEPS_LOG2 = 60;
 
   private final double epsilon;
   private final double l1Sensitivity;
@@ -67,15 +70,16 @@ public final class LaplaceMechanism implements NoiseMechanism {
     this.epsilon = epsilon;
     this.l1Sensitivity = l1Sensitivity;
     double scale = l1Sensitivity / epsilon;
-    Checks.require(
-        scale < Double.POSITIVE_INFINITY && Math.getExponent(scale) - GRID_STEPS_PER_SCALE_LOG2 >= Double.MIN_EXPONENT,
-        "l1Sensitivity / epsilon",
-        "finite and at least 2^-982",
-        scale);
+    Checks.require(scale < Double.POSITIVE_INFINITY, "l1Sensitivity / epsilon", "finite", scale);
     int exponent =
         Math.max(
-            Math.getExponent(scale) - GRID_STEPS_PER_SCALE_LOG2,
-            Math.getExponent(l1Sensitivity) - MAX_SENSITIVITY_STEPS_LOG2);
+            Math.getExponent(l1Sensitivity) - SENSITIVITY_STEPS_LOG2,
+            Math.getExponent(scale) - MAX_SCALE_STEPS_LOG2);
+    Checks.require(
+        exponent >= PowerOfTwoGrid.MIN_EXPONENT,
+        "l1Sensitivity",
+        "at least 2^" + (PowerOfTwoGrid.MIN_EXPONENT + SENSITIVITY_STEPS_LOG2),
+        l1Sensitivity);
     this.grid = PowerOfTwoGrid.ofExponent(exponent);
     double stepsOfSensitivity = Math.scalb(l1Sensitivity, -exponent);
     long d = (long) Math.floor(stepsOfSensitivity) + 1;

@@ -17,6 +17,9 @@ import org.dp4j.core.internal.Checks;
  */
 final class PowerOfTwoGrid {
 
+  /** Smallest grid exponent: 2^-1074, the smallest (subnormal) power of two. */
+  static final int MIN_EXPONENT = Double.MIN_EXPONENT - 52;
+
   private static final double LONG_SAFE = 0x1.0p62;
   /** Inputs are clamped to {@code ±2^1000} grid steps before division, so the index never overflows. */
   private static final int CLAMP_EXPONENT = 1000;
@@ -29,12 +32,12 @@ final class PowerOfTwoGrid {
     this.clamp = exponent + CLAMP_EXPONENT <= Double.MAX_EXPONENT ? Math.scalb(1.0, exponent + CLAMP_EXPONENT) : Double.MAX_VALUE;
   }
 
-  /** The grid {@code 2^exponent * Z}; {@code exponent} in {@code [-1022, 1023]}. */
+  /** The grid {@code 2^exponent * Z}; {@code exponent} in {@code [-1074, 1023]}. */
   static PowerOfTwoGrid ofExponent(int exponent) {
     Checks.require(
-        exponent >= Double.MIN_EXPONENT && exponent <= Double.MAX_EXPONENT,
+        exponent >= MIN_EXPONENT && exponent <= Double.MAX_EXPONENT,
         "granularity exponent",
-        "in [-1022, 1023]",
+        "in [-1074, 1023]",
         exponent);
     return new PowerOfTwoGrid(exponent);
   }
