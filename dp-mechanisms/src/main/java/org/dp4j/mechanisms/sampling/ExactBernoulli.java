@@ -7,14 +7,48 @@ import org.apache.commons.rng.UniformRandomProvider;
  * Exact Bernoulli trials with rational parameters, from uniform integers only (Canonne, Kamath &amp;
  * Steinke 2020, Algorithm 1 for {@code exp(-gamma)}). Uniform integers below a bound come from
  * {@link UniformRandomProvider#nextLong(long)} (unbiased, rejection-based) or, past 2^63, from
- * rejection on random bytes. Package-private. Not thread-safe.
+ * rejection on random bytes. No floating-point operation influences an outcome. Not thread-safe.
  */
-final class ExactBernoulli {
+public final class ExactBernoulli {
 
   private final UniformRandomProvider random;
 
   ExactBernoulli(UniformRandomProvider random) {
     this.random = random;
+  }
+
+  /**
+   * Exact Bernoulli trials drawing from {@code random}.
+   *
+   * @param random the uniform source, not null
+   * @return a new instance
+   */
+  public static ExactBernoulli of(UniformRandomProvider random) {
+    return new ExactBernoulli(org.dp4j.core.internal.Checks.notNull("random", random));
+  }
+
+  /**
+   * True with probability exactly {@code exp(-gamma)}, where the double {@code gamma} is read as the
+   * exact rational it represents.
+   *
+   * @param gamma finite and {@code >= 0}
+   * @return the outcome
+   * @throws IllegalArgumentException when gamma is NaN, infinite or negative
+   */
+  public boolean expMinus(double gamma) {
+    org.dp4j.core.internal.Checks.nonNegativeFinite("gamma", gamma);
+    if (gamma == 0) {
+      return true;
+    }
+    int exponent = Math.getExponent(gamma) - 52;
+    if (exponent < Double.MIN_EXPONENT - 52) {
+      exponent = Double.MIN_EXPONENT - 52;
+    }
+    long mantissa = (long) Math.scalb(gamma, -exponent);
+    if (exponent >= 0) {
+      return bernoulliExpMinus(BigInteger.valueOf(mantissa).shiftLeft(exponent), BigInteger.ONE);
+    }
+    return bernoulliExpMinus(BigInteger.valueOf(mantissa), BigInteger.ONE.shiftLeft(-exponent));
   }
 
   UniformRandomProvider random() {
@@ -75,7 +109,7 @@ final class ExactBernoulli {
       }
     }
     BigInteger fraction = wholeAndFraction[1];
-    if (denominator.bitLength() < 62 - 20) {
+    if (denominator.bitLength() < Long.SIZE) {
       return bernoulliExpMinusFraction(fraction.longValueExact(), denominator.longValueExact());
     }
     long k = 1;
