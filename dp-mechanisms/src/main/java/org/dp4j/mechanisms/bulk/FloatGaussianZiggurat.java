@@ -51,7 +51,14 @@ final class FloatGaussianZiggurat {
     }
   }
 
+  /** Samples per block of random words fetched at once from the source. */
+  private static final int CHUNK = 1024;
+  private static final java.lang.invoke.VarHandle INT_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private final UniformRandomProvider source;
+  /** 32 random bits per sample, fetched a block at a time (separates the cipher from the sampler loop). */
+  private final byte[] wordBuffer = new byte[4 * CHUNK];
 
   FloatGaussianZiggurat(UniformRandomProvider source) {
     this.source = source;
@@ -59,27 +66,28 @@ final class FloatGaussianZiggurat {
 
   /** Adds {@code standardDeviation * N(0,1)} to {@code values[offset, end)}; arguments pre-checked. */
   void addTo(float[] values, int offset, int end, double standardDeviation) {
-    int i = offset;
-    for (; i + 1 < end; i += 2) {
-      long bits = source.nextLong();
-      values[i] += (float) (standardDeviation * sample((int) bits));
-      values[i + 1] += (float) (standardDeviation * sample((int) (bits >>> 32)));
-    }
-    if (i < end) {
-      values[i] += (float) (standardDeviation * sample((int) source.nextLong()));
+    byte[] words = wordBuffer;
+    for (int start = offset; start < end; start += CHUNK) {
+      int n = Math.min(CHUNK, end - start);
+      source.nextBytes(words, 0, 4 * n);
+      for (int i = 0; i < n; i++) {
+        int word = (int) INT_LE.get(words, 4 * i);
+        values[start + i] += (float) (standardDeviation * sample(word));
+      }
     }
   }
 
   /** As {@link #addTo(float[], int, int, double)} for a float buffer, absolute indices. */
   void addTo(java.nio.FloatBuffer values, int offset, int end, double standardDeviation) {
-    int i = offset;
-    for (; i + 1 < end; i += 2) {
-      long bits = source.nextLong();
-      values.put(i, values.get(i) + (float) (standardDeviation * sample((int) bits)));
-      values.put(i + 1, values.get(i + 1) + (float) (standardDeviation * sample((int) (bits >>> 32))));
-    }
-    if (i < end) {
-      values.put(i, values.get(i) + (float) (standardDeviation * sample((int) source.nextLong())));
+    byte[] words = wordBuffer;
+    for (int start = offset; start < end; start += CHUNK) {
+      int n = Math.min(CHUNK, end - start);
+      source.nextBytes(words, 0, 4 * n);
+      for (int i = 0; i < n; i++) {
+        int word = (int) INT_LE.get(words, 4 * i);
+        int index = start + i;
+        values.put(index, values.get(index) + (float) (standardDeviation * sample(word)));
+      }
     }
   }
 
