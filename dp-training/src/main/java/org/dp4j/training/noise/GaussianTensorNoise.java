@@ -2,6 +2,8 @@ package org.dp4j.training.noise;
 
 import java.nio.FloatBuffer;
 import org.dp4j.core.internal.Checks;
+import org.dp4j.mechanisms.bulk.BulkNoise;
+import org.dp4j.mechanisms.testing.SeededNoise;
 import org.dp4j.training.internal.HostArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,15 +27,20 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class GaussianTensorNoise implements GradientNoise {
 
-  private final GaussianSource source;
+  private final BulkNoise source;
+  private final boolean secure;
 
-  private GaussianTensorNoise(GaussianSource source) {
+  private GaussianTensorNoise(BulkNoise source, boolean secure) {
     this.source = source;
+    this.secure = secure;
   }
 
-  /** Secure noise (the default): unpredictable variates from an OS-seeded generator. */
+  /**
+   * Secure noise (the default): {@link BulkNoise#secure()}, an AES-CTR generator keyed by the
+   * operating system, with ziggurat Gaussian sampling into the buffer.
+   */
   public static GaussianTensorNoise secure() {
-    return new GaussianTensorNoise(GaussianSources.secure());
+    return new GaussianTensorNoise(BulkNoise.secure(), true);
   }
 
   /**
@@ -44,18 +51,7 @@ public final class GaussianTensorNoise implements GradientNoise {
    * @return seeded noise
    */
   public static GaussianTensorNoise seededNotPrivate(long seed) {
-    return new GaussianTensorNoise(GaussianSources.seededNotPrivate(seed));
-  }
-
-  /**
-   * Noise from a caller-supplied source.
-   *
-   * @param source the variates, not null; {@link #isPrivate()} follows {@link
-   *     GaussianSource#isSecure()}
-   * @return the noise
-   */
-  public static GaussianTensorNoise using(GaussianSource source) {
-    return new GaussianTensorNoise(Checks.notNull("source", source));
+    return new GaussianTensorNoise(SeededNoise.bulk(seed), false);
   }
 
   @Override
@@ -91,11 +87,11 @@ public final class GaussianTensorNoise implements GradientNoise {
 
   @Override
   public boolean isPrivate() {
-    return source.isSecure();
+    return secure;
   }
 
   @Override
   public String toString() {
-    return "GaussianTensorNoise[" + (source.isSecure() ? "secure" : "SEEDED, NOT PRIVATE") + "]";
+    return "GaussianTensorNoise[" + (secure ? "secure" : "SEEDED, NOT PRIVATE") + "]";
   }
 }
