@@ -1,5 +1,6 @@
 package org.dp4j.training.optimizer;
 
+import java.util.Arrays;
 import java.util.List;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
@@ -144,10 +145,10 @@ public final class DpSgdOptimizer {
         checkpoint.noiseMultiplier());
     Checks.require(checkpoint.samplingRate() == config.samplingRate(), "checkpoint.samplingRate",
         "equal to the config's " + config.samplingRate(), checkpoint.samplingRate());
-    Checks.require(java.util.Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
+    Checks.require(Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
         "parameters.shape()", "equal to the checkpoint's "
-            + java.util.Arrays.toString(checkpoint.parameterShape()),
-        java.util.Arrays.toString(parameters.shape()));
+            + Arrays.toString(checkpoint.parameterShape()),
+        Arrays.toString(parameters.shape()));
     long stateSize = optimizer.updaterConfig.stateSize(parameters.length());
     Checks.require(checkpoint.updaterState().length == stateSize, "checkpoint.updaterState length",
         "equal to the updater's state size " + stateSize, checkpoint.updaterState().length);
@@ -223,10 +224,10 @@ public final class DpSgdOptimizer {
         "gradients.parameterCount()", "equal to parameters.length() " + parameters.length(),
         gradients.parameterCount());
     if (parameterShape != null) {
-      Checks.require(java.util.Arrays.equals(parameterShape, parameters.shape()),
+      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
           "parameters.shape()", "the same on every step, "
-              + java.util.Arrays.toString(parameterShape),
-          java.util.Arrays.toString(parameters.shape()));
+              + Arrays.toString(parameterShape),
+          Arrays.toString(parameters.shape()));
     }
 
     // Phase 1: clip and sum.
@@ -307,9 +308,9 @@ public final class DpSgdOptimizer {
   public DpSgdCheckpoint checkpoint(INDArray parameters) {
     Checks.notNull("parameters", parameters);
     if (parameterShape != null) {
-      Checks.require(java.util.Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()", "the shape being trained " + java.util.Arrays.toString(parameterShape),
-          java.util.Arrays.toString(parameters.shape()));
+      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()", "the shape being trained " + Arrays.toString(parameterShape),
+          Arrays.toString(parameters.shape()));
     }
     double[] params = parameters.dup('c').castTo(DataType.DOUBLE).data().asDouble();
     double[] state = updaterState == null || updaterState.length() == 0

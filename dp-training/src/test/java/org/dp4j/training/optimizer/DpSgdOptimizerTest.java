@@ -263,4 +263,20 @@ class DpSgdOptimizerTest {
     assertEquals(0, r.batchSize());
     assertTrue(params.norm2Number().doubleValue() > 0, "noise is added even to an empty batch");
   }
+
+  @Test
+  void perLayerStepsScaleTheNoiseByTheCombinedSensitivity() {
+    DpSgdConfig config = DpSgdConfig.builder().perLayerClipNorms(3.0, 4.0).noiseMultiplier(0.5)
+        .targetDelta(1e-5).datasetSize(100).expectedBatchSize(10).plannedSteps(10)
+        .accountant(ZcdpTestAccountant::new).build();
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(),
+        GaussianTensorNoise.seededNotPrivate(12));
+    INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
+    INDArray weights = Nd4j.create(DataType.FLOAT, 4, 2, 1);
+    INDArray bias = Nd4j.create(DataType.FLOAT, 4, 3);
+    StepResult r = opt.step(params, PerExampleGradients.ofBlocks(weights, bias));
+    assertEquals(0.5 * 5.0, r.noiseStandardDeviation(), 1e-12);
+    assertTrue(r.noiseStandardDeviation() >= 2.5);
+    assertEquals(4, r.batchSize());
+  }
 }
