@@ -152,6 +152,14 @@ class DpSgdConfigTest {
   }
 
   @Test
+  void zeroBatchSizesAreRejected() {
+    assertEquals("expectedBatchSize must be positive and finite, got 0.0",
+        message(() -> DpSgdConfig.builder().expectedBatchSize(0)));
+    assertEquals("fixedBatchSize must be positive, got 0",
+        message(() -> DpSgdConfig.builder().fixedBatchSize(0)));
+  }
+
+  @Test
   void inconsistentOrMissingSettingsAreRejected() {
     assertEquals("expectedBatchSize must be in (0, datasetSize = 60000], got 60001.0",
         message(() -> valid().expectedBatchSize(60_001).build()));
