@@ -119,4 +119,16 @@ class RdpAccountingTest {
     double lessNoise = config.noiseMultiplier() * (1 - 2e-4); // twice the calibration tolerance
     assertTrue(freshEpsilon(config.samplingRate(), lessNoise, 2000) > 2.0);
   }
+
+  @Test
+  void poissonSamplingUnderReplaceOneIsRefusedAtBuildTime() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0).targetDelta(DELTA)
+            .datasetSize(1000).samplingRate(0.01).plannedSteps(10)
+            .relation(org.dp4j.core.NeighbouringRelation.REPLACE_ONE)
+            .accountant(() -> new RdpAccountant(org.dp4j.core.NeighbouringRelation.REPLACE_ONE))
+            .build());
+    assertTrue(e.getMessage().startsWith("accountant must be able to account for DP-SGD steps"),
+        e.getMessage());
+  }
 }
