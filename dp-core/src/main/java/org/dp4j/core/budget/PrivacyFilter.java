@@ -24,10 +24,13 @@ import org.dp4j.core.internal.Checks;
  * the event is {@code <= epsilonTotal}. Because accountants report upper bounds, the released
  * results together are {@code (epsilonTotal, deltaTotal)}-DP by the accountant's composition theorem
  * (for example basic composition, Dwork &amp; Roth 2014 Thm. 3.16, or RDP composition, Mironov 2017
- * Prop. 1 and 3). Events are fixed before they are charged (non-adaptive parameters per event, as
- * every accountant assumes); adaptively choosing the <em>next</em> event from past outputs is covered
- * by privacy filters (Rogers, Roth, Ullman &amp; Vadhan 2016; Feldman &amp; Zrnic 2021 for RDP).
- * An {@link BudgetMode#ODOMETER odometer} records without a limit and only reports.
+ * Prop. 1). When the <em>parameters</em> of later events are chosen adaptively from earlier
+ * outputs, the check is a valid privacy filter for basic composition (Rogers, Roth, Ullman &amp;
+ * Vadhan 2016) and for Renyi DP (Feldman &amp; Zrnic 2021); for accountants whose bound assumes
+ * parameters fixed in advance (advanced or optimal composition, PLD), fix the sequence of event
+ * parameters before the first release, or see Whitehouse, Ramdas, Rogers &amp; Wu 2023 for
+ * fully adaptive bounds. An {@link BudgetMode#ODOMETER odometer} records without a limit and only
+ * reports.
  *
  * <h2>Thread safety</h2>
  *
@@ -52,9 +55,11 @@ import org.dp4j.core.internal.Checks;
  *
  * Bad input (null, unsupported event, bad label) throws before anything changes. A refused spend
  * throws {@link PrivacyBudgetExceededException} and changes nothing. If the accountant returns NaN,
- * the spend is taken as {@code +Infinity} (refused when limited). If a ledger write fails, the spend
- * throws {@link java.io.UncheckedIOException}, stays counted in memory (never under-reported), and
- * the ledger refuses every later operation.
+ * the spend is taken as {@code +Infinity} (refused when limited). The ledger record is written before
+ * memory changes: if it cannot be encoded (an event over 1 MiB) the operation throws {@link
+ * IllegalArgumentException} and nothing changes. If the disk write or force fails, the operation
+ * throws {@link java.io.UncheckedIOException} and the ledger refuses every later operation; the
+ * file may still hold the record, so a reopened ledger can only count more, never less.
  */
 public final class PrivacyFilter {
 
@@ -67,6 +72,9 @@ public final class PrivacyFilter {
   private final double targetDelta;
   private final SpendJournal journal;
   private final Clock clock;
+
+  /** A lower bound on every reported epsilon: what a reopened ledger had recorded (else 0). */
+  private final double epsilonFloor;
 
   // Everything below is guarded by lock.
   /** The committed spends (and the accountant's initial events). */
@@ -93,15 +101,17 @@ public final class PrivacyFilter {
       SpendJournal journal,
       Clock clock,
       long nextSequence,
-      long nextReservationId) {
+      long nextReservationId,
+      double epsilonFloor) {
     this.mode = mode;
+    this.epsilonFloor = epsilonFloor;
     this.budget = budget;
     this.targetDelta = targetDelta;
     this.committed = ownedAccountant;
     this.journal = journal;
     this.clock = clock;
     this.charged = ownedAccountant.copy();
-    this.spentEpsilon = normalise(charged.epsilon(targetDelta));
+    this.spentEpsilon = bound(charged.epsilon(targetDelta));
     this.nextSequence = nextSequence;
     this.nextReservationId = nextReservationId;
   }
@@ -129,7 +139,8 @@ public final class PrivacyFilter {
         null,
         Clock.systemUTC(),
         1,
-        1);
+        1,
+        0.0);
   }
 
   /**
@@ -145,7 +156,15 @@ public final class PrivacyFilter {
     Checks.notNull("accountant", accountant);
     Checks.delta("targetDelta", targetDelta);
     return new PrivacyFilter(
-        BudgetMode.ODOMETER, null, targetDelta, accountant.copy(), null, Clock.systemUTC(), 1, 1);
+        BudgetMode.ODOMETER,
+        null,
+        targetDelta,
+        accountant.copy(),
+        null,
+        Clock.systemUTC(),
+        1,
+        1,
+        0.0);
   }
 
   /**
@@ -175,14 +194,16 @@ public final class PrivacyFilter {
       double before = spentEpsilon;
       double after = evaluate(event);
       refuseIfOver(event, label, before, after);
+      long sequence = nextSequence;
+      Instant now = now();
+      // Journal first: if encoding or writing fails, memory is unchanged (and a failed write
+      // leaves the ledger refusing everything, so a partly written record can only over-count).
+      ticket = append(sequence, RecordKind.SPEND, now, 0, label, event, after);
       committed.compose(event);
-      // From here on the event is spent in memory.
       probeEvent = null;
       spentEpsilon = after;
-      long sequence = nextSequence++;
-      Instant now = now();
+      nextSequence++;
       receipt = new SpendReceipt(sequence, label, event, now, before, after, targetDelta);
-      ticket = append(new LedgerRecord(sequence, RecordKind.SPEND, now, 0, label, event, after));
     } finally {
       lock.unlock();
     }
@@ -214,15 +235,15 @@ public final class PrivacyFilter {
       double before = spentEpsilon;
       double after = evaluate(event);
       refuseIfOver(event, label, before, after);
-      reservation = new Reservation(this, nextReservationId++, event, label);
-      openReservations.put(reservation.id(), reservation);
+      long id = nextReservationId;
+      long sequence = nextSequence;
+      ticket = append(sequence, RecordKind.RESERVE, now(), id, label, event, after);
+      reservation = new Reservation(this, id, event, label);
+      openReservations.put(id, reservation);
       probeEvent = null;
       spentEpsilon = after;
-      long sequence = nextSequence++;
-      ticket =
-          append(
-              new LedgerRecord(
-                  sequence, RecordKind.RESERVE, now(), reservation.id(), label, event, after));
+      nextSequence++;
+      nextReservationId++;
     } finally {
       lock.unlock();
     }
@@ -253,6 +274,23 @@ public final class PrivacyFilter {
   }
 
   /**
+   * Whether the filter's accountant can analyse {@code event} (so that {@link #spend} will not
+   * throw {@link UnsupportedEventException}).
+   *
+   * @param event the event, not null
+   * @return whether the event is supported
+   */
+  public boolean supports(PrivacyEvent event) {
+    Checks.notNull("event", event);
+    lock.lock();
+    try {
+      return committed.supports(event);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Epsilon spent so far at {@link #targetDelta()}, in nats: the accountant's upper bound for every
    * spend, committed reservation and open reservation. {@code +Infinity} is possible only for an
    * odometer (or a filter whose accountant started with an unbounded event).
@@ -268,8 +306,7 @@ public final class PrivacyFilter {
 
   /**
    * Epsilon still available at {@link #targetDelta()}: {@code epsilonTotal - spent()} rounded down
-   * (one ulp below the floating-point difference, never below 0), {@code epsilonTotal} while nothing
-   * is spent, and {@code +Infinity} for an odometer.
+   * to a double (never rounded up, never below 0), and {@code +Infinity} for an odometer.
    */
   public double remaining() {
     lock.lock();
@@ -356,11 +393,21 @@ public final class PrivacyFilter {
     try {
       ensureWritable();
       requireOpen(reservation);
+      long sequence = nextSequence;
+      Instant now = now();
+      // Not forced: a lost COMMIT replays as an open reservation, which is charged anyway.
+      append(
+          sequence,
+          RecordKind.COMMIT,
+          now,
+          reservation.id(),
+          reservation.label(),
+          reservation.event(),
+          spentEpsilon);
       committed.compose(reservation.event());
       openReservations.remove(reservation.id());
       reservation.setState(ReservationState.COMMITTED);
-      long sequence = nextSequence++;
-      Instant now = now();
+      nextSequence++;
       receipt =
           new SpendReceipt(
               sequence,
@@ -370,16 +417,6 @@ public final class PrivacyFilter {
               spentEpsilon,
               spentEpsilon,
               targetDelta);
-      // Not forced: a lost COMMIT replays as an open reservation, which is charged anyway.
-      append(
-          new LedgerRecord(
-              sequence,
-              RecordKind.COMMIT,
-              now,
-              reservation.id(),
-              reservation.label(),
-              reservation.event(),
-              spentEpsilon));
     } finally {
       lock.unlock();
     }
@@ -398,19 +435,18 @@ public final class PrivacyFilter {
           rebuilt.compose(other.event());
         }
       }
-      double after = normalise(rebuilt.epsilon(targetDelta));
+      double after = bound(rebuilt.epsilon(targetDelta));
       long sequence = nextSequence;
       // Journal first: if the write fails the reservation stays charged. Not forced: a lost
       // RELEASE replays as an open reservation, which is charged (pessimistic).
       append(
-          new LedgerRecord(
-              sequence,
-              RecordKind.RELEASE,
-              now(),
-              reservation.id(),
-              reservation.label(),
-              reservation.event(),
-              after));
+          sequence,
+          RecordKind.RELEASE,
+          now(),
+          reservation.id(),
+          reservation.label(),
+          reservation.event(),
+          after);
       nextSequence++;
       openReservations.remove(reservation.id());
       reservation.setState(ReservationState.RELEASED);
@@ -446,27 +482,28 @@ public final class PrivacyFilter {
         label.length() + " characters");
     for (int i = 0; i < label.length(); i++) {
       char c = label.charAt(i);
-      Checks.require(
-          !Character.isISOControl(c),
-          "label",
-          "free of control characters",
-          "U+" + String.format("%04X", (int) c) + " at index " + i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            Checks.message("label", "free of control characters", codePoint(c, i)));
+      }
       if (Character.isHighSurrogate(c)
           && i + 1 < label.length()
           && Character.isLowSurrogate(label.charAt(i + 1))) {
         i++;
-      } else {
-        Checks.require(
-            !Character.isSurrogate(c),
-            "label",
-            "well-formed UTF-16 (no unpaired surrogate)",
-            "U+" + String.format("%04X", (int) c) + " at index " + i);
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            Checks.message(
+                "label", "well-formed UTF-16 (no unpaired surrogate)", codePoint(c, i)));
       }
     }
     return label;
   }
 
   // ---- private ----
+
+  private static String codePoint(char c, int index) {
+    return "U+" + String.format("%04X", (int) c) + " at index " + index;
+  }
 
   /** The epsilon of charged + event; leaves charged holding the event as the probe. */
   private double evaluate(PrivacyEvent event) {
@@ -480,7 +517,7 @@ public final class PrivacyFilter {
     }
     chargedBroken = true;
     charged.compose(event);
-    double epsilon = normalise(charged.epsilon(targetDelta));
+    double epsilon = bound(charged.epsilon(targetDelta));
     probeEvent = event;
     probeEpsilon = epsilon;
     chargedBroken = false;
@@ -506,14 +543,22 @@ public final class PrivacyFilter {
     if (mode == BudgetMode.ODOMETER) {
       return Double.POSITIVE_INFINITY;
     }
-    double limit = budget.epsilon();
-    if (!(spentEpsilon < limit)) {
+    return remainingEpsilon(budget.epsilon(), spentEpsilon);
+  }
+
+  /**
+   * The largest double not above the exact {@code limit - spent} (0 when nothing remains): the
+   * subtraction's rounding error is recovered exactly with Knuth's TwoSum, and one ulp is taken off
+   * when rounding went up.
+   */
+  static double remainingEpsilon(double limit, double spent) {
+    if (!(spent < limit)) {
       return 0.0;
     }
-    if (spentEpsilon == 0.0) {
-      return limit;
-    }
-    return Math.max(0.0, Math.nextDown(limit - spentEpsilon));
+    double difference = limit - spent;
+    double spentPart = difference - limit;
+    double error = (limit - (difference - spentPart)) + (-spent - spentPart);
+    return error < 0 ? Math.max(0.0, Math.nextDown(difference)) : difference;
   }
 
   private void requireSupported(PrivacyEvent event) {
@@ -546,8 +591,20 @@ public final class PrivacyFilter {
     }
   }
 
-  private long append(LedgerRecord entry) {
-    return journal == null ? 0 : journal.append(entry);
+  /** Journals one operation; a no-op (no record built) for an in-memory filter. */
+  private long append(
+      long sequence,
+      RecordKind kind,
+      Instant time,
+      long reservationId,
+      String label,
+      PrivacyEvent event,
+      double spentAfter) {
+    if (journal == null) {
+      return 0;
+    }
+    return journal.append(
+        new LedgerRecord(sequence, kind, time, reservationId, label, event, spentAfter));
   }
 
   private void awaitDurable(long ticket) {
@@ -560,11 +617,11 @@ public final class PrivacyFilter {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** NaN (a broken bound) becomes +Infinity; negative values (impossible) become 0. */
-  private static double normalise(double epsilon) {
+  /** NaN (a broken bound) becomes +Infinity; nothing is reported below the floor. */
+  private double bound(double epsilon) {
     if (Double.isNaN(epsilon)) {
       return Double.POSITIVE_INFINITY;
     }
-    return Math.max(0.0, epsilon);
+    return Math.max(epsilonFloor, epsilon);
   }
 }

@@ -135,7 +135,9 @@ class PrivacyFilterTest {
       assertTrue(e.getMessage().contains("not supported by SumAccountant"), e.getMessage());
       assertThrows(UnsupportedEventException.class, () -> f.reserve(unknown, "x"));
       assertThrows(UnsupportedEventException.class, () -> f.canAfford(unknown));
+      assertFalse(f.supports(unknown));
     }
+    assertTrue(f.supports(new LaplaceEvent(1.0)));
     assertEquals(before, State.of(f));
   }
 
@@ -483,6 +485,28 @@ class PrivacyFilterTest {
       copies[0]++;
       return new CountingAccountant((SumAccountant) inner.copy(), copies);
     }
+  }
+
+  /** Property: remaining is the largest double not above the exact difference. */
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void remainingIsTheExactDifferenceRoundedDown(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < 1000; i++) {
+      double limit = random.nextDouble() * Math.pow(10, random.nextInt(-5, 5));
+      double spent = limit * random.nextDouble();
+      double remaining = PrivacyFilter.remainingEpsilon(limit, spent);
+      java.math.BigDecimal exact =
+          new java.math.BigDecimal(limit).subtract(new java.math.BigDecimal(spent));
+      assertTrue(new java.math.BigDecimal(remaining).compareTo(exact) <= 0, "never rounded up");
+      assertTrue(
+          new java.math.BigDecimal(Math.nextUp(remaining)).compareTo(exact) > 0,
+          "the largest such double");
+    }
+    assertEquals(0.0, PrivacyFilter.remainingEpsilon(1.0, 1.0));
+    assertEquals(0.0, PrivacyFilter.remainingEpsilon(1.0, 2.0));
+    assertEquals(0.0, PrivacyFilter.remainingEpsilon(1.0, Double.POSITIVE_INFINITY));
+    assertEquals(1.0, PrivacyFilter.remainingEpsilon(1.0, 0.0));
   }
 
   @Test
