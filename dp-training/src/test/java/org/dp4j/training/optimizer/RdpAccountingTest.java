@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.budget.PrivacyLedger;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.testing.RefData;
@@ -19,11 +21,13 @@ import org.dp4j.training.config.PrivacyStatement;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.sampling.PoissonBatchSampler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /** The training loop against the real RDP accountant and the reference tables. */
@@ -130,5 +134,40 @@ class RdpAccountingTest {
             .build());
     assertTrue(e.getMessage().startsWith("accountant must be able to account for DP-SGD steps"),
         e.getMessage());
+  }
+
+  @Test
+  void aRunResumedFromALedgerAccountsEachStepExactlyOnce(@TempDir Path dir) throws Exception {
+    double q = 0.02;
+    double sigma = 1.2;
+    DpSgdConfig config = config(q, sigma, 5000, 100);
+    Path file = dir.resolve("run.ledger");
+    PrivacyBudget budget = PrivacyBudget.approximate(10.0, DELTA);
+    INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
+    byte[] saved;
+    try (PrivacyLedger ledger = PrivacyLedger.create(file, new RdpAccountant(), budget)) {
+      DpSgdOptimizer first = DpSgdOptimizer.wrap(new Adam(0.01), config, ledger.filter(),
+          GaussianTensorNoise.seededNotPrivate(3));
+      for (int t = 0; t < 3; t++) {
+        first.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, 4).addi(t)));
+      }
+      saved = first.checkpoint(params).toBytes();
+      // A fourth step is spent (and journalled) but its update is lost with the process.
+      first.step(params.dup(), PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, 4)));
+    }
+    try (PrivacyLedger reopened = PrivacyLedger.open(file, new RdpAccountant())) {
+      PrivacyFilter filter = reopened.filter();
+      INDArray restoredParams = Nd4j.create(DataType.FLOAT, 1, 4);
+      DpSgdOptimizer resumed = DpSgdOptimizer.restore(new Adam(0.01), config, filter,
+          GaussianTensorNoise.seededNotPrivate(4), DpSgdCheckpoint.fromBytes(saved),
+          restoredParams, ResumeAccounting.ALREADY_IN_FILTER);
+      assertEquals(4, filter.operationCount()); // nothing re-charged on restore
+      assertEquals(3, resumed.stepsTaken());
+      resumed.step(restoredParams, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, 4)));
+      // Three checkpointed steps, the lost fourth (released to the ledger, so it counts) and the
+      // resumed one: five charges, never six, never four.
+      double five = freshEpsilon(q, sigma, 5);
+      assertEquals(five, filter.spent(), 1e-12 * five);
+    }
   }
 }
