@@ -1,0 +1,357 @@
+package org.dp4j.training.optimizer;
+
+import java.util.Arrays;
+import java.util.List;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.budget.SpendReceipt;
+import org.dp4j.core.event.ComposedEvent;
+import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.event.SelfComposedEvent;
+import org.dp4j.core.internal.Checks;
+import org.dp4j.training.clipping.AdaptiveClipping;
+import org.dp4j.training.clipping.ClippedSum;
+import org.dp4j.training.clipping.FlatClipper;
+import org.dp4j.training.clipping.PerExampleClipper;
+import org.dp4j.training.clipping.PerExampleGradients;
+import org.dp4j.training.config.DpSgdConfig;
+import org.dp4j.training.config.PrivacyStatement;
+import org.dp4j.training.noise.GaussianTensorNoise;
+import org.dp4j.training.noise.GradientNoise;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * DP-SGD as a decorator of an ND4J updater (Abadi et al. 2016, "Deep Learning with Differential
+ * Privacy", Algorithm 1, with Poisson sampling as analysed by Mironov, Talwar &amp; Zhang 2019).
+ *
+ * <p>One {@link #step} runs these phases, each its own object:
+ *
+ * <ol>
+ *   <li><b>clip and sum</b> the per-example gradients ({@link PerExampleClipper});
+ *   <li><b>noise</b>: add N(0, (z C)^2) to every coordinate of the sum ({@link GradientNoise};
+ *       {@code C} the sum's L2 sensitivity, {@code z} the gradient noise multiplier);
+ *   <li><b>divide</b> by the <em>expected</em> batch size {@code qN} (the realised Poisson batch
+ *       size is private and must not be used);
+ *   <li><b>spend</b> the step's event from the {@link PrivacyFilter}: if the budget cannot afford
+ *       it, {@link PrivacyBudgetExceededException} is thrown and nothing changes (parameters,
+ *       updater state, step count and clip norm are untouched, and the noisy gradient is
+ *       discarded unreleased);
+ *   <li><b>update</b>: the wrapped ND4J updater (Sgd, Adam, Nesterovs, ...) turns the noisy
+ *       gradient into an update, which is subtracted from the parameters.
+ * </ol>
+ *
+ * <p>With adaptive clipping the step also releases a noisy count of unclipped examples and moves
+ * the clip norm (see {@link AdaptiveClipping}); its cost is inside the step's event.
+ *
+ * <p>Everything the updater does after the noise is post-processing, so it costs no privacy.
+ * Bad input (shapes, types) is rejected before anything is spent. Not thread-safe.
+ */
+public final class DpSgdOptimizer {
+
+  private static final String STEP_LABEL = "dp-sgd step ";
+
+  private final IUpdater updaterConfig;
+  private final DpSgdConfig config;
+  private final PrivacyFilter filter;
+  private final GradientNoise noise;
+  private final PrivacyEvent stepEvent;
+
+  private GradientUpdater<?> updater;
+  private INDArray updaterState;
+  private long[] parameterShape;
+  private long stepsTaken;
+  private double clipNorm;
+
+  private DpSgdOptimizer(IUpdater updaterConfig, DpSgdConfig config, PrivacyFilter filter,
+      GradientNoise noise) {
+    this.updaterConfig = Checks.notNull("updater", updaterConfig).clone();
+    this.config = Checks.notNull("config", config);
+    this.filter = Checks.notNull("filter", filter);
+    this.noise = Checks.notNull("noise", noise);
+    this.stepEvent = config.stepEvent();
+    this.clipNorm = config.clipper().l2Sensitivity();
+    String reason = filter.accountantSnapshot().unsupportedReason(stepEvent).orElse(null);
+    Checks.require(reason == null, "filter accountant", "able to account for the step event "
+        + stepEvent, reason);
+    Checks.require(filter.accountantSnapshot().relation() == config.relation(),
+        "filter accountant relation", "equal to the configured relation " + config.relation(),
+        filter.accountantSnapshot().relation());
+  }
+
+  /**
+   * Wraps {@code updater} with secure Gaussian noise ({@link GaussianTensorNoise#secure()}).
+   *
+   * @param updater the ND4J updater configuration (copied); its state is created on the first
+   *     step for the parameters' length
+   * @param config the DP-SGD settings
+   * @param filter the budget every step is charged to; its accountant must support the step event
+   *     and use the configured relation
+   * @return the optimizer
+   * @throws IllegalArgumentException when the filter cannot account for the step event
+   */
+  public static DpSgdOptimizer wrap(IUpdater updater, DpSgdConfig config, PrivacyFilter filter) {
+    return new DpSgdOptimizer(updater, config, filter, GaussianTensorNoise.secure());
+  }
+
+  /**
+   * Wraps {@code updater} with the given noise. Pass {@link
+   * GaussianTensorNoise#seededNotPrivate(long)} only for tests: the {@link #privacyStatement()}
+   * then says the run is not private.
+   *
+   * @param updater the ND4J updater configuration (copied)
+   * @param config the DP-SGD settings
+   * @param filter the budget every step is charged to
+   * @param noise the noise phase
+   * @return the optimizer
+   */
+  public static DpSgdOptimizer wrap(IUpdater updater, DpSgdConfig config, PrivacyFilter filter,
+      GradientNoise noise) {
+    return new DpSgdOptimizer(updater, config, filter, noise);
+  }
+
+  /**
+   * Restores an optimizer from a checkpoint: the parameters are written into {@code parameters},
+   * the updater state, step count and clip norm are restored, and the steps before the
+   * checkpoint are accounted exactly once as {@code accounting} says.
+   *
+   * @param updater the same updater configuration as the checkpointed run
+   * @param config the same DP-SGD settings (noise multiplier and sampling rate are checked)
+   * @param filter the budget to continue charging
+   * @param noise the noise phase
+   * @param checkpoint the checkpoint
+   * @param parameters receives the checkpointed parameters; same shape
+   * @param accounting whether the filter already holds the past steps
+   * @return the restored optimizer
+   * @throws IllegalArgumentException when the checkpoint does not match the config, the updater
+   *     or the parameters
+   * @throws IllegalStateException with {@link ResumeAccounting#ALREADY_IN_FILTER} when the filter
+   *     holds fewer step events than the checkpoint
+   * @throws PrivacyBudgetExceededException with {@link ResumeAccounting#CHARGE_PAST_STEPS} when
+   *     the budget cannot afford the past steps; nothing changes
+   */
+  public static DpSgdOptimizer restore(IUpdater updater, DpSgdConfig config, PrivacyFilter filter,
+      GradientNoise noise, DpSgdCheckpoint checkpoint, INDArray parameters,
+      ResumeAccounting accounting) {
+    Checks.notNull("checkpoint", checkpoint);
+    Checks.notNull("parameters", parameters);
+    Checks.notNull("accounting", accounting);
+    DpSgdOptimizer optimizer = new DpSgdOptimizer(updater, config, filter, noise);
+    Checks.require(checkpoint.noiseMultiplier() == config.noiseMultiplier(),
+        "checkpoint.noiseMultiplier", "equal to the config's " + config.noiseMultiplier(),
+        checkpoint.noiseMultiplier());
+    Checks.require(checkpoint.samplingRate() == config.samplingRate(), "checkpoint.samplingRate",
+        "equal to the config's " + config.samplingRate(), checkpoint.samplingRate());
+    Checks.require(Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
+        "parameters.shape()", "equal to the checkpoint's "
+            + Arrays.toString(checkpoint.parameterShape()),
+        Arrays.toString(parameters.shape()));
+    long stateSize = optimizer.updaterConfig.stateSize(parameters.length());
+    Checks.require(checkpoint.updaterState().length == stateSize, "checkpoint.updaterState length",
+        "equal to the updater's state size " + stateSize, checkpoint.updaterState().length);
+    if (config.adaptiveClipping().isEmpty()) {
+      Checks.require(checkpoint.clipNorm() == optimizer.clipNorm, "checkpoint.clipNorm",
+          "equal to the config's " + optimizer.clipNorm, checkpoint.clipNorm());
+    }
+    long steps = checkpoint.stepsTaken();
+    if (steps > 0) {
+      if (accounting == ResumeAccounting.ALREADY_IN_FILTER) {
+        long held = countStepEvents(filter.accountantSnapshot().events(), optimizer.stepEvent);
+        if (held < steps) {
+          throw new IllegalStateException("filter must hold the " + steps + " checkpointed "
+              + "steps (ALREADY_IN_FILTER), got " + held + " step events; use CHARGE_PAST_STEPS "
+              + "for a new filter");
+        }
+      } else {
+        filter.spend(config.eventForSteps(steps), "dp-sgd resume: steps 1.." + steps);
+      }
+    }
+    // Nothing can fail from here on.
+    INDArray restored = Nd4j.createFromArray(checkpoint.parameters())
+        .reshape('c', checkpoint.parameterShape()).castTo(parameters.dataType());
+    parameters.assign(restored);
+    optimizer.initUpdater(parameters);
+    if (stateSize > 0) {
+      optimizer.updaterState.assign(Nd4j.createFromArray(checkpoint.updaterState())
+          .reshape(optimizer.updaterState.shape()).castTo(optimizer.updaterState.dataType()));
+    }
+    optimizer.stepsTaken = steps;
+    optimizer.clipNorm = checkpoint.clipNorm();
+    return optimizer;
+  }
+
+  /** How many times {@code stepEvent} occurs in {@code events}, counting repetitions. */
+  private static long countStepEvents(List<PrivacyEvent> events, PrivacyEvent stepEvent) {
+    long count = 0;
+    for (PrivacyEvent e : events) {
+      count += countStepEvents(e, stepEvent);
+    }
+    return count;
+  }
+
+  private static long countStepEvents(PrivacyEvent event, PrivacyEvent stepEvent) {
+    if (event.equals(stepEvent)) {
+      return 1;
+    }
+    if (event instanceof SelfComposedEvent s) {
+      return Math.multiplyExact(s.count(), countStepEvents(s.event(), stepEvent));
+    }
+    if (event instanceof ComposedEvent c) {
+      return countStepEvents(c.events(), stepEvent);
+    }
+    return 0;
+  }
+
+  /**
+   * One DP-SGD step: clip, sum, noise, divide by the expected batch size, spend, update.
+   *
+   * @param parameters the model parameters, updated in place; floating point, same length as the
+   *     gradients' per-example parameter count (and the same on every step)
+   * @param gradients the batch's per-example gradients (may be empty)
+   * @return what the step did
+   * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
+   * @throws IllegalArgumentException for mismatched shapes or bad gradients; nothing changes
+   */
+  public StepResult step(INDArray parameters, PerExampleGradients gradients) {
+    Checks.notNull("parameters", parameters);
+    Checks.notNull("gradients", gradients);
+    Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
+        "a floating-point type", parameters.dataType());
+    Checks.require(gradients.parameterCount() == parameters.length(),
+        "gradients.parameterCount()", "equal to parameters.length() " + parameters.length(),
+        gradients.parameterCount());
+    if (parameterShape != null) {
+      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()", "the same on every step, "
+              + Arrays.toString(parameterShape),
+          Arrays.toString(parameters.shape()));
+    }
+
+    // Phase 1: clip and sum.
+    PerExampleClipper clipper = currentClipper();
+    ClippedSum clipped = clipper.clipAndSum(gradients);
+
+    // Phase 2: noise on the sum (and, for adaptive clipping, on the count).
+    double noiseStd = config.gradientNoiseMultiplier() * clipped.l2Sensitivity();
+    INDArray gradient = clipped.sum();
+    noise.addNoise(gradient, noiseStd);
+    double nextClipNorm = clipNorm;
+    AdaptiveClipping adaptive = config.adaptiveClipping().orElse(null);
+    if (adaptive != null) {
+      INDArray count = Nd4j.createFromArray(
+          new double[] {clipped.withinNormCount() - 0.5 * clipped.batchSize()});
+      noise.addNoise(count, adaptive.countNoiseStd());
+      nextClipNorm = adaptive.nextClipNorm(clipNorm, count.getDouble(0),
+          config.expectedBatchSize());
+    }
+
+    // Phase 3: divide by the expected (never the realised) batch size.
+    gradient.divi(config.expectedBatchSize());
+    if (gradient.dataType() != parameters.dataType()) {
+      gradient = gradient.castTo(parameters.dataType());
+    }
+    gradient = gradient.reshape('c', parameters.shape());
+    if (updater == null) {
+      initUpdater(parameters);
+    }
+
+    // Phase 4: spend before anything is released. Throws with nothing changed.
+    SpendReceipt receipt = filter.spend(stepEvent, STEP_LABEL + (stepsTaken + 1));
+
+    // Phase 5: the wrapped updater (post-processing).
+    int iteration = (int) Math.min(Integer.MAX_VALUE, stepsTaken);
+    int epoch = (int) Math.min(Integer.MAX_VALUE,
+        (long) Math.floor(stepsTaken * config.expectedBatchSize() / config.datasetSize()));
+    updater.applyUpdater(gradient, iteration, epoch);
+    parameters.subi(gradient);
+    stepsTaken++;
+    double usedClipNorm = clipNorm;
+    clipNorm = nextClipNorm;
+    return new StepResult(stepsTaken, clipped.batchSize(), clipped.clippedCount(),
+        clipped.nonFiniteCount(), usedClipNorm, noiseStd, receipt);
+  }
+
+  private PerExampleClipper currentClipper() {
+    if (config.adaptiveClipping().isPresent()) {
+      return FlatClipper.of(clipNorm, config.clipper().nonFinitePolicy());
+    }
+    return config.clipper();
+  }
+
+  private void initUpdater(INDArray parameters) {
+    long length = parameters.length();
+    long stateSize = updaterConfig.stateSize(length);
+    DataType type = parameters.dataType();
+    INDArray state = null;
+    GradientUpdater<?> created;
+    if (stateSize > 0) {
+      state = Nd4j.create(type, 1, stateSize);
+      created = updaterConfig.instantiate(state, true);
+      created.setStateViewArray(state, parameters.shape(), 'c', true);
+    } else {
+      created = updaterConfig.instantiate((INDArray) null, false); // stateless (Sgd, NoOp)
+    }
+    this.updater = created;
+    this.updaterState = state;
+    this.parameterShape = parameters.shape();
+  }
+
+  /**
+   * A checkpoint of the optimizer and {@code parameters} (copied).
+   *
+   * @param parameters the parameters being trained
+   * @return the checkpoint
+   */
+  public DpSgdCheckpoint checkpoint(INDArray parameters) {
+    Checks.notNull("parameters", parameters);
+    if (parameterShape != null) {
+      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()", "the shape being trained " + Arrays.toString(parameterShape),
+          Arrays.toString(parameters.shape()));
+    }
+    double[] params = parameters.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    double[] state = updaterState == null || updaterState.length() == 0
+        ? new double[(int) updaterConfig.stateSize(parameters.length())]
+        : updaterState.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    return new DpSgdCheckpoint(stepsTaken, clipNorm, config.noiseMultiplier(),
+        config.samplingRate(), params, parameters.shape(), state, Math.max(0, filter.spent()),
+        filter.operationCount());
+  }
+
+  /** Steps completed (each one charged to the filter). */
+  public long stepsTaken() {
+    return stepsTaken;
+  }
+
+  /** The flat clip norm of the next step (changes only with adaptive clipping). */
+  public double clipNorm() {
+    return clipNorm;
+  }
+
+  /** The configuration. */
+  public DpSgdConfig config() {
+    return config;
+  }
+
+  /** The privacy event charged for each step. */
+  public PrivacyEvent stepEvent() {
+    return stepEvent;
+  }
+
+  /**
+   * The statement for the steps taken so far, from a fresh accountant of the configured kind (it
+   * covers this optimizer's steps only, not other spends on the filter).
+   */
+  public PrivacyStatement privacyStatement() {
+    return config.privacyStatement(stepsTaken, noise.isPrivate());
+  }
+
+  @Override
+  public String toString() {
+    return "DpSgdOptimizer[updater=" + updaterConfig + ", stepsTaken=" + stepsTaken
+        + ", clipNorm=" + clipNorm + ", noise=" + noise + "]";
+  }
+}
