@@ -1,0 +1,325 @@
+package org.dp4j.core.accounting.rdp;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.DoubleUnaryOperator;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
+import org.dp4j.core.NeighbouringRelation;
+import org.dp4j.core.accounting.PrivacyAccountant;
+import org.dp4j.core.accounting.UnsupportedEventException;
+import org.dp4j.core.event.ComposedEvent;
+import org.dp4j.core.event.EpsilonDeltaEvent;
+import org.dp4j.core.event.GaussianEvent;
+import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.event.PoissonSampledEvent;
+import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.event.SelfComposedEvent;
+import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.internal.Checks;
+import org.dp4j.core.internal.EventLog;
+
+/**
+ * Zero-concentrated differential privacy accountant (Bun &amp; Steinke 2016, "Concentrated
+ * Differential Privacy: Simplifications, Extensions, and Lower Bounds", TCC): keeps one running
+ * {@code rho}, which adds up under composition (Bun &amp; Steinke 2016, Lemma 1.7), and converts to
+ * (epsilon, delta)-DP with the Canonne-Kamath-Steinke 2020 bound (Prop. 12) minimised over a
+ * <em>continuous</em> Renyi order, since rho-zCDP is {@code (alpha, alpha rho)}-RDP for every
+ * {@code alpha > 1}:
+ *
+ * <pre>epsilon = inf_{alpha > 1} [alpha rho + log(1 - 1/alpha) - (log delta + log alpha) / (alpha - 1)]</pre>
+ *
+ * <p>The minimisation runs in {@code t = log(alpha - 1)}: a coarse scan around the analytic
+ * optimum of the simpler bound, then Brent's method, to about {@code 1e-12} relative in epsilon.
+ * Any order gives a valid bound, so the search affects only tightness, never validity.
+ *
+ * <h2>Events</h2>
+ *
+ * Noise multipliers are divided by {@link NeighbouringRelation#sumSensitivityFactor()}.
+ *
+ * <ul>
+ *   <li>{@link GaussianEvent}: {@code rho = 1 / (2 sigma^2)} (Bun &amp; Steinke 2016, Prop. 1.6);
+ *       {@code sigma == 0} gives {@code +Infinity}.
+ *   <li>{@link LaplaceEvent} with scale {@code b}: it is {@code (1/b)}-DP, hence {@code
+ *       1/(2 b^2)}-zCDP (Bun &amp; Steinke 2016, Prop. 1.4). Looser than {@link RdpAccountant}'s
+ *       exact Laplace curve.
+ *   <li>Pure {@link EpsilonDeltaEvent}: {@code rho = epsilon^2 / 2} (Bun &amp; Steinke 2016, Prop.
+ *       1.4). Approximate ({@code delta > 0}) events are unsupported.
+ *   <li>{@link ZcdpEvent}: its {@code rho}.
+ *   <li>{@link SelfComposedEvent}, {@link ComposedEvent}: sums; the whole tree is validated first.
+ *   <li>{@link PoissonSampledEvent} with sampling rate below 1 is unsupported: zCDP is not
+ *       amplified by subsampling in general (Bun, Dwork, Rothblum &amp; Steinke 2018 introduce
+ *       truncated CDP for that reason); use {@link RdpAccountant}. Rate 1 is no sampling.
+ * </ul>
+ *
+ * <p>Rounding is pessimistic throughout (see {@link RdpAccountant}). Not thread-safe.
+ */
+public final class ZcdpAccountant implements PrivacyAccountant {
+
+  private static final String NAME = "ZcdpAccountant";
+
+  private static final double CLOSED_FORM_ERROR = 16 * RoundUp.MACHINE_EPSILON;
+
+  /** Half-width, in {@code t = log(alpha - 1)}, of the coarse scan around the starting guess. */
+  private static final double SCAN_HALF_WIDTH = 12.0;
+
+  /** Step of the coarse scan in {@code t}. */
+  private static final double SCAN_STEP = 0.25;
+
+  private final NeighbouringRelation relation;
+  private final EventLog log;
+  private double rho;
+
+  /** An accountant for {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
+  public ZcdpAccountant() {
+    this(NeighbouringRelation.ADD_OR_REMOVE_ONE);
+  }
+
+  /**
+   * An accountant for the given relation.
+   *
+   * @param relation the neighbouring relation, not null
+   */
+  public ZcdpAccountant(NeighbouringRelation relation) {
+    this(Checks.notNull("relation", relation), new EventLog(), 0.0);
+  }
+
+  private ZcdpAccountant(NeighbouringRelation relation, EventLog log, double rho) {
+    this.relation = relation;
+    this.log = log;
+    this.rho = rho;
+  }
+
+  /**
+   * The running zCDP parameter of everything composed, rounded up.
+   *
+   * @return rho {@code >= 0}, {@code +Infinity} when some event had no noise
+   */
+  public double rho() {
+    return rho;
+  }
+
+  @Override
+  public NeighbouringRelation relation() {
+    return relation;
+  }
+
+  @Override
+  public Optional<String> unsupportedReason(PrivacyEvent event) {
+    Checks.notNull("event", event);
+    if (event instanceof EpsilonDeltaEvent e && !e.isPure()) {
+      return Optional.of(
+          "approximate (epsilon, delta)-DP with delta > 0 implies no zCDP bound; use a"
+              + " composition accountant");
+    }
+    if (event instanceof PoissonSampledEvent p) {
+      if (p.samplingRate() == 1.0) {
+        return unsupportedReason(p.event());
+      }
+      return Optional.of(
+          "zCDP is not amplified by subsampling in general (Bun, Dwork, Rothblum & Steinke 2018);"
+              + " use RdpAccountant for Poisson-sampled events");
+    }
+    if (event instanceof SelfComposedEvent s) {
+      return unsupportedReason(s.event());
+    }
+    if (event instanceof ComposedEvent c) {
+      for (PrivacyEvent child : c.events()) {
+        Optional<String> reason = unsupportedReason(child);
+        if (reason.isPresent()) {
+          return reason;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws UnsupportedEventException when any part of {@code event} is unsupported; nothing
+   *     changes
+   */
+  @Override
+  public ZcdpAccountant compose(PrivacyEvent event) {
+    Optional<String> reason = unsupportedReason(event);
+    if (reason.isPresent()) {
+      throw new UnsupportedEventException(NAME, event, reason.get());
+    }
+    rho = RoundUp.sum(rho, rhoOf(event));
+    log.add(event);
+    return this;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws UnsupportedEventException when any part of {@code event} is unsupported; nothing
+   *     changes
+   */
+  @Override
+  public ZcdpAccountant compose(PrivacyEvent event, long count) {
+    Checks.positive("count", count);
+    return compose(count == 1 ? event : new SelfComposedEvent(event, count));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The continuous-order CKS bound, clamped at 0; 0 also when the total-variation bound {@code
+   * sqrt(1 - e^{-rho})} is at most delta; {@code +Infinity} for {@code delta == 0} unless {@code
+   * rho == 0}.
+   *
+   * @throws IllegalArgumentException when {@code delta} is not in {@code [0, 1)} (NaN included)
+   */
+  @Override
+  public double epsilon(double delta) {
+    Checks.delta("delta", delta);
+    return epsilon(rho, delta);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when {@code epsilon} is negative, infinite or NaN
+   */
+  @Override
+  public double delta(double epsilon) {
+    Checks.nonNegativeFinite("epsilon", epsilon);
+    return delta(rho, epsilon);
+  }
+
+  @Override
+  public List<PrivacyEvent> events() {
+    return log.snapshot();
+  }
+
+  @Override
+  public ZcdpAccountant copy() {
+    return new ZcdpAccountant(relation, log.copy(), rho);
+  }
+
+  @Override
+  public String toString() {
+    return NAME + "[relation=" + relation + ", rho=" + rho + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** rho of a validated event, rounded up. */
+  private double rhoOf(PrivacyEvent event) {
+    double factor = relation.sumSensitivityFactor();
+    if (event instanceof GaussianEvent g) {
+      double sigma = g.noiseMultiplier() / factor;
+      return sigma == 0.0
+          ? Double.POSITIVE_INFINITY
+          : RoundUp.relative(0.5 / (sigma * sigma), CLOSED_FORM_ERROR);
+    }
+    if (event instanceof LaplaceEvent l) {
+      double scale = l.noiseMultiplier() / factor;
+      return scale == 0.0
+          ? Double.POSITIVE_INFINITY
+          : RoundUp.relative(0.5 / (scale * scale), CLOSED_FORM_ERROR);
+    }
+    if (event instanceof EpsilonDeltaEvent e) {
+      return RoundUp.relative(0.5 * e.epsilon() * e.epsilon(), CLOSED_FORM_ERROR);
+    }
+    if (event instanceof ZcdpEvent z) {
+      return z.rho();
+    }
+    if (event instanceof PoissonSampledEvent p) {
+      return rhoOf(p.event()); // validated: sampling rate 1
+    }
+    if (event instanceof SelfComposedEvent s) {
+      return RoundUp.product((double) s.count(), rhoOf(s.event()));
+    }
+    if (event instanceof ComposedEvent c) {
+      double total = 0.0;
+      for (PrivacyEvent child : c.events()) {
+        total = RoundUp.sum(total, rhoOf(child));
+      }
+      return total;
+    }
+    throw new AssertionError("unhandled event type " + event.getClass());
+  }
+
+  /** The continuous-order CKS epsilon of rho-zCDP at delta; package-private for tests. */
+  static double epsilon(double rho, double delta) {
+    if (rho == 0.0 || RdpConversion.totalVariationBound(rho) <= delta) {
+      return 0.0;
+    }
+    if (delta == 0.0 || rho == Double.POSITIVE_INFINITY) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double logDelta = Math.log(delta);
+    // alpha - 1 = sqrt(log(1/delta) / rho) minimises the simpler bound alpha rho + log(1/delta)/(alpha-1)
+    double start = 0.5 * Math.log(-logDelta / rho);
+    double best =
+        minimiseOverLogOrder(
+            t -> {
+              double alphaMinusOne = Math.exp(t);
+              double alphaRho = RoundUp.relative((1.0 + alphaMinusOne) * rho, CLOSED_FORM_ERROR);
+              return RdpConversion.epsilonAt(alphaMinusOne, alphaRho, logDelta);
+            },
+            start);
+    return Math.max(0.0, best);
+  }
+
+  /** The continuous-order CKS delta of rho-zCDP at epsilon; package-private for tests. */
+  static double delta(double rho, double epsilon) {
+    if (rho == 0.0) {
+      return 0.0;
+    }
+    if (rho == Double.POSITIVE_INFINITY) {
+      return 1.0;
+    }
+    // the exponent (alpha - 1)(alpha rho - epsilon) is smallest near alpha - 1 = (epsilon - rho) / (2 rho)
+    double start = Math.log(Math.max((epsilon - rho) / (2.0 * rho), 1e-3));
+    double bestLog =
+        minimiseOverLogOrder(
+            t -> {
+              double alphaMinusOne = Math.exp(t);
+              double alphaRho = RoundUp.relative((1.0 + alphaMinusOne) * rho, CLOSED_FORM_ERROR);
+              return RdpConversion.logDeltaAt(alphaMinusOne, alphaRho, epsilon);
+            },
+            start);
+    double cks = bestLog < 0.0 ? Math.nextUp(Math.exp(bestLog)) : 1.0;
+    return Math.min(cks, RdpConversion.totalVariationBound(rho));
+  }
+
+  /**
+   * Minimises {@code f(t)} over real {@code t}: a scan of step {@link #SCAN_STEP} over {@code
+   * start +- SCAN_HALF_WIDTH}, then Brent's method on the two scan cells around the best point.
+   * Returns the smallest value seen, which is itself a valid bound whatever the minimiser's
+   * accuracy.
+   */
+  private static double minimiseOverLogOrder(DoubleUnaryOperator f, double start) {
+    int cells = (int) Math.round(2 * SCAN_HALF_WIDTH / SCAN_STEP);
+    double from = start - SCAN_HALF_WIDTH;
+    double bestT = from;
+    double bestValue = Double.POSITIVE_INFINITY;
+    for (int i = 0; i <= cells; i++) {
+      double t = from + i * SCAN_STEP;
+      double value = f.applyAsDouble(t);
+      if (value < bestValue) {
+        bestValue = value;
+        bestT = t;
+      }
+    }
+    if (bestValue == Double.POSITIVE_INFINITY) {
+      return bestValue;
+    }
+    BrentOptimizer brent = new BrentOptimizer(1e-12, 1e-14);
+    UnivariatePointValuePair refined =
+        brent.optimize(
+            new MaxEval(500),
+            new UnivariateObjectiveFunction(f::applyAsDouble),
+            GoalType.MINIMIZE,
+            new SearchInterval(bestT - SCAN_STEP, bestT + SCAN_STEP, bestT));
+    return Math.min(bestValue, refined.getValue());
+  }
+}
