@@ -50,6 +50,20 @@ public final class BoundedCount {
     return new NoisyStatistic(noisy, mechanism.confidenceInterval(noisy, confidenceLevel));
   }
 
+  /**
+   * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
+   * input wastes no budget.
+   *
+   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
+   *     released or spent
+   */
+  public NoisyStatistic release(long count, double confidenceLevel, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+    Checks.nonNegative("count", count);
+    Aggregations.checkLevel(confidenceLevel);
+    Checks.notNull("filter", filter).spend(event(), label);
+    return release(count, confidenceLevel);
+  }
+
   /** The privacy cost of one release. */
   public PrivacyEvent event() {
     return mechanism.event();
