@@ -32,7 +32,9 @@ public final class BoundedCount {
 
   /** As {@link #of(PrivacyBudget, NoiseKind)}, drawing from {@code random} (private only if secure). */
   public static BoundedCount of(PrivacyBudget budget, NoiseKind noise, UniformRandomProvider random) {
-    Aggregations.checkCommon(budget, new Bounds(0, 1), noise, random);
+    Checks.notNull("budget", budget);
+    Checks.notNull("noise", noise);
+    Checks.notNull("random", random);
     return new BoundedCount(Aggregations.mechanism(budget, 1.0, noise, random));
   }
 
