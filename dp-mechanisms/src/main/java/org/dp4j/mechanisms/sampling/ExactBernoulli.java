@@ -7,7 +7,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  * Exact Bernoulli trials with rational parameters, from uniform integers only (Canonne, Kamath &amp;
  * Steinke 2020, Algorithm 1 for {@code exp(-gamma)}). Uniform integers below a bound come from
  * {@link UniformRandomProvider#nextLong(long)} (unbiased, rejection-based) or, past 2^63, from
- * rejection on random bytes. No floating-point operation influences an outcome. Not thread-safe.
+ * rejection on random bits decided 63 bits at a time. No floating-point operation influences an outcome. Not thread-safe.
  */
 public final class ExactBernoulli {
 
@@ -100,21 +100,6 @@ public final class ExactBernoulli {
     random.nextBytes(bytes);
     bytes[0] &= (byte) (0xFF >>> (bytes.length * 8 - bits));
     return new BigInteger(1, bytes);
-  }
-
-  /** A uniform integer in {@code [0, bound)}, by rejection on {@code bound.bitLength()} random bits. */
-  BigInteger uniformBelow(BigInteger bound) {
-    int bits = bound.bitLength();
-    byte[] bytes = new byte[(bits + 7) / 8];
-    int excess = bytes.length * 8 - bits;
-    while (true) {
-      random.nextBytes(bytes);
-      bytes[0] &= (byte) (0xFF >>> excess);
-      BigInteger candidate = new BigInteger(1, bytes);
-      if (candidate.compareTo(bound) < 0) {
-        return candidate;
-      }
-    }
   }
 
   /**
