@@ -1,0 +1,195 @@
+package org.dp4j.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dp4j.core.accounting.PrivacyAccountant;
+import org.dp4j.core.accounting.UnsupportedEventException;
+import org.dp4j.core.accounting.rdp.EpsilonAndOrder;
+import org.dp4j.core.accounting.rdp.RdpAccountant;
+import org.dp4j.core.calibration.NoiseCalibration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dp4j epsilon}: the epsilon of DP-SGD (Poisson-subsampled Gaussian steps). */
+@Command(
+    name = "epsilon",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Epsilon spent by DP-SGD: STEPS Poisson-subsampled Gaussian steps.",
+      "Either give one configuration with the four flags, or --batch FILE (CSV with header"
+          + " sampling_rate,noise_multiplier,steps,delta; '-' reads standard input): the output is"
+          + " the input CSV with a last column epsilon."
+    })
+final class EpsilonCommand implements Callable<Integer> {
+
+  static final List<String> BATCH_COLUMNS = List.of("sampling_rate", "noise_multiplier", "steps", "delta");
+
+  @Option(names = "--sampling-rate", paramLabel = "Q", description = "Poisson sampling rate, in (0, 1].")
+  Double samplingRate;
+
+  @Option(names = "--noise-multiplier", paramLabel = "S", description = "Noise std / L2 clip norm, >= 0.")
+  Double noiseMultiplier;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Number of steps, >= 1.")
+  Long steps;
+
+  @Option(names = "--delta", paramLabel = "D", description = "Target delta, in (0, 1).")
+  Double delta;
+
+  @Option(names = "--batch", paramLabel = "FILE", description = "CSV of configurations ('-' for stdin).")
+  String batch;
+
+  @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
+      description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  AccountantKind accountant;
+
+  @Option(names = "--relation", paramLabel = "REL", defaultValue = "add-remove",
+      converter = RelationOption.Converter.class, completionCandidates = RelationOption.Candidates.class,
+      description = "Neighbouring relation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  RelationOption relation;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (batch != null) {
+      if (samplingRate != null || noiseMultiplier != null || steps != null || delta != null || json) {
+        throw new UserError("--batch cannot be combined with --sampling-rate, --noise-multiplier, --steps, --delta or --json");
+      }
+      runBatch(out);
+      return 0;
+    }
+    double q = Flags.samplingRate("--sampling-rate", required("--sampling-rate", samplingRate));
+    double s = Flags.nonNegativeFinite("--noise-multiplier", required("--noise-multiplier", noiseMultiplier));
+    long n = Flags.steps("--steps", required("--steps", steps));
+    double d = Flags.delta("--delta", required("--delta", delta));
+    PrivacyAccountant acc = compose(q, s, n);
+    double eps;
+    Double order = null;
+    if (acc instanceof RdpAccountant rdp) {
+      EpsilonAndOrder best = rdp.epsilonAndOrder(d);
+      eps = best.epsilon();
+      order = best.order();
+    } else {
+      eps = acc.epsilon(d);
+    }
+    if (json) {
+      JsonObject o = new JsonObject()
+          .put("epsilon", eps)
+          .put("delta", d)
+          .put("sampling_rate", q)
+          .put("noise_multiplier", s)
+          .put("steps", n)
+          .put("accountant", accountant.label())
+          .put("relation", relation.flagValue());
+      if (order != null) {
+        o.put("optimal_order", order);
+      }
+      out.println(o);
+    } else {
+      out.println("epsilon: " + eps);
+      out.println("delta: " + d);
+      if (order != null) {
+        out.println("optimal RDP order: " + order);
+      }
+      out.println("accountant: " + accountant.label() + ", relation: " + relation.flagValue()
+          + ", " + n + " steps at sampling rate " + q + " with noise multiplier " + s);
+    }
+    return 0;
+  }
+
+  private PrivacyAccountant compose(double q, double s, long n) {
+    PrivacyAccountant acc = accountant.create(relation.relation());
+    try {
+      acc.compose(NoiseCalibration.dpSgdEvent(q, s, n));
+    } catch (UnsupportedEventException e) {
+      throw new UserError("--relation " + relation.flagValue() + " is not supported here: " + e.getMessage());
+    }
+    return acc;
+  }
+
+  private void runBatch(PrintWriter out) throws IOException {
+    try (BufferedReader reader = new BufferedReader(open(batch))) {
+      String header = reader.readLine();
+      if (header == null) {
+        throw new UserError("--batch " + batch + " is empty: expected a header " + String.join(",", BATCH_COLUMNS));
+      }
+      List<String> columns = Arrays.asList(header.trim().split(",", -1));
+      int[] index = new int[BATCH_COLUMNS.size()];
+      for (int i = 0; i < index.length; i++) {
+        index[i] = columns.indexOf(BATCH_COLUMNS.get(i));
+        if (index[i] < 0) {
+          throw new UserError("--batch " + batch + " header must contain " + String.join(",", BATCH_COLUMNS)
+              + ", got " + header);
+        }
+      }
+      out.println(header.trim() + ",epsilon");
+      String line;
+      int lineNumber = 1;
+      while ((line = reader.readLine()) != null) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] cells = line.trim().split(",", -1);
+        if (cells.length != columns.size()) {
+          throw new UserError("--batch line " + lineNumber + " must have " + columns.size() + " cells, got " + cells.length);
+        }
+        String where = "--batch line " + lineNumber + " column ";
+        double q = Flags.samplingRate(where + "sampling_rate", parseDouble(where + "sampling_rate", cells[index[0]]));
+        double s = Flags.nonNegativeFinite(where + "noise_multiplier", parseDouble(where + "noise_multiplier", cells[index[1]]));
+        long n = Flags.steps(where + "steps", parseLong(where + "steps", cells[index[2]]));
+        double d = Flags.delta(where + "delta", parseDouble(where + "delta", cells[index[3]]));
+        out.println(line.trim() + "," + compose(q, s, n).epsilon(d));
+      }
+    }
+  }
+
+  private static Reader open(String file) throws IOException {
+    if (file.equals("-")) {
+      return new InputStreamReader(System.in, StandardCharsets.UTF_8);
+    }
+    try {
+      return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new UserError("--batch file not found: " + file);
+    }
+  }
+
+  private static double parseDouble(String what, String text) {
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UserError(what + " must be a number, got '" + text + "'");
+    }
+  }
+
+  private static long parseLong(String what, String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UserError(what + " must be an integer, got '" + text + "'");
+    }
+  }
+
+  static <T> T required(String flag, T value) {
+    if (value == null) {
+      throw new UserError("missing required option " + flag + " (or use --batch FILE)");
+    }
+    return value;
+  }
+}
