@@ -96,8 +96,11 @@ public final class BenchmarkPlots {
       Files.createDirectories(png.getParent());
     }
     switch (figure) {
-      case NOISE -> BitmapEncoder.saveBitmap(noiseChart(results), png.toString(),
-          BitmapEncoder.BitmapFormat.PNG);
+      case NOISE -> {
+        md.print(noiseTable(results));
+        BitmapEncoder.saveBitmap(noiseChart(results), png.toString(),
+            BitmapEncoder.BitmapFormat.PNG);
+      }
       case CLIPPING -> BitmapEncoder.saveBitmap(clippingChart(results), png.toString(),
           BitmapEncoder.BitmapFormat.PNG);
       case ACCOUNTING -> {
@@ -130,10 +133,14 @@ public final class BenchmarkPlots {
     return String.join(", ", parts);
   }
 
-  /** Three significant digits, plain notation. */
+  /** Three significant digits: plain notation below a million, {@code 8.08e9} above. */
   static String num(double v) {
     if (v == 0 || !Double.isFinite(v)) {
       return Double.toString(v);
+    }
+    if (Math.abs(v) >= 1e6) {
+      int exponent = (int) Math.floor(Math.log10(Math.abs(v)));
+      return String.format(Locale.ROOT, "%.2fe%d", v / Math.pow(10, exponent), exponent);
     }
     int digits = Math.max(0, 2 - (int) Math.floor(Math.log10(Math.abs(v))));
     return String.format(Locale.ROOT, "%,." + digits + "f", v);
@@ -158,6 +165,60 @@ public final class BenchmarkPlots {
       case "ns/op" -> value * 1e-9;
       default -> throw new IllegalArgumentException("unit must be a time per op, got " + unit);
     };
+  }
+
+  /**
+   * Nanoseconds per element, median (min-max), one row per method and source, one column per
+   * length, followed by each row's slowdown against {@code baselinePlainAdd} at each length.
+   */
+  static String noiseTable(List<JmhResult> results) {
+    Map<String, Map<Long, JmhResult>> rows = new LinkedHashMap<>();
+    java.util.TreeSet<Long> lengths = new java.util.TreeSet<>();
+    for (JmhResult r : results) {
+      if (!r.simpleClass().equals("NoiseScalingBenchmark")) {
+        continue;
+      }
+      long n = lengthOf(r.param("length"));
+      lengths.add(n);
+      String source = r.param("source");
+      String name = r.method() + (source.isEmpty() ? "" : " " + source.toLowerCase(Locale.ROOT));
+      rows.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(n, r);
+    }
+    StringBuilder out = new StringBuilder("| ns per element: median (min–max) |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (long n : lengths) {
+      out.append(" 2^").append(Long.numberOfTrailingZeros(n)).append(" |");
+      rule.append("---|");
+    }
+    out.append('\n').append(rule).append('\n');
+    Map<Long, JmhResult> add = rows.get("baselinePlainAdd");
+    StringBuilder ratios = new StringBuilder("| time / `baselinePlainAdd` time |");
+    for (long n : lengths) {
+      ratios.append(" 2^").append(Long.numberOfTrailingZeros(n)).append(" |");
+    }
+    ratios.append('\n').append(rule).append('\n');
+    rows.forEach((name, byLength) -> {
+      out.append("| `").append(name).append("` |");
+      ratios.append("| `").append(name).append("` |");
+      for (long n : lengths) {
+        JmhResult r = byLength.get(n);
+        if (r == null) {
+          out.append(" — |");
+          ratios.append(" — |");
+          continue;
+        }
+        double scale = toSeconds(1, r.unit()) * 1e9 / n;
+        out.append(' ').append(num(r.median() * scale)).append(" (").append(num(r.min() * scale))
+            .append("–").append(num(r.max() * scale)).append(") |");
+        JmhResult base = add == null ? null : add.get(n);
+        ratios.append(' ').append(base == null ? "—"
+            : num(toSeconds(r.median(), r.unit()) / toSeconds(base.median(), base.unit())) + "×")
+            .append(" |");
+      }
+      out.append('\n');
+      ratios.append('\n');
+    });
+    return out.append('\n').append(ratios).append('\n').toString();
   }
 
   private static XYChart noiseChart(List<JmhResult> results) {
@@ -186,6 +247,11 @@ public final class BenchmarkPlots {
     return chart;
   }
 
+  /** The power of ten at or below {@code v}: bars on a log axis need a positive floor. */
+  private static double logFloor(double v) {
+    return Math.pow(10, Math.floor(Math.log10(v)));
+  }
+
   private static CategoryChart clippingChart(List<JmhResult> results) {
     CategoryChart chart = new CategoryChartBuilder().width(900).height(520)
         .title("Flat clip + sum of [B, P] float matrices vs one read pass (median, ms)")
@@ -202,6 +268,8 @@ public final class BenchmarkPlots {
     }
     byMethod.forEach((method, values) -> chart.addSeries(method, new ArrayList<>(values.keySet()),
         new ArrayList<>(values.values())));
+    chart.getStyler().setYAxisMin(logFloor(byMethod.values().stream()
+        .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).min().orElse(1)));
     return chart;
   }
 
@@ -267,6 +335,9 @@ public final class BenchmarkPlots {
       throw new IllegalArgumentException("results must contain RdpBenchmark, PldBenchmark or "
           + "CalibrationBenchmark entries, got none");
     }
+    chart.getStyler().setYAxisMin(logFloor(Math.min(
+        mine.stream().mapToDouble(Double::doubleValue).min().orElse(1),
+        anchor.stream().mapToDouble(Double::doubleValue).min().orElse(1))));
     chart.addSeries("dp4j", labels, mine);
     chart.addSeries("anchor (Python)", labels, anchor);
     return chart;

@@ -82,6 +82,8 @@ class JmhResultTest {
     assertEquals("123", BenchmarkPlots.num(123.4));
     assertEquals("1.50", BenchmarkPlots.num(1.5));
     assertEquals("NaN", BenchmarkPlots.num(Double.NaN));
+    assertEquals("8.08e9", BenchmarkPlots.num(8_077_819_316.0));
+    assertEquals("999,999", BenchmarkPlots.num(999_999.4));
   }
 
   @Test
