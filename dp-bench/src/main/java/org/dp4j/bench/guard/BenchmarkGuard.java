@@ -46,18 +46,29 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </ul>
  *
  * <p>Exit status: 0 all checks passed, 1 a check failed, 2 bad usage or a benchmark error. About
- * 80-100 s on 2 cores (2 rounds of 8 forks, 3 s of measurement each plus JVM and ND4J start-up).
+ * 80-100 s on 2 cores (2 rounds of 8 forks, 3.6 s of iterations each plus JVM and ND4J start-up).
+ * The forks run with {@code -Xbatch} (see {@link #FORK_JVM_ARGS}).
  */
 public final class BenchmarkGuard {
 
   /** Rounds over all benchmarks; the fastest round's median counts. */
   static final int ROUNDS = 2;
   /** Warm-up iterations per benchmark and round. */
-  static final int WARMUP_ITERATIONS = 3;
+  static final int WARMUP_ITERATIONS = 5;
   /** Measured iterations per benchmark and round; their median is the round's time. */
   static final int MEASUREMENT_ITERATIONS = 7;
   /** Length of each iteration. */
   static final int ITERATION_MILLIS = 300;
+
+  /**
+   * JVM flags of the guard's forks (they replace the benchmarks' own {@code @Fork} flags, so the
+   * memory limits are repeated here). {@code -Xbatch} makes the JIT compile in the foreground, so
+   * a fork on a busy machine cannot finish its short warm-up still running interpreted or
+   * C1-compiled code (without it, a loaded run once measured secure noise 11x slower and failed
+   * falsely). It changes when code gets compiled, not the compiled code that is measured.
+   */
+  static final String[] FORK_JVM_ARGS = {"-Xmx512m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
+      "-Dorg.bytedeco.javacpp.maxbytes=512M", "-Xbatch"};
 
   private static final String PACKAGE = BenchmarkGuard.class.getPackageName();
 
@@ -177,6 +188,7 @@ public final class BenchmarkGuard {
         .measurementIterations(MEASUREMENT_ITERATIONS)
         .measurementTime(TimeValue.milliseconds(ITERATION_MILLIS))
         .param("hotPathRepeats", Integer.toString(slowdown))
+        .jvmArgsAppend(FORK_JVM_ARGS)
         .shouldFailOnError(true)
         .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
     Map<String, List<GuardMeasurement>> rounds = new LinkedHashMap<>();
