@@ -14,6 +14,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -36,8 +37,13 @@ enum ModelKind {
    * (Glorot-normal weights, zero biases; the initial parameters are not private data).
    */
   MultiLayerNetwork build(TrainingData data, long seed) {
+    return build(data, seed, new Sgd(0.0));
+  }
+
+  /** As {@link #build(TrainingData, long)} with DL4J's own updater (for non-private baselines). */
+  MultiLayerNetwork build(TrainingData data, long seed, IUpdater updater) {
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(new Sgd(0.0)).list();
+        .dataType(DataType.FLOAT).updater(updater).list();
     if (this == MLP) {
       list.layer(new DenseLayer.Builder().nIn(data.features()).nOut(128)
               .activation(Activation.TANH).build())

@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.005", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.01", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
@@ -99,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   AccountantKind accountant;
+
+  @Option(names = "--non-private",
+      description = "Baseline: train the same model WITHOUT privacy (no clipping, no noise, shuffled minibatches) to compare accuracy.")
+  boolean nonPrivate;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -149,6 +153,13 @@ final class TrainCommand implements Callable<Integer> {
     double q = (double) batchSize / n;
     long steps = Math.max(1, Math.round(epochs / q));
 
+    if (nonPrivate) {
+      if (epsilon != null || noiseMultiplier != null || ledger != null) {
+        throw new UserError("--non-private must not be combined with --epsilon, "
+            + "--noise-multiplier or --ledger, got one of them");
+      }
+      return trainNonPrivate(out, data, lr);
+    }
     DpSgdConfig.Builder builder = DpSgdConfig.builder().clipNorm(c).datasetSize(n)
         .expectedBatchSize(batchSize).plannedSteps(steps)
         .accountant(() -> accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE));
@@ -212,6 +223,27 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private int trainNonPrivate(PrintWriter out, TrainingData data, double lr) {
+    MultiLayerNetwork network = model.build(data, seed, new Adam(lr));
+    int n = data.train().numExamples();
+    out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d test examples), model %s, "
+            + "NON-PRIVATE baseline: %d epochs of minibatches of %d%n", data.name(), n,
+        data.test().numExamples(), model.name().toLowerCase(Locale.ROOT), epochs, batchSize);
+    for (int epoch = 0; epoch < epochs; epoch++) {
+      int[] order = DigitsDataset.shuffled(n, seed + 1 + epoch);
+      for (int from = 0; from < n; from += batchSize) {
+        int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
+        network.fit(new DataSet(data.train().getFeatures().getRows(rows),
+            data.train().getLabels().getRows(rows)));
+      }
+      out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%n", epoch + 1, epochs, network.score());
+    }
+    out.printf(Locale.ROOT, "test accuracy: %.4f (%d test examples)%n",
+        accuracy(network, data.test()), data.test().numExamples());
+    out.println("privacy: NONE (non-private baseline; no differential privacy guarantee)");
+    return 0;
   }
 
   private Path requireDataDir() {
