@@ -161,7 +161,7 @@ public final class GhostClipping implements PerExampleClipping {
       long offset = 0;
       for (int l = 0; l < pass.inputs.size(); l++) {
         INDArray a = pass.inputs.get(l);
-        INDArray delta = pass.deltas.get(l).dup();
+        INDArray delta = pass.deltas.get(l); // owned by the pass: scaled in place
         // Skipped (non-finite) examples must contribute exactly zero: 0 * NaN is NaN.
         if (nonFinite > 0) {
           for (int i = 0; i < batch; i++) {
