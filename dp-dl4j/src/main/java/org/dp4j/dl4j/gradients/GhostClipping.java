@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -21,8 +22,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Ghost clipping for networks of {@link DenseLayer}s ending in an {@link OutputLayer} (or a
- * {@link LossLayer} after a dense layer), with any activation and loss function DL4J supports
+ * Ghost clipping for networks of {@link DenseLayer}s (optionally after a first {@link
+ * EmbeddingLayer}) ending in an {@link OutputLayer} (or a {@link LossLayer} after a dense layer), with any activation and loss function DL4J supports
  * for them: exact per-example gradient norms and the clipped sum without materialising the
  * per-example gradients (Goodfellow 2015, "Efficient per-example gradient computations"; Li et
  * al. 2022, "Large language models can be strong differentially private learners", section 4).
@@ -42,6 +43,10 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * the float rounding of the per-example products. The result is laid out as {@code params()}:
  * per layer {@code W} ({@code [nIn, nOut]}, flattened in DL4J's {@code 'f'} order) then {@code
  * b}.
+ *
+ * <p>An {@link EmbeddingLayer} ({@code [B, 1]} integer indices) is the dense layer {@code
+ * onehot(idx) W + b}: its input is expanded to one-hot rows ({@code B x vocabulary} memory) and
+ * the same formulas apply.
  *
  * <p>Not supported (use {@link GradientMethod#BATCH_OF_ONE}): dropout, input preprocessors,
  * layer normalization, masks, and any other layer type. Not thread-safe (it reads the network's
@@ -86,11 +91,12 @@ public final class GhostClipping implements PerExampleClipping {
       String name = "layer " + i + " (" + layer.getClass().getSimpleName() + ")";
       boolean last = i == n - 1;
       boolean supported = layer.getClass() == DenseLayer.class
+          || (i == 0 && !last && layer.getClass() == EmbeddingLayer.class)
           || (last && layer.getClass() == OutputLayer.class)
           || (last && i > 0 && layer.getClass() == LossLayer.class);
       if (!supported) {
-        return Optional.of(name + " is not a DenseLayer, a final OutputLayer or a final "
-            + "LossLayer after a dense layer");
+        return Optional.of(name + " is not a DenseLayer, a first EmbeddingLayer, a final "
+            + "OutputLayer or a final LossLayer after a dense layer");
       }
       if (layer instanceof DenseLayer dense && dense.hasLayerNorm()) {
         return Optional.of(name + " uses layer normalization");
@@ -213,6 +219,9 @@ public final class GhostClipping implements PerExampleClipping {
       return pass;
     }
     INDArray a = features.castTo(type);
+    if (conf.getConf(0).getLayer() instanceof EmbeddingLayer embedding) {
+      a = oneHot(features, embedding.getNIn(), type);
+    }
     List<INDArray> preOutputs = new ArrayList<>();
     List<INDArray> weights = new ArrayList<>();
     List<IActivation> activations = new ArrayList<>();
@@ -279,6 +288,26 @@ public final class GhostClipping implements PerExampleClipping {
       }
     }
     return pass;
+  }
+
+  /**
+   * The one-hot rows of an embedding layer's {@code [B, 1]} index input: the embedding lookup
+   * {@code W[idx_i] + b} is the dense layer {@code onehot(idx_i) W + b}, so the dense formulas
+   * apply unchanged (per-example weight-gradient norm {@code ||delta_i||}).
+   */
+  private static INDArray oneHot(INDArray indices, long vocabulary, DataType type) {
+    Checks.require(indices.size(1) == 1 && indices.rank() == 2, "features.shape()",
+        "[B, 1] (one index per example) for an EmbeddingLayer", java.util.Arrays.toString(
+            indices.shape()));
+    double[] ids = indices.castTo(DataType.DOUBLE).reshape(indices.size(0)).toDoubleVector();
+    INDArray out = Nd4j.zeros(type, ids.length, vocabulary);
+    for (int i = 0; i < ids.length; i++) {
+      double id = ids[i];
+      Checks.require(id >= 0 && id < vocabulary && id == Math.rint(id), "features[" + i + "]",
+          "an integer index in [0, " + vocabulary + ")", id);
+      out.putScalar(i, (long) id, 1.0);
+    }
+    return out;
   }
 
   /** Row-wise sums of squares, accumulated in double. */

@@ -87,6 +87,53 @@ class GhostClippingTest {
     }
   }
 
+  @ParameterizedTest(name = "embedding bias {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void embeddingLayersEqualTheBatchOfOneLoop(boolean bias) {
+    int vocabulary = 12;
+    int batch = 15;
+    org.deeplearning4j.nn.conf.MultiLayerConfiguration conf =
+        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+            .updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).list()
+            .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingLayer.Builder().nIn(vocabulary)
+                .nOut(5).hasBias(bias).activation(Activation.TANH).build())
+            .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(5).nOut(6)
+                .activation(Activation.RELU).build())
+            .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                    org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
+                .activation(Activation.SOFTMAX).build())
+            .build();
+    MultiLayerNetwork network = new MultiLayerNetwork(conf);
+    network.init();
+    TestNetworks.randomizeParameters(network, 300, 0.7);
+    float[][] ids = new float[batch][1];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(301);
+    for (int i = 0; i < batch; i++) {
+      ids[i][0] = random.nextInt(vocabulary);
+    }
+    INDArray x = Nd4j.createFromArray(ids);
+    INDArray y = TestNetworks.labels(302, batch, 3, Head.SOFTMAX_MCXENT);
+    GhostClipping ghost = GhostClipping.of(network);
+    INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
+    double[] norms = ghost.perExampleNorms(x, y);
+    for (int i = 0; i < batch; i++) {
+      INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
+      double expected = Math.sqrt(row.mul(row).sumNumber().doubleValue());
+      assertEquals(expected, norms[i], RELATIVE_TOLERANCE * expected + 1e-12, "norm " + i);
+    }
+    double clipNorm = norms[0] * 0.8;
+    ClippedSum expected = FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
+    ClippedBatch actual = ghost.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
+    assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount());
+
+    INDArray bad = x.dup();
+    bad.putScalar(3, 0, vocabulary);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ghost.perExampleNorms(bad, y));
+    assertEquals("features[3] must be an integer index in [0, 12), got 12.0", e.getMessage());
+  }
+
   @Test
   void meanLossEqualsDl4jScore() {
     MultiLayerNetwork network = TestNetworks.mlp(5, 6, new int[] {8}, Activation.TANH,
