@@ -22,4 +22,12 @@ enum AccountantKind {
   String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** Lists the lower-case names for help text. */
+  static final class Candidates implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(values()).map(AccountantKind::label).iterator();
+    }
+  }
 }

@@ -27,6 +27,7 @@ final class CalibrateCommand implements Callable<Integer> {
   long steps;
 
   @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
+      completionCandidates = AccountantKind.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   AccountantKind accountant;
 

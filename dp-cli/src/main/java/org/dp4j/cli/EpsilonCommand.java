@@ -50,6 +50,7 @@ final class EpsilonCommand implements Callable<Integer> {
   String batch;
 
   @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
+      completionCandidates = AccountantKind.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   AccountantKind accountant;
 

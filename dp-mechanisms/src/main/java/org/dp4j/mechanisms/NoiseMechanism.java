@@ -1,13 +1,16 @@
 package org.dp4j.mechanisms;
 
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.internal.Checks;
 
 /**
  * A calibrated additive-noise mechanism for one real-valued query of bounded sensitivity.
  *
  * <p>Each call to {@link #addNoise(double)} is one release and costs {@link #event()}; recording it
- * (in an accountant or a budget filter) is the caller's job unless the mechanism offers a
- * filter-spending release. Implementations are not thread-safe.
+ * (in an accountant) is the caller's job, or use {@link #addNoise(double, PrivacyFilter, String)},
+ * which spends from a budget filter first. Implementations are not thread-safe.
  */
 public interface NoiseMechanism {
 
@@ -19,6 +22,24 @@ public interface NoiseMechanism {
    * @throws IllegalArgumentException when {@code value} is NaN or infinite (nothing is released)
    */
   double addNoise(double value);
+
+  /**
+   * Spends {@link #event()} from {@code filter}, then releases: nothing is released when the budget
+   * would be exceeded. The value is checked before spending, so a bad value wastes no budget.
+   *
+   * @param value the true value, finite
+   * @param filter the budget filter to spend from, not null
+   * @param label what is released, for the filter's ledger
+   * @return the released value
+   * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
+   * @throws IllegalArgumentException when {@code value} is not finite (nothing spent)
+   */
+  default double addNoise(double value, PrivacyFilter filter, String label) {
+    Checks.finite("value", value);
+    Checks.notNull("filter", filter);
+    filter.spend(event(), label);
+    return addNoise(value);
+  }
 
   /** The privacy cost of one {@link #addNoise(double)} call. */
   PrivacyEvent event();

@@ -23,10 +23,7 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
 
   private final NeighbouringRelation relation;
   private final EventLog log;
-  private double epsilonSum;
-  private double epsilonSquaredSum;
-  private double expectedLossSum;
-  private double deltaSum;
+  private EpsilonDeltaSums sums = EpsilonDeltaSums.EMPTY;
 
   /** An empty accountant under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
   public AdvancedCompositionAccountant() {
@@ -42,10 +39,7 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
   private AdvancedCompositionAccountant(AdvancedCompositionAccountant other) {
     this.relation = other.relation;
     this.log = other.log.copy();
-    this.epsilonSum = other.epsilonSum;
-    this.epsilonSquaredSum = other.epsilonSquaredSum;
-    this.expectedLossSum = other.expectedLossSum;
-    this.deltaSum = other.deltaSum;
+    this.sums = other.sums;
   }
 
   @Override
@@ -65,21 +59,7 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
     if (reason.isPresent()) {
       throw new UnsupportedEventException("AdvancedCompositionAccountant", event, reason.get());
     }
-    double eps = epsilonSum;
-    double eps2 = epsilonSquaredSum;
-    double loss = expectedLossSum;
-    double delta = deltaSum;
-    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(event, relation)) {
-      double e = t.epsilon();
-      eps += e * t.count();
-      eps2 += e * e * t.count();
-      loss += e * Math.expm1(e) * t.count();
-      delta += t.delta() * t.count();
-    }
-    epsilonSum = eps;
-    epsilonSquaredSum = eps2;
-    expectedLossSum = loss;
-    deltaSum = delta;
+    sums = sums.plus(EpsilonDeltaTerms.terms(event, relation));
     log.add(event);
     return this;
   }
@@ -87,13 +67,13 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
   @Override
   public double epsilon(double delta) {
     Checks.delta("delta", delta);
-    if (delta < deltaSum) {
+    if (delta < sums.delta()) {
       return Double.POSITIVE_INFINITY;
     }
-    double basic = epsilonSum;
-    double slack = delta - deltaSum;
+    double basic = sums.epsilon();
+    double slack = delta - sums.delta();
     double advanced = slack > 0
-        ? Math.sqrt(2 * Math.log(1 / slack) * epsilonSquaredSum) + expectedLossSum
+        ? Math.sqrt(2 * Math.log(1 / slack) * sums.epsilonSquared()) + sums.expectedLoss()
         : Double.POSITIVE_INFINITY;
     double best = Math.min(basic, advanced);
     return best == 0 || Double.isNaN(best) ? Math.max(0, best) : Math.nextUp(best);
@@ -102,15 +82,15 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
   @Override
   public double delta(double epsilon) {
     Checks.nonNegativeFinite("epsilon", epsilon);
-    if (epsilon >= epsilonSum) {
-      return Math.min(1.0, deltaSum);
+    if (epsilon >= sums.epsilon()) {
+      return Math.min(1.0, sums.delta());
     }
-    if (epsilon <= expectedLossSum || epsilonSquaredSum == 0) {
+    if (epsilon <= sums.expectedLoss() || sums.epsilonSquared() == 0) {
       return 1.0;
     }
-    double excess = epsilon - expectedLossSum;
-    double slack = Math.exp(-excess * excess / (2 * epsilonSquaredSum));
-    return Math.min(1.0, Math.nextUp(deltaSum + slack));
+    double excess = epsilon - sums.expectedLoss();
+    double slack = Math.exp(-excess * excess / (2 * sums.epsilonSquared()));
+    return Math.min(1.0, Math.nextUp(sums.delta() + slack));
   }
 
   @Override

@@ -22,8 +22,7 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
 
   private final NeighbouringRelation relation;
   private final EventLog log;
-  private double epsilonSum;
-  private double deltaSum;
+  private EpsilonDeltaSums sums = EpsilonDeltaSums.EMPTY;
 
   /** An empty accountant under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
   public BasicCompositionAccountant() {
@@ -39,8 +38,7 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
   private BasicCompositionAccountant(BasicCompositionAccountant other) {
     this.relation = other.relation;
     this.log = other.log.copy();
-    this.epsilonSum = other.epsilonSum;
-    this.deltaSum = other.deltaSum;
+    this.sums = other.sums;
   }
 
   @Override
@@ -60,14 +58,7 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
     if (reason.isPresent()) {
       throw new UnsupportedEventException("BasicCompositionAccountant", event, reason.get());
     }
-    double eps = epsilonSum;
-    double delta = deltaSum;
-    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(event, relation)) {
-      eps += t.epsilon() * t.count();
-      delta += t.delta() * t.count();
-    }
-    epsilonSum = eps;
-    deltaSum = delta;
+    sums = sums.plus(EpsilonDeltaTerms.terms(event, relation));
     log.add(event);
     return this;
   }
@@ -78,10 +69,10 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
   @Override
   public double epsilon(double delta) {
     Checks.delta("delta", delta);
-    if (delta < deltaSum) {
+    if (delta < sums.delta()) {
       return Double.POSITIVE_INFINITY;
     }
-    return epsilonSum == 0 ? 0 : Math.nextUp(epsilonSum);
+    return sums.epsilon() == 0 ? 0 : Math.nextUp(sums.epsilon());
   }
 
   /**
@@ -90,7 +81,8 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
   @Override
   public double delta(double epsilon) {
     Checks.nonNegativeFinite("epsilon", epsilon);
-    return epsilon >= epsilonSum ? Math.min(1.0, deltaSum == 0 ? 0 : Math.nextUp(deltaSum)) : 1.0;
+    double deltaSum = sums.delta();
+    return epsilon >= sums.epsilon() ? Math.min(1.0, deltaSum == 0 ? 0 : Math.nextUp(deltaSum)) : 1.0;
   }
 
   @Override

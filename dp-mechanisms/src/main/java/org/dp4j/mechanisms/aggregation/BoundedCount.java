@@ -32,7 +32,9 @@ public final class BoundedCount {
 
   /** As {@link #of(PrivacyBudget, NoiseKind)}, drawing from {@code random} (private only if secure). */
   public static BoundedCount of(PrivacyBudget budget, NoiseKind noise, UniformRandomProvider random) {
-    Aggregations.checkCommon(budget, new Bounds(0, 1), noise, random);
+    Checks.notNull("budget", budget);
+    Checks.notNull("noise", noise);
+    Checks.notNull("random", random);
     return new BoundedCount(Aggregations.mechanism(budget, 1.0, noise, random));
   }
 
@@ -48,6 +50,20 @@ public final class BoundedCount {
     Aggregations.checkLevel(confidenceLevel);
     double noisy = mechanism.addNoise(count);
     return new NoisyStatistic(noisy, mechanism.confidenceInterval(noisy, confidenceLevel));
+  }
+
+  /**
+   * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
+   * input wastes no budget.
+   *
+   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
+   *     released or spent
+   */
+  public NoisyStatistic release(long count, double confidenceLevel, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+    Checks.nonNegative("count", count);
+    Aggregations.checkLevel(confidenceLevel);
+    Checks.notNull("filter", filter).spend(event(), label);
+    return release(count, confidenceLevel);
   }
 
   /** The privacy cost of one release. */

@@ -83,6 +83,20 @@ public final class BoundedQuantile {
     return candidates[selection.select(utilities)];
   }
 
+  /**
+   * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
+   * input wastes no budget.
+   *
+   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
+   *     released or spent
+   */
+  public double release(double[] values, double quantile, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+    Checks.notNull("values", values);
+    Checks.probability("quantile", quantile);
+    Checks.notNull("filter", filter).spend(event(), label);
+    return release(values, quantile);
+  }
+
   /** The privacy cost of one release, {@code EpsilonDeltaEvent.pure(epsilon)}. */
   public PrivacyEvent event() {
     return selection.event();

@@ -58,6 +58,20 @@ public final class BoundedSum {
     return new NoisyStatistic(noisy, mechanism.confidenceInterval(noisy, confidenceLevel));
   }
 
+  /**
+   * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
+   * input wastes no budget.
+   *
+   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
+   *     released or spent
+   */
+  public NoisyStatistic release(double[] values, double confidenceLevel, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+    Aggregations.checkLevel(confidenceLevel);
+    org.dp4j.core.internal.Checks.notNull("values", values);
+    org.dp4j.core.internal.Checks.notNull("filter", filter).spend(event(), label);
+    return release(values, confidenceLevel);
+  }
+
   /** The privacy cost of one release. */
   public PrivacyEvent event() {
     return mechanism.event();

@@ -62,6 +62,19 @@ public final class BoundedVariance {
     return Math.max(0.0, Math.min(r * r, variance));
   }
 
+  /**
+   * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
+   * input wastes no budget.
+   *
+   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
+   *     released or spent
+   */
+  public double release(double[] values, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+    org.dp4j.core.internal.Checks.notNull("values", values);
+    org.dp4j.core.internal.Checks.notNull("filter", filter).spend(event(), label);
+    return release(values);
+  }
+
   /** The privacy cost of one release: three events, composed. */
   public PrivacyEvent event() {
     return ComposedEvent.of(count.event(), sum.event(), sumOfSquares.event());

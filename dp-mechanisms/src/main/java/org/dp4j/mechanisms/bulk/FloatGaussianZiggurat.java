@@ -1,6 +1,7 @@
 package org.dp4j.mechanisms.bulk;
 
 import org.apache.commons.rng.UniformRandomProvider;
+import org.dp4j.mechanisms.random.AesCtrRandom;
 
 /**
  * Standard normal variates at float resolution, two per 64-bit random word: the 128-layer ziggurat
@@ -11,7 +12,8 @@ import org.apache.commons.rng.UniformRandomProvider;
  *
  * <p>Each 32-bit half-word gives 7 index bits and a 25-bit signed integer {@code h}; the candidate is
  * {@code x = (2h + 1) * x_i / 2^25}, a symmetric grid of 2^25 points across layer {@code i}, finer
- * than float's 24-bit significand. The rare wedge and tail cases (about 1.2% of samples) use fresh
+ * than float's 24-bit significand. Words come from the source a block at a time for {@link
+ * AesCtrRandom} and one {@code nextLong()} per two samples otherwise. The rare wedge and tail cases (about 1.2% of samples) use fresh
  * 53-bit uniforms. Package-private; reached through {@link BulkNoise}. Not thread-safe.
  */
 final class FloatGaussianZiggurat {
@@ -59,13 +61,23 @@ final class FloatGaussianZiggurat {
   private final UniformRandomProvider source;
   /** 32 random bits per sample, fetched a block at a time (separates the cipher from the sampler loop). */
   private final byte[] wordBuffer = new byte[4 * CHUNK];
+  /**
+   * Whether to fetch words a block at a time: faster for {@link AesCtrRandom}, whose bytes already
+   * sit in a keystream buffer; generators that compute each word are faster read word by word.
+   */
+  private final boolean blockwise;
 
   FloatGaussianZiggurat(UniformRandomProvider source) {
     this.source = source;
+    this.blockwise = source instanceof AesCtrRandom;
   }
 
   /** Adds {@code standardDeviation * N(0,1)} to {@code values[offset, end)}; arguments pre-checked. */
   void addTo(float[] values, int offset, int end, double standardDeviation) {
+    if (!blockwise) {
+      addToWordByWord(values, offset, end, standardDeviation);
+      return;
+    }
     byte[] words = wordBuffer;
     for (int start = offset; start < end; start += CHUNK) {
       int n = Math.min(CHUNK, end - start);
@@ -74,6 +86,19 @@ final class FloatGaussianZiggurat {
         int word = (int) INT_LE.get(words, 4 * i);
         values[start + i] += (float) (standardDeviation * sample(word));
       }
+    }
+  }
+
+  /** Two samples per {@code nextLong()}: faster for generators that compute words one at a time. */
+  private void addToWordByWord(float[] values, int offset, int end, double standardDeviation) {
+    int i = offset;
+    for (; i + 1 < end; i += 2) {
+      long bits = source.nextLong();
+      values[i] += (float) (standardDeviation * sample((int) bits));
+      values[i + 1] += (float) (standardDeviation * sample((int) (bits >>> 32)));
+    }
+    if (i < end) {
+      values[i] += (float) (standardDeviation * sample((int) source.nextLong()));
     }
   }
 

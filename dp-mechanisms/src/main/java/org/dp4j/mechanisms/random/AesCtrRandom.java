@@ -31,7 +31,7 @@ import org.dp4j.core.internal.Checks;
  * <ul>
  *   <li><b>Indistinguishability.</b> Outputs are indistinguishable from uniform for any
  *       computationally bounded observer as long as AES-256 is a pseudorandom permutation; each
- *       key encrypts only {@value #REFILL_BYTES} bytes (2<sup>11</sup> blocks), far below the
+ *       key encrypts only {@value #REFILL_BYTES} bytes (2<sup>12</sup> blocks), far below the
  *       2<sup>64</sup>-block birthday bound of CTR mode.
  *   <li><b>Backtracking resistance.</b> A key is discarded (overwritten) as soon as the next one is
  *       derived, so an attacker who reads the generator's state learns the unread part of the current
@@ -52,7 +52,7 @@ import org.dp4j.core.internal.Checks;
 public final class AesCtrRandom implements UniformRandomProvider {
 
   /** Bytes of keystream produced under one key: 32 for the next key plus the output block. */
-  static final int REFILL_BYTES = 32 * 1024;
+  static final int REFILL_BYTES = 64 * 1024;
 
   /** Bytes of output per refill (the keystream minus the next key). */
   static final int OUTPUT_BYTES = REFILL_BYTES - 32;

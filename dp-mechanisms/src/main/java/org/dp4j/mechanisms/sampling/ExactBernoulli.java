@@ -7,7 +7,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  * Exact Bernoulli trials with rational parameters, from uniform integers only (Canonne, Kamath &amp;
  * Steinke 2020, Algorithm 1 for {@code exp(-gamma)}). Uniform integers below a bound come from
  * {@link UniformRandomProvider#nextLong(long)} (unbiased, rejection-based) or, past 2^63, from
- * rejection on random bytes. No floating-point operation influences an outcome. Not thread-safe.
+ * rejection on random bits decided 63 bits at a time. No floating-point operation influences an outcome. Not thread-safe.
  */
 public final class ExactBernoulli {
 
@@ -60,27 +60,46 @@ public final class ExactBernoulli {
     return random.nextLong(denominator) < numerator;
   }
 
-  /** True with probability {@code numerator / denominator} for big integers. */
+  /**
+   * True with probability {@code numerator / denominator} for big integers, {@code 0 <= num <= den}.
+   *
+   * <p>Draws a uniform {@code U} in {@code [0, 2^b)}, {@code b = den.bitLength()}, rejecting {@code U
+   * >= den}, and answers {@code U < num}. Only the top 63 bits of {@code U} are drawn first; they
+   * decide the answer unless they equal the top bits of {@code num} or {@code den} (probability
+   * about 2^-61), when the low bits are drawn too. The result is exact.
+   */
   boolean bernoulli(BigInteger numerator, BigInteger denominator) {
-    if (denominator.bitLength() < Long.SIZE) {
+    int bits = denominator.bitLength();
+    if (bits < Long.SIZE) {
       return bernoulli(numerator.longValueExact(), denominator.longValueExact());
     }
-    return uniformBelow(denominator).compareTo(numerator) < 0;
-  }
-
-  /** A uniform integer in {@code [0, bound)}, by rejection on {@code bound.bitLength()} random bits. */
-  BigInteger uniformBelow(BigInteger bound) {
-    int bits = bound.bitLength();
-    byte[] bytes = new byte[(bits + 7) / 8];
-    int excess = bytes.length * 8 - bits;
+    int shift = bits - 63;
+    long denominatorTop = denominator.shiftRight(shift).longValue();
+    long numeratorTop = numerator.shiftRight(shift).longValue();
     while (true) {
-      random.nextBytes(bytes);
-      bytes[0] &= (byte) (0xFF >>> excess);
-      BigInteger candidate = new BigInteger(1, bytes);
-      if (candidate.compareTo(bound) < 0) {
-        return candidate;
+      long top = random.nextLong() >>> 1;
+      if (top < numeratorTop) {
+        return true;
+      }
+      if (top > numeratorTop && top < denominatorTop) {
+        return false;
+      }
+      if (top > denominatorTop) {
+        continue;
+      }
+      BigInteger u = BigInteger.valueOf(top).shiftLeft(shift).add(uniformBits(shift));
+      if (u.compareTo(denominator) < 0) {
+        return u.compareTo(numerator) < 0;
       }
     }
+  }
+
+  /** A uniform integer in {@code [0, 2^bits)}. */
+  private BigInteger uniformBits(int bits) {
+    byte[] bytes = new byte[(bits + 7) / 8];
+    random.nextBytes(bytes);
+    bytes[0] &= (byte) (0xFF >>> (bytes.length * 8 - bits));
+    return new BigInteger(1, bytes);
   }
 
   /**

@@ -2,6 +2,8 @@ package org.dp4j.mechanisms.selection;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
@@ -69,6 +71,23 @@ public final class PermuteAndFlip {
       }
     }
     throw new AssertionError("the best candidate always accepts");
+  }
+
+  /**
+   * Spends {@link #event()} from {@code filter}, then selects; the utilities are checked first, so
+   * bad input wastes no budget.
+   *
+   * @param utilities non-empty and finite
+   * @param filter the budget filter, not null
+   * @param label what is released, for the filter's ledger
+   * @return the selected index
+   * @throws PrivacyBudgetExceededException when the filter refuses; nothing is selected or spent
+   */
+  public int select(double[] utilities, PrivacyFilter filter, String label) {
+    SelectionSupport.checkedMaximum(utilities);
+    Checks.notNull("filter", filter);
+    filter.spend(event(), label);
+    return select(utilities);
   }
 
   /** {@code EpsilonDeltaEvent.pure(epsilon)}. */

@@ -2,6 +2,8 @@ package org.dp4j.mechanisms.selection;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
@@ -66,6 +68,19 @@ public final class RandomizedResponse {
         return c;
       }
     }
+  }
+
+  /**
+   * Spends {@link #event()} from {@code filter}, then responds (the category is checked first).
+   *
+   * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
+   */
+  public int respond(int trueCategory, PrivacyFilter filter, String label) {
+    Checks.require(
+        trueCategory >= 0 && trueCategory < categories, "trueCategory", "in [0, " + categories + ")", trueCategory);
+    Checks.notNull("filter", filter);
+    filter.spend(event(), label);
+    return respond(trueCategory);
   }
 
   /** The probability of reporting the true category, {@code e^ε / (e^ε + k - 1)}. */

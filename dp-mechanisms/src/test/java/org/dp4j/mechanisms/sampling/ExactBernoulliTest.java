@@ -37,17 +37,21 @@ class ExactBernoulliTest {
   }
 
   @Test
-  void uniformBelowStaysBelowTheBoundAndCoversIt() {
+  void bigIntegerBernoulliHasTheRatioAsProbability() {
     ExactBernoulli bernoulli = new ExactBernoulli(SeededNoise.uniform(3));
-    BigInteger bound = BigInteger.valueOf(5).shiftLeft(80).add(BigInteger.ONE);
-    BigInteger top = bound.shiftRight(1);
-    int upperHalf = 0;
-    for (int i = 0; i < 10_000; i++) {
-      BigInteger u = bernoulli.uniformBelow(bound);
-      assertTrue(u.signum() >= 0 && u.compareTo(bound) < 0);
-      upperHalf += u.compareTo(top) >= 0 ? 1 : 0;
+    // 1/3 and 5/7 with 90-bit denominators: the 63-top-bit path of bernoulli(BigInteger, BigInteger).
+    BigInteger scale = BigInteger.ONE.shiftLeft(88).add(BigInteger.valueOf(12345));
+    int n = 200_000;
+    int thirds = 0;
+    int fiveSevenths = 0;
+    for (int i = 0; i < n; i++) {
+      thirds += bernoulli.bernoulli(scale, scale.multiply(BigInteger.valueOf(3))) ? 1 : 0;
+      fiveSevenths += bernoulli.bernoulli(scale.multiply(BigInteger.valueOf(5)), scale.multiply(BigInteger.valueOf(7))) ? 1 : 0;
     }
-    // About half land in the upper half; 5.3 standard deviations (false failure about 1.2e-7).
-    assertEquals(0.5, upperHalf / 10_000.0, GoodnessOfFit.binomialTolerance(0.5, 10_000));
+    // 5.3 binomial sd: false failure about 1.2e-7 each.
+    assertEquals(1.0 / 3, (double) thirds / n, GoodnessOfFit.binomialTolerance(1.0 / 3, n));
+    assertEquals(5.0 / 7, (double) fiveSevenths / n, GoodnessOfFit.binomialTolerance(5.0 / 7, n));
+    assertTrue(bernoulli.bernoulli(scale, scale));
+    assertTrue(!bernoulli.bernoulli(BigInteger.ZERO, scale));
   }
 }
