@@ -199,6 +199,11 @@ final class TrainCommand implements Callable<Integer> {
       try {
         trainer.train();
       } catch (PrivacyBudgetExceededException e) {
+        if (trainer.stepsTaken() == 0) {
+          throw new UserError((ledger != null ? "--ledger " + ledger : "--epsilon")
+              + " budget must afford at least one step, got " + String.format(Locale.ROOT,
+              "epsilon %.4g already spent", filter.spent()));
+        }
         exhausted = true;
       }
       bar.finish();
@@ -213,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "epsilon spent: %.4g at delta %.3g%s%n", filter.spent(), d,
           ledger != null ? " (whole ledger)" : "");
       out.println("privacy: " + statement.text());
-      return exhausted && trainer.stepsTaken() == 0 ? Dp4jCommand.USAGE_ERROR : 0;
+      return 0;
     } finally {
       if (openedLedger != null) {
         try {

@@ -119,7 +119,9 @@ class TrainCommandTest {
     Run second = CliTestSupport.run("train", "--epochs", "2", "--epsilon", "1.5", "--ledger",
         ledger.toString());
     assertEquals(2, second.status(), second.out());
-    assertTrue(second.out().contains("stopped after 0 steps"), second.out());
+    assertTrue(second.err().startsWith("dp4j: --ledger " + ledger + " budget must afford at "
+        + "least one step, got epsilon"), second.err());
+    assertEquals(1, second.err().strip().lines().count());
   }
 
   @Test
