@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CalibrateCommand.class,
       GaussianSigmaCommand.class,
       LedgerCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Dp4jCommand implements Runnable {

@@ -102,8 +102,15 @@ final class FloatGaussianZiggurat {
     }
   }
 
-  /** As {@link #addTo(float[], int, int, double)} for a float buffer, absolute indices. */
+  /**
+   * As {@link #addTo(float[], int, int, double)} for a float buffer, absolute indices. Consumes the
+   * source exactly as the array path does, so a seeded source gives the same noise on both paths.
+   */
   void addTo(java.nio.FloatBuffer values, int offset, int end, double standardDeviation) {
+    if (!blockwise) {
+      addToWordByWord(values, offset, end, standardDeviation);
+      return;
+    }
     byte[] words = wordBuffer;
     for (int start = offset; start < end; start += CHUNK) {
       int n = Math.min(CHUNK, end - start);
@@ -113,6 +120,19 @@ final class FloatGaussianZiggurat {
         int index = start + i;
         values.put(index, values.get(index) + (float) (standardDeviation * sample(word)));
       }
+    }
+  }
+
+  /** As {@link #addToWordByWord(float[], int, int, double)} for a float buffer, absolute indices. */
+  private void addToWordByWord(java.nio.FloatBuffer values, int offset, int end, double standardDeviation) {
+    int i = offset;
+    for (; i + 1 < end; i += 2) {
+      long bits = source.nextLong();
+      values.put(i, values.get(i) + (float) (standardDeviation * sample((int) bits)));
+      values.put(i + 1, values.get(i + 1) + (float) (standardDeviation * sample((int) (bits >>> 32))));
+    }
+    if (i < end) {
+      values.put(i, values.get(i) + (float) (standardDeviation * sample((int) source.nextLong())));
     }
   }
 

@@ -163,6 +163,23 @@ class BulkNoiseTest {
   }
 
   @Test
+  void seededNoiseIsTheSameOnArraysAndOnHeapAndDirectBuffers() {
+    // Odd length and offsets exercise the trailing single sample of the two-per-word path.
+    float[] array = new float[2051];
+    SeededNoise.bulk(9).addGaussian(array, 3, 2047, 1.0);
+    FloatBuffer heap = FloatBuffer.allocate(2051);
+    SeededNoise.bulk(9).addGaussian(heap, 3, 2047, 1.0);
+    FloatBuffer direct = ByteBuffer.allocateDirect(4 * 2051).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    SeededNoise.bulk(9).addGaussian(direct, 3, 2047, 1.0);
+    float[] fromHeap = new float[2051];
+    float[] fromDirect = new float[2051];
+    heap.get(0, fromHeap);
+    direct.get(0, fromDirect);
+    assertArrayEquals(array, fromHeap);
+    assertArrayEquals(array, fromDirect);
+  }
+
+  @Test
   void badArgumentsChangeNothing() {
     BulkNoise noise = SeededNoise.bulk(3);
     float[] a = {1f, 2f, 3f};

@@ -233,7 +233,50 @@ public final class DpSgdOptimizer {
     // Phase 1: clip and sum.
     PerExampleClipper clipper = currentClipper();
     ClippedSum clipped = clipper.clipAndSum(gradients);
+    return noiseSpendAndUpdate(parameters, clipped);
+  }
 
+  /**
+   * One DP-SGD step from a clipped sum computed elsewhere (for example by ghost clipping, which
+   * never materialises per-example gradients): noise, divide by the expected batch size, spend,
+   * update. The noise standard deviation is the config's gradient noise multiplier times {@link
+   * ClippedSum#l2Sensitivity()}.
+   *
+   * <p><b>Trust boundary.</b> The privacy guarantee rests on the caller: every example's
+   * contribution to {@code clipped.sum()} must have L2 norm at most {@code
+   * clipped.l2Sensitivity()}, which must equal the current {@link #clipNorm()} (checked), and the
+   * flat clipper's non-finite policy must have been applied. Only flat clipping is supported here.
+   *
+   * @param parameters the model parameters, updated in place; floating point, same length as the
+   *     sum (and the same shape on every step)
+   * @param clipped the clipped sum, its {@code sum} a row vector of {@code parameters.length()}
+   *     entries in the parameters' flattened order; consumed (modified in place)
+   * @return what the step did
+   * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
+   * @throws IllegalArgumentException for a mismatched length or sensitivity, or per-layer
+   *     clipping; nothing changes
+   */
+  public StepResult stepWithClippedSum(INDArray parameters, ClippedSum clipped) {
+    Checks.notNull("parameters", parameters);
+    Checks.notNull("clipped", clipped);
+    Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
+        "a floating-point type", parameters.dataType());
+    Checks.require(clipped.sum().length() == parameters.length(), "clipped.sum().length()",
+        "equal to parameters.length() " + parameters.length(), clipped.sum().length());
+    Checks.require(currentClipper() instanceof FlatClipper, "config clipper",
+        "flat (per-layer clipping needs per-example gradients; use step)", config.clipper());
+    Checks.require(clipped.l2Sensitivity() == clipNorm, "clipped.l2Sensitivity()",
+        "equal to the current clip norm " + clipNorm, clipped.l2Sensitivity());
+    if (parameterShape != null) {
+      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()", "the same on every step, "
+              + Arrays.toString(parameterShape),
+          Arrays.toString(parameters.shape()));
+    }
+    return noiseSpendAndUpdate(parameters, clipped);
+  }
+
+  private StepResult noiseSpendAndUpdate(INDArray parameters, ClippedSum clipped) {
     // Phase 2: noise on the sum (and, for adaptive clipping, on the count).
     double noiseStd = config.gradientNoiseMultiplier() * clipped.l2Sensitivity();
     INDArray gradient = clipped.sum();

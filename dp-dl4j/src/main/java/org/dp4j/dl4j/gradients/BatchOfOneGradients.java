@@ -1,0 +1,76 @@
+package org.dp4j.dl4j.gradients;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dp4j.core.internal.Checks;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Exact per-example gradients for any {@link MultiLayerNetwork}, by running DL4J's backward pass
+ * once per example (a batch of one). Correct for every layer that does not mix examples (see
+ * {@link org.dp4j.dl4j.validation.LayerValidator}), but slow: {@code B} forward and backward
+ * passes and a {@code [B, P]} matrix per batch. Use {@link GhostClipping} where it applies.
+ *
+ * <p>Row {@code i} is the gradient of example {@code i}'s loss (DL4J's batch gradient is the sum
+ * of these; nothing is divided by the batch size) in the order and layout of {@link
+ * MultiLayerNetwork#params()} (DL4J stores weight matrices in {@code 'f'} order there).
+ * Regularization is not included (the validator rejects it).
+ *
+ * <p>Changes the network's input, labels and gradient fields (not its parameters). Not
+ * thread-safe with respect to the network.
+ */
+public final class BatchOfOneGradients {
+
+  private BatchOfOneGradients() {}
+
+  /**
+   * The per-example gradients of a batch.
+   *
+   * @param network the initialised network
+   * @param features the batch's features, leading dimension {@code B}
+   * @param labels the batch's labels, leading dimension {@code B}
+   * @return a {@code FLOAT} matrix {@code [B, P]}, {@code P = network.numParams()}
+   * @throws IllegalArgumentException when the leading dimensions differ
+   */
+  public static INDArray perExampleGradients(MultiLayerNetwork network, INDArray features,
+      INDArray labels) {
+    return perExampleGradients(network, features, labels, null);
+  }
+
+  /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
+  static INDArray perExampleGradients(MultiLayerNetwork network, INDArray features,
+      INDArray labels, double[] losses) {
+    Checks.notNull("network", network);
+    Checks.notNull("features", features);
+    Checks.notNull("labels", labels);
+    long batch = features.size(0);
+    Checks.require(labels.size(0) == batch, "labels.size(0)", "equal to features.size(0) "
+        + batch, labels.size(0));
+    long parameters = network.numParams();
+    INDArray out = Nd4j.create(DataType.FLOAT, batch, parameters);
+    for (long i = 0; i < batch; i++) {
+      network.setInput(row(features, i));
+      network.setLabels(row(labels, i));
+      network.computeGradientAndScore();
+      if (losses != null) {
+        losses[(int) i] = network.score();
+      }
+      INDArray gradient = network.gradient().gradient();
+      out.getRow(i).assign(gradient.ravel().castTo(DataType.FLOAT));
+    }
+    return out;
+  }
+
+  /** Example {@code i} as a batch of one, keeping the other dimensions. */
+  static INDArray row(INDArray array, long i) {
+    INDArrayIndex[] indices = new INDArrayIndex[array.rank()];
+    indices[0] = NDArrayIndex.interval(i, i + 1);
+    for (int d = 1; d < indices.length; d++) {
+      indices[d] = NDArrayIndex.all();
+    }
+    return array.get(indices).dup('c');
+  }
+}

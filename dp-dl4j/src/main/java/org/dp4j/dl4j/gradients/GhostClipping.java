@@ -1,0 +1,334 @@
+package org.dp4j.dl4j.gradients;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dp4j.core.internal.Checks;
+import org.dp4j.training.clipping.ClippedSum;
+import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * Ghost clipping for networks of {@link DenseLayer}s (optionally after a first {@link
+ * EmbeddingLayer}) ending in an {@link OutputLayer} (or a {@link LossLayer} after a dense layer), with any activation and loss function DL4J supports
+ * for them: exact per-example gradient norms and the clipped sum without materialising the
+ * per-example gradients (Goodfellow 2015, "Efficient per-example gradient computations"; Li et
+ * al. 2022, "Large language models can be strong differentially private learners", section 4).
+ *
+ * <p>For a dense layer {@code z = a W + b} with input rows {@code a_i} and output gradients
+ * {@code delta_i = dL_i/dz_i}, example {@code i}'s weight gradient is the outer product {@code
+ * a_i delta_i^T}, whose Frobenius norm is {@code ||a_i|| ||delta_i||}; its bias gradient is
+ * {@code delta_i}. So {@code ||g_i||^2 = sum over layers of (||a_i||^2 + [bias]) ||delta_i||^2},
+ * and with clip factors {@code c_i = min(1, C / ||g_i||)} the clipped sum of the weight gradients
+ * is {@code A^T diag(c) Delta} and of the biases {@code c^T Delta}: one extra matrix product per
+ * layer, like the non-private backward pass.
+ *
+ * <p>The forward and backward passes are computed here from DL4J's own activation and loss
+ * functions ({@link IActivation#backprop}, {@link ILossFunction#computeGradient}), which give
+ * per-example (summed, not averaged) gradients. Norms are accumulated in double; the clip factor
+ * carries the same slack {@code 1 - 2^-20} as dp-training's {@code FlatClipper}, which covers
+ * the float rounding of the per-example products. The result is laid out as {@code params()}:
+ * per layer {@code W} ({@code [nIn, nOut]}, flattened in DL4J's {@code 'f'} order) then {@code
+ * b}.
+ *
+ * <p>An {@link EmbeddingLayer} ({@code [B, 1]} integer indices) is the dense layer {@code
+ * onehot(idx) W + b}: its input is expanded to one-hot rows ({@code B x vocabulary} memory) and
+ * the same formulas apply.
+ *
+ * <p>Not supported (use {@link GradientMethod#BATCH_OF_ONE}): dropout, input preprocessors,
+ * layer normalization, masks, and any other layer type. Not thread-safe (it reads the network's
+ * current parameters; it never changes them).
+ */
+public final class GhostClipping implements PerExampleClipping {
+
+  private static final double FACTOR_SLACK = 1.0 - 0x1p-20;
+
+  private final MultiLayerNetwork network;
+
+  GhostClipping(MultiLayerNetwork network) {
+    this.network = Checks.notNull("network", network);
+  }
+
+  /**
+   * Ghost clipping for {@code network}.
+   *
+   * @param network an initialised network of supported layers
+   * @return the clipping
+   * @throws IllegalArgumentException when a layer is not supported (the message names it)
+   */
+  public static GhostClipping of(MultiLayerNetwork network) {
+    Checks.notNull("network", network);
+    String reason = unsupportedReason(network).orElse(null);
+    Checks.require(reason == null, "network", "supported by ghost clipping", reason);
+    return new GhostClipping(network);
+  }
+
+  /**
+   * Why ghost clipping cannot handle {@code network}, or empty when it can.
+   *
+   * @param network the network, not null
+   * @return the reason naming the first unsupported layer
+   */
+  public static Optional<String> unsupportedReason(MultiLayerNetwork network) {
+    Checks.notNull("network", network);
+    MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+    int n = conf.getConfs().size();
+    for (int i = 0; i < n; i++) {
+      Layer layer = conf.getConf(i).getLayer();
+      String name = "layer " + i + " (" + layer.getClass().getSimpleName() + ")";
+      boolean last = i == n - 1;
+      boolean supported = layer.getClass() == DenseLayer.class
+          || (i == 0 && !last && layer.getClass() == EmbeddingLayer.class)
+          || (last && layer.getClass() == OutputLayer.class)
+          || (last && i > 0 && layer.getClass() == LossLayer.class);
+      if (!supported) {
+        return Optional.of(name + " is not a DenseLayer, a first EmbeddingLayer, a final "
+            + "OutputLayer or a final LossLayer after a dense layer");
+      }
+      if (layer instanceof DenseLayer dense && dense.hasLayerNorm()) {
+        return Optional.of(name + " uses layer normalization");
+      }
+      if (layer.getIDropout() != null) {
+        return Optional.of(name + " uses dropout");
+      }
+      if (conf.getInputPreProcess(i) != null) {
+        return Optional.of(name + " has an input preprocessor");
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public GradientMethod method() {
+    return GradientMethod.GHOST;
+  }
+
+  /**
+   * The per-example gradient L2 norms of a batch (all parameters together).
+   *
+   * @param features {@code [B, nIn]}
+   * @param labels {@code [B, nOut]}
+   * @return {@code B} norms, NaN or infinite where the example's gradient is not finite
+   */
+  public double[] perExampleNorms(INDArray features, INDArray labels) {
+    Pass pass = backward(features, labels);
+    double[] norms = new double[pass.batch];
+    for (int i = 0; i < norms.length; i++) {
+      norms[i] = Math.sqrt(pass.squaredNorms[i]);
+    }
+    return norms;
+  }
+
+  @Override
+  public ClippedBatch clipAndSum(INDArray features, INDArray labels, double clipNorm,
+      NonFiniteGradientPolicy policy) {
+    Checks.positiveFinite("clipNorm", clipNorm);
+    Checks.notNull("policy", policy);
+    Pass pass = backward(features, labels);
+    int batch = pass.batch;
+    float[] factors = new float[batch];
+    int clipped = 0;
+    int within = 0;
+    int nonFinite = 0;
+    for (int i = 0; i < batch; i++) {
+      double norm = Math.sqrt(pass.squaredNorms[i]);
+      if (!Double.isFinite(norm)) {
+        if (policy == NonFiniteGradientPolicy.REJECT_BATCH) {
+          throw new IllegalArgumentException("gradients must be finite (REJECT_BATCH), got a "
+              + "non-finite gradient norm " + norm + " for example " + i);
+        }
+        nonFinite++;
+        factors[i] = 0f;
+      } else if (norm > clipNorm) {
+        clipped++;
+        factors[i] = (float) (clipNorm / norm * FACTOR_SLACK);
+      } else {
+        within++;
+        factors[i] = 1f;
+      }
+    }
+    long parameters = network.numParams();
+    INDArray sum = Nd4j.zeros(DataType.FLOAT, 1, parameters);
+    if (batch > 0) {
+      INDArray c = Nd4j.createFromArray(factors).reshape(batch, 1).castTo(pass.dataType);
+      long offset = 0;
+      for (int l = 0; l < pass.inputs.size(); l++) {
+        INDArray a = pass.inputs.get(l);
+        INDArray delta = pass.deltas.get(l); // owned by the pass: scaled in place
+        // Skipped (non-finite) examples must contribute exactly zero: 0 * NaN is NaN.
+        if (nonFinite > 0) {
+          for (int i = 0; i < batch; i++) {
+            if (factors[i] == 0f) {
+              delta.getRow(i).assign(0);
+              a = a == pass.inputs.get(l) ? a.dup() : a;
+              a.getRow(i).assign(0);
+            }
+          }
+        }
+        delta.muliColumnVector(c);
+        INDArray weightSum = a.transpose().mmul(delta); // [nIn, nOut] = A^T diag(c) Delta
+        long weights = weightSum.length();
+        sum.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + weights))
+            .assign(Nd4j.toFlattened('f', weightSum).castTo(DataType.FLOAT));
+        offset += weights;
+        if (pass.hasBias.get(l)) {
+          INDArray biasSum = delta.sum(0);
+          sum.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + biasSum.length()))
+              .assign(biasSum.reshape(biasSum.length()).castTo(DataType.FLOAT));
+          offset += biasSum.length();
+        }
+      }
+      if (offset != parameters) {
+        throw new IllegalStateException("ghost clipping laid out " + offset + " parameters, the "
+            + "network has " + parameters);
+      }
+    }
+    double meanLoss = batch == 0 ? Double.NaN : pass.lossSum / batch;
+    return new ClippedBatch(new ClippedSum(sum, clipNorm, batch, clipped, within, nonFinite),
+        meanLoss);
+  }
+
+  /** The forward and backward pass: layer inputs, output gradients, squared norms, loss. */
+  private Pass backward(INDArray features, INDArray labels) {
+    Checks.notNull("features", features);
+    Checks.notNull("labels", labels);
+    Checks.require(features.rank() == 2, "features.rank()", "2 ([B, nIn])", features.rank());
+    Checks.require(labels.size(0) == features.size(0), "labels.size(0)",
+        "equal to features.size(0) " + features.size(0), labels.size(0));
+    Checks.require(features.size(0) <= Integer.MAX_VALUE, "features.size(0)",
+        "at most " + Integer.MAX_VALUE, features.size(0));
+    int batch = (int) features.size(0);
+    MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+    int layerCount = conf.getConfs().size();
+    DataType type = network.params().dataType();
+    Pass pass = new Pass(batch, type);
+    if (batch == 0) {
+      return pass;
+    }
+    INDArray a = features.castTo(type);
+    if (conf.getConf(0).getLayer() instanceof EmbeddingLayer embedding) {
+      a = oneHot(features, embedding.getNIn(), type);
+    }
+    List<INDArray> preOutputs = new ArrayList<>();
+    List<INDArray> weights = new ArrayList<>();
+    List<IActivation> activations = new ArrayList<>();
+    ILossFunction loss = null;
+    IActivation outputActivation = null;
+    INDArray outputPreActivation = null;
+    for (int l = 0; l < layerCount; l++) {
+      Layer confLayer = conf.getConf(l).getLayer();
+      BaseLayer base = (BaseLayer) confLayer;
+      if (confLayer instanceof LossLayer lossLayer) { // no parameters: loss on its input
+        loss = lossLayer.getLossFn();
+        outputActivation = base.getActivationFn();
+        outputPreActivation = a;
+        break;
+      }
+      org.deeplearning4j.nn.api.Layer layer = network.getLayer(l);
+      INDArray w = layer.getParam("W");
+      INDArray b = layer.getParam("b");
+      INDArray z = a.mmul(w);
+      if (b != null) {
+        z.addiRowVector(b);
+      }
+      pass.inputs.add(a);
+      pass.hasBias.add(b != null);
+      weights.add(w);
+      preOutputs.add(z);
+      activations.add(base.getActivationFn());
+      if (confLayer instanceof OutputLayer output) {
+        loss = output.getLossFn();
+        outputActivation = base.getActivationFn();
+        outputPreActivation = z;
+        break;
+      }
+      a = base.getActivationFn().getActivation(z.dup(), true);
+    }
+    INDArray typedLabels = labels.castTo(type);
+    INDArray scores = loss.computeScoreArray(typedLabels, outputPreActivation.dup(),
+        outputActivation, null);
+    pass.lossSum = scores.sumNumber().doubleValue();
+    INDArray gradient = loss.computeGradient(typedLabels, outputPreActivation.dup(),
+        outputActivation, null);
+    int last = pass.inputs.size() - 1;
+    boolean outputIsParametric = conf.getConf(layerCount - 1).getLayer() instanceof OutputLayer;
+    // gradient is dL/dz of the output layer, or dL/d(activation of the last dense layer).
+    INDArray epsilon = gradient;
+    INDArray[] deltas = new INDArray[pass.inputs.size()];
+    for (int l = last; l >= 0; l--) {
+      INDArray delta = (l == last && outputIsParametric)
+          ? epsilon
+          : activations.get(l).backprop(preOutputs.get(l).dup(), epsilon).getFirst();
+      deltas[l] = delta;
+      if (l > 0) {
+        epsilon = delta.mmul(weights.get(l).transpose());
+      }
+    }
+    double[] squared = pass.squaredNorms;
+    for (int l = 0; l <= last; l++) {
+      pass.deltas.add(deltas[l]);
+      double[] aSq = rowSquaredNorms(pass.inputs.get(l));
+      double[] dSq = rowSquaredNorms(deltas[l]);
+      double biasTerm = pass.hasBias.get(l) ? 1.0 : 0.0;
+      for (int i = 0; i < batch; i++) {
+        squared[i] += (aSq[i] + biasTerm) * dSq[i];
+      }
+    }
+    return pass;
+  }
+
+  /**
+   * The one-hot rows of an embedding layer's {@code [B, 1]} index input: the embedding lookup
+   * {@code W[idx_i] + b} is the dense layer {@code onehot(idx_i) W + b}, so the dense formulas
+   * apply unchanged (per-example weight-gradient norm {@code ||delta_i||}).
+   */
+  private static INDArray oneHot(INDArray indices, long vocabulary, DataType type) {
+    Checks.require(indices.size(1) == 1 && indices.rank() == 2, "features.shape()",
+        "[B, 1] (one index per example) for an EmbeddingLayer", java.util.Arrays.toString(
+            indices.shape()));
+    double[] ids = indices.castTo(DataType.DOUBLE).reshape(indices.size(0)).toDoubleVector();
+    INDArray out = Nd4j.zeros(type, ids.length, vocabulary);
+    for (int i = 0; i < ids.length; i++) {
+      double id = ids[i];
+      Checks.require(id >= 0 && id < vocabulary && id == Math.rint(id), "features[" + i + "]",
+          "an integer index in [0, " + vocabulary + ")", id);
+      out.putScalar(i, (long) id, 1.0);
+    }
+    return out;
+  }
+
+  /** Row-wise sums of squares, accumulated in double. */
+  private static double[] rowSquaredNorms(INDArray matrix) {
+    INDArray d = matrix.castTo(DataType.DOUBLE);
+    return d.mul(d).sum(1).toDoubleVector();
+  }
+
+  private static final class Pass {
+    final int batch;
+    final DataType dataType;
+    final List<INDArray> inputs = new ArrayList<>();
+    final List<INDArray> deltas = new ArrayList<>();
+    final List<Boolean> hasBias = new ArrayList<>();
+    final double[] squaredNorms;
+    double lossSum;
+
+    Pass(int batch, DataType dataType) {
+      this.batch = batch;
+      this.dataType = dataType;
+      this.squaredNorms = new double[batch];
+    }
+  }
+}

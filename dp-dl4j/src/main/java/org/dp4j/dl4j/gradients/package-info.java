@@ -1,0 +1,7 @@
+/**
+ * Per-example gradient norms and clipped sums for {@code MultiLayerNetwork}: ghost clipping for
+ * dense and output layers ({@link org.dp4j.dl4j.gradients.GhostClipping}) and an exact
+ * batch-of-one fallback for every other layer ({@link
+ * org.dp4j.dl4j.gradients.BatchOfOneGradients}).
+ */
+package org.dp4j.dl4j.gradients;

@@ -1,0 +1,237 @@
+package org.dp4j.dl4j.gradients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dp4j.dl4j.testing.TestNetworks;
+import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.dp4j.training.clipping.ClippedSum;
+import org.dp4j.training.clipping.FlatClipper;
+import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.clipping.PerExampleGradients;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Ghost clipping against the exact batch-of-one loop: per-example norms and clipped sums agree
+ * within 1e-4 relative for every supported activation, loss, bias setting and output kind.
+ */
+class GhostClippingTest {
+
+  /** Float forward/backward passes differ in summation order only: far below this. */
+  private static final double RELATIVE_TOLERANCE = 1e-4;
+
+  static Stream<Arguments> networks() {
+    List<Arguments> cases = new ArrayList<>();
+    Activation[] hidden = {Activation.TANH, Activation.RELU, Activation.SIGMOID,
+        Activation.LEAKYRELU, Activation.ELU, Activation.SOFTPLUS, Activation.IDENTITY,
+        Activation.SOFTMAX};
+    long seed = 100;
+    for (Head head : Head.values()) {
+      for (int k = 0; k < 2; k++) {
+        Activation act = hidden[(int) (seed % hidden.length)];
+        cases.add(Arguments.of(seed++, act, head, k == 0, false));
+      }
+      cases.add(Arguments.of(seed++, hidden[(int) (seed % hidden.length)], head, true, true));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "seed {0}: {1} hidden, {2}, bias {3}, lossLayer {4}")
+  @MethodSource("networks")
+  void normsAndClippedSumsEqualTheBatchOfOneLoop(long seed, Activation activation, Head head,
+      boolean bias, boolean lossLayer) {
+    int nIn = 7;
+    int nOut = 4;
+    int batch = 13;
+    MultiLayerNetwork network = TestNetworks.mlp(seed, nIn, new int[] {9, 6}, activation, head,
+        nOut, bias, lossLayer);
+    INDArray x = TestNetworks.gaussian(seed + 2, batch, nIn, 1.0);
+    INDArray y = TestNetworks.labels(seed + 3, batch, nOut, head);
+    GhostClipping ghost = GhostClipping.of(network);
+
+    INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
+    double[] norms = ghost.perExampleNorms(x, y);
+    double[] exactNorms = new double[batch];
+    for (int i = 0; i < batch; i++) {
+      INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
+      exactNorms[i] = Math.sqrt(row.mul(row).sumNumber().doubleValue());
+      assertEquals(exactNorms[i], norms[i], RELATIVE_TOLERANCE * exactNorms[i] + 1e-12,
+          "norm of example " + i);
+    }
+    java.util.Arrays.sort(exactNorms);
+    int firstPositive = 0;
+    while (exactNorms[firstPositive] == 0) { // a hinge loss can have zero gradients
+      firstPositive++;
+    }
+    // Clip norms below, at the median of and above every example's norm.
+    for (double clipNorm : new double[] {exactNorms[firstPositive] / 3, Math.sqrt(exactNorms[batch / 2] * exactNorms[batch / 2 + 1]),
+        exactNorms[batch - 1] * 2}) {
+      ClippedSum expected = FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
+      ClippedBatch actual = ghost.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+      assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
+      assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount());
+      assertEquals(expected.withinNormCount(), actual.clippedSum().withinNormCount());
+      assertEquals(clipNorm, actual.clippedSum().l2Sensitivity());
+    }
+  }
+
+  @ParameterizedTest(name = "embedding bias {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void embeddingLayersEqualTheBatchOfOneLoop(boolean bias) {
+    int vocabulary = 12;
+    int batch = 15;
+    org.deeplearning4j.nn.conf.MultiLayerConfiguration conf =
+        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+            .updater(new org.nd4j.linalg.learning.config.Sgd(0.1)).list()
+            .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingLayer.Builder().nIn(vocabulary)
+                .nOut(5).hasBias(bias).activation(Activation.TANH).build())
+            .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(5).nOut(6)
+                .activation(Activation.RELU).build())
+            .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                    org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
+                .activation(Activation.SOFTMAX).build())
+            .build();
+    MultiLayerNetwork network = new MultiLayerNetwork(conf);
+    network.init();
+    TestNetworks.randomizeParameters(network, 300, 0.7);
+    float[][] ids = new float[batch][1];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(301);
+    for (int i = 0; i < batch; i++) {
+      ids[i][0] = random.nextInt(vocabulary);
+    }
+    INDArray x = Nd4j.createFromArray(ids);
+    INDArray y = TestNetworks.labels(302, batch, 3, Head.SOFTMAX_MCXENT);
+    GhostClipping ghost = GhostClipping.of(network);
+    INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
+    double[] norms = ghost.perExampleNorms(x, y);
+    for (int i = 0; i < batch; i++) {
+      INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
+      double expected = Math.sqrt(row.mul(row).sumNumber().doubleValue());
+      assertEquals(expected, norms[i], RELATIVE_TOLERANCE * expected + 1e-12, "norm " + i);
+    }
+    double clipNorm = norms[0] * 0.8;
+    ClippedSum expected = FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
+    ClippedBatch actual = ghost.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
+    assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount());
+
+    INDArray bad = x.dup();
+    bad.putScalar(3, 0, vocabulary);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ghost.perExampleNorms(bad, y));
+    assertEquals("features[3] must be an integer index in [0, 12), got 12.0", e.getMessage());
+  }
+
+  @Test
+  void meanLossEqualsDl4jScore() {
+    MultiLayerNetwork network = TestNetworks.mlp(5, 6, new int[] {8}, Activation.TANH,
+        Head.SOFTMAX_MCXENT, 3, true, false);
+    INDArray x = TestNetworks.gaussian(6, 20, 6, 1.0);
+    INDArray y = TestNetworks.labels(7, 20, 3, Head.SOFTMAX_MCXENT);
+    double loss = GhostClipping.of(network).clipAndSum(x, y, 1.0,
+        NonFiniteGradientPolicy.SKIP_EXAMPLE).meanLoss();
+    double score = network.score(new org.nd4j.linalg.dataset.DataSet(x, y), false);
+    assertEquals(score, loss, 1e-5 * Math.abs(score));
+  }
+
+  @Test
+  void everyClippedExampleStaysInsideTheBall() {
+    MultiLayerNetwork network = TestNetworks.mlp(11, 5, new int[] {16}, Activation.RELU,
+        Head.SOFTMAX_MCXENT, 3, true, false);
+    INDArray y = TestNetworks.labels(13, 1, 3, Head.SOFTMAX_MCXENT);
+    GhostClipping ghost = GhostClipping.of(network);
+    for (int i = 0; i < 20; i++) {
+      // A batch of one: the clipped sum is that example's clipped gradient.
+      INDArray x = TestNetworks.gaussian(200 + i, 1, 5, 3.0);
+      double clipNorm = 0.37;
+      double unclipped = ghost.perExampleNorms(x, y)[0];
+      INDArray sum = ghost.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE)
+          .clippedSum().sum().castTo(DataType.DOUBLE);
+      double norm = Math.sqrt(sum.mul(sum).sumNumber().doubleValue());
+      assertTrue(norm <= clipNorm, "norm " + norm + " > " + clipNorm);
+      double expected = Math.min(unclipped, clipNorm);
+      assertEquals(expected, norm, 1e-4 * expected, "clipped norm");
+    }
+  }
+
+  @Test
+  void nonFiniteExamplesAreSkippedOrRejected() {
+    MultiLayerNetwork network = TestNetworks.mlp(21, 4, new int[] {5}, Activation.TANH,
+        Head.IDENTITY_MSE, 2, true, false);
+    INDArray x = TestNetworks.gaussian(22, 6, 4, 1.0);
+    INDArray y = TestNetworks.labels(23, 6, 2, Head.IDENTITY_MSE);
+    INDArray finiteX = x.dup();
+    x.putScalar(2, 1, Double.NaN);
+    x.putScalar(4, 0, Double.POSITIVE_INFINITY);
+    GhostClipping ghost = GhostClipping.of(network);
+    ClippedBatch skipped = ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertEquals(2, skipped.clippedSum().nonFiniteCount());
+    // The sum equals the sum over the four finite examples.
+    INDArray keep = Nd4j.createFromArray(0, 1, 3, 5);
+    INDArray expected = ghost.clipAndSum(finiteX.getRows(0, 1, 3, 5), y.getRows(0, 1, 3, 5), 1.0,
+        NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+    assertTrue(keep.length() == 4);
+    assertSumsClose(expected, skipped.clippedSum().sum(), 1.0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.REJECT_BATCH));
+    assertTrue(e.getMessage().contains("finite"), e.getMessage());
+  }
+
+  @Test
+  void emptyBatchGivesAZeroSum() {
+    MultiLayerNetwork network = TestNetworks.mlp(31, 4, new int[] {5}, Activation.TANH,
+        Head.SOFTMAX_MCXENT, 3, true, false);
+    ClippedBatch result = GhostClipping.of(network).clipAndSum(
+        Nd4j.create(DataType.FLOAT, 0, 4), Nd4j.create(DataType.FLOAT, 0, 3), 1.0,
+        NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertEquals(0, result.clippedSum().batchSize());
+    assertEquals(0.0, result.clippedSum().sum().norm2Number().doubleValue());
+    assertEquals(network.numParams(), result.clippedSum().sum().length());
+    assertTrue(Double.isNaN(result.meanLoss()));
+  }
+
+  @Test
+  void badClipNormsAndShapesAreRejected() {
+    MultiLayerNetwork network = TestNetworks.mlp(41, 4, new int[] {5}, Activation.TANH,
+        Head.SOFTMAX_MCXENT, 3, true, false);
+    GhostClipping ghost = GhostClipping.of(network);
+    INDArray x = TestNetworks.gaussian(42, 3, 4, 1.0);
+    INDArray y = TestNetworks.labels(43, 3, 3, Head.SOFTMAX_MCXENT);
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0.0, -1.0,
+        Double.NEGATIVE_INFINITY}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ghost.clipAndSum(x, y, bad, NonFiniteGradientPolicy.SKIP_EXAMPLE));
+      assertTrue(e.getMessage().startsWith("clipNorm must be"), e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ghost.clipAndSum(x, y.getRows(0, 1), 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE));
+    assertTrue(e.getMessage().startsWith("labels.size(0) must be"), e.getMessage());
+  }
+
+  private static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm) {
+    float[] e = expected.dup('c').data().asFloat();
+    float[] a = actual.dup('c').data().asFloat();
+    assertEquals(e.length, a.length);
+    double scale = 0;
+    for (float v : e) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int j = 0; j < e.length; j++) {
+      // Relative to the largest entry: entries near zero have no relative precision in float.
+      assertEquals(e[j], a[j], RELATIVE_TOLERANCE * Math.max(scale, 1e-6 * clipNorm),
+          "entry " + j);
+    }
+  }
+}

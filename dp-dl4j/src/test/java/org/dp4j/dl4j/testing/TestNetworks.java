@@ -1,0 +1,104 @@
+package org.dp4j.dl4j.testing;
+
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** Small seeded networks and data for tests. */
+public final class TestNetworks {
+
+  private TestNetworks() {}
+
+  /** What the output of a test network looks like. */
+  public enum Head {
+    SOFTMAX_MCXENT(Activation.SOFTMAX, LossFunction.MCXENT, true),
+    SOFTMAX_NLL(Activation.SOFTMAX, LossFunction.NEGATIVELOGLIKELIHOOD, true),
+    IDENTITY_MSE(Activation.IDENTITY, LossFunction.MSE, false),
+    SIGMOID_XENT(Activation.SIGMOID, LossFunction.XENT, true),
+    TANH_L1(Activation.TANH, LossFunction.L1, false),
+    IDENTITY_HINGE(Activation.IDENTITY, LossFunction.SQUARED_HINGE, true);
+
+    public final Activation activation;
+    public final LossFunction loss;
+    public final boolean classification;
+
+    Head(Activation activation, LossFunction loss, boolean classification) {
+      this.activation = activation;
+      this.loss = loss;
+      this.classification = classification;
+    }
+  }
+
+  /**
+   * A dense network {@code nIn -> hidden... -> nOut} with seeded parameters.
+   *
+   * @param lossLayer end in a dense layer plus a {@link LossLayer} instead of an OutputLayer
+   */
+  public static MultiLayerNetwork mlp(long seed, int nIn, int[] hidden, Activation hiddenActivation,
+      Head head, int nOut, boolean bias, boolean lossLayer) {
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(seed).dataType(DataType.FLOAT).updater(new Sgd(0.1)).list();
+    int in = nIn;
+    int index = 0;
+    for (int h : hidden) {
+      list.layer(index++, new DenseLayer.Builder().nIn(in).nOut(h).hasBias(bias)
+          .activation(hiddenActivation).build());
+      in = h;
+    }
+    if (lossLayer) {
+      list.layer(index++, new DenseLayer.Builder().nIn(in).nOut(nOut).hasBias(bias)
+          .activation(Activation.IDENTITY).build());
+      list.layer(index, new LossLayer.Builder(head.loss).activation(head.activation).build());
+    } else {
+      list.layer(index, new OutputLayer.Builder(head.loss).nIn(in).nOut(nOut).hasBias(bias)
+          .activation(head.activation).build());
+    }
+    MultiLayerConfiguration conf = list.build();
+    MultiLayerNetwork network = new MultiLayerNetwork(conf);
+    network.init();
+    randomizeParameters(network, seed + 1, 0.5);
+    return network;
+  }
+
+  /** Overwrites the parameters with seeded N(0, scale^2) values. */
+  public static void randomizeParameters(MultiLayerNetwork network, long seed, double scale) {
+    network.setParams(gaussian(seed, 1, (int) network.numParams(), scale));
+  }
+
+  /** A seeded {@code [rows, cols]} FLOAT matrix of N(0, scale^2) entries. */
+  public static INDArray gaussian(long seed, int rows, int cols, double scale) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] values = new float[rows][cols];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        double u = 1.0 - random.nextDouble();
+        values[i][j] = (float) (scale * Math.sqrt(-2 * Math.log(u))
+            * Math.cos(2 * Math.PI * random.nextDouble()));
+      }
+    }
+    return Nd4j.createFromArray(values);
+  }
+
+  /** Seeded labels for {@code head}: one-hot rows, or Gaussian targets for regression. */
+  public static INDArray labels(long seed, int rows, int classes, Head head) {
+    if (!head.classification) {
+      return gaussian(seed, rows, classes, 1.0);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] values = new float[rows][classes];
+    for (int i = 0; i < rows; i++) {
+      values[i][random.nextInt(classes)] = 1f;
+    }
+    return Nd4j.createFromArray(values);
+  }
+}

@@ -1,0 +1,90 @@
+package org.dp4j.dl4j.validation;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** Batch-mixing layers and silently dropped settings are rejected with the replacement named. */
+class LayerValidatorTest {
+
+  private static NeuralNetConfiguration.Builder base() {
+    return new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT)
+        .updater(new Sgd(0.1));
+  }
+
+  private static OutputLayer output() {
+    return new OutputLayer.Builder(LossFunction.MCXENT).nIn(4).nOut(3)
+        .activation(Activation.SOFTMAX).build();
+  }
+
+  private static MultiLayerNetwork build(NeuralNetConfiguration.ListBuilder list) {
+    MultiLayerNetwork network = new MultiLayerNetwork(list.build());
+    network.init();
+    return network;
+  }
+
+  @Test
+  void batchNormalizationIsRejectedWithItsReplacement() {
+    MultiLayerNetwork network = build(base().list()
+        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+        .layer(new BatchNormalization.Builder().nIn(4).nOut(4).build())
+        .layer(output()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LayerValidator.validate(network));
+    assertTrue(e.getMessage().startsWith("layer 1 (BatchNormalization) must not mix the "
+        + "examples of a batch"), e.getMessage());
+    assertTrue(e.getMessage().contains("hasLayerNorm(true)"), e.getMessage());
+  }
+
+  @Test
+  void centerLossIsRejected() {
+    MultiLayerNetwork network = build(base().list()
+        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+        .layer(new CenterLossOutputLayer.Builder(LossFunction.MCXENT).nIn(4).nOut(3)
+            .activation(Activation.SOFTMAX).build()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LayerValidator.validate(network));
+    assertTrue(e.getMessage().contains("use OutputLayer"), e.getMessage());
+  }
+
+  @Test
+  void regularizationIsRejectedNotDropped() {
+    MultiLayerNetwork network = build(base().l2(1e-4).list()
+        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+        .layer(output()));
+    assertEquals(2, LayerValidator.problems(network.getLayerWiseConfigurations()).size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LayerValidator.validate(network));
+    assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer) must have no regularization"),
+        e.getMessage());
+  }
+
+  @Test
+  void perExampleLayersPass() {
+    MultiLayerNetwork network = build(base().list()
+        .layer(new DenseLayer.Builder().nIn(5).nOut(4).hasLayerNorm(true).build())
+        .layer(output()));
+    assertTrue(LayerValidator.problems(network.getLayerWiseConfigurations()).isEmpty());
+    assertDoesNotThrow(() -> LayerValidator.validate(network));
+  }
+
+  @Test
+  void nullIsRejected() {
+    NullPointerException e = assertThrows(NullPointerException.class,
+        () -> LayerValidator.validate(null));
+    assertEquals("network must not be null", e.getMessage());
+  }
+}
