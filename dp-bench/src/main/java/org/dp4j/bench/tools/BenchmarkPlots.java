@@ -37,7 +37,8 @@ import org.knowm.xchart.style.Styler;
  * shape, clip + sum against the read-pass baseline, from {@code ClipScalingBenchmark}), {@code
  * accounting} (dp4j's accountant times against the anchors' of {@code
  * refdata/anchor_timings.md}, from {@code RdpBenchmark}, {@code PldBenchmark} and {@code
- * CalibrationBenchmark}), {@code table} (the Markdown table only, no chart).
+ * CalibrationBenchmark}), {@code dl4j} (private against non-private training step per model, from
+ * {@code TrainingStepBenchmark}), {@code table} (the Markdown table only, no chart).
  */
 public final class BenchmarkPlots {
 
@@ -49,6 +50,8 @@ public final class BenchmarkPlots {
     CLIPPING,
     /** Accountant times against the anchors. */
     ACCOUNTING,
+    /** Private against non-private DL4J training step, per model. */
+    DL4J,
     /** No chart, the table only. */
     TABLE
   }
@@ -78,7 +81,7 @@ public final class BenchmarkPlots {
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
-      System.err.println("usage: BenchmarkPlots noise|clipping|accounting|table OUT.png RESULTS.json...");
+      System.err.println("usage: BenchmarkPlots noise|clipping|accounting|dl4j|table OUT.png RESULTS.json...");
       System.exit(2);
     }
     Figure figure = Figure.valueOf(args[0].toUpperCase(Locale.ROOT));
@@ -102,6 +105,8 @@ public final class BenchmarkPlots {
             BitmapEncoder.BitmapFormat.PNG);
       }
       case CLIPPING -> BitmapEncoder.saveBitmap(clippingChart(results), png.toString(),
+          BitmapEncoder.BitmapFormat.PNG);
+      case DL4J -> BitmapEncoder.saveBitmap(stepChart(results), png.toString(),
           BitmapEncoder.BitmapFormat.PNG);
       case ACCOUNTING -> {
         md.print(accountingTable(results));
@@ -265,6 +270,29 @@ public final class BenchmarkPlots {
       }
       byMethod.computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
           .put(r.param("shape"), toSeconds(r.median(), r.unit()) * 1e3);
+    }
+    byMethod.forEach((method, values) -> chart.addSeries(method, new ArrayList<>(values.keySet()),
+        new ArrayList<>(values.values())));
+    chart.getStyler().setYAxisMin(logFloor(byMethod.values().stream()
+        .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).min().orElse(1)));
+    return chart;
+  }
+
+  private static CategoryChart stepChart(List<JmhResult> results) {
+    CategoryChart chart = new CategoryChartBuilder().width(800).height(500)
+        .title("DL4J training step, batch 256: private vs non-private (median, ms)")
+        .xAxisTitle("model").yAxisTitle("ms per step").build();
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    Map<String, Map<String, Double>> byMethod = new LinkedHashMap<>();
+    for (JmhResult r : results) {
+      if (r.simpleClass().equals("TrainingStepBenchmark")) {
+        byMethod.computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
+            .put(r.param("model"), toSeconds(r.median(), r.unit()) * 1e3);
+      }
+    }
+    if (byMethod.isEmpty()) {
+      throw new IllegalArgumentException("results must contain TrainingStepBenchmark entries, got none");
     }
     byMethod.forEach((method, values) -> chart.addSeries(method, new ArrayList<>(values.keySet()),
         new ArrayList<>(values.values())));
