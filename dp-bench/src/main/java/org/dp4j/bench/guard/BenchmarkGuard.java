@@ -25,10 +25,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * CI's benchmark guard: runs every benchmark named in {@code thresholds.properties} briefly
  * through the JMH Runner API, in {@value #ROUNDS} rounds (each round one fork per benchmark with
  * {@value #WARMUP_ITERATIONS} warm-up and {@value #MEASUREMENT_ITERATIONS} measured iterations of
- * {@value #ITERATION_MILLIS} ms), takes the median of each round's measured iterations and keeps
- * the fastest round per benchmark ({@link GuardMeasurement#fastestRound}), computes each hot
- * path's speed ratio to its same-run baseline, prints a table and exits with status 1 when a
- * ratio is below its threshold.
+ * {@value #ITERATION_MILLIS} ms), keeps per benchmark the round with the fastest iteration
+ * ({@link GuardMeasurement#fastestRound}), computes each hot path's speed ratio to its same-run
+ * baseline from the fastest iterations ({@link GuardOutcome#evaluate}), prints a table and exits
+ * with status 1 when a ratio is below its threshold.
  *
  * <p>Usage, after {@code ./mvnw -B -pl dp-bench -am package -DskipTests}:
  *
@@ -51,11 +51,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class BenchmarkGuard {
 
-  /** Rounds over all benchmarks; the fastest round's median counts. */
+  /** Rounds over all benchmarks; the fastest iteration over the rounds counts. */
   static final int ROUNDS = 2;
   /** Warm-up iterations per benchmark and round. */
   static final int WARMUP_ITERATIONS = 5;
-  /** Measured iterations per benchmark and round; their median is the round's time. */
+  /** Measured iterations per benchmark and round. */
   static final int MEASUREMENT_ITERATIONS = 7;
   /** Length of each iteration. */
   static final int ITERATION_MILLIS = 300;

@@ -16,7 +16,7 @@ import org.dp4j.core.internal.Checks;
  * @param baselineBenchmark the baseline method, same form
  * @param referenceSpeedRatio the ratio measured when the threshold was set (median of guard runs
  *     on the development machine); positive and finite, documentation for the margin
- * @param minSpeedRatio smallest acceptable {@code baseline median / hot-path median}; positive,
+ * @param minSpeedRatio smallest acceptable {@code baseline fastest / hot-path fastest} iteration ratio; positive,
  *     finite and at most {@code referenceSpeedRatio}
  * @throws IllegalArgumentException on a blank or malformed name, a benchmark not of the form
  *     {@code Class.method}, a ratio that is not positive and finite (NaN included), or a minimum

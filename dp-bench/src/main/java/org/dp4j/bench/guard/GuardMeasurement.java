@@ -48,13 +48,13 @@ public record GuardMeasurement(String benchmark, double median, double min, doub
   }
 
   /**
-   * The least disturbed of several rounds of the same benchmark: the round with the smallest
-   * median. Load from other processes only ever adds time, so on a shared machine the fastest
-   * round's median is the best estimate of the undisturbed time (a real slowdown shows in every
-   * round, so it is not hidden).
+   * The least disturbed of several rounds of the same benchmark: the round with the fastest
+   * iteration. Load from other processes only ever adds time, so on a shared machine the fastest
+   * iteration is the best estimate of the undisturbed time (a real slowdown shows in every
+   * iteration of every round, so it is not hidden).
    *
    * @param rounds one measurement per round, all of the same benchmark; at least one
-   * @return the round with the smallest median (the first of equal ones)
+   * @return the round with the smallest {@code min} (the first of equal ones)
    * @throws IllegalArgumentException on an empty list or rounds of different benchmarks
    */
   public static GuardMeasurement fastestRound(java.util.List<GuardMeasurement> rounds) {
@@ -64,7 +64,7 @@ public record GuardMeasurement(String benchmark, double median, double min, doub
     for (GuardMeasurement round : rounds) {
       Checks.require(round.benchmark().equals(best.benchmark()), "rounds",
           "all of benchmark " + best.benchmark(), round.benchmark());
-      if (round.median() < best.median()) {
+      if (round.min() < best.min()) {
         best = round;
       }
     }

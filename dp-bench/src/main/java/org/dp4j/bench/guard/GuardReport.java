@@ -78,8 +78,8 @@ public record GuardReport(List<GuardOutcome> outcomes) {
         out.append("-".repeat(line.length())).append('\n');
       }
     }
-    out.append("times: median (min-max) of the measured iterations; ratio = baseline median / hot-path"
-        + " median, must be >= min\n");
+    out.append("times: median (min-max) of the measured iterations; ratio = baseline min / hot-path"
+        + " min (fastest iterations), must be >= min\n");
     for (GuardOutcome o : outcomes) {
       out.append("  ").append(o.check().name()).append(": ").append(o.check().hotBenchmark())
           .append(" vs ").append(o.check().baselineBenchmark()).append('\n');

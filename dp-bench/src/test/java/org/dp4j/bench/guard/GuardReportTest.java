@@ -23,7 +23,7 @@ class GuardReportTest {
 
   /**
    * Largest per-iteration jitter factor of the synthetic runs: each iteration time is multiplied
-   * by a factor in [1/J, J]. Then each median moves by at most J, and a ratio by at most J^2 =
+   * by a factor in [1/J, J]. Then each fastest iteration moves by at most J, and a ratio by at most J^2 =
    * 1.19, below the smallest versioned margin (so a run at the reference always passes) and below
    * 3 / margin for the largest versioned margin, 2.5 (so a 3x slower run always fails); both are
    * asserted, and no probability is involved.
@@ -57,7 +57,7 @@ class GuardReportTest {
   }
 
   @Test
-  void fastestRoundKeepsTheSmallestMedian() {
+  void fastestRoundKeepsTheRoundWithTheFastestIteration() {
     GuardMeasurement loaded = GuardMeasurement.ofIterations("A.b", 30, 31, 90);
     GuardMeasurement quiet = GuardMeasurement.ofIterations("A.b", 10, 11, 12);
     assertEquals(quiet, GuardMeasurement.fastestRound(List.of(loaded, quiet)));
@@ -69,10 +69,11 @@ class GuardReportTest {
   }
 
   @Test
-  void ratioIsBaselineMedianOverHotMedian() {
+  void ratioIsBaselineFastestOverHotFastest() {
+    // Slow outlier iterations (a loaded machine, a transient JIT state) do not move the ratio.
     GuardOutcome outcome = GuardOutcome.evaluate(NOISE, Map.of(
-        "GuardNoiseBenchmark.gaussianSecure", GuardMeasurement.ofIterations("x", 900, 1000, 5000),
-        "GuardNoiseBenchmark.baselinePlainAdd", GuardMeasurement.ofIterations("y", 20, 21, 19)));
+        "GuardNoiseBenchmark.gaussianSecure", GuardMeasurement.ofIterations("x", 5000, 1000, 4000),
+        "GuardNoiseBenchmark.baselinePlainAdd", GuardMeasurement.ofIterations("y", 20, 90, 21)));
     assertEquals(0.02, outcome.speedRatio(), 1e-15);
     assertTrue(outcome.passed());
   }
