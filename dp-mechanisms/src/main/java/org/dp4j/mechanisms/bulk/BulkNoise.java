@@ -43,9 +43,10 @@ public final class BulkNoise {
 
   private final UniformRandomProvider source;
   private final ZigguratSampler.NormalizedGaussian gaussian;
-  private final FloatGaussianZiggurat floatGaussian;
+  private final FloatZiggurat floatGaussian;
+  private final FloatZiggurat floatLaplace;
   private final ZigguratSampler.Exponential exponential;
-  /** Unused random sign bits for Laplace noise, consumed from the low end. */
+  /** Unused random sign bits for Laplace noise into doubles, consumed from the low end. */
   private long signBits;
   /** How many bits of {@link #signBits} are still unused. */
   private int signBitsLeft;
@@ -53,7 +54,9 @@ public final class BulkNoise {
   private BulkNoise(UniformRandomProvider source) {
     this.source = source;
     this.gaussian = ZigguratSampler.NormalizedGaussian.of(source);
-    this.floatGaussian = new FloatGaussianZiggurat(source);
+    RandomWords words = new RandomWords(source);
+    this.floatGaussian = new FloatZiggurat(words, FloatZiggurat.Shape.GAUSSIAN);
+    this.floatLaplace = new FloatZiggurat(words, FloatZiggurat.Shape.LAPLACE);
     this.exponential = ZigguratSampler.Exponential.of(source);
   }
 
@@ -145,9 +148,7 @@ public final class BulkNoise {
   public void addLaplace(float[] values, int offset, int length, double scale) {
     Objects.checkFromIndexSize(offset, length, Checks.notNull("values", values).length);
     Checks.nonNegativeFinite("scale", scale);
-    for (int i = offset, end = offset + length; i < end; i++) {
-      values[i] += (float) (scale * laplace());
-    }
+    floatLaplace.addTo(values, offset, offset + length, scale);
   }
 
   /** As {@link #addLaplace(float[], int, int, double)}, for doubles. */
@@ -163,9 +164,7 @@ public final class BulkNoise {
   public void addLaplace(FloatBuffer values, int offset, int length, double scale) {
     checkWritable(values, offset, length);
     Checks.nonNegativeFinite("scale", scale);
-    for (int i = offset, end = offset + length; i < end; i++) {
-      values.put(i, values.get(i) + (float) (scale * laplace()));
-    }
+    floatLaplace.addTo(values, offset, offset + length, scale);
   }
 
   /** As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not moved. */
@@ -177,7 +176,7 @@ public final class BulkNoise {
     }
   }
 
-  /** One standard Laplace variate (scale 1): an Exp(1) variate with a uniformly random sign. */
+  /** One standard Laplace variate (scale 1) for doubles: an Exp(1) variate with a uniformly random sign. */
   private double laplace() {
     if (signBitsLeft == 0) {
       signBits = source.nextLong();
