@@ -13,14 +13,20 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * range: the noise step of DP-SGD and of any vector-valued Gaussian or Laplace mechanism.
  *
  * <p><b>Randomness.</b> {@link #secure()} draws from an {@link AesCtrRandom} keyed by the operating
- * system: this is the default and the only private choice in the library. Standard normal variates
- * for {@code double} targets come from the McFarland (2016) ziggurat as implemented by Commons RNG's
- * {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample); for {@code float}
- * targets from a Marsaglia-Tsang ziggurat with disjoint index and value bits that spends 32 random
- * bits per sample (a 2^25-point grid per layer, finer than float's significand), which halves the
- * keystream needed. Laplace variates are an exponential ziggurat variate with a random sign. {@link #using(UniformRandomProvider)} accepts any
- * source; a fast seeded one for tests and benchmarks comes from {@link
- * org.dp4j.mechanisms.testing.SeededNoise#bulk(long)}, which is <b>not private</b>.
+ * system: this is the default and the only private choice in the library. For {@code float}
+ * targets, Gaussian and Laplace variates come from 128-layer Marsaglia-Tsang ziggurats (of the
+ * normal density and of the exponential density with a random sign) with disjoint index and value
+ * bits (Doornik 2005), spending 32 random bits per sample on a 2^25-point grid per layer, finer than
+ * float's significand; the random words are generated a block of 1024 at a time and the sampling
+ * loop runs over the block, with the rare wedge and tail cases out of line. For {@code double}
+ * targets, standard normals come from the McFarland (2016) ziggurat as implemented by Commons RNG's
+ * {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample) and Laplace variates
+ * are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
+ * accepts any source; a fast seeded one for tests and benchmarks comes from {@link
+ * org.dp4j.mechanisms.testing.SeededNoise#bulk(long)}, which is <b>not private</b>. The float array
+ * and float buffer methods consume a source identically, so a seeded source gives the same noise on
+ * both; the noise of a seeded source is reproducible for a given version of this class, not across
+ * versions.
  *
  * <p><b>Floating point.</b> This class adds floating-point noise to floating-point values. It does
  * <em>not</em> defend against the Mironov (2012) least-significant-bit attack: the set of reachable
