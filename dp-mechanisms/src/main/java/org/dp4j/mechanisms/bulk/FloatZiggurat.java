@@ -160,7 +160,7 @@ final class FloatZiggurat {
   }
 
   private double[] scaled(double scale) {
-    if (scale != scaledFor) {
+    if (Double.doubleToRawLongBits(scale) != Double.doubleToRawLongBits(scaledFor)) {
       double[] w = shape.w;
       for (int i = 0; i < LAYERS; i++) {
         scaledWidths[i] = scale * w[i];
