@@ -13,14 +13,20 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * range: the noise step of DP-SGD and of any vector-valued Gaussian or Laplace mechanism.
  *
  * <p><b>Randomness.</b> {@link #secure()} draws from an {@link AesCtrRandom} keyed by the operating
- * system: this is the default and the only private choice in the library. Standard normal variates
- * for {@code double} targets come from the McFarland (2016) ziggurat as implemented by Commons RNG's
- * {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample); for {@code float}
- * targets from a Marsaglia-Tsang ziggurat with disjoint index and value bits that spends 32 random
- * bits per sample (a 2^25-point grid per layer, finer than float's significand), which halves the
- * keystream needed. Laplace variates are an exponential ziggurat variate with a random sign. {@link #using(UniformRandomProvider)} accepts any
- * source; a fast seeded one for tests and benchmarks comes from {@link
- * org.dp4j.mechanisms.testing.SeededNoise#bulk(long)}, which is <b>not private</b>.
+ * system: this is the default and the only private choice in the library. For {@code float}
+ * targets, Gaussian and Laplace variates come from 128-layer Marsaglia-Tsang ziggurats (of the
+ * normal density and of the exponential density with a random sign) with disjoint index and value
+ * bits (Doornik 2005), spending 32 random bits per sample on a 2^25-point grid per layer, finer than
+ * float's significand; the random words are generated a block of 1024 at a time and the sampling
+ * loop runs over the block, with the rare wedge and tail cases out of line. For {@code double}
+ * targets, standard normals come from the McFarland (2016) ziggurat as implemented by Commons RNG's
+ * {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample) and Laplace variates
+ * are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
+ * accepts any source; a fast seeded one for tests and benchmarks comes from {@link
+ * org.dp4j.mechanisms.testing.SeededNoise#bulk(long)}, which is <b>not private</b>. The float array
+ * and float buffer methods consume a source identically, so a seeded source gives the same noise on
+ * both; the noise of a seeded source is reproducible for a given version of this class, not across
+ * versions.
  *
  * <p><b>Floating point.</b> This class adds floating-point noise to floating-point values. It does
  * <em>not</em> defend against the Mironov (2012) least-significant-bit attack: the set of reachable
@@ -43,9 +49,10 @@ public final class BulkNoise {
 
   private final UniformRandomProvider source;
   private final ZigguratSampler.NormalizedGaussian gaussian;
-  private final FloatGaussianZiggurat floatGaussian;
+  private final FloatZiggurat floatGaussian;
+  private final FloatZiggurat floatLaplace;
   private final ZigguratSampler.Exponential exponential;
-  /** Unused random sign bits for Laplace noise, consumed from the low end. */
+  /** Unused random sign bits for Laplace noise into doubles, consumed from the low end. */
   private long signBits;
   /** How many bits of {@link #signBits} are still unused. */
   private int signBitsLeft;
@@ -53,7 +60,9 @@ public final class BulkNoise {
   private BulkNoise(UniformRandomProvider source) {
     this.source = source;
     this.gaussian = ZigguratSampler.NormalizedGaussian.of(source);
-    this.floatGaussian = new FloatGaussianZiggurat(source);
+    RandomWords words = new RandomWords(source);
+    this.floatGaussian = new FloatZiggurat(words, FloatZiggurat.Shape.GAUSSIAN);
+    this.floatLaplace = new FloatZiggurat(words, FloatZiggurat.Shape.LAPLACE);
     this.exponential = ZigguratSampler.Exponential.of(source);
   }
 
@@ -145,9 +154,7 @@ public final class BulkNoise {
   public void addLaplace(float[] values, int offset, int length, double scale) {
     Objects.checkFromIndexSize(offset, length, Checks.notNull("values", values).length);
     Checks.nonNegativeFinite("scale", scale);
-    for (int i = offset, end = offset + length; i < end; i++) {
-      values[i] += (float) (scale * laplace());
-    }
+    floatLaplace.addTo(values, offset, offset + length, scale);
   }
 
   /** As {@link #addLaplace(float[], int, int, double)}, for doubles. */
@@ -163,9 +170,7 @@ public final class BulkNoise {
   public void addLaplace(FloatBuffer values, int offset, int length, double scale) {
     checkWritable(values, offset, length);
     Checks.nonNegativeFinite("scale", scale);
-    for (int i = offset, end = offset + length; i < end; i++) {
-      values.put(i, values.get(i) + (float) (scale * laplace()));
-    }
+    floatLaplace.addTo(values, offset, offset + length, scale);
   }
 
   /** As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not moved. */
@@ -177,7 +182,7 @@ public final class BulkNoise {
     }
   }
 
-  /** One standard Laplace variate (scale 1): an Exp(1) variate with a uniformly random sign. */
+  /** One standard Laplace variate (scale 1) for doubles: an Exp(1) variate with a uniformly random sign. */
   private double laplace() {
     if (signBitsLeft == 0) {
       signBits = source.nextLong();

@@ -1,0 +1,306 @@
+package org.dp4j.mechanisms.bulk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.function.DoubleUnaryOperator;
+import org.apache.commons.math3.special.Erf;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.dp4j.mechanisms.bulk.FloatZiggurat.Shape;
+import org.dp4j.mechanisms.random.TestKeys;
+import org.dp4j.mechanisms.stats.GoodnessOfFit;
+import org.dp4j.mechanisms.testing.SeededNoise;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The float ziggurat's tables, its block structure and its slow (wedge and tail) paths. */
+class FloatZigguratTest {
+
+  private static final int BLOCK = RandomWords.BLOCK;
+
+  // ---- tables -------------------------------------------------------------------------------
+
+  /** Upper tail integral of the unnormalised density beyond r. */
+  private static double tailArea(Shape shape, double r) {
+    return shape == Shape.GAUSSIAN
+        ? Math.sqrt(Math.PI / 2) * Erf.erfc(r / Math.sqrt(2))
+        : Math.exp(-r);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void everyLayerHasAreaV(Shape shape) {
+    // Marsaglia & Tsang (2000): layer i (1..127) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is the
+    // rectangle [0, r] x [0, f(r)] plus the tail. Tolerance 1e-12 relative: r and v are given to
+    // 17 digits and the recursion loses a few to rounding (the 13-digit published Gaussian r fails).
+    double v = shape.v;
+    double base = shape.r * shape.density(shape.r) + tailArea(shape, shape.r);
+    assertEquals(v, base, 1e-12 * v, "base layer");
+    for (int i = 1; i < FloatZiggurat.LAYERS; i++) {
+      double upper = i == 1 ? 1.0 : shape.density(shape.edge(i - 1));
+      double area = shape.edge(i) * (upper - shape.density(shape.edge(i)));
+      assertEquals(v, area, 1e-12 * v, "layer " + i);
+    }
+    assertEquals(shape.r, shape.edge(FloatZiggurat.LAYERS - 1), 0.0);
+    assertEquals(v / shape.density(shape.r), shape.edge(0), 1e-12 * shape.edge(0));
+  }
+
+  /**
+   * r such that the top layer of an n-layer ziggurat has area v(r) = r f(r) + tail(r), by bisection
+   * (the construction of Marsaglia &amp; Tsang 2000); an independent re-derivation of the constants.
+   */
+  private static double solveR(Shape shape, int layers) {
+    DoubleUnaryOperator closing = r -> {
+      double v = r * shape.density(r) + tailArea(shape, r);
+      double x = r;
+      for (int i = layers - 2; i >= 1; i--) {
+        double y = v / x + shape.density(x);
+        if (!(y < 1)) {
+          return Double.POSITIVE_INFINITY; // r too small: the layers overshoot f(0) = 1
+        }
+        x = shape.inverseDensity(y);
+      }
+      return v / x + shape.density(x) - 1;
+    };
+    double lo = 1;
+    double hi = 12;
+    for (int k = 0; k < 200; k++) {
+      double mid = 0.5 * (lo + hi);
+      if (closing.applyAsDouble(mid) > 0) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  @Test
+  void theSolverReproducesThePublishedConstantsAndTheLaplaceR() {
+    // Published (Marsaglia & Tsang 2000): normal 128 layers r = 3.442619855899 (given to 13 digits),
+    // exponential 256 layers r = 7.69711747013104972.
+    assertEquals(3.442619855899, solveR(Shape.GAUSSIAN, 128), 1e-11);
+    assertEquals(7.69711747013104972, solveR(Shape.LAPLACE, 256), 1e-12);
+    assertEquals(Shape.GAUSSIAN.r, solveR(Shape.GAUSSIAN, 128), 1e-12);
+    assertEquals(Shape.LAPLACE.r, solveR(Shape.LAPLACE, 128), 1e-12);
+    double r = Shape.GAUSSIAN.r;
+    assertEquals(r * Math.exp(-0.5 * r * r) + Math.sqrt(Math.PI / 2) * Erf.erfc(r / Math.sqrt(2)),
+        Shape.GAUSSIAN.v, 1e-15);
+    assertEquals((Shape.LAPLACE.r + 1) * Math.exp(-Shape.LAPLACE.r), Shape.LAPLACE.v, 1e-15);
+  }
+
+  // ---- slow paths, driven word by word ------------------------------------------------------
+
+  /** A 32-bit word selecting {@code layer} with the signed 25-bit value {@code h}. */
+  private static int word(int layer, int h) {
+    return (h << 7) | layer;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void tailWordsGiveValuesBeyondRWithTheWordsSign(Shape shape) {
+    FloatZiggurat z = new FloatZiggurat(new RandomWords(SeededNoise.uniform(11)), shape);
+    UniformRandomProvider pick = SeededNoise.uniform(12);
+    // Base-layer words with |2h + 1| >= k[0] are tail cases: x >= r, sign of 2h + 1.
+    int threshold = (int) Math.ceil(shape.r / shape.edge(0) * 0x1.0p25);
+    for (int t = 0; t < 2000; t++) {
+      int h = threshold / 2 + pick.nextInt((1 << 24) - threshold / 2);
+      double positive = z.sample(word(0, h));
+      double negative = z.sample(word(0, -h - 1));
+      assertTrue(positive >= shape.r, "+tail " + positive);
+      assertTrue(negative <= -shape.r, "-tail " + negative);
+    }
+    // Inside the base rectangle it is the fast path: exactly (2h + 1) x_0 / 2^25.
+    assertEquals(shape.edge(0) * 5 / 0x1.0p25, z.sample(word(0, 2)), 0.0);
+    assertEquals(-shape.edge(0) * 5 / 0x1.0p25, z.sample(word(0, -3)), 0.0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void wedgeWordsAreAcceptedInTheirWedgeAtTheRightRate(Shape shape) {
+    // Layer 64's wedge: x in [x_63, x_64). A wedge word is accepted (returned as is) with probability
+    // (integral of f over the wedge) / (wedge rectangle area), otherwise a fresh sample is drawn.
+    int layer = 64;
+    double lower = shape.edge(layer - 1);
+    double upper = shape.edge(layer);
+    int h = (int) ((lower + upper) / 2 / upper * 0x1.0p24); // mid-wedge, |2h + 1| >= k[64]
+    double x = (2.0 * h + 1) * upper / 0x1.0p25;
+    double accept = (shape.density(x) - shape.density(upper))
+        / (shape.density(lower) - shape.density(upper));
+    FloatZiggurat z = new FloatZiggurat(new RandomWords(SeededNoise.uniform(13)), shape);
+    int n = 200_000;
+    int same = 0;
+    for (int t = 0; t < n; t++) {
+      same += z.sample(word(layer, h)) == x ? 1 : 0;
+    }
+    // A fresh sample equals x with probability below 1e-6, so "same" counts acceptances.
+    // Tolerance 5.3 binomial sd: false failure about 1.2e-7.
+    assertEquals(accept, (double) same / n, GoodnessOfFit.binomialTolerance(accept, n));
+    assertTrue(accept > 0.2 && accept < 0.8, "the wedge word tests both branches: " + accept);
+  }
+
+  // ---- tail masses --------------------------------------------------------------------------
+
+  /** Largest |observed - expected| / tolerance of P(|X| > t) over the thresholds; <= 1 passes. */
+  private static double worstTailError(float[] a, Shape expectedShape, double scale, double[] thresholds) {
+    double worst = 0;
+    for (double t : thresholds) {
+      int beyond = 0;
+      for (float x : a) {
+        beyond += Math.abs(x) > t ? 1 : 0;
+      }
+      double z = t / scale;
+      double p = expectedShape == Shape.GAUSSIAN ? Erf.erfc(z / Math.sqrt(2)) : Math.exp(-z);
+      worst = Math.max(worst, Math.abs((double) beyond / a.length - p) / GoodnessOfFit.binomialTolerance(p, a.length));
+    }
+    return worst;
+  }
+
+  @Test
+  void floatLaplaceTailsHaveTheExponentialMassAndTheCheckRejectsAWrongScale() {
+    // Thresholds in the fast path, the wedges near r and the tail. 2,000,000 samples, tolerance 5.3
+    // binomial sd per threshold (false failure about 1.2e-7 each, 6e-7 in all).
+    int n = 2_000_000;
+    double[] thresholds = {0.5, 2.0, 5.0, Shape.LAPLACE.r, 8.0};
+    float[] a = new float[n];
+    SeededNoise.bulk(78).addLaplace(a, 0, n, 1.0);
+    assertTrue(worstTailError(a, Shape.LAPLACE, 1.0, thresholds) <= 1.0);
+    float[] wide = new float[n];
+    SeededNoise.bulk(79).addLaplace(wide, 0, n, 1.05);
+    assertTrue(worstTailError(wide, Shape.LAPLACE, 1.0, thresholds) > 1.0, "scale x1.05 must fail");
+    // And the Gaussian float path under the same check, as a wrong shape with the Laplace variance.
+    float[] g = new float[n];
+    SeededNoise.bulk(80).addGaussian(g, Math.sqrt(2.0));
+    assertTrue(worstTailError(g, Shape.LAPLACE, 1.0, thresholds) > 1.0, "Gaussian must fail");
+  }
+
+  @Test
+  void secureFloatTailsHaveTheRightMass() {
+    int n = 2_000_000;
+    float[] g = new float[n];
+    BulkNoise.using(TestKeys.fixedKey(41)).addGaussian(g, 1.0);
+    assertTrue(worstTailError(g, Shape.GAUSSIAN, 1.0, new double[] {1.0, 2.5, Shape.GAUSSIAN.r, 4.0}) <= 1.0);
+    float[] l = new float[n];
+    BulkNoise.using(TestKeys.fixedKey(42)).addLaplace(l, 0, n, 1.0);
+    assertTrue(worstTailError(l, Shape.LAPLACE, 1.0, new double[] {0.5, 2.0, Shape.LAPLACE.r, 8.0}) <= 1.0);
+  }
+
+  // ---- blocks, ranges, scaling --------------------------------------------------------------
+
+  enum Kind { GAUSSIAN, LAPLACE }
+
+  private static void add(BulkNoise noise, Kind kind, float[] a, int offset, int length, double s) {
+    if (kind == Kind.GAUSSIAN) {
+      noise.addGaussian(a, offset, length, s);
+    } else {
+      noise.addLaplace(a, offset, length, s);
+    }
+  }
+
+  private static void add(BulkNoise noise, Kind kind, FloatBuffer b, int offset, int length, double s) {
+    if (kind == Kind.GAUSSIAN) {
+      noise.addGaussian(b, offset, length, s);
+    } else {
+      noise.addLaplace(b, offset, length, s);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK + 3})
+  void arraysAndBuffersGetTheSameNoiseAtEveryLengthAndNothingOutsideTheRange(int length) {
+    for (Kind kind : Kind.values()) {
+      int offset = 5;
+      int size = length + 9;
+      float[] array = new float[size];
+      java.util.Arrays.fill(array, 1f);
+      add(SeededNoise.bulk(21), kind, array, offset, length, 2.0);
+      FloatBuffer heap = FloatBuffer.allocate(size);
+      FloatBuffer direct = ByteBuffer.allocateDirect(4 * size).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      for (int i = 0; i < size; i++) {
+        heap.put(i, 1f);
+        direct.put(i, 1f);
+      }
+      add(SeededNoise.bulk(21), kind, heap, offset, length, 2.0);
+      add(SeededNoise.bulk(21), kind, direct, offset, length, 2.0);
+      float[] fromHeap = new float[size];
+      float[] fromDirect = new float[size];
+      heap.get(0, fromHeap);
+      direct.get(0, fromDirect);
+      assertArrayEquals(array, fromHeap, kind + " heap");
+      assertArrayEquals(array, fromDirect, kind + " direct");
+      int changed = 0;
+      for (int i = 0; i < size; i++) {
+        boolean inside = i >= offset && i < offset + length;
+        assertTrue(Float.isFinite(array[i]));
+        if (!inside) {
+          assertEquals(1f, array[i], kind + " index " + i + " is outside the range");
+        }
+        changed += inside && array[i] != 1f ? 1 : 0;
+      }
+      // Noise of sd 2 leaves an element at exactly 1f with probability below 1e-6 each.
+      assertEquals(length, changed, kind + " every element in the range gets noise");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void callsSplitAtBlockBoundariesGiveTheSameNoiseAsOneCall(Kind kind) {
+    float[] whole = new float[3 * BLOCK];
+    add(SeededNoise.bulk(31), kind, whole, 0, 3 * BLOCK, 1.0);
+    float[] split = new float[3 * BLOCK];
+    BulkNoise noise = SeededNoise.bulk(31);
+    add(noise, kind, split, 0, BLOCK, 1.0);
+    add(noise, kind, split, BLOCK, 2 * BLOCK, 1.0);
+    assertArrayEquals(whole, split);
+    // The AES-CTR path too (4 KiB per block, across keystream refills every 64 KiB).
+    float[] secureWhole = new float[40 * BLOCK];
+    add(BulkNoise.using(TestKeys.fixedKey(5)), kind, secureWhole, 0, 40 * BLOCK, 1.0);
+    float[] secureSplit = new float[40 * BLOCK];
+    BulkNoise secure = BulkNoise.using(TestKeys.fixedKey(5));
+    for (int b = 0; b < 40; b++) {
+      add(secure, kind, secureSplit, b * BLOCK, BLOCK, 1.0);
+    }
+    assertArrayEquals(secureWhole, secureSplit);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void theScaleMultipliesTheStandardVariateAndIsNotCachedStale(Kind kind) {
+    // Same stream, scale 1 vs scale 3 on the second call of each instance: after the first call
+    // (scale 1 on both) the tables are cached for 1, so the second call of `scaled` must recompute.
+    int n = 4 * BLOCK + 7;
+    BulkNoise one = SeededNoise.bulk(41);
+    BulkNoise three = SeededNoise.bulk(41);
+    add(one, kind, new float[n], 0, n, 1.0);
+    add(three, kind, new float[n], 0, n, 1.0);
+    float[] a = new float[n];
+    float[] b = new float[n];
+    add(one, kind, a, 0, n, 1.0);
+    add(three, kind, b, 0, n, 3.0);
+    for (int i = 0; i < n; i++) {
+      // Both are one double product rounded to float: within 2 float ulps of each other.
+      assertEquals(3.0 * a[i], b[i], 2 * Math.ulp(b[i]), "index " + i);
+    }
+    float[] zero = {1f, -2f, 0f};
+    add(one, kind, zero, 0, 3, 0.0);
+    assertArrayEquals(new float[] {1f, -2f, 0f}, zero, "scale 0 adds zero");
+  }
+
+  @Test
+  void nonFiniteElementsStayNonFinite() {
+    float[] a = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    SeededNoise.bulk(1).addGaussian(a, 1.0);
+    SeededNoise.bulk(2).addLaplace(a, 0, 3, 1.0);
+    assertTrue(Float.isNaN(a[0]));
+    assertEquals(Float.POSITIVE_INFINITY, a[1]);
+    assertEquals(Float.NEGATIVE_INFINITY, a[2]);
+    assertFalse(Float.isFinite(a[0]));
+  }
+}
