@@ -40,8 +40,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  *
  * <p>One batched forward pass and one batched backward pass give, for every layer, its input
  * {@code a} and its pre-activation output gradient {@code delta} per example (DL4J's own
- * preprocessors, pooling layers and convolution input gradients propagate the gradient; the
- * parameter gradients are computed here). Per-example gradient norms are then exact, layer by
+ * preprocessors and pooling layers propagate the gradient; convolutions and dense layers are
+ * computed here). Per-example gradient norms are then exact, layer by
  * layer:
  *
  * <ul>
@@ -74,8 +74,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * <p>Not supported (use {@link GradientMethod#BATCH_OF_ONE}): dropout, layer normalization,
  * masks, {@code NHWC} data, dilation other than 1, {@code Causal} mode, other pooling types,
  * subclasses of the supported layers (separable, depthwise, 1D, 3D, deconvolution) and any other
- * layer. Changes the network's layer inputs and gradient buffer (as DL4J's own backward pass
- * does), never its parameters. Not thread-safe.
+ * layer. Sets the input field of pooling layers (as DL4J's own forward pass does), never the
+ * parameters. Not thread-safe.
  */
 public final class LayerwiseClipping implements PerExampleClipping {
 
@@ -273,13 +273,10 @@ public final class LayerwiseClipping implements PerExampleClipping {
     if (batch == 0) {
       return pass;
     }
-    if (network.getFlattenedGradients() == null) {
-      network.initGradientsView(); // DL4J's conv and pooling backward write into it
-    }
     LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
     INDArray[] inputs = new INDArray[layerCount];
     INDArray[] preOutputs = new INDArray[layerCount];
-    INDArray[] columns = new INDArray[layerCount];
+    ConvForward[] convolutions = new ConvForward[layerCount];
     INDArray a = features.castTo(type);
     for (int l = 0; l < layerCount; l++) {
       InputPreProcessor pre = conf.getInputPreProcess(l);
@@ -295,9 +292,8 @@ public final class LayerwiseClipping implements PerExampleClipping {
         Checks.require(a.rank() == 4, "features.shape()", "a [B, C, H, W] input to layer " + l
             + " (or flat rows with a FeedForwardToCnn preprocessor)", Arrays.toString(a.shape()));
         ConvForward forward = convForward(conv, layer, a);
-        columns[l] = forward.columns;
+        convolutions[l] = forward;
         preOutputs[l] = forward.preOutput;
-        layer.setInput(a, mgr); // for DL4J's backward (input gradient)
         a = conv.getActivationFn().getActivation(forward.preOutput.dup(), true);
       } else if (confLayer instanceof SubsamplingLayer) {
         a = layer.activate(a, true, mgr);
@@ -340,9 +336,14 @@ public final class LayerwiseClipping implements PerExampleClipping {
       } else if (confLayer instanceof ConvolutionLayer conv) {
         INDArray delta = conv.getActivationFn().backprop(preOutputs[l].dup(), epsilon.dup())
             .getFirst();
-        pass.layers[l] = ConvGradients.of(columns[l], delta, layer, network.params(),
+        // [B, outC, outH, outW] -> [B * T, outC], rows in (b, oh, ow) order like the columns.
+        long outC = delta.size(1);
+        INDArray deltas = delta.permute(0, 2, 3, 1).dup('c').reshape('c', delta.size(0)
+            * delta.size(2) * delta.size(3), outC);
+        ConvForward forward = convolutions[l];
+        pass.layers[l] = ConvGradients.of(forward.columns, deltas, layer, network.params(),
             conv.hasBias(), batch);
-        below = l == 0 ? null : layer.backpropGradient(epsilon, mgr).getSecond();
+        below = l == 0 ? null : inputGradient(conv, layer, forward, deltas);
       } else {
         INDArray delta = confLayer instanceof OutputLayer ? gradient
             : ((BaseLayer) confLayer).getActivationFn().backprop(preOutputs[l].dup(),
@@ -412,10 +413,32 @@ public final class LayerwiseClipping implements PerExampleClipping {
       z.addiRowVector(b.reshape(1, outC));
     }
     INDArray preOutput = z.reshape('c', batch, outH, outW, outC).permute(0, 3, 1, 2);
-    return new ConvForward(columns, preOutput);
+    return new ConvForward(columns, preOutput, pad, input.shape(), outH, outW);
   }
 
-  private record ConvForward(INDArray columns, INDArray preOutput) {}
+  /**
+   * The gradient with respect to a convolution's input: the transposed convolution of the
+   * pre-activation gradients, {@code col2im(Delta W)} (the adjoint of {@code im2col}, as in
+   * DL4J's own backward pass).
+   */
+  private static INDArray inputGradient(ConvolutionLayer conv,
+      org.deeplearning4j.nn.api.Layer layer, ConvForward forward, INDArray deltas) {
+    INDArray weights = layer.getParam("W"); // [outC, inC, kH, kW]
+    long outC = weights.size(0);
+    long inC = weights.size(1);
+    int kH = (int) weights.size(2);
+    int kW = (int) weights.size(3);
+    long[] in = forward.inputShape;
+    INDArray columnGradients = deltas.mmul(weights.reshape('c', outC, inC * kH * kW));
+    INDArray col = columnGradients.reshape('c', in[0], forward.outH, forward.outW, inC, kH, kW)
+        .permute(0, 3, 4, 5, 1, 2);
+    int[] strides = conv.getStride();
+    return Convolution.col2im(col, strides[0], strides[1], forward.pad[0], forward.pad[1],
+        (int) in[2], (int) in[3]);
+  }
+
+  private record ConvForward(INDArray columns, INDArray preOutput, int[] pad, long[] inputShape,
+      int outH, int outW) {}
 
   /** The offset of a parameter view in {@code params()}, checked to be one contiguous block. */
   private static long offsetIn(INDArray params, INDArray view) {
@@ -517,13 +540,12 @@ public final class LayerwiseClipping implements PerExampleClipping {
       this.params = params;
     }
 
-    static ConvGradients of(INDArray columns, INDArray delta,
+    static ConvGradients of(INDArray columns, INDArray deltaRows,
         org.deeplearning4j.nn.api.Layer layer, INDArray params, boolean hasBias, int batch) {
-      long outC = delta.size(1);
-      long positions = delta.size(2) * delta.size(3);
+      long outC = deltaRows.size(1);
+      long positions = deltaRows.size(0) / batch;
       long k = columns.size(1);
-      // [B, outC, outH, outW] -> [B, T, outC], rows in (oh, ow) order like the columns.
-      INDArray deltas = delta.permute(0, 2, 3, 1).dup('c').reshape('c', batch, positions, outC);
+      INDArray deltas = deltaRows.reshape('c', batch, positions, outC);
       INDArray patches = columns.reshape('c', batch, positions, k);
       INDArray weights = Nd4j.matmul(deltas, patches, true, false, false) // [B, outC, K]
           .reshape('c', batch, outC * k);
