@@ -158,14 +158,18 @@ class LayerwiseClippingTest {
   }
 
   @Test
-  void meanLossEqualsDl4jScoreAndParametersStayUnchanged() {
+  void meanLossEqualsDl4jScoreAndInputsAndParametersStayUnchanged() {
     MultiLayerNetwork network = cliCnn(8, 4000);
     INDArray x = TestNetworks.gaussian(4001, 6, 64, 1.0);
     INDArray y = TestNetworks.labels(4002, 6, 10, Head.SOFTMAX_MCXENT);
     INDArray before = network.params().dup();
+    INDArray features = x.dup();
+    INDArray labels = y.dup();
     double loss = LayerwiseClipping.of(network).clipAndSum(x, y, 1.0,
         NonFiniteGradientPolicy.SKIP_EXAMPLE).meanLoss();
     assertEquals(before, network.params());
+    assertEquals(features, x, "features unchanged");
+    assertEquals(labels, y, "labels unchanged");
     double score = network.score(new org.nd4j.linalg.dataset.DataSet(x, y), false);
     assertEquals(score, loss, 1e-5 * Math.abs(score));
   }
