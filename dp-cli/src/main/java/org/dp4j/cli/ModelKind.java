@@ -27,8 +27,9 @@ enum ModelKind {
   /** One hidden dense layer of 128 units (ghost clipping: fast). */
   MLP,
   /**
-   * Two 3x3 convolutions with 2x2 max pooling, a dense layer and the output (per-example
-   * gradients by the exact batch-of-one loop: slow).
+   * A 3x3 convolution, 2x2 max pooling, a second convolution (2x2 on 8x8 images, else 3x3), a
+   * dense layer and the output (exact per-example clipping by {@code LayerwiseClipping}: im2col
+   * per-example convolution gradients, ghost norms for the dense layers).
    */
   CNN;
 

@@ -51,7 +51,7 @@ class TrainCommandTest {
     Run run = CliTestSupport.run("train", "--model", "cnn", "--epochs", "1",
         "--noise-multiplier", "1.0", "--batch-size", "128");
     assertEquals(0, run.status(), run.err());
-    assertTrue(run.out().contains("model cnn, batch-of-one per-example clipping"), run.out());
+    assertTrue(run.out().contains("model cnn, layerwise per-example clipping"), run.out());
     assertTrue(run.out().contains("noise multiplier 1.0000\n")
         || run.out().contains("noise multiplier 1.0000" + System.lineSeparator()), run.out());
     double accuracy = number(run.out(), "test accuracy: ([0-9.]+)");

@@ -29,30 +29,42 @@ public interface PerExampleClipping {
   ClippedBatch clipAndSum(INDArray features, INDArray labels, double clipNorm,
       NonFiniteGradientPolicy policy);
 
-  /** The method this instance implements ({@link GradientMethod#GHOST} or {@code BATCH_OF_ONE}). */
+  /**
+   * The method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE} or
+   * {@code BATCH_OF_ONE}).
+   */
   GradientMethod method();
 
   /**
    * The clipping for {@code network}, validated with {@link LayerValidator}.
    *
    * @param network an initialised network
-   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported
+   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported, else
+   *     layerwise clipping where supported, else the batch-of-one loop
    * @return the clipping
-   * @throws IllegalArgumentException when the network mixes examples, or {@code GHOST} is asked
-   *     for a network it does not support (the message says which layer)
+   * @throws IllegalArgumentException when the network mixes examples, or {@code GHOST} or {@code
+   *     LAYERWISE} is asked for a network it does not support (the message says which layer)
    */
   static PerExampleClipping forNetwork(MultiLayerNetwork network, GradientMethod method) {
     Checks.notNull("network", network);
     Checks.notNull("method", method);
     LayerValidator.validate(network);
     String reason = GhostClipping.unsupportedReason(network).orElse(null);
+    String layerwiseReason = LayerwiseClipping.unsupportedReason(network).orElse(null);
     return switch (method) {
       case GHOST -> {
         Checks.require(reason == null, "network", "supported by ghost clipping", reason);
         yield new GhostClipping(network);
       }
+      case LAYERWISE -> {
+        Checks.require(layerwiseReason == null, "network", "supported by layerwise clipping",
+            layerwiseReason);
+        yield new LayerwiseClipping(network);
+      }
       case BATCH_OF_ONE -> new BatchOfOneClipping(network);
-      case AUTO -> reason == null ? new GhostClipping(network) : new BatchOfOneClipping(network);
+      case AUTO -> reason == null ? new GhostClipping(network)
+          : layerwiseReason == null ? new LayerwiseClipping(network)
+          : new BatchOfOneClipping(network);
     };
   }
 }

@@ -107,7 +107,7 @@ class BatchOfOneGradientsTest {
     for (Kind kind : Kind.values()) {
       MultiLayerNetwork network = network(kind, 80);
       PerExampleClipping clipping = PerExampleClipping.forNetwork(network, GradientMethod.AUTO);
-      assertEquals(kind == Kind.CNN ? GradientMethod.BATCH_OF_ONE : GradientMethod.GHOST,
+      assertEquals(kind == Kind.CNN ? GradientMethod.LAYERWISE : GradientMethod.GHOST,
           clipping.method(), kind.name());
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
