@@ -61,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
-      description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The CNN uses the slow exact per-example loop.")
+      description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
   ModelKind model;
 
   @Option(names = "--epsilon", paramLabel = "E",
