@@ -52,6 +52,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The MLP uses ghost clipping; the CNN uses the exact batch-of-one loop (ghost norms for
  * convolutions are not implemented yet), so its ratio is expected to miss the target.
  *
+ * <p>The MLP's private step is also measured in phases, each on its own state so that the two
+ * steps are not disturbed: {@code clipOnly} (ghost clipping and the clipped sum), {@code
+ * afterClipOnly} (noise, divide, budget charge and Adam update on a fixed clipped sum), and its
+ * parts {@code noiseOnly} (secure noise into the model's 203,530 floats), {@code spendOnly} (the
+ * odometer charge over an RDP accountant) and {@code updateOnly} (ND4J's Adam and the parameter
+ * update). {@code privateStep} is about {@code clipOnly + afterClipOnly}.
+ *
  * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
  * TrainingStepBenchmark}.
  */

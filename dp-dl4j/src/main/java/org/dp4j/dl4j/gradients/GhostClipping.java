@@ -46,6 +46,13 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * per layer {@code W} ({@code [nIn, nOut]}, flattened in DL4J's {@code 'f'} order) then {@code
  * b}.
  *
+ * <p>Cost: one forward pass, the backward pass of the deltas (no input gradient for the first
+ * layer), row norms of the layer inputs and deltas read straight from the host buffers of {@code
+ * FLOAT}/{@code DOUBLE} {@code 'c'} arrays, and per layer one gemm {@code A^T (diag(c) Delta)}
+ * written directly into the column-major weight block of the returned sum (no flatten copy) plus
+ * the column sums of {@code diag(c) Delta} written into the bias block. Every call returns a fresh
+ * sum; nothing is cached between calls, so batch sizes may change freely.
+ *
  * <p>An {@link EmbeddingLayer} ({@code [B, 1]} integer indices) is the dense layer {@code
  * onehot(idx) W + b}: its input is expanded to one-hot rows ({@code B x vocabulary} memory) and
  * the same formulas apply.
