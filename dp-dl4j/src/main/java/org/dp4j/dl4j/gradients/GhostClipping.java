@@ -1,5 +1,7 @@
 package org.dp4j.dl4j.gradients;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +19,8 @@ import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -43,6 +45,13 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * the float rounding of the per-example products. The result is laid out as {@code params()}:
  * per layer {@code W} ({@code [nIn, nOut]}, flattened in DL4J's {@code 'f'} order) then {@code
  * b}.
+ *
+ * <p>Cost: one forward pass, the backward pass of the deltas (no input gradient for the first
+ * layer), row norms of the layer inputs and deltas read straight from the host buffers of {@code
+ * FLOAT}/{@code DOUBLE} {@code 'c'} arrays, and per layer one gemm {@code A^T (diag(c) Delta)}
+ * written directly into the column-major weight block of the returned sum (no flatten copy) plus
+ * the column sums of {@code diag(c) Delta} written into the bias block. Every call returns a fresh
+ * sum; nothing is cached between calls, so batch sizes may change freely.
  *
  * <p>An {@link EmbeddingLayer} ({@code [B, 1]} integer indices) is the dense layer {@code
  * onehot(idx) W + b}: its input is expanded to one-hot rows ({@code B x vocabulary} memory) and
@@ -179,16 +188,28 @@ public final class GhostClipping implements PerExampleClipping {
           }
         }
         delta.muliColumnVector(c);
-        INDArray weightSum = a.transpose().mmul(delta); // [nIn, nOut] = A^T diag(c) Delta
-        long weights = weightSum.length();
-        sum.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + weights))
-            .assign(Nd4j.toFlattened('f', weightSum).castTo(DataType.FLOAT));
-        offset += weights;
+        long nIn = a.size(1);
+        long nOut = delta.size(1);
+        // A^T diag(c) Delta ([nIn, nOut]) written by one gemm straight into its place in the
+        // sum, which holds W in DL4J's 'f' order: a column-major [nIn, nOut] view.
+        INDArray weightView = Nd4j.create(sum.data(), new long[] {nIn, nOut},
+            new long[] {1, nIn}, offset, 'f');
+        if (pass.dataType == DataType.FLOAT) {
+          Nd4j.gemm(a, delta, weightView, true, false, 1.0, 0.0);
+        } else {
+          weightView.assign(Nd4j.gemm(a, delta, true, false).castTo(DataType.FLOAT));
+        }
+        offset += nIn * nOut;
         if (pass.hasBias.get(l)) {
-          INDArray biasSum = delta.sum(0);
-          sum.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + biasSum.length()))
-              .assign(biasSum.reshape(biasSum.length()).castTo(DataType.FLOAT));
-          offset += biasSum.length();
+          // c^T Delta: the column sums of the scaled deltas.
+          INDArray biasView = Nd4j.create(sum.data(), new long[] {nOut}, new long[] {1}, offset,
+              'c');
+          if (pass.dataType == DataType.FLOAT) {
+            delta.sum(biasView, 0);
+          } else {
+            biasView.assign(delta.sum(0).castTo(DataType.FLOAT));
+          }
+          offset += nOut;
         }
       }
       if (offset != parameters) {
@@ -240,7 +261,10 @@ public final class GhostClipping implements PerExampleClipping {
       org.deeplearning4j.nn.api.Layer layer = network.getLayer(l);
       INDArray w = layer.getParam("W");
       INDArray b = layer.getParam("b");
-      INDArray z = a.mmul(w);
+      // gemm into a fresh result: cheaper than mmul's general path (measured in
+      // TrainingStepBenchmark.clipOnly).
+      INDArray z = Nd4j.gemm(a, w, Nd4j.createUninitialized(type, batch, w.size(1)), false,
+          false, 1.0, 0.0);
       if (b != null) {
         z.addiRowVector(b);
       }
@@ -261,8 +285,10 @@ public final class GhostClipping implements PerExampleClipping {
     INDArray scores = loss.computeScoreArray(typedLabels, outputPreActivation.dup(),
         outputActivation, null);
     pass.lossSum = scores.sumNumber().doubleValue();
-    INDArray gradient = loss.computeGradient(typedLabels, outputPreActivation.dup(),
-        outputActivation, null);
+    // Last use of the output pre-activation (a dense layer's own z or activation, never the
+    // caller's features): computeGradient may overwrite it.
+    INDArray gradient = loss.computeGradient(typedLabels, outputPreActivation, outputActivation,
+        null);
     int last = pass.inputs.size() - 1;
     boolean outputIsParametric = conf.getConf(layerCount - 1).getLayer() instanceof OutputLayer;
     // gradient is dL/dz of the output layer, or dL/d(activation of the last dense layer).
@@ -271,10 +297,13 @@ public final class GhostClipping implements PerExampleClipping {
     for (int l = last; l >= 0; l--) {
       INDArray delta = (l == last && outputIsParametric)
           ? epsilon
-          : activations.get(l).backprop(preOutputs.get(l).dup(), epsilon).getFirst();
+          // Last use of the pre-activation: backprop may overwrite it.
+          : activations.get(l).backprop(preOutputs.get(l), epsilon).getFirst();
       deltas[l] = delta;
       if (l > 0) {
-        epsilon = delta.mmul(weights.get(l).transpose());
+        INDArray w = weights.get(l); // epsilon = Delta W^T, transposed by the gemm flag
+        epsilon = Nd4j.gemm(delta, w, Nd4j.createUninitialized(type, batch, w.size(0)), false,
+            true, 1.0, 0.0);
       }
     }
     double[] squared = pass.squaredNorms;
@@ -310,8 +339,48 @@ public final class GhostClipping implements PerExampleClipping {
     return out;
   }
 
-  /** Row-wise sums of squares, accumulated in double. */
-  private static double[] rowSquaredNorms(INDArray matrix) {
+  /**
+   * Row-wise sums of squares, accumulated in double. Host {@code 'c'}-contiguous {@code FLOAT} or
+   * {@code DOUBLE} matrices (the usual case) are read straight from their buffer; anything else
+   * is cast to a double copy first. A NaN or infinite entry gives a NaN or infinite sum.
+   */
+  static double[] rowSquaredNorms(INDArray matrix) {
+    int rows = Math.toIntExact(matrix.size(0));
+    int columns = Math.toIntExact(matrix.size(1));
+    double[] out = new double[rows];
+    if (rows == 0 || columns == 0) {
+      return out;
+    }
+    boolean contiguous = Nd4j.getEnvironment().isCPU() && matrix.ordering() == 'c'
+        && Shape.hasDefaultStridesForShape(matrix) && !matrix.isView();
+    if (contiguous && matrix.dataType() == DataType.FLOAT) {
+      FloatBuffer buffer = matrix.data().asNioFloat();
+      int base = Math.toIntExact(matrix.offset());
+      float[] row = new float[columns];
+      for (int i = 0; i < rows; i++) {
+        buffer.get(base + i * columns, row); // absolute bulk get (Java 13+)
+        double s = 0;
+        for (float v : row) {
+          s += (double) v * v;
+        }
+        out[i] = s;
+      }
+      return out;
+    }
+    if (contiguous && matrix.dataType() == DataType.DOUBLE) {
+      DoubleBuffer buffer = matrix.data().asNioDouble();
+      int base = Math.toIntExact(matrix.offset());
+      double[] row = new double[columns];
+      for (int i = 0; i < rows; i++) {
+        buffer.get(base + i * columns, row);
+        double s = 0;
+        for (double v : row) {
+          s += v * v;
+        }
+        out[i] = s;
+      }
+      return out;
+    }
     INDArray d = matrix.castTo(DataType.DOUBLE);
     return d.mul(d).sum(1).toDoubleVector();
   }

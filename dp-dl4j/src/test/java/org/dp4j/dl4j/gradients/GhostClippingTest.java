@@ -22,6 +22,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Ghost clipping against the exact batch-of-one loop: per-example norms and clipped sums agree
@@ -218,6 +219,115 @@ class GhostClippingTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ghost.clipAndSum(x, y.getRows(0, 1), 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE));
     assertTrue(e.getMessage().startsWith("labels.size(0) must be"), e.getMessage());
+  }
+
+  @Test
+  void doubleNetworksTakeTheGeneralPathAndAgreeWithTheBatchOfOneLoop() {
+    MultiLayerNetwork network = TestNetworks.mlp(51, 6, new int[] {9}, Activation.TANH,
+        Head.SOFTMAX_MCXENT, 3, true, false).convertDataType(DataType.DOUBLE);
+    assertEquals(DataType.DOUBLE, network.params().dataType());
+    INDArray x = TestNetworks.gaussian(52, 11, 6, 1.0).castTo(DataType.DOUBLE);
+    INDArray y = TestNetworks.labels(53, 11, 3, Head.SOFTMAX_MCXENT).castTo(DataType.DOUBLE);
+    GhostClipping ghost = GhostClipping.of(network);
+    INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
+    ClippedSum expected = FlatClipper.of(0.5).clipAndSum(PerExampleGradients.ofMatrix(exact));
+    ClippedSum actual = ghost.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE)
+        .clippedSum();
+    assertEquals(DataType.FLOAT, actual.sum().dataType());
+    assertEquals(expected.clippedCount(), actual.clippedCount());
+    assertSumsClose(expected.sum(), actual.sum(), 0.5);
+  }
+
+  @Test
+  void repeatedCallsWithChangingBatchSizesLeaveInputsAndResultsUnchanged() {
+    MultiLayerNetwork network = TestNetworks.mlp(61, 5, new int[] {8, 7}, Activation.RELU,
+        Head.SOFTMAX_MCXENT, 3, true, false);
+    GhostClipping ghost = GhostClipping.of(network);
+    INDArray params = network.params().dup();
+    int[] sizes = {9, 1, 0, 17, 9, 1};
+    List<INDArray> first = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (int k = 0; k < sizes.length; k++) {
+        INDArray x = sizes[k] == 0 ? Nd4j.create(DataType.FLOAT, 0, 5)
+            : TestNetworks.gaussian(62 + k, sizes[k], 5, 1.0);
+        INDArray y = sizes[k] == 0 ? Nd4j.create(DataType.FLOAT, 0, 3)
+            : TestNetworks.labels(63 + k, sizes[k], 3, Head.SOFTMAX_MCXENT);
+        INDArray xCopy = x.dup();
+        INDArray yCopy = y.dup();
+        INDArray sum = ghost.clipAndSum(x, y, 0.8, NonFiniteGradientPolicy.SKIP_EXAMPLE)
+            .clippedSum().sum();
+        assertEquals(xCopy, x, "features must not be modified");
+        assertEquals(yCopy, y, "labels must not be modified");
+        if (round == 0) {
+          first.add(sum);
+        } else {
+          // A fresh result on every call: the first round's sums are neither shared nor changed.
+          assertTrue(first.get(k) != sum);
+          assertEquals(first.get(k), sum, "batch " + k + " (size " + sizes[k] + ")");
+        }
+      }
+    }
+    assertEquals(params, network.params(), "parameters must not be modified");
+  }
+
+  @Test
+  void viewsAndColumnMajorFeaturesGiveTheSameSum() {
+    MultiLayerNetwork network = TestNetworks.mlp(71, 6, new int[] {5}, Activation.SIGMOID,
+        Head.IDENTITY_MSE, 2, true, false);
+    GhostClipping ghost = GhostClipping.of(network);
+    INDArray wide = TestNetworks.gaussian(72, 10, 8, 1.0);
+    INDArray view = wide.get(NDArrayIndex.interval(2, 9), NDArrayIndex.interval(1, 7));
+    INDArray y = TestNetworks.labels(73, 7, 2, Head.IDENTITY_MSE);
+    INDArray expected = ghost.clipAndSum(view.dup('c'), y, 0.3,
+        NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+    for (INDArray x : new INDArray[] {view, view.dup('f')}) {
+      INDArray actual = ghost.clipAndSum(x, y, 0.3, NonFiniteGradientPolicy.SKIP_EXAMPLE)
+          .clippedSum().sum();
+      assertSumsClose(expected, actual, 0.3);
+    }
+  }
+
+  static Stream<Arguments> rowNormCases() {
+    return Stream.of(Arguments.of(DataType.FLOAT, 'c'), Arguments.of(DataType.FLOAT, 'f'),
+        Arguments.of(DataType.DOUBLE, 'c'), Arguments.of(DataType.DOUBLE, 'f'),
+        Arguments.of(DataType.HALF, 'c'));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("rowNormCases")
+  void rowSquaredNormsMatchADoubleReferenceOnEveryLayout(DataType type, char order) {
+    INDArray base = TestNetworks.gaussian(81, 12, 9, 2.0);
+    base.putScalar(3, 4, Double.NaN);
+    base.putScalar(5, 0, Double.POSITIVE_INFINITY);
+    base.putScalar(7, 8, Double.NEGATIVE_INFINITY);
+    base.getRow(9).assign(0);
+    base.putScalar(10, 2, 3e38f); // its square overflows float, not the double accumulator
+    INDArray m = base.castTo(type).dup(order);
+    double[] actual = GhostClipping.rowSquaredNorms(m);
+    double[] viewRows = GhostClipping.rowSquaredNorms(m.get(NDArrayIndex.interval(4, 8),
+        NDArrayIndex.all()));
+    double[][] values = m.castTo(DataType.DOUBLE).toDoubleMatrix();
+    for (int i = 0; i < values.length; i++) {
+      double expected = 0;
+      for (double v : values[i]) {
+        expected += v * v;
+      }
+      // Double sums of at most 9 terms: within 1e-12 relative whatever the order.
+      double tolerance = Double.isFinite(expected) ? 1e-12 * expected : 0.0;
+      assertEquals(expected, actual[i], tolerance, "row " + i);
+      if (i >= 4 && i < 8) {
+        assertEquals(expected, viewRows[i - 4], tolerance, "view row " + i);
+      }
+    }
+    assertTrue(Double.isNaN(actual[3]));
+    assertEquals(Double.POSITIVE_INFINITY, actual[5]);
+    assertEquals(Double.POSITIVE_INFINITY, actual[7]);
+    assertEquals(0.0, actual[9]);
+    if (type != DataType.HALF) {
+      assertTrue(Double.isFinite(actual[10]) && actual[10] > 8.9e76, "" + actual[10]);
+    }
+    assertEquals(0, GhostClipping.rowSquaredNorms(Nd4j.create(type, 0, 9)).length);
+    assertEquals(0.0, GhostClipping.rowSquaredNorms(Nd4j.create(type, 2, 0))[1]);
   }
 
   private static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm) {
