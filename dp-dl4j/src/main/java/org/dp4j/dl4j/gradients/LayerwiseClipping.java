@@ -79,8 +79,6 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 public final class LayerwiseClipping implements PerExampleClipping {
 
-  private static final double FACTOR_SLACK = 1.0 - 0x1p-20;
-
   private final MultiLayerNetwork network;
 
   LayerwiseClipping(MultiLayerNetwork network) {
@@ -197,12 +195,7 @@ public final class LayerwiseClipping implements PerExampleClipping {
    * @throws IllegalArgumentException when the leading dimensions differ
    */
   public double[] perExampleNorms(INDArray features, INDArray labels) {
-    Pass pass = backward(features, labels);
-    double[] norms = new double[pass.batch];
-    for (int i = 0; i < norms.length; i++) {
-      norms[i] = Math.sqrt(pass.squaredNorms[i]);
-    }
-    return norms;
+    return ClipFactors.norms(backward(features, labels).squaredNorms);
   }
 
   @Override
@@ -212,27 +205,11 @@ public final class LayerwiseClipping implements PerExampleClipping {
     Checks.notNull("policy", policy);
     Pass pass = backward(features, labels);
     int batch = pass.batch;
-    float[] factors = new float[batch];
-    int clipped = 0;
-    int within = 0;
-    int nonFinite = 0;
-    for (int i = 0; i < batch; i++) {
-      double norm = Math.sqrt(pass.squaredNorms[i]);
-      if (!Double.isFinite(norm)) {
-        if (policy == NonFiniteGradientPolicy.REJECT_BATCH) {
-          throw new IllegalArgumentException("gradients must be finite (REJECT_BATCH), got a "
-              + "non-finite gradient norm " + norm + " for example " + i);
-        }
-        nonFinite++;
-        factors[i] = 0f;
-      } else if (norm > clipNorm) {
-        clipped++;
-        factors[i] = (float) (clipNorm / norm * FACTOR_SLACK);
-      } else {
-        within++;
-        factors[i] = 1f;
-      }
-    }
+    ClipFactors clip = ClipFactors.of(pass.squaredNorms, clipNorm, policy);
+    float[] factors = clip.factors();
+    int clipped = clip.clipped();
+    int within = clip.within();
+    int nonFinite = clip.nonFinite();
     long parameters = network.numParams();
     INDArray sum = Nd4j.zeros(DataType.FLOAT, 1, parameters);
     if (batch > 0) {

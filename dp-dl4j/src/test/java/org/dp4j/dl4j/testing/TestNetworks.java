@@ -101,4 +101,24 @@ public final class TestNetworks {
     }
     return Nd4j.createFromArray(values);
   }
+
+  /**
+   * Asserts two clipped sums agree entry by entry within {@code relativeTolerance} of the largest
+   * expected entry (entries near zero have no relative precision in float), with a floor of
+   * {@code 1e-6 * clipNorm} for sums that are all but zero.
+   */
+  public static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm,
+      double relativeTolerance) {
+    float[] e = expected.dup('c').data().asFloat();
+    float[] a = actual.dup('c').data().asFloat();
+    org.junit.jupiter.api.Assertions.assertEquals(e.length, a.length, "length");
+    double scale = 0;
+    for (float v : e) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int j = 0; j < e.length; j++) {
+      org.junit.jupiter.api.Assertions.assertEquals(e[j], a[j],
+          relativeTolerance * Math.max(scale, 1e-6 * clipNorm), "entry " + j);
+    }
+  }
 }
