@@ -24,8 +24,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * the model's non-private accuracy as a dashed horizontal line.
  *
  * <p>The CSV has a header and the columns {@code model,epsilon,noise_multiplier,test_accuracy,...};
- * {@code epsilon} is a positive number for a private run or {@code non-private} for the baseline;
- * further columns (epochs, batch size, wall time, command) are documentation and are ignored here.
+ * {@code epsilon} is a positive number for a private run or {@code non-private} for the baseline.
+ * An optional column {@code series} splits a model's private runs into separately drawn settings
+ * (for example two batch sizes), so that runs of different settings are never averaged together;
+ * further columns (epochs, batch size, wall time) are documentation and are ignored here.
  *
  * <p>Usage: {@code java -Djava.awt.headless=true -cp dp-bench/target/benchmarks.jar
  * org.dp4j.bench.tools.AccuracyPlot TITLE OUT.png RESULTS.csv}
@@ -37,8 +39,11 @@ public final class AccuracyPlot {
 
   private AccuracyPlot() {}
 
-  /** One training run: the model, its epsilon (NaN for the non-private baseline) and accuracy. */
-  record Run(String model, double epsilon, double accuracy) {
+  /**
+   * One training run: the model, the series it is drawn in (the model unless the CSV names a
+   * setting), its epsilon (NaN for the non-private baseline) and accuracy.
+   */
+  record Run(String model, String series, double epsilon, double accuracy) {
 
     boolean isPrivate() {
       return !Double.isNaN(epsilon);
@@ -71,6 +76,7 @@ public final class AccuracyPlot {
   static List<Run> parse(List<String> lines) {
     List<Run> runs = new ArrayList<>();
     boolean header = true;
+    int seriesColumn = -1;
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -83,6 +89,7 @@ public final class AccuracyPlot {
           throw new IllegalArgumentException("line " + (n + 1) + " must be the header "
               + "model,epsilon,noise_multiplier,test_accuracy,..., got " + line);
         }
+        seriesColumn = java.util.Arrays.asList(cells).indexOf("series");
         header = false;
         continue;
       }
@@ -101,7 +108,9 @@ public final class AccuracyPlot {
         throw new IllegalArgumentException("line " + (n + 1) + ": test_accuracy must be in [0, 1], "
             + "got " + cells[3]);
       }
-      runs.add(new Run(cells[0], epsilon, accuracy));
+      String series = seriesColumn >= 0 && seriesColumn < cells.length
+          && !cells[seriesColumn].isBlank() ? cells[seriesColumn] : cells[0];
+      runs.add(new Run(cells[0], series, epsilon, accuracy));
     }
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("results must contain at least one run, got none");
@@ -118,11 +127,11 @@ public final class AccuracyPlot {
     }
   }
 
-  /** Mean accuracy per epsilon of one model's private runs, in increasing epsilon. */
-  static Map<Double, Double> meanByEpsilon(List<Run> runs, String model) {
+  /** Mean accuracy per epsilon of one series' private runs, in increasing epsilon. */
+  static Map<Double, Double> meanByEpsilon(List<Run> runs, String series) {
     Map<Double, double[]> sums = new TreeMap<>();
     for (Run r : runs) {
-      if (r.model().equals(model) && r.isPrivate()) {
+      if (r.series().equals(series) && r.isPrivate()) {
         double[] s = sums.computeIfAbsent(r.epsilon(), k -> new double[2]);
         s[0] += r.accuracy();
         s[1]++;
@@ -134,45 +143,49 @@ public final class AccuracyPlot {
   }
 
   private static XYChart chart(String title, List<Run> runs) {
-    XYChart chart = new XYChartBuilder().width(800).height(500).title(title)
-        .xAxisTitle("epsilon (delta = 1e-5), log scale").yAxisTitle("test accuracy").build();
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    double minEps = runs.stream().filter(Run::isPrivate).mapToDouble(Run::epsilon).min().orElse(1);
+    XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
+        .xAxisTitle("epsilon (delta = 1e-5)").yAxisTitle("test accuracy").build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setXAxisMin(0.0);
     double maxEps = runs.stream().filter(Run::isPrivate).mapToDouble(Run::epsilon).max().orElse(10);
+    List<String> series = runs.stream().filter(Run::isPrivate).map(Run::series).distinct().toList();
     List<String> models = runs.stream().map(Run::model).distinct().toList();
     java.awt.Color[] palette = {new java.awt.Color(31, 119, 180), new java.awt.Color(214, 39, 40),
-        new java.awt.Color(44, 160, 44), new java.awt.Color(148, 103, 189)};
-    for (int m = 0; m < models.size(); m++) {
-      String model = models.get(m);
+        new java.awt.Color(44, 160, 44), new java.awt.Color(148, 103, 189),
+        new java.awt.Color(255, 127, 14), new java.awt.Color(140, 86, 75)};
+    for (int m = 0; m < series.size(); m++) {
+      String name = series.get(m);
       java.awt.Color color = palette[m % palette.length];
-      String label = model.toUpperCase(Locale.ROOT);
-      Map<Double, Double> means = meanByEpsilon(runs, model);
-      if (!means.isEmpty()) {
-        XYSeries line = chart.addSeries(label + " DP-SGD (mean)",
-            means.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
-            means.values().stream().mapToDouble(Double::doubleValue).toArray());
-        line.setMarker(SeriesMarkers.CIRCLE);
-        line.setLineColor(color);
-        line.setMarkerColor(color);
-        double[] xs = runs.stream().filter(r -> r.model().equals(model) && r.isPrivate())
-            .mapToDouble(Run::epsilon).toArray();
-        double[] ys = runs.stream().filter(r -> r.model().equals(model) && r.isPrivate())
-            .mapToDouble(Run::accuracy).toArray();
-        XYSeries points = chart.addSeries(label + " runs", xs, ys);
+      Map<Double, Double> means = meanByEpsilon(runs, name);
+      long runCount = runs.stream().filter(r -> r.series().equals(name) && r.isPrivate()).count();
+      XYSeries line = chart.addSeries(runCount > means.size() ? name + " (mean)" : name,
+          means.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+          means.values().stream().mapToDouble(Double::doubleValue).toArray());
+      line.setMarker(SeriesMarkers.CIRCLE);
+      line.setLineColor(color);
+      line.setMarkerColor(color);
+      double[] xs = runs.stream().filter(r -> r.series().equals(name) && r.isPrivate())
+          .mapToDouble(Run::epsilon).toArray();
+      double[] ys = runs.stream().filter(r -> r.series().equals(name) && r.isPrivate())
+          .mapToDouble(Run::accuracy).toArray();
+      if (xs.length > means.size()) {
+        XYSeries points = chart.addSeries(name + " (runs)", xs, ys);
         points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         points.setMarker(SeriesMarkers.DIAMOND);
         points.setMarkerColor(color.brighter());
       }
+    }
+    for (int m = 0; m < models.size(); m++) {
+      String model = models.get(m);
       double[] baseline = runs.stream().filter(r -> r.model().equals(model) && !r.isPrivate())
           .mapToDouble(Run::accuracy).toArray();
       if (baseline.length > 0) {
         double mean = java.util.Arrays.stream(baseline).average().orElseThrow();
-        XYSeries flat = chart.addSeries(label + " non-private", new double[] {minEps, maxEps},
+        XYSeries flat = chart.addSeries(model + " non-private", new double[] {0, maxEps},
             new double[] {mean, mean});
         flat.setLineStyle(SeriesLines.DASH_DASH);
         flat.setMarker(SeriesMarkers.NONE);
-        flat.setLineColor(color);
+        flat.setLineColor(palette[(series.size() + m) % palette.length]);
       }
     }
     return chart;

@@ -26,7 +26,7 @@ class AccuracyPlotTest {
   void parsesPrivateAndBaselineRuns() {
     List<AccuracyPlot.Run> runs = AccuracyPlot.parse(CSV);
     assertEquals(5, runs.size());
-    assertEquals(new AccuracyPlot.Run("mlp", 3.0, 0.80), runs.get(0));
+    assertEquals(new AccuracyPlot.Run("mlp", "mlp", 3.0, 0.80), runs.get(0));
     assertFalse(runs.get(3).isPrivate());
     assertTrue(runs.get(4).isPrivate());
   }
@@ -37,6 +37,19 @@ class AccuracyPlotTest {
     assertEquals(List.of(1.0, 3.0), List.copyOf(means.keySet()));
     assertEquals(0.70, means.get(1.0), 1e-12);
     assertEquals(0.85, means.get(3.0), 1e-12);
+  }
+
+  @Test
+  void aSeriesColumnSeparatesSettingsOfOneModel() {
+    List<AccuracyPlot.Run> runs = AccuracyPlot.parse(List.of(
+        "model,epsilon,noise_multiplier,test_accuracy,series",
+        "cnn,3,0.6,0.80,cnn b256",
+        "cnn,3,0.8,0.90,cnn b1024",
+        "cnn,3,0.8,0.92,cnn b1024",
+        "cnn,non-private,,0.95,"));
+    assertEquals("cnn", runs.get(3).series(), "a blank series falls back to the model");
+    assertEquals(0.80, AccuracyPlot.meanByEpsilon(runs, "cnn b256").get(3.0), 1e-12);
+    assertEquals(0.91, AccuracyPlot.meanByEpsilon(runs, "cnn b1024").get(3.0), 1e-12);
   }
 
   @Test
