@@ -49,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code nonPrivateStep} (DL4J's own {@code fit} on the same batch with Adam). Targets: MLP
  * private/non-private {@code <= 1.3}, CNN {@code <= 3}.
  *
- * <p>The MLP uses ghost clipping; the CNN uses the exact batch-of-one loop (ghost norms for
- * convolutions are not implemented yet), so its ratio is expected to miss the target.
+ * <p>{@code GradientMethod.AUTO} picks ghost clipping for the MLP and layerwise (im2col) clipping
+ * for the CNN; both are exact.
  *
  * <p>The MLP's private step is also measured in phases, each on its own state so that the two
  * steps are not disturbed: {@code clipOnly} (ghost clipping and the clipped sum), {@code
@@ -169,7 +169,7 @@ public class TrainingStepBenchmark {
     return network;
   }
 
-  /** Clip (ghost or batch-of-one), noise, charge the budget, Adam update. */
+  /** Clip (ghost or layerwise), noise, charge the budget, Adam update. */
   @Benchmark
   public StepResult privateStep() {
     ClippedBatch clipped = clipping.clipAndSum(features, labels, optimizer.clipNorm(),
