@@ -467,8 +467,8 @@ public final class LayerwiseClipping implements PerExampleClipping {
 
     @Override
     public void addSquaredNorms(double[] squared) {
-      double[] aSq = rowSquaredNorms(input);
-      double[] dSq = rowSquaredNorms(delta);
+      double[] aSq = GhostClipping.rowSquaredNorms(input);
+      double[] dSq = GhostClipping.rowSquaredNorms(delta);
       double biasTerm = biasView != null ? 1.0 : 0.0;
       for (int i = 0; i < squared.length; i++) {
         squared[i] += (aSq[i] + biasTerm) * dSq[i];
@@ -533,8 +533,8 @@ public final class LayerwiseClipping implements PerExampleClipping {
 
     @Override
     public void addSquaredNorms(double[] squared) {
-      double[] w = rowSquaredNorms(weightGradients);
-      double[] b = biasGradients == null ? null : rowSquaredNorms(biasGradients);
+      double[] w = GhostClipping.rowSquaredNorms(weightGradients);
+      double[] b = biasGradients == null ? null : GhostClipping.rowSquaredNorms(biasGradients);
       for (int i = 0; i < squared.length; i++) {
         squared[i] += w[i] + (b == null ? 0.0 : b[i]);
       }
@@ -561,12 +561,6 @@ public final class LayerwiseClipping implements PerExampleClipping {
       }
       return written;
     }
-  }
-
-  /** Row-wise sums of squares, accumulated in double. */
-  private static double[] rowSquaredNorms(INDArray matrix) {
-    INDArray d = matrix.castTo(DataType.DOUBLE);
-    return d.mul(d).sum(1).toDoubleVector();
   }
 
   private static final class Pass {
