@@ -44,11 +44,7 @@ public final class BatchOfOneGradients {
   static INDArray perExampleGradients(MultiLayerNetwork network, INDArray features,
       INDArray labels, double[] losses) {
     Checks.notNull("network", network);
-    Checks.notNull("features", features);
-    Checks.notNull("labels", labels);
-    long batch = features.size(0);
-    Checks.require(labels.size(0) == batch, "labels.size(0)", "equal to features.size(0) "
-        + batch, labels.size(0));
+    long batch = BatchSize.of(features, labels);
     long parameters = network.numParams();
     INDArray out = Nd4j.create(DataType.FLOAT, batch, parameters);
     for (long i = 0; i < batch; i++) {

@@ -204,11 +204,7 @@ public final class GhostClipping implements PerExampleClipping {
     Checks.notNull("features", features);
     Checks.notNull("labels", labels);
     Checks.require(features.rank() == 2, "features.rank()", "2 ([B, nIn])", features.rank());
-    Checks.require(labels.size(0) == features.size(0), "labels.size(0)",
-        "equal to features.size(0) " + features.size(0), labels.size(0));
-    Checks.require(features.size(0) <= Integer.MAX_VALUE, "features.size(0)",
-        "at most " + Integer.MAX_VALUE, features.size(0));
-    int batch = (int) features.size(0);
+    int batch = BatchSize.of(features, labels);
     MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
     int layerCount = conf.getConfs().size();
     DataType type = network.params().dataType();

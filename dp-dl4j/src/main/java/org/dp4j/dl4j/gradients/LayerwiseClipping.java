@@ -236,13 +236,7 @@ public final class LayerwiseClipping implements PerExampleClipping {
 
   /** The forward and backward pass: per-layer gradient factors, squared norms and loss. */
   private Pass backward(INDArray features, INDArray labels) {
-    Checks.notNull("features", features);
-    Checks.notNull("labels", labels);
-    Checks.require(labels.size(0) == features.size(0), "labels.size(0)",
-        "equal to features.size(0) " + features.size(0), labels.size(0));
-    Checks.require(features.size(0) <= Integer.MAX_VALUE, "features.size(0)",
-        "at most " + Integer.MAX_VALUE, features.size(0));
-    int batch = (int) features.size(0);
+    int batch = BatchSize.of(features, labels);
     MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
     int layerCount = conf.getConfs().size();
     DataType type = network.params().dataType();

@@ -180,10 +180,8 @@ class GhostClippingTest {
     ClippedBatch skipped = ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE);
     assertEquals(2, skipped.clippedSum().nonFiniteCount());
     // The sum equals the sum over the four finite examples.
-    INDArray keep = Nd4j.createFromArray(0, 1, 3, 5);
     INDArray expected = ghost.clipAndSum(finiteX.getRows(0, 1, 3, 5), y.getRows(0, 1, 3, 5), 1.0,
         NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
-    assertTrue(keep.length() == 4);
     assertSumsClose(expected, skipped.clippedSum().sum(), 1.0);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.REJECT_BATCH));
