@@ -14,12 +14,13 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  *
  * <p><b>Randomness.</b> {@link #secure()} draws from an {@link AesCtrRandom} keyed by the operating
  * system: this is the default and the only private choice in the library. For {@code float}
- * targets, Gaussian and Laplace variates come from 128-layer Marsaglia-Tsang ziggurats (of the
- * normal density and of the exponential density with a random sign) with disjoint index and value
- * bits (Doornik 2005), spending 32 random bits per sample on a 2^25-point grid per layer, finer than
- * float's significand; the random words are generated a block of 1024 at a time and the sampling
- * loop runs over the block, with the rare wedge and tail cases out of line. For {@code double}
- * targets, standard normals come from the McFarland (2016) ziggurat as implemented by Commons RNG's
+ * targets, Gaussian and Laplace variates come from 256-layer Marsaglia-Tsang ziggurats (of the
+ * normal density and of the exponential density with a random sign) with disjoint layer, sign and
+ * value bits (Doornik 2005), spending 32 random bits per sample on a grid of 2^23 cells per layer
+ * and sign; the random words are generated a block of 1024 at a time (in one call for a {@link
+ * org.dp4j.mechanisms.random.WordBlockSource}) and the sampling runs over the block in a fast pass
+ * without data-dependent branches, followed by a pass over the rare wedge and tail cases. For
+ * {@code double} targets, standard normals come from the McFarland (2016) ziggurat as implemented by Commons RNG's
  * {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample) and Laplace variates
  * are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
  * accepts any source; a fast seeded one for tests and benchmarks comes from {@link

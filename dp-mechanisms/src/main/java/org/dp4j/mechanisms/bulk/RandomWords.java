@@ -1,21 +1,19 @@
 package org.dp4j.mechanisms.bulk;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import org.apache.commons.rng.UniformRandomProvider;
-import org.dp4j.mechanisms.random.AesCtrRandom;
+import org.dp4j.mechanisms.random.WordBlockSource;
 
 /**
  * Random 32-bit words for the float ziggurats, a block at a time: generation is split from sampling
  * so that the sampler's loop runs over an {@code int[]} already in L1 cache and the generator's loop
- * (the keystream copy, or a tight run of {@code nextLong()} calls) is not interleaved with it.
+ * is not interleaved with it.
  *
- * <p>Every word is a fresh, independent uniform draw from the source, used exactly once: a block of
- * {@code n} words takes {@code ceil(n / 2)} {@code nextLong()} calls (low half first, the high half of
- * the last call dropped when {@code n} is odd), or {@code 4n} bytes of {@link
- * AesCtrRandom#nextBytes(byte[], int, int)} read little-endian. The slow paths of the samplers draw
- * further words with {@link #nextLong()} after the block, from stream positions no block word uses.
+ * <p>Every word is a fresh, independent uniform draw from the source, used exactly once. A {@link
+ * WordBlockSource} (the secure {@link org.dp4j.mechanisms.random.AesCtrRandom}, the seeded source of
+ * {@link org.dp4j.mechanisms.testing.SeededNoise}) fills the block itself; any other source gives a
+ * block of {@code n} words in {@code ceil(n / 2)} {@code nextLong()} calls (low half first, the high
+ * half of the last call dropped when {@code n} is odd). The slow paths of the samplers draw further
+ * words with {@link #nextLong()} after the block, from stream positions no block word uses.
  * Package-private; not thread-safe.
  */
 final class RandomWords {
@@ -23,20 +21,16 @@ final class RandomWords {
   /** Words per block: 4 KiB of {@code int}s, small enough to stay in L1 next to the tables. */
   static final int BLOCK = 1024;
 
-  private static final VarHandle INT_LE =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final double TWO_POW_MINUS_53 = 0x1.0p-53;
 
   private final UniformRandomProvider source;
-  /** The source when it is an {@link AesCtrRandom} (its bytes already sit in a keystream buffer). */
-  private final AesCtrRandom keystream;
-  private final byte[] bytes;
+  /** The source when it fills blocks itself, else null. */
+  private final WordBlockSource blocks;
   private final int[] words = new int[BLOCK];
 
   RandomWords(UniformRandomProvider source) {
     this.source = source;
-    this.keystream = source instanceof AesCtrRandom ? (AesCtrRandom) source : null;
-    this.bytes = keystream == null ? null : new byte[4 * BLOCK];
+    this.blocks = source instanceof WordBlockSource ? (WordBlockSource) source : null;
   }
 
   /**
@@ -47,12 +41,8 @@ final class RandomWords {
    */
   int[] next(int n) {
     int[] w = words;
-    if (keystream != null) {
-      byte[] b = bytes;
-      keystream.nextBytes(b, 0, 4 * n);
-      for (int i = 0; i < n; i++) {
-        w[i] = (int) INT_LE.get(b, 4 * i);
-      }
+    if (blocks != null) {
+      blocks.nextWords(w, n);
       return w;
     }
     UniformRandomProvider s = source;

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.internal.Checks;
 
 /**
@@ -49,7 +48,7 @@ import org.dp4j.core.internal.Checks;
  * no seeded constructor in the public API: a seeded generator is not private (see {@link
  * org.dp4j.mechanisms.testing.SeededNoise} for reproducible, non-private testing).
  */
-public final class AesCtrRandom implements UniformRandomProvider {
+public final class AesCtrRandom implements WordBlockSource {
 
   /** Bytes of keystream produced under one key: 32 for the next key plus the output block. */
   static final int REFILL_BYTES = 64 * 1024;
@@ -61,12 +60,16 @@ public final class AesCtrRandom implements UniformRandomProvider {
   private static final String TRANSFORMATION = "AES/CTR/NoPadding";
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final Cipher cipher;
   private final byte[] zeros = new byte[REFILL_BYTES];
   private final byte[] keystream = new byte[REFILL_BYTES];
   private final byte[] key = new byte[KEY_BYTES];
   private final IvParameterSpec zeroCounter = new IvParameterSpec(new byte[16]);
+  /** A word that straddles a refill is assembled here. */
+  private final byte[] straddle = new byte[Integer.BYTES];
   /** Index of the next unread output byte in {@link #keystream}; output starts at byte 32. */
   private int position;
 
@@ -160,6 +163,41 @@ public final class AesCtrRandom implements UniformRandomProvider {
       System.arraycopy(keystream, position, bytes, start + done, n);
       Arrays.fill(keystream, position, position + n, (byte) 0);
       position += n;
+      done += n;
+    }
+  }
+
+  /**
+   * Fills {@code words[0, count)} with the next {@code 4 * count} keystream bytes read as
+   * little-endian ints: the same words as {@link #nextBytes(byte[], int, int)} of {@code 4 * count}
+   * bytes followed by a little-endian conversion, without the intermediate copy. Consumed bytes are
+   * zeroed as in {@code nextBytes}.
+   *
+   * @throws IndexOutOfBoundsException when {@code count} is negative or exceeds the array
+   */
+  @Override
+  public void nextWords(int[] words, int count) {
+    Checks.notNull("words", words);
+    java.util.Objects.checkFromIndexSize(0, count, words.length);
+    byte[] stream = keystream;
+    int done = 0;
+    while (done < count) {
+      if (position == REFILL_BYTES) {
+        refill();
+      }
+      int n = Math.min(count - done, (REFILL_BYTES - position) / Integer.BYTES);
+      if (n == 0) { // 1 to 3 bytes left before the refill: let nextBytes join them
+        nextBytes(straddle, 0, Integer.BYTES);
+        words[done++] = (int) INT_LE.get(straddle, 0);
+        Arrays.fill(straddle, (byte) 0);
+        continue;
+      }
+      int p = position;
+      for (int i = 0; i < n; i++) {
+        words[done + i] = (int) INT_LE.get(stream, p + Integer.BYTES * i);
+      }
+      Arrays.fill(stream, p, p + Integer.BYTES * n, (byte) 0);
+      position = p + Integer.BYTES * n;
       done += n;
     }
   }

@@ -1,7 +1,6 @@
 package org.dp4j.mechanisms.testing;
 
 import org.apache.commons.rng.UniformRandomProvider;
-import org.apache.commons.rng.simple.RandomSource;
 import org.dp4j.mechanisms.bulk.BulkNoise;
 
 /**
@@ -21,13 +20,16 @@ public final class SeededNoise {
   private SeededNoise() {}
 
   /**
-   * <b>Not private.</b> A seeded uniform source (xoshiro256++), for reproducible tests.
+   * <b>Not private.</b> A seeded uniform source (xoshiro256++), for reproducible tests: the same
+   * stream as Commons RNG's {@code RandomSource.XO_SHI_RO_256_PP.create(seed)}, and a {@link
+   * org.dp4j.mechanisms.random.WordBlockSource} so that bulk noise fills its blocks of random words
+   * with the generator's state in registers.
    *
    * @param seed any value; equal seeds give equal streams
    * @return a new generator
    */
   public static UniformRandomProvider uniform(long seed) {
-    return RandomSource.XO_SHI_RO_256_PP.create(seed);
+    return new SeededXoShiRo256PlusPlus(seed);
   }
 
   /**

@@ -37,7 +37,7 @@ class FloatZigguratTest {
   @ParameterizedTest
   @EnumSource(Shape.class)
   void everyLayerHasAreaV(Shape shape) {
-    // Marsaglia & Tsang (2000): layer i (1..127) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is the
+    // Marsaglia & Tsang (2000): layer i (1..255) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is the
     // rectangle [0, r] x [0, f(r)] plus the tail. Tolerance 1e-12 relative: r and v are given to
     // 17 digits and the recursion loses a few to rounding (the 13-digit published Gaussian r fails).
     double v = shape.v;
@@ -83,24 +83,42 @@ class FloatZigguratTest {
   }
 
   @Test
-  void theSolverReproducesThePublishedConstantsAndTheLaplaceR() {
+  void theSolverReproducesThePublishedConstants() {
     // Published (Marsaglia & Tsang 2000): normal 128 layers r = 3.442619855899 (given to 13 digits),
-    // exponential 256 layers r = 7.69711747013104972.
+    // normal 256 layers r = 3.6541528853610088, exponential 256 layers r = 7.69711747013104972.
     assertEquals(3.442619855899, solveR(Shape.GAUSSIAN, 128), 1e-11);
+    assertEquals(3.6541528853610088, solveR(Shape.GAUSSIAN, 256), 1e-12);
     assertEquals(7.69711747013104972, solveR(Shape.LAPLACE, 256), 1e-12);
-    assertEquals(Shape.GAUSSIAN.r, solveR(Shape.GAUSSIAN, 128), 1e-12);
-    assertEquals(Shape.LAPLACE.r, solveR(Shape.LAPLACE, 128), 1e-12);
+    assertEquals(256, FloatZiggurat.LAYERS);
+    assertEquals(Shape.GAUSSIAN.r, solveR(Shape.GAUSSIAN, FloatZiggurat.LAYERS), 1e-12);
+    assertEquals(Shape.LAPLACE.r, solveR(Shape.LAPLACE, FloatZiggurat.LAYERS), 1e-12);
     double r = Shape.GAUSSIAN.r;
     assertEquals(r * Math.exp(-0.5 * r * r) + Math.sqrt(Math.PI / 2) * Erf.erfc(r / Math.sqrt(2)),
         Shape.GAUSSIAN.v, 1e-15);
     assertEquals((Shape.LAPLACE.r + 1) * Math.exp(-Shape.LAPLACE.r), Shape.LAPLACE.v, 1e-15);
   }
 
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void thresholdsSeparateTheInnerRectangleFromTheWedge(Shape shape) {
+    // Odd grid value 2m + 1 takes the fast path iff (2m + 1) x_i / 2^24 < x_(i-1) (the base layer:
+    // < r; layer 1, the top, never). Checked on both sides of every threshold.
+    for (int i = 0; i < FloatZiggurat.LAYERS; i++) {
+      double inner = i == 0 ? shape.r : i == 1 ? 0.0 : shape.edge(i - 1);
+      int k = shape.threshold(i);
+      for (int odd = Math.max(1, (k - 3) | 1); odd <= k + 3; odd += 2) {
+        boolean inside = odd * shape.edge(i) / FloatZiggurat.GRID < inner;
+        assertEquals(inside, odd < k, "layer " + i + ", odd " + odd);
+      }
+    }
+    assertEquals(0, shape.threshold(1), "the top layer has no inner rectangle");
+  }
+
   // ---- slow paths, driven word by word ------------------------------------------------------
 
-  /** A 32-bit word selecting {@code layer} with the signed 25-bit value {@code h}. */
-  private static int word(int layer, int h) {
-    return (h << 7) | layer;
+  /** The 32-bit word with layer {@code layer} (bits 0-7), a sign (bit 8) and {@code m} (bits 9-31). */
+  private static int word(int layer, boolean negative, int m) {
+    return (m << 9) | (negative ? 1 << 8 : 0) | layer;
   }
 
   @ParameterizedTest
@@ -108,42 +126,83 @@ class FloatZigguratTest {
   void tailWordsGiveValuesBeyondRWithTheWordsSign(Shape shape) {
     FloatZiggurat z = new FloatZiggurat(new RandomWords(SeededNoise.uniform(11)), shape);
     UniformRandomProvider pick = SeededNoise.uniform(12);
-    // Base-layer words with |2h + 1| >= k[0] are tail cases: x >= r, sign of 2h + 1.
-    int threshold = (int) Math.ceil(shape.r / shape.edge(0) * 0x1.0p25);
+    // Base-layer words with 2m + 1 >= k[0] are tail cases: |x| >= r, with the word's sign.
+    int smallestTailM = shape.threshold(0) / 2;
     for (int t = 0; t < 2000; t++) {
-      int h = threshold / 2 + pick.nextInt((1 << 24) - threshold / 2);
-      double positive = z.sample(word(0, h));
-      double negative = z.sample(word(0, -h - 1));
+      int m = smallestTailM + pick.nextInt((1 << 23) - smallestTailM);
+      double positive = z.sample(word(0, false, m));
+      double negative = z.sample(word(0, true, m));
       assertTrue(positive >= shape.r, "+tail " + positive);
       assertTrue(negative <= -shape.r, "-tail " + negative);
     }
-    // Inside the base rectangle it is the fast path: exactly (2h + 1) x_0 / 2^25.
-    assertEquals(shape.edge(0) * 5 / 0x1.0p25, z.sample(word(0, 2)), 0.0);
-    assertEquals(-shape.edge(0) * 5 / 0x1.0p25, z.sample(word(0, -3)), 0.0);
+    assertTrue(z.sample(word(0, false, smallestTailM - 1)) < shape.r, "the largest base-rectangle word");
+    // Inside the base rectangle it is the fast path: exactly (2m + 1) x_0 / 2^24.
+    assertEquals(shape.edge(0) * 5 / 0x1.0p24, z.sample(word(0, false, 2)), 0.0);
+    assertEquals(-shape.edge(0) * 5 / 0x1.0p24, z.sample(word(0, true, 2)), 0.0);
   }
 
   @ParameterizedTest
   @EnumSource(Shape.class)
   void wedgeWordsAreAcceptedInTheirWedgeAtTheRightRate(Shape shape) {
-    // Layer 64's wedge: x in [x_63, x_64). A wedge word is accepted (returned as is) with probability
-    // (integral of f over the wedge) / (wedge rectangle area), otherwise a fresh sample is drawn.
-    int layer = 64;
+    // Layer 128's wedge: x in [x_127, x_128). A wedge word is accepted (returned as is) with
+    // probability (integral of f over the wedge) / (wedge rectangle area), otherwise a fresh sample
+    // is drawn.
+    int layer = 128;
     double lower = shape.edge(layer - 1);
     double upper = shape.edge(layer);
-    int h = (int) ((lower + upper) / 2 / upper * 0x1.0p24); // mid-wedge, |2h + 1| >= k[64]
-    double x = (2.0 * h + 1) * upper / 0x1.0p25;
+    int m = (int) ((lower + upper) / 2 / upper * 0x1.0p23); // mid-wedge
+    assertTrue(2 * m + 1 >= shape.threshold(layer), "a wedge word");
+    double x = (2.0 * m + 1) * upper / 0x1.0p24;
     double accept = (shape.density(x) - shape.density(upper))
         / (shape.density(lower) - shape.density(upper));
     FloatZiggurat z = new FloatZiggurat(new RandomWords(SeededNoise.uniform(13)), shape);
     int n = 200_000;
     int same = 0;
+    int sameNegative = 0;
     for (int t = 0; t < n; t++) {
-      same += z.sample(word(layer, h)) == x ? 1 : 0;
+      same += z.sample(word(layer, false, m)) == x ? 1 : 0;
+      sameNegative += z.sample(word(layer, true, m)) == -x ? 1 : 0;
     }
     // A fresh sample equals x with probability below 1e-6, so "same" counts acceptances.
-    // Tolerance 5.3 binomial sd: false failure about 1.2e-7.
+    // Tolerance 5.3 binomial sd each: false failure about 1.2e-7 each.
     assertEquals(accept, (double) same / n, GoodnessOfFit.binomialTolerance(accept, n));
+    assertEquals(accept, (double) sameNegative / n, GoodnessOfFit.binomialTolerance(accept, n));
     assertTrue(accept > 0.2 && accept < 0.8, "the wedge word tests both branches: " + accept);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void theTwoPassBlockKernelAddsWhatSampleGivesForEachWordInOrder(Shape shape) {
+    // The kernel adds the fast-path values first (zero for wedge and tail words) and the slow
+    // samples in a second pass. With scale 1 (the scaled widths equal the widths) the result must be
+    // bit for bit v + (float) sample(word), word by word in stream order, the slow words drawing
+    // their extra randomness in index order; also for -0f, infinities and NaN.
+    int n = 3 * BLOCK + 37;
+    float[] values = new float[n];
+    UniformRandomProvider fill = SeededNoise.uniform(14);
+    float[] special = {-0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -1e30f};
+    for (int i = 0; i < n; i++) {
+      values[i] = i < special.length ? special[i] : (float) (fill.nextDouble() * 8 - 4);
+    }
+    float[] expected = values.clone();
+    FloatZiggurat kernel = new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape);
+    kernel.addTo(values, 0, n, 1.0);
+    RandomWords twin = new RandomWords(SeededNoise.uniform(15));
+    FloatZiggurat reference = new FloatZiggurat(twin, shape);
+    int slowWords = 0;
+    for (int start = 0; start < n; start += BLOCK) {
+      int count = Math.min(BLOCK, n - start);
+      int[] words = twin.next(count).clone();
+      for (int i = 0; i < count; i++) {
+        int w = words[i];
+        slowWords += ((w >>> 8) | 1) < shape.threshold(w & 255) ? 0 : 1;
+        expected[start + i] += (float) reference.sample(w);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(values[i]), "index " + i);
+    }
+    assertTrue(slowWords >= 10, "the stream exercises the second pass: " + slowWords);
   }
 
   // ---- tail masses --------------------------------------------------------------------------

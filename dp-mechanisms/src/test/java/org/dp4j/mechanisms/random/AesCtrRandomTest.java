@@ -87,6 +87,36 @@ class AesCtrRandomTest {
     assertArrayEquals(expected.array(), bytes);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 3})
+  void nextWordsAreTheLittleEndianIntsOfNextBytesAcrossRefillsAndMisalignment(int skippedBytes) {
+    // After 0-3 skipped bytes the words straddle the refill boundary at different offsets.
+    byte[] key = new byte[32];
+    key[5] = 9;
+    AesCtrRandom words = new AesCtrRandom(key);
+    AesCtrRandom bytes = new AesCtrRandom(key);
+    words.nextBytes(new byte[skippedBytes]);
+    bytes.nextBytes(new byte[skippedBytes]);
+    int[] got = new int[1000];
+    ByteBuffer expected = ByteBuffer.allocate(4 * got.length).order(ByteOrder.LITTLE_ENDIAN);
+    int total = 0;
+    // Block sizes that walk over two refills (16,376 words each) with every remainder.
+    for (int count : new int[] {0, 1, 7, 1000, 999, 513}) {
+      int rounds = count == 0 ? 1 : 40;
+      for (int r = 0; r < rounds; r++) {
+        words.nextWords(got, count);
+        expected.clear();
+        bytes.nextBytes(expected.array(), 0, 4 * count);
+        for (int i = 0; i < count; i++) {
+          assertEquals(expected.getInt(4 * i), got[i], "word " + (total + i));
+        }
+        total += count;
+      }
+    }
+    assertTrue(total > 2 * AesCtrRandom.OUTPUT_BYTES / 4, "crossed two refills: " + total);
+    assertEquals(bytes.nextLong(), words.nextLong(), "the streams stay aligned");
+  }
+
   @Test
   void bytesAreUniformByChiSquare() {
     AesCtrRandom random = new AesCtrRandom(new byte[32]);
@@ -122,6 +152,9 @@ class AesCtrRandomTest {
     assertThrows(NullPointerException.class, () -> random.nextBytes(null));
     assertThrows(IndexOutOfBoundsException.class, () -> random.nextBytes(new byte[4], 2, 3));
     assertThrows(IndexOutOfBoundsException.class, () -> random.nextBytes(new byte[4], -1, 1));
+    assertThrows(NullPointerException.class, () -> random.nextWords(null, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> random.nextWords(new int[4], 5));
+    assertThrows(IndexOutOfBoundsException.class, () -> random.nextWords(new int[4], -1));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new AesCtrRandom(new byte[16]));
     assertEquals("initialKey.length must be 32, got 16", e.getMessage());
