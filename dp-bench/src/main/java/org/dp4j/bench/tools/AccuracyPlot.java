@@ -77,6 +77,7 @@ public final class AccuracyPlot {
     List<Run> runs = new ArrayList<>();
     boolean header = true;
     int seriesColumn = -1;
+    int columns = 0;
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -90,12 +91,17 @@ public final class AccuracyPlot {
               + "model,epsilon,noise_multiplier,test_accuracy,..., got " + line);
         }
         seriesColumn = java.util.Arrays.asList(cells).indexOf("series");
+        columns = cells.length;
         header = false;
         continue;
       }
       if (cells.length < 4) {
         throw new IllegalArgumentException("line " + (n + 1) + " must have at least 4 columns, got "
             + line);
+      }
+      if (cells.length > columns) {
+        throw new IllegalArgumentException("line " + (n + 1) + " must have at most the header's "
+            + columns + " columns (no commas inside a cell), got " + cells.length + ": " + line);
       }
       double epsilon = cells[1].equals(NON_PRIVATE) ? Double.NaN : number(cells[1], n, "epsilon");
       boolean baseline = cells[1].equals(NON_PRIVATE);

@@ -69,5 +69,9 @@ class AccuracyPlotTest {
         accuracy.getMessage());
     assertThrows(IllegalArgumentException.class, () -> AccuracyPlot.parse(List.of(head, "m,3")));
     assertThrows(IllegalArgumentException.class, () -> AccuracyPlot.parse(List.of(head)));
+    IllegalArgumentException comma = assertThrows(IllegalArgumentException.class,
+        () -> AccuracyPlot.parse(List.of(head + ",series", "m,3,1,0.5,batch 8, 5 epochs")));
+    assertTrue(comma.getMessage().contains("line 2") && comma.getMessage().contains("at most the header's 5"),
+        comma.getMessage());
   }
 }
