@@ -44,8 +44,8 @@ final class FloatZiggurat {
     /**
      * N(0, 1): 256 layers of {@code exp(-x²/2)}, r solving the Marsaglia &amp; Tsang (2000)
      * construction ("the top layer's area is v = r f(r) + sqrt(pi/2) erfc(r / sqrt 2)") to double
-     * precision (50-digit bisection; their paper prints r = 3.6541528853610088, v =
-     * 4.92867323399e-3). {@code FloatZigguratTest} re-derives both.
+     * precision (50-digit bisection; the 256-layer values usually quoted with their method are r =
+     * 3.6541528853610088, v = 4.92867323399e-3). {@code FloatZigguratTest} re-derives both.
      */
     GAUSSIAN(true, 3.6541528853610088, 4.9286732339746553e-3),
     /**

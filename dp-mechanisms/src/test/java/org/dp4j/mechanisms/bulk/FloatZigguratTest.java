@@ -84,8 +84,9 @@ class FloatZigguratTest {
 
   @Test
   void theSolverReproducesThePublishedConstants() {
-    // Published (Marsaglia & Tsang 2000): normal 128 layers r = 3.442619855899 (given to 13 digits),
-    // normal 256 layers r = 3.6541528853610088, exponential 256 layers r = 7.69711747013104972.
+    // Published with Marsaglia & Tsang's (2000) method: normal 128 layers r = 3.442619855899 (given to
+    // 13 digits), normal 256 layers r = 3.6541528853610088, exponential 256 layers
+    // r = 7.69711747013104972.
     assertEquals(3.442619855899, solveR(Shape.GAUSSIAN, 128), 1e-11);
     assertEquals(3.6541528853610088, solveR(Shape.GAUSSIAN, 256), 1e-12);
     assertEquals(7.69711747013104972, solveR(Shape.LAPLACE, 256), 1e-12);
