@@ -160,7 +160,9 @@ public final class AccuracyPlot {
         new java.awt.Color(44, 160, 44), new java.awt.Color(148, 103, 189),
         new java.awt.Color(255, 127, 14), new java.awt.Color(140, 86, 75),
         new java.awt.Color(227, 119, 194), new java.awt.Color(188, 189, 34),
-        new java.awt.Color(23, 190, 207), new java.awt.Color(127, 127, 127)};
+        new java.awt.Color(23, 190, 207), new java.awt.Color(127, 127, 127),
+        new java.awt.Color(0, 0, 0), new java.awt.Color(174, 199, 232),
+        new java.awt.Color(255, 187, 120), new java.awt.Color(152, 223, 138)};
     for (int m = 0; m < series.size(); m++) {
       String name = series.get(m);
       java.awt.Color color = palette[m % palette.length];
