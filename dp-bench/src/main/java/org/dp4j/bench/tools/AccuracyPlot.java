@@ -167,19 +167,18 @@ public final class AccuracyPlot {
       String name = series.get(m);
       java.awt.Color color = palette[m % palette.length];
       Map<Double, Double> means = meanByEpsilon(runs, name);
-      long runCount = runs.stream().filter(r -> r.series().equals(name) && r.isPrivate()).count();
-      XYSeries line = chart.addSeries(runCount > means.size() ? name + " (mean)" : name,
+      List<Run> seriesRuns =
+          runs.stream().filter(r -> r.series().equals(name) && r.isPrivate()).toList();
+      XYSeries line = chart.addSeries(seriesRuns.size() > means.size() ? name + " (mean)" : name,
           means.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
           means.values().stream().mapToDouble(Double::doubleValue).toArray());
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineColor(color);
       line.setMarkerColor(color);
-      double[] xs = runs.stream().filter(r -> r.series().equals(name) && r.isPrivate())
-          .mapToDouble(Run::epsilon).toArray();
-      double[] ys = runs.stream().filter(r -> r.series().equals(name) && r.isPrivate())
-          .mapToDouble(Run::accuracy).toArray();
-      if (xs.length > means.size()) {
-        XYSeries points = chart.addSeries(name + " (runs)", xs, ys);
+      if (seriesRuns.size() > means.size()) {
+        XYSeries points = chart.addSeries(name + " (runs)",
+            seriesRuns.stream().mapToDouble(Run::epsilon).toArray(),
+            seriesRuns.stream().mapToDouble(Run::accuracy).toArray());
         points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         points.setMarker(SeriesMarkers.DIAMOND);
         points.setMarkerColor(color.brighter());

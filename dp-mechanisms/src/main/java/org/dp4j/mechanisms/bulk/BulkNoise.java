@@ -20,9 +20,9 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * and sign; the random words are generated a block of 1024 at a time (in one call for a {@link
  * org.dp4j.mechanisms.random.WordBlockSource}) and the sampling runs over the block in a fast pass
  * without data-dependent branches, followed by a pass over the rare wedge and tail cases. For
- * {@code double} targets, standard normals come from the McFarland (2016) ziggurat as implemented by Commons RNG's
- * {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample) and Laplace variates
- * are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
+ * {@code double} targets, standard normals come from the McFarland (2016) ziggurat as implemented
+ * by Commons RNG's {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample)
+ * and Laplace variates are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
  * accepts any source; a fast seeded one for tests and benchmarks comes from {@link
  * org.dp4j.mechanisms.testing.SeededNoise#bulk(long)}, which is <b>not private</b>. The float array
  * and float buffer methods consume a source identically, so a seeded source gives the same noise on

@@ -24,9 +24,10 @@ import java.nio.FloatBuffer;
  * tables, 1.5% of Gaussian and 2.2% of Laplace words) and adds the wedge or tail sample, drawn with
  * fresh 53-bit uniforms: the wedge is accepted under the exact density, the Gaussian tail beyond
  * {@code r} is Marsaglia's (1964) exact rejection from an exponential, the exponential tail is
- * {@code r + Exp(1)} (exact by memorylessness). Adding zero first and the sample second gives the same float as adding
- * the sample once, because {@code v + 0f} is {@code v} for every {@code v} other than {@code -0f}
- * (which becomes {@code +0f}, and {@code -0f + s == +0f + s} for every nonzero {@code s}).
+ * {@code r + Exp(1)} (exact by memorylessness). Adding zero first and the sample second gives the
+ * same float as adding the sample once, because {@code v + 0f} is {@code v} for every {@code v}
+ * other than {@code -0f} (which becomes {@code +0f}, and {@code -0f + s == +0f + s} for every
+ * nonzero {@code s}).
  *
  * <p><b>Scaling.</b> Per call the layer widths are multiplied once by the standard deviation (or
  * scale) in double precision; {@code (2m + 1) * (s * x_i / 2^24)} differs from {@code s * ((2m + 1) *
@@ -183,19 +184,9 @@ final class FloatZiggurat {
     for (int group = 0; group < n; group += Integer.SIZE) {
       for (int slow = masks[group >>> 5]; slow != 0; slow &= slow - 1) {
         int i = group + Integer.numberOfTrailingZeros(slow);
-        values[start + i] += (float) (scale * slow(words[i]));
+        values[start + i] += (float) (scale * sample(words[i]));
       }
     }
-  }
-
-  /** One standard variate from a 32-bit word, plus fresh words when it falls outside the fast path. */
-  double sample(int word) {
-    int odd = (word >>> 8) | 1;
-    if (odd < shape.k[word & TABLE_MASK]) {
-      double x = odd * shape.w[word & LAYER_MASK];
-      return (word & SIGN_BIT) == 0 ? x : -x;
-    }
-    return slow(word);
   }
 
   private double[] scaled(double scale) {
@@ -210,8 +201,13 @@ final class FloatZiggurat {
     return scaledWidths;
   }
 
-  /** The wedge and tail cases, and the retries after a rejection (Marsaglia &amp; Tsang 2000). */
-  private double slow(int word) {
+  /**
+   * One standard variate from a 32-bit word: the fast path's value when the word lies inside its
+   * layer's inner rectangle, else the wedge or tail case and the retries with fresh words after a
+   * rejection (Marsaglia &amp; Tsang 2000). The block kernel calls it for the words its fast pass
+   * left out.
+   */
+  double sample(int word) {
     double[] w = shape.w;
     double[] f = shape.f;
     while (true) {
