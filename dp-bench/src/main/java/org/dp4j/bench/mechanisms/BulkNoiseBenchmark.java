@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx2g"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @OperationsPerInvocation(BulkNoiseBenchmark.LENGTH)
@@ -58,6 +58,7 @@ public class BulkNoiseBenchmark {
   /** Allocates the arrays and the noise source once per trial. */
   @Setup
   public void setUp() {
+    System.out.println("float noise kernel: " + BulkNoise.floatKernel());
     values = new float[LENGTH];
     other = new float[LENGTH];
     for (int i = 0; i < LENGTH; i++) {

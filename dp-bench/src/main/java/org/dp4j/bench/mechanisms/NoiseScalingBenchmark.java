@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
     "-Dorg.bytedeco.javacpp.maxbytes=512M"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -93,6 +93,7 @@ public class NoiseScalingBenchmark {
     /** Creates the source. */
     @Setup(Level.Trial)
     public void create() {
+    System.out.println("float noise kernel: " + BulkNoise.floatKernel());
       noise = source == Source.SECURE ? BulkNoise.secure() : SeededNoise.bulk(42L);
     }
   }

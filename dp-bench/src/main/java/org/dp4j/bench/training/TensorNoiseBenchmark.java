@@ -2,6 +2,7 @@ package org.dp4j.bench.training;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.TimeUnit;
+import org.dp4j.mechanisms.bulk.BulkNoise;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
     "-Dorg.bytedeco.javacpp.maxbytes=1G"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
@@ -70,6 +71,7 @@ public class TensorNoiseBenchmark {
   /** Allocates the gradient and the noise. */
   @Setup(Level.Trial)
   public void setUp() {
+    System.out.println("float noise kernel: " + BulkNoise.floatKernel());
     gradient = Nd4j.create(DataType.FLOAT, 1, size.length);
     buffer = gradient.data().asNioFloat();
     noise = mode == NoiseMode.SECURE

@@ -19,7 +19,8 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * value bits (Doornik 2005), spending 32 random bits per sample on a grid of 2^23 cells per layer
  * and sign; the random words are generated a block of 1024 at a time (in one call for a {@link
  * org.dp4j.mechanisms.random.WordBlockSource}) and the sampling runs over the block in a fast pass
- * without data-dependent branches, followed by a pass over the rare wedge and tail cases. For
+ * (plain Java, or SIMD through the incubating Vector API where {@link #floatKernel()} says so),
+ * followed by a pass over the rare wedge and tail cases. For
  * {@code double} targets, standard normals come from the McFarland (2016) ziggurat as implemented
  * by Commons RNG's {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample)
  * and Laplace variates are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
@@ -65,6 +66,16 @@ public final class BulkNoise {
     this.floatGaussian = new FloatZiggurat(words, FloatZiggurat.Shape.GAUSSIAN);
     this.floatLaplace = new FloatZiggurat(words, FloatZiggurat.Shape.LAPLACE);
     this.exponential = ZigguratSampler.Exponential.of(source);
+  }
+
+  /**
+   * The float kernel this JVM uses for {@code float[]} and {@link FloatBuffer} targets: {@link
+   * FloatNoiseKernel#VECTOR} on Java 25 or later started with {@code --add-modules
+   * jdk.incubator.vector} on a CPU with 8 or more float lanes, else {@link FloatNoiseKernel#SCALAR}.
+   * Fixed for the life of the JVM; the noise is the same either way.
+   */
+  public static FloatNoiseKernel floatKernel() {
+    return FastPasses.preferred() instanceof ScalarFastPass ? FloatNoiseKernel.SCALAR : FloatNoiseKernel.VECTOR;
   }
 
   /**

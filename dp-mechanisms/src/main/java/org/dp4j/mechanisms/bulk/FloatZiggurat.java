@@ -16,22 +16,26 @@ import java.nio.FloatBuffer;
  * upper half of the layer. For the Laplace shape the ziggurat is that of the exponential density
  * {@code exp(-|x|)} and the sign bit is the Laplace sign, so both shapes share the fast path.
  *
- * <p><b>Fast path without branches.</b> A block of words is processed in two passes. The first
- * computes, for every word, {@code (2m + 1)} times the pre-scaled, signed layer width and adds it to
- * the element when the candidate lies inside the layer's inner rectangle ({@code 2m + 1 < k_i}),
- * else adds zero (the product's bits are masked, so the loop has no data-dependent branch), and sets
- * the word's bit in a 32-bit mask per 32 elements. The second pass visits the set bits (by the
- * tables, 1.5% of Gaussian and 2.2% of Laplace words) and adds the wedge or tail sample, drawn with
- * fresh 53-bit uniforms: the wedge is accepted under the exact density, the Gaussian tail beyond
- * {@code r} is Marsaglia's (1964) exact rejection from an exponential, the exponential tail is
- * {@code r + Exp(1)} (exact by memorylessness). Adding zero first and the sample second gives the
- * same float as adding the sample once, because {@code v + 0f} is {@code v} for every {@code v}
- * other than {@code -0f} (which becomes {@code +0f}, and {@code -0f + s == +0f + s} for every
- * nonzero {@code s}).
+ * <p><b>Two passes.</b> A block of words is processed in two passes. The fast pass ({@link
+ * ZigguratFastPass}) adds, for every word whose candidate lies inside its layer's inner rectangle
+ * ({@code 2m + 1 < k_i}), {@code (2m + 1)} times the pre-scaled, signed layer width to the element,
+ * and marks every other word in a 32-bit mask per 32 elements; the element of a marked word is left
+ * unchanged. The second pass visits the marked words (by the tables, 1.5% of Gaussian and 2.2% of
+ * Laplace words) and adds the wedge or tail sample, drawn with fresh 53-bit uniforms: the wedge is
+ * accepted under the exact density, the Gaussian tail beyond {@code r} is Marsaglia's (1964) exact
+ * rejection from an exponential, the exponential tail is {@code r + Exp(1)} (exact by
+ * memorylessness). The fast pass runs in plain Java, or with the incubating Vector API where {@link
+ * FastPasses} finds it faster; both give the same floats.
  *
- * <p><b>Scaling.</b> Per call the layer widths are multiplied once by the standard deviation (or
- * scale) in double precision; {@code (2m + 1) * (s * x_i / 2^24)} differs from {@code s * ((2m + 1) *
- * x_i / 2^24)} by at most a few double ulps, far below the final rounding to float.
+ * <p><b>Scaling and rounding.</b> Per call the layer widths are multiplied by the standard deviation
+ * (or scale) in double precision and rounded to float; the fast-path value is then one float product
+ * {@code (float) (2m + 1) * width} (the conversion is exact, as {@code 2m + 1 < 2^24}). Two
+ * roundings, so the value is within a relative {@code 2^-23} of {@code s (2m + 1) x_i / 2^24}, far
+ * below the spread of the noise and the same order as the final rounding of the sum to float. This
+ * needs normal float widths: for a positive scale below {@link #minimumFastScale()} (9.2e-31
+ * for the Gaussian, 3.1e-30 for the Laplace shape) every word takes the word-by-word path, {@code (float) (s *
+ * sample(word))} with the product in double, which is slower but as accurate. Slow-path samples are
+ * always one double product rounded to float.
  *
  * <p><b>Randomness.</b> Words come from {@link RandomWords} a block at a time; the float array and
  * float buffer paths run the same block kernel (a buffer block is copied to a scratch array and
@@ -72,6 +76,8 @@ final class FloatZiggurat {
     private final double[] w = new double[LAYERS];
     /** The unnormalised density at the layer edges, {@code f(x_i)}; f[0] = 1. */
     private final double[] f = new double[LAYERS];
+    /** {@code Float.MIN_NORMAL} over the narrowest width: see {@link FloatZiggurat#minimumFastScale()}. */
+    private final double minimumFastScale;
 
     Shape(boolean gaussian, double r, double v) {
       this.gaussian = gaussian;
@@ -93,6 +99,11 @@ final class FloatZiggurat {
         k[i] = (int) Math.ceil(inner / edges[i] * GRID);
         k[i + LAYERS] = k[i];
       }
+      double narrowest = Double.POSITIVE_INFINITY;
+      for (double width : w) {
+        narrowest = Math.min(narrowest, width);
+      }
+      minimumFastScale = Float.MIN_NORMAL / narrowest;
     }
 
     /** The unnormalised density at {@code x >= 0}: exp(-x²/2) or exp(-x). */
@@ -122,83 +133,95 @@ final class FloatZiggurat {
   private static final int LAYER_MASK = LAYERS - 1;
   private static final int SIGN_BIT = LAYERS;
   /** Layer and sign bits: the index into the doubled tables. */
-  private static final int TABLE_MASK = 2 * LAYERS - 1;
-  /** Bits of {@code 0x1.0p52} as a double; OR-ing an int below 2^52 into it gives 2^52 + that int. */
-  private static final long TWO_POW_52_BITS = 0x4330000000000000L;
-  private static final double TWO_POW_52 = 0x1.0p52;
+  static final int TABLE_MASK = 2 * LAYERS - 1;
 
   private final RandomWords random;
   private final Shape shape;
-  /** Signed {@code shape.w} times {@link #scaledFor}, by {@code word & 511}; see {@link #scaled}. */
-  private final double[] scaledWidths = new double[2 * LAYERS];
+  private final ZigguratFastPass fastPass;
+  /** {@code (float) (scale * shape.w)}, negated for the sign bit, by {@code word & 511}. */
+  private final float[] scaledWidths = new float[2 * LAYERS];
   private double scaledFor = Double.NaN;
   /** One bit per element of the current block: set where the word left the fast path. */
   private final int[] slowMasks = new int[RandomWords.BLOCK / Integer.SIZE];
+  /** Scratch of the fast pass. */
+  private final int[] tableIndices = new int[RandomWords.BLOCK];
   /** Scratch for buffer blocks. */
   private final float[] bufferBlock = new float[RandomWords.BLOCK];
 
+  /** A sampler with the fast pass this JVM prefers ({@link FastPasses#preferred()}). */
   FloatZiggurat(RandomWords random, Shape shape) {
+    this(random, shape, FastPasses.preferred());
+  }
+
+  FloatZiggurat(RandomWords random, Shape shape, ZigguratFastPass fastPass) {
     this.random = random;
     this.shape = shape;
+    this.fastPass = fastPass;
+  }
+
+  /**
+   * The smallest positive scale for which every scaled width is a normal float, so that the fast
+   * pass's two float roundings keep a relative error below 2^-23; smaller positive scales take the
+   * word-by-word path.
+   */
+  double minimumFastScale() {
+    return shape.minimumFastScale;
   }
 
   /** Adds {@code scale * Z} to {@code values[offset, end)}; arguments pre-checked, scale finite >= 0. */
   void addTo(float[] values, int offset, int end, double scale) {
-    double[] sw = scaled(scale);
+    boolean fast = isFast(scale);
     for (int start = offset; start < end; start += RandomWords.BLOCK) {
-      addBlock(values, start, Math.min(RandomWords.BLOCK, end - start), scale, sw);
+      addBlock(values, start, Math.min(RandomWords.BLOCK, end - start), scale, fast);
     }
   }
 
   /** As {@link #addTo(float[], int, int, double)} for a float buffer, absolute indices. */
   void addTo(FloatBuffer values, int offset, int end, double scale) {
-    double[] sw = scaled(scale);
+    boolean fast = isFast(scale);
     float[] block = bufferBlock;
     for (int start = offset; start < end; start += RandomWords.BLOCK) {
       int n = Math.min(RandomWords.BLOCK, end - start);
       values.get(start, block, 0, n);
-      addBlock(block, 0, n, scale, sw);
+      addBlock(block, 0, n, scale, fast);
       values.put(start, block, 0, n);
     }
   }
 
-  /** Adds noise to {@code values[start, start + n)}, {@code n <= BLOCK}, from one block of words. */
-  private void addBlock(float[] values, int start, int n, double scale, double[] sw) {
-    int[] words = random.next(n);
-    int[] k = shape.k;
-    int[] masks = slowMasks;
-    for (int group = 0; group < n; group += Integer.SIZE) {
-      int groupEnd = Math.min(n, group + Integer.SIZE);
-      int slow = 0;
-      for (int i = group; i < groupEnd; i++) {
-        int word = words[i];
-        int table = word & TABLE_MASK;
-        int odd = (word >>> 8) | 1;
-        int inside = (odd - k[table]) >> 31; // all ones on the fast path, else zero
-        slow |= (inside + 1) << i; // the shift distance is taken mod 32: bit i - group
-        float x = (float) ((Double.longBitsToDouble(TWO_POW_52_BITS | odd) - TWO_POW_52) * sw[table]);
-        values[start + i] += Float.intBitsToFloat(Float.floatToRawIntBits(x) & inside);
-      }
-      masks[group >>> 5] = slow;
+  /** Prepares the scaled widths; false for a scale too small for float widths. */
+  private boolean isFast(double scale) {
+    if (scale != 0.0 && scale < minimumFastScale()) {
+      return false;
     }
+    if (Double.doubleToRawLongBits(scale) != Double.doubleToRawLongBits(scaledFor)) {
+      double[] w = shape.w;
+      for (int i = 0; i < LAYERS; i++) {
+        float width = (float) (scale * w[i]);
+        scaledWidths[i] = width;
+        scaledWidths[i + LAYERS] = -width;
+      }
+      scaledFor = scale;
+    }
+    return true;
+  }
+
+  /** Adds noise to {@code values[start, start + n)}, {@code n <= BLOCK}, from one block of words. */
+  private void addBlock(float[] values, int start, int n, double scale, boolean fast) {
+    int[] words = random.next(n);
+    if (!fast) {
+      for (int i = 0; i < n; i++) {
+        values[start + i] += (float) (scale * sample(words[i]));
+      }
+      return;
+    }
+    int[] masks = slowMasks;
+    fastPass.run(words, n, shape.k, scaledWidths, values, start, masks, tableIndices);
     for (int group = 0; group < n; group += Integer.SIZE) {
       for (int slow = masks[group >>> 5]; slow != 0; slow &= slow - 1) {
         int i = group + Integer.numberOfTrailingZeros(slow);
         values[start + i] += (float) (scale * sample(words[i]));
       }
     }
-  }
-
-  private double[] scaled(double scale) {
-    if (Double.doubleToRawLongBits(scale) != Double.doubleToRawLongBits(scaledFor)) {
-      double[] w = shape.w;
-      for (int i = 0; i < LAYERS; i++) {
-        scaledWidths[i] = scale * w[i];
-        scaledWidths[i + LAYERS] = -(scale * w[i]);
-      }
-      scaledFor = scale;
-    }
-    return scaledWidths;
   }
 
   /**

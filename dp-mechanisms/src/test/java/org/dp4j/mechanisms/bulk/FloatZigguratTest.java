@@ -15,9 +15,13 @@ import org.dp4j.mechanisms.bulk.FloatZiggurat.Shape;
 import org.dp4j.mechanisms.random.TestKeys;
 import org.dp4j.mechanisms.stats.GoodnessOfFit;
 import org.dp4j.mechanisms.testing.SeededNoise;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The float ziggurat's tables, its block structure and its slow (wedge and tail) paths. */
@@ -171,13 +175,40 @@ class FloatZigguratTest {
     assertTrue(accept > 0.2 && accept < 0.8, "the wedge word tests both branches: " + accept);
   }
 
+  /** The fast passes this JVM can run: the scalar one, and the vector one where it loads. */
+  static Stream<ZigguratFastPass> passes() {
+    ZigguratFastPass vector = FastPasses.vectorIfAvailable();
+    return vector == null ? Stream.of(ScalarFastPass.INSTANCE) : Stream.of(ScalarFastPass.INSTANCE, vector);
+  }
+
+  static Stream<Arguments> shapesPassesAndScales() {
+    return Stream.of(Shape.values()).flatMap(shape -> passes().flatMap(pass ->
+        Stream.of(1.0, 0.37, 2.5e7).map(scale -> Arguments.of(shape, pass, scale))));
+  }
+
+  /**
+   * The value the kernel must add for one word: on the fast path {@code (float) (2m + 1)} times the
+   * float width {@code (float) (scale * w_i)} with the word's sign, else {@code (float) (scale *
+   * sample(word))}.
+   */
+  private static float expectedNoise(Shape shape, FloatZiggurat reference, int w, double scale) {
+    int layer = w & 255;
+    int odd = (w >>> 8) | 1;
+    if (odd < shape.threshold(layer)) {
+      float width = (float) (scale * (shape.edge(layer) / FloatZiggurat.GRID));
+      return odd * ((w & 256) != 0 ? -width : width);
+    }
+    return (float) (scale * reference.sample(w));
+  }
+
   @ParameterizedTest
-  @EnumSource(Shape.class)
-  void theTwoPassBlockKernelAddsWhatSampleGivesForEachWordInOrder(Shape shape) {
-    // The kernel adds the fast-path values first (zero for wedge and tail words) and the slow
-    // samples in a second pass. With scale 1 (the scaled widths equal the widths) the result must be
-    // bit for bit v + (float) sample(word), word by word in stream order, the slow words drawing
-    // their extra randomness in index order; also for -0f, infinities and NaN.
+  @MethodSource("shapesPassesAndScales")
+  void theTwoPassBlockKernelAddsTheFastValueOrTheSampleForEachWordInOrder(
+      Shape shape, ZigguratFastPass pass, double scale) {
+    // The kernel adds the fast-path values first (nothing for wedge and tail words) and the slow
+    // samples in a second pass, so the result must be bit for bit v + expectedNoise(word), word by
+    // word in stream order, the slow words drawing their extra randomness in index order; also for
+    // -0f, infinities and NaN. The length leaves a partial block and a partial group of 32.
     int n = 3 * BLOCK + 37;
     float[] values = new float[n];
     UniformRandomProvider fill = SeededNoise.uniform(14);
@@ -186,10 +217,10 @@ class FloatZigguratTest {
       values[i] = i < special.length ? special[i] : (float) (fill.nextDouble() * 8 - 4);
     }
     float[] expected = values.clone();
-    FloatZiggurat kernel = new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape);
-    kernel.addTo(values, 0, n, 1.0);
+    FloatZiggurat kernel = new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape, pass);
+    kernel.addTo(values, 0, n, scale);
     RandomWords twin = new RandomWords(SeededNoise.uniform(15));
-    FloatZiggurat reference = new FloatZiggurat(twin, shape);
+    FloatZiggurat reference = new FloatZiggurat(twin, shape, ScalarFastPass.INSTANCE);
     int slowWords = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int count = Math.min(BLOCK, n - start);
@@ -197,13 +228,112 @@ class FloatZigguratTest {
       for (int i = 0; i < count; i++) {
         int w = words[i];
         slowWords += ((w >>> 8) | 1) < shape.threshold(w & 255) ? 0 : 1;
-        expected[start + i] += (float) reference.sample(w);
+        expected[start + i] += expectedNoise(shape, reference, w, scale);
       }
     }
     for (int i = 0; i < n; i++) {
       assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(values[i]), "index " + i);
     }
     assertTrue(slowWords >= 10, "the stream exercises the second pass: " + slowWords);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 7, 8, 31, 32, 33, 100, BLOCK - 1, BLOCK})
+  void theVectorPassComputesTheScalarPassesFloatsAndMasks(int n) {
+    ZigguratFastPass vector = FastPasses.vectorIfAvailable();
+    Assumptions.assumeTrue(vector != null, "the vector pass needs jdk.incubator.vector and 8 or more lanes");
+    // Random thresholds (all 0, all 2^24 and in between) and widths (of both signs, subnormal,
+    // infinite and NaN among them), random words and values: every lane must match, and so must
+    // the slow masks; mask words past the block keep what they held.
+    UniformRandomProvider g = SeededNoise.uniform(60 + n);
+    for (int round = 0; round < 20; round++) {
+      int[] k = new int[512];
+      float[] widths = new float[512];
+      for (int t = 0; t < 512; t++) {
+        k[t] = round == 0 ? 0 : round == 1 ? 1 << 24 : g.nextInt((1 << 24) + 1);
+        widths[t] = t % 97 == 0 ? Float.MIN_VALUE : t % 89 == 0 ? Float.POSITIVE_INFINITY
+            : t % 83 == 0 ? Float.NaN : (float) ((g.nextDouble() - 0.5) * 1e-6);
+      }
+      int[] words = new int[BLOCK];
+      float[] values = new float[BLOCK + 3];
+      for (int i = 0; i < BLOCK; i++) {
+        words[i] = g.nextInt();
+        values[i] = (float) (g.nextDouble() * 10 - 5);
+      }
+      float[] scalarValues = values.clone();
+      int[] scalarMasks = new int[BLOCK / 32];
+      int[] vectorMasks = new int[BLOCK / 32];
+      java.util.Arrays.fill(scalarMasks, 0x5a5a5a5a);
+      java.util.Arrays.fill(vectorMasks, 0x5a5a5a5a);
+      ScalarFastPass.INSTANCE.run(words, n, k, widths, scalarValues, 3, scalarMasks, new int[BLOCK]);
+      vector.run(words, n, k, widths, values, 3, vectorMasks, new int[BLOCK]);
+      for (int i = 0; i < values.length; i++) {
+        assertEquals(Float.floatToIntBits(scalarValues[i]), Float.floatToIntBits(values[i]), "round " + round + " index " + i);
+      }
+      assertArrayEquals(scalarMasks, vectorMasks, "round " + round);
+      if (round == 0) {
+        assertEquals(n, slowBits(scalarMasks, n), "threshold 0 sends every word to the slow pass");
+      }
+      if (round == 1) {
+        assertEquals(0, slowBits(scalarMasks, n), "threshold 2^24 keeps every word on the fast path");
+      }
+    }
+  }
+
+  private static int slowBits(int[] masks, int n) {
+    int bits = 0;
+    for (int group = 0; group < n; group += 32) {
+      bits += Integer.bitCount(masks[group >>> 5]);
+    }
+    return bits;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void scalesBelowTheFastMinimumTakeTheWordByWordPath(Shape shape) {
+    // Below minimumFastScale some float width would be subnormal; every word then adds
+    // (float) (scale * sample(word)), the product in double. At the minimum the fast path runs.
+    FloatZiggurat probe = new FloatZiggurat(new RandomWords(SeededNoise.uniform(1)), shape);
+    double minimum = probe.minimumFastScale();
+    // Float.MIN_NORMAL over the top layer's width x_1 / 2^24: x_1 = 0.2152 (Gaussian), 0.06385 (Laplace).
+    assertEquals(shape == Shape.GAUSSIAN ? 9.1625e-31 : 3.0886e-30, minimum, 1e-4 * minimum);
+    int n = BLOCK + 5;
+    for (double scale : new double[] {Math.nextDown(minimum), minimum * 0.01, Double.MIN_VALUE}) {
+      float[] values = new float[n];
+      new FloatZiggurat(new RandomWords(SeededNoise.uniform(70)), shape).addTo(values, 0, n, scale);
+      RandomWords twin = new RandomWords(SeededNoise.uniform(70));
+      FloatZiggurat reference = new FloatZiggurat(twin, shape);
+      float[] expected = new float[n];
+      for (int start = 0; start < n; start += BLOCK) {
+        int count = Math.min(BLOCK, n - start);
+        int[] words = twin.next(count).clone();
+        for (int i = 0; i < count; i++) {
+          expected[start + i] += (float) (scale * reference.sample(words[i]));
+        }
+      }
+      assertArrayEquals(expected, values, "scale " + scale);
+    }
+    float[] atMinimum = new float[n];
+    new FloatZiggurat(new RandomWords(SeededNoise.uniform(71)), shape).addTo(atMinimum, 0, n, minimum);
+    RandomWords twin = new RandomWords(SeededNoise.uniform(71));
+    FloatZiggurat reference = new FloatZiggurat(twin, shape);
+    float[] expected = new float[n];
+    for (int start = 0; start < n; start += BLOCK) {
+      int count = Math.min(BLOCK, n - start);
+      int[] words = twin.next(count).clone();
+      for (int i = 0; i < count; i++) {
+        expected[start + i] += expectedNoise(shape, reference, words[i], minimum);
+      }
+    }
+    assertArrayEquals(expected, atMinimum, "at the minimum the fast path runs");
+  }
+
+  @Test
+  void theVectorPassIsPreferredOnlyWhereItWasMeasuredFaster() {
+    boolean vectorAllowed = Runtime.version().feature() >= FastPasses.MINIMUM_VECTOR_FEATURE
+        && FastPasses.vectorIfAvailable() != null;
+    assertEquals(vectorAllowed ? FloatNoiseKernel.VECTOR : FloatNoiseKernel.SCALAR, BulkNoise.floatKernel());
+    assertEquals(vectorAllowed, !(FastPasses.preferred() instanceof ScalarFastPass));
   }
 
   // ---- tail masses --------------------------------------------------------------------------
@@ -345,8 +475,11 @@ class FloatZigguratTest {
     add(one, kind, a, 0, n, 1.0);
     add(three, kind, b, 0, n, 3.0);
     for (int i = 0; i < n; i++) {
-      // Both are one double product rounded to float: within 2 float ulps of each other.
-      assertEquals(3.0 * a[i], b[i], 2 * Math.ulp(b[i]), "index " + i);
+      // A fast-path value is (2m + 1) * (float) (s * w) rounded again: two roundings of relative
+      // error at most 2^-24 each, so 3a and b, four roundings apart, differ by at most about
+      // 2^-22 |b| < 4 ulp(b) (an ulp is more than 2^-24 |b|). Slow-path values are one double
+      // product rounded once: within 2 ulp.
+      assertEquals(3.0 * a[i], b[i], 4 * Math.ulp(b[i]), "index " + i);
     }
     float[] zero = {1f, -2f, 0f};
     add(one, kind, zero, 0, 3, 0.0);
