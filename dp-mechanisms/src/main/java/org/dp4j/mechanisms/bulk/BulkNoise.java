@@ -14,9 +14,9 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  *
  * <p><b>Randomness.</b> {@link #secure()} draws from an {@link AesCtrRandom} keyed by the operating
  * system: this is the default and the only private choice in the library. For {@code float}
- * targets, Gaussian and Laplace variates come from 256-layer Marsaglia-Tsang ziggurats (of the
+ * targets, Gaussian and Laplace variates come from 512-layer Marsaglia-Tsang ziggurats (of the
  * normal density and of the exponential density with a random sign) with disjoint layer, sign and
- * value bits (Doornik 2005), spending 32 random bits per sample on a grid of 2^23 cells per layer
+ * value bits (Doornik 2005), spending 32 random bits per sample on a grid of 2^22 cells per layer
  * and sign; the random words are generated a block of 1024 at a time (in one call for a {@link
  * org.dp4j.mechanisms.random.WordBlockSource}) and the sampling runs over the block in a fast pass
  * (plain Java, or SIMD through the incubating Vector API where {@link #floatKernel()} says so),

@@ -4,24 +4,27 @@ import java.nio.FloatBuffer;
 
 /**
  * Standard normal or standard Laplace variates at float resolution, one 32-bit random word per
- * sample, added in place to a float array or buffer: a 256-layer ziggurat (Marsaglia &amp; Tsang 2000,
+ * sample, added in place to a float array or buffer: a 512-layer ziggurat (Marsaglia &amp; Tsang 2000,
  * "The Ziggurat Method for Generating Random Variables", J. Stat. Softw. 5(8)) on the symmetric
  * density, with the layer index, the sign and the uniform taken from <em>disjoint</em> bits (Doornik
  * 2005, "An Improved Ziggurat Method to Generate Normal Random Samples", which shows that the
  * original's shared bits bias the output).
  *
- * <p><b>Bits.</b> Each word gives 8 layer bits {@code i} (bits 0-7), a sign (bit 8) and a 23-bit
- * integer {@code m} (bits 9-31); the candidate magnitude is {@code (2m + 1) x_i / 2^24}, the midpoints
- * of a grid of 2^23 cells across layer {@code i}, as fine as float's 24-bit significand over the
- * upper half of the layer. For the Laplace shape the ziggurat is that of the exponential density
- * {@code exp(-|x|)} and the sign bit is the Laplace sign, so both shapes share the fast path.
+ * <p><b>Bits.</b> Each word gives 9 layer bits {@code i} (bits 0-8), a sign (bit 9) and a 22-bit
+ * integer {@code m} (bits 10-31); the candidate magnitude is {@code (2m + 1) x_i / 2^23}, the
+ * midpoints of a grid of 2^22 cells across layer {@code i} (2 to 4 float ulps of the layer's outer
+ * edge). With 512 layers rather than the usual 256 the words that miss the fast path are about half
+ * as many (0.80% instead of 1.49% for the Gaussian, 1.20% instead of 2.22% for the exponential,
+ * from the tables), for one bit less of grid per layer; either way a sample spends exactly 32 bits.
+ * For the Laplace shape the ziggurat is that of the exponential density {@code exp(-|x|)} and the
+ * sign bit is the Laplace sign, so both shapes share the fast path.
  *
  * <p><b>Two passes.</b> A block of words is processed in two passes. The fast pass ({@link
  * ZigguratFastPass}) adds, for every word whose candidate lies inside its layer's inner rectangle
  * ({@code 2m + 1 < k_i}), {@code (2m + 1)} times the pre-scaled, signed layer width to the element,
  * and marks every other word in a 32-bit mask per 32 elements; the element of a marked word is left
- * unchanged. The second pass visits the marked words (by the tables, 1.5% of Gaussian and 2.2% of
- * Laplace words) and adds the wedge or tail sample, drawn with fresh 53-bit uniforms: the wedge is
+ * unchanged. The second pass visits the marked words (0.80% of Gaussian and 1.20% of Laplace
+ * words) and adds the wedge or tail sample, drawn with fresh 53-bit uniforms: the wedge is
  * accepted under the exact density, the Gaussian tail beyond {@code r} is Marsaglia's (1964) exact
  * rejection from an exponential, the exponential tail is {@code r + Exp(1)} (exact by
  * memorylessness). The fast pass runs in plain Java, or with the incubating Vector API where {@link
@@ -29,12 +32,12 @@ import java.nio.FloatBuffer;
  *
  * <p><b>Scaling and rounding.</b> Per call the layer widths are multiplied by the standard deviation
  * (or scale) in double precision and rounded to float; the fast-path value is then one float product
- * {@code (float) (2m + 1) * width} (the conversion is exact, as {@code 2m + 1 < 2^24}). Two
- * roundings, so the value is within a relative {@code 2^-23} of {@code s (2m + 1) x_i / 2^24}, far
+ * {@code (float) (2m + 1) * width} (the conversion is exact, as {@code 2m + 1 < 2^23}). Two
+ * roundings, so the value is within a relative {@code 2^-23} of {@code s (2m + 1) x_i / 2^23}, far
  * below the spread of the noise and the same order as the final rounding of the sum to float. This
- * needs normal float widths: for a positive scale below {@link #minimumFastScale()} (9.2e-31
- * for the Gaussian, 3.1e-30 for the Laplace shape) every word takes the word-by-word path, {@code (float) (s *
- * sample(word))} with the product in double, which is slower but as accurate. Slow-path samples are
+ * needs normal float widths: for a positive scale below {@link #minimumFastScale()} (5.8e-31 for
+ * the Gaussian, 2.2e-30 for the Laplace shape) every word takes the word-by-word path, {@code
+ * (float) (s * sample(word))} with the product in double, which is slower but as accurate. Slow-path samples are
  * always one double product rounded to float.
  *
  * <p><b>Randomness.</b> Words come from {@link RandomWords} a block at a time; the float array and
@@ -47,18 +50,19 @@ final class FloatZiggurat {
   /** Symmetric densities with a float ziggurat, each with its tables. */
   enum Shape {
     /**
-     * N(0, 1): 256 layers of {@code exp(-x²/2)}, r solving the Marsaglia &amp; Tsang (2000)
-     * construction ("the top layer's area is v = r f(r) + sqrt(pi/2) erfc(r / sqrt 2)") to double
-     * precision (50-digit bisection; the 256-layer values usually quoted with their method are r =
-     * 3.6541528853610088, v = 4.92867323399e-3). {@code FloatZigguratTest} re-derives both.
+     * N(0, 1): 512 layers of {@code exp(-x²/2)}, r solving the Marsaglia &amp; Tsang (2000)
+     * construction ("the base layer's area is v = r f(r) + sqrt(pi/2) erfc(r / sqrt 2)", and the
+     * layers close at f(0) = 1) to double precision by 50-digit bisection. The same solver gives the
+     * 256-layer values usually quoted with their method, r = 3.6541528853610088; {@code
+     * FloatZigguratTest} re-derives both.
      */
-    GAUSSIAN(true, 3.6541528853610088, 4.9286732339746553e-3),
+    GAUSSIAN(true, 3.8520461503683912, 2.4567663515413557e-3),
     /**
-     * Laplace(0, 1), as an Exp(1) magnitude with a sign: 256 layers of {@code exp(-x)}, r solving the
-     * same construction with v = (r + 1) e^-r (their published r = 7.69711747013104972);
-     * {@code FloatZigguratTest} re-derives both.
+     * Laplace(0, 1), as an Exp(1) magnitude with a sign: 512 layers of {@code exp(-x)}, r solving the
+     * same construction with v = (r + 1) e^-r (the solver reproduces their published 256-layer r =
+     * 7.69711747013104972); {@code FloatZigguratTest} re-derives both.
      */
-    LAPLACE(false, 7.6971174701310497, 3.9496598225815572e-3);
+    LAPLACE(false, 8.4817399632227315, 1.9647856504077357e-3);
 
     /** Normal (else exponential) density; a field because the constructor needs it. */
     private final boolean gaussian;
@@ -67,12 +71,12 @@ final class FloatZiggurat {
     /** Area of each layer (unnormalised density), v. */
     final double v;
     /**
-     * Accept thresholds by {@code word & 511} (layer and sign): {@code 2m + 1 < k} lies inside the
+     * Accept thresholds by {@code word & 1023} (layer and sign): {@code 2m + 1 < k} lies inside the
      * layer's inner rectangle. Both signs share a threshold; the table is doubled so that the fast
      * path indexes it and the width table with the same bits.
      */
     private final int[] k = new int[2 * LAYERS];
-    /** Width of layer i divided by 2^24. */
+    /** Width of layer i divided by 2^23 ({@link #GRID}). */
     private final double[] w = new double[LAYERS];
     /** The unnormalised density at the layer edges, {@code f(x_i)}; f[0] = 1. */
     private final double[] f = new double[LAYERS];
@@ -83,8 +87,8 @@ final class FloatZiggurat {
       this.gaussian = gaussian;
       this.r = r;
       this.v = v;
-      // Marsaglia & Tsang (2000), zigset(): x_255 = r, x_i = f^-1(v / x_(i+1) + f(x_(i+1))). Layer i
-      // (1..255) has inner rectangle [0, x_(i-1)) with x_0 = 0; the base layer's is [0, r) out of
+      // Marsaglia & Tsang (2000), zigset(): x_511 = r, x_i = f^-1(v / x_(i+1) + f(x_(i+1))). Layer i
+      // (1..511) has inner rectangle [0, x_(i-1)) with x_0 = 0; the base layer's is [0, r) out of
       // its width v / f(r).
       double[] edges = new double[LAYERS];
       edges[0] = v / density(r);
@@ -127,9 +131,11 @@ final class FloatZiggurat {
     }
   }
 
-  static final int LAYERS = 256;
+  static final int LAYERS = 512;
+  /** The odd grid value is {@code (word >>> VALUE_SHIFT) | 1}: the sign bit is overwritten by the 1. */
+  static final int VALUE_SHIFT = 9;
   /** Odd grid values {@code 2m + 1} lie below this: a candidate is {@code (2m + 1) x_i / GRID}. */
-  static final double GRID = 0x1.0p24;
+  static final double GRID = 0x1.0p23;
   private static final int LAYER_MASK = LAYERS - 1;
   private static final int SIGN_BIT = LAYERS;
   /** Layer and sign bits: the index into the doubled tables. */
@@ -138,7 +144,7 @@ final class FloatZiggurat {
   private final RandomWords random;
   private final Shape shape;
   private final ZigguratFastPass fastPass;
-  /** {@code (float) (scale * shape.w)}, negated for the sign bit, by {@code word & 511}. */
+  /** {@code (float) (scale * shape.w)}, negated for the sign bit, by {@code word & 1023}. */
   private final float[] scaledWidths = new float[2 * LAYERS];
   private double scaledFor = Double.NaN;
   /** One bit per element of the current block: set where the word left the fast path. */
@@ -236,7 +242,7 @@ final class FloatZiggurat {
     while (true) {
       int layer = word & LAYER_MASK;
       boolean negative = (word & SIGN_BIT) != 0;
-      int odd = (word >>> 8) | 1;
+      int odd = (word >>> VALUE_SHIFT) | 1;
       double x = odd * w[layer];
       if (odd < shape.k[layer]) {
         return negative ? -x : x;

@@ -11,16 +11,16 @@ package org.dp4j.mechanisms.bulk;
 interface ZigguratFastPass {
 
   /**
-   * For each {@code i} in {@code [0, n)}, with {@code w = words[i]}, {@code t = w & 511} and {@code
-   * odd = (w >>> 8) | 1}: if {@code odd < thresholds[t]}, sets {@code values[start + i] += (float)
+   * For each {@code i} in {@code [0, n)}, with {@code w = words[i]}, {@code t = w & 1023} and {@code
+   * odd = (w >>> 9) | 1}: if {@code odd < thresholds[t]}, sets {@code values[start + i] += (float)
    * odd * widths[t]} (one float product, one float sum), else leaves the element unchanged and sets
    * bit {@code i & 31} of {@code slowMasks[i >>> 5]}. Every mask word of the block, {@code
    * slowMasks[0, ceil(n / 32))}, is overwritten.
    *
    * @param words the block's random words, at least {@code n}
    * @param n the block length, {@code 0 <= n <= RandomWords.BLOCK}
-   * @param thresholds accept thresholds by layer and sign, 512 entries, each in {@code [0, 2^24]}
-   * @param widths signed scaled layer widths by layer and sign, 512 entries
+   * @param thresholds accept thresholds by layer and sign, 1024 entries, each in {@code [0, 2^23]}
+   * @param widths signed scaled layer widths by layer and sign, 1024 entries
    * @param values the target; elements {@code [start, start + n)} are updated
    * @param start the first target element
    * @param slowMasks receives one bit per word that left the fast path

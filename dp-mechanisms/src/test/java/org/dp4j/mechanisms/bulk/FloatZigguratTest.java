@@ -41,7 +41,7 @@ class FloatZigguratTest {
   @ParameterizedTest
   @EnumSource(Shape.class)
   void everyLayerHasAreaV(Shape shape) {
-    // Marsaglia & Tsang (2000): layer i (1..255) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is the
+    // Marsaglia & Tsang (2000): layer i (1..511) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is the
     // rectangle [0, r] x [0, f(r)] plus the tail. Tolerance 1e-12 relative: r and v are given to
     // 17 digits and the recursion loses a few to rounding (the 13-digit published Gaussian r fails).
     double v = shape.v;
@@ -90,11 +90,12 @@ class FloatZigguratTest {
   void theSolverReproducesThePublishedConstants() {
     // Published with Marsaglia & Tsang's (2000) method: normal 128 layers r = 3.442619855899 (given to
     // 13 digits), normal 256 layers r = 3.6541528853610088, exponential 256 layers
-    // r = 7.69711747013104972.
+    // r = 7.69711747013104972. The same solver gives the 512-layer constants the tables use
+    // (50-digit bisection: normal r = 3.85204615036839124..., exponential r = 8.48173996322273152...).
     assertEquals(3.442619855899, solveR(Shape.GAUSSIAN, 128), 1e-11);
     assertEquals(3.6541528853610088, solveR(Shape.GAUSSIAN, 256), 1e-12);
     assertEquals(7.69711747013104972, solveR(Shape.LAPLACE, 256), 1e-12);
-    assertEquals(256, FloatZiggurat.LAYERS);
+    assertEquals(512, FloatZiggurat.LAYERS);
     assertEquals(Shape.GAUSSIAN.r, solveR(Shape.GAUSSIAN, FloatZiggurat.LAYERS), 1e-12);
     assertEquals(Shape.LAPLACE.r, solveR(Shape.LAPLACE, FloatZiggurat.LAYERS), 1e-12);
     double r = Shape.GAUSSIAN.r;
@@ -121,9 +122,9 @@ class FloatZigguratTest {
 
   // ---- slow paths, driven word by word ------------------------------------------------------
 
-  /** The 32-bit word with layer {@code layer} (bits 0-7), a sign (bit 8) and {@code m} (bits 9-31). */
+  /** The 32-bit word with layer {@code layer} (bits 0-8), a sign (bit 9) and {@code m} (bits 10-31). */
   private static int word(int layer, boolean negative, int m) {
-    return (m << 9) | (negative ? 1 << 8 : 0) | layer;
+    return (m << 10) | (negative ? 1 << 9 : 0) | layer;
   }
 
   @ParameterizedTest
@@ -134,7 +135,7 @@ class FloatZigguratTest {
     // Base-layer words with 2m + 1 >= k[0] are tail cases: |x| >= r, with the word's sign.
     int smallestTailM = shape.threshold(0) / 2;
     for (int t = 0; t < 2000; t++) {
-      int m = smallestTailM + pick.nextInt((1 << 23) - smallestTailM);
+      int m = smallestTailM + pick.nextInt((1 << 22) - smallestTailM);
       double positive = z.sample(word(0, false, m));
       double negative = z.sample(word(0, true, m));
       assertTrue(positive >= shape.r, "+tail " + positive);
@@ -142,22 +143,22 @@ class FloatZigguratTest {
     }
     assertTrue(z.sample(word(0, false, smallestTailM - 1)) < shape.r, "the largest base-rectangle word");
     // Inside the base rectangle it is the fast path: exactly (2m + 1) x_0 / 2^24.
-    assertEquals(shape.edge(0) * 5 / 0x1.0p24, z.sample(word(0, false, 2)), 0.0);
-    assertEquals(-shape.edge(0) * 5 / 0x1.0p24, z.sample(word(0, true, 2)), 0.0);
+    assertEquals(shape.edge(0) * 5 / FloatZiggurat.GRID, z.sample(word(0, false, 2)), 0.0);
+    assertEquals(-shape.edge(0) * 5 / FloatZiggurat.GRID, z.sample(word(0, true, 2)), 0.0);
   }
 
   @ParameterizedTest
   @EnumSource(Shape.class)
   void wedgeWordsAreAcceptedInTheirWedgeAtTheRightRate(Shape shape) {
-    // Layer 128's wedge: x in [x_127, x_128). A wedge word is accepted (returned as is) with
+    // The middle layer's wedge: x in [x_(i-1), x_i). A wedge word is accepted (returned as is) with
     // probability (integral of f over the wedge) / (wedge rectangle area), otherwise a fresh sample
     // is drawn.
-    int layer = 128;
+    int layer = FloatZiggurat.LAYERS / 2;
     double lower = shape.edge(layer - 1);
     double upper = shape.edge(layer);
-    int m = (int) ((lower + upper) / 2 / upper * 0x1.0p23); // mid-wedge
+    int m = (int) ((lower + upper) / 2 / upper * FloatZiggurat.GRID / 2); // mid-wedge
     assertTrue(2 * m + 1 >= shape.threshold(layer), "a wedge word");
-    double x = (2.0 * m + 1) * upper / 0x1.0p24;
+    double x = (2.0 * m + 1) * upper / FloatZiggurat.GRID;
     double accept = (shape.density(x) - shape.density(upper))
         / (shape.density(lower) - shape.density(upper));
     FloatZiggurat z = new FloatZiggurat(new RandomWords(SeededNoise.uniform(13)), shape);
@@ -192,11 +193,11 @@ class FloatZigguratTest {
    * sample(word))}.
    */
   private static float expectedNoise(Shape shape, FloatZiggurat reference, int w, double scale) {
-    int layer = w & 255;
-    int odd = (w >>> 8) | 1;
+    int layer = w & 511;
+    int odd = (w >>> 9) | 1;
     if (odd < shape.threshold(layer)) {
       float width = (float) (scale * (shape.edge(layer) / FloatZiggurat.GRID));
-      return odd * ((w & 256) != 0 ? -width : width);
+      return odd * ((w & 512) != 0 ? -width : width);
     }
     return (float) (scale * reference.sample(w));
   }
@@ -227,7 +228,7 @@ class FloatZigguratTest {
       int[] words = twin.next(count).clone();
       for (int i = 0; i < count; i++) {
         int w = words[i];
-        slowWords += ((w >>> 8) | 1) < shape.threshold(w & 255) ? 0 : 1;
+        slowWords += ((w >>> 9) | 1) < shape.threshold(w & 511) ? 0 : 1;
         expected[start + i] += expectedNoise(shape, reference, w, scale);
       }
     }
@@ -247,10 +248,10 @@ class FloatZigguratTest {
     // the slow masks; mask words past the block keep what they held.
     UniformRandomProvider g = SeededNoise.uniform(60 + n);
     for (int round = 0; round < 20; round++) {
-      int[] k = new int[512];
-      float[] widths = new float[512];
-      for (int t = 0; t < 512; t++) {
-        k[t] = round == 0 ? 0 : round == 1 ? 1 << 24 : g.nextInt((1 << 24) + 1);
+      int[] k = new int[1024];
+      float[] widths = new float[1024];
+      for (int t = 0; t < 1024; t++) {
+        k[t] = round == 0 ? 0 : round == 1 ? 1 << 23 : g.nextInt((1 << 23) + 1);
         widths[t] = t % 97 == 0 ? Float.MIN_VALUE : t % 89 == 0 ? Float.POSITIVE_INFINITY
             : t % 83 == 0 ? Float.NaN : (float) ((g.nextDouble() - 0.5) * 1e-6);
       }
@@ -275,7 +276,7 @@ class FloatZigguratTest {
         assertEquals(n, slowBits(scalarMasks, n), "threshold 0 sends every word to the slow pass");
       }
       if (round == 1) {
-        assertEquals(0, slowBits(scalarMasks, n), "threshold 2^24 keeps every word on the fast path");
+        assertEquals(0, slowBits(scalarMasks, n), "threshold 2^23 keeps every word on the fast path");
       }
     }
   }
@@ -295,8 +296,8 @@ class FloatZigguratTest {
     // (float) (scale * sample(word)), the product in double. At the minimum the fast path runs.
     FloatZiggurat probe = new FloatZiggurat(new RandomWords(SeededNoise.uniform(1)), shape);
     double minimum = probe.minimumFastScale();
-    // Float.MIN_NORMAL over the top layer's width x_1 / 2^24: x_1 = 0.2152 (Gaussian), 0.06385 (Laplace).
-    assertEquals(shape == Shape.GAUSSIAN ? 9.1625e-31 : 3.0886e-30, minimum, 1e-4 * minimum);
+    // Float.MIN_NORMAL over the top layer's width x_1 / 2^24: x_1 = 0.17042 (Gaussian), 0.044824 (Laplace).
+    assertEquals(shape == Shape.GAUSSIAN ? 5.7862e-31 : 2.1999e-30, minimum, 1e-4 * minimum);
     int n = BLOCK + 5;
     for (double scale : new double[] {Math.nextDown(minimum), minimum * 0.01, Double.MIN_VALUE}) {
       float[] values = new float[n];
