@@ -227,8 +227,11 @@ public final class BenchmarkPlots {
   }
 
   private static XYChart noiseChart(List<JmhResult> results) {
+    String jdks = results.stream().map(JmhResult::jdkVersion).filter(v -> !v.isEmpty()).distinct()
+        .collect(java.util.stream.Collectors.joining(", "));
     XYChart chart = new XYChartBuilder().width(900).height(560)
-        .title("Bulk noise into float[] and ND4J buffers (median of iterations)")
+        .title("Bulk noise into float[] and ND4J buffers (median of iterations"
+            + (jdks.isEmpty() ? "" : "; JDK " + jdks) + ")")
         .xAxisTitle("vector length (floats)").yAxisTitle("elements per second").build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);

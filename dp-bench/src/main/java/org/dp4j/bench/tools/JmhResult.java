@@ -21,9 +21,11 @@ import org.dp4j.core.internal.Checks;
  * @param params the {@code @Param} values, in file order
  * @param unit the score unit, e.g. {@code us/op}
  * @param iterations every measured iteration's score, all forks pooled
+ * @param jdkVersion the forked JVM's version as JMH recorded it ({@code jdkVersion}), or the empty
+ *     string when the file has none
  */
 public record JmhResult(String benchmark, String mode, Map<String, String> params, String unit,
-    double[] iterations) {
+    double[] iterations, String jdkVersion) {
 
   /** Validates and copies. */
   public JmhResult {
@@ -33,6 +35,7 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
     Checks.notNull("unit", unit);
     Checks.require(iterations.length > 0, "iterations", "non-empty", "[]");
     iterations = iterations.clone();
+    Checks.notNull("jdkVersion", jdkVersion);
   }
 
   /** The method name, after the last dot. */
@@ -105,7 +108,8 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
         }
       }
       results.add(new JmhResult((String) e.get("benchmark"), (String) e.get("mode"), params,
-          (String) metric.get("scoreUnit"), scores.stream().mapToDouble(Double::doubleValue).toArray()));
+          (String) metric.get("scoreUnit"), scores.stream().mapToDouble(Double::doubleValue).toArray(),
+          e.get("jdkVersion") instanceof String version ? version : ""));
     }
     return results;
   }

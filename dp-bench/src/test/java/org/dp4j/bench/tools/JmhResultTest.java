@@ -21,6 +21,7 @@ class JmhResultTest {
               "mode" : "avgt",
               "threads" : 1,
               "forks" : 2,
+              "jdkVersion" : "25.0.1",
               "jvmArgs" : [ "-Xmx1g", "-Dx=\\"quoted\\"" ],
               "params" : { "length" : "LENGTH_2_20", "source" : "SECURE" },
               "primaryMetric" : {
@@ -53,9 +54,11 @@ class JmhResultTest {
     assertEquals(6000, noise.median());
     assertEquals(5000, noise.min());
     assertEquals(9000, noise.max());
+    assertEquals("25.0.1", noise.jdkVersion());
     JmhResult copy = results.get(1);
     assertEquals(25, copy.median());
     assertEquals("", copy.param("length"));
+    assertEquals("", copy.jdkVersion(), "a file without jdkVersion");
   }
 
   @Test
