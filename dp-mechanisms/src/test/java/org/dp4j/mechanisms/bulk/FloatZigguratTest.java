@@ -289,6 +289,29 @@ class FloatZigguratTest {
     return bits;
   }
 
+  /** The noise one word must add, given a reference sampler that draws the slow paths' randomness. */
+  private interface WordNoise {
+    float of(FloatZiggurat reference, int word);
+  }
+
+  /**
+   * What a kernel on the stream of {@code seed} must add to {@code n} zeros: {@code noise} of each
+   * word, in stream order, with the slow paths' extra randomness drawn from the same stream.
+   */
+  private static float[] wordByWord(Shape shape, long seed, int n, WordNoise noise) {
+    RandomWords twin = new RandomWords(SeededNoise.uniform(seed));
+    FloatZiggurat reference = new FloatZiggurat(twin, shape);
+    float[] expected = new float[n];
+    for (int start = 0; start < n; start += BLOCK) {
+      int count = Math.min(BLOCK, n - start);
+      int[] words = twin.next(count).clone();
+      for (int i = 0; i < count; i++) {
+        expected[start + i] += noise.of(reference, words[i]);
+      }
+    }
+    return expected;
+  }
+
   @ParameterizedTest
   @EnumSource(Shape.class)
   void scalesBelowTheFastMinimumTakeTheWordByWordPath(Shape shape) {
@@ -296,36 +319,18 @@ class FloatZigguratTest {
     // (float) (scale * sample(word)), the product in double. At the minimum the fast path runs.
     FloatZiggurat probe = new FloatZiggurat(new RandomWords(SeededNoise.uniform(1)), shape);
     double minimum = probe.minimumFastScale();
-    // Float.MIN_NORMAL over the top layer's width x_1 / 2^24: x_1 = 0.17042 (Gaussian), 0.044824 (Laplace).
+    // Float.MIN_NORMAL over the top layer's width x_1 / 2^23: x_1 = 0.17042 (Gaussian), 0.044824 (Laplace).
     assertEquals(shape == Shape.GAUSSIAN ? 5.7862e-31 : 2.1999e-30, minimum, 1e-4 * minimum);
     int n = BLOCK + 5;
     for (double scale : new double[] {Math.nextDown(minimum), minimum * 0.01, Double.MIN_VALUE}) {
       float[] values = new float[n];
       new FloatZiggurat(new RandomWords(SeededNoise.uniform(70)), shape).addTo(values, 0, n, scale);
-      RandomWords twin = new RandomWords(SeededNoise.uniform(70));
-      FloatZiggurat reference = new FloatZiggurat(twin, shape);
-      float[] expected = new float[n];
-      for (int start = 0; start < n; start += BLOCK) {
-        int count = Math.min(BLOCK, n - start);
-        int[] words = twin.next(count).clone();
-        for (int i = 0; i < count; i++) {
-          expected[start + i] += (float) (scale * reference.sample(words[i]));
-        }
-      }
+      float[] expected = wordByWord(shape, 70, n, (reference, w) -> (float) (scale * reference.sample(w)));
       assertArrayEquals(expected, values, "scale " + scale);
     }
     float[] atMinimum = new float[n];
     new FloatZiggurat(new RandomWords(SeededNoise.uniform(71)), shape).addTo(atMinimum, 0, n, minimum);
-    RandomWords twin = new RandomWords(SeededNoise.uniform(71));
-    FloatZiggurat reference = new FloatZiggurat(twin, shape);
-    float[] expected = new float[n];
-    for (int start = 0; start < n; start += BLOCK) {
-      int count = Math.min(BLOCK, n - start);
-      int[] words = twin.next(count).clone();
-      for (int i = 0; i < count; i++) {
-        expected[start + i] += expectedNoise(shape, reference, words[i], minimum);
-      }
-    }
+    float[] expected = wordByWord(shape, 71, n, (reference, w) -> expectedNoise(shape, reference, w, minimum));
     assertArrayEquals(expected, atMinimum, "at the minimum the fast path runs");
   }
 
