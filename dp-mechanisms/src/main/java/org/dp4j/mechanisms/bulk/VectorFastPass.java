@@ -49,8 +49,11 @@ final class VectorFastPass implements ZigguratFastPass {
       int slow = 0;
       for (int lane = 0; lane < Integer.SIZE; lane += lanes) {
         int i = group + lane;
-        IntVector odd = IntVector.fromArray(INTS, words, i).lanewise(VectorOperators.LSHR, FloatZiggurat.VALUE_SHIFT).or(1);
-        VectorMask<Integer> inside = odd.lt(IntVector.fromArray(INTS, thresholds, 0, tableIndices, i));
+        IntVector odd = IntVector.fromArray(INTS, words, i)
+            .lanewise(VectorOperators.LSHR, FloatZiggurat.VALUE_SHIFT)
+            .or(1);
+        VectorMask<Integer> inside =
+            odd.lt(IntVector.fromArray(INTS, thresholds, 0, tableIndices, i));
         FloatVector candidate = ((FloatVector) odd.convert(VectorOperators.I2F, 0))
             .mul(FloatVector.fromArray(FLOATS, widths, 0, tableIndices, i));
         FloatVector.fromArray(FLOATS, values, start + i)
