@@ -202,6 +202,31 @@ class FloatZigguratTest {
     return (float) (scale * reference.sample(w));
   }
 
+  /** The noise one word must add, given a reference sampler that draws the slow paths' randomness. */
+  private interface WordNoise {
+    float of(FloatZiggurat reference, int word);
+  }
+
+  /**
+   * What a kernel on the stream of {@code seed} must make of {@code initial}: each element plus
+   * {@code noise} of its word, in stream order, with the slow paths' extra randomness drawn from the
+   * same stream. {@code initial} is not changed.
+   */
+  private static float[] wordByWord(Shape shape, long seed, float[] initial, WordNoise noise) {
+    RandomWords twin = new RandomWords(SeededNoise.uniform(seed));
+    FloatZiggurat reference = new FloatZiggurat(twin, shape, ScalarFastPass.INSTANCE);
+    float[] expected = initial.clone();
+    int n = expected.length;
+    for (int start = 0; start < n; start += BLOCK) {
+      int count = Math.min(BLOCK, n - start);
+      int[] words = twin.next(count).clone();
+      for (int i = 0; i < count; i++) {
+        expected[start + i] += noise.of(reference, words[i]);
+      }
+    }
+    return expected;
+  }
+
   @ParameterizedTest
   @MethodSource("shapesPassesAndScales")
   void theTwoPassBlockKernelAddsTheFastValueOrTheSampleForEachWordInOrder(
@@ -217,25 +242,16 @@ class FloatZigguratTest {
     for (int i = 0; i < n; i++) {
       values[i] = i < special.length ? special[i] : (float) (fill.nextDouble() * 8 - 4);
     }
-    float[] expected = values.clone();
-    FloatZiggurat kernel = new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape, pass);
-    kernel.addTo(values, 0, n, scale);
-    RandomWords twin = new RandomWords(SeededNoise.uniform(15));
-    FloatZiggurat reference = new FloatZiggurat(twin, shape, ScalarFastPass.INSTANCE);
-    int slowWords = 0;
-    for (int start = 0; start < n; start += BLOCK) {
-      int count = Math.min(BLOCK, n - start);
-      int[] words = twin.next(count).clone();
-      for (int i = 0; i < count; i++) {
-        int w = words[i];
-        slowWords += ((w >>> 9) | 1) < shape.threshold(w & 511) ? 0 : 1;
-        expected[start + i] += expectedNoise(shape, reference, w, scale);
-      }
-    }
+    int[] slowWords = {0};
+    float[] expected = wordByWord(shape, 15, values, (reference, w) -> {
+      slowWords[0] += ((w >>> 9) | 1) < shape.threshold(w & 511) ? 0 : 1;
+      return expectedNoise(shape, reference, w, scale);
+    });
+    new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape, pass).addTo(values, 0, n, scale);
     for (int i = 0; i < n; i++) {
       assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(values[i]), "index " + i);
     }
-    assertTrue(slowWords >= 10, "the stream exercises the second pass: " + slowWords);
+    assertTrue(slowWords[0] >= 10, "the stream exercises the second pass: " + slowWords[0]);
   }
 
   @ParameterizedTest
@@ -289,29 +305,6 @@ class FloatZigguratTest {
     return bits;
   }
 
-  /** The noise one word must add, given a reference sampler that draws the slow paths' randomness. */
-  private interface WordNoise {
-    float of(FloatZiggurat reference, int word);
-  }
-
-  /**
-   * What a kernel on the stream of {@code seed} must add to {@code n} zeros: {@code noise} of each
-   * word, in stream order, with the slow paths' extra randomness drawn from the same stream.
-   */
-  private static float[] wordByWord(Shape shape, long seed, int n, WordNoise noise) {
-    RandomWords twin = new RandomWords(SeededNoise.uniform(seed));
-    FloatZiggurat reference = new FloatZiggurat(twin, shape);
-    float[] expected = new float[n];
-    for (int start = 0; start < n; start += BLOCK) {
-      int count = Math.min(BLOCK, n - start);
-      int[] words = twin.next(count).clone();
-      for (int i = 0; i < count; i++) {
-        expected[start + i] += noise.of(reference, words[i]);
-      }
-    }
-    return expected;
-  }
-
   @ParameterizedTest
   @EnumSource(Shape.class)
   void scalesBelowTheFastMinimumTakeTheWordByWordPath(Shape shape) {
@@ -325,12 +318,12 @@ class FloatZigguratTest {
     for (double scale : new double[] {Math.nextDown(minimum), minimum * 0.01, Double.MIN_VALUE}) {
       float[] values = new float[n];
       new FloatZiggurat(new RandomWords(SeededNoise.uniform(70)), shape).addTo(values, 0, n, scale);
-      float[] expected = wordByWord(shape, 70, n, (reference, w) -> (float) (scale * reference.sample(w)));
+      float[] expected = wordByWord(shape, 70, new float[n], (reference, w) -> (float) (scale * reference.sample(w)));
       assertArrayEquals(expected, values, "scale " + scale);
     }
     float[] atMinimum = new float[n];
     new FloatZiggurat(new RandomWords(SeededNoise.uniform(71)), shape).addTo(atMinimum, 0, n, minimum);
-    float[] expected = wordByWord(shape, 71, n, (reference, w) -> expectedNoise(shape, reference, w, minimum));
+    float[] expected = wordByWord(shape, 71, new float[n], (reference, w) -> expectedNoise(shape, reference, w, minimum));
     assertArrayEquals(expected, atMinimum, "at the minimum the fast path runs");
   }
 
