@@ -64,8 +64,8 @@ public final class BenchmarkGuard {
    * JVM flags of the guard's forks (they replace the benchmarks' own {@code @Fork} flags, so the
    * memory limits are repeated here). {@code -Xbatch} makes the JIT compile in the foreground, so
    * a fork on a busy machine cannot finish its short warm-up still running interpreted or
-   * C1-compiled code (without it, a loaded run once measured secure noise 11x slower and failed
-   * falsely). It changes when code gets compiled, not the compiled code that is measured.
+   * C1-compiled code (without it, forks on a heavily loaded machine have measured secure noise 11x
+   * slower and failed falsely). It changes when code gets compiled, not the compiled code that is measured.
    */
   static final String[] FORK_JVM_ARGS = {"-Xmx512m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
       "-Dorg.bytedeco.javacpp.maxbytes=512M", "-Xbatch"};

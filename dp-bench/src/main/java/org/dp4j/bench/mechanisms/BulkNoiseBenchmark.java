@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Bulk Gaussian noise into a float array (and a direct little-endian FloatBuffer, the ND4J host
  * layout), in elements per second, next to the plain {@code y[i] += x[i]} baseline over the same
- * array in the same run. The issue's targets: seeded add at least 1/8 of the baseline's throughput,
- * secure add at least 1/20.
+ * array in the same run. The project's targets: seeded add at least 1/8 of the baseline's
+ * throughput, secure add at least 1/20 (stated at 2^24 floats, see {@code NoiseScalingBenchmark}).
  *
  * <p>Run: {@code java -jar dp-bench/target/benchmarks.jar BulkNoiseBenchmark}
  */

@@ -40,7 +40,7 @@ public class ClipSumBenchmark {
 
   /** Matrix shapes. */
   public enum Shape {
-    /** The target: 256 examples of 2^20 parameters (1 GiB of floats). */
+    /** The target's shape: 256 examples of 2^20 parameters (1 GiB of floats). */
     B256_P1M(256, 1 << 20),
     /** A small model: 256 examples of 2^16 parameters (64 MiB). */
     B256_P64K(256, 1 << 16);
@@ -103,8 +103,8 @@ public class ClipSumBenchmark {
   }
 
   /**
-   * Baseline: the fastest read pass we know in plain Java, bulk copies into a heap chunk summed
-   * with four accumulators (the inner loop of the clipper's norm pass).
+   * Baseline: a faster plain-Java read pass, bulk copies into a heap chunk summed with four
+   * accumulators (the inner loop of the clipper's norm pass).
    */
   @Benchmark
   public float baselineChunkedReadPass() {

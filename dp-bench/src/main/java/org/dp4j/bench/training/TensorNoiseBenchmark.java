@@ -39,7 +39,7 @@ public class TensorNoiseBenchmark {
 
   /** Gradient sizes. */
   public enum Size {
-    /** The target, 2^24 floats. */
+    /** 2^24 floats, the size at which the targets are stated. */
     P16M(1 << 24);
 
     final int length;
