@@ -47,6 +47,8 @@ final class LedgerSession implements AutoCloseable {
   private final AccountantKind kind;
   private final List<String> notes;
   private final double spentBefore;
+  private double runSigma;
+  private double ledgerSigma;
 
   private LedgerSession(Path file, PrivacyLedger ledger, PrivacyFilter filter, double delta,
       AccountantKind kind, List<String> notes) {
@@ -191,7 +193,7 @@ final class LedgerSession implements AutoCloseable {
     DoubleFunction<PrivacyEvent> events = sigma -> NoiseCalibration.dpSgdEvent(q, sigma, steps);
     double sigma = 0;
     if (runEpsilon.isPresent()) {
-      sigma = NoiseCalibration.noiseMultiplier(
+      sigma = runSigma = NoiseCalibration.noiseMultiplier(
           PrivacyBudget.approximate(runEpsilon.get(), delta), events,
           () -> kind.create(TrainCommand.RELATION), NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
           .noiseMultiplier();
@@ -202,9 +204,10 @@ final class LedgerSession implements AutoCloseable {
       }
       PrivacyAccountant history = filter.accountantSnapshot();
       try {
-        sigma = Math.max(sigma, NoiseCalibration.noiseMultiplier(filter.budget().orElseThrow(),
+        ledgerSigma = NoiseCalibration.noiseMultiplier(filter.budget().orElseThrow(),
             events, history::copy, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
-            .noiseMultiplier());
+            .noiseMultiplier();
+        sigma = Math.max(sigma, ledgerSigma);
       } catch (IllegalArgumentException unreachable) {
         throw new UserError("--ledger " + file + " cannot afford the planned " + steps
             + " steps even with noise multiplier " + NoiseCalibration.MAX_NOISE_MULTIPLIER
@@ -276,6 +279,11 @@ final class LedgerSession implements AutoCloseable {
     out.printf(Locale.ROOT, "ledger %s: spent %.4g before this run; this run is planned to "
             + "spend %.4g, the ledger %.4g after it %s, all at delta %.3g (%s)%n", file,
         spentBefore, runEpsilon, after, budget, delta, kind.label());
+    if (runSigma > 0 && ledgerSigma > runSigma) {
+      out.printf(Locale.ROOT, "ledger %s: its remaining epsilon %.4g sets the noise: multiplier "
+          + "%.5g instead of the %.5g this run's target alone needs (expect lower accuracy)%n",
+          file, filter.remaining(), ledgerSigma, runSigma);
+    }
     if (filter.mode() == BudgetMode.LIMITED && after > filter.budget().orElseThrow().epsilon()) {
       out.println("ledger " + file + ": the budget cannot afford all " + steps + " planned "
           + "steps; training stops when it cannot afford the next one");

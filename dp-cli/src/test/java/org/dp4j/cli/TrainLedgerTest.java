@@ -121,6 +121,8 @@ class TrainLedgerTest {
     assertTrue(greedy.out().contains("ledger " + ledger + ": spent " + g4(before)
         + " before this run; this run is planned to spend "), greedy.out());
     assertFalse(greedy.out().contains("stopped after"), greedy.out());
+    assertTrue(greedy.out().contains("ledger " + ledger + ": its remaining epsilon "
+        + g4(3.0 - before) + " sets the noise: multiplier "), greedy.out());
     LedgerContents contents = PrivacyLedger.read(ledger);
     assertEquals(1 + STEPS, contents.spendCount(), "every planned step ran");
     double total = contents.spentEpsilon();
