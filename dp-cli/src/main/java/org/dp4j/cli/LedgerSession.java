@@ -67,11 +67,12 @@ final class LedgerSession implements AutoCloseable {
    * @param file the {@code --ledger} file, or null for an in-memory filter
    * @param deltaFlag {@code --delta}, or null when not given
    * @param accountantFlag {@code --accountant}, or null when not given
+   * @param budgetFlag {@code --ledger-budget}, or null when not given
    * @param runEpsilon the run's target epsilon; empty with {@code --noise-multiplier}
    * @throws UserError when the flags contradict the ledger or it cannot be opened
    */
   static LedgerSession open(Path file, Double deltaFlag, AccountantKind accountantFlag,
-      Optional<Double> runEpsilon) {
+      Double budgetFlag, Optional<Double> runEpsilon) {
     if (file == null) {
       double d = deltaFlag != null ? deltaFlag : TrainCommand.DEFAULT_DELTA;
       AccountantKind kind = accountantFlag != null ? accountantFlag
@@ -84,8 +85,9 @@ final class LedgerSession implements AutoCloseable {
     }
     try {
       return Files.exists(file)
-          ? continueLedger(file, header(file), deltaFlag, accountantFlag)
-          : createLedger(file, deltaFlag, accountantFlag, runEpsilon);
+          ? continueLedger(file, header(file), deltaFlag, accountantFlag, budgetFlag)
+          : createLedger(file, deltaFlag, accountantFlag,
+              budgetFlag != null ? Optional.of(budgetFlag) : runEpsilon);
     } catch (IOException | LedgerLockedException | LedgerMismatchException e) {
       throw error(file, e);
     }
@@ -96,7 +98,7 @@ final class LedgerSession implements AutoCloseable {
   }
 
   private static LedgerSession continueLedger(Path file, LedgerHeader h, Double deltaFlag,
-      AccountantKind accountantFlag) throws IOException {
+      AccountantKind accountantFlag, Double budgetFlag) throws IOException {
     if (h.relation() != TrainCommand.RELATION) {
       throw new UserError("--ledger " + file + " must be kept under the add-or-remove-one "
           + "relation, which DP-SGD with Poisson sampling is analysed under, got a ledger kept "
@@ -112,6 +114,14 @@ final class LedgerSession implements AutoCloseable {
     if (accountantFlag != null && accountantFlag != recorded) {
       throw new UserError("--accountant must be " + recorded.label() + ", the accountant of "
           + "--ledger " + file + ", got " + accountantFlag.label());
+    }
+    if (budgetFlag != null && h.mode() == BudgetMode.ODOMETER) {
+      throw new UserError("--ledger-budget must not be given for --ledger " + file + ", an "
+          + "odometer (no limit), got " + budgetFlag);
+    }
+    if (budgetFlag != null && budgetFlag != h.budgetEpsilon()) {
+      throw new UserError("--ledger-budget must be " + h.budgetEpsilon() + ", the budget --ledger "
+          + file + " was created with, got " + budgetFlag);
     }
     if (deltaFlag != null && deltaFlag != h.targetDelta()) {
       throw new UserError("--delta must be " + h.targetDelta() + ", the delta --ledger " + file
@@ -131,15 +141,15 @@ final class LedgerSession implements AutoCloseable {
     return new LedgerSession(file, ledger, ledger.filter(), h.targetDelta(), recorded, notes);
   }
 
+  /** A new ledger: limited to {@code budget}, or an odometer when it is empty. */
   private static LedgerSession createLedger(Path file, Double deltaFlag,
-      AccountantKind accountantFlag, Optional<Double> runEpsilon) throws IOException {
+      AccountantKind accountantFlag, Optional<Double> budget) throws IOException {
     double d = deltaFlag != null ? deltaFlag : TrainCommand.DEFAULT_DELTA;
     AccountantKind kind = accountantFlag != null ? accountantFlag
         : TrainCommand.DEFAULT_ACCOUNTANT;
     PrivacyAccountant accountant = kind.create(TrainCommand.RELATION);
-    PrivacyLedger ledger = runEpsilon.isPresent()
-        ? PrivacyLedger.openOrCreate(file, accountant,
-            PrivacyBudget.approximate(runEpsilon.get(), d))
+    PrivacyLedger ledger = budget.isPresent()
+        ? PrivacyLedger.openOrCreate(file, accountant, PrivacyBudget.approximate(budget.get(), d))
         : PrivacyLedger.openOrCreateOdometer(file, accountant, d);
     return new LedgerSession(file, ledger, ledger.filter(), d, kind, List.of());
   }

@@ -135,6 +135,12 @@ final class TrainCommand implements Callable<Integer> {
           + " opened and continued (its delta and accountant are used).")
   Path ledger;
 
+  @Option(names = "--ledger-budget", paramLabel = "E",
+      description = "Total epsilon of a new --ledger (default: --epsilon; with --noise-multiplier"
+          + " and no --ledger-budget the new ledger is an odometer). An existing ledger keeps the"
+          + " budget it was created with.")
+  Double ledgerBudget;
+
   @Option(names = "--accountant", paramLabel = "rdp|pld",
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: rdp, or an existing"
           + " ledger's).")
@@ -187,6 +193,12 @@ final class TrainCommand implements Callable<Integer> {
     if (noiseMultiplier != null) {
       Flags.positiveFinite("--noise-multiplier", noiseMultiplier);
     }
+    if (ledgerBudget != null) {
+      Flags.positiveFinite("--ledger-budget", ledgerBudget);
+      if (ledger == null) {
+        throw new UserError("--ledger-budget must be used with --ledger, got no --ledger");
+      }
+    }
     if (dataset == DatasetKind.DIGITS && dataDir != null) {
       throw new UserError("--data-dir must be used with --dataset fashion-mnist, got --dataset"
           + " digits");
@@ -208,7 +220,8 @@ final class TrainCommand implements Callable<Integer> {
       return trainNonPrivate(out, data, lr);
     }
 
-    try (LedgerSession session = LedgerSession.open(ledger, delta, accountant, runEpsilon)) {
+    try (LedgerSession session = LedgerSession.open(ledger, delta, accountant, ledgerBudget,
+        runEpsilon)) {
       return trainPrivately(out, data, session, runEpsilon, c, lr, q, steps);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -169,6 +169,31 @@ class TrainLedgerTest {
   }
 
   @Test
+  void ledgerBudgetSetsANewLedgersLimitAndMustMatchAnExistingOne() throws IOException {
+    Path ledger = dir.resolve("five.ledger");
+    Run first = CliTestSupport.run("train", "--epochs", "1", "--epsilon", "1", "--ledger-budget",
+        "5", "--ledger", ledger.toString());
+    assertEquals(0, first.status(), first.err());
+    assertEquals(PrivacyBudget.approximate(5, 1e-5),
+        PrivacyLedger.read(ledger).header().budget().orElseThrow());
+    double run = number(first.out(), "epsilon spent: ([0-9.]+) by this run");
+    assertTrue(run <= 1.0 && run > 0.99, first.out());
+    assertTrue(first.out().contains("of its budget 5.000 at delta 1.00e-05"), first.out());
+    oneErrorLine(CliTestSupport.run("train", "--ledger-budget", "8", "--ledger",
+        ledger.toString()), "--ledger-budget must be 5.0, the budget --ledger " + ledger
+        + " was created with, got 8.0");
+    Path odometer = dir.resolve("odometer.ledger");
+    PrivacyLedger.openOrCreateOdometer(odometer, new RdpAccountant(), 1e-5).close();
+    oneErrorLine(CliTestSupport.run("train", "--ledger-budget", "8", "--ledger",
+        odometer.toString()), "--ledger-budget must not be given for --ledger " + odometer
+        + ", an odometer (no limit), got 8.0");
+    oneErrorLine(CliTestSupport.run("train", "--ledger-budget", "8"),
+        "--ledger-budget must be used with --ledger, got no --ledger");
+    oneErrorLine(CliTestSupport.run("train", "--ledger-budget", "0", "--ledger",
+        ledger.toString()), "--ledger-budget must be positive and finite, got 0.0");
+  }
+
+  @Test
   void aLedgerInUseIsReportedAsLocked() throws IOException {
     Path ledger = dir.resolve("busy.ledger");
     try (PrivacyLedger held = PrivacyLedger.openOrCreate(ledger, new RdpAccountant(),
