@@ -322,7 +322,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The run name in the ledger labels: "dp4j train <start time>". */
   private static String runName() {
-    return "dp4j train " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    return "dp4j train "
+        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
   private TrainingData withValidation(TrainingData data) {

@@ -92,7 +92,8 @@ class TrainLedgerTest {
     long spends = PrivacyLedger.read(ledger).spendCount();
     oneErrorLine(CliTestSupport.run("train", "--epochs", "1", "--noise-multiplier", "1",
             "--delta", "1e-5", "--ledger", ledger.toString()),
-        "--delta must be 0.01, the delta --ledger " + ledger + " states its epsilon at, got 1.0E-5");
+        "--delta must be 0.01, the delta --ledger " + ledger
+            + " states its epsilon at, got 1.0E-5");
     oneErrorLine(CliTestSupport.run("train", "--epochs", "1", "--noise-multiplier", "1",
             "--accountant", "pld", "--ledger", ledger.toString()),
         "--accountant must be rdp, the accountant of --ledger " + ledger + ", got pld");

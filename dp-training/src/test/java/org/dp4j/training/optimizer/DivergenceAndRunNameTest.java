@@ -117,7 +117,8 @@ class DivergenceAndRunNameTest {
     assertTrue(first.receipt().label().matches(
         "dp-sgd run \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z step 1"),
         first.receipt().label());
-    assertEquals(byDefault.runName() + " step 2", byDefault.step(params, batch()).receipt().label());
+    assertEquals(byDefault.runName() + " step 2",
+        byDefault.step(params, batch()).receipt().label());
     IllegalStateException late = assertThrows(IllegalStateException.class,
         () -> byDefault.runName("too late"));
     assertTrue(late.getMessage().startsWith("runName must be set before the first step"),
