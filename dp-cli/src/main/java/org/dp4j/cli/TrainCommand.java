@@ -275,8 +275,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     bar.finish();
     if (exhausted) {
-      out.println("stopped after " + trainer.stepsTaken() + " of " + steps + " steps: the ledger "
-          + ledger + " cannot afford another step");
+      out.println("stopped after " + trainer.stepsTaken() + " of " + steps + " steps: "
+          + (session.isLedger() ? "the ledger " + ledger : "the --epsilon budget")
+          + " cannot afford another step");
     }
     PrivacyStatement statement = trainer.privacyStatement();
     if (diverged != null) {
@@ -390,8 +391,9 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A one-line progress bar with the epsilon spent (and its delta), redrawn on a terminal; at the
-   * end of every epoch a permanent line that adds the validation accuracy. The batch loss is
-   * shown as what it is: a non-private diagnostic.
+   * end of every epoch a permanent line that adds the validation accuracy (not on a terminal,
+   * with fewer than 10 epochs, also a line every tenth of the steps). The batch loss is shown as
+   * what it is: a non-private diagnostic.
    */
   static final class ProgressBar {
     private static final int WIDTH = 30;
@@ -402,6 +404,7 @@ final class TrainCommand implements Callable<Integer> {
     private final String epsilonLabel;
     private final java.util.function.DoubleSupplier validationAccuracy;
     private int epochsDone;
+    private long lastDecile;
     private StepReport last;
 
     /**
@@ -437,7 +440,10 @@ final class TrainCommand implements Callable<Integer> {
       } else if (terminal && report.step() % 5 == 0) {
         out.print("\r" + line(report));
         out.flush();
+      } else if (!terminal && epochs < 10 && report.step() * 10 / total > lastDecile) {
+        out.println(line(report));
       }
+      lastDecile = report.step() * 10 / total;
     }
 
     void finish() {
