@@ -23,6 +23,23 @@ enum AccountantKind {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** The class of the accountants this kind creates. */
+  Class<? extends PrivacyAccountant> accountantClass() {
+    return switch (this) {
+      case RDP -> RdpAccountant.class;
+      case PLD -> PldAccountant.class;
+    };
+  }
+
+  /**
+   * The kind whose accountants have the class named {@code className} (as a ledger header records
+   * it), if any.
+   */
+  static java.util.Optional<AccountantKind> ofClassName(String className) {
+    return java.util.Arrays.stream(values())
+        .filter(k -> k.accountantClass().getName().equals(className)).findFirst();
+  }
+
   /** Lists the lower-case names for help text. */
   static final class Candidates implements Iterable<String> {
     @Override

@@ -6,8 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The root {@code dp4j} command. Exit statuses: 0 success, 2 user error (bad flag or value, one
- * line on standard error, no stack trace), 1 unexpected failure.
+ * The root {@code dp4j} command. Exit statuses: 0 success, 2 user error (bad flag or value, a
+ * ledger that cannot be used, a training run that diverged: one line on standard error, no stack
+ * trace), 1 unexpected failure.
  */
 @Command(
     name = "dp4j",

@@ -3,7 +3,10 @@ package org.dp4j.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A flat JSON object with fields in insertion order; enough for the CLI's {@code --json} output. */
+/**
+ * A flat JSON object with fields in insertion order, numbers by the convention of {@link Json};
+ * enough for the CLI's {@code --json} output.
+ */
 final class JsonObject {
 
   private final Map<String, String> fields = new LinkedHashMap<>();
@@ -13,9 +16,15 @@ final class JsonObject {
     return this;
   }
 
-  /** Finite numbers as JSON numbers; infinities and NaN as strings ("Infinity"), which JSON lacks. */
+  /**
+   * A number by the CLI's convention ({@link Json}): finite values as JSON numbers; an infinity
+   * or NaN as {@code null} plus the field {@code "<name>_non_finite"} naming it.
+   */
   JsonObject put(String name, double value) {
-    fields.put(name, Double.isFinite(value) ? Double.toString(value) : quote(Double.toString(value)));
+    fields.put(name, Json.number(value));
+    if (!Double.isFinite(value)) {
+      fields.put(Json.nonFiniteSnakeKey(name), quote(Json.nonFiniteName(value)));
+    }
     return this;
   }
 

@@ -2,7 +2,7 @@ package org.dp4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -73,14 +73,11 @@ public final class LedgerCommand implements Callable<Integer> {
       LedgerContents contents;
       try {
         contents = PrivacyLedger.read(file);
-      } catch (NoSuchFileException e) {
-        err.println("dp4j ledger show: no such file: " + file);
-        return USER_ERROR;
-      } catch (InvalidLedgerException e) {
-        err.println("dp4j ledger show: " + e.getMessage());
+      } catch (InvalidLedgerException | FileSystemException e) {
+        err.println("dp4j ledger show: " + e.getMessage()); // "FILE: reason"
         return USER_ERROR;
       } catch (IOException e) {
-        err.println("dp4j ledger show: cannot read " + file + ": " + e.getMessage());
+        err.println("dp4j ledger show: " + file + ": cannot read the ledger: " + e.getMessage());
         return USER_ERROR;
       }
       if (json) {
@@ -112,11 +109,12 @@ public final class LedgerCommand implements Callable<Integer> {
       out.println("note        ignored " + c.tornTailBytes()
           + " bytes of a torn final record (an unacknowledged write)");
     }
-    List<LabelSummary> labels = c.byLabel();
+    List<LabelSummary> labels = c.byRun();
     if (!labels.isEmpty()) {
       int width = Math.max(5, labels.stream().mapToInt(s -> s.label().length()).max().orElse(5));
       out.println();
-      out.println("per label (epsilon attributed by marginal cost):");
+      out.println("per label, the steps of each training run on one row (epsilon attributed by "
+          + "marginal cost):");
       out.println(String.format(Locale.ROOT, "  %-" + width + "s  %8s  %s", "label", "spends",
           "epsilon"));
       for (LabelSummary s : labels) {
@@ -136,11 +134,11 @@ public final class LedgerCommand implements Callable<Integer> {
     field(b, "accountant", string(h.accountant())).append(',');
     field(b, "relation", string(h.relation().name())).append(',');
     field(b, "mode", string(h.mode().name())).append(',');
-    field(b, "targetDelta", number(h.targetDelta())).append(',');
-    field(b, "budgetEpsilon", h.mode() == BudgetMode.LIMITED ? number(h.budgetEpsilon()) : "null")
-        .append(',');
-    field(b, "spentEpsilon", number(c.spentEpsilon())).append(',');
-    field(b, "remainingEpsilon", number(c.remainingEpsilon())).append(',');
+    number(b, "targetDelta", h.targetDelta()).append(',');
+    field(b, "budgetEpsilon", h.mode() == BudgetMode.LIMITED
+        ? Json.number(h.budgetEpsilon()) : "null").append(',');
+    number(b, "spentEpsilon", c.spentEpsilon()).append(',');
+    number(b, "remainingEpsilon", c.remainingEpsilon()).append(',');
     field(b, "spends", Long.toString(c.spendCount())).append(',');
     b.append("\"openReservations\":[");
     boolean first = true;
@@ -152,12 +150,12 @@ public final class LedgerCommand implements Callable<Integer> {
     field(b, "tornTailBytes", Long.toString(c.tornTailBytes())).append(',');
     b.append("\"labels\":[");
     first = true;
-    for (LabelSummary s : c.byLabel()) {
+    for (LabelSummary s : c.byRun()) {
       b.append(first ? "{" : ",{");
       first = false;
       field(b, "label", string(s.label())).append(',');
       field(b, "spends", Long.toString(s.spends())).append(',');
-      field(b, "attributedEpsilon", number(s.attributedEpsilon())).append('}');
+      number(b, "attributedEpsilon", s.attributedEpsilon()).append('}');
     }
     b.append("]}");
     return b.toString();
@@ -167,9 +165,14 @@ public final class LedgerCommand implements Callable<Integer> {
     return b.append('"').append(name).append("\":").append(jsonValue);
   }
 
-  /** A JSON number; the strings "Infinity"/"-Infinity"/"NaN" where JSON has no number. */
-  private static String number(double x) {
-    return Double.isFinite(x) ? Double.toString(x) : "\"" + x + "\"";
+  /** A number field by the CLI's JSON convention (see {@link Json}). */
+  private static StringBuilder number(StringBuilder b, String name, double x) {
+    field(b, name, Json.number(x));
+    if (!Double.isFinite(x)) {
+      b.append(',');
+      field(b, Json.nonFiniteKey(name), string(Json.nonFiniteName(x)));
+    }
+    return b;
   }
 
   private static String format(double x) {

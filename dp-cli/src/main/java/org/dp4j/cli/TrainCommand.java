@@ -5,18 +5,22 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.PrivacyLedger;
-import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.dl4j.train.DpTrainer;
 import org.dp4j.dl4j.train.StepReport;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.config.PrivacyStatement;
+import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -26,14 +30,32 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dp4j train}: trains a small network privately with DP-SGD (Poisson sampling, flat
- * clipping, secure Gaussian noise, RDP or PLD accounting) and prints the test accuracy and the
- * privacy statement. With no arguments: an MLP on the embedded 8x8 digits at epsilon 3.
+ * clipping, secure Gaussian noise, RDP or PLD accounting) and prints the validation and test
+ * accuracy and the privacy statement. With no arguments: an MLP on the embedded 8x8 digits at
+ * epsilon 3, with 10% of the training data held out for validation.
+ *
+ * <p>With {@code --ledger} every step is charged to a persistent ledger: an existing ledger's
+ * delta and accountant are adopted when the flags are not given and must match when they are, and
+ * the noise is calibrated to what the ledger can still afford (see {@link LedgerSession}).
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train a network privately (DP-SGD) and print test accuracy and the privacy statement.")
+    description = "Train a network privately (DP-SGD) and print validation and test accuracy and"
+        + " the privacy statement.")
 final class TrainCommand implements Callable<Integer> {
+
+  /** Target epsilon when neither {@code --epsilon} nor {@code --noise-multiplier} is given. */
+  static final double DEFAULT_EPSILON = 3.0;
+
+  /** Delta when {@code --delta} is not given and no existing ledger sets it. */
+  static final double DEFAULT_DELTA = 1e-5;
+
+  /** Accountant when {@code --accountant} is not given and no existing ledger sets it. */
+  static final AccountantKind DEFAULT_ACCOUNTANT = AccountantKind.RDP;
+
+  /** The relation DP-SGD with Poisson sampling is analysed under. */
+  static final NeighbouringRelation RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
 
   /** The datasets {@code --dataset} accepts. */
   enum DatasetKind {
@@ -57,51 +79,76 @@ final class TrainCommand implements Callable<Integer> {
   DatasetKind dataset;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Directory with the Fashion-MNIST IDX files (Debian: " + FashionMnistDataset.DEBIAN_DIR + ").")
+      description = "Directory with the Fashion-MNIST IDX files (Debian: "
+          + FashionMnistDataset.DEBIAN_DIR + ").")
   Path dataDir;
 
   @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
-      description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
+      description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses"
+          + " ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
   ModelKind model;
 
   @Option(names = "--epsilon", paramLabel = "E",
-      description = "Target epsilon: the noise multiplier is calibrated so the whole run spends at most this (default 3 unless --noise-multiplier is given).")
+      description = "What this run may spend: the noise multiplier is calibrated so the run"
+          + " spends at most E (default 3 unless --noise-multiplier is given). With a ledger the"
+          + " noise is also calibrated to what the ledger can still afford.")
   Double epsilon;
 
-  @Option(names = "--delta", paramLabel = "D", defaultValue = "1e-5", description = "Delta, in (0, 1) (default: ${DEFAULT-VALUE}).")
-  double delta;
+  @Option(names = "--delta", paramLabel = "D",
+      description = "Delta, in (0, 1) (default: 1e-5, or an existing ledger's delta).")
+  Double delta;
 
   @Option(names = "--noise-multiplier", paramLabel = "Z",
-      description = "Noise multiplier instead of a target epsilon (> 0); epsilon is then reported, not capped.")
+      description = "Noise multiplier instead of a target epsilon (> 0); epsilon is then"
+          + " reported, not capped (a limited ledger still stops the run when it is spent).")
   Double noiseMultiplier;
 
-  @Option(names = "--clip-norm", paramLabel = "C", defaultValue = "1.0", description = "Per-example L2 clip norm (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--clip-norm", paramLabel = "C", defaultValue = "1.0",
+      description = "Per-example L2 clip norm (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64",
       description = "Expected (Poisson) batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "15",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.01", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.01",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
+  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1",
+      description = "Fraction of the training data held out for validation before training, in"
+          + " [0, 1) (default: ${DEFAULT-VALUE}; 0: none). The model trains, and is accounted,"
+          + " on the rest.")
+  double validationFraction;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-      description = "Seed for the non-private parts only: train/test split and initial weights. Batches and noise always use SecureRandom.")
+      description = "Seed for the non-private parts only: train/validation/test split and initial"
+          + " weights. Batches and noise always use SecureRandom.")
   long seed;
 
   @Option(names = "--ledger", paramLabel = "FILE",
-      description = "Privacy ledger to charge every step to (created with the target budget, or opened and continued).")
+      description = "Privacy ledger to charge every step to: created with the target budget, or"
+          + " opened and continued (its delta and accountant are used).")
   Path ledger;
 
-  @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
-      description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--ledger-budget", paramLabel = "E",
+      description = "Total epsilon of a new --ledger (default: --epsilon; with --noise-multiplier"
+          + " and no --ledger-budget the new ledger is an odometer). An existing ledger keeps the"
+          + " budget it was created with.")
+  Double ledgerBudget;
+
+  @Option(names = "--accountant", paramLabel = "rdp|pld",
+      description = "Accountant: ${COMPLETION-CANDIDATES} (default: rdp, or an existing"
+          + " ledger's).")
   AccountantKind accountant;
 
   @Option(names = "--non-private",
-      description = "Baseline: train the same model WITHOUT privacy (no clipping, no noise, shuffled minibatches) to compare accuracy.")
+      description = "Baseline: train the same model WITHOUT privacy (no clipping, no noise,"
+          + " shuffled minibatches) to compare accuracy.")
   boolean nonPrivate;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -123,7 +170,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    double d = Flags.delta("--delta", delta);
+    if (delta != null) {
+      Flags.delta("--delta", delta);
+    }
     double c = Flags.positiveFinite("--clip-norm", clipNorm);
     double lr = Flags.positiveFinite("--learning-rate", learningRate);
     if (batchSize < 1) {
@@ -132,118 +181,187 @@ final class TrainCommand implements Callable<Integer> {
     if (epochs < 1) {
       throw UserError.flag("--epochs", "a positive integer", epochs);
     }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw UserError.flag("--validation-fraction", "in [0, 1)", validationFraction);
+    }
     if (epsilon != null && noiseMultiplier != null) {
       throw new UserError("--epsilon and --noise-multiplier must not both be given, got both");
     }
-    double targetEpsilon = epsilon == null && noiseMultiplier == null ? 3.0
-        : epsilon == null ? Double.NaN : Flags.positiveFinite("--epsilon", epsilon);
+    Optional<Double> runEpsilon = noiseMultiplier != null ? Optional.empty()
+        : Optional.of(epsilon == null ? DEFAULT_EPSILON : Flags.positiveFinite("--epsilon",
+            epsilon));
     if (noiseMultiplier != null) {
       Flags.positiveFinite("--noise-multiplier", noiseMultiplier);
     }
-    if (dataset == DatasetKind.DIGITS && dataDir != null) {
-      throw new UserError("--data-dir must be used with --dataset fashion-mnist, got --dataset digits");
+    if (ledgerBudget != null) {
+      Flags.positiveFinite("--ledger-budget", ledgerBudget);
+      if (ledger == null) {
+        throw new UserError("--ledger-budget must be used with --ledger, got no --ledger");
+      }
     }
-    TrainingData data = dataset == DatasetKind.DIGITS
+    if (dataset == DatasetKind.DIGITS && dataDir != null) {
+      throw new UserError("--data-dir must be used with --dataset fashion-mnist, got --dataset"
+          + " digits");
+    }
+    if (nonPrivate && (epsilon != null || noiseMultiplier != null || ledger != null)) {
+      throw new UserError("--non-private must not be combined with --epsilon, "
+          + "--noise-multiplier or --ledger, got one of them");
+    }
+    TrainingData data = withValidation(dataset == DatasetKind.DIGITS
         ? DigitsDataset.load(seed)
-        : FashionMnistDataset.load(requireDataDir());
+        : FashionMnistDataset.load(requireDataDir()));
     int n = data.train().numExamples();
     if (batchSize > n) {
       throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
     }
-    double q = (double) batchSize / n;
+    double q = Math.min(1.0, (double) batchSize / n);
     long steps = Math.max(1, Math.round(epochs / q));
-
     if (nonPrivate) {
-      if (epsilon != null || noiseMultiplier != null || ledger != null) {
-        throw new UserError("--non-private must not be combined with --epsilon, "
-            + "--noise-multiplier or --ledger, got one of them");
-      }
       return trainNonPrivate(out, data, lr);
     }
-    DpSgdConfig.Builder builder = DpSgdConfig.builder().clipNorm(c).datasetSize(n)
-        .expectedBatchSize(batchSize).plannedSteps(steps)
-        .accountant(() -> accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE));
-    if (Double.isNaN(targetEpsilon)) {
-      builder.noiseMultiplier(noiseMultiplier).targetDelta(d);
-    } else {
-      builder.target(PrivacyBudget.approximate(targetEpsilon, d));
+
+    try (LedgerSession session = LedgerSession.open(ledger, delta, accountant, ledgerBudget,
+        runEpsilon)) {
+      return trainPrivately(out, data, session, runEpsilon, c, lr, q, steps);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    DpSgdConfig config = builder.build();
+  }
+
+  private int trainPrivately(PrintWriter out, TrainingData data, LedgerSession session,
+      Optional<Double> runEpsilon, double c, double lr, double q, long steps) {
+    double d = session.delta();
+    AccountantKind kind = session.accountantKind();
+    PrivacyFilter filter = session.filter();
+    int n = data.train().numExamples();
+    double sigma = noiseMultiplier != null ? noiseMultiplier
+        : session.calibrate(runEpsilon, q, steps);
+    DpSgdConfig config = DpSgdConfig.builder().clipNorm(c).datasetSize(n)
+        .expectedBatchSize(batchSize).plannedSteps(steps)
+        .accountant(() -> kind.create(RELATION)).noiseMultiplier(sigma).targetDelta(d).build();
+    session.requireOneStep(config.stepEvent());
     MultiLayerNetwork network = model.build(data, seed);
 
-    PrivacyLedger openedLedger = null;
+    Optional<DataSet> validation = data.validation();
+    ProgressBar bar = new ProgressBar(out, steps, epochs, System.console() != null,
+        session.isLedger() ? "ledger epsilon" : "epsilon",
+        validation.<java.util.function.DoubleSupplier>map(v -> () -> accuracy(network, v))
+            .orElse(null));
+    DpTrainer trainer = DpTrainer.builder(network, data.train(), config, filter)
+        .updater(new Adam(lr)).listener(bar::update).runName(runName()).build();
+    out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d validation, %d test examples), "
+            + "model %s, %s per-example clipping%n", data.name(), n,
+        validation.map(DataSet::numExamples).orElse(0), data.test().numExamples(),
+        model.name().toLowerCase(Locale.ROOT),
+        trainer.gradientMethod().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    out.printf(Locale.ROOT, "DP-SGD: %d %s (%d %s), sampling rate %.5g, clip norm %.4g, "
+            + "noise multiplier %.5g%s%n", steps, steps == 1 ? "step" : "steps", epochs,
+        epochs == 1 ? "epoch" : "epochs", config.samplingRate(), c,
+        config.noiseMultiplier(), noiseMultiplier != null ? ""
+            : " (" + session.calibrationNote(runEpsilon) + ")");
+    session.printPlan(out, config.eventForSteps(steps), steps);
+
+    TrainingDivergedException diverged = null;
+    boolean exhausted = false;
     try {
-      PrivacyFilter filter;
-      if (ledger != null) {
-        openedLedger = openLedger(targetEpsilon, d);
-        filter = openedLedger.filter();
-      } else if (Double.isNaN(targetEpsilon)) {
-        filter = PrivacyFilter.odometer(accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE), d);
-      } else {
-        filter = PrivacyFilter.limited(accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE),
-            PrivacyBudget.approximate(targetEpsilon, d));
+      trainer.train();
+    } catch (PrivacyBudgetExceededException e) {
+      if (trainer.stepsTaken() == 0) {
+        throw session.cannotAffordOneStep();
       }
-      ProgressBar bar = new ProgressBar(out, steps, System.console() != null);
-      DpTrainer trainer = DpTrainer.builder(network, data.train(), config, filter)
-          .updater(new Adam(lr)).listener(bar::update).build();
-      out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d test examples), model %s, "
-              + "%s per-example clipping%n", data.name(), n, data.test().numExamples(),
-          model.name().toLowerCase(Locale.ROOT),
-          trainer.gradientMethod().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      out.printf(Locale.ROOT, "DP-SGD: %d steps (%d epochs), sampling rate %.5g, clip norm %.4g, "
-              + "noise multiplier %.5g%s%n", steps, epochs, config.samplingRate(), c,
-          config.noiseMultiplier(), Double.isNaN(targetEpsilon) ? ""
-              : String.format(Locale.ROOT, " (calibrated for epsilon %.4g, delta %.3g, %s)",
-                  targetEpsilon, d, accountant.label()));
-      boolean exhausted = false;
-      try {
-        trainer.train();
-      } catch (PrivacyBudgetExceededException e) {
-        if (trainer.stepsTaken() == 0) {
-          throw new UserError((ledger != null ? "--ledger " + ledger : "--epsilon")
-              + " budget must afford at least one step, got " + String.format(Locale.ROOT,
-              "epsilon %.4g already spent", filter.spent()));
-        }
-        exhausted = true;
-      }
-      bar.finish();
-      if (exhausted) {
-        out.println("stopped after " + trainer.stepsTaken() + " steps: the privacy budget "
-            + (ledger != null ? "in " + ledger + " " : "") + "cannot afford another step");
-      }
-      double accuracy = accuracy(network, data.test());
-      out.printf(Locale.ROOT, "test accuracy: %.4f (%d test examples)%n", accuracy,
-          data.test().numExamples());
-      PrivacyStatement statement = trainer.privacyStatement();
-      out.printf(Locale.ROOT, "epsilon spent: %.4g at delta %.3g%s%n", filter.spent(), d,
-          ledger != null ? " (whole ledger)" : "");
-      out.println("privacy: " + statement.text());
-      return 0;
-    } finally {
-      if (openedLedger != null) {
-        try {
-          openedLedger.close();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
+      exhausted = true;
+    } catch (TrainingDivergedException e) {
+      diverged = e;
     }
+    bar.finish();
+    if (exhausted) {
+      out.println("stopped after " + trainer.stepsTaken() + " of " + steps + " steps: "
+          + (session.isLedger() ? "the ledger " + ledger : "the --epsilon budget")
+          + " cannot afford another step");
+    }
+    PrivacyStatement statement = trainer.privacyStatement();
+    if (diverged != null) {
+      out.println(spentLine(statement, filter, session));
+      out.flush();
+      String what = diverged.parametersChanged()
+          ? diverged.nonFiniteCount() + " parameter(s) became NaN or infinite"
+          : "the noisy update had " + diverged.nonFiniteCount() + " NaN or infinite entries "
+              + "(not applied)";
+      throw new UserError("training diverged at step " + diverged.step() + " of " + steps + ": "
+          + what + "; stopped, nothing more spent; --clip-norm " + c + " or --learning-rate "
+          + lr + " must be smaller");
+    }
+    if (validation.isPresent()) {
+      out.printf(Locale.ROOT, "validation accuracy: %.4f (%d held-out training examples)%n",
+          accuracy(network, validation.get()), validation.get().numExamples());
+    }
+    out.printf(Locale.ROOT, "test accuracy: %.4f (%d test examples)%n",
+        accuracy(network, data.test()), data.test().numExamples());
+    out.println(spentLine(statement, filter, session));
+    out.println("privacy: " + statement.text());
+    out.println("not protected: the validation and test examples, the accuracies computed on them"
+        + ", and the choice of these flags (including --seed " + seed + ", which fixes the split)"
+        + " are outside this guarantee.");
+    return 0;
+  }
+
+  /** "epsilon spent: ..." with this run's and (with a ledger) the ledger's epsilon, one delta. */
+  private static String spentLine(PrivacyStatement statement, PrivacyFilter filter,
+      LedgerSession session) {
+    String line = String.format(Locale.ROOT, "epsilon spent: %.4g by this run (%d %s) at delta"
+        + " %.3g", statement.epsilon(), statement.steps(), statement.steps() == 1 ? "step"
+        : "steps", statement.delta());
+    if (session.isLedger()) {
+      line += String.format(Locale.ROOT, "; ledger total %.4g%s at delta %.3g", filter.spent(),
+          filter.mode() == BudgetMode.LIMITED
+              ? String.format(Locale.ROOT, " of its budget %.4g",
+                  filter.budget().orElseThrow().epsilon())
+              : " (odometer, no limit)", filter.targetDelta());
+    }
+    return line;
+  }
+
+  /** The run name in the ledger labels: "dp4j train <start time>". */
+  private static String runName() {
+    return "dp4j train "
+        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  private TrainingData withValidation(TrainingData data) {
+    if (validationFraction == 0) {
+      return data;
+    }
+    int total = data.train().numExamples();
+    long count = Math.round(total * validationFraction);
+    if (count < 1 || count >= total) {
+      throw UserError.flag("--validation-fraction", "0 or a fraction that holds out 1 to "
+          + (total - 1) + " of the " + total + " training examples", validationFraction);
+    }
+    return data.withValidation((int) count, seed);
   }
 
   private int trainNonPrivate(PrintWriter out, TrainingData data, double lr) {
     MultiLayerNetwork network = model.build(data, seed, new Adam(lr));
     int n = data.train().numExamples();
-    out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d test examples), model %s, "
-            + "NON-PRIVATE baseline: %d epochs of minibatches of %d%n", data.name(), n,
-        data.test().numExamples(), model.name().toLowerCase(Locale.ROOT), epochs, batchSize);
+    Optional<DataSet> validation = data.validation();
+    out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d validation, %d test examples), "
+            + "model %s, NON-PRIVATE baseline: %d epochs of minibatches of %d%n", data.name(), n,
+        validation.map(DataSet::numExamples).orElse(0), data.test().numExamples(),
+        model.name().toLowerCase(Locale.ROOT), epochs, batchSize);
     for (int epoch = 0; epoch < epochs; epoch++) {
       int[] order = DigitsDataset.shuffled(n, seed + 1 + epoch);
       for (int from = 0; from < n; from += batchSize) {
-        int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
+        int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
         network.fit(new DataSet(data.train().getFeatures().getRows(rows),
             data.train().getLabels().getRows(rows)));
       }
-      out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%n", epoch + 1, epochs, network.score());
+      out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%s%n", epoch + 1, epochs, network.score(),
+          validation.map(v -> String.format(Locale.ROOT, "  validation accuracy %.4f",
+              accuracy(network, v))).orElse(""));
+    }
+    if (validation.isPresent()) {
+      out.printf(Locale.ROOT, "validation accuracy: %.4f (%d held-out training examples)%n",
+          accuracy(network, validation.get()), validation.get().numExamples());
     }
     out.printf(Locale.ROOT, "test accuracy: %.4f (%d test examples)%n",
         accuracy(network, data.test()), data.test().numExamples());
@@ -263,70 +381,83 @@ final class TrainCommand implements Callable<Integer> {
     return dataDir;
   }
 
-  private PrivacyLedger openLedger(double targetEpsilon, double d) {
-    try {
-      if (Files.exists(ledger)) {
-        return PrivacyLedger.open(ledger, accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE));
-      }
-      if (Double.isNaN(targetEpsilon)) {
-        return PrivacyLedger.createOdometer(ledger,
-            accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE), d);
-      }
-      return PrivacyLedger.create(ledger, accountant.create(NeighbouringRelation.ADD_OR_REMOVE_ONE),
-          PrivacyBudget.approximate(targetEpsilon, d));
-    } catch (IOException e) {
-      throw new UserError("--ledger " + ledger + ": " + e.getMessage());
-    }
-  }
-
-  /** The fraction of {@code test} the network classifies correctly. */
-  static double accuracy(MultiLayerNetwork network, DataSet test) {
-    INDArray predicted = network.output(test.getFeatures(), false).argMax(1);
-    INDArray truth = test.getLabels().argMax(1);
+  /** The fraction of {@code data} the network classifies correctly. */
+  static double accuracy(MultiLayerNetwork network, DataSet data) {
+    INDArray predicted = network.output(data.getFeatures(), false).argMax(1);
+    INDArray truth = data.getLabels().argMax(1);
     return predicted.eq(truth).castTo(DataType.INT).sumNumber().doubleValue()
-        / test.numExamples();
+        / data.numExamples();
   }
 
-  /** A one-line progress bar with epsilon spent; plain lines every 10% when not a terminal. */
+  /**
+   * A one-line progress bar with the epsilon spent (and its delta), redrawn on a terminal; at the
+   * end of every epoch a permanent line that adds the validation accuracy (not on a terminal,
+   * with fewer than 10 epochs, also a line every tenth of the steps). The batch loss is shown as
+   * what it is: a non-private diagnostic.
+   */
   static final class ProgressBar {
     private static final int WIDTH = 30;
     private final PrintWriter out;
     private final long total;
+    private final int epochs;
     private final boolean terminal;
-    private long lastDecile = -1;
+    private final String epsilonLabel;
+    private final java.util.function.DoubleSupplier validationAccuracy;
+    private int epochsDone;
+    private long lastDecile;
     private StepReport last;
 
-    ProgressBar(PrintWriter out, long total, boolean terminal) {
+    /**
+     * @param validationAccuracy evaluates the held-out validation set; null when there is none
+     */
+    ProgressBar(PrintWriter out, long total, int epochs, boolean terminal, String epsilonLabel,
+        java.util.function.DoubleSupplier validationAccuracy) {
       this.out = out;
       this.total = total;
+      this.epochs = epochs;
       this.terminal = terminal;
+      this.epsilonLabel = epsilonLabel;
+      this.validationAccuracy = validationAccuracy;
+    }
+
+    /** The step that ends epoch {@code e} (1-based): steps are spread evenly over the epochs. */
+    private long epochEnd(int e) {
+      return Math.max(1, Math.round((double) e * total / epochs));
     }
 
     void update(StepReport report) {
       last = report;
-      long decile = report.step() * 10 / total;
-      if (terminal) {
-        if (report.step() % 5 == 0 || report.step() == total) {
-          out.print("\r" + line(report));
-          out.flush();
+      boolean epochEnds = epochsDone < epochs && report.step() >= epochEnd(epochsDone + 1);
+      if (epochEnds) {
+        while (epochsDone < epochs && report.step() >= epochEnd(epochsDone + 1)) {
+          epochsDone++;
         }
-      } else if (decile != lastDecile) {
-        lastDecile = decile;
+        String validation = validationAccuracy == null ? "" : String.format(Locale.ROOT,
+            "  validation accuracy %.4f", validationAccuracy.getAsDouble());
+        out.println((terminal ? "\r" : "") + line(report) + String.format(Locale.ROOT,
+            "  (epoch %d/%d)", epochsDone, epochs) + validation);
+        out.flush();
+      } else if (terminal && report.step() % 5 == 0) {
+        out.print("\r" + line(report));
+        out.flush();
+      } else if (!terminal && epochs < 10 && report.step() * 10 / total > lastDecile) {
         out.println(line(report));
       }
+      lastDecile = report.step() * 10 / total;
     }
 
     void finish() {
-      if (terminal && last != null) {
+      if (terminal && last != null && last.step() < epochEnd(epochs)) {
         out.println("\r" + line(last));
       }
+      out.flush();
     }
 
     private String line(StepReport r) {
-      int filled = (int) (WIDTH * r.step() / total);
-      return String.format(Locale.ROOT, "[%s%s] step %d/%d  loss %.4f  epsilon %.4f",
-          "#".repeat(filled), ".".repeat(WIDTH - filled), r.step(), total, r.meanLoss(),
-          r.epsilonSpent());
+      int filled = (int) (WIDTH * Math.min(r.step(), total) / total);
+      return String.format(Locale.ROOT, "[%s%s] step %d/%d  %s %.4f at delta %.3g  non-private "
+              + "batch loss %.4f", "#".repeat(filled), ".".repeat(WIDTH - filled), r.step(),
+          total, epsilonLabel, r.epsilonSpent(), r.delta(), r.meanLoss());
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.dp4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -106,7 +107,35 @@ class LedgerCommandTest {
     assertTrue(text.out().contains("remaining   epsilon Infinity"), text.out());
     Run json = run("show", "--json", file.toString());
     assertTrue(json.out().contains("\"budgetEpsilon\":null"), json.out());
-    assertTrue(json.out().contains("\"remainingEpsilon\":\"Infinity\""), json.out());
+    assertTrue(json.out().contains("\"remainingEpsilon\":null,\"remainingEpsilonNonFinite\":"
+        + "\"Infinity\","), json.out());
+    assertFalse(json.out().contains(":Infinity") || json.out().contains(":NaN"), json.out());
+  }
+
+  /**
+   * Infinite values follow the documented convention (null plus a field naming the value), so a
+   * strict JSON parser (Jackson, which rejects Infinity and NaN tokens by default) reads them.
+   */
+  @Test
+  void infiniteValuesAreNullWithAReasonAndParseStrictly() throws Exception {
+    Path file = dir.resolve("infinite.ledger");
+    try (PrivacyLedger ledger =
+        PrivacyLedger.createOdometer(file, new org.dp4j.core.accounting.rdp.RdpAccountant(),
+            1e-5)) {
+      ledger.filter().spend(new org.dp4j.core.event.GaussianEvent(0.0), "no noise");
+    }
+    Run r = run("show", "--json", file.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    var tree = new org.nd4j.shade.jackson.databind.ObjectMapper().readTree(r.out());
+    assertTrue(tree.get("spentEpsilon").isNull());
+    assertEquals("Infinity", tree.get("spentEpsilonNonFinite").asText());
+    assertTrue(tree.get("remainingEpsilon").isNull());
+    assertEquals("Infinity", tree.get("remainingEpsilonNonFinite").asText());
+    var label = tree.get("labels").get(0);
+    assertEquals("no noise", label.get("label").asText());
+    assertTrue(label.get("attributedEpsilon").isNull());
+    assertEquals("Infinity", label.get("attributedEpsilonNonFinite").asText());
+    assertEquals(1e-5, tree.get("targetDelta").asDouble());
   }
 
   @Test
@@ -126,7 +155,8 @@ class LedgerCommandTest {
     Path missing = dir.resolve("nope.ledger");
     Run r = run("show", missing.toString());
     assertEquals(2, r.exitCode());
-    assertEquals(List.of("dp4j ledger show: no such file: " + missing), r.errLines());
+    assertEquals(List.of("dp4j ledger show: " + missing + ": cannot read the ledger: no such "
+        + "ledger file"), r.errLines());
     assertEquals("", r.out());
   }
 
@@ -158,7 +188,8 @@ class LedgerCommandTest {
     Run r = run("show", dir.toString());
     assertEquals(2, r.exitCode());
     assertEquals(1, r.errLines().size(), r.err());
-    assertTrue(r.err().startsWith("dp4j ledger show: cannot read " + dir), r.err());
+    assertEquals("dp4j ledger show: " + dir + ": it is a folder, not a ledger file",
+        r.err().strip());
   }
 
   @Test

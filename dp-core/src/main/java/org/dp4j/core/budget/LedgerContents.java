@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A read-only view of a ledger file, from {@link PrivacyLedger#read(Path)}; needs no accountant.
@@ -19,6 +21,9 @@ import java.util.Set;
  */
 public record LedgerContents(
     Path file, LedgerHeader header, List<LedgerRecord> records, long tornTailBytes) {
+
+  /** A step label: {@code "<run> step <k>"} with a decimal step number. */
+  private static final Pattern STEP_LABEL = Pattern.compile("(.+) step ([0-9]{1,18})");
 
   /** Copies the record list. */
   public LedgerContents {
@@ -66,8 +71,58 @@ public record LedgerContents(
 
   /** Per-label totals in order of first appearance; see {@link LabelSummary} for attribution. */
   public List<LabelSummary> byLabel() {
-    Map<String, long[]> counts = new LinkedHashMap<>();
-    Map<String, Double> epsilons = new LinkedHashMap<>();
+    return summarise(false);
+  }
+
+  /**
+   * Per-label totals in which the steps of each training run form one row: the labels {@code
+   * "<run> step <k>"} ({@code k} a decimal number), as {@code DpSgdOptimizer} writes them, are
+   * grouped by {@code <run>}, and a step number that does not increase starts a new run of that
+   * name. The row's label is {@code "<run> steps <first>..<last>"} ({@code "<run> step <k>"} for a
+   * single step), followed by {@code " (run <n>)"} from the second run of the same name on. So the
+   * old labels {@code "dp-sgd step <k>"}, which carry no run name, still show one row per run.
+   * Other labels are summed as in {@link #byLabel()}. Rows are in order of first appearance.
+   */
+  public List<LabelSummary> byRun() {
+    return summarise(true);
+  }
+
+  /** A row of a summary: a plain label, or run {@code ordinal} of a step-label prefix. */
+  private record GroupKey(String label, int ordinal) {}
+
+  private static final class Group {
+    private final String name;
+    private final int ordinal;
+    private final boolean steps;
+    private long firstStep;
+    private long lastStep;
+    private long spends;
+    private double epsilon;
+
+    Group(String name, int ordinal, boolean steps, long firstStep) {
+      this.name = name;
+      this.ordinal = ordinal;
+      this.steps = steps;
+      this.firstStep = firstStep;
+      this.lastStep = firstStep;
+    }
+
+    LabelSummary summary() {
+      if (!steps) {
+        return new LabelSummary(name, spends, epsilon);
+      }
+      String range = firstStep == lastStep
+          ? " step " + firstStep
+          : " steps " + firstStep + ".." + lastStep;
+      return new LabelSummary(name + range + (ordinal > 1 ? " (run " + ordinal + ")" : ""),
+          spends, epsilon);
+    }
+  }
+
+  private List<LabelSummary> summarise(boolean groupRuns) {
+    Map<GroupKey, Group> groups = new LinkedHashMap<>();
+    Map<String, GroupKey> currentRun = new LinkedHashMap<>();
+    Map<String, Integer> runsOfName = new LinkedHashMap<>();
     double previous = 0.0;
     for (LedgerRecord r : records) {
       double after = r.spentEpsilonAfter();
@@ -78,15 +133,37 @@ public record LedgerContents(
         increment = after - previous;
       }
       previous = after;
-      counts.computeIfAbsent(r.label(), k -> new long[1]);
-      if (r.kind() == RecordKind.SPEND || r.kind() == RecordKind.RESERVE) {
-        counts.get(r.label())[0]++;
+      boolean charge = r.kind() == RecordKind.SPEND || r.kind() == RecordKind.RESERVE;
+      Matcher m = groupRuns ? STEP_LABEL.matcher(r.label()) : null;
+      Group group;
+      if (m != null && m.matches()) {
+        String run = m.group(1);
+        long step = Long.parseLong(m.group(2));
+        GroupKey key = currentRun.get(run);
+        Group current = key == null ? null : groups.get(key);
+        if (current == null || (charge && step <= current.lastStep)) {
+          int ordinal = runsOfName.merge(run, 1, Integer::sum);
+          key = new GroupKey(run, ordinal);
+          current = new Group(run, ordinal, true, step);
+          groups.put(key, current);
+          currentRun.put(run, key);
+        }
+        if (charge) {
+          current.lastStep = Math.max(current.lastStep, step);
+        }
+        group = current;
+      } else {
+        group = groups.computeIfAbsent(
+            new GroupKey(r.label(), 0), k -> new Group(k.label(), 0, false, 0));
       }
-      epsilons.merge(r.label(), increment, Double::sum);
+      if (charge) {
+        group.spends++;
+      }
+      group.epsilon += increment;
     }
-    List<LabelSummary> result = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : counts.entrySet()) {
-      result.add(new LabelSummary(e.getKey(), e.getValue()[0], epsilons.get(e.getKey())));
+    List<LabelSummary> result = new ArrayList<>(groups.size());
+    for (Group g : groups.values()) {
+      result.add(g.summary());
     }
     return result;
   }

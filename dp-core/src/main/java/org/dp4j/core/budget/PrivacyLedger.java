@@ -7,12 +7,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,7 +41,15 @@ import org.dp4j.core.internal.Checks;
  * acknowledged) is detected and cut off; a damaged record followed by others makes opening fail
  * with {@link InvalidLedgerException}, because dropping it could hide spent budget. An exclusive
  * {@link FileLock} stops two processes (or two ledgers in one JVM) from using one file; it is held
- * until {@link #close()}.
+ * until {@link #close()}, and a second opener gets {@link LedgerLockedException}.
+ *
+ * <p>{@link #openOrCreate} is the usual entry point: it creates the file on the first run and
+ * reopens it on later runs, checking that the file's header agrees with the budget and accountant
+ * given ({@link LedgerMismatchException} otherwise). File-system failures are thrown as the JDK's
+ * {@link FileSystemException} subclasses with a reason: {@link NoSuchFileException} ("no such
+ * ledger file", "the folder F does not exist"), {@link AccessDeniedException} ("permission
+ * denied"), {@link FileAlreadyExistsException}, or a plain {@link FileSystemException} ("it is a
+ * folder, not a ledger file").
  *
  * <p>The format ({@value #FORMAT_VERSION}) is documented byte by byte in {@code docs/budget.md}.
  *
@@ -102,7 +115,9 @@ public final class PrivacyLedger implements Closeable {
    *     same class (its name is recorded in the header)
    * @param budget the total budget; epsilon is stated at {@code budget.delta()}
    * @return the open ledger; close it
-   * @throws java.nio.file.FileAlreadyExistsException when the file exists
+   * @throws FileAlreadyExistsException when the file exists
+   * @throws NoSuchFileException when its folder does not exist
+   * @throws AccessDeniedException when the folder cannot be written
    * @throws IllegalArgumentException when the accountant already holds events
    * @throws IOException when the file cannot be written
    */
@@ -119,7 +134,9 @@ public final class PrivacyLedger implements Closeable {
    * @param accountant an empty accountant
    * @param targetDelta the delta at which epsilon is reported, in {@code [0, 1)}
    * @return the open ledger; close it
-   * @throws java.nio.file.FileAlreadyExistsException when the file exists
+   * @throws FileAlreadyExistsException when the file exists
+   * @throws NoSuchFileException when its folder does not exist
+   * @throws AccessDeniedException when the folder cannot be written
    * @throws IOException when the file cannot be written
    */
   public static PrivacyLedger createOdometer(
@@ -144,9 +161,17 @@ public final class PrivacyLedger implements Closeable {
             accountant.getClass().getName(),
             Instant.now().truncatedTo(ChronoUnit.MILLIS));
     byte[] headerBytes = LedgerFormat.encodeHeader(header);
-    FileChannel channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      channel =
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+    } catch (FileSystemException e) {
+      throw explained(file, e, "cannot create the ledger");
+    }
     boolean ok = false;
     try {
       FileLock lock = lock(file, channel);
@@ -182,32 +207,33 @@ public final class PrivacyLedger implements Closeable {
    * @param accountant an empty accountant of the class named in the header, with the same
    *     neighbouring relation
    * @return the open ledger; close it
-   * @throws java.nio.file.NoSuchFileException when the file does not exist
+   * @throws NoSuchFileException when the file (or its folder) does not exist
+   * @throws AccessDeniedException when the file cannot be read and written
    * @throws InvalidLedgerException when the file is not a ledger, has another format version, is
    *     damaged (other than a torn final record), or replays to less epsilon than recorded
-   * @throws IllegalArgumentException when the accountant is not empty or does not match the header
-   * @throws IllegalStateException when another process or ledger holds the file's lock
-   * @throws IOException when reading fails
+   * @throws IllegalArgumentException when the accountant is not empty; {@link
+   *     LedgerMismatchException} when its class or relation differs from the header's
+   * @throws LedgerLockedException when another process or ledger holds the file's lock
+   * @throws IOException when reading fails (a {@link FileSystemException} when the path is a
+   *     folder)
    */
   public static PrivacyLedger open(Path file, PrivacyAccountant accountant) throws IOException {
     Checks.notNull("file", file);
     requireEmpty(accountant);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel channel = openChannel(file);
     boolean ok = false;
     try {
       FileLock lock = lock(file, channel);
       LedgerFormat.Parsed parsed = LedgerFormat.parse(file, readFully(file, channel));
       LedgerHeader header = parsed.header();
-      Checks.require(
-          accountant.getClass().getName().equals(header.accountant()),
-          "accountant",
-          "an instance of " + header.accountant() + " (the class that wrote " + file + ")",
-          accountant.getClass().getName());
-      Checks.require(
-          accountant.relation() == header.relation(),
-          "accountant relation",
-          header.relation() + " as recorded in " + file,
-          accountant.relation());
+      if (!accountant.getClass().getName().equals(header.accountant())) {
+        throw new LedgerMismatchException(file, "accountant",
+            "an instance of " + header.accountant(), accountant.getClass().getName());
+      }
+      if (accountant.relation() != header.relation()) {
+        throw new LedgerMismatchException(file, "accountant relation",
+            header.relation().toString(), accountant.relation().toString());
+      }
       PrivacyAccountant replayed = replay(file, accountant.copy(), parsed);
       if (parsed.tornTailBytes() > 0) {
         channel.truncate(parsed.validLength());
@@ -236,17 +262,114 @@ public final class PrivacyLedger implements Closeable {
   }
 
   /**
+   * Opens the ledger at {@code file}, or creates it with {@code budget} when there is no file:
+   * the call for a program that charges the same budget on every run.
+   *
+   * <p>An existing file must have been created for exactly this budget (same epsilon and delta,
+   * limited mode), by an accountant of the same class with the same neighbouring relation;
+   * otherwise nothing is changed and {@link LedgerMismatchException} names the setting, the
+   * recorded value and the given one. When two processes race to create the file, one creates it
+   * and the other opens it (or gets {@link LedgerLockedException} while the first holds it).
+   *
+   * @param file the ledger file; its folder must exist
+   * @param accountant an empty accountant; its class and relation are recorded in a new file and
+   *     checked against an existing one
+   * @param budget the total budget; epsilon is stated at {@code budget.delta()}
+   * @return the open ledger; close it
+   * @throws LedgerMismatchException when an existing file records another budget, mode,
+   *     accountant class or relation
+   * @throws LedgerLockedException when another process or ledger holds the file's lock
+   * @throws InvalidLedgerException when the existing file is not a valid ledger
+   * @throws IOException as for {@link #create} and {@link #open}
+   */
+  public static PrivacyLedger openOrCreate(
+      Path file, PrivacyAccountant accountant, PrivacyBudget budget) throws IOException {
+    Checks.notNull("file", file);
+    Checks.notNull("budget", budget);
+    requireEmpty(accountant);
+    if (!Files.exists(file)) {
+      try {
+        return create(file, accountant, budget);
+      } catch (FileAlreadyExistsException e) {
+        // Created by another process since the check: open it below.
+      }
+    }
+    PrivacyLedger ledger = open(file, accountant);
+    return requireHeader(ledger, BudgetMode.LIMITED, budget.epsilon(), budget.delta());
+  }
+
+  /**
+   * The odometer counterpart of {@link #openOrCreate}: opens the report-only ledger at {@code
+   * file}, or creates it. An existing file must be an odometer with the same target delta, written
+   * by an accountant of the same class and relation.
+   *
+   * @param file the ledger file; its folder must exist
+   * @param accountant an empty accountant
+   * @param targetDelta the delta at which epsilon is reported, in {@code [0, 1)}
+   * @return the open ledger; close it
+   * @throws LedgerMismatchException when an existing file is limited, or records another delta,
+   *     accountant class or relation
+   * @throws LedgerLockedException when another process or ledger holds the file's lock
+   * @throws InvalidLedgerException when the existing file is not a valid ledger
+   * @throws IOException as for {@link #createOdometer} and {@link #open}
+   */
+  public static PrivacyLedger openOrCreateOdometer(
+      Path file, PrivacyAccountant accountant, double targetDelta) throws IOException {
+    Checks.notNull("file", file);
+    Checks.delta("targetDelta", targetDelta);
+    requireEmpty(accountant);
+    if (!Files.exists(file)) {
+      try {
+        return createOdometer(file, accountant, targetDelta);
+      } catch (FileAlreadyExistsException e) {
+        // Created by another process since the check: open it below.
+      }
+    }
+    PrivacyLedger ledger = open(file, accountant);
+    return requireHeader(ledger, BudgetMode.ODOMETER, Double.POSITIVE_INFINITY, targetDelta);
+  }
+
+  /** Returns {@code ledger} when its header has this mode, epsilon and delta; else closes it. */
+  private static PrivacyLedger requireHeader(
+      PrivacyLedger ledger, BudgetMode mode, double epsilon, double delta) throws IOException {
+    LedgerHeader h = ledger.header();
+    if (h.mode() == mode && h.budgetEpsilon() == epsilon && h.targetDelta() == delta) {
+      return ledger;
+    }
+    ledger.close();
+    String setting = mode == BudgetMode.LIMITED ? "budget" : "odometer target delta";
+    throw new LedgerMismatchException(
+        ledger.file(), setting, describe(h.mode(), h.budgetEpsilon(), h.targetDelta()),
+        describe(mode, epsilon, delta));
+  }
+
+  private static String describe(BudgetMode mode, double epsilon, double delta) {
+    return mode == BudgetMode.LIMITED
+        ? "epsilon " + epsilon + " at delta " + delta
+        : "an odometer (no limit) at delta " + delta;
+  }
+
+  /**
    * Reads a ledger without opening it for writing: no lock, no accountant, no replay. Safe on a
    * ledger in use (a record being written shows up as a torn tail and is ignored).
    *
    * @param file the ledger file
    * @return its header and records
+   * @throws NoSuchFileException when the file (or its folder) does not exist
    * @throws InvalidLedgerException when the file is not a valid ledger
-   * @throws IOException when it cannot be read
+   * @throws IOException when it cannot be read (a {@link FileSystemException} with the reason)
    */
   public static LedgerContents read(Path file) throws IOException {
     Checks.notNull("file", file);
-    byte[] bytes = Files.readAllBytes(file);
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "it is a folder, not a ledger file");
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (FileSystemException e) {
+      throw explained(file, e, "cannot read the ledger");
+    }
     LedgerFormat.Parsed parsed = LedgerFormat.parse(file, bytes);
     return new LedgerContents(file, parsed.header(), parsed.records(), parsed.tornTailBytes());
   }
@@ -357,6 +480,45 @@ public final class PrivacyLedger implements Closeable {
         events + " composed events");
   }
 
+  private static FileChannel openChannel(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "it is a folder, not a ledger file");
+    }
+    try {
+      return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (FileSystemException e) {
+      throw explained(file, e, "cannot open the ledger");
+    }
+  }
+
+  /**
+   * The same kind of exception with a reason a person can act on: the JDK's {@link
+   * NoSuchFileException} and {@link AccessDeniedException} usually carry only the path.
+   */
+  static FileSystemException explained(Path file, FileSystemException e, String action) {
+    Path folder = file.toAbsolutePath().getParent();
+    String name = file.toString();
+    FileSystemException explained;
+    if (e instanceof NoSuchFileException) {
+      explained = folder != null && !Files.isDirectory(folder)
+          ? new NoSuchFileException(name, null, action + ": "
+              + (Files.exists(folder) ? folder + " is not a folder" : "the folder " + folder
+                  + " does not exist"))
+          : new NoSuchFileException(name, null, action + ": no such ledger file");
+    } else if (e instanceof AccessDeniedException) {
+      explained = new AccessDeniedException(name, null, action + ": permission denied");
+    } else if (e instanceof FileAlreadyExistsException) {
+      explained = new FileAlreadyExistsException(name, null, action + ": the file already exists"
+          + " (open it, or use openOrCreate)");
+    } else {
+      String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+      explained = new FileSystemException(name, null, action + ": "
+          + reason.toLowerCase(Locale.ROOT));
+    }
+    explained.initCause(e);
+    return explained;
+  }
+
   private static FileLock lock(Path file, FileChannel channel) throws IOException {
     FileLock lock;
     try {
@@ -365,11 +527,7 @@ public final class PrivacyLedger implements Closeable {
       lock = null;
     }
     if (lock == null) {
-      throw new IllegalStateException(
-          "ledger "
-              + file
-              + " is in use: another process or another open PrivacyLedger in this JVM holds"
-              + " its lock");
+      throw new LedgerLockedException(file);
     }
     return lock;
   }

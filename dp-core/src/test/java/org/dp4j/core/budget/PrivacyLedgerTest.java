@@ -154,10 +154,11 @@ class PrivacyLedgerTest {
     Path file = file();
     try (PrivacyLedger ledger = PrivacyLedger.create(file, new SumAccountant(), BUDGET)) {
       ledger.filter().spend(EpsilonDeltaEvent.pure(0.25), "a");
-      IllegalStateException e =
+      LedgerLockedException e =
           assertThrows(
-              IllegalStateException.class, () -> PrivacyLedger.open(file, new SumAccountant()));
+              LedgerLockedException.class, () -> PrivacyLedger.open(file, new SumAccountant()));
       assertTrue(e.getMessage().contains("is in use"), e.getMessage());
+      assertEquals(file, e.file());
       ledger.filter().spend(EpsilonDeltaEvent.pure(0.25), "b");
     }
     try (PrivacyLedger again = PrivacyLedger.open(file, new SumAccountant())) {
@@ -272,9 +273,11 @@ class PrivacyLedgerTest {
     Path file = fiveSpends();
     assertThrows(IllegalArgumentException.class, () -> PrivacyLedger.open(file, used));
     PrivacyAccountant other = new OtherAccountant();
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> PrivacyLedger.open(file, other));
-    assertTrue(e.getMessage().startsWith("accountant must be an instance of " + SumAccountant.class.getName()), e.getMessage());
+    LedgerMismatchException e =
+        assertThrows(LedgerMismatchException.class, () -> PrivacyLedger.open(file, other));
+    assertEquals("accountant must equal the one ledger " + file + " was created with, an instance"
+        + " of " + SumAccountant.class.getName() + ", got " + OtherAccountant.class.getName(),
+        e.getMessage());
     // The failed opens released the lock.
     try (PrivacyLedger ledger = PrivacyLedger.open(file, new SumAccountant())) {
       assertEquals(1.25, ledger.filter().spent());

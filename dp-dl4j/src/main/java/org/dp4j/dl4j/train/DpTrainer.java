@@ -18,6 +18,7 @@ import org.dp4j.training.optimizer.DpSgdCheckpoint;
 import org.dp4j.training.optimizer.DpSgdOptimizer;
 import org.dp4j.training.optimizer.ResumeAccounting;
 import org.dp4j.training.optimizer.StepResult;
+import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.dp4j.training.sampling.PoissonBatchSampler;
 import org.dp4j.training.sampling.SamplingScheme;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,7 +43,17 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <p>The network's own updater, regularization and DL4J listeners are not used. Secure
  * randomness by default (batches and noise); seeded sources only through the builder's loudly
- * named methods. Not thread-safe.
+ * named methods, and the {@link #privacyStatement()} then says the run is not private.
+ *
+ * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
+ * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link
+ * DpSgdOptimizer}): that step was charged, and nothing more is spent. Checking released values is
+ * post-processing; the batch loss is not checked, because it is not private (it is only reported
+ * to the listener as a diagnostic).
+ *
+ * <p><b>Ledger labels.</b> Steps are charged as {@code "<run name> step <k>"} (default run name
+ * {@code "dp-sgd run <start time>"}, or {@link Builder#runName(String)}), so a ledger summary shows
+ * one row per run. Not thread-safe.
  */
 public final class DpTrainer {
 
@@ -55,6 +66,8 @@ public final class DpTrainer {
   private final PoissonBatchSampler sampler;
   private final TrainingListener listener;
   private final PrivacyFilter filter;
+  private final boolean privateNoise;
+  private final boolean privateSampling;
 
   private DpTrainer(Builder b) {
     this.network = b.network;
@@ -71,11 +84,16 @@ public final class DpTrainer {
     this.clipping = PerExampleClipping.forNetwork(network, b.method);
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
+    this.privateNoise = b.noise.isPrivate();
+    this.privateSampling = b.privateSampling;
     if (b.checkpoint != null) {
       this.optimizer = DpSgdOptimizer.restore(b.updater, config, filter, b.noise, b.checkpoint,
           network.params(), b.resumeAccounting);
     } else {
       this.optimizer = DpSgdOptimizer.wrap(b.updater, config, filter, b.noise);
+    }
+    if (b.runName != null) {
+      optimizer.runName(b.runName);
     }
   }
 
@@ -99,6 +117,9 @@ public final class DpTrainer {
    *
    * @return the report also given to the listener
    * @throws PrivacyBudgetExceededException when the budget cannot afford the step; nothing changes
+   * @throws TrainingDivergedException when the step's update or the updated parameters are not
+   *     finite; the step was charged, and later steps are refused
+   * @throws IllegalStateException when an earlier step diverged; nothing changes
    */
   public StepReport step() {
     int[] batch = sampler.nextBatch();
@@ -120,6 +141,8 @@ public final class DpTrainer {
    * @return the number of steps run by this call
    * @throws PrivacyBudgetExceededException when the budget runs out first; the steps before it
    *     were applied and charged
+   * @throws TrainingDivergedException when a step's update or the updated parameters are not
+   *     finite; the steps up to and including it were charged, nothing more is spent
    */
   public long train() {
     long run = 0;
@@ -144,9 +167,17 @@ public final class DpTrainer {
     return optimizer.checkpoint(network.params());
   }
 
-  /** The statement for the steps taken so far (this trainer's steps only). */
+  /**
+   * The statement for the steps taken so far (this trainer's steps only). It says "NOT PRIVATE"
+   * when the noise or the batch sampling came from a seeded testing source.
+   */
   public PrivacyStatement privacyStatement() {
-    return optimizer.privacyStatement();
+    return config.privacyStatement(optimizer.stepsTaken(), privateNoise, privateSampling);
+  }
+
+  /** The run name in the ledger labels of this trainer's steps. */
+  public String runName() {
+    return optimizer.runName();
   }
 
   /** Steps taken, including those restored from a checkpoint. */
@@ -182,6 +213,8 @@ public final class DpTrainer {
     private TrainingListener listener = TrainingListener.none();
     private DpSgdCheckpoint checkpoint;
     private ResumeAccounting resumeAccounting;
+    private boolean privateSampling = true;
+    private String runName;
 
     private Builder(MultiLayerNetwork network, DataSet data, DpSgdConfig config,
         PrivacyFilter filter) {
@@ -224,11 +257,23 @@ public final class DpTrainer {
 
     /**
      * Draws Poisson batches from {@code random} instead of a new {@link SecureRandom}. The
-     * guarantee assumes the batches are secret and truly random: a seeded generator is for tests
-     * only.
+     * guarantee assumes the batches are secret and truly random: this is for tests only, and the
+     * {@link DpTrainer#privacyStatement()} then says the run is NOT PRIVATE (amplification by
+     * sampling does not hold for predictable batches).
      */
     public Builder batchSamplingRandomNotPrivate(RandomGenerator random) {
       this.random = Checks.notNull("random", random);
+      this.privateSampling = false;
+      return this;
+    }
+
+    /**
+     * Names the run in the ledger labels of its steps, {@code "<name> step <k>"} (see {@link
+     * DpSgdOptimizer#runName(String)}); default {@code "dp-sgd run <start time>"}.
+     */
+    public Builder runName(String name) {
+      Checks.notNull("name", name);
+      this.runName = name;
       return this;
     }
 

@@ -20,6 +20,7 @@ import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.optimizer.DpSgdCheckpoint;
 import org.dp4j.training.optimizer.ResumeAccounting;
+import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -94,6 +95,9 @@ class DpTrainerTest {
     assertEquals(filter.spent(), reports.get(149).epsilonSpent());
     assertEquals(150, filter.operationCount());
     assertFalse(trainer.privacyStatement().privateNoise());
+    assertFalse(trainer.privacyStatement().privateSampling(), "seeded batches: no guarantee");
+    assertFalse(trainer.privacyStatement().isGuarantee());
+    assertEquals(1e-5, reports.get(149).delta());
     // The filter's spend (all steps composed) is the statement's epsilon.
     assertEquals(trainer.privacyStatement().epsilon(), filter.spent(),
         1e-9 * filter.spent());
@@ -184,5 +188,48 @@ class DpTrainerTest {
         size.getMessage());
     assertThrows(NullPointerException.class,
         () -> DpTrainer.builder(network, null, config(5, 1.0), filter));
+  }
+
+  @Test
+  void divergenceStopsTrainingAndSpendsNothingMore() {
+    DataSet data = blobs(21);
+    MultiLayerNetwork network = network(22);
+    INDArray before = network.params().dup();
+    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(),
+        PrivacyBudget.approximate(10, 1e-5));
+    List<StepReport> reports = new ArrayList<>();
+    // Learning rate 1e300: the first update overflows the float parameters' type.
+    DpTrainer trainer = DpTrainer.builder(network, data, config(50, 1.0), filter)
+        .updater(new Sgd(1e300)).listener(reports::add).runName("diverging run")
+        .batchSamplingRandomNotPrivate(new SplittableRandom(23)).build();
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::train);
+    assertEquals(1, e.step());
+    assertFalse(e.parametersChanged());
+    assertEquals(before, network.params(), "a non-finite update is not applied");
+    assertEquals(1, filter.operationCount(), "the diverged step was charged");
+    assertEquals(1, trainer.stepsTaken());
+    assertTrue(reports.isEmpty(), "the listener hears only completed steps");
+    assertThrows(IllegalStateException.class, trainer::step);
+    assertEquals(1, filter.operationCount(), "nothing more is spent");
+  }
+
+  @Test
+  void stepsAreChargedUnderTheRunName() {
+    DataSet data = blobs(31);
+    PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
+    DpTrainer named = DpTrainer.builder(network(32), data, config(2, 1.0), filter)
+        .updater(new Sgd(0.1)).runName("trial 7").build();
+    List<StepReport> reports = new ArrayList<>();
+    DpTrainer listened = DpTrainer.builder(network(33), data, config(1, 1.0), filter)
+        .updater(new Sgd(0.1)).listener(reports::add).build();
+    assertEquals("trial 7 step 1", named.step().result().receipt().label());
+    assertEquals("trial 7 step 2", named.step().result().receipt().label());
+    assertEquals("trial 7", named.runName());
+    listened.train();
+    assertTrue(reports.get(0).result().receipt().label().startsWith("dp-sgd run "),
+        reports.get(0).result().receipt().label());
+    assertTrue(named.privacyStatement().isGuarantee(), "secure noise and sampling by default");
+    assertThrows(IllegalArgumentException.class, () -> DpTrainer.builder(network(34), data,
+        config(1, 1.0), filter).updater(new Sgd(0.1)).runName("").build());
   }
 }

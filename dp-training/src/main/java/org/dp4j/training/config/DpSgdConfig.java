@@ -249,13 +249,28 @@ public final class DpSgdConfig {
   }
 
   /**
-   * The statement after {@code steps} steps, from a fresh accountant.
+   * The statement after {@code steps} steps, from a fresh accountant, for batches drawn by a
+   * secret, secure sampler.
    *
    * @param steps {@code >= 0}
    * @param privateNoise whether the noise was secure
    * @return the statement at {@link #targetDelta()}
    */
   public PrivacyStatement privacyStatement(long steps, boolean privateNoise) {
+    return privacyStatement(steps, privateNoise, true);
+  }
+
+  /**
+   * The statement after {@code steps} steps, from a fresh accountant.
+   *
+   * @param steps {@code >= 0}
+   * @param privateNoise whether the noise was secure
+   * @param privateSampling whether the batches came from a secret, secure sampler (false for a
+   *     seeded testing generator: the statement then says it is no guarantee)
+   * @return the statement at {@link #targetDelta()}
+   */
+  public PrivacyStatement privacyStatement(long steps, boolean privateNoise,
+      boolean privateSampling) {
     Checks.nonNegative("steps", steps);
     double epsilon = 0.0;
     if (steps > 0) {
@@ -267,7 +282,7 @@ public final class DpSgdConfig {
       }
     }
     return new PrivacyStatement(epsilon, targetDelta, steps, noiseMultiplier, samplingRate,
-        samplingScheme, relation, accountantName, privateNoise);
+        samplingScheme, relation, accountantName, privateNoise, privateSampling);
   }
 
   @Override

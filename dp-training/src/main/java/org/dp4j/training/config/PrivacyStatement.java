@@ -9,6 +9,14 @@ import org.dp4j.training.sampling.SamplingScheme;
  * What a DP-SGD run can claim, in numbers and in words: {@code (epsilon, delta)} after {@code
  * steps} steps, with the assumptions the claim rests on.
  *
+ * <p><b>Unit of privacy.</b> One training example: the guarantee compares any two training sets
+ * that differ by adding or removing one example ({@link NeighbouringRelation#ADD_OR_REMOVE_ONE})
+ * or by replacing one example ({@link NeighbouringRelation#REPLACE_ONE}). It covers everything
+ * the steps release (every noisy update, hence the trained parameters). It does not cover what
+ * happens around the run: hyperparameters chosen by looking at the same data, how the data were
+ * split (and the seed of the split), and evaluation on validation or test data, which the
+ * guarantee does not protect. {@link #text()} says so.
+ *
  * @param epsilon the accountant's upper bound on epsilon at {@code delta}, in nats; may be {@code
  *     +Infinity} (no guarantee)
  * @param delta the delta the epsilon is stated at, in {@code [0, 1)}
@@ -21,6 +29,9 @@ import org.dp4j.training.sampling.SamplingScheme;
  * @param relation the neighbouring relation of the guarantee
  * @param accountant the accountant's simple class name
  * @param privateNoise false when the noise came from a seeded, non-private generator
+ * @param privateSampling false when the batches came from a seeded, non-private generator: the
+ *     sample is then predictable and the Poisson analysis (amplification by sampling) does not
+ *     hold, so the statement is no guarantee
  */
 public record PrivacyStatement(
     double epsilon,
@@ -31,7 +42,8 @@ public record PrivacyStatement(
     SamplingScheme samplingScheme,
     NeighbouringRelation relation,
     String accountant,
-    boolean privateNoise) {
+    boolean privateNoise,
+    boolean privateSampling) {
 
   /** Validates the fields. */
   public PrivacyStatement {
@@ -53,23 +65,38 @@ public record PrivacyStatement(
     return samplingScheme == SamplingScheme.POISSON;
   }
 
-  /** Whether the statement is an actual guarantee: private noise and a finite epsilon. */
+  /**
+   * Whether the statement is an actual guarantee: private noise, private batch sampling and a
+   * finite epsilon.
+   */
   public boolean isGuarantee() {
-    return privateNoise && Double.isFinite(epsilon);
+    return privateNoise && privateSampling && Double.isFinite(epsilon);
   }
 
-  /** The statement in one paragraph of English. */
+  /**
+   * The statement in one paragraph of English: the numbers, the unit of privacy, the sampling
+   * assumption and what the guarantee does not cover.
+   */
   public String text() {
     StringBuilder s = new StringBuilder();
-    if (!privateNoise) {
-      s.append("NOT PRIVATE: the noise came from a seeded testing generator, so no guarantee "
-          + "holds. Had it been secure: ");
+    if (!privateNoise || !privateSampling) {
+      s.append("NOT PRIVATE: ");
+      if (!privateNoise) {
+        s.append("the noise came from a seeded testing generator");
+      }
+      if (!privateSampling) {
+        s.append(privateNoise ? "" : ", and ").append("the batches came from a seeded testing "
+            + "generator, so they are predictable and amplification by sampling does not hold");
+      }
+      s.append("; no guarantee holds. Had they been secure: ");
     }
     s.append(String.format(Locale.ROOT, "(epsilon = %.6g, delta = %.3g)-DP", epsilon, delta));
     s.append(" for ").append(steps).append(steps == 1 ? " step" : " steps");
     s.append(String.format(Locale.ROOT, " of DP-SGD with noise multiplier %.6g", noiseMultiplier));
-    s.append(" under the ").append(relationWords()).append(" neighbouring relation, accounted by ")
-        .append(accountant).append(". ");
+    s.append(", accounted by ").append(accountant).append(". ");
+    s.append("Unit of privacy: one training example (").append(relationWords())
+        .append(" neighbouring relation: training sets that differ by ")
+        .append(relationMeaning()).append("). ");
     if (poissonAnalysisApplies()) {
       s.append(String.format(Locale.ROOT,
           "Assumes Poisson sampling: every record joins each batch independently with "
@@ -79,11 +106,20 @@ public record PrivacyStatement(
           + "analysis does not apply (Chua et al. 2024), so no amplification by sampling is "
           + "claimed; each step is accounted as a full Gaussian release.");
     }
+    s.append(" Not covered: hyperparameters chosen by looking at the same data, the split of the "
+        + "data and its seed, and evaluation on validation or test data, which the guarantee "
+        + "does not protect.");
     return s.toString();
   }
 
   private String relationWords() {
     return relation == NeighbouringRelation.ADD_OR_REMOVE_ONE ? "add-or-remove-one" : "replace-one";
+  }
+
+  private String relationMeaning() {
+    return relation == NeighbouringRelation.ADD_OR_REMOVE_ONE
+        ? "adding or removing one example"
+        : "replacing one example with another";
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.dp4j.training.optimizer;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
@@ -20,7 +22,9 @@ import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.noise.GradientNoise;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -48,11 +52,23 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * the clip norm (see {@link AdaptiveClipping}); its cost is inside the step's event.
  *
  * <p>Everything the updater does after the noise is post-processing, so it costs no privacy.
- * Bad input (shapes, types) is rejected before anything is spent. Not thread-safe.
+ * Bad input (shapes, types) is rejected before anything is spent.
+ *
+ * <p><b>Divergence.</b> After the spend, the update and then the updated parameters are checked
+ * for NaN and infinite entries (released values, so the check is post-processing). The first
+ * non-finite value stops training with {@link TrainingDivergedException}: a non-finite update is
+ * not applied, and every later step is refused with {@link IllegalStateException}, so a diverged
+ * run spends nothing more.
+ *
+ * <p><b>Ledger labels.</b> Each step is charged with the label {@code "<run name> step <k>"};
+ * the run name defaults to {@code "dp-sgd run <start time>"} (UTC, milliseconds) and can be set
+ * with {@link #runName(String)}, so that {@code LedgerContents.byRun()} and {@code dp4j ledger
+ * show} list one row per run. Not thread-safe.
  */
 public final class DpSgdOptimizer {
 
-  private static final String STEP_LABEL = "dp-sgd step ";
+  /** Longest run name accepted, so that "NAME step K" fits a ledger label. */
+  public static final int MAX_RUN_NAME_LENGTH = 900;
 
   private final IUpdater updaterConfig;
   private final DpSgdConfig config;
@@ -65,6 +81,10 @@ public final class DpSgdOptimizer {
   private long[] parameterShape;
   private long stepsTaken;
   private double clipNorm;
+  private String runName =
+      "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private TrainingDivergedException divergence;
+  private boolean charged;
 
   private DpSgdOptimizer(IUpdater updaterConfig, DpSgdConfig config, PrivacyFilter filter,
       GradientNoise noise) {
@@ -214,8 +234,12 @@ public final class DpSgdOptimizer {
    * @return what the step did
    * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
    * @throws IllegalArgumentException for mismatched shapes or bad gradients; nothing changes
+   * @throws TrainingDivergedException when the step's update or the updated parameters are not
+   *     finite (the step was charged; see the class documentation)
+   * @throws IllegalStateException when an earlier step diverged; nothing changes
    */
   public StepResult step(INDArray parameters, PerExampleGradients gradients) {
+    requireNotDiverged();
     Checks.notNull("parameters", parameters);
     Checks.notNull("gradients", gradients);
     Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
@@ -255,8 +279,12 @@ public final class DpSgdOptimizer {
    * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
    * @throws IllegalArgumentException for a mismatched length or sensitivity, or per-layer
    *     clipping; nothing changes
+   * @throws TrainingDivergedException when the step's update or the updated parameters are not
+   *     finite (the step was charged; see the class documentation)
+   * @throws IllegalStateException when an earlier step diverged; nothing changes
    */
   public StepResult stepWithClippedSum(INDArray parameters, ClippedSum clipped) {
+    requireNotDiverged();
     Checks.notNull("parameters", parameters);
     Checks.notNull("clipped", clipped);
     Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
@@ -302,19 +330,73 @@ public final class DpSgdOptimizer {
     }
 
     // Phase 4: spend before anything is released. Throws with nothing changed.
-    SpendReceipt receipt = filter.spend(stepEvent, STEP_LABEL + (stepsTaken + 1));
+    SpendReceipt receipt = filter.spend(stepEvent, runName + " step " + (stepsTaken + 1));
+    charged = true;
 
-    // Phase 5: the wrapped updater (post-processing).
+    // Phase 5: the wrapped updater (post-processing), then the divergence checks on the released
+    // update and parameters (post-processing too).
     int iteration = (int) Math.min(Integer.MAX_VALUE, stepsTaken);
     int epoch = (int) Math.min(Integer.MAX_VALUE,
         (long) Math.floor(stepsTaken * config.expectedBatchSize() / config.datasetSize()));
     updater.applyUpdater(gradient, iteration, epoch);
-    parameters.subi(gradient);
     stepsTaken++;
+    long nonFiniteUpdate = nonFiniteCount(gradient);
+    if (nonFiniteUpdate > 0) {
+      divergence = new TrainingDivergedException(stepsTaken, nonFiniteUpdate, false);
+      throw divergence;
+    }
+    parameters.subi(gradient);
+    long nonFiniteParameters = nonFiniteCount(parameters);
+    if (nonFiniteParameters > 0) {
+      divergence = new TrainingDivergedException(stepsTaken, nonFiniteParameters, true);
+      throw divergence;
+    }
     double usedClipNorm = clipNorm;
     clipNorm = nextClipNorm;
     return new StepResult(stepsTaken, clipped.batchSize(), clipped.clippedCount(),
         clipped.nonFiniteCount(), usedClipNorm, noiseStd, receipt);
+  }
+
+  /** The number of NaN and infinite entries of {@code array}. */
+  static long nonFiniteCount(INDArray array) {
+    return Nd4j.getExecutioner().exec(new MatchCondition(array, Conditions.notFinite()))
+        .getLong(0);
+  }
+
+  private void requireNotDiverged() {
+    if (divergence != null) {
+      throw new IllegalStateException("DP-SGD stopped: " + divergence.getMessage()
+          + "; no further step is taken", divergence);
+    }
+  }
+
+  /**
+   * Names this run in the ledger labels of its steps, {@code "<name> step <k>"}; the default is
+   * {@code "dp-sgd run <start time>"}. Give each run its own name: a ledger summary groups steps
+   * by it.
+   *
+   * @param name 1 to {@value #MAX_RUN_NAME_LENGTH} characters, no control characters
+   * @return this optimizer
+   * @throws IllegalArgumentException for a bad name
+   * @throws IllegalStateException after the first step
+   */
+  public DpSgdOptimizer runName(String name) {
+    Checks.notNull("name", name);
+    Checks.require(!name.isBlank() && name.length() <= MAX_RUN_NAME_LENGTH, "name",
+        "1 to " + MAX_RUN_NAME_LENGTH + " characters, not blank", name.length() + " characters");
+    Checks.require(name.chars().noneMatch(Character::isISOControl), "name",
+        "free of control characters", name);
+    if (charged) {
+      throw new IllegalStateException("runName must be set before the first step, got a step"
+          + " already charged under " + runName);
+    }
+    this.runName = name;
+    return this;
+  }
+
+  /** The run name used in the ledger labels of the steps. */
+  public String runName() {
+    return runName;
   }
 
   private PerExampleClipper currentClipper() {
@@ -386,7 +468,10 @@ public final class DpSgdOptimizer {
 
   /**
    * The statement for the steps taken so far, from a fresh accountant of the configured kind (it
-   * covers this optimizer's steps only, not other spends on the filter).
+   * covers this optimizer's steps only, not other spends on the filter). The optimizer does not
+   * draw the batches: the statement assumes the caller's batches come from a secret, secure
+   * sampler as the config's sampling scheme says (see {@link
+   * DpSgdConfig#privacyStatement(long, boolean, boolean)} otherwise).
    */
   public PrivacyStatement privacyStatement() {
     return config.privacyStatement(stepsTaken, noise.isPrivate());

@@ -52,7 +52,9 @@ public final class PoissonBatchSampler {
 
   /**
    * A sampler drawing from {@code random}. Pass a secure generator for private training; a seeded
-   * one makes the batches predictable (tests only).
+   * one makes the batches predictable (tests only): amplification by sampling then does not hold,
+   * so state such a run with {@code DpSgdConfig.privacyStatement(steps, privateNoise, false)},
+   * which says it is not private.
    *
    * @param datasetSize the number of records {@code N}, positive
    * @param samplingRate {@code q}, in {@code (0, 1]}

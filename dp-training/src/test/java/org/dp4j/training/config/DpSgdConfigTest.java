@@ -81,7 +81,30 @@ class DpSgdConfigTest {
     assertTrue(text.contains("Poisson sampling"), text);
     assertTrue(text.contains("add-or-remove-one"), text);
     assertTrue(text.contains("ZcdpTestAccountant"), text);
+    assertTrue(text.contains("Unit of privacy: one training example (add-or-remove-one "
+        + "neighbouring relation: training sets that differ by adding or removing one example)"),
+        text);
+    assertTrue(text.endsWith("Not covered: hyperparameters chosen by looking at the same data, "
+        + "the split of the data and its seed, and evaluation on validation or test data, which "
+        + "the guarantee does not protect."), text);
+    assertTrue(s.privateSampling());
     assertEquals(0.0, valid().build().privacyStatement(0, true).epsilon());
+  }
+
+  @Test
+  void seededBatchSamplingIsNoGuarantee() {
+    DpSgdConfig c = valid().build();
+    PrivacyStatement seeded = c.privacyStatement(10, true, false);
+    assertFalse(seeded.isGuarantee());
+    assertFalse(seeded.privateSampling());
+    assertTrue(seeded.text().startsWith("NOT PRIVATE: the batches came from a seeded testing "
+        + "generator, so they are predictable and amplification by sampling does not hold; no "
+        + "guarantee holds."), seeded.text());
+    PrivacyStatement both = c.privacyStatement(10, false, false);
+    assertTrue(both.text().startsWith("NOT PRIVATE: the noise came from a seeded testing "
+        + "generator, and the batches came from a seeded testing generator"), both.text());
+    assertEquals(c.privacyStatement(10, true).epsilon(), seeded.epsilon());
+    assertTrue(c.privacyStatement(10, true, true).isGuarantee());
   }
 
   @Test
@@ -97,6 +120,7 @@ class DpSgdConfigTest {
     assertTrue(s.text().contains("NOT Poisson-sampled"), s.text());
     assertTrue(s.text().contains("no amplification"), s.text());
     assertTrue(s.text().contains("replace-one"), s.text());
+    assertTrue(s.text().contains("differ by replacing one example with another"), s.text());
     String m = message(() -> DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.1)
         .targetDelta(1e-5).datasetSize(100).samplingScheme(SamplingScheme.SHUFFLED_FIXED_SIZE)
         .fixedBatchSize(10).plannedSteps(10).accountant(ZcdpTestAccountant::new).build());
