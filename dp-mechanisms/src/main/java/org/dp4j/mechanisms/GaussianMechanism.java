@@ -5,6 +5,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.calibration.GaussianCalibration;
 import org.dp4j.core.event.GaussianEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.random.AesCtrRandom;
@@ -39,7 +40,17 @@ import org.dp4j.mechanisms.sampling.DiscreteGaussianSampler;
  * equals the continuous Gaussian's up to the error of replacing sums over the integers by integrals,
  * which at {@code sigma_g >= 2^36} grid steps is below 2^-30 relative (Euler-Maclaurin/Poisson
  * summation; CKS 2020 Sec. 4 compare the two numerically); the calibration absorbs it with the
- * relative 2^-20 margin on δ. {@link #event()} is {@code GaussianEvent(sigma_g / D)}.
+ * relative 2^-20 margin on δ. {@link #event()} is {@code GaussianEvent(sigma_g / D)}, stated for
+ * the filter's relation (below).
+ *
+ * <p><b>Neighbouring relation.</b> The sensitivity is the caller's statement about the query under
+ * the relation of the filter (or accountant) the releases are charged to: for a sum of vectors of
+ * norm at most {@code C} it is {@code C} under {@code ADD_OR_REMOVE_ONE} and {@code 2C} under {@code
+ * REPLACE_ONE}. So {@link #event()} is {@code PerRelationEvent.sameForBoth(GaussianEvent(sigma_g /
+ * D))}: the exact cost under whichever relation the accountant uses, which it does not rescale (a
+ * plain {@code GaussianEvent} would be halved under {@code REPLACE_ONE}).
+ * {@link #noiseMultiplierFor(double)} gives the multiplier on a query of another sensitivity, for
+ * a caller who knows the sensitivity under each relation.
  *
  * <p><b>Randomness.</b> {@link #of(PrivacyBudget, double)} uses a new {@link AesCtrRandom}. Not
  * thread-safe. The classic {@code sqrt(2 ln(1.25/δ))/ε} calibration is never used.
@@ -123,10 +134,31 @@ public final class GaussianMechanism implements NoiseMechanism {
     return grid.addNoise(value, sampler.sample());
   }
 
-  /** {@code GaussianEvent(sigma_g / D)}: the noise multiplier relative to the grid-inflated sensitivity. */
+  /**
+   * {@code PerRelationEvent.sameForBoth(GaussianEvent(sigma_g / D))}: the noise multiplier relative
+   * to the grid-inflated sensitivity, stated under whichever relation the accountant uses (see the
+   * class documentation); the multiplier is rounded down.
+   */
   @Override
   public PrivacyEvent event() {
-    return new GaussianEvent(sigmaInSteps / sensitivityInSteps);
+    return PerRelationEvent.sameForBoth(new GaussianEvent(noiseMultiplierFor(l2Sensitivity)));
+  }
+
+  /**
+   * The noise multiplier of one release on a query whose L2 sensitivity is {@code l2Sensitivity}
+   * (the noise stays the one calibrated at construction): {@code sigma_g / D(s)}, with {@code D(s) =
+   * floor(s / g) + 1} the grid shift of an input moved by at most {@code s}, rounded down (a smaller
+   * multiplier is the pessimistic side).
+   *
+   * @param l2Sensitivity the query's L2 sensitivity, positive and finite
+   * @return the multiplier, positive (0 when the shift exceeds the double range)
+   * @throws IllegalArgumentException when the sensitivity is not positive and finite (NaN included)
+   */
+  public double noiseMultiplierFor(double l2Sensitivity) {
+    Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
+    double steps = grid.shiftInSteps(l2Sensitivity);
+    double quotient = sigmaInSteps / steps;
+    return Math.fma(quotient, steps, -sigmaInSteps) > 0 ? Math.nextDown(quotient) : quotient;
   }
 
   /** The grid step {@code g}, a power of two; every output is a multiple of it. */

@@ -28,7 +28,8 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  *
  * <ol>
  *   <li>Pick a power-of-two granularity {@code g = 2^k} about 2^-40 of the sensitivity (coarser
- *       only when the noise scale would exceed 2^60 steps) ({@link #granularity()}).
+ *       only when the noise scale would exceed 2^51 steps, for epsilon below 2^-10) ({@link
+ *       #granularity()}).
  *   <li>Round the input to the grid exactly: {@code n = rint(x / g)} (division by a power of two is
  *       exact). Rounding moves each input by at most {@code g/2}, so neighbouring grid indices
  *       differ by at most {@code D = floor(Δ/g) + 1}.
@@ -47,6 +48,14 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  * with shift 1 the discrete Laplace is exactly the worst-case ε-DP mechanism (randomized response
  * on {@code K <= 0}), so Laplace-specific composition bounds are not claimed for it.
  *
+ * <p><b>Neighbouring relation.</b> The sensitivity is the caller's statement about the query under
+ * the relation of the filter (or accountant) the releases are charged to: for a sum of values in
+ * {@code [-1, 1]} it is 1 under {@code ADD_OR_REMOVE_ONE} and 2 under {@code REPLACE_ONE}. An
+ * {@code EpsilonDeltaEvent} is read as stated under the accountant's relation, so the event is the
+ * exact cost under that relation. {@link #epsilonFor(double)} gives the cost on a query of another
+ * sensitivity, for a caller who knows the sensitivity under each relation (see {@code
+ * PerRelationEvent}).
+ *
  * <p><b>Randomness.</b> {@link #of(PrivacyBudget, double)} uses a new {@link AesCtrRandom}. Not
  * thread-safe.
  */
@@ -57,8 +66,12 @@ public final class LaplaceMechanism implements NoiseMechanism {
    * 2^-40 at most.
    */
   private static final int SENSITIVITY_STEPS_LOG2 = 40;
-  /** Noise scale in grid steps at most about 2^60 (tiny epsilon), so {@code t} fits a long. */
-  private static final int MAX_SCALE_STEPS_LOG2 = 60;
+  /**
+   * Noise scale in grid steps at most about 2^51 (tiny epsilon): the sampler forms {@code t V} with
+   * {@code V} geometric ({@code P[V >= j] = e^-j}), which stays below 2^63 except with probability
+   * {@code e^-2048}.
+   */
+  private static final int MAX_SCALE_STEPS_LOG2 = 50;
 
   private final double epsilon;
   private final double l1Sensitivity;
@@ -85,7 +98,7 @@ public final class LaplaceMechanism implements NoiseMechanism {
     long d = (long) Math.floor(stepsOfSensitivity) + 1;
     // t = ceil(D / epsilon), with the quotient rounded up before the ceiling.
     double quotient = Math.nextUp((double) d / epsilon);
-    Checks.require(quotient < 0x1.0p62, "sensitivity in grid steps / epsilon", "below 2^62", quotient);
+    Checks.require(quotient < 0x1.0p53, "sensitivity in grid steps / epsilon", "below 2^53", quotient);
     this.scaleInSteps = Math.max(1L, (long) Math.ceil(quotient));
     this.sampler = DiscreteLaplaceSampler.of(scaleInSteps, random);
   }
@@ -135,6 +148,29 @@ public final class LaplaceMechanism implements NoiseMechanism {
   @Override
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
+  }
+
+  /**
+   * The pure-DP epsilon of one release on a query whose L1 sensitivity is {@code l1Sensitivity}
+   * (the noise stays the one calibrated at construction): {@code ε * D(s) / D}, where {@code D(s) =
+   * floor(s / g) + 1} is the grid shift of an input moved by at most {@code s} ({@code D(0) = 0})
+   * and {@code D = D(l1Sensitivity())}. The true cost is {@code D(s) / t}, and {@code D / t <= ε},
+   * so this is an upper bound that equals {@link #event()}'s epsilon at the calibrated sensitivity;
+   * it is rounded up by a relative 2^-48.
+   *
+   * @param l1Sensitivity the query's L1 sensitivity, finite and {@code >= 0} (NaN rejected)
+   * @return epsilon, {@code >= 0}; exactly the budget's epsilon when {@code l1Sensitivity} is the
+   *     calibrated sensitivity
+   * @throws IllegalArgumentException when the sensitivity is negative, infinite or NaN
+   */
+  public double epsilonFor(double l1Sensitivity) {
+    Checks.nonNegativeFinite("l1Sensitivity", l1Sensitivity);
+    double steps = grid.shiftInSteps(l1Sensitivity);
+    double calibrated = grid.shiftInSteps(this.l1Sensitivity);
+    if (steps == calibrated) {
+      return epsilon;
+    }
+    return PowerOfTwoGrid.roundedUp(epsilon * steps / calibrated);
   }
 
   /** The grid step {@code g}, a power of two; every output is a multiple of it. */

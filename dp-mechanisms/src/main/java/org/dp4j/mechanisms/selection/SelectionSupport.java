@@ -21,6 +21,22 @@ final class SelectionSupport {
     return Checks.positiveFinite("budget.epsilon", budget.epsilon());
   }
 
+  /**
+   * The pure epsilon of a selection at rate {@code epsilon / (2 calibrated)} when the utilities'
+   * sensitivity is {@code utilitySensitivity}: {@code epsilon * utilitySensitivity / calibrated}
+   * (McSherry &amp; Talwar 2007, Thm. 6, at any sensitivity), rounded up by a relative 2^-50 and one
+   * ulp to cover the two roundings.
+   */
+  static double epsilonFor(double epsilon, double calibrated, double utilitySensitivity) {
+    Checks.nonNegativeFinite("utilitySensitivity", utilitySensitivity);
+    if (utilitySensitivity == calibrated) {
+      return epsilon;
+    }
+    double value = epsilon * utilitySensitivity / calibrated;
+    return value == 0 || value == Double.POSITIVE_INFINITY
+        ? value : Math.nextUp(value + value * 0x1p-50);
+  }
+
   /** Checks utilities are non-empty and finite; returns their maximum. */
   static double checkedMaximum(double[] utilities) {
     Checks.notNull("utilities", utilities);
