@@ -46,8 +46,12 @@ public final class DiscreteGaussianMechanism {
   private DiscreteGaussianMechanism(
       double budgetRho, long l2Sensitivity, UniformRandomProvider random) {
     this.l2Sensitivity = l2Sensitivity;
-    // Two roundings (the square root and the quotient) of at most half an ulp each: two steps up.
-    double candidate = Math.nextUp(Math.nextUp(l2Sensitivity / Math.sqrt(2 * budgetRho)));
+    // At most four roundings of half an ulp each (the square roots, their product, the quotient);
+    // each step up adds at least an ulp. sqrt(2) sqrt(rho) also serves rho near Double.MAX_VALUE.
+    double root = 2 * budgetRho < Double.POSITIVE_INFINITY
+        ? Math.sqrt(2 * budgetRho)
+        : Math.sqrt(2.0) * Math.sqrt(budgetRho);
+    double candidate = Math.nextUp(Math.nextUp(Math.nextUp(l2Sensitivity / root)));
     Checks.require(
         candidate >= Double.MIN_NORMAL && candidate <= DiscreteGaussianSampler.MAX_SIGMA,
         "sigma = l2Sensitivity / sqrt(2 rho)",
