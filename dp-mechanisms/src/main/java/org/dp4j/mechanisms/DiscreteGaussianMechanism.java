@@ -52,11 +52,13 @@ public final class DiscreteGaussianMechanism {
         ? Math.sqrt(2 * budgetRho)
         : Math.sqrt(2.0) * Math.sqrt(budgetRho);
     double candidate = Math.nextUp(Math.nextUp(Math.nextUp(l2Sensitivity / root)));
+    // sigma >= 1 / sqrt(2 Double.MAX_VALUE), far above Double.MIN_NORMAL: only 2^52 can bind.
     Checks.require(
-        candidate >= Double.MIN_NORMAL && candidate <= DiscreteGaussianSampler.MAX_SIGMA,
-        "sigma = l2Sensitivity / sqrt(2 rho)",
-        "in [" + Double.MIN_NORMAL + ", 2^52]",
-        candidate);
+        candidate <= DiscreteGaussianSampler.MAX_SIGMA,
+        "rho",
+        "at least l2Sensitivity^2 / 2^105 = " + (double) l2Sensitivity * l2Sensitivity * 0x1p-105
+            + " (sigma = l2Sensitivity / sqrt(2 rho) at most 2^52)",
+        budgetRho);
     this.sigma = candidate;
     // sigma >= Δ / sqrt(2 rho), so the exact Δ^2 / (2 sigma^2) is at most rho.
     this.rho = Math.min(budgetRho, rhoOf(l2Sensitivity));
@@ -72,7 +74,8 @@ public final class DiscreteGaussianMechanism {
    *     are charged to, {@code >= 1}
    * @return the mechanism
    * @throws IllegalArgumentException when rho is not positive and finite (NaN included), the
-   *     sensitivity is below 1, or {@code σ = Δ / sqrt(2ρ)} is outside {@code [2^-1022, 2^52]}
+   *     sensitivity is below 1, or {@code σ = Δ / sqrt(2ρ)} exceeds 2^52 (rho below about {@code
+   *     Δ^2 / 2^105})
    */
   public static DiscreteGaussianMechanism ofZcdp(double rho, long l2Sensitivity) {
     checkArguments(rho, l2Sensitivity);

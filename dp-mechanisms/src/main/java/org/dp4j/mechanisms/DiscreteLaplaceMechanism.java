@@ -73,9 +73,9 @@ public final class DiscreteLaplaceMechanism {
             .toBigIntegerExact();
     Checks.require(
         numerator.bitLength() <= MAX_NUMERATOR_BITS,
-        "l1Sensitivity / budget.epsilon",
-        "below 2^53",
-        minimalScale.doubleValue());
+        "budget.epsilon",
+        "above l1Sensitivity / 2^53 = " + l1Sensitivity / 0x1p53,
+        budgetEpsilon);
     this.scaleNumerator = numerator.longValueExact();
     this.scaleDenominator = 1L << k;
     // The exact cost is at most the budget's epsilon, so the smaller of the two is an upper bound.

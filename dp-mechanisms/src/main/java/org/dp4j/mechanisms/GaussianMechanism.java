@@ -78,9 +78,10 @@ public final class GaussianMechanism implements NoiseMechanism {
     Checks.require(
         sigma < Double.POSITIVE_INFINITY
             && Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2 >= PowerOfTwoGrid.MIN_EXPONENT,
-        "analytic sigma",
-        "finite and at least 2^-1034",
-        sigma);
+        "l2Sensitivity",
+        "small enough for a finite analytic sigma (at most Double.MAX_VALUE / "
+            + GaussianCalibration.noiseMultiplier(budget.epsilon(), budget.delta()) + ")",
+        l2Sensitivity);
     int exponent =
         Math.max(
             Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2,

@@ -72,6 +72,11 @@ public final class LaplaceMechanism implements NoiseMechanism {
    * {@code e^-2048}.
    */
   private static final int MAX_SCALE_STEPS_LOG2 = 50;
+  /**
+   * Smallest epsilon, 2^-50: below it the grid (tied to the scale) is coarser than the sensitivity
+   * and the scale in steps, at least {@code 1 / epsilon}, would pass the sampler's 2^53 limit.
+   */
+  private static final double MIN_EPSILON = 0x1p-50;
 
   private final double epsilon;
   private final double l1Sensitivity;
@@ -83,7 +88,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     this.epsilon = epsilon;
     this.l1Sensitivity = l1Sensitivity;
     double scale = l1Sensitivity / epsilon;
-    Checks.require(scale < Double.POSITIVE_INFINITY, "l1Sensitivity / epsilon", "finite", scale);
+    Checks.require(
+        scale < Double.POSITIVE_INFINITY, "l1Sensitivity / budget.epsilon", "finite", scale);
     int exponent =
         Math.max(
             Math.getExponent(l1Sensitivity) - SENSITIVITY_STEPS_LOG2,
@@ -110,8 +116,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
    * @param l1Sensitivity the query's L1 sensitivity under the caller's neighbouring relation,
    *     positive and finite
    * @return the mechanism
-   * @throws IllegalArgumentException when delta is not 0, epsilon is 0, or the sensitivity is NaN,
-   *     infinite, zero or negative
+   * @throws IllegalArgumentException when delta is not 0, epsilon is below 2^-50, the sensitivity
+   *     is NaN, infinite, zero or negative, or {@code l1Sensitivity / epsilon} overflows
    */
   public static LaplaceMechanism of(PrivacyBudget budget, double l1Sensitivity) {
     checkArguments(budget, l1Sensitivity);
@@ -134,6 +140,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     Checks.notNull("budget", budget);
     Checks.require(budget.isPure(), "budget.delta", "0 for the Laplace mechanism", budget.delta());
     Checks.positiveFinite("budget.epsilon", budget.epsilon());
+    Checks.require(budget.epsilon() >= MIN_EPSILON, "budget.epsilon", "at least 2^-50",
+        budget.epsilon());
     Checks.positiveFinite("l1Sensitivity", l1Sensitivity);
   }
 

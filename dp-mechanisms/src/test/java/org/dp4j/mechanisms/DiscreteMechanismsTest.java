@@ -214,18 +214,18 @@ class DiscreteMechanismsTest {
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.approximate(1, 1e-6), 1, random));
     assertNamed("budget.epsilon must be positive",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(0), 1, random));
-    assertNamed("l1Sensitivity / budget.epsilon must be below 2^53",
+    assertNamed("budget.epsilon must be above l1Sensitivity / 2^53",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(Double.MIN_VALUE), 1, random));
-    assertNamed("l1Sensitivity / budget.epsilon must be below 2^53",
+    assertNamed("budget.epsilon must be above l1Sensitivity / 2^53",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), Long.MAX_VALUE, random));
     for (double bad : new double[] {0, -0.0, -1, Double.NaN, Double.POSITIVE_INFINITY,
         Double.NEGATIVE_INFINITY}) {
       assertNamed("rho must be positive and finite",
           () -> DiscreteGaussianMechanism.ofZcdp(bad, 1, random));
     }
-    assertNamed("sigma = l2Sensitivity / sqrt(2 rho) must be in",
+    assertNamed("rho must be at least l2Sensitivity^2 / 2^105",
         () -> DiscreteGaussianMechanism.ofZcdp(Double.MIN_VALUE, 1, random));
-    assertNamed("sigma = l2Sensitivity / sqrt(2 rho) must be in",
+    assertNamed("rho must be at least l2Sensitivity^2 / 2^105",
         () -> DiscreteGaussianMechanism.ofZcdp(1, Long.MAX_VALUE, random));
     DiscreteLaplaceMechanism laplace = DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), 1, random);
     assertNamed("l1Sensitivity must be non-negative", () -> laplace.epsilonFor(-1));
