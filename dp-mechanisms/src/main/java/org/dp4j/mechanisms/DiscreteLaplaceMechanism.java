@@ -16,15 +16,15 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
 
 /**
  * The discrete Laplace (two-sided geometric) mechanism for an integer-valued query of integer L1
- * sensitivity {@code Δ}: the release is {@code x + K} with {@code P[K = k] ∝ exp(-|k| / t)}, sampled
- * exactly (Canonne, Kamath &amp; Steinke 2020, "The discrete Gaussian for differential privacy",
- * Algorithm 2). Integer arithmetic only, so no floating-point attack applies.
+ * sensitivity {@code Δ}: the release is {@code x + K} with {@code P[K = k] ∝ exp(-|k| / t)},
+ * sampled exactly (Canonne, Kamath &amp; Steinke 2020, "The discrete Gaussian for differential
+ * privacy", Algorithm 2). Integer arithmetic only, so no floating-point attack applies.
  *
  * <p><b>Privacy.</b> For integer inputs at most {@code Δ} apart, the output probabilities differ by
  * a factor at most {@code exp(Δ / t)}, attained in the tails: the mechanism is exactly {@code
  * (Δ / t)}-DP (Ghosh, Roughgarden &amp; Sundararajan 2009; CKS 2020, Sec. 2). The scale is the
- * rational {@code t = scaleNumerator / scaleDenominator}, with a power-of-two denominator, chosen as
- * the smallest such fraction with a numerator near 2^40 and {@code t >= Δ / ε}; so the exact
+ * rational {@code t = scaleNumerator / scaleDenominator}, with a power-of-two denominator, chosen
+ * as the smallest such fraction with a numerator near 2^40 and {@code t >= Δ / ε}; so the exact
  * cost {@code Δ / t} is at most the budget's ε and above {@code ε (1 - 2^-39)} (lower only when
  * {@code Δ / ε < 2^-22}, where the denominator stops at 2^62, or {@code Δ / ε > 2^40}, where it is
  * 1 and {@code t = ceil(Δ / ε)}). {@code Δ / ε} must be below 2^53. {@link #event()} is {@code
@@ -33,12 +33,12 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  * <p><b>Neighbouring relation.</b> {@code Δ} is the caller's statement about the query under the
  * relation of the filter the releases are charged to (a count of records with some property: 1
  * under both relations; a sum of integers in {@code [0, 5]}: 5 under both; in {@code [-5, 5]}: 5
- * under {@code ADD_OR_REMOVE_ONE} and 10 under {@code REPLACE_ONE}), and the event is read as stated
- * under that relation. {@link #epsilonFor(long)} gives the cost for another sensitivity.
+ * under {@code ADD_OR_REMOVE_ONE} and 10 under {@code REPLACE_ONE}), and the event is read as
+ * stated under that relation. {@link #epsilonFor(long)} gives the cost for another sensitivity.
  *
  * <p><b>Output.</b> {@code x + K} saturates at {@code Long.MIN_VALUE} and {@code Long.MAX_VALUE}
- * (post-processing of the exact sum, so it costs nothing and never throws). {@link #of(PrivacyBudget,
- * long)} draws from a new {@link AesCtrRandom}. Not thread-safe.
+ * (post-processing of the exact sum, so it costs nothing and never throws). {@link
+ * #of(PrivacyBudget, long)} draws from a new {@link AesCtrRandom}. Not thread-safe.
  */
 public final class DiscreteLaplaceMechanism {
 
@@ -153,7 +153,7 @@ public final class DiscreteLaplaceMechanism {
     return EpsilonDeltaEvent.pure(epsilon);
   }
 
-  /** The exact cost {@code Δ / t} of one release, rounded up to a double; at most the budget's ε. */
+  /** The exact cost {@code Δ / t} of one release, rounded up to a double; at most the budget. */
   public double epsilon() {
     return epsilon;
   }
@@ -173,8 +173,8 @@ public final class DiscreteLaplaceMechanism {
 
   private double epsilonOf(long sensitivity) {
     // Δ / t = Δ * denominator / numerator, exactly, then the next double up unless exact.
-    BigDecimal dividend =
-        new BigDecimal(BigInteger.valueOf(sensitivity).multiply(BigInteger.valueOf(scaleDenominator)));
+    BigDecimal dividend = new BigDecimal(
+        BigInteger.valueOf(sensitivity).multiply(BigInteger.valueOf(scaleDenominator)));
     BigDecimal divisor = new BigDecimal(scaleNumerator);
     double value = dividend.divide(divisor, MathContext.DECIMAL128).doubleValue();
     boolean exact = new BigDecimal(value).multiply(divisor).compareTo(dividend) == 0;

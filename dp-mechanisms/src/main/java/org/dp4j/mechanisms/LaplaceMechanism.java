@@ -104,7 +104,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     long d = (long) Math.floor(stepsOfSensitivity) + 1;
     // t = ceil(D / epsilon), with the quotient rounded up before the ceiling.
     double quotient = Math.nextUp((double) d / epsilon);
-    Checks.require(quotient < 0x1.0p53, "sensitivity in grid steps / epsilon", "below 2^53", quotient);
+    Checks.require(
+        quotient < 0x1.0p53, "sensitivity in grid steps / epsilon", "below 2^53", quotient);
     this.scaleInSteps = Math.max(1L, (long) Math.ceil(quotient));
     this.sampler = DiscreteLaplaceSampler.of(scaleInSteps, random);
   }

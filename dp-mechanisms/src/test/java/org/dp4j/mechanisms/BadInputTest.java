@@ -61,7 +61,7 @@ class BadInputTest {
     var random = SeededNoise.uniform(1);
     boolean ok = positiveFinite(x);
     acceptedOrNamed("l1Sensitivity", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(1), v, random), ok);
-    // GaussianMechanism: the analytic sigma, l2Sensitivity times the noise multiplier, must be finite.
+    // GaussianMechanism: the analytic sigma, l2Sensitivity times the noise multiplier, is finite.
     PrivacyBudget gaussian = PrivacyBudget.approximate(1, 1e-6);
     double multiplier = GaussianCalibration.noiseMultiplier(1, 1e-6);
     acceptedOrNamed("l2Sensitivity", x, v -> GaussianMechanism.of(gaussian, v, random),
@@ -89,8 +89,8 @@ class BadInputTest {
     if (x >= 0 && x < Double.POSITIVE_INFINITY) {
       // LaplaceMechanism: epsilon in [2^-50, MAX_VALUE]; DiscreteLaplaceMechanism: 1 / epsilon
       // below 2^53 (sensitivity 1).
-      acceptedOrNamed("budget.epsilon", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(v), 1.0, random),
-          x >= 0x1p-50);
+      acceptedOrNamed("budget.epsilon", x,
+          v -> LaplaceMechanism.of(PrivacyBudget.pure(v), 1.0, random), x >= 0x1p-50);
       acceptedOrNamed("budget.epsilon", x,
           v -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(v), 1, random), x >= 0x1p-50);
     } else {

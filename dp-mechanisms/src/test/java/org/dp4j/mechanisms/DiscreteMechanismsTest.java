@@ -49,8 +49,8 @@ class DiscreteMechanismsTest {
   @ParameterizedTest(name = "eps {0}, sensitivity {1}, value {2}")
   @CsvSource({"1, 1, 0", "0.5, 3, 1000000", "2, 5, -7", "0.3, 1, " + Long.MIN_VALUE / 2})
   void laplaceNoiseFitsTheDiscreteLaplaceOfItsScale(double epsilon, long sensitivity, long value) {
-    DiscreteLaplaceMechanism m =
-        DiscreteLaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(21));
+    DiscreteLaplaceMechanism m = DiscreteLaplaceMechanism.of(
+        PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(21));
     assertTrue(m.scale() >= sensitivity / epsilon, m.toString());
     ChiSquare fit = fit(noise(() -> m.addNoise(value), value, N),
         DiscreteDistributions.discreteLaplaceCdf(m.scale()));
@@ -85,8 +85,8 @@ class DiscreteMechanismsTest {
   @ParameterizedTest(name = "eps {0}, sensitivity {1}")
   @CsvSource({"1, 1, 1", "0.5, 5, 10", "2, 4, 2", "0.25, 1, 4"})
   void laplaceScaleAndEventAreExactForDyadicRatios(double epsilon, long sensitivity, double scale) {
-    DiscreteLaplaceMechanism m =
-        DiscreteLaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(25));
+    DiscreteLaplaceMechanism m = DiscreteLaplaceMechanism.of(
+        PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(25));
     assertEquals(scale, m.scale());
     assertEquals(EpsilonDeltaEvent.pure(epsilon), m.event());
     assertEquals(2 * epsilon, m.epsilonFor(2 * sensitivity));
@@ -100,8 +100,8 @@ class DiscreteMechanismsTest {
     for (int i = 0; i < 2000; i++) {
       double epsilon = Math.exp(random.nextDouble(-10, 5));
       long sensitivity = 1 + (long) Math.exp(random.nextDouble(0, 20));
-      DiscreteLaplaceMechanism m =
-          DiscreteLaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(i));
+      DiscreteLaplaceMechanism m = DiscreteLaplaceMechanism.of(
+          PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(i));
       double cost = m.epsilon();
       String context = m + " at epsilon " + epsilon;
       assertTrue(cost <= epsilon, context);
@@ -132,8 +132,8 @@ class DiscreteMechanismsTest {
   @Test
   void theGaussianFitRejectsATenPercentSmallerSigmaAndALaplaceOfTheSameVariance() {
     double sigma = 5.0;
-    DiscreteGaussianMechanism tooLittleNoise =
-        DiscreteGaussianMechanism.ofZcdp(1 / (2 * sigma * sigma / 1.21), 1, SeededNoise.uniform(32));
+    DiscreteGaussianMechanism tooLittleNoise = DiscreteGaussianMechanism.ofZcdp(
+        1 / (2 * sigma * sigma / 1.21), 1, SeededNoise.uniform(32));
     assertFalse(fit(noise(() -> tooLittleNoise.addNoise(0), 0, N),
         DiscreteDistributions.discreteGaussianCdf(sigma)).accepted());
     // A discrete Laplace of scale t has variance 2p / (1 - p)^2, p = e^(-1/t): t = 3.4 gives 23.1,
@@ -227,7 +227,8 @@ class DiscreteMechanismsTest {
         () -> DiscreteGaussianMechanism.ofZcdp(Double.MIN_VALUE, 1, random));
     assertNamed("rho must be at least l2Sensitivity^2 / 2^105",
         () -> DiscreteGaussianMechanism.ofZcdp(1, Long.MAX_VALUE, random));
-    DiscreteLaplaceMechanism laplace = DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), 1, random);
+    DiscreteLaplaceMechanism laplace =
+        DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), 1, random);
     assertNamed("l1Sensitivity must be non-negative", () -> laplace.epsilonFor(-1));
     DiscreteGaussianMechanism gaussian = DiscreteGaussianMechanism.ofZcdp(1, 1, random);
     assertNamed("l2Sensitivity must be non-negative", () -> gaussian.rhoFor(-1));

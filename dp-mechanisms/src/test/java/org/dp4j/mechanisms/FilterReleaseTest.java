@@ -86,14 +86,15 @@ class FilterReleaseTest {
 
   @Test
   void randomizedResponseIsRefusedUnderAddOrRemoveAndChargedUnderReplaceOne() {
-    RandomizedResponse rr = RandomizedResponse.of(PrivacyBudget.pure(0.5), 2, SeededNoise.uniform(6));
-    RandomizedResponse twin = RandomizedResponse.of(PrivacyBudget.pure(0.5), 2, SeededNoise.uniform(6));
+    PrivacyBudget budget = PrivacyBudget.pure(0.5);
+    RandomizedResponse rr = RandomizedResponse.of(budget, 2, SeededNoise.uniform(6));
+    RandomizedResponse twin = RandomizedResponse.of(budget, 2, SeededNoise.uniform(6));
     PrivacyFilter addOrRemove = pureFilter(3.0);
     assertThrows(PrivacyBudgetExceededException.class, () -> rr.respond(1, addOrRemove, "rr"));
     assertEquals(0.0, addOrRemove.spent());
     PrivacyFilter replaceOne = PrivacyFilter.limited(
         new BasicCompositionAccountant(NeighbouringRelation.REPLACE_ONE), PrivacyBudget.pure(1.0));
-    assertEquals(twin.respond(1), rr.respond(1, replaceOne, "rr"), "nothing was drawn when refused");
+    assertEquals(twin.respond(1), rr.respond(1, replaceOne, "rr"), "the refusal drew nothing");
     assertEquals(0.5, replaceOne.spent(), 1e-12);
   }
 }

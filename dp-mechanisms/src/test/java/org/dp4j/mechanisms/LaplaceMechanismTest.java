@@ -119,11 +119,13 @@ class LaplaceMechanismTest {
 
   /**
    * At tiny epsilon the noise scale is capped at 2^51 grid steps, so the integer sampler never
-   * overflows (with the scale at 2^61 steps, 213 of these 20,000 draws threw ArithmeticException).
+   * overflows (with the scale at 2^61 steps, 213 of these 20,000 draws threw an
+   * ArithmeticException).
    */
   @Test
   void tinyEpsilonNeverOverflowsTheSampler() {
-    LaplaceMechanism m = LaplaceMechanism.of(PrivacyBudget.pure(1e-12), 1.0, SeededNoise.uniform(9));
+    LaplaceMechanism m =
+        LaplaceMechanism.of(PrivacyBudget.pure(1e-12), 1.0, SeededNoise.uniform(9));
     assertTrue(m.scale() / m.granularity() < 0x1p52, m.toString());
     for (int i = 0; i < 20_000; i++) {
       assertTrue(Double.isFinite(m.addNoise(0.0)));

@@ -35,10 +35,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every mechanism is charged its exact, hand-computed cost through a real {@link PrivacyFilter}, on
  * an add/remove-one filter and on a replace-one filter.
  *
- * <p>Pure mechanisms are charged on basic-composition odometers at delta 0: the spent epsilon is the
- * sum of the events' epsilons rounded up by one ulp (the accountant's documented rounding). Where a
- * cost is stated on the mechanisms' power-of-two grid, the exact value differs from the hand value
- * by at most one grid step in 2^40 steps of sensitivity, a relative 2^-39: that is the tolerance.
+ * <p>Pure mechanisms are charged on basic-composition odometers at delta 0: the spent epsilon is
+ * the sum of the events' epsilons rounded up by one ulp (the accountant's documented rounding).
+ * Where a cost is stated on the mechanisms' power-of-two grid, the exact value differs from the
+ * hand value by at most one grid step in 2^40 steps of sensitivity, a relative 2^-39: that is the
+ * tolerance.
  *
  * <p>Gaussian mechanisms are charged on PLD odometers at delta {@value #DELTA} and on zCDP
  * accountants. The hand value is the exact epsilon of one Gaussian of the hand-computed {@code
@@ -107,7 +108,8 @@ class RelationCostTest {
   @EnumSource(NeighbouringRelation.class)
   void laplaceMechanismIsChargedItsEpsilonAtTheStatedSensitivity(NeighbouringRelation relation) {
     double sensitivity = relation == REPLACE_ONE ? 2 : 1;
-    LaplaceMechanism m = LaplaceMechanism.of(PrivacyBudget.pure(1), sensitivity, SeededNoise.uniform(1));
+    LaplaceMechanism m =
+        LaplaceMechanism.of(PrivacyBudget.pure(1), sensitivity, SeededNoise.uniform(1));
     assertPure(1.0, pureCost(relation, f -> m.addNoise(0.3, f, "sum")), 0);
   }
 
@@ -126,8 +128,8 @@ class RelationCostTest {
   @EnumSource(NeighbouringRelation.class)
   void gaussianMechanismIsChargedItsBudgetAtTheStatedSensitivity(NeighbouringRelation relation) {
     double sensitivity = relation == REPLACE_ONE ? 2 : 1;
-    GaussianMechanism m =
-        GaussianMechanism.of(PrivacyBudget.approximate(1, DELTA), sensitivity, SeededNoise.uniform(3));
+    GaussianMechanism m = GaussianMechanism.of(
+        PrivacyBudget.approximate(1, DELTA), sensitivity, SeededNoise.uniform(3));
     // Calibrated to (1, DELTA) at the stated sensitivity: one Gaussian of mu = mu(1, DELTA), whose
     // epsilon at DELTA is 1 (not rescaled a second time under replace-one).
     assertGaussian(mu(1, DELTA), relation, f -> m.addNoise(0.3, f, "sum"));
@@ -173,9 +175,10 @@ class RelationCostTest {
         DiscreteGaussianMechanism.ofZcdp(0.5, sensitivity, SeededNoise.uniform(7));
     PrivacyFilter zcdp = PrivacyFilter.odometer(new ZcdpAccountant(relation), DELTA);
     m.addNoise(3, zcdp, "sum");
-    // rho = Δ^2 / (2 σ^2) with σ = Δ / sqrt(2 * 0.5) = Δ: 0.5, less the two ulps σ is rounded up.
+    // rho = Δ^2 / (2 σ^2) with σ = Δ / sqrt(2 * 0.5) = Δ: 0.5, less twice the three ulps σ is
+    // rounded up by (relative), hence at most 8 ulps of 0.5 below.
     double rho = ((ZcdpAccountant) zcdp.accountantSnapshot()).rho();
-    assertEquals(0.5, rho, 4 * Math.ulp(0.5));
+    assertTrue(rho <= 0.5 && rho >= 0.5 - 8 * Math.ulp(0.5), "rho " + rho);
     // Epsilon: at least the exact Gaussian of the same rho (mu = 1), at most Bun & Steinke's
     // rho + 2 sqrt(rho log(1/δ)) (Prop. 1.3), which the accountant's conversion improves on.
     double spent = zcdp.spent();
@@ -188,8 +191,10 @@ class RelationCostTest {
 
   @Test
   void randomizedResponseHasNoAddOrRemoveGuaranteeAndCostsEpsilonUnderReplaceOne() {
-    RandomizedResponse rr = RandomizedResponse.of(PrivacyBudget.pure(0.7), 3, SeededNoise.uniform(8));
-    assertEquals(Double.POSITIVE_INFINITY, pureCost(ADD_OR_REMOVE_ONE, f -> rr.respond(1, f, "rr")));
+    RandomizedResponse rr =
+        RandomizedResponse.of(PrivacyBudget.pure(0.7), 3, SeededNoise.uniform(8));
+    assertEquals(
+        Double.POSITIVE_INFINITY, pureCost(ADD_OR_REMOVE_ONE, f -> rr.respond(1, f, "rr")));
     assertPure(0.7, pureCost(REPLACE_ONE, f -> rr.respond(1, f, "rr")), 0);
   }
 
@@ -198,16 +203,18 @@ class RelationCostTest {
   void boundedQuantileCostsEpsilonUnderBoth(NeighbouringRelation relation) {
     BoundedQuantile q = BoundedQuantile.of(PrivacyBudget.pure(0.6), new Bounds(0, 1), 17,
         SeededNoise.uniform(9));
-    assertPure(0.6, pureCost(relation, f -> q.release(new double[] {0.2, 0.7}, 0.5, f, "median")), 0);
+    double[] values = {0.2, 0.7};
+    assertPure(0.6, pureCost(relation, f -> q.release(values, 0.5, f, "median")), 0);
   }
 
   @ParameterizedTest
   @EnumSource(NeighbouringRelation.class)
   void boundedCountCostsItsBudgetUnderBoth(NeighbouringRelation relation) {
-    BoundedCount laplace = BoundedCount.of(PrivacyBudget.pure(1), NoiseKind.LAPLACE, SeededNoise.uniform(10));
+    BoundedCount laplace =
+        BoundedCount.of(PrivacyBudget.pure(1), NoiseKind.LAPLACE, SeededNoise.uniform(10));
     assertPure(1.0, pureCost(relation, f -> laplace.release(40, 0.9, f, "count")), 0);
-    BoundedCount gaussian =
-        BoundedCount.of(PrivacyBudget.approximate(1, DELTA), NoiseKind.GAUSSIAN, SeededNoise.uniform(11));
+    BoundedCount gaussian = BoundedCount.of(
+        PrivacyBudget.approximate(1, DELTA), NoiseKind.GAUSSIAN, SeededNoise.uniform(11));
     assertGaussian(mu(1, DELTA), relation, f -> gaussian.release(40, 0.9, f, "count"));
   }
 
@@ -265,7 +272,8 @@ class RelationCostTest {
         NoiseKind.GAUSSIAN, SeededNoise.uniform(16));
     double[] values = {1, 4, 9};
     double mu0 = mu(0.5, DELTA / 2);
-    assertGaussian(Math.sqrt(2) * mu0, ADD_OR_REMOVE_ONE, f -> mean.release(values, 0.9, f, "mean"));
+    assertGaussian(
+        Math.sqrt(2) * mu0, ADD_OR_REMOVE_ONE, f -> mean.release(values, 0.9, f, "mean"));
     assertGaussian(2 * mu0, REPLACE_ONE, f -> mean.release(values, 0.9, f, "mean"));
   }
 

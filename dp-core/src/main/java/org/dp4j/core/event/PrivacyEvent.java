@@ -19,8 +19,8 @@ package org.dp4j.core.event;
  *   <li>{@link EpsilonDeltaEvent} and {@link ZcdpEvent}: the guarantee under the accountant's
  *       relation, taken as stated.
  *   <li>{@link PerRelationEvent}: the accountant takes the branch for its relation, stated for that
- *       relation and never rescaled (a Gaussian or Laplace multiplier inside a branch is relative to
- *       the sensitivity under that branch's relation).
+ *       relation and never rescaled (a Gaussian or Laplace multiplier inside a branch is relative
+ *       to the sensitivity under that branch's relation).
  *   <li>{@link PoissonSampledEvent}, {@link SelfComposedEvent}, {@link ComposedEvent}: combinators;
  *       their inner events are read by the same rules.
  * </ul>

@@ -16,8 +16,8 @@ import org.dp4j.core.event.ZcdpEvent;
 /**
  * Rewrites an event into the units an accountant under one relation reads natively, by replacing
  * every {@link PerRelationEvent} by its branch for that relation. Used by every accountant at its
- * entry points ({@code unsupportedReason}, {@code compose}); the accountant keeps the original event
- * in its log. Not public API.
+ * entry points ({@code unsupportedReason}, {@code compose}); the accountant keeps the original
+ * event in its log. Not public API.
  *
  * <p>Inside a branch, Gaussian and Laplace multipliers are stated relative to the sensitivity under
  * the branch's relation, while an accountant divides plain multipliers by {@link

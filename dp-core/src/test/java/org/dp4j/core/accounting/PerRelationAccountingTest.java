@@ -138,7 +138,8 @@ class PerRelationAccountingTest {
   @Test
   void replaceOneChargesTheReproductionOfTheBoundedSumDefect() {
     // A sum on [-1, 1] with Laplace scale 1: sensitivity 1 under add/remove, 2 under replace-one.
-    PerRelationEvent sum = PerRelationEvent.of(EpsilonDeltaEvent.pure(1), EpsilonDeltaEvent.pure(2));
+    PerRelationEvent sum =
+        PerRelationEvent.of(EpsilonDeltaEvent.pure(1), EpsilonDeltaEvent.pure(2));
     for (Kind kind : new Kind[] {Kind.BASIC, Kind.ADVANCED, Kind.OPTIMAL}) {
       assertEquals(Math.nextUp(1.0),
           kind.factory.apply(NeighbouringRelation.ADD_OR_REMOVE_ONE).compose(sum).epsilon(0));

@@ -116,7 +116,8 @@ class PrivacyFilterWithAccountantsTest {
   /** A ledger of per-relation spends replays to the same value under each relation. */
   @Test
   void perRelationSpendsReplayFromTheLedger() throws IOException {
-    PrivacyEvent sum = PerRelationEvent.of(EpsilonDeltaEvent.pure(0.25), EpsilonDeltaEvent.pure(0.5));
+    PrivacyEvent sum =
+        PerRelationEvent.of(EpsilonDeltaEvent.pure(0.25), EpsilonDeltaEvent.pure(0.5));
     PrivacyEvent gaussian = PerRelationEvent.sameForBoth(new GaussianEvent(3.0));
     for (NeighbouringRelation relation : NeighbouringRelation.values()) {
       Path file = dir.resolve(relation + ".ledger");
@@ -127,8 +128,9 @@ class PrivacyFilterWithAccountantsTest {
         ledger.filter().spend(gaussian, "gaussian");
         spent = ledger.filter().spent();
       }
+      double charged = relation == NeighbouringRelation.REPLACE_ONE ? 0.5 : 0.25;
       double expected = new RdpAccountant()
-          .compose(EpsilonDeltaEvent.pure(relation == NeighbouringRelation.REPLACE_ONE ? 0.5 : 0.25))
+          .compose(EpsilonDeltaEvent.pure(charged))
           .compose(new GaussianEvent(3.0))
           .epsilon(1e-6);
       assertEquals(expected, spent, relation.toString());

@@ -31,14 +31,15 @@ final class Aggregations {
    * <ul>
    *   <li>Laplace parts: the pure epsilon {@code Σ_j ε_j(s_j)} ({@link
    *       LaplaceMechanism#epsilonFor(double)}). The privacy loss of independent discrete Laplace
-   *       noises with grid shifts {@code k_j} is at most {@code Σ_j k_j / t_j}, attained where every
-   *       coordinate is in its tail, so the sum is the exact pure-DP cost (Dwork &amp; Roth 2014,
-   *       Thm. 3.6 for one coordinate).
+   *       noises with grid shifts {@code k_j} is at most {@code Σ_j k_j / t_j}, attained where
+   *       every coordinate is in its tail, so the sum is the exact pure-DP cost (Dwork &amp; Roth
+   *       2014, Thm. 3.6 for one coordinate).
    *   <li>Gaussian parts: {@code mu = sqrt(Σ_j (1 / m_j(s_j))^2)} with {@code m_j} the part's
-   *       multiplier at that shift ({@link GaussianMechanism#noiseMultiplierFor(double)}). Independent
-   *       Gaussians with shifts {@code k_j} and standard deviations {@code σ_j} have the privacy
-   *       loss of one Gaussian with shift {@code ||(k_j / σ_j)||_2} (rotation invariance; the Renyi
-   *       divergences add, Mironov 2017, Prop. 7), so the release is {@code GaussianEvent(1 / mu)}.
+   *       multiplier at that shift ({@link GaussianMechanism#noiseMultiplierFor(double)}).
+   *       Independent Gaussians with shifts {@code k_j} and standard deviations {@code σ_j} have
+   *       the privacy loss of one Gaussian with shift {@code ||(k_j / σ_j)||_2} (rotation
+   *       invariance; the Renyi divergences add, Mironov 2017, Prop. 7), so the release is {@code
+   *       GaussianEvent(1 / mu)}.
    * </ul>
    *
    * @param parts the release's mechanisms, all of one kind
@@ -81,8 +82,8 @@ final class Aggregations {
 
   /**
    * The event of a release whose cost (in the unit of {@link #scenarioCost}) is {@code cost}:
-   * {@code EpsilonDeltaEvent.pure(cost)} for Laplace, {@code GaussianEvent(1 / cost)} rounded down for
-   * Gaussian.
+   * {@code EpsilonDeltaEvent.pure(cost)} for Laplace, {@code GaussianEvent(1 / cost)} rounded down
+   * for Gaussian.
    */
   static PrivacyEvent costEvent(NoiseKind kind, double cost) {
     if (kind == NoiseKind.LAPLACE) {

@@ -71,7 +71,8 @@ public final class BoundedCount {
    *
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
-  public NoisyStatistic release(long count, double confidenceLevel, PrivacyFilter filter, String label) {
+  public NoisyStatistic release(
+      long count, double confidenceLevel, PrivacyFilter filter, String label) {
     Checks.nonNegative("count", count);
     Aggregations.checkLevel(confidenceLevel);
     Checks.notNull("filter", filter).spend(event(), label);

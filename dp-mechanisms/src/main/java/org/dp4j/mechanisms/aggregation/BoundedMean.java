@@ -123,7 +123,8 @@ public final class BoundedMean {
    *
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
-  public NoisyStatistic release(double[] values, double confidenceLevel, PrivacyFilter filter, String label) {
+  public NoisyStatistic release(
+      double[] values, double confidenceLevel, PrivacyFilter filter, String label) {
     Aggregations.checkLevel(confidenceLevel);
     Checks.notNull("values", values);
     Checks.notNull("filter", filter).spend(event(), label);

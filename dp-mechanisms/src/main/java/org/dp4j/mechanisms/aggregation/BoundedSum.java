@@ -62,8 +62,8 @@ public final class BoundedSum {
   }
 
   /**
-   * {@code max(upper, 0) - min(lower, 0)}, rounded up: how much replacing one record (a clamped value,
-   * or 0 for NaN) can move the sum.
+   * {@code max(upper, 0) - min(lower, 0)}, rounded up: how much replacing one record (a clamped
+   * value, or 0 for NaN) can move the sum.
    */
   static double replaceOneSensitivity(Bounds bounds) {
     double high = Math.max(bounds.upper(), 0.0);
@@ -98,7 +98,8 @@ public final class BoundedSum {
    *
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
-  public NoisyStatistic release(double[] values, double confidenceLevel, PrivacyFilter filter, String label) {
+  public NoisyStatistic release(
+      double[] values, double confidenceLevel, PrivacyFilter filter, String label) {
     Aggregations.checkLevel(confidenceLevel);
     Checks.notNull("values", values);
     Checks.notNull("filter", filter).spend(event(), label);

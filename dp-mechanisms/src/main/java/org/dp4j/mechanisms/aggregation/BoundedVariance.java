@@ -14,10 +14,11 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
 
 /**
  * A noisy (population) variance of values clamped to {@link Bounds}: a third of the budget each for
- * a noisy count {@code N}, a noisy sum {@code S1} of centred values (sensitivity {@code r = (upper -
- * lower) / 2}) and a noisy sum {@code S2} of their squares (sensitivity {@code r^2}); the release is
- * {@code S2/N - (S1/N)^2}, clamped to {@code [0, r^2]} (post-processing). It has no confidence
- * interval (the ratio of three noisy terms has none that is both simple and valid). Not thread-safe.
+ * a noisy count {@code N}, a noisy sum {@code S1} of centred values (sensitivity {@code r = (upper
+ * - lower) / 2}) and a noisy sum {@code S2} of their squares (sensitivity {@code r^2}); the release
+ * is {@code S2/N - (S1/N)^2}, clamped to {@code [0, r^2]} (post-processing). It has no confidence
+ * interval (the ratio of three noisy terms has none that is both simple and valid). Not
+ * thread-safe.
  *
  * <p><b>Cost.</b> A record contributes {@code (1, c, c^2)} with {@code |c| <= r}, or nothing when
  * it is NaN. {@link #event()} states the cost of the worst simultaneous move of the three noisy
@@ -26,18 +27,19 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * <ul>
  *   <li>{@code ADD_OR_REMOVE_ONE}: {@code (1, r, r^2)} at once ({@code c = ±r}), the composition of
  *       the three parts at their calibrated sensitivities, whose cost is the budget.
- *   <li>{@code REPLACE_ONE}: a value replaced by NaN moves them by {@code (1, r, r^2)} again; a value
- *       {@code c} replaced by {@code c'} moves them by {@code (0, u, v)} with {@code u = |c - c'|
- *       <= 2r} and {@code v = |c - c'| |c + c'| <= u (2r - u)} (as {@code |c + c'| + |c - c'| = 2
- *       max(|c|, |c'|)}), and every such pair is reached. The event is the worse of the two: with
+ *   <li>{@code REPLACE_ONE}: a value replaced by NaN moves them by {@code (1, r, r^2)} again; a
+ *       value {@code c} replaced by {@code c'} moves them by {@code (0, u, v)} with {@code u = |c -
+ *       c'| <= 2r} and {@code v = |c - c'| |c + c'| <= u (2r - u)} (as {@code |c + c'| + |c - c'| =
+ *       2 max(|c|, |c'|)}), and every such pair is reached. The event is the worse of the two: with
  *       Laplace noise the value swap costs at most about {@code 3ε/4} (at {@code u = 3r/2}), so the
  *       budget's ε; with Gaussian noise (parts at {@code mu0} each) the value swap's {@code
  *       mu0 sqrt(x^2 + x^2 (2 - x)^2)}, {@code x = u / r}, grows up to {@code 2 mu0} at {@code u =
- *       2r}, above the NaN swap's {@code sqrt(3) mu0}. The maximum over {@code u} is taken in closed
- *       form (a concave quadratic for Laplace; for Gaussian the ends and the real roots of the
- *       derivative, {@code x = (3 ± sqrt(1 - 2 (mu_S/mu_Q)^2)) / 2}), with each part's grid shift
- *       {@code floor(s / g) + 1} bounded by {@code s / g + 1} and the extra steps added by the
- *       triangle inequality, so the value is an upper bound exact to about one grid step in 2^40.
+ *       2r}, above the NaN swap's {@code sqrt(3) mu0}. The maximum over {@code u} is taken in
+ *       closed form (a concave quadratic for Laplace; for Gaussian the ends and the real roots of
+ *       the derivative, {@code x = (3 ± sqrt(1 - 2 (mu_S/mu_Q)^2)) / 2}), with each part's grid
+ *       shift {@code floor(s / g) + 1} bounded by {@code s / g + 1} and the extra steps added by
+ *       the triangle inequality, so the value is an upper bound exact to about one grid step in
+ *       2^40.
  * </ul>
  */
 public final class BoundedVariance {
@@ -79,7 +81,8 @@ public final class BoundedVariance {
   /**
    * Upper bound on the pure epsilon of {@code (0, u, u (2r - u))} over {@code u in [0, 2r]}: each
    * part costs {@code ε_j (floor(s / g_j) + 1) / D_j <= (ε_j / D_j) (s / g_j + 1)}, so the bound is
-   * {@code A x + B x (2 - x) + C} with {@code x = u / r}, maximal at {@code x = min(2, 1 + A / (2B))}.
+   * {@code A x + B x (2 - x) + C} with {@code x = u / r}, maximal at {@code x = min(2, 1 + A /
+   * (2B))}.
    */
   private static double laplaceValueSwap(
       LaplaceMechanism sum, LaplaceMechanism squares, double r, double rSquared) {

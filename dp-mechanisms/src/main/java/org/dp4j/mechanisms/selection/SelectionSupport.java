@@ -7,9 +7,9 @@ import org.dp4j.core.internal.Checks;
 final class SelectionSupport {
 
   /**
-   * Relative margin taken off epsilon before computing acceptance exponents, 2^-30: it dominates the
-   * relative rounding error (a few units of 2^-53) of computing {@code (u* - u) * epsilon / (2 Δ)}
-   * in doubles, so the exact trials run at an epsilon never above the stated one.
+   * Relative margin taken off epsilon before computing acceptance exponents, 2^-30: it dominates
+   * the relative rounding error (a few units of 2^-53) of computing {@code (u* - u) * epsilon / (2
+   * Δ)} in doubles, so the exact trials run at an epsilon never above the stated one.
    */
   static final double EPSILON_MARGIN = 0x1.0p-30;
 
@@ -24,8 +24,8 @@ final class SelectionSupport {
   /**
    * The pure epsilon of a selection at rate {@code epsilon / (2 calibrated)} when the utilities'
    * sensitivity is {@code utilitySensitivity}: {@code epsilon * utilitySensitivity / calibrated}
-   * (McSherry &amp; Talwar 2007, Thm. 6, at any sensitivity), rounded up by a relative 2^-50 and one
-   * ulp to cover the two roundings.
+   * (McSherry &amp; Talwar 2007, Thm. 6, at any sensitivity), rounded up by a relative 2^-50 and
+   * one ulp to cover the two roundings.
    */
   static double epsilonFor(double epsilon, double calibrated, double utilitySensitivity) {
     Checks.nonNegativeFinite("utilitySensitivity", utilitySensitivity);
