@@ -38,8 +38,8 @@ final class Aggregations {
    *       multiplier at that shift ({@link GaussianMechanism#noiseMultiplierFor(double)}).
    *       Independent Gaussians with shifts {@code k_j} and standard deviations {@code σ_j} have
    *       the privacy loss of one Gaussian with shift {@code ||(k_j / σ_j)||_2} (rotation
-   *       invariance; the Renyi divergences add, Mironov 2017, Prop. 7), so the release is {@code
-   *       GaussianEvent(1 / mu)}.
+   *       invariance; in Renyi terms the coordinates' divergences {@code α k_j^2 / (2σ_j^2)} add,
+   *       Mironov 2017, Prop. 1 and 7), so the release is {@code GaussianEvent(1 / mu)}.
    * </ul>
    *
    * @param parts the release's mechanisms, all of one kind
