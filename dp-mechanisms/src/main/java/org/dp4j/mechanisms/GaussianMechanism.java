@@ -5,6 +5,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.calibration.GaussianCalibration;
 import org.dp4j.core.event.GaussianEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.random.AesCtrRandom;
@@ -28,18 +29,29 @@ import org.dp4j.mechanisms.sampling.DiscreteGaussianSampler;
  *   <li>Granularity {@code g = 2^k} about 2^-40 of the analytic sigma ({@link #granularity()}).
  *   <li>Exact rounding {@code n = rint(x / g)}; neighbouring indices differ by at most {@code D =
  *       floor(Δ/g) + 1}.
- *   <li>{@code sigma_g = analyticSigma((ε, δ (1 - 2^-20)), D)} in grid steps, and an exactly sampled
- *       discrete Gaussian {@code K} with that parameter (Canonne, Kamath &amp; Steinke 2020,
- *       Algorithm 3); the output is {@code g * (n + K)}, computed in exact integer arithmetic.
+ *   <li>{@code sigma_g = analyticSigma((ε, δ (1 - 2^-20)), D)} in grid steps, and an exactly
+ *       sampled discrete Gaussian {@code K} with that parameter (Canonne, Kamath &amp; Steinke
+ *       2020, Algorithm 3); the output is {@code g * (n + K)}, computed in exact integer
+ *       arithmetic.
  * </ol>
  *
  * <p><b>Privacy statement.</b> The discrete Gaussian with parameter {@code sigma_g} on integer
- * shifts of at most {@code D} is {@code D^2 / (2 sigma_g^2)}-zCDP, exactly as the continuous one (CKS
- * 2020, Thm. 4), so every Renyi-DP bound of {@link #event()} holds rigorously. Its (ε, δ) curve
- * equals the continuous Gaussian's up to the error of replacing sums over the integers by integrals,
- * which at {@code sigma_g >= 2^36} grid steps is below 2^-30 relative (Euler-Maclaurin/Poisson
- * summation; CKS 2020 Sec. 4 compare the two numerically); the calibration absorbs it with the
- * relative 2^-20 margin on δ. {@link #event()} is {@code GaussianEvent(sigma_g / D)}.
+ * shifts of at most {@code D} is {@code D^2 / (2 sigma_g^2)}-zCDP, exactly as the continuous one
+ * (CKS 2020, Thm. 4), so every Renyi-DP bound of {@link #event()} holds rigorously. Its (ε, δ)
+ * curve equals the continuous Gaussian's up to the error of replacing sums over the integers by
+ * integrals, which at {@code sigma_g >= 2^36} grid steps is below 2^-30 relative
+ * (Euler-Maclaurin/Poisson summation; CKS 2020 Sec. 4 compare the two numerically); the calibration
+ * absorbs it with the relative 2^-20 margin on δ. {@link #event()} is {@code GaussianEvent(sigma_g
+ * / D)}, stated for the filter's relation (below).
+ *
+ * <p><b>Neighbouring relation.</b> The sensitivity is the caller's statement about the query under
+ * the relation of the filter (or accountant) the releases are charged to: for a sum of vectors of
+ * norm at most {@code C} it is {@code C} under {@code ADD_OR_REMOVE_ONE} and {@code 2C} under
+ * {@code REPLACE_ONE}. So {@link #event()} is {@code
+ * PerRelationEvent.sameForBoth(GaussianEvent(sigma_g / D))}: the exact cost under whichever
+ * relation the accountant uses, which it does not rescale (a plain {@code GaussianEvent} would be
+ * halved under {@code REPLACE_ONE}). {@link #noiseMultiplierFor(double)} gives the multiplier on a
+ * query of another sensitivity, for a caller who knows the sensitivity under each relation.
  *
  * <p><b>Randomness.</b> {@link #of(PrivacyBudget, double)} uses a new {@link AesCtrRandom}. Not
  * thread-safe. The classic {@code sqrt(2 ln(1.25/δ))/ε} calibration is never used.
@@ -67,9 +79,10 @@ public final class GaussianMechanism implements NoiseMechanism {
     Checks.require(
         sigma < Double.POSITIVE_INFINITY
             && Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2 >= PowerOfTwoGrid.MIN_EXPONENT,
-        "analytic sigma",
-        "finite and at least 2^-1034",
-        sigma);
+        "l2Sensitivity",
+        "small enough for a finite analytic sigma (at most Double.MAX_VALUE / "
+            + GaussianCalibration.noiseMultiplier(budget.epsilon(), budget.delta()) + ")",
+        l2Sensitivity);
     int exponent =
         Math.max(
             Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2,
@@ -100,7 +113,8 @@ public final class GaussianMechanism implements NoiseMechanism {
   }
 
   /**
-   * A Gaussian mechanism drawing from {@code random}; only private if it is cryptographically secure.
+   * A Gaussian mechanism drawing from {@code random}; only private if it is cryptographically
+   * secure.
    *
    * @see #of(PrivacyBudget, double)
    */
@@ -123,10 +137,31 @@ public final class GaussianMechanism implements NoiseMechanism {
     return grid.addNoise(value, sampler.sample());
   }
 
-  /** {@code GaussianEvent(sigma_g / D)}: the noise multiplier relative to the grid-inflated sensitivity. */
+  /**
+   * {@code PerRelationEvent.sameForBoth(GaussianEvent(sigma_g / D))}: the noise multiplier relative
+   * to the grid-inflated sensitivity, stated under whichever relation the accountant uses (see the
+   * class documentation); the multiplier is rounded down.
+   */
   @Override
   public PrivacyEvent event() {
-    return new GaussianEvent(sigmaInSteps / sensitivityInSteps);
+    return PerRelationEvent.sameForBoth(new GaussianEvent(noiseMultiplierFor(l2Sensitivity)));
+  }
+
+  /**
+   * The noise multiplier of one release on a query whose L2 sensitivity is {@code l2Sensitivity}
+   * (the noise stays the one calibrated at construction): {@code sigma_g / D(s)}, with {@code D(s)
+   * = floor(s / g) + 1} the grid shift of an input moved by at most {@code s}, rounded down (a
+   * smaller multiplier is the pessimistic side).
+   *
+   * @param l2Sensitivity the query's L2 sensitivity, positive and finite
+   * @return the multiplier, positive (0 when the shift exceeds the double range)
+   * @throws IllegalArgumentException when the sensitivity is not positive and finite (NaN included)
+   */
+  public double noiseMultiplierFor(double l2Sensitivity) {
+    Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
+    double steps = grid.shiftInSteps(l2Sensitivity);
+    double quotient = sigmaInSteps / steps;
+    return Math.fma(quotient, steps, -sigmaInSteps) > 0 ? Math.nextDown(quotient) : quotient;
   }
 
   /** The grid step {@code g}, a power of two; every output is a multiple of it. */
@@ -152,10 +187,10 @@ public final class GaussianMechanism implements NoiseMechanism {
   /**
    * {@inheritDoc}
    *
-   * <p>Half-width {@code (ceil(z sigma_g) + 3/2) g} with {@code z} the normal quantile at {@code 1 -
-   * (1 - level)/2}; the discrete Gaussian's tails at {@code sigma_g >= 2^36} match the continuous
-   * ones to within one grid step, covered by the extra step, and the half step covers the rounding of
-   * the true value.
+   * <p>Half-width {@code (ceil(z sigma_g) + 3/2) g} with {@code z} the normal quantile at {@code 1
+   * - (1 - level)/2}; the discrete Gaussian's tails at {@code sigma_g >= 2^36} match the continuous
+   * ones to within one grid step, covered by the extra step, and the half step covers the rounding
+   * of the true value.
    */
   @Override
   public ConfidenceInterval confidenceInterval(double noisyValue, double confidenceLevel) {

@@ -28,7 +28,8 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  *
  * <ol>
  *   <li>Pick a power-of-two granularity {@code g = 2^k} about 2^-40 of the sensitivity (coarser
- *       only when the noise scale would exceed 2^60 steps) ({@link #granularity()}).
+ *       only when the noise scale would exceed 2^51 steps, for epsilon below 2^-10) ({@link
+ *       #granularity()}).
  *   <li>Round the input to the grid exactly: {@code n = rint(x / g)} (division by a power of two is
  *       exact). Rounding moves each input by at most {@code g/2}, so neighbouring grid indices
  *       differ by at most {@code D = floor(Δ/g) + 1}.
@@ -47,6 +48,14 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  * with shift 1 the discrete Laplace is exactly the worst-case ε-DP mechanism (randomized response
  * on {@code K <= 0}), so Laplace-specific composition bounds are not claimed for it.
  *
+ * <p><b>Neighbouring relation.</b> The sensitivity is the caller's statement about the query under
+ * the relation of the filter (or accountant) the releases are charged to: for a sum of values in
+ * {@code [-1, 1]} it is 1 under {@code ADD_OR_REMOVE_ONE} and 2 under {@code REPLACE_ONE}. An
+ * {@code EpsilonDeltaEvent} is read as stated under the accountant's relation, so the event is the
+ * exact cost under that relation. {@link #epsilonFor(double)} gives the cost on a query of another
+ * sensitivity, for a caller who knows the sensitivity under each relation (see {@code
+ * PerRelationEvent}).
+ *
  * <p><b>Randomness.</b> {@link #of(PrivacyBudget, double)} uses a new {@link AesCtrRandom}. Not
  * thread-safe.
  */
@@ -57,8 +66,17 @@ public final class LaplaceMechanism implements NoiseMechanism {
    * 2^-40 at most.
    */
   private static final int SENSITIVITY_STEPS_LOG2 = 40;
-  /** Noise scale in grid steps at most about 2^60 (tiny epsilon), so {@code t} fits a long. */
-  private static final int MAX_SCALE_STEPS_LOG2 = 60;
+  /**
+   * Noise scale in grid steps at most about 2^51 (tiny epsilon): the sampler forms {@code t V} with
+   * {@code V} geometric ({@code P[V >= j] = e^-j}), which stays below 2^63 except with probability
+   * {@code e^-2048}.
+   */
+  private static final int MAX_SCALE_STEPS_LOG2 = 50;
+  /**
+   * Smallest epsilon, 2^-50: below it the grid (tied to the scale) is coarser than the sensitivity
+   * and the scale in steps, at least {@code 1 / epsilon}, would pass the sampler's 2^53 limit.
+   */
+  private static final double MIN_EPSILON = 0x1p-50;
 
   private final double epsilon;
   private final double l1Sensitivity;
@@ -70,7 +88,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     this.epsilon = epsilon;
     this.l1Sensitivity = l1Sensitivity;
     double scale = l1Sensitivity / epsilon;
-    Checks.require(scale < Double.POSITIVE_INFINITY, "l1Sensitivity / epsilon", "finite", scale);
+    Checks.require(
+        scale < Double.POSITIVE_INFINITY, "l1Sensitivity / budget.epsilon", "finite", scale);
     int exponent =
         Math.max(
             Math.getExponent(l1Sensitivity) - SENSITIVITY_STEPS_LOG2,
@@ -85,7 +104,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     long d = (long) Math.floor(stepsOfSensitivity) + 1;
     // t = ceil(D / epsilon), with the quotient rounded up before the ceiling.
     double quotient = Math.nextUp((double) d / epsilon);
-    Checks.require(quotient < 0x1.0p62, "sensitivity in grid steps / epsilon", "below 2^62", quotient);
+    Checks.require(
+        quotient < 0x1.0p53, "sensitivity in grid steps / epsilon", "below 2^53", quotient);
     this.scaleInSteps = Math.max(1L, (long) Math.ceil(quotient));
     this.sampler = DiscreteLaplaceSampler.of(scaleInSteps, random);
   }
@@ -97,8 +117,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
    * @param l1Sensitivity the query's L1 sensitivity under the caller's neighbouring relation,
    *     positive and finite
    * @return the mechanism
-   * @throws IllegalArgumentException when delta is not 0, epsilon is 0, or the sensitivity is NaN,
-   *     infinite, zero or negative
+   * @throws IllegalArgumentException when delta is not 0, epsilon is below 2^-50, the sensitivity
+   *     is NaN, infinite, zero or negative, or {@code l1Sensitivity / epsilon} overflows
    */
   public static LaplaceMechanism of(PrivacyBudget budget, double l1Sensitivity) {
     checkArguments(budget, l1Sensitivity);
@@ -121,6 +141,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     Checks.notNull("budget", budget);
     Checks.require(budget.isPure(), "budget.delta", "0 for the Laplace mechanism", budget.delta());
     Checks.positiveFinite("budget.epsilon", budget.epsilon());
+    Checks.require(budget.epsilon() >= MIN_EPSILON, "budget.epsilon", "at least 2^-50",
+        budget.epsilon());
     Checks.positiveFinite("l1Sensitivity", l1Sensitivity);
   }
 
@@ -135,6 +157,29 @@ public final class LaplaceMechanism implements NoiseMechanism {
   @Override
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
+  }
+
+  /**
+   * The pure-DP epsilon of one release on a query whose L1 sensitivity is {@code l1Sensitivity}
+   * (the noise stays the one calibrated at construction): {@code ε * D(s) / D}, where {@code D(s) =
+   * floor(s / g) + 1} is the grid shift of an input moved by at most {@code s} ({@code D(0) = 0})
+   * and {@code D = D(l1Sensitivity())}. The true cost is {@code D(s) / t}, and {@code D / t <= ε},
+   * so this is an upper bound that equals {@link #event()}'s epsilon at the calibrated sensitivity;
+   * it is rounded up by a relative 2^-48.
+   *
+   * @param l1Sensitivity the query's L1 sensitivity, finite and {@code >= 0} (NaN rejected)
+   * @return epsilon, {@code >= 0}; exactly the budget's epsilon when {@code l1Sensitivity} is the
+   *     calibrated sensitivity
+   * @throws IllegalArgumentException when the sensitivity is negative, infinite or NaN
+   */
+  public double epsilonFor(double l1Sensitivity) {
+    Checks.nonNegativeFinite("l1Sensitivity", l1Sensitivity);
+    double steps = grid.shiftInSteps(l1Sensitivity);
+    double calibrated = grid.shiftInSteps(this.l1Sensitivity);
+    if (steps == calibrated) {
+      return epsilon;
+    }
+    return PowerOfTwoGrid.roundedUp(epsilon * steps / calibrated);
   }
 
   /** The grid step {@code g}, a power of two; every output is a multiple of it. */

@@ -10,7 +10,9 @@ import org.dp4j.core.internal.Checks;
  *
  * <p>Each call to {@link #addNoise(double)} is one release and costs {@link #event()}; recording it
  * (in an accountant) is the caller's job, or use {@link #addNoise(double, PrivacyFilter, String)},
- * which spends from a budget filter first. Implementations are not thread-safe.
+ * which spends from a budget filter first. The sensitivity a mechanism is built with is the query's
+ * sensitivity under the neighbouring relation of the filter it is charged to. Implementations are
+ * not thread-safe.
  */
 public interface NoiseMechanism {
 
@@ -41,7 +43,11 @@ public interface NoiseMechanism {
     return addNoise(value);
   }
 
-  /** The privacy cost of one {@link #addNoise(double)} call. */
+  /**
+   * The privacy cost of one {@link #addNoise(double)} call: its exact cost under whichever
+   * neighbouring relation the accountant uses, for a query whose sensitivity under that relation is
+   * the one given at construction.
+   */
   PrivacyEvent event();
 
   /**

@@ -47,6 +47,31 @@ final class PowerOfTwoGrid {
   }
 
   /**
+   * The largest distance, in grid steps, between the grid indices of two inputs at most {@code
+   * distance} apart: {@code floor(distance / g) + 1}, or 0 for distance 0 ({@code |rint(a) -
+   * rint(b)| <= floor(|a - b|) + 1}). Exact below 2^53 steps (division by a power of two and the
+   * floor are exact); above, the next double up, and {@code +Infinity} past the double range.
+   *
+   * @param distance finite and {@code >= 0}
+   */
+  double shiftInSteps(double distance) {
+    if (distance == 0) {
+      return 0;
+    }
+    double steps = Math.floor(distance / granularity);
+    return steps < 0x1p53 ? steps + 1 : Math.nextUp(steps);
+  }
+
+  /**
+   * {@code x} rounded up by a relative 2^-48 and one ulp: covers the rounding of up to about 30
+   * floating-point operations on non-negative operands (each at most 2^-53 relative), so a cost
+   * computed with them stays an upper bound.
+   */
+  static double roundedUp(double x) {
+    return x == 0 || x == Double.POSITIVE_INFINITY ? x : Math.nextUp(x + x * 0x1p-48);
+  }
+
+  /**
    * {@code granularity * (round(value / granularity) + noise)}, computed exactly up to the final
    * conversion of the integer sum to a double. Values beyond {@code ±2^1000} grid steps are first
    * clamped there (a 1-Lipschitz map, so sensitivity is preserved).

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.function.DoubleConsumer;
 import java.util.stream.Stream;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.calibration.GaussianCalibration;
 import org.dp4j.mechanisms.aggregation.Bounds;
 import org.dp4j.mechanisms.bulk.BulkNoise;
 import org.dp4j.mechanisms.sampling.DiscreteGaussianSampler;
@@ -21,8 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every positive-and-finite parameter of the module against the shared edge-case candidates (±0,
- * subnormal, MIN_NORMAL, 1e-300, MAX_VALUE, ±∞, NaN, negatives): each is either accepted or
- * rejected with an {@link IllegalArgumentException} naming the parameter, never anything else.
+ * subnormal, MIN_NORMAL, 1e-300, MAX_VALUE, ±∞, NaN, negatives): a value inside the parameter's
+ * documented range must be accepted (any exception fails the test), and one outside it must be
+ * rejected with an {@link IllegalArgumentException} whose message starts with the parameter's name.
  */
 class BadInputTest {
 
@@ -40,14 +42,13 @@ class BadInputTest {
     return java.util.Arrays.stream(CANDIDATES).mapToObj(Arguments::of);
   }
 
-  private static void acceptedOrNamed(String name, double x, DoubleConsumer factory, boolean mustAccept) {
-    if (mustAccept) {
-      try {
-        factory.accept(x);
-      } catch (IllegalArgumentException e) {
-        // Extreme but valid values may hit a documented range limit; the message must still name it.
-        assertTrue(e.getMessage().contains(" must be "), e.getMessage());
-      }
+  /**
+   * {@code valid} states the documented range: a valid value must be accepted, an invalid one
+   * rejected by name.
+   */
+  static void acceptedOrNamed(String name, double x, DoubleConsumer factory, boolean valid) {
+    if (valid) {
+      assertDoesNotThrow(() -> factory.accept(x), () -> name + " = " + x + " is valid");
     } else {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> factory.accept(x));
       assertTrue(e.getMessage().startsWith(name + " must be"), name + ": " + e.getMessage());
@@ -60,10 +61,19 @@ class BadInputTest {
     var random = SeededNoise.uniform(1);
     boolean ok = positiveFinite(x);
     acceptedOrNamed("l1Sensitivity", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(1), v, random), ok);
-    acceptedOrNamed("l2Sensitivity", x, v -> GaussianMechanism.of(PrivacyBudget.approximate(1, 1e-6), v, random), ok);
+    // GaussianMechanism: the analytic sigma, l2Sensitivity times the noise multiplier, is finite.
+    PrivacyBudget gaussian = PrivacyBudget.approximate(1, 1e-6);
+    double multiplier = GaussianCalibration.noiseMultiplier(1, 1e-6);
+    acceptedOrNamed("l2Sensitivity", x, v -> GaussianMechanism.of(gaussian, v, random),
+        ok && Double.isFinite(x * multiplier));
     acceptedOrNamed("utilitySensitivity", x, v -> ExponentialMechanism.of(PrivacyBudget.pure(1), v, random), ok);
     acceptedOrNamed("utilitySensitivity", x, v -> PermuteAndFlip.of(PrivacyBudget.pure(1), v, random), ok);
-    acceptedOrNamed("sigma", x, v -> DiscreteGaussianSampler.of(v, random), ok);
+    // DiscreteGaussianSampler: sigma in [Double.MIN_NORMAL, 2^52].
+    acceptedOrNamed("sigma", x, v -> DiscreteGaussianSampler.of(v, random),
+        x >= Double.MIN_NORMAL && x <= 0x1p52);
+    // DiscreteGaussianMechanism: rho positive and finite with sigma = 1 / sqrt(2 rho) <= 2^52.
+    acceptedOrNamed("rho", x, v -> DiscreteGaussianMechanism.ofZcdp(v, 1, random),
+        ok && x >= 0x1p-105);
     boolean nonNegativeFinite = x >= 0 && x < Double.POSITIVE_INFINITY;
     float[] values = {1f, 2f};
     acceptedOrNamed("standardDeviation", x, v -> SeededNoise.bulk(1).addGaussian(values, 0, 2, v), nonNegativeFinite);
@@ -77,7 +87,12 @@ class BadInputTest {
     var random = SeededNoise.uniform(2);
     boolean ok = positiveFinite(x);
     if (x >= 0 && x < Double.POSITIVE_INFINITY) {
-      acceptedOrNamed("budget.epsilon", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(v), 1.0, random), ok);
+      // LaplaceMechanism: epsilon in [2^-50, MAX_VALUE]; DiscreteLaplaceMechanism: 1 / epsilon
+      // below 2^53 (sensitivity 1).
+      acceptedOrNamed("budget.epsilon", x,
+          v -> LaplaceMechanism.of(PrivacyBudget.pure(v), 1.0, random), x >= 0x1p-50);
+      acceptedOrNamed("budget.epsilon", x,
+          v -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(v), 1, random), x >= 0x1p-50);
     } else {
       acceptedOrNamed("epsilon", x, v -> PrivacyBudget.pure(v), false);
     }

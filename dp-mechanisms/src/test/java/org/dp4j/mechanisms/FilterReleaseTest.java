@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.BasicCompositionAccountant;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
@@ -73,8 +74,7 @@ class FilterReleaseTest {
     PrivacyFilter filter = pureFilter(3.0);
     ExponentialMechanism em = ExponentialMechanism.of(PrivacyBudget.pure(0.5), 1.0, SeededNoise.uniform(5));
     em.select(new double[] {1, 2, 3}, filter, "select");
-    RandomizedResponse rr = RandomizedResponse.of(PrivacyBudget.pure(0.5), 2, SeededNoise.uniform(6));
-    rr.respond(1, filter, "rr");
+    em.select(new double[] {1, 2, 3}, filter, "select again");
     BoundedMean mean = BoundedMean.of(PrivacyBudget.pure(1.0), new Bounds(0, 1), NoiseKind.LAPLACE, SeededNoise.uniform(7));
     mean.release(new double[] {0.5}, 0.9, filter, "mean");
     assertEquals(2.0, filter.spent(), 1e-12);
@@ -82,5 +82,19 @@ class FilterReleaseTest {
     assertThrows(PrivacyBudgetExceededException.class,
         () -> quantile.release(new double[] {0.5}, 0.5, filter, "median"));
     assertEquals(2.0, filter.spent(), 1e-12);
+  }
+
+  @Test
+  void randomizedResponseIsRefusedUnderAddOrRemoveAndChargedUnderReplaceOne() {
+    PrivacyBudget budget = PrivacyBudget.pure(0.5);
+    RandomizedResponse rr = RandomizedResponse.of(budget, 2, SeededNoise.uniform(6));
+    RandomizedResponse twin = RandomizedResponse.of(budget, 2, SeededNoise.uniform(6));
+    PrivacyFilter addOrRemove = pureFilter(3.0);
+    assertThrows(PrivacyBudgetExceededException.class, () -> rr.respond(1, addOrRemove, "rr"));
+    assertEquals(0.0, addOrRemove.spent());
+    PrivacyFilter replaceOne = PrivacyFilter.limited(
+        new BasicCompositionAccountant(NeighbouringRelation.REPLACE_ONE), PrivacyBudget.pure(1.0));
+    assertEquals(twin.respond(1), rr.respond(1, replaceOne, "rr"), "the refusal drew nothing");
+    assertEquals(0.5, replaceOne.spent(), 1e-12);
   }
 }

@@ -8,6 +8,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.calibration.GaussianCalibration;
 import org.dp4j.core.event.GaussianEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.mechanisms.stats.GoodnessOfFit;
 import org.dp4j.mechanisms.testing.SeededNoise;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,11 @@ class GaussianMechanismTest {
     assertTrue(m.sigma() >= analytic, m + " vs analytic " + analytic);
     // Margin: one grid step of sensitivity (2^-40 relative) and 2^-20 relative on delta.
     assertTrue(m.sigma() <= analytic * (1 + 1e-5), m + " vs analytic " + analytic);
-    GaussianEvent event = (GaussianEvent) m.event();
+    // Stated for the filter's relation: the same Gaussian under both relations, never rescaled.
+    PerRelationEvent perRelation = (PerRelationEvent) m.event();
+    assertEquals(perRelation.addOrRemoveOne(), perRelation.replaceOne());
+    GaussianEvent event = (GaussianEvent) perRelation.addOrRemoveOne();
+    assertEquals(event.noiseMultiplier(), m.noiseMultiplierFor(sensitivity));
     // The event's noise multiplier certifies the budget for the original sensitivity.
     assertTrue(event.noiseMultiplier() * sensitivity <= m.sigma() * (1 + 1e-15));
     assertTrue(GaussianCalibration.delta(event.noiseMultiplier(), epsilon) <= delta, m.toString());

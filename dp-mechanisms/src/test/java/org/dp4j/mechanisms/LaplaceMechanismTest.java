@@ -116,4 +116,37 @@ class LaplaceMechanismTest {
     // Two secure instances agree on a release with probability about 2^-40.
     assertTrue(a.addNoise(0.0) != b.addNoise(0.0));
   }
+
+  /**
+   * At tiny epsilon the noise scale is capped at 2^51 grid steps, so the integer sampler never
+   * overflows (with the scale at 2^61 steps, 213 of these 20,000 draws threw an
+   * ArithmeticException).
+   */
+  @Test
+  void tinyEpsilonNeverOverflowsTheSampler() {
+    LaplaceMechanism m =
+        LaplaceMechanism.of(PrivacyBudget.pure(1e-12), 1.0, SeededNoise.uniform(9));
+    assertTrue(m.scale() / m.granularity() < 0x1p52, m.toString());
+    for (int i = 0; i < 20_000; i++) {
+      assertTrue(Double.isFinite(m.addNoise(0.0)));
+    }
+    // The cost is still the budget, and the scale still covers it.
+    assertEquals(1e-12, m.epsilonFor(1.0));
+    assertTrue(m.scale() >= 1e12);
+  }
+
+  @Test
+  void epsilonForScalesWithTheGridShift() {
+    LaplaceMechanism m = LaplaceMechanism.of(PrivacyBudget.pure(0.5), 1.0, SeededNoise.uniform(10));
+    assertEquals(0.5, m.epsilonFor(1.0));
+    assertEquals(0.0, m.epsilonFor(0.0));
+    double d = Math.floor(1.0 / m.granularity()) + 1;
+    double twice = Math.floor(2.0 / m.granularity()) + 1;
+    // epsilon * D(2) / D(1), rounded up by at most a relative 2^-47.
+    double expected = 0.5 * twice / d;
+    assertTrue(m.epsilonFor(2.0) >= expected && m.epsilonFor(2.0) <= expected * (1 + 0x1p-47));
+    assertThrows(IllegalArgumentException.class, () -> m.epsilonFor(-1));
+    assertThrows(IllegalArgumentException.class, () -> m.epsilonFor(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> m.epsilonFor(Double.POSITIVE_INFINITY));
+  }
 }

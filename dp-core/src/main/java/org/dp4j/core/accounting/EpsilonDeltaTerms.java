@@ -12,6 +12,7 @@ import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.internal.RelationResolution;
 
 /**
  * Reduces an event tree to (epsilon, delta) guarantees repeated {@code count} times, for the
@@ -25,6 +26,8 @@ import org.dp4j.core.event.ZcdpEvent;
  *       composition to (ε, δ), becomes {@code (log(1 + q(e^ε − 1)), qδ)} (Balle, Barthe &amp;
  *       Gaboardi 2018, "Privacy amplification by subsampling", Theorem 8 with Poisson sampling).
  *   <li>{@link SelfComposedEvent}, {@link ComposedEvent}: flattened.
+ *   <li>{@link org.dp4j.core.event.PerRelationEvent}: the branch for the relation, first rewritten
+ *       by {@link RelationResolution} (so its Laplace multipliers are not rescaled).
  *   <li>{@link GaussianEvent}, {@link ZcdpEvent}: not single (ε, δ) guarantees; unsupported.
  * </ul>
  */
@@ -37,6 +40,7 @@ final class EpsilonDeltaTerms {
 
   /** Why the event cannot be reduced, or empty. */
   static Optional<String> unsupportedReason(PrivacyEvent event, NeighbouringRelation relation) {
+    event = RelationResolution.resolve(event, relation);
     if (event instanceof EpsilonDeltaEvent || event instanceof LaplaceEvent) {
       return Optional.empty();
     }
@@ -67,7 +71,7 @@ final class EpsilonDeltaTerms {
   /** The terms of a supported event, each with its repetition count. */
   static List<Term> terms(PrivacyEvent event, NeighbouringRelation relation) {
     List<Term> out = new ArrayList<>();
-    collect(event, relation, 1, out);
+    collect(RelationResolution.resolve(event, relation), relation, 1, out);
     return out;
   }
 

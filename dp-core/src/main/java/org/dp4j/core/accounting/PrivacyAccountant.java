@@ -14,7 +14,10 @@ import org.dp4j.core.internal.Checks;
  * {@link #epsilon(double)} / {@link #delta(double)} read the guarantee of everything composed so
  * far. Reported values are <strong>upper bounds</strong> on the privacy loss under
  * {@link #relation()}: rounding is always pessimistic. An event the accountant cannot analyse is
- * rejected with {@link UnsupportedEventException} and leaves the accountant unchanged.
+ * rejected with {@link UnsupportedEventException} and leaves the accountant unchanged. Events are
+ * read under {@link #relation()} as {@link PrivacyEvent} documents: a {@link
+ * org.dp4j.core.event.PerRelationEvent} is charged its branch for that relation, as stated, and
+ * {@link #events()} keeps every event as it was composed.
  *
  * <p>Implementations are not thread-safe; wrap them (for example in a budget filter) to share one.
  */

@@ -8,6 +8,7 @@ import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
@@ -27,11 +28,13 @@ import org.dp4j.core.internal.Checks;
  * 0x05 PoissonSampledEvent samplingRate:f64 event
  * 0x06 SelfComposedEvent   count:i64 event
  * 0x07 ComposedEvent       n:i32 event{n}
+ * 0x08 PerRelationEvent    addOrRemoveOne:event replaceOne:event
  * </pre>
  *
  * Tags are never reused or renumbered; a new event type gets a new tag (and older readers reject
- * it with a clear message). Decoding validates every value through the event's constructor and
- * limits nesting to {@value #MAX_DEPTH} levels. Stateless and thread-safe.
+ * it with a clear message), so everything written before a tag was added still decodes. Decoding
+ * validates every value through the event's constructor and limits nesting to {@value #MAX_DEPTH}
+ * levels. Stateless and thread-safe.
  */
 public final class EventCodec {
 
@@ -48,6 +51,8 @@ public final class EventCodec {
   private static final int TAG_POISSON_SAMPLED = 0x05;
   private static final int TAG_SELF_COMPOSED = 0x06;
   private static final int TAG_COMPOSED = 0x07;
+  private static final int TAG_PER_RELATION = 0x08;
+  private static final int LAST_TAG = TAG_PER_RELATION;
 
   private EventCodec() {}
 
@@ -97,6 +102,10 @@ public final class EventCodec {
       for (PrivacyEvent e : composed.events()) {
         write(e, out);
       }
+    } else if (event instanceof PerRelationEvent perRelation) {
+      out.put((byte) TAG_PER_RELATION);
+      write(perRelation.addOrRemoveOne(), out);
+      write(perRelation.replaceOne(), out);
     } else {
       // Unreachable while PrivacyEvent's permits list matches the branches above (Java 17 has no
       // exhaustive pattern switch); EventCodecTest checks every permitted subtype.
@@ -166,9 +175,14 @@ public final class EventCodec {
             events.add(read(in, depth + 1));
           }
           return new ComposedEvent(events);
+        case TAG_PER_RELATION:
+          PrivacyEvent addOrRemoveOne = read(in, depth + 1);
+          return new PerRelationEvent(addOrRemoveOne, read(in, depth + 1));
         default:
           throw new IllegalArgumentException(
-              "event tag must be 1 to 7 (encoding version "
+              "event tag must be 1 to "
+                  + LAST_TAG
+                  + " (encoding version "
                   + VERSION
                   + "), got "
                   + tag
@@ -198,6 +212,11 @@ public final class EventCodec {
     }
     if (event instanceof SelfComposedEvent self) {
       return 9 + encodedSize(self.event(), depth + 1);
+    }
+    if (event instanceof PerRelationEvent perRelation) {
+      return Math.addExact(
+          1 + encodedSize(perRelation.addOrRemoveOne(), depth + 1),
+          encodedSize(perRelation.replaceOne(), depth + 1));
     }
     if (event instanceof ComposedEvent composed) {
       int size = 5;

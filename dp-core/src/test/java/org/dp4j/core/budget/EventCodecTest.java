@@ -16,6 +16,7 @@ import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
@@ -53,6 +54,17 @@ class EventCodecTest {
             new SelfComposedEvent(new PoissonSampledEvent(0.01, new GaussianEvent(0.8)), 10000),
             EpsilonDeltaEvent.approximate(1, 1e-6),
             new ZcdpEvent(0.5)));
+    events.add(PerRelationEvent.of(new GaussianEvent(1.1), new LaplaceEvent(0.5)));
+    events.add(PerRelationEvent.sameForBoth(ComposedEvent.of()));
+    events.add(
+        PerRelationEvent.of(
+            new SelfComposedEvent(EpsilonDeltaEvent.pure(0.1), 5),
+            ComposedEvent.of(new ZcdpEvent(0.2), new GaussianEvent(Double.MIN_VALUE))));
+    events.add(
+        new SelfComposedEvent(
+            new PoissonSampledEvent(
+                0.01, PerRelationEvent.of(new GaussianEvent(1.0), new GaussianEvent(0.5))),
+            100));
     return events.stream();
   }
 
@@ -98,7 +110,10 @@ class EventCodecTest {
   }
 
   static PrivacyEvent randomEvent(SplittableRandom random, int depth) {
-    int kind = random.nextInt(depth > 4 ? 4 : 7);
+    int kind = random.nextInt(depth > 4 ? 4 : 8);
+    if (kind == 7) {
+      return PerRelationEvent.of(randomBranch(random, depth + 1), randomBranch(random, depth + 1));
+    }
     double x = random.nextDouble() * Math.pow(10, random.nextInt(-10, 10));
     switch (kind) {
       case 0:
@@ -124,6 +139,28 @@ class EventCodecTest {
     }
   }
 
+  /** An event allowed inside a {@link PerRelationEvent}: no sampling, no nested per-relation. */
+  static PrivacyEvent randomBranch(SplittableRandom random, int depth) {
+    PrivacyEvent event;
+    do {
+      event = randomEvent(random, depth);
+    } while (!isBranch(event));
+    return event;
+  }
+
+  private static boolean isBranch(PrivacyEvent event) {
+    if (event instanceof PoissonSampledEvent || event instanceof PerRelationEvent) {
+      return false;
+    }
+    if (event instanceof SelfComposedEvent self) {
+      return isBranch(self.event());
+    }
+    if (event instanceof ComposedEvent composed) {
+      return composed.events().stream().allMatch(EventCodecTest::isBranch);
+    }
+    return true;
+  }
+
   @Test
   void theEncodingIsTheDocumentedOne() {
     // docs/budget.md: tag 0x01, then the IEEE 754 bits of 1.0 big-endian (0x3FF0000000000000).
@@ -133,6 +170,53 @@ class EventCodecTest {
     assertArrayEquals(
         new byte[] {0x06, 0, 0, 0, 0, 0, 0, 0, 3, 0x04, 0, 0, 0, 0, 0, 0, 0, 0}, selfComposed);
     assertArrayEquals(new byte[] {0x07, 0, 0, 0, 0}, EventCodec.encode(ComposedEvent.of()));
+    // 0x08, then the add/remove branch, then the replace-one branch.
+    byte[] perRelation =
+        EventCodec.encode(PerRelationEvent.of(new ZcdpEvent(1.0), ComposedEvent.of()));
+    assertArrayEquals(
+        new byte[] {0x08, 0x04, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0, 0x07, 0, 0, 0, 0},
+        perRelation);
+  }
+
+  /**
+   * Bytes written by the encoding before {@link PerRelationEvent} had a tag, built here by hand
+   * from the table in docs/budget.md: they still decode to the same event.
+   */
+  @Test
+  void eventsWrittenBeforeThePerRelationTagStillDecode() {
+    ByteBuffer old = ByteBuffer.allocate(100);
+    old.put((byte) 0x07).putInt(5); // ComposedEvent of 5
+    old.put((byte) 0x06).putLong(1000); // SelfComposedEvent x1000 of
+    old.put((byte) 0x05).putDouble(0.01); //   PoissonSampledEvent(0.01) of
+    old.put((byte) 0x01).putDouble(1.1); //     GaussianEvent(1.1)
+    old.put((byte) 0x02).putDouble(2.0); // LaplaceEvent(2)
+    old.put((byte) 0x03).putDouble(0.5).putDouble(1e-6); // EpsilonDeltaEvent(0.5, 1e-6)
+    old.put((byte) 0x04).putDouble(0.25); // ZcdpEvent(0.25)
+    old.put((byte) 0x07).putInt(0); // ComposedEvent()
+    byte[] bytes = java.util.Arrays.copyOf(old.array(), old.position());
+    PrivacyEvent expected =
+        ComposedEvent.of(
+            new SelfComposedEvent(new PoissonSampledEvent(0.01, new GaussianEvent(1.1)), 1000),
+            new LaplaceEvent(2.0),
+            EpsilonDeltaEvent.approximate(0.5, 1e-6),
+            new ZcdpEvent(0.25),
+            ComposedEvent.of());
+    assertEquals(expected, EventCodec.decode(bytes));
+    assertArrayEquals(bytes, EventCodec.encode(expected));
+  }
+
+  @Test
+  void aPerRelationEventWithASampledBranchIsRejectedOnDecoding() {
+    ByteBuffer bad = ByteBuffer.allocate(28).put((byte) 0x08);
+    bad.put((byte) 0x05).putDouble(0.5).put((byte) 0x01).putDouble(1.0); // sampled: not allowed
+    bad.put((byte) 0x01).putDouble(1.0);
+    IllegalArgumentException e = decodeFails(bad.array());
+    assertTrue(
+        e.getMessage().startsWith(
+            "invalid encoded event at byte 0: addOrRemoveOne must be free of PoissonSampledEvent"),
+        e.getMessage());
+    byte[] truncated = {0x08, 0x04, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0};
+    assertTrue(decodeFails(truncated).getMessage().contains("truncated"));
   }
 
   private static IllegalArgumentException decodeFails(byte[] bytes) {
@@ -141,8 +225,10 @@ class EventCodecTest {
 
   @Test
   void unknownTagsAreRejectedWithTheirOffset() {
-    IllegalArgumentException e = decodeFails(new byte[] {0x08, 0, 0, 0, 0, 0, 0, 0, 0});
-    assertTrue(e.getMessage().startsWith("event tag must be 1 to 7 (encoding version 1), got 8 at byte 0"), e.getMessage());
+    IllegalArgumentException e = decodeFails(new byte[] {0x09, 0, 0, 0, 0, 0, 0, 0, 0});
+    assertTrue(
+        e.getMessage().startsWith("event tag must be 1 to 8 (encoding version 1), got 9 at byte 0"),
+        e.getMessage());
     IllegalArgumentException nested =
         decodeFails(new byte[] {0x06, 0, 0, 0, 0, 0, 0, 0, 1, 0x00});
     assertTrue(nested.getMessage().contains("got 0 at byte 9"), nested.getMessage());

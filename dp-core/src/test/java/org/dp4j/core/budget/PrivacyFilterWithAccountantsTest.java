@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.AdvancedCompositionAccountant;
 import org.dp4j.core.accounting.BasicCompositionAccountant;
@@ -20,9 +21,11 @@ import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -107,6 +110,34 @@ class PrivacyFilterWithAccountantsTest {
     try (PrivacyLedger reopened = PrivacyLedger.open(file, kind.factory.get())) {
       assertEquals(spent, reopened.filter().spent());
       assertEquals(accepted.events(), reopened.filter().accountantSnapshot().events());
+    }
+  }
+
+  /** A ledger of per-relation spends replays to the same value under each relation. */
+  @Test
+  void perRelationSpendsReplayFromTheLedger() throws IOException {
+    PrivacyEvent sum =
+        PerRelationEvent.of(EpsilonDeltaEvent.pure(0.25), EpsilonDeltaEvent.pure(0.5));
+    PrivacyEvent gaussian = PerRelationEvent.sameForBoth(new GaussianEvent(3.0));
+    for (NeighbouringRelation relation : NeighbouringRelation.values()) {
+      Path file = dir.resolve(relation + ".ledger");
+      double spent;
+      try (PrivacyLedger ledger = PrivacyLedger.create(
+          file, new RdpAccountant(relation), PrivacyBudget.approximate(10, 1e-6))) {
+        ledger.filter().spend(sum, "sum");
+        ledger.filter().spend(gaussian, "gaussian");
+        spent = ledger.filter().spent();
+      }
+      double charged = relation == NeighbouringRelation.REPLACE_ONE ? 0.5 : 0.25;
+      double expected = new RdpAccountant()
+          .compose(EpsilonDeltaEvent.pure(charged))
+          .compose(new GaussianEvent(3.0))
+          .epsilon(1e-6);
+      assertEquals(expected, spent, relation.toString());
+      try (PrivacyLedger reopened = PrivacyLedger.open(file, new RdpAccountant(relation))) {
+        assertEquals(spent, reopened.filter().spent());
+        assertEquals(List.of(sum, gaussian), reopened.filter().accountantSnapshot().events());
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.dp4j.dl4j.gradients;
 
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.internal.ClipRule;
 
 /**
  * The per-example scale factors of flat clipping, {@code c_i = min(1, C / ||g_i||)} (Abadi et al.
@@ -8,11 +9,13 @@ import org.dp4j.training.clipping.NonFiniteGradientPolicy;
  * org.dp4j.training.clipping.ClippedSum} reports. Shared by the clipping methods that compute norms
  * without materialising the gradients ({@link GhostClipping}, {@link LayerwiseClipping}).
  *
- * <p>A clipped factor carries the slack {@code 1 - 2^-20}, as dp-training's {@code FlatClipper},
- * which covers the float rounding of the per-example products so that a clipped example's
- * contribution stays inside the ball of radius {@code C}. An example whose norm is NaN or infinite
- * gets factor 0 under {@link NonFiniteGradientPolicy#SKIP_EXAMPLE} (its rows must then be zeroed
- * before any product, since {@code 0 * NaN} is NaN) and fails the batch under {@link
+ * <p>The decision and the factor follow dp-training's rule ({@link ClipRule}, as {@code
+ * FlatClipper}): the computed norm is first inflated by its floating-point error bound, an example
+ * is within the norm only when that bound is at most {@code C}, and a clipped factor carries the
+ * slack {@code 1 - 2^-20}, which covers the float rounding of the per-example products; so a
+ * contribution never exceeds {@code C}. An example whose norm is NaN or infinite gets factor 0
+ * under {@link NonFiniteGradientPolicy#SKIP_EXAMPLE} (its rows must then be zeroed before any
+ * product, since {@code 0 * NaN} is NaN) and fails the batch under {@link
  * NonFiniteGradientPolicy#REJECT_BATCH}.
  *
  * @param factors one factor per example, in {@code [0, 1]}
@@ -22,16 +25,23 @@ import org.dp4j.training.clipping.NonFiniteGradientPolicy;
  */
 record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
 
-  private static final double FACTOR_SLACK = 1.0 - 0x1p-20;
-
   /**
    * The factors for {@code squaredNorms} at clip norm {@code clipNorm} (pre-checked positive and
    * finite).
    *
+   * <p>{@code roundingTerms} bounds the number of rounding errors in each squared norm, as {@link
+   * ClipRule#normUpperBound(double, long)} needs. The ghost norms {@code sum over layers of
+   * (||a||^2 + [bias]) ||delta||^2} and the per-example convolution norms have at most {@code n_a +
+   * n_d + 2} per layer ({@code n_a} and {@code n_d} the entries of {@code a} and {@code delta}, or
+   * the layer's weight-gradient entries) plus one per layer for the sum over layers; the network's
+   * parameter count plus its layer count bounds that, since {@code (n_a + 1) n_d >= n_a + n_d}.
+   *
+   * @param roundingTerms the network's parameter count plus its number of layers
    * @throws IllegalArgumentException under {@code REJECT_BATCH} when a norm is not finite, naming
    *     the example
    */
-  static ClipFactors of(double[] squaredNorms, double clipNorm, NonFiniteGradientPolicy policy) {
+  static ClipFactors of(
+      double[] squaredNorms, double clipNorm, NonFiniteGradientPolicy policy, long roundingTerms) {
     float[] factors = new float[squaredNorms.length];
     int clipped = 0;
     int within = 0;
@@ -45,12 +55,15 @@ record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
         }
         nonFinite++;
         factors[i] = 0f;
-      } else if (norm > clipNorm) {
-        clipped++;
-        factors[i] = (float) (clipNorm / norm * FACTOR_SLACK);
       } else {
-        within++;
-        factors[i] = 1f;
+        float factor = ClipRule.factor(ClipRule.normUpperBound(squaredNorms[i], roundingTerms),
+            clipNorm);
+        factors[i] = factor;
+        if (factor == 1f) {
+          within++;
+        } else {
+          clipped++;
+        }
       }
     }
     return new ClipFactors(factors, clipped, within, nonFinite);

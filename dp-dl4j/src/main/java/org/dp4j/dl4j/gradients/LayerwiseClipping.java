@@ -205,12 +205,13 @@ public final class LayerwiseClipping implements PerExampleClipping {
     Checks.notNull("policy", policy);
     Pass pass = backward(features, labels);
     int batch = pass.batch;
-    ClipFactors clip = ClipFactors.of(pass.squaredNorms, clipNorm, policy);
+    long parameters = network.numParams();
+    ClipFactors clip = ClipFactors.of(pass.squaredNorms, clipNorm, policy,
+        parameters + pass.layers.length);
     float[] factors = clip.factors();
     int clipped = clip.clipped();
     int within = clip.within();
     int nonFinite = clip.nonFinite();
-    long parameters = network.numParams();
     INDArray sum = Nd4j.zeros(DataType.FLOAT, 1, parameters);
     if (batch > 0) {
       INDArray c = Nd4j.createFromArray(factors).reshape(1, batch).castTo(pass.dataType);

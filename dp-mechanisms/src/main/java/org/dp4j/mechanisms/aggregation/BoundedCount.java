@@ -2,27 +2,40 @@ package org.dp4j.mechanisms.aggregation;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
-import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.NoiseMechanism;
 import org.dp4j.mechanisms.random.AesCtrRandom;
 
 /**
- * A noisy count of records (sensitivity 1 under add/remove-one). Each {@link #release(long, double)}
- * costs {@link #event()}. Not thread-safe.
+ * A noisy count of records, for example of the records with some property. Each {@link
+ * #release(long, double)} costs {@link #event()}. Not thread-safe.
+ *
+ * <p><b>Cost.</b> Adding or removing one record changes the count by at most 1, and so does
+ * replacing one (it may enter or leave the counted set), so the sensitivity is 1 under both
+ * relations and {@link #event()} is {@code PerRelationEvent.sameForBoth(e)}, with {@code e} the
+ * noise's event at sensitivity 1: {@code EpsilonDeltaEvent.pure(ε)} for Laplace, {@code
+ * GaussianEvent(m)} for Gaussian (the calibrated multiplier on the grid, see {@link
+ * org.dp4j.mechanisms.GaussianMechanism}). (The size of a whole dataset is public under {@code
+ * REPLACE_ONE} and needs no noise at all; this class does not assume the count is of that kind.)
  */
 public final class BoundedCount {
 
   private final NoiseMechanism mechanism;
+  private final PerRelationEvent event;
 
   private BoundedCount(NoiseMechanism mechanism) {
     this.mechanism = mechanism;
+    this.event = PerRelationEvent.sameForBoth(Aggregations.partEvent(mechanism, 1.0));
   }
 
   /**
    * A count with the given noise on a new secure source.
    *
-   * @param budget pure for {@link NoiseKind#LAPLACE}, with positive delta for {@link NoiseKind#GAUSSIAN}
+   * @param budget pure for {@link NoiseKind#LAPLACE}, with positive delta for {@link
+   *     NoiseKind#GAUSSIAN}; the cost of one release under either relation
    * @param noise the noise kind, not null
    * @return the aggregation
    */
@@ -56,18 +69,18 @@ public final class BoundedCount {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
-   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
-   *     released or spent
+   * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
-  public NoisyStatistic release(long count, double confidenceLevel, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+  public NoisyStatistic release(
+      long count, double confidenceLevel, PrivacyFilter filter, String label) {
     Checks.nonNegative("count", count);
     Aggregations.checkLevel(confidenceLevel);
     Checks.notNull("filter", filter).spend(event(), label);
     return release(count, confidenceLevel);
   }
 
-  /** The privacy cost of one release. */
-  public PrivacyEvent event() {
-    return mechanism.event();
+  /** The exact cost of one release under each relation (see the class documentation). */
+  public PerRelationEvent event() {
+    return event;
   }
 }

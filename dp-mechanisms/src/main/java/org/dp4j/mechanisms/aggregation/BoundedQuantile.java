@@ -3,7 +3,9 @@ package org.dp4j.mechanisms.aggregation;
 import java.util.Arrays;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
-import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.random.AesCtrRandom;
 import org.dp4j.mechanisms.selection.ExponentialMechanism;
@@ -12,9 +14,19 @@ import org.dp4j.mechanisms.selection.ExponentialMechanism;
  * A private quantile by the exponential mechanism over a fixed grid of candidates (Smith 2011,
  * "Privacy-preserving statistical estimation with optimal convergence rates", restricted to a grid):
  * candidates {@code c_j = lower + j (upper - lower) / (m - 1)}, utility {@code -|#{x < c_j} - q n|},
- * sensitivity 1 under add/remove-one. The candidates depend only on the bounds, never on the data,
+ * sensitivity 1 under both relations. The candidates depend only on the bounds, never on the data,
  * and the selection uses exact Bernoulli sampling. The result's resolution is the grid step. Pure
  * ε-DP; no confidence interval. Not thread-safe.
+ *
+ * <p><b>Cost.</b> With {@code d_j = #{x < c_j} - q n}, adding a record {@code x} moves {@code d_j}
+ * by {@code 1 - q} for the candidates above {@code x} and by {@code -q} for the others; replacing
+ * one (by a value or by NaN, which is ignored) moves each {@code d_j} by at most 1. So the
+ * utilities {@code -|d_j|} have sensitivity 1 under both relations, and the exponential mechanism
+ * at rate {@code ε / 2} is ε-DP under both (McSherry &amp; Talwar 2007, Thm. 6). That is the worst
+ * case over the quantile {@code q}, which {@link #event()} cannot know: for add/remove the utility
+ * changes span at most {@code 2 max(q, 1 - q)}, so a median costs at most ε/2 there, and the
+ * cost tends to ε as {@code q} tends to 0 or 1. {@link #event()} is {@code
+ * PerRelationEvent.sameForBoth(EpsilonDeltaEvent.pure(ε))}.
  */
 public final class BoundedQuantile {
 
@@ -87,18 +99,20 @@ public final class BoundedQuantile {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
-   * @throws org.dp4j.core.budget.PrivacyBudgetExceededException when the filter refuses; nothing is
-   *     released or spent
+   * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
-  public double release(double[] values, double quantile, org.dp4j.core.budget.PrivacyFilter filter, String label) {
+  public double release(double[] values, double quantile, PrivacyFilter filter, String label) {
     Checks.notNull("values", values);
     Checks.probability("quantile", quantile);
     Checks.notNull("filter", filter).spend(event(), label);
     return release(values, quantile);
   }
 
-  /** The privacy cost of one release, {@code EpsilonDeltaEvent.pure(epsilon)}. */
-  public PrivacyEvent event() {
-    return selection.event();
+  /**
+   * The cost of one release under each relation, {@code
+   * PerRelationEvent.sameForBoth(EpsilonDeltaEvent.pure(epsilon))} (see the class documentation).
+   */
+  public PerRelationEvent event() {
+    return PerRelationEvent.sameForBoth(selection.event());
   }
 }

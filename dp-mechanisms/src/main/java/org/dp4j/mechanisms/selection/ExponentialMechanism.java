@@ -21,6 +21,14 @@ import org.dp4j.mechanisms.sampling.ExactBernoulli;
  * proposals: {@code n / Σ_i exp(-ε (u* - u_i) / (2Δ))}, at most {@code n}). The exponent is
  * computed with epsilon reduced by a relative 2^-30, which covers its rounding error.
  *
+ * <p><b>Neighbouring relation.</b> The utility sensitivity is the caller's statement under the
+ * relation of the filter the selections are charged to, and {@link #event()}, {@code
+ * EpsilonDeltaEvent.pure(ε)}, is read as stated under that relation. For utilities that count
+ * records (the number of records supporting each candidate), adding or removing a record changes
+ * every count by at most 1 and replacing one moves two counts by 1 each: sensitivity 1 under both.
+ * {@link #epsilonFor(double)} gives the cost for another sensitivity, for a caller who knows the
+ * sensitivity under each relation (and spends a {@code PerRelationEvent} built from it).
+ *
  * <p>Not thread-safe. {@link #of(PrivacyBudget, double)} uses a new {@link AesCtrRandom}.
  */
 public final class ExponentialMechanism {
@@ -92,9 +100,22 @@ public final class ExponentialMechanism {
     return select(utilities);
   }
 
-  /** {@code EpsilonDeltaEvent.pure(epsilon)}. */
+  /** {@code EpsilonDeltaEvent.pure(epsilon)}, under the filter's relation. */
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
+  }
+
+  /**
+   * The pure epsilon of one selection when the utilities' sensitivity is {@code
+   * utilitySensitivity} (the rate stays the calibrated one): {@code ε utilitySensitivity / Δ},
+   * rounded up; exactly ε at the calibrated sensitivity.
+   *
+   * @param utilitySensitivity finite and {@code >= 0}
+   * @return epsilon {@code >= 0}
+   * @throws IllegalArgumentException when the sensitivity is negative, infinite or NaN
+   */
+  public double epsilonFor(double utilitySensitivity) {
+    return SelectionSupport.epsilonFor(epsilon, this.utilitySensitivity, utilitySensitivity);
   }
 
   @Override

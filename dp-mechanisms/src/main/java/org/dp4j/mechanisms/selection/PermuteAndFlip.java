@@ -19,6 +19,14 @@ import org.dp4j.mechanisms.sampling.ExactBernoulli;
  * <p>The coins are exact Bernoulli trials; the permutation is a Fisher-Yates shuffle on unbiased
  * integers. The exponent uses epsilon reduced by a relative 2^-30, covering its rounding error. The
  * best candidate's coin always lands heads, so one pass suffices. Not thread-safe.
+ *
+ * <p><b>Neighbouring relation.</b> The utility sensitivity is the caller's statement under the
+ * relation of the filter the selections are charged to, and {@link #event()}, {@code
+ * EpsilonDeltaEvent.pure(ε)}, is read as stated under that relation. For utilities that count
+ * records (the number of records supporting each candidate), adding or removing a record changes
+ * every count by at most 1 and replacing one moves two counts by 1 each: sensitivity 1 under both.
+ * {@link #epsilonFor(double)} gives the cost for another sensitivity, for a caller who knows the
+ * sensitivity under each relation (and spends a {@code PerRelationEvent} built from it).
  */
 public final class PermuteAndFlip {
 
@@ -90,9 +98,23 @@ public final class PermuteAndFlip {
     return select(utilities);
   }
 
-  /** {@code EpsilonDeltaEvent.pure(epsilon)}. */
+  /** {@code EpsilonDeltaEvent.pure(epsilon)}, under the filter's relation. */
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
+  }
+
+  /**
+   * The pure epsilon of one selection when the utilities' sensitivity is {@code
+   * utilitySensitivity} (the coins stay the calibrated ones): {@code ε utilitySensitivity / Δ},
+   * rounded up; exactly ε at the calibrated sensitivity (McKenna &amp; Sheldon 2020, Thm. 1, at
+   * any sensitivity).
+   *
+   * @param utilitySensitivity finite and {@code >= 0}
+   * @return epsilon {@code >= 0}
+   * @throws IllegalArgumentException when the sensitivity is negative, infinite or NaN
+   */
+  public double epsilonFor(double utilitySensitivity) {
+    return SelectionSupport.epsilonFor(epsilon, this.utilitySensitivity, utilitySensitivity);
   }
 
   @Override

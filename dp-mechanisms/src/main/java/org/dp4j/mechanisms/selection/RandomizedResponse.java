@@ -5,7 +5,8 @@ import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.event.EpsilonDeltaEvent;
-import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.random.AesCtrRandom;
 import org.dp4j.mechanisms.sampling.ExactBernoulli;
@@ -19,6 +20,17 @@ import org.dp4j.mechanisms.sampling.ExactBernoulli;
  * <p><b>Exact sampling.</b> Draw a uniform category; keep it if it is the true one, otherwise keep it
  * with probability exactly {@code exp(-ε)} (exact Bernoulli trial on the double epsilon) and retry
  * on rejection. The kept category has exactly the distribution above. Not thread-safe.
+ *
+ * <p><b>Cost.</b> One call releases one report about one respondent. Changing the respondent's
+ * category changes the probability of any report by a factor at most {@code e^ε} (the true
+ * category's {@code e^ε / (e^ε + k - 1)} against {@code 1 / (e^ε + k - 1)}), attained, so the cost
+ * under {@code REPLACE_ONE} is exactly ε: the relation of the local model (Kasiviswanathan et al.
+ * 2011, "What can we learn privately?"). Under {@code ADD_OR_REMOVE_ONE} a respondent who is absent
+ * gives no report at all, so the report itself shows that its respondent took part: no finite
+ * guarantee holds. {@link #event()} is therefore {@code PerRelationEvent.of(LaplaceEvent(0),
+ * EpsilonDeltaEvent.pure(ε))}; {@code LaplaceEvent(0)} (no noise) is an infinite cost, which a
+ * budget-limited add/remove filter refuses. Charge randomized response to a filter whose
+ * accountant is built with {@code NeighbouringRelation.REPLACE_ONE}.
  */
 public final class RandomizedResponse {
 
@@ -114,9 +126,13 @@ public final class RandomizedResponse {
     return estimates;
   }
 
-  /** {@code EpsilonDeltaEvent.pure(epsilon)}. */
-  public PrivacyEvent event() {
-    return EpsilonDeltaEvent.pure(epsilon);
+  /**
+   * {@code PerRelationEvent.of(LaplaceEvent(0), EpsilonDeltaEvent.pure(epsilon))}: exactly ε under
+   * {@code REPLACE_ONE}, no finite guarantee under {@code ADD_OR_REMOVE_ONE} (see the class
+   * documentation).
+   */
+  public PerRelationEvent event() {
+    return PerRelationEvent.of(new LaplaceEvent(0.0), EpsilonDeltaEvent.pure(epsilon));
   }
 
   @Override

@@ -3,7 +3,7 @@ package org.dp4j.mechanisms.sampling;
 import java.util.function.LongToDoubleFunction;
 
 /** Reference CDFs written independently of the samplers, in closed form or by direct summation. */
-final class DiscreteDistributions {
+public final class DiscreteDistributions {
 
   private DiscreteDistributions() {}
 
@@ -11,14 +11,14 @@ final class DiscreteDistributions {
    * CDF of the discrete Laplace with {@code p = exp(-1/scale)}: for k >= 0, {@code 1 - p^(k+1) / (1 +
    * p)}; for k < 0, {@code p^(-k) / (1 + p)}.
    */
-  static LongToDoubleFunction discreteLaplaceCdf(double scale) {
+  public static LongToDoubleFunction discreteLaplaceCdf(double scale) {
     double logP = -1.0 / scale;
     double p = Math.exp(logP);
     return k -> k >= 0 ? 1.0 - Math.exp((k + 1) * logP) / (1 + p) : Math.exp(-k * logP) / (1 + p);
   }
 
   /** CDF of the discrete Gaussian with parameter sigma, by summing the normalised mass (|k| <= 40 sigma + 50). */
-  static LongToDoubleFunction discreteGaussianCdf(double sigma) {
+  public static LongToDoubleFunction discreteGaussianCdf(double sigma) {
     int half = (int) Math.ceil(40 * sigma) + 50;
     double[] mass = new double[2 * half + 1];
     double total = 0;

@@ -108,6 +108,25 @@ class SelectionTest {
     assertEquals(EpsilonDeltaEvent.pure(0.8), m.event());
   }
 
+  /** epsilonFor: ε times the ratio of sensitivities, rounded up by at most 2^-49 relative. */
+  @Test
+  void selectionsStateTheirCostAtOtherSensitivities() {
+    ExponentialMechanism em =
+        ExponentialMechanism.of(PrivacyBudget.pure(0.6), 2.0, SeededNoise.uniform(7));
+    PermuteAndFlip pf = PermuteAndFlip.of(PrivacyBudget.pure(0.6), 2.0, SeededNoise.uniform(8));
+    for (double cost : new double[] {em.epsilonFor(3.0), pf.epsilonFor(3.0)}) {
+      assertTrue(cost >= 0.9 && cost <= 0.9 * (1 + 0x1p-49), "cost " + cost);
+    }
+    assertEquals(0.6, em.epsilonFor(2.0));
+    assertEquals(0.0, pf.epsilonFor(0.0));
+    for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> em.epsilonFor(bad));
+      assertTrue(e.getMessage().startsWith("utilitySensitivity must be"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> pf.epsilonFor(bad));
+    }
+  }
+
   @Test
   void randomizedResponseHasTheStatedProbabilitiesAndPassesTheEmpiricalCheck() {
     double epsilon = 1.0;

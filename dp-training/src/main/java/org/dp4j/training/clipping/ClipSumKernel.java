@@ -1,6 +1,7 @@
 package org.dp4j.training.clipping;
 
 import java.nio.FloatBuffer;
+import org.dp4j.training.internal.ClipRule;
 import org.dp4j.training.internal.HostArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,31 +22,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * Squares of floats are exact in double, and any order of summing {@code n} non-negative doubles
  * has relative error at most {@code (n - 1) u} with {@code u = 2^-53} (Higham 2002, "Accuracy and
  * Stability of Numerical Algorithms", §4.2). The norm used for clipping is therefore inflated to
- * {@link #normUpperBound(double, long)}, and a clipped row is scaled by {@code C / normUpper * (1 -
- * 2^-20)}, which absorbs the rounding of the division, of the float conversion of the factor and
- * of each float product ({@code 2^-24} each). So every clipped contribution has L2 norm strictly
- * below {@code C}, and rows inside the ball (by the upper bound) use factor 1 and are unchanged.
+ * {@link ClipRule#normUpperBound(double, long)}, and a clipped row is scaled by {@code C /
+ * normUpper * (1 - 2^-20)}, which absorbs the rounding of the division, of the float conversion of
+ * the factor and of each float product ({@code 2^-24} each); the rule is {@link ClipRule}, shared
+ * with dp-dl4j. So every clipped contribution has L2 norm strictly below {@code C}, and rows inside
+ * the ball (by the upper bound) use factor 1 and are unchanged.
  */
 final class ClipSumKernel {
 
   /** Floats per chunk and per column tile: 16 KiB, so a chunk and a tile fit in L1 together. */
   static final int TILE = 4096;
 
-  private static final double U = 0x1p-53;
-
-  /** Slack on clipped factors: covers three float/double roundings (each at most 2^-24). */
-  private static final double FACTOR_SLACK = 1.0 - 0x1p-20;
-
   private ClipSumKernel() {}
-
-  /**
-   * An upper bound on the true L2 norm given {@code sumSq}, a floating-point sum of {@code terms}
-   * exact squares.
-   */
-  static double normUpperBound(double sumSq, long terms) {
-    double inflated = sumSq * (1.0 + 2.0 * (terms + 2) * U);
-    return Math.sqrt(inflated) * (1.0 + 2.0 * U);
-  }
 
   /** One block's host data: row {@code i} starts at {@code base + i * rowLength}. */
   private record HostBlock(FloatBuffer buffer, int base, int rowLength) {}
@@ -108,12 +96,13 @@ final class ClipSumKernel {
       }
       boolean anyClipped = false;
       if (flat) {
-        float f = factor(normUpperBound(rowSumSq, total + blocks), clipNorms[0]);
+        float f = ClipRule.factor(ClipRule.normUpperBound(rowSumSq, total + blocks), clipNorms[0]);
         factors[0][i] = f;
         anyClipped = f != 1.0f;
       } else {
         for (int k = 0; k < blocks; k++) {
-          float f = factor(normUpperBound(sumSq[k][i], host[k].rowLength), clipNorms[k]);
+          float f = ClipRule.factor(
+              ClipRule.normUpperBound(sumSq[k][i], host[k].rowLength), clipNorms[k]);
           factors[k][i] = f;
           anyClipped |= f != 1.0f;
         }
@@ -158,14 +147,6 @@ final class ClipSumKernel {
     }
     assert column == totalInt;
     return new ClippedSum(sum, sensitivity, batch, clipped, within, nonFinite);
-  }
-
-  /** 1 when the row is inside the ball, else the pessimistically rounded down-scaling factor. */
-  private static float factor(double normUpper, double clipNorm) {
-    if (normUpper <= clipNorm) {
-      return 1.0f;
-    }
-    return (float) (clipNorm / normUpper * FACTOR_SLACK);
   }
 
   /** Sum of squares of {@code length} floats from {@code start}, in double. */

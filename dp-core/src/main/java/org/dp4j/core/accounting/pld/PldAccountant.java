@@ -21,6 +21,7 @@ import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.core.internal.EventLog;
+import org.dp4j.core.internal.RelationResolution;
 
 /**
  * A numerical accountant over privacy loss distributions (PLDs): the tightest general-purpose
@@ -174,7 +175,7 @@ public final class PldAccountant implements PrivacyAccountant {
   public Optional<String> unsupportedReason(PrivacyEvent event) {
     Checks.notNull("event", event);
     try {
-      flatten(event, 1, new LinkedHashMap<>());
+      flatten(RelationResolution.resolve(event, relation), 1, new LinkedHashMap<>());
       return Optional.empty();
     } catch (Unsupported e) {
       return Optional.of(e.getMessage());
@@ -186,7 +187,7 @@ public final class PldAccountant implements PrivacyAccountant {
     Checks.notNull("event", event);
     LinkedHashMap<Leaf, Long> added = new LinkedHashMap<>();
     try {
-      flatten(event, 1, added);
+      flatten(RelationResolution.resolve(event, relation), 1, added);
     } catch (Unsupported e) {
       throw new UnsupportedEventException("PldAccountant", event, e.getMessage());
     }

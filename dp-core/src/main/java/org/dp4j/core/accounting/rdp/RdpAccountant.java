@@ -16,6 +16,7 @@ import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.core.internal.EventLog;
+import org.dp4j.core.internal.RelationResolution;
 
 /**
  * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps
@@ -165,7 +166,7 @@ public final class RdpAccountant implements PrivacyAccountant {
 
   @Override
   public Optional<String> unsupportedReason(PrivacyEvent event) {
-    Checks.notNull("event", event);
+    event = RelationResolution.resolve(event, relation);
     if (event instanceof EpsilonDeltaEvent e && !e.isPure()) {
       return Optional.of(
           "approximate (epsilon, delta)-DP with delta > 0 implies no Renyi-DP bound (its delta"
@@ -215,7 +216,7 @@ public final class RdpAccountant implements PrivacyAccountant {
       throw new UnsupportedEventException(NAME, event, reason.get());
     }
     double[] updated = rdp.clone();
-    accumulate(event, 1.0, updated);
+    accumulate(RelationResolution.resolve(event, relation), 1.0, updated);
     System.arraycopy(updated, 0, rdp, 0, rdp.length);
     log.add(event);
     return this;

@@ -22,6 +22,7 @@ import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.core.internal.EventLog;
+import org.dp4j.core.internal.RelationResolution;
 
 /**
  * Zero-concentrated differential privacy accountant (Bun &amp; Steinke 2016, "Concentrated
@@ -110,7 +111,7 @@ public final class ZcdpAccountant implements PrivacyAccountant {
 
   @Override
   public Optional<String> unsupportedReason(PrivacyEvent event) {
-    Checks.notNull("event", event);
+    event = RelationResolution.resolve(event, relation);
     if (event instanceof EpsilonDeltaEvent e && !e.isPure()) {
       return Optional.of(
           "approximate (epsilon, delta)-DP with delta > 0 implies no zCDP bound; use a"
@@ -150,7 +151,7 @@ public final class ZcdpAccountant implements PrivacyAccountant {
     if (reason.isPresent()) {
       throw new UnsupportedEventException(NAME, event, reason.get());
     }
-    rho = RoundUp.sum(rho, rhoOf(event));
+    rho = RoundUp.sum(rho, rhoOf(RelationResolution.resolve(event, relation)));
     log.add(event);
     return this;
   }

@@ -1,0 +1,98 @@
+package org.dp4j.core.event;
+
+import org.dp4j.core.NeighbouringRelation;
+import org.dp4j.core.internal.Checks;
+
+/**
+ * The cost of one release stated separately for each {@link NeighbouringRelation}: an accountant
+ * under {@code ADD_OR_REMOVE_ONE} charges {@link #addOrRemoveOne()}, one under {@code REPLACE_ONE}
+ * charges {@link #replaceOne()}, and neither rescales what it takes.
+ *
+ * <p>Each branch is stated <em>for its own relation</em>. Inside a branch, a {@link GaussianEvent}
+ * or {@link LaplaceEvent} noise multiplier is the noise scale divided by the query's sensitivity
+ * under that branch's relation, and an {@link EpsilonDeltaEvent} or {@link ZcdpEvent} is the
+ * guarantee under that relation. This differs from a plain {@code GaussianEvent}, whose multiplier
+ * is relative to the add/remove sensitivity of a sum and which a replace-one accountant therefore
+ * rescales by {@link NeighbouringRelation#sumSensitivityFactor()} (see {@link PrivacyEvent}).
+ *
+ * <p>Mechanisms that know their query (a bounded sum, a mean, randomized response) report a
+ * per-relation event with the exact cost under each relation; mechanisms whose sensitivity the
+ * caller states report {@link #sameForBoth(PrivacyEvent)}: the caller's sensitivity is the one
+ * under the relation of the filter the release is charged to.
+ *
+ * <p>A branch may compose events ({@link ComposedEvent}, {@link SelfComposedEvent}) but must not
+ * contain a {@link PoissonSampledEvent}: amplification by subsampling is a property of how the
+ * whole release is run, analysed under {@code ADD_OR_REMOVE_ONE} only, so a sampled release is
+ * written {@code PoissonSampledEvent(q, PerRelationEvent(...))} instead. Branches do not nest
+ * another {@code PerRelationEvent}.
+ *
+ * @param addOrRemoveOne the cost under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}, not null
+ * @param replaceOne the cost under {@link NeighbouringRelation#REPLACE_ONE}, not null
+ */
+public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replaceOne)
+    implements PrivacyEvent {
+
+  /** Validates both branches (see the class documentation). */
+  public PerRelationEvent {
+    checkBranch("addOrRemoveOne", Checks.notNull("addOrRemoveOne", addOrRemoveOne));
+    checkBranch("replaceOne", Checks.notNull("replaceOne", replaceOne));
+  }
+
+  /**
+   * The cost of one release under each relation, each stated for its relation.
+   *
+   * @param addOrRemoveOne the cost under add/remove-one neighbours
+   * @param replaceOne the cost under replace-one neighbours
+   * @return the event
+   * @throws IllegalArgumentException when a branch contains a Poisson-sampled or a per-relation
+   *     event
+   */
+  public static PerRelationEvent of(PrivacyEvent addOrRemoveOne, PrivacyEvent replaceOne) {
+    return new PerRelationEvent(addOrRemoveOne, replaceOne);
+  }
+
+  /**
+   * The same statement under both relations: {@code event} is the cost under whichever relation
+   * the accountant uses, taken as stated (a Gaussian or Laplace multiplier is relative to the
+   * sensitivity under that relation and is not rescaled). For mechanisms whose sensitivity the
+   * caller states for the filter's relation.
+   *
+   * @param event the cost, not null
+   * @return {@code PerRelationEvent(event, event)}
+   */
+  public static PerRelationEvent sameForBoth(PrivacyEvent event) {
+    return new PerRelationEvent(event, event);
+  }
+
+  /**
+   * The branch for {@code relation}.
+   *
+   * @param relation the relation, not null
+   * @return {@link #addOrRemoveOne()} or {@link #replaceOne()}
+   */
+  public PrivacyEvent branch(NeighbouringRelation relation) {
+    return switch (Checks.notNull("relation", relation)) {
+      case ADD_OR_REMOVE_ONE -> addOrRemoveOne;
+      case REPLACE_ONE -> replaceOne;
+    };
+  }
+
+  private static void checkBranch(String name, PrivacyEvent event) {
+    if (event instanceof PoissonSampledEvent) {
+      throw new IllegalArgumentException(Checks.message(name,
+          "free of PoissonSampledEvent (sample the whole release: PoissonSampledEvent(q,"
+              + " PerRelationEvent(...)))", event));
+    }
+    if (event instanceof PerRelationEvent) {
+      throw new IllegalArgumentException(
+          Checks.message(name, "free of nested PerRelationEvent", event));
+    }
+    if (event instanceof SelfComposedEvent self) {
+      checkBranch(name, self.event());
+    } else if (event instanceof ComposedEvent composed) {
+      for (PrivacyEvent inner : composed.events()) {
+        checkBranch(name, inner);
+      }
+    }
+  }
+}
