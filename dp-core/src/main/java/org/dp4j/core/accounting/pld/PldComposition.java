@@ -186,6 +186,25 @@ final class PldComposition {
     return Math.sqrt(growth);
   }
 
+  /**
+   * The number of grid points of the window that {@link #selfCompose} keeps for {@code count}
+   * repetitions of {@code one}, as a double: {@code +inf} when the grid indices overflow. Costs one
+   * Chernoff search (no FFT), so callers can size the grid before composing.
+   */
+  static double windowPoints(DiscretePld one, long count) {
+    if (count > MAX_DIRECT_POWER) {
+      // The Chernoff search loses its accuracy when count * log M is huge (an absolute error of
+      // 1e-16 in log M times the count); the spread of a sum grows like sqrt(count).
+      return Math.sqrt((double) count / MAX_DIRECT_POWER) * windowPoints(one, MAX_DIRECT_POWER);
+    }
+    try {
+      long[] w = window(one, count);
+      return Math.max((double) w[1] - w[0] + 1, one.size());
+    } catch (ArithmeticException overflow) {
+      return Double.POSITIVE_INFINITY;
+    }
+  }
+
   /** {@code [D, U]}: grid indices holding all but {@link #WINDOW_TAIL} of each tail. */
   private static long[] window(DiscretePld one, long count) {
     int n = one.size();
