@@ -97,11 +97,14 @@ public final class PldAccountant implements PrivacyAccountant {
    */
   public static final double MIN_INTERVAL = 1e-12;
 
+  /** Adaptive grid: most points of the one-step grid of an event (see {@code composeLeaf}). */
+  static final double ADAPTIVE_STEP_POINTS = 1 << 16;
+
   /**
    * Adaptive grid: largest composition window of one event, in points, before its spacing is
    * raised (up to its accuracy target {@code 0.1 * sd}); bounds the FFT work per event.
    */
-  static final long ADAPTIVE_WINDOW_POINTS = 1L << 19;
+  static final long ADAPTIVE_WINDOW_POINTS = 1L << 18;
 
   /**
    * Adaptive grid: the distinct events are convolved on a spacing of at least their total span
@@ -587,6 +590,13 @@ public final class PldAccountant implements PrivacyAccountant {
       double h = Math.min(ADAPTIVE_MAX_INTERVAL, ADAPTIVE_SD_FRACTION * sd);
       target = alignToAtom(atom, Math.max(h, MIN_INTERVAL), false);
       accurateUpTo = Math.max(target, ADAPTIVE_SD_FRACTION * sd);
+      // A one-step grid needs no more than 2^16 points: more only arises when one order's loss
+      // barely varies while the other's spreads widely (small noise under sampling), and such a
+      // grid would cost seconds; the coarser spacing is reported as such when it exceeds 0.1 sd.
+      double span = Math.max(remove.highLoss() - remove.lowLoss(), add.highLoss() - add.lowLoss());
+      if (span / ADAPTIVE_STEP_POINTS > target) {
+        target = alignToAtom(atom, span / ADAPTIVE_STEP_POINTS, true);
+      }
       windowBudget = ADAPTIVE_WINDOW_POINTS;
     } else {
       target = fixedInterval;
