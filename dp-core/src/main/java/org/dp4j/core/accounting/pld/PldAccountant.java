@@ -51,18 +51,20 @@ import org.dp4j.core.internal.EventLog;
  * shrunk to divide the atom location ({@code 1/b} or epsilon) and rounded so that the grid point
  * reached never lies below the atom: the atoms and all their sums sit on grid points, where
  * connect-the-dots is exact, and no atom mass is sent to {@code +inf} by rounding. The spacing is
- * raised (up to {@code 0.1 * sd_i}, so within the same accuracy) when the event's composition
- * window would exceed 2^19 points. Each event is composed with itself on its own grid; the
+ * raised when the event's one-step grid would exceed 2^16 points or its composition window 2^18
+ * points (up to {@code 0.1 * sd_i} this keeps the same accuracy; beyond, the grid counts as
+ * coarsened). Each event is composed with itself on its own grid; the
  * results are then moved by connect-the-dots (pessimistic, see {@code DiscretePld#regridded}) onto
  * the largest of the spacings, or a 2^-16 share of the summed spans if that is larger, and
  * convolved. A fixed {@code valueDiscretizationInterval} is used for every event as given.
  *
- * <p><b>Limits and the Renyi-DP fallback.</b> A spacing below {@link #MIN_INTERVAL} is raised to
- * it, and a grid that would exceed the memory guards (2^20 points per step, 2^22 per composition)
- * is coarsened (more pessimistic, never less); very large repetition counts may find no grid at
- * all. In those cases the PLD bound may be loose or absent, so the accountant also evaluates the
- * Renyi-DP bound of the same events ({@link RdpAccountant} with its default orders) and reports
- * the smaller of the two upper bounds; {@link #epsilonBound(double)} says which one it was.
+ * <p><b>Limits and the Renyi-DP bound.</b> A spacing below {@link #MIN_INTERVAL} is raised to it,
+ * and a grid that would exceed the memory guards (2^20 points per step, 2^22 per composition) is
+ * coarsened (more pessimistic, never less); very large repetition counts may find no grid at all,
+ * and at tiny deltas the FFT rounding allowance may exceed delta. So the accountant also evaluates
+ * the Renyi-DP bound of the same events ({@link RdpAccountant} with its default orders, about a
+ * millisecond, once per result) and reports the smaller of the two upper bounds; {@link
+ * #epsilonBound(double)} says which one it was and how the grid came out.
  *
  * <p><b>Events.</b> {@link GaussianEvent}, {@link LaplaceEvent}, {@link EpsilonDeltaEvent} (as the
  * worst mechanism with that guarantee), {@link PoissonSampledEvent} of those three (nested sampling
@@ -73,7 +75,7 @@ import org.dp4j.core.internal.EventLog;
  * NeighbouringRelation#sumSensitivityFactor()}. A noise multiplier of 0 is a mechanism without
  * noise: infinite loss (epsilon {@code +inf}), or loss {@code +inf} with probability {@code q} when
  * Poisson-sampled; so is, pessimistically, a multiplier below 1e-6 (whose loss exceeds 1e11),
- * which counts as a coarsened grid (the Renyi-DP bound is consulted).
+ * which counts as a coarsened grid (the Renyi-DP bound usually gives the answer then).
  *
  * <p>Not thread-safe.
  */
@@ -114,6 +116,9 @@ public final class PldAccountant implements PrivacyAccountant {
 
   /** Failed self-compositions of one event before it is declared unrepresentable. */
   private static final int MAX_FAILED_COMPOSITIONS = 4;
+
+  /** One-step grids from this size on are probed first by {@link #probedInterval}. */
+  private static final double PROBE_FROM_POINTS = 1 << 14;
 
   /** Size of the probe grid of {@link #probedInterval}, in points. */
   private static final double PROBE_POINTS = 1 << 12;
@@ -259,9 +264,9 @@ public final class PldAccountant implements PrivacyAccountant {
    *
    * @param delta target delta, in {@code [0, 1)}; NaN is rejected
    * @return the smallest epsilon whose delta on the (pessimistic) discretised PLD is at most {@code
-   *     delta}, the larger of the two directions, or the Renyi-DP bound when the PLD grid had to be
-   *     coarsened and that is smaller; 0 for an empty accountant; {@code +inf} when the mass of
-   *     infinite loss exceeds {@code delta}
+   *     delta}, the larger of the two directions, or the Renyi-DP bound of the same events if that
+   *     is smaller; 0 for an empty accountant; {@code +inf} when both are infinite (for example
+   *     when the mass of infinite loss exceeds {@code delta})
    * @throws IllegalArgumentException when {@code delta} is outside {@code [0, 1)}
    */
   @Override
@@ -270,10 +275,9 @@ public final class PldAccountant implements PrivacyAccountant {
   }
 
   /**
-   * The epsilon certified at {@code delta} together with the analysis that certified it: the PLD
-   * on its chosen grid; or, when the memory guards forced a coarser grid or no grid represents the
-   * composition, the smaller of that PLD bound and the Renyi-DP bound of the same events (see
-   * {@link PldEpsilon}).
+   * The epsilon certified at {@code delta} together with the analysis that certified it: the
+   * smaller of the PLD bound and the Renyi-DP bound of the same events (both upper bounds), and
+   * how the PLD grid came out (see {@link PldEpsilon}).
    *
    * @param delta target delta, in {@code [0, 1)}; NaN is rejected
    * @return the epsilon and its source
@@ -283,10 +287,8 @@ public final class PldAccountant implements PrivacyAccountant {
     Checks.delta("delta", delta);
     Result r = result();
     double pld = pldEpsilon(r, delta);
-    if (r.grid == PldEpsilon.Grid.AS_CHOSEN) {
-      return new PldEpsilon(pld, PldEpsilon.Bound.PLD, r.grid, pld, Double.NaN);
-    }
-    double rdp = r.rdp == null ? Double.NaN : r.rdp.epsilon(delta);
+    RdpAccountant fallback = r.rdp();
+    double rdp = fallback == null ? Double.NaN : fallback.epsilon(delta);
     if (rdp < pld) {
       return new PldEpsilon(rdp, PldEpsilon.Bound.RDP, r.grid, pld, rdp);
     }
@@ -309,8 +311,8 @@ public final class PldAccountant implements PrivacyAccountant {
    *
    * @param epsilon target epsilon, finite and {@code >= 0}; NaN is rejected
    * @return the hockey-stick divergence of the discretised PLD at {@code epsilon}, the larger of
-   *     the two directions, in {@code [0, 1]}; when the PLD grid had to be coarsened (see {@link
-   *     PldEpsilon.Grid}), the smaller of that and the Renyi-DP delta
+   *     the two directions, or the Renyi-DP delta of the same events if that is smaller, in {@code
+   *     [0, 1]}
    * @throws IllegalArgumentException when {@code epsilon} is negative, infinite or NaN
    */
   @Override
@@ -321,10 +323,8 @@ public final class PldAccountant implements PrivacyAccountant {
     if (r.add != r.remove) {
       d = Math.max(d, r.add.delta(epsilon));
     }
-    if (r.rdp != null) {
-      d = Math.min(d, r.rdp.delta(epsilon));
-    }
-    return d;
+    RdpAccountant fallback = r.rdp();
+    return fallback == null ? d : Math.min(d, fallback.delta(epsilon));
   }
 
   @Override
@@ -451,14 +451,38 @@ public final class PldAccountant implements PrivacyAccountant {
   /**
    * The composed PLDs of both orders ({@code add == remove} when every leaf is symmetric), the
    * spacing they were convolved on, how the grid came out, and the Renyi-DP accountant of the same
-   * events (null when not needed, or when Renyi DP has no bound for some event).
+   * events, built on first use from a snapshot of them (so a copy sharing this result gets the
+   * same one). Not thread-safe, like the accountant.
    */
-  private record Result(
-      DiscretePld remove,
-      DiscretePld add,
-      double interval,
-      PldEpsilon.Grid grid,
-      RdpAccountant rdp) {}
+  private static final class Result {
+    final DiscretePld remove;
+    final DiscretePld add;
+    final double interval;
+    final PldEpsilon.Grid grid;
+    private final List<PrivacyEvent> events;
+    private final NeighbouringRelation relation;
+    private boolean rdpBuilt;
+    private RdpAccountant rdp;
+
+    Result(DiscretePld remove, DiscretePld add, double interval, PldEpsilon.Grid grid,
+        List<PrivacyEvent> events, NeighbouringRelation relation) {
+      this.remove = remove;
+      this.add = add;
+      this.interval = interval;
+      this.grid = grid;
+      this.events = events;
+      this.relation = relation;
+    }
+
+    /** The Renyi-DP accountant of the events, or null when some event has no Renyi-DP bound. */
+    RdpAccountant rdp() {
+      if (!rdpBuilt) {
+        rdp = rdpOf(events, relation);
+        rdpBuilt = true;
+      }
+      return rdp;
+    }
+  }
 
   /** One leaf composed with itself: both orders on one spacing. */
   private record Part(DiscretePld remove, DiscretePld add, double interval, boolean coarsened) {}
@@ -473,7 +497,7 @@ public final class PldAccountant implements PrivacyAccountant {
   private Result compute() {
     if (leaves.isEmpty()) {
       DiscretePld none = DiscretePld.identity(1.0);
-      return new Result(none, none, Double.NaN, PldEpsilon.Grid.AS_CHOSEN, null);
+      return new Result(none, none, Double.NaN, PldEpsilon.Grid.AS_CHOSEN, List.of(), relation);
     }
     // A canonical order, so that the result does not depend on the order of composition even in
     // the last bit.
@@ -507,7 +531,7 @@ public final class PldAccountant implements PrivacyAccountant {
         DiscretePld remove = combine(parts, true, interval);
         DiscretePld add = symmetric ? remove : combine(parts, false, interval);
         PldEpsilon.Grid grid = coarsened ? PldEpsilon.Grid.COARSENED : PldEpsilon.Grid.AS_CHOSEN;
-        return new Result(remove, add, interval, grid, coarsened ? rdpFallback() : null);
+        return new Result(remove, add, interval, grid, log.snapshot(), relation);
       } catch (ArithmeticException | IllegalStateException tooLarge) {
         interval *= 2.0;
         coarsened = true;
@@ -519,7 +543,8 @@ public final class PldAccountant implements PrivacyAccountant {
   /** No grid represents the composition: no PLD bound, only the Renyi-DP one (if any). */
   private Result unrepresentable() {
     DiscretePld none = DiscretePld.infinite(1.0);
-    return new Result(none, none, Double.NaN, PldEpsilon.Grid.UNREPRESENTABLE, rdpFallback());
+    return new Result(
+        none, none, Double.NaN, PldEpsilon.Grid.UNREPRESENTABLE, log.snapshot(), relation);
   }
 
   /** A revealing pair used for noise too small for any grid (pessimistic, not exact). */
@@ -539,12 +564,12 @@ public final class PldAccountant implements PrivacyAccountant {
   }
 
   /**
-   * The Renyi-DP accountant of everything composed, under the same relation; null when some event
-   * has no Renyi-DP bound there.
+   * The Renyi-DP accountant of {@code events} under {@code relation}; null when some event has no
+   * Renyi-DP bound there.
    */
-  private RdpAccountant rdpFallback() {
+  private static RdpAccountant rdpOf(List<PrivacyEvent> events, NeighbouringRelation relation) {
     RdpAccountant rdp = new RdpAccountant(relation);
-    for (PrivacyEvent event : log.snapshot()) {
+    for (PrivacyEvent event : events) {
       if (!rdp.supports(event)) {
         return null;
       }
@@ -615,18 +640,29 @@ public final class PldAccountant implements PrivacyAccountant {
       try {
         DiscretePld oneRemove = oneStep(remove, h);
         DiscretePld oneAdd = symmetric ? oneRemove : oneStep(add, h);
+        long[] windowRemove = null;
+        long[] windowAdd = null;
         if (count > 1) {
-          double window = Math.max(
-              PldComposition.windowPoints(oneRemove, count),
-              PldComposition.windowPoints(oneAdd, count));
+          double window;
+          if (count <= PldComposition.MAX_DIRECT_POWER) {
+            // Computed once here and reused by the composition.
+            windowRemove = PldComposition.window(oneRemove, count);
+            windowAdd = symmetric ? windowRemove : PldComposition.window(oneAdd, count);
+            window = Math.max(PldComposition.windowPoints(oneRemove, windowRemove),
+                PldComposition.windowPoints(oneAdd, windowAdd));
+          } else {
+            window = Math.max(PldComposition.windowPoints(oneRemove, count),
+                PldComposition.windowPoints(oneAdd, count));
+          }
           if (!(window <= windowBudget)) {
             h = coarser(h, window / windowBudget, atom);
             continue;
           }
         }
-        DiscretePld composedRemove = PldComposition.selfCompose(oneRemove, count);
-        DiscretePld composedAdd =
-            symmetric ? composedRemove : PldComposition.selfCompose(oneAdd, count);
+        DiscretePld composedRemove = PldComposition.selfCompose(oneRemove, count, windowRemove);
+        DiscretePld composedAdd = symmetric
+            ? composedRemove
+            : PldComposition.selfCompose(oneAdd, count, windowAdd);
         return new Part(composedRemove, composedAdd, h, h > accurateUpTo * (1 + 1e-9));
       } catch (ArithmeticException | IllegalStateException tooLarge) {
         // Grid indices overflow, or a stage exceeds the memory guard (the window estimate was too
@@ -642,8 +678,8 @@ public final class PldAccountant implements PrivacyAccountant {
 
   /**
    * {@code h}, or a coarser spacing when a cheap probe shows that the composition window at {@code
-   * h} would far exceed the budget: discretising a one-step grid of up to 2^20 points only to find
-   * that it must be coarsened costs far more than the composition itself. The probe discretises
+   * h} would far exceed the budget: discretising a one-step grid of up to 2^16 points (2^20 with a
+   * fixed spacing) only to find that it must be coarsened costs more than the composition itself. The probe discretises
    * on a grid of {@link #PROBE_POINTS} points, whose window (in nats) over-estimates the true one
    * (a coarser grid only spreads the loss); half of it is used, and the caller still checks the
    * real window. Only speed depends on this, never soundness.
@@ -652,7 +688,7 @@ public final class PldAccountant implements PrivacyAccountant {
       LossPair remove, LossPair add, long count, double h, double windowBudget, double atom) {
     double points = Math.max(
         ConnectTheDots.gridPoints(remove, h), ConnectTheDots.gridPoints(add, h));
-    if (count == 1 || !(points > PROBE_POINTS)) {
+    if (count == 1 || !(points > PROBE_FROM_POINTS)) {
       return h;
     }
     double span = Math.max(remove.highLoss() - remove.lowLoss(), add.highLoss() - add.lowLoss());

@@ -5,21 +5,22 @@ import org.dp4j.core.internal.Checks;
 /**
  * The epsilon that {@link PldAccountant} certifies at a delta, and the analysis that certified it.
  *
- * <p>The accountant's privacy loss distribution (PLD) is normally computed on a grid chosen for
- * accuracy ({@link Grid#AS_CHOSEN}), and then it alone gives the answer. When the memory guards
- * force a coarser grid ({@link Grid#COARSENED}) or no grid within them represents the composition
- * ({@link Grid#UNREPRESENTABLE}), the accountant also evaluates the Renyi-DP bound of the same
- * events ({@code RdpAccountant} with its default orders, under the same relation) and reports the
- * smaller of the two. Both are upper bounds on the true epsilon, so their minimum is one too.
+ * <p>The accountant evaluates two upper bounds on the true epsilon of the same events: its privacy
+ * loss distribution (PLD), and the Renyi-DP bound ({@code RdpAccountant} with its default orders,
+ * under the same relation). It reports the smaller; their minimum is an upper bound too. The PLD
+ * is normally the smaller one. The Renyi-DP bound takes over where the PLD cannot give a useful
+ * answer: when the memory guards force a grid coarser than the accuracy target ({@link
+ * Grid#COARSENED}), when no grid within them represents the composition ({@link
+ * Grid#UNREPRESENTABLE}), or when the PLD's floating-point error allowance exceeds a tiny delta.
  *
  * @param epsilon the reported epsilon: {@code min(pldEpsilon, rdpEpsilon)}, {@code >= 0}, possibly
  *     {@code +inf}
  * @param bound which analysis gave {@code epsilon}
  * @param grid how the PLD grid came out
  * @param pldEpsilon the PLD bound, {@code +inf} when {@code grid} is {@link Grid#UNREPRESENTABLE}
- * @param rdpEpsilon the Renyi-DP bound; NaN when it was not evaluated ({@code grid} is {@link
- *     Grid#AS_CHOSEN}) or when Renyi DP has no bound for these events (for example an (epsilon,
- *     delta) event with delta &gt; 0, or Poisson sampling of a non-Gaussian mechanism)
+ * @param rdpEpsilon the Renyi-DP bound; NaN when Renyi DP has no bound for these events (for
+ *     example an (epsilon, delta) event with delta &gt; 0, or Poisson sampling of a non-Gaussian
+ *     mechanism)
  */
 public record PldEpsilon(
     double epsilon, Bound bound, Grid grid, double pldEpsilon, double rdpEpsilon) {
@@ -36,7 +37,7 @@ public record PldEpsilon(
   public enum Grid {
     /**
      * Every event on its accuracy-driven spacing (or the fixed spacing asked for): the PLD has its
-     * documented accuracy and Renyi DP is not evaluated.
+     * documented accuracy.
      */
     AS_CHOSEN,
     /**
@@ -66,18 +67,23 @@ public record PldEpsilon(
    * distribution on a coarsened grid gave 31.2)"}.
    */
   public String describe() {
-    String rdp = Double.isNaN(rdpEpsilon) ? "no Renyi DP bound for these events" : null;
+    String other = Double.isNaN(rdpEpsilon)
+        ? "no Renyi DP bound for these events"
+        : "Renyi DP gave " + rdpEpsilon;
+    if (bound == Bound.RDP) {
+      return switch (grid) {
+        case AS_CHOSEN -> "Renyi DP (the privacy loss distribution gave " + pldEpsilon + ")";
+        case COARSENED ->
+            "Renyi DP (the privacy loss distribution on a coarsened grid gave " + pldEpsilon + ")";
+        case UNREPRESENTABLE -> "Renyi DP (no privacy loss distribution grid within the memory"
+            + " guards represents this composition)";
+      };
+    }
     return switch (grid) {
       case AS_CHOSEN -> "privacy loss distribution";
-      case COARSENED -> bound == Bound.PLD
-          ? "privacy loss distribution on a coarsened grid ("
-              + (rdp != null ? rdp : "Renyi DP gave " + rdpEpsilon) + ")"
-          : "Renyi DP (the privacy loss distribution on a coarsened grid gave " + pldEpsilon + ")";
-      case UNREPRESENTABLE -> bound == Bound.RDP
-          ? "Renyi DP (no privacy loss distribution grid within the memory guards represents"
-              + " this composition)"
-          : "none: no privacy loss distribution grid within the memory guards represents this"
-              + " composition, and " + (rdp != null ? rdp : "Renyi DP gave " + rdpEpsilon);
+      case COARSENED -> "privacy loss distribution on a coarsened grid (" + other + ")";
+      case UNREPRESENTABLE -> "none: no privacy loss distribution grid within the memory guards"
+          + " represents this composition, and " + other;
     };
   }
 }

@@ -29,12 +29,6 @@ class PldFallbackTest {
   /** The reported epsilon is the smaller bound, and the record says which one. */
   private static void assertConsistent(PldEpsilon result) {
     assertTrue(result.epsilon() >= 0);
-    if (result.grid() == PldEpsilon.Grid.AS_CHOSEN) {
-      assertEquals(PldEpsilon.Bound.PLD, result.bound());
-      assertEquals(result.pldEpsilon(), result.epsilon());
-      assertTrue(Double.isNaN(result.rdpEpsilon()));
-      return;
-    }
     double smaller = Double.isNaN(result.rdpEpsilon())
         ? result.pldEpsilon()
         : Math.min(result.pldEpsilon(), result.rdpEpsilon());
@@ -131,15 +125,33 @@ class PldFallbackTest {
   }
 
   @Test
-  void ordinaryCasesUseThePldAloneOnTheirChosenGrid() {
-    PldAccountant accountant =
-        new PldAccountant().compose(new PoissonSampledEvent(DP_SGD_RATE, new GaussianEvent(1.1)),
-            10_000);
+  void ordinaryCasesUseThePldOnTheirChosenGrid() {
+    PrivacyEvent step = new PoissonSampledEvent(DP_SGD_RATE, new GaussianEvent(1.1));
+    PldAccountant accountant = new PldAccountant().compose(step, 10_000);
     PldEpsilon result = accountant.epsilonBound(1e-5);
     assertConsistent(result);
     assertEquals(PldEpsilon.Grid.AS_CHOSEN, result.grid());
+    assertEquals(PldEpsilon.Bound.PLD, result.bound());
     assertEquals("privacy loss distribution", result.describe());
     assertEquals(accountant.epsilon(1e-5), result.epsilon());
+    assertEquals(rdpEpsilon(step, 10_000, 1e-5), result.rdpEpsilon());
+  }
+
+  @Test
+  void tinyDeltaBeyondTheFftAllowanceIsBoundedByRdp() {
+    // At delta 1e-18 the PLD's FFT rounding allowance alone exceeds delta: the PLD certifies
+    // nothing there, the Renyi-DP bound still does.
+    PrivacyEvent step = new PoissonSampledEvent(DP_SGD_RATE, new GaussianEvent(1.1));
+    PldAccountant accountant = new PldAccountant().compose(step, 10_000);
+    PldEpsilon result = accountant.epsilonBound(1e-18);
+    assertConsistent(result);
+    assertEquals(PldEpsilon.Grid.AS_CHOSEN, result.grid());
+    assertEquals(Double.POSITIVE_INFINITY, result.pldEpsilon());
+    assertEquals(PldEpsilon.Bound.RDP, result.bound());
+    assertEquals(rdpEpsilon(step, 10_000, 1e-18), result.epsilon());
+    assertTrue(result.describe().startsWith("Renyi DP (the privacy loss distribution gave"));
+    // And delta() agrees: at that epsilon it certifies the target.
+    assertTrue(accountant.delta(result.epsilon()) <= 1e-18);
   }
 
   @Test

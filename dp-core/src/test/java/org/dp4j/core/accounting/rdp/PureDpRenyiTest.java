@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.testing.RefData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,21 +112,42 @@ class PureDpRenyiTest {
         .rho());
   }
 
-  @Test
-  void compositionOfRandomizedResponsesIsTighterThanBefore() {
-    // 100 eps0 = 0.5 responses at delta 1e-5: the optimal (Kairouz-Oh-Viswanath) epsilon over
-    // all such compositions is 31.1729 (composition.csv, eps0 = 0.5, k = 100), basic composition
-    // 50. The old per-order bound is 100 min(eps0, alpha eps0^2 / 2).
+  static Stream<RefData.Row> compositionRows() {
+    return RefData.load("composition.csv").stream();
+  }
+
+  /**
+   * k pure eps0-DP events (composition.csv): the epsilon never exceeds what the earlier per-order
+   * bound 100 min(eps0, alpha eps0^2 / 2) gave, and never falls below the optimal composition over
+   * all eps0-DP mechanisms (Kairouz, Oh &amp; Viswanath 2015, 60-digit mpmath).
+   */
+  @ParameterizedTest(name = "[{index}]")
+  @MethodSource("compositionRows")
+  void compositionOfRandomizedResponsesIsBetweenTheOptimumAndTheEarlierBound(RefData.Row row) {
+    double eps0 = row.number("eps0");
+    long k = (long) row.number("k");
+    double delta = row.number("delta_target");
     double[] orders = RdpAccountant.defaultOrders();
-    RdpAccountant now = new RdpAccountant().compose(EpsilonDeltaEvent.pure(0.5), 100);
-    double[] before = new double[orders.length];
-    for (int k = 0; k < orders.length; k++) {
-      before[k] = 100 * Math.min(0.5, orders[k] * 0.125);
-      assertTrue(now.rdp()[k] <= before[k] * (1 + 1e-14));
+    double[] earlier = new double[orders.length];
+    for (int i = 0; i < orders.length; i++) {
+      earlier[i] = k * Math.min(eps0, 0.5 * orders[i] * eps0 * eps0);
     }
-    double epsNow = now.epsilon(1e-5);
-    double epsBefore = RdpConversion.epsilon(orders, before, 1e-5).epsilon();
-    assertTrue(epsNow < epsBefore, epsNow + " vs " + epsBefore);
-    assertTrue(epsNow >= 31.172863499683599, "below the optimal composition: " + epsNow);
+    double before = RdpConversion.epsilon(orders, earlier, delta).epsilon();
+    double now = new RdpAccountant().compose(EpsilonDeltaEvent.pure(eps0), k).epsilon(delta);
+    assertTrue(now <= before * (1 + 1e-12), row + ": " + now + " > " + before);
+    assertTrue(now >= row.number("eps_optimal_kov_exact_mpmath"), row + ": " + now);
+  }
+
+  @Test
+  void documentedExampleOfTheGain() {
+    // docs/accounting-rdp.md: eps0 = 1, k = 100, delta = 1e-6 falls from 100.01 to 85.52.
+    double[] orders = RdpAccountant.defaultOrders();
+    double[] earlier = new double[orders.length];
+    for (int i = 0; i < orders.length; i++) {
+      earlier[i] = 100 * Math.min(1.0, 0.5 * orders[i]);
+    }
+    assertEquals(100.01, RdpConversion.epsilon(orders, earlier, 1e-6).epsilon(), 0.005);
+    assertEquals(85.52, new RdpAccountant().compose(EpsilonDeltaEvent.pure(1.0), 100)
+        .epsilon(1e-6), 0.005);
   }
 }
