@@ -86,11 +86,15 @@ final class ConnectTheDots {
     long hi = range[1];
     // The hint highLoss() may itself be rounded below the true largest loss (e.g. g(l) of a
     // subsampled pair whose inner losses are of order 1e-308): add grid points while more than
-    // the hinted tail mass lies above the top, so that this mass is not sent to +infinity.
+    // the hinted tail mass of finite loss lies above the top, so that this mass is not sent to
+    // +infinity. (1e-15 covers the rounding of the two tails; the mass of loss +infinity itself,
+    // 1 - P(L < +inf), is not a reason to extend.)
     double[] top = new double[2];
+    pair.lowerTails(Double.POSITIVE_INFINITY, top);
+    double infiniteLoss = 1.0 - top[0];
     for (int extra = 0; extra < MAX_EXTRA_TOP_POINTS && hi - lo + 1 < MAX_POINTS; extra++) {
       pair.upperTails(hi * interval, top);
-      if (!(top[0] > TAIL_MASS)) {
+      if (!(top[0] - infiniteLoss > TAIL_MASS + 1e-15)) {
         break;
       }
       hi++;
