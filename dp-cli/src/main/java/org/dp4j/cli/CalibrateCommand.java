@@ -3,6 +3,8 @@ package org.dp4j.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.pld.PldAccountant;
+import org.dp4j.core.accounting.pld.PldEpsilon;
 import org.dp4j.core.calibration.NoiseCalibration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,6 +15,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Smallest DP-SGD noise multiplier whose epsilon (re-accounted) is at most the target.")
 final class CalibrateCommand implements Callable<Integer> {
+
+  /**
+   * Most steps calibrated with {@code --accountant pld}: 2^24, where the PLD composes in stages
+   * and its rounding allowance grows; beyond it every evaluation takes about a second and falls
+   * back to the Renyi-DP bound anyway.
+   */
+  static final long MAX_PLD_STEPS = 1L << 24;
 
   @Option(names = "--target-epsilon", required = true, paramLabel = "E", description = "Target epsilon, > 0.")
   double targetEpsilon;
@@ -51,11 +60,22 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new UserError("--relation " + relation.flagValue() + " is not supported by the " + accountant.label()
           + " accountant for Poisson-subsampled steps (amplification by Poisson sampling is an add/remove result)");
     }
+    if (accountant == AccountantKind.PLD && n > MAX_PLD_STEPS) {
+      throw UserError.flag("--steps", "at most " + MAX_PLD_STEPS + " with --accountant pld (beyond that"
+          + " the PLD grid cannot represent the steps and every evaluation falls back to Renyi DP;"
+          + " use --accountant rdp)", n);
+    }
     NoiseCalibration.Result r = NoiseCalibration.dpSgdNoiseMultiplier(PrivacyBudget.approximate(e, d), q, n,
         () -> accountant.create(relation.relation()));
+    PldEpsilon bound = null;
+    if (accountant == AccountantKind.PLD) {
+      PldAccountant check = new PldAccountant(relation.relation());
+      check.compose(NoiseCalibration.dpSgdEvent(q, r.noiseMultiplier(), n));
+      bound = check.epsilonBound(d);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new JsonObject()
+      JsonObject o = new JsonObject()
           .put("noise_multiplier", r.noiseMultiplier())
           .put("epsilon", r.epsilon())
           .put("target_epsilon", e)
@@ -64,10 +84,17 @@ final class CalibrateCommand implements Callable<Integer> {
           .put("steps", n)
           .put("accountant", accountant.label())
           .put("relation", relation.flagValue())
-          .put("evaluations", r.evaluations()));
+          .put("evaluations", r.evaluations());
+      if (bound != null) {
+        EpsilonCommand.putBound(o, bound);
+      }
+      out.println(o);
     } else {
       out.println("noise multiplier: " + r.noiseMultiplier());
       out.println("epsilon: " + r.epsilon() + " (target " + e + ", delta " + d + ")");
+      if (bound != null) {
+        out.println("bound: " + bound.describe());
+      }
       out.println("accountant: " + accountant.label() + ", relation: " + relation.flagValue()
           + ", " + n + " steps at sampling rate " + q);
     }

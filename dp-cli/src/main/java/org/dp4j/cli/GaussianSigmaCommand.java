@@ -34,6 +34,15 @@ final class GaussianSigmaCommand implements Callable<Integer> {
     double e = Flags.nonNegativeFinite("--epsilon", epsilon);
     double d = Flags.delta("--delta", delta);
     double s = Flags.positiveFinite("--l2-sensitivity", l2Sensitivity);
+    double multiplier = GaussianCalibration.noiseMultiplier(e, d);
+    if (!(multiplier * s < Double.POSITIVE_INFINITY)) {
+      double limit = Double.MAX_VALUE / multiplier;
+      while (multiplier * limit == Double.POSITIVE_INFINITY) {
+        limit = Math.nextDown(limit);
+      }
+      throw UserError.flag("--l2-sensitivity", "at most " + limit + " for epsilon " + e + " and delta "
+          + d + " (sigma = " + multiplier + " x sensitivity must be finite)", s);
+    }
     double sigma = GaussianCalibration.analyticSigma(PrivacyBudget.approximate(e, d), s);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

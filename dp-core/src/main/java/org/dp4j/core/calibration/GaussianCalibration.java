@@ -43,14 +43,37 @@ public final class GaussianCalibration {
    *
    * @param budget the target; its delta must be positive (no Gaussian mechanism is pure DP); its
    *     epsilon may be 0
-   * @param l2Sensitivity the query's L2 sensitivity, positive and finite
+   * @param l2Sensitivity the query's L2 sensitivity, positive and finite, and small enough that
+   *     σ is finite (at most {@link Double#MAX_VALUE} divided by the noise multiplier)
    * @return σ, in the units of the query, positive and finite
+   * @throws IllegalArgumentException naming the parameter, the rule and the value, for a bad
+   *     budget or sensitivity, or when σ would overflow
    */
   public static double analyticSigma(PrivacyBudget budget, double l2Sensitivity) {
     Checks.notNull("budget", budget);
     Checks.require(budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
     Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
-    return noiseMultiplier(budget.epsilon(), budget.delta()) * l2Sensitivity;
+    double multiplier = noiseMultiplier(budget.epsilon(), budget.delta());
+    double sigma = multiplier * l2Sensitivity;
+    Checks.require(
+        sigma < Double.POSITIVE_INFINITY,
+        "l2Sensitivity",
+        "at most " + maxSensitivity(multiplier) + " for this budget (sigma = " + multiplier
+            + " * l2Sensitivity must be finite)",
+        l2Sensitivity);
+    return sigma;
+  }
+
+  /**
+   * The largest sensitivity whose σ = {@code multiplier * sensitivity} is finite: {@code
+   * MAX_VALUE / multiplier}, stepped down until the product does not overflow.
+   */
+  private static double maxSensitivity(double multiplier) {
+    double max = Double.MAX_VALUE / multiplier;
+    while (max * multiplier == Double.POSITIVE_INFINITY) {
+      max = Math.nextDown(max);
+    }
+    return max;
   }
 
   /**
@@ -172,12 +195,25 @@ public final class GaussianCalibration {
   /**
    * {@code log δ(ε)} for noise multiplier s: {@code log[Φ(a) − e^ε Φ(b)]} with {@code a = 1/(2s) −
    * εs}, {@code b = −1/(2s) − εs}, computed as {@code log Φ(a) + log(1 − exp(ε + log Φ(b) − log
-   * Φ(a)))}.
+   * Φ(a)))}. For large ε the two terms of {@code a} nearly cancel at the answer (both about
+   * {@code sqrt(ε/2)}), so {@code a} is rounded up and {@code b} down by a bound on their
+   * rounding error, {@code 2^-52 (1/(2s) + εs)}: the result stays an upper bound, and is
+   * non-increasing in ε and s. {@code −∞} when {@code Φ(a)} underflows even in log space (δ is
+   * then below e^-1e308).
    */
   static double logDelta(double s, double epsilon) {
-    double a = 0.5 / s - epsilon * s;
-    double b = -0.5 / s - epsilon * s;
+    double inverse = 0.5 / s;
+    double product = epsilon * s;
+    if (product == Double.POSITIVE_INFINITY) {
+      return Double.NEGATIVE_INFINITY; // a = -inf: Φ(a) = 0
+    }
+    double rounding = 0x1p-52 * (inverse + product);
+    double a = inverse - product + rounding;
+    double b = -inverse - product - rounding;
     double logPhiA = LogMath.logNormalCdf(a);
+    if (logPhiA == Double.NEGATIVE_INFINITY) {
+      return Double.NEGATIVE_INFINITY;
+    }
     double logRatio = epsilon + LogMath.logNormalCdf(b) - logPhiA;
     double gap = logRatio >= 0 ? 0.0 : -Math.expm1(logRatio);
     return logPhiA + Math.log(gap + RATIO_ABSOLUTE_ERROR) + LOG_RELATIVE_SLACK;

@@ -106,4 +106,58 @@ class GaussianCalibrationTest {
     assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.delta(1.0, Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.noiseMultiplier(-1, 1e-5));
   }
+
+  /**
+   * sigma is non-increasing in epsilon over the whole range of doubles: a sweep of 10 epsilons
+   * per decade from 1e-3 to Double.MAX_VALUE (and 0). Above epsilon = 1e154, Phi(a) underflowed
+   * even in log space and made sigma jump back to 1.0 (at 1e160, against 7.07e-76 at 1e150).
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.3, 1e-5, 1e-10, 1e-300})
+  void sigmaIsNonIncreasingInEpsilonUpToTheLargestDouble(double delta) {
+    double previous = GaussianCalibration.noiseMultiplier(0.0, delta);
+    for (int i = -30; i <= 3085; i++) {
+      double eps = Math.min(Math.pow(10, i / 10.0), Double.MAX_VALUE);
+      double sigma = GaussianCalibration.noiseMultiplier(eps, delta);
+      assertTrue(sigma > 0 && sigma <= previous, () -> "eps " + eps + ": " + sigma);
+      previous = sigma;
+    }
+  }
+
+  /**
+   * For huge epsilon the subtracted term e^eps Phi(b) is negligible (|b| ~ sqrt(2 eps)), so the
+   * smallest sigma solves Phi(1/(2s) - eps s) = delta: s = (-z + sqrt(z^2 + 2 eps)) / (2 eps) = 1
+   * / (z + sqrt(z^2 + 2 eps)) with z = Phi^-1(delta), and the true sigma is at most that. The returned sigma must be at least it
+   * (private side) and within 1e-14 (a few ulps of rounding allowance).
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {1e30, 1e100, 1e150, 1e160, 1e250, 1e308, Double.MAX_VALUE})
+  void hugeEpsilonMatchesTheAsymptoticSigmaFromAbove(double eps) {
+    double delta = 1e-5;
+    double z = -4.264890793922825; // Phi^-1(1e-5), mpmath
+    double asymptotic = 1 / (z + Math.sqrt(2) * Math.sqrt(eps + z * z / 2));
+    double sigma = GaussianCalibration.noiseMultiplier(eps, delta);
+    assertTrue(sigma >= asymptotic * (1 - 1e-15), eps + ": " + sigma + " < " + asymptotic);
+    assertTrue(sigma <= asymptotic * (1 + 1e-14), eps + ": " + sigma + " vs " + asymptotic);
+    assertTrue(GaussianCalibration.delta(sigma, eps) <= delta);
+  }
+
+  @Test
+  void sensitivityThatWouldOverflowSigmaIsRejectedWithTheLimit() {
+    PrivacyBudget budget = PrivacyBudget.approximate(1.0, 1e-5);
+    double multiplier = GaussianCalibration.noiseMultiplier(1.0, 1e-5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> GaussianCalibration.analyticSigma(budget, 1e308));
+    assertTrue(e.getMessage().startsWith("l2Sensitivity must be at most "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(", got 1.0E308"), e.getMessage());
+    double limit = Double.parseDouble(e.getMessage().split(" ")[5]);
+    // The stated limit itself works, and is the largest that does.
+    double sigma = GaussianCalibration.analyticSigma(budget, limit);
+    assertTrue(sigma < Double.POSITIVE_INFINITY && sigma == limit * multiplier);
+    assertThrows(IllegalArgumentException.class,
+        () -> GaussianCalibration.analyticSigma(budget, Math.nextUp(limit)));
+    // Large epsilon needs little noise: there even the largest double is fine.
+    assertTrue(GaussianCalibration.analyticSigma(PrivacyBudget.approximate(100, 1e-5),
+        Double.MAX_VALUE) < Double.POSITIVE_INFINITY);
+  }
 }

@@ -28,13 +28,51 @@ final class ConnectTheDots {
   /** Largest one-step grid accepted, in points (memory guard: 64 MiB of doubles). */
   static final int MAX_POINTS = 1 << 23;
 
+  /** Grid points added above a {@link LossPair#highLoss()} hint that proves too low. */
+  private static final int MAX_EXTRA_TOP_POINTS = 8;
+
   private ConnectTheDots() {}
 
-  /** The number of grid points {@link #discretize(LossPair, double)} would use. */
-  static long gridPoints(LossPair pair, double interval) {
-    long lo = (long) Math.floor(pair.lowLoss() / interval);
-    long hi = (long) Math.ceil(pair.highLoss() / interval);
-    return hi - lo + 1;
+  /**
+   * The number of grid points {@link #discretize(LossPair, double)} would use, as a double (so
+   * that it cannot overflow): {@code +inf} or NaN when the range cannot be gridded at all.
+   */
+  static double gridPoints(LossPair pair, double interval) {
+    double lo = Math.floor(pair.lowLoss() / interval);
+    double hi = Math.ceil(pair.highLoss() / interval);
+    // The coverage adjustments may add a point below and a few above.
+    return Math.max(hi - lo, 0.0) + 3.0 + MAX_EXTRA_TOP_POINTS;
+  }
+
+  /**
+   * The grid indices {@code [lo, hi]} of the discretisation: the smallest range whose end points,
+   * computed as {@code lo * interval} and {@code hi * interval} in floating point, enclose {@code
+   * [lowLoss, highLoss]}. Covering the top matters: a point mass at {@code highLoss} (the atom of
+   * a Laplace or randomized-response pair) above the top grid point would be sent to {@code +inf}.
+   *
+   * @throws IllegalStateException when the range is not finite or exceeds {@code maxPoints}
+   */
+  static long[] gridRange(double lowLoss, double highLoss, double interval, long maxPoints) {
+    double loD = Math.floor(lowLoss / interval);
+    double hiD = Math.ceil(highLoss / interval);
+    if (!(hiD - loD < maxPoints) || !(Math.abs(loD) < 0x1p62) || !(Math.abs(hiD) < 0x1p62)) {
+      throw new IllegalStateException(
+          "PLD grid for losses [" + lowLoss + ", " + highLoss + "] at interval " + interval
+              + " exceeds " + maxPoints + " points");
+    }
+    long lo = (long) loD;
+    long hi = Math.max((long) hiD, lo);
+    while (lo * interval > lowLoss) {
+      lo--;
+    }
+    while (hi * interval < highLoss) {
+      hi++;
+    }
+    if (hi - lo + 1 > maxPoints) {
+      throw new IllegalStateException(
+          "PLD grid of " + (hi - lo + 1) + " points exceeds " + maxPoints);
+    }
+    return new long[] {lo, hi};
   }
 
   /**
@@ -43,16 +81,25 @@ final class ConnectTheDots {
    * @throws IllegalStateException when the grid would exceed {@link #MAX_POINTS}
    */
   static DiscretePld discretize(LossPair pair, double interval) {
-    long lo = (long) Math.floor(pair.lowLoss() / interval);
-    long hi = (long) Math.ceil(pair.highLoss() / interval);
-    if (hi < lo) {
-      hi = lo;
+    long[] range = gridRange(pair.lowLoss(), pair.highLoss(), interval, MAX_POINTS);
+    long lo = range[0];
+    long hi = range[1];
+    // The hint highLoss() may itself be rounded below the true largest loss (e.g. g(l) of a
+    // subsampled pair whose inner losses are of order 1e-308): add grid points while more than
+    // the hinted tail mass of finite loss lies above the top, so that this mass is not sent to
+    // +infinity. (1e-15 covers the rounding of the two tails; the mass of loss +infinity itself,
+    // 1 - P(L < +inf), is not a reason to extend.)
+    double[] top = new double[2];
+    pair.lowerTails(Double.POSITIVE_INFINITY, top);
+    double infiniteLoss = 1.0 - top[0];
+    for (int extra = 0; extra < MAX_EXTRA_TOP_POINTS && hi - lo + 1 < MAX_POINTS; extra++) {
+      pair.upperTails(hi * interval, top);
+      if (!(top[0] - infiniteLoss > TAIL_MASS + 1e-15)) {
+        break;
+      }
+      hi++;
     }
     long count = hi - lo + 1;
-    if (count > MAX_POINTS) {
-      throw new IllegalStateException(
-          "PLD grid of " + count + " points exceeds " + MAX_POINTS + " at interval " + interval);
-    }
     int n = (int) count;
     double[] tailP = new double[n];
     double[] tailQ = new double[n];

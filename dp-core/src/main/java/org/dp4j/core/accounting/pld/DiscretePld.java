@@ -188,6 +188,60 @@ final class DiscretePld {
   }
 
   /**
+   * This distribution moved onto the grid of spacing {@code target} by connect-the-dots
+   * (Doroshenko et al. 2022, Sec. 3, applied to a discrete pair): a mass {@code p} at loss {@code
+   * l} with {@code x_k <= l <= x_{k+1}} is split into {@code p f} at {@code x_{k+1}} and {@code p
+   * (1 - f)} at {@code x_k}, {@code f = (1 - e^{x_k - l}) / (1 - e^{-target})}, which keeps both
+   * the P-mass and the Q-mass {@code p e^{-l}}. Each mass's hockey-stick term {@code (p - gamma p
+   * e^{-l})_+} is convex in {@code gamma}, and the split interpolates it linearly between {@code
+   * e^{x_k}} and {@code e^{x_{k+1}}}, so the result dominates this pair at every {@code gamma}
+   * (hence under any later composition, Zhu, Dong &amp; Wang 2022, Lemma 2). The map is linear
+   * with non-negative weights summing to 1 per source entry, so the summed absolute FFT error
+   * bound carries over unchanged.
+   *
+   * @param target the new spacing, positive
+   * @param maxPoints the largest result accepted
+   * @throws IllegalStateException when the new grid would exceed {@code maxPoints}
+   */
+  DiscretePld regridded(double target, long maxPoints) {
+    if (target == interval) {
+      return this;
+    }
+    double lowLoss = loss(0);
+    double highLoss = loss(pmf.length - 1);
+    long[] range = ConnectTheDots.gridRange(lowLoss, highLoss, target, maxPoints);
+    long lo = range[0];
+    long hi = range[1];
+    double[] out = new double[(int) (hi - lo + 1)];
+    double denominator = -Math.expm1(-target);
+    for (int j = 0; j < pmf.length; j++) {
+      double p = pmf[j];
+      if (!(p > 0)) {
+        continue;
+      }
+      double l = loss(j);
+      long k = Math.min(hi, Math.max(lo, (long) Math.floor(l / target)));
+      while (k > lo && k * target > l) {
+        k--;
+      }
+      while (k < hi && (k + 1) * target < l) {
+        k++;
+      }
+      int i = (int) (k - lo);
+      double x = k * target;
+      if (x >= l) {
+        // On a grid point (x > l only at the lowest point of the covering range: pessimistic).
+        out[i] += p;
+        continue;
+      }
+      double up = Math.min(1.0, Math.max(0.0, -Math.expm1(x - l) / denominator));
+      out[i + 1] += p * up;
+      out[i] += p * (1.0 - up);
+    }
+    return new DiscretePld(target, lo, out, infinityMass, fftError);
+  }
+
+  /**
    * A shorter copy: lowest entries with cumulative mass at most {@code tailMass} are merged into the
    * lowest kept point (loss rounded up), highest entries with cumulative mass at most {@code
    * tailMass} move to {@code +infinity}. Both moves are pessimistic.

@@ -42,6 +42,14 @@ final class PldComposition {
    * @throws IllegalStateException when the window would exceed {@link #MAX_FFT}
    */
   static DiscretePld selfCompose(DiscretePld one, long count) {
+    return selfCompose(one, count, null);
+  }
+
+  /**
+   * As {@link #selfCompose(DiscretePld, long)}, reusing the window {@code [D, U]} already computed
+   * by {@link #window} for these arguments (null to compute it; ignored for staged counts).
+   */
+  static DiscretePld selfCompose(DiscretePld one, long count, long[] knownWindow) {
     if (count > MAX_DIRECT_POWER) {
       // Split huge counts as count = a * b + r with a = floor(sqrt(count)) and compose in stages,
       // so that the exponent of each power (and the count-fold amplification of the rounding of
@@ -52,11 +60,11 @@ final class PldComposition {
       DiscretePld result = selfCompose(selfCompose(one, a), b);
       return r == 0 ? result : convolve(result, selfCompose(one, r));
     }
-    return directPower(one, count);
+    return directPower(one, count, knownWindow);
   }
 
   /** {@code count <= MAX_DIRECT_POWER}: one FFT, a pointwise power, one inverse FFT. */
-  private static DiscretePld directPower(DiscretePld one, long count) {
+  private static DiscretePld directPower(DiscretePld one, long count, long[] knownWindow) {
     double infinity = -Math.expm1(count * Math.log1p(-one.infinityMass()));
     if (one.infinityMass() >= 1.0) {
       return DiscretePld.infinite(one.interval());
@@ -74,7 +82,7 @@ final class PldComposition {
           infinity,
           2.0 * count * one.fftError());
     }
-    long[] window = window(one, count);
+    long[] window = knownWindow != null ? knownWindow : window(one, count);
     long low = window[0];
     long high = window[1];
     long fullHigh = Math.multiplyExact(one.offset() + n - 1, count);
@@ -186,8 +194,31 @@ final class PldComposition {
     return Math.sqrt(growth);
   }
 
+  /**
+   * The number of grid points of the window that {@link #selfCompose} keeps for {@code count}
+   * repetitions of {@code one}, as a double: {@code +inf} when the grid indices overflow. Costs one
+   * Chernoff search (no FFT), so callers can size the grid before composing.
+   */
+  static double windowPoints(DiscretePld one, long count) {
+    if (count > MAX_DIRECT_POWER) {
+      // The Chernoff search loses its accuracy when count * log M is huge (an absolute error of
+      // 1e-16 in log M times the count); the spread of a sum grows like sqrt(count).
+      return Math.sqrt((double) count / MAX_DIRECT_POWER) * windowPoints(one, MAX_DIRECT_POWER);
+    }
+    try {
+      return windowPoints(one, window(one, count));
+    } catch (ArithmeticException overflow) {
+      return Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /** The number of points of a window {@code [D, U]} of {@link #window}, as a double. */
+  static double windowPoints(DiscretePld one, long[] window) {
+    return Math.max((double) window[1] - window[0] + 1, one.size());
+  }
+
   /** {@code [D, U]}: grid indices holding all but {@link #WINDOW_TAIL} of each tail. */
-  private static long[] window(DiscretePld one, long count) {
+  static long[] window(DiscretePld one, long count) {
     int n = one.size();
     long fullLow = Math.multiplyExact(one.offset(), count);
     long fullHigh = Math.multiplyExact(one.offset() + n - 1, count);

@@ -35,12 +35,17 @@ import org.dp4j.core.internal.RelationResolution;
  *   <li>{@link LaplaceEvent} with scale {@code b}: {@code log(alpha/(2alpha-1) e^{(alpha-1)/b} +
  *       (alpha-1)/(2alpha-1) e^{-alpha/b}) / (alpha-1)} (Mironov 2017, Prop. 6), evaluated without
  *       cancellation; {@code b == 0} gives {@code +Infinity}.
- *   <li>Pure {@link EpsilonDeltaEvent} ({@code delta == 0}): {@code min(epsilon, alpha epsilon^2 /
- *       2)}. Pure epsilon-DP bounds the max-divergence, hence every Renyi divergence (van Erven
- *       &amp; Harremoes 2014, Thm 3, monotonicity in the order; noted in Mironov 2017, Sec. III);
- *       and it is {@code epsilon^2/2}-zCDP (Bun &amp; Steinke 2016, "Concentrated Differential
- *       Privacy", Prop. 1.4, proved as Prop. 3.3). Approximate events ({@code delta > 0}) are
- *       unsupported: their delta part has no Renyi bound.
+ *   <li>Pure {@link EpsilonDeltaEvent} ({@code delta == 0}): the Renyi divergence of binary
+ *       randomized response with {@code p = e^epsilon / (1 + e^epsilon)}, {@code log((e^{alpha
+ *       epsilon} + e^{(1 - alpha) epsilon}) / (1 + e^epsilon)) / (alpha - 1)} (Mironov 2017, Prop.
+ *       5), see {@link #randomizedResponseRdp}. It bounds every epsilon-DP mechanism: each such
+ *       mechanism's pair of output distributions is a post-processing of randomized response's
+ *       (Kairouz, Oh &amp; Viswanath 2015, Thm. 2.1, with delta = 0), and Renyi divergence cannot
+ *       grow under post-processing (van Erven &amp; Harremoes 2014, Thm. 9). It is below the
+ *       earlier {@code min(epsilon, alpha epsilon^2 / 2)} (max-divergence, van Erven &amp;
+ *       Harremoes 2014, Thm. 3; Bun &amp; Steinke 2016, Prop. 3.3), and the smaller of the two
+ *       rounded-up values is used. Approximate events ({@code delta > 0}) are unsupported: their
+ *       delta part has no Renyi bound.
  *   <li>{@link ZcdpEvent}: {@code alpha rho} (Bun &amp; Steinke 2016, Def. 1.1).
  *   <li>{@link PoissonSampledEvent} of a {@link GaussianEvent} (DP-SGD): the exact RDP of the
  *       sampled Gaussian mechanism (Mironov, Talwar &amp; Zhang 2019), exact binomial sum at
@@ -311,8 +316,7 @@ public final class RdpAccountant implements PrivacyAccountant {
     } else if (event instanceof EpsilonDeltaEvent e) {
       double eps = e.epsilon();
       for (int k = 0; k < orders.length; k++) {
-        double perEvent =
-            RoundUp.relative(Math.min(eps, 0.5 * orders[k] * eps * eps), CLOSED_FORM_ERROR);
+        double perEvent = randomizedResponseRdp(orders[k], eps);
         target[k] = RoundUp.sum(target[k], RoundUp.product(times, perEvent));
       }
     } else if (event instanceof ZcdpEvent z) {
@@ -379,6 +383,51 @@ public final class RdpAccountant implements PrivacyAccountant {
       value = (first + Math.log1p(Math.exp(second - first))) / alphaMinusOne;
     }
     return RoundUp.relative(value, 4 * CLOSED_FORM_ERROR);
+  }
+
+  /**
+   * RDP of order {@code alpha} of an epsilon-DP event, rounded up: the Renyi divergence of binary
+   * randomized response, {@code D = log1p(X) / (alpha - 1)} with {@code X = (e^{alpha eps} +
+   * e^{(1 - alpha) eps}) / (1 + e^eps) - 1 = expm1(alpha eps) (1 - e^{-(alpha - 1) eps}) / (1 +
+   * e^eps)}, a product of positive factors (no cancellation, full relative accuracy when {@code D}
+   * is tiny), evaluated in log space so that nothing overflows (Mironov 2017, Prop. 5; worst case
+   * over all epsilon-DP mechanisms, see the class documentation). The result is never above the
+   * earlier bound {@code min(eps, alpha eps^2 / 2)}, rounded up the same way: both are valid, and
+   * the smaller is returned.
+   *
+   * @param alpha the order, {@code > 1}
+   * @param epsilon the pure-DP parameter, finite and {@code >= 0}
+   * @return the rounded-up RDP, {@code >= 0}
+   */
+  static double randomizedResponseRdp(double alpha, double epsilon) {
+    double earlier =
+        RoundUp.relative(Math.min(epsilon, 0.5 * alpha * epsilon * epsilon), CLOSED_FORM_ERROR);
+    if (epsilon == 0.0) {
+      return 0.0;
+    }
+    double alphaMinusOne = alpha - 1.0;
+    // log X = log expm1(alpha eps) + log(1 - e^{-(alpha - 1) eps}) - log(1 + e^eps)
+    double a = logExpm1(alpha * epsilon);
+    double b = Math.log(-Math.expm1(-alphaMinusOne * epsilon));
+    double c = epsilon + Math.log1p(Math.exp(-epsilon));
+    double logX = a + b - c;
+    double logOnePlusX = logX > 0 ? logX + Math.log1p(Math.exp(-logX)) : Math.log1p(Math.exp(logX));
+    double value = logOnePlusX / alphaMinusOne;
+    // Each of a, b, c is within a few ulps of its magnitude, so log X is within e = 4 u (|a| + |b|
+    // + |c| + 1) absolutely. log(1 + e^y) has derivative sigmoid(y), so its relative error is at
+    // most e sigmoid(y) / log(1 + e^y) <= e; the last operations add a few ulps.
+    double logError = 4 * RoundUp.MACHINE_EPSILON * (Math.abs(a) + Math.abs(b) + Math.abs(c) + 1);
+    double sigmoid = 1.0 / (1.0 + Math.exp(-logX));
+    double error = logError * Math.min(1.0, sigmoid / logOnePlusX) + CLOSED_FORM_ERROR;
+    double rounded = RoundUp.relative(value, error);
+    double smaller = rounded >= 0 && rounded < earlier ? rounded : earlier;
+    // Below about eps = 1e-154 both underflow to 0; the true divergence is positive.
+    return smaller > 0 ? smaller : Double.MIN_VALUE;
+  }
+
+  /** {@code log(e^x - 1)} for {@code x > 0}, without overflow. */
+  private static double logExpm1(double x) {
+    return x + Math.log(-Math.expm1(-x));
   }
 
   /** {@code e^x - 1 - x} without cancellation: Taylor series for {@code |x| < 1/2}. */

@@ -45,11 +45,13 @@ import org.dp4j.core.internal.RelationResolution;
  * <ul>
  *   <li>{@link GaussianEvent}: {@code rho = 1 / (2 sigma^2)} (Bun &amp; Steinke 2016, Prop. 1.6);
  *       {@code sigma == 0} gives {@code +Infinity}.
+ *   <li>Pure {@link EpsilonDeltaEvent}: {@code rho = epsilon tanh(epsilon / 2)}, the smallest
+ *       rho valid for every epsilon-DP mechanism (see {@link #pureRho}); below Bun &amp;
+ *       Steinke's {@code epsilon^2 / 2} (2016, Prop. 1.4) for every {@code epsilon > 0}.
+ *       Approximate ({@code delta > 0}) events are unsupported.
  *   <li>{@link LaplaceEvent} with scale {@code b}: it is {@code (1/b)}-DP, hence {@code
- *       1/(2 b^2)}-zCDP (Bun &amp; Steinke 2016, Prop. 1.4). Looser than {@link RdpAccountant}'s
- *       exact Laplace curve.
- *   <li>Pure {@link EpsilonDeltaEvent}: {@code rho = epsilon^2 / 2} (Bun &amp; Steinke 2016, Prop.
- *       1.4). Approximate ({@code delta > 0}) events are unsupported.
+ *       rho = (1/b) tanh(1/(2b))} as above. Looser than {@link RdpAccountant}'s exact Laplace
+ *       curve.
  *   <li>{@link ZcdpEvent}: its {@code rho}.
  *   <li>{@link SelfComposedEvent}, {@link ComposedEvent}: sums; the whole tree is validated first.
  *   <li>{@link PoissonSampledEvent} with sampling rate below 1 is unsupported: zCDP is not
@@ -222,12 +224,10 @@ public final class ZcdpAccountant implements PrivacyAccountant {
     }
     if (event instanceof LaplaceEvent l) {
       double scale = l.noiseMultiplier() / factor;
-      return scale == 0.0
-          ? Double.POSITIVE_INFINITY
-          : RoundUp.relative(0.5 / (scale * scale), CLOSED_FORM_ERROR);
+      return scale == 0.0 ? Double.POSITIVE_INFINITY : pureRho(1.0 / scale);
     }
     if (event instanceof EpsilonDeltaEvent e) {
-      return RoundUp.relative(0.5 * e.epsilon() * e.epsilon(), CLOSED_FORM_ERROR);
+      return pureRho(e.epsilon());
     }
     if (event instanceof ZcdpEvent z) {
       return z.rho();
@@ -246,6 +246,35 @@ public final class ZcdpAccountant implements PrivacyAccountant {
       return total;
     }
     throw new AssertionError("unhandled event type " + event.getClass());
+  }
+
+  /**
+   * The zCDP parameter of an epsilon-DP mechanism, rounded up: {@code rho = epsilon tanh(epsilon
+   * / 2)}, or Bun &amp; Steinke's {@code epsilon^2 / 2} (2016, Prop. 1.4) if that rounds lower.
+   *
+   * <p>Why it is valid: binary randomized response with parameter epsilon is the worst
+   * epsilon-DP mechanism for every Renyi divergence (Kairouz, Oh &amp; Viswanath 2015, Thm. 2.1,
+   * with the data-processing inequality, van Erven &amp; Harremoes 2014, Thm. 9), and its
+   * divergence of order {@code alpha} is {@code D = [log cosh((2 alpha - 1) x) - log cosh(x)] /
+   * (alpha - 1)} with {@code x = epsilon / 2} (Mironov 2017, Prop. 5, rewritten). The function
+   * {@code psi(v) = log cosh(sqrt v)} is concave ({@code psi'(v) = tanh(sqrt v) / (2 sqrt v)}
+   * decreases), so {@code psi(t^2 x^2) - psi(x^2) <= psi'(x^2) (t^2 - 1) x^2} with {@code t = 2
+   * alpha - 1}, {@code t^2 - 1 = 4 alpha (alpha - 1)}, which gives {@code D <= alpha epsilon
+   * tanh(epsilon / 2)} for every {@code alpha > 1}: the zCDP condition. As {@code alpha -> 1},
+   * {@code D} tends to the Kullback-Leibler divergence {@code epsilon tanh(epsilon / 2)}, so no
+   * smaller rho is valid. The proof is written out in {@code docs/accounting-rdp.md}; optimal
+   * pure-DP-to-zCDP conversions are also the subject of "Tight RDP &amp; zCDP Bounds from Pure
+   * DP" (differentialprivacy.org/pdp-to-zcdp).
+   *
+   * @param epsilon finite and {@code >= 0}
+   * @return rho, {@code >= 0}
+   */
+  static double pureRho(double epsilon) {
+    double tight = RoundUp.relative(epsilon * Math.tanh(0.5 * epsilon), CLOSED_FORM_ERROR);
+    double earlier = RoundUp.relative(0.5 * epsilon * epsilon, CLOSED_FORM_ERROR);
+    double smaller = Math.min(tight, earlier);
+    // Below about epsilon = 1e-154 both underflow to 0; the true rho is positive.
+    return smaller > 0 || epsilon == 0.0 ? smaller : Double.MIN_VALUE;
   }
 
   /** The continuous-order CKS epsilon of rho-zCDP at delta; package-private for tests. */

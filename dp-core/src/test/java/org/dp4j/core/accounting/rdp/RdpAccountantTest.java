@@ -140,7 +140,11 @@ class RdpAccountantTest {
       double a = orders[k];
       assertClose(a / 8, gaussian.rdp()[k]);
       assertClose(0.3 * a, zcdp.rdp()[k]);
-      assertClose(Math.min(0.1, a * 0.01 / 2), pure.rdp()[k]);
+      // Randomized response with eps = 0.1 (Mironov 2017, Prop. 5), written directly.
+      double rr = Math.log((Math.exp(a * 0.1) + Math.exp((1 - a) * 0.1)) / (1 + Math.exp(0.1)))
+          / (a - 1);
+      assertTrue(Math.abs(pure.rdp()[k] - rr) <= 1e-12 * rr, a + ": " + pure.rdp()[k]);
+      assertTrue(pure.rdp()[k] <= Math.min(0.1, a * 0.01 / 2), "above the earlier bound");
       double direct = Math.log(a / (2 * a - 1) * Math.exp((a - 1) / 2)
           + (a - 1) / (2 * a - 1) * Math.exp(-a / 2)) / (a - 1);
       assertClose(direct, laplace.rdp()[k]);

@@ -101,8 +101,11 @@ class ZcdpAccountantTest {
     assertEquals(0.125, new ZcdpAccountant().compose(new GaussianEvent(2)).rho(), 1e-14);
     assertEquals(0.5, new ZcdpAccountant().compose(new GaussianEvent(2)).compose(
         new GaussianEvent(2), 3).rho(), 1e-14);
-    assertEquals(0.005, new ZcdpAccountant().compose(EpsilonDeltaEvent.pure(0.1)).rho(), 1e-14);
-    assertEquals(0.125, new ZcdpAccountant().compose(new LaplaceEvent(2)).rho(), 1e-14);
+    // pure eps (and Laplace of scale 1/eps): rho = eps tanh(eps / 2)
+    assertEquals(0.1 * Math.tanh(0.05),
+        new ZcdpAccountant().compose(EpsilonDeltaEvent.pure(0.1)).rho(), 1e-14);
+    assertEquals(0.5 * Math.tanh(0.25),
+        new ZcdpAccountant().compose(new LaplaceEvent(2)).rho(), 1e-14);
     assertEquals(0.3, new ZcdpAccountant().compose(new ZcdpEvent(0.3)).rho());
     assertEquals(0.125 * 4, new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE)
         .compose(new GaussianEvent(2)).rho(), 1e-14);
@@ -111,7 +114,8 @@ class ZcdpAccountantTest {
     PrivacyEvent tree = ComposedEvent.of(new GaussianEvent(1),
         new SelfComposedEvent(ComposedEvent.of(new ZcdpEvent(0.1), EpsilonDeltaEvent.pure(1)), 2),
         new PoissonSampledEvent(1.0, new GaussianEvent(1)));
-    assertEquals(0.5 + 2 * (0.1 + 0.5) + 0.5, new ZcdpAccountant().compose(tree).rho(), 1e-14);
+    assertEquals(0.5 + 2 * (0.1 + Math.tanh(0.5)) + 0.5, new ZcdpAccountant().compose(tree).rho(),
+        1e-14);
   }
 
   @Test
