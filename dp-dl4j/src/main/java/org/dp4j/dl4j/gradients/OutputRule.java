@@ -1,0 +1,45 @@
+package org.dp4j.dl4j.gradients;
+
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A final {@link OutputLayer}: the dense layer {@code z = a W + b} (with or without bias; ghost
+ * norms, {@link AffinePass}) whose output is {@code z}, and its loss, which applies the layer's
+ * activation (any activation and loss function DL4J offers: {@code ILossFunction.computeGradient}
+ * gives {@code dL_i/dz_i} per example).
+ */
+final class OutputRule implements LayerRule {
+
+  static final Type TYPE = new Type("a final OutputLayer",
+      site -> site.last() && site.config().getClass() == OutputLayer.class, OutputRule::new);
+
+  private final LayerSite site;
+  private final OutputLayer config;
+
+  private OutputRule(LayerSite site) {
+    this.site = site;
+    this.config = (OutputLayer) site.config();
+  }
+
+  @Override
+  public Optional<String> unsupportedReason() {
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean hasParameters() {
+    return true;
+  }
+
+  @Override
+  public Optional<Loss> loss() {
+    return Optional.of(new Loss(config.getLossFn(), config.getActivationFn()));
+  }
+
+  @Override
+  public Pass forward(INDArray input) {
+    return AffinePass.forward(site, input, null);
+  }
+}
