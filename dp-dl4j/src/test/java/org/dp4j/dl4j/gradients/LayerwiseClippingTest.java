@@ -2,6 +2,8 @@ package org.dp4j.dl4j.gradients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.dp4j.dl4j.testing.TestNetworks.build;
+import static org.dp4j.dl4j.testing.TestNetworks.builder;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -22,10 +23,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
-import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.FlatClipper;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
-import org.dp4j.training.clipping.PerExampleGradients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,7 +34,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -320,49 +317,8 @@ class LayerwiseClippingTest {
     assertEqualsBatchOfOne(network, x, y);
   }
 
-  private static NeuralNetConfiguration.ListBuilder builder(long seed) {
-    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-        .updater(new Sgd(0.1)).list();
-  }
-
-  private static MultiLayerNetwork build(NeuralNetConfiguration.ListBuilder list, long seed) {
-    MultiLayerConfiguration conf = list.build();
-    MultiLayerNetwork network = new MultiLayerNetwork(conf);
-    network.init();
-    TestNetworks.randomizeParameters(network, seed + 1, 0.5);
-    return network;
-  }
-
-  /** Norms and clipped sums (clip norms below, inside and above the norms) match the loop. */
   private static void assertEqualsBatchOfOne(MultiLayerNetwork network, INDArray x, INDArray y) {
-    int batch = (int) x.size(0);
-    MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.LAYERWISE);
-    INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
-    double[] norms = clipping.perExampleNorms(x, y);
-    double[] exactNorms = new double[batch];
-    for (int i = 0; i < batch; i++) {
-      INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
-      exactNorms[i] = Math.sqrt(row.mul(row).sumNumber().doubleValue());
-      assertTrue(exactNorms[i] > 0, "example " + i + " has a zero gradient");
-      assertEquals(exactNorms[i], norms[i], RELATIVE_TOLERANCE * exactNorms[i],
-          "norm of example " + i);
-    }
-    double[] sorted = exactNorms.clone();
-    Arrays.sort(sorted);
-    double median = batch == 1 ? sorted[0] : Math.sqrt(sorted[(batch - 1) / 2]
-        * sorted[(batch - 1) / 2 + 1]);
-    double[] clipNorms = batch == 1 ? new double[] {sorted[0] / 3, sorted[0] * 2}
-        : new double[] {sorted[0] / 3, median, sorted[batch - 1] * 2};
-    for (double clipNorm : clipNorms) {
-      ClippedSum expected = FlatClipper.of(clipNorm)
-          .clipAndSum(PerExampleGradients.ofMatrix(exact));
-      ClippedBatch actual = clipping.clipAndSum(x, y, clipNorm,
-          NonFiniteGradientPolicy.SKIP_EXAMPLE);
-      assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
-      assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount(), "clipped");
-      assertEquals(expected.withinNormCount(), actual.clippedSum().withinNormCount(), "within");
-      assertEquals(clipNorm, actual.clippedSum().l2Sensitivity());
-    }
+    RuleChecks.assertEqualsBatchOfOne(network, GradientMethod.LAYERWISE, x, y);
   }
 
   private static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm) {
