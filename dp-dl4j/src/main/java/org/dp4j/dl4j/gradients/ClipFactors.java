@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The per-example scale factors of flat clipping, {@code c_i = min(1, C / ||g_i||)} (Abadi et al.
  * 2016, Algorithm 1), from the squared per-example gradient norms, with the counts a {@link
- * org.dp4j.training.clipping.ClippedSum} reports. Used by {@link MultiLayerClipping}, which computes
- * the norms layer by layer with its {@link LayerRule}s, without one {@code [B, P]} gradient matrix.
+ * org.dp4j.training.clipping.ClippedSum} reports. Used by {@link MultiLayerClipping}, which
+ * computes the norms layer by layer with its {@link LayerRule}s, without a {@code [B, P]} gradient
+ * matrix.
  *
  * <p>The decision and the factor follow dp-training's rule ({@link ClipRule}, as {@code
  * FlatClipper}): the computed norm is first inflated by its floating-point error bound, an example

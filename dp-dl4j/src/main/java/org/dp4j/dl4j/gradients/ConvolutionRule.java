@@ -30,18 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * reach; it is not used.) Subclasses (separable, depthwise, 1D, 3D, deconvolution) are other
  * types and have no rule.
  */
-final class ConvolutionRule implements LayerRule {
+record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements LayerRule {
 
-  static final Type TYPE = new Type("a ConvolutionLayer",
-      site -> site.config().getClass() == ConvolutionLayer.class, ConvolutionRule::new);
-
-  private final LayerSite site;
-  private final ConvolutionLayer config;
-
-  private ConvolutionRule(LayerSite site) {
-    this.site = site;
-    this.config = (ConvolutionLayer) site.config();
-  }
+  static final Type TYPE = Type.of("a ConvolutionLayer", ConvolutionLayer.class, site -> true,
+      ConvolutionRule::new);
 
   @Override
   public Optional<String> unsupportedReason() {
@@ -121,31 +113,34 @@ final class ConvolutionRule implements LayerRule {
     }
     INDArray preOutput = z.reshape('c', batch, outH, outW, outC).permute(0, 3, 1, 2);
     INDArray output = config.getActivationFn().getActivation(preOutput.dup(), true);
-    return new ConvPass(weights, columns, preOutput, output, pad, input.shape(), outH, outW);
+    return new ConvPass(weights, new Unfolded(columns, pad, input.shape(), outH, outW),
+        preOutput, output);
   }
+
+  /**
+   * The unfolded input of a convolution and the geometry to fold an input gradient back.
+   *
+   * @param columns {@code U}, {@code [B * outH * outW, inC * kH * kW]}
+   * @param pad the top and left padding
+   * @param inputShape {@code [B, inC, H, W]}
+   * @param outH the output height
+   * @param outW the output width
+   */
+  private record Unfolded(INDArray columns, int[] pad, long[] inputShape, int outH, int outW) {}
 
   private final class ConvPass implements Pass {
     private final INDArray weights;
-    private final INDArray columns;
+    private final Unfolded unfolded;
     private final INDArray preOutput;
     private final INDArray output;
-    private final int[] pad;
-    private final long[] inputShape;
-    private final int outH;
-    private final int outW;
     private INDArray weightGradients; // [B, outC * K]
     private INDArray biasGradients; // [B, outC] or null
 
-    ConvPass(INDArray weights, INDArray columns, INDArray preOutput, INDArray output, int[] pad,
-        long[] inputShape, int outH, int outW) {
+    ConvPass(INDArray weights, Unfolded unfolded, INDArray preOutput, INDArray output) {
       this.weights = weights;
-      this.columns = columns;
+      this.unfolded = unfolded;
       this.preOutput = preOutput;
       this.output = output;
-      this.pad = pad;
-      this.inputShape = inputShape;
-      this.outH = outH;
-      this.outW = outW;
     }
 
     @Override
@@ -168,9 +163,9 @@ final class ConvolutionRule implements LayerRule {
       long positions = delta.size(2) * delta.size(3);
       INDArray deltaRows = delta.permute(0, 2, 3, 1).dup('c').reshape('c', batch * positions,
           outC);
-      long k = columns.size(1);
+      long k = unfolded.columns().size(1);
       INDArray deltas = deltaRows.reshape('c', batch, positions, outC);
-      INDArray patches = columns.reshape('c', batch, positions, k);
+      INDArray patches = unfolded.columns().reshape('c', batch, positions, k);
       weightGradients = Nd4j.matmul(deltas, patches, true, false, false) // [B, outC, K]
           .reshape('c', batch, outC * k);
       biasGradients = config.hasBias() ? deltas.sum(1).reshape(batch, outC) : null;
@@ -181,11 +176,13 @@ final class ConvolutionRule implements LayerRule {
       int kH = (int) weights.size(2);
       int kW = (int) weights.size(3);
       INDArray columnGradients = deltaRows.mmul(weights.reshape('c', outC, inC * kH * kW));
-      INDArray col = columnGradients.reshape('c', inputShape[0], outH, outW, inC, kH, kW)
-          .permute(0, 3, 4, 5, 1, 2);
+      long[] in = unfolded.inputShape();
+      INDArray col = columnGradients.reshape('c', in[0], unfolded.outH(), unfolded.outW(), inC,
+          kH, kW).permute(0, 3, 4, 5, 1, 2);
       int[] strides = config.getStride();
-      return Convolution.col2im(col, strides[0], strides[1], pad[0], pad[1],
-          (int) inputShape[2], (int) inputShape[3]);
+      int[] pad = unfolded.pad();
+      return Convolution.col2im(col, strides[0], strides[1], pad[0], pad[1], (int) in[2],
+          (int) in[3]);
     }
 
     @Override

@@ -8,18 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link DenseLayer} {@code activation(a W + b)}, with or without bias, any activation: ghost
  * norms ({@link AffinePass}). Layer normalization is not supported.
  */
-final class DenseRule implements LayerRule {
+record DenseRule(LayerSite site, DenseLayer config) implements LayerRule {
 
-  static final Type TYPE = new Type("a DenseLayer",
-      site -> site.config().getClass() == DenseLayer.class, DenseRule::new);
-
-  private final LayerSite site;
-  private final DenseLayer config;
-
-  private DenseRule(LayerSite site) {
-    this.site = site;
-    this.config = (DenseLayer) site.config();
-  }
+  static final Type TYPE = Type.of("a DenseLayer", DenseLayer.class, site -> true,
+      DenseRule::new);
 
   @Override
   public Optional<String> unsupportedReason() {

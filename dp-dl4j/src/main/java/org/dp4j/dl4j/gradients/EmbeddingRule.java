@@ -1,7 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
 import java.util.Arrays;
-import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.dp4j.core.internal.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,24 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * ||delta_i||}), at the cost of {@code B x vocabulary} one-hot memory. It must read the features:
  * indices have no input gradient.
  */
-final class EmbeddingRule implements LayerRule {
+record EmbeddingRule(LayerSite site, EmbeddingLayer config) implements LayerRule {
 
-  static final Type TYPE = new Type("a first EmbeddingLayer",
-      site -> site.first() && !site.last() && site.config().getClass() == EmbeddingLayer.class,
-      EmbeddingRule::new);
-
-  private final LayerSite site;
-  private final EmbeddingLayer config;
-
-  private EmbeddingRule(LayerSite site) {
-    this.site = site;
-    this.config = (EmbeddingLayer) site.config();
-  }
-
-  @Override
-  public Optional<String> unsupportedReason() {
-    return Optional.empty();
-  }
+  static final Type TYPE = Type.of("a first EmbeddingLayer", EmbeddingLayer.class,
+      site -> site.first() && !site.last(), EmbeddingRule::new);
 
   @Override
   public boolean hasParameters() {

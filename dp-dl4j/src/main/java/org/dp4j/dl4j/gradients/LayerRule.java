@@ -1,9 +1,11 @@
 package org.dp4j.dl4j.gradients;
 
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -21,16 +23,18 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * Pass#addClippedSum}. A rule must not mix the examples of a batch: row {@code i} of every array
  * it sees and returns belongs to example {@code i}.
  *
- * <p>Rules are built per call from a {@link LayerSite}; they read the layer's current parameters and
- * never change them. Not thread-safe.
+ * <p>Rules are built per call from a {@link LayerSite}; they read the layer's current parameters
+ * and never change them. Not thread-safe.
  */
 interface LayerRule {
 
   /**
    * Why this rule cannot compute this layer's per-example gradients (for example a setting it does
-   * not implement), or empty when it can. The engine puts the layer's name in front.
+   * not implement), or empty when it can (the default). The engine puts the layer's name in front.
    */
-  Optional<String> unsupportedReason();
+  default Optional<String> unsupportedReason() {
+    return Optional.empty();
+  }
 
   /**
    * Whether the layer's per-example gradients are formed in memory (im2col for convolutions)
@@ -132,5 +136,16 @@ interface LayerRule {
    * @param create the rule for a site it handles
    */
   record Type(String description, Predicate<LayerSite> handles,
-      Function<LayerSite, LayerRule> create) {}
+      Function<LayerSite, LayerRule> create) {
+
+    /**
+     * The type of the layers whose configuration is exactly of class {@code layer} (not a
+     * subclass: a subclass computes something else) at a position {@code place} accepts.
+     */
+    static <L extends Layer> Type of(String description, Class<L> layer,
+        Predicate<LayerSite> place, BiFunction<LayerSite, L, LayerRule> create) {
+      return new Type(description, site -> site.config().getClass() == layer && place.test(site),
+          site -> create.apply(site, layer.cast(site.config())));
+    }
+  }
 }

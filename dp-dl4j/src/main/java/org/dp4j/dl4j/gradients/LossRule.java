@@ -8,24 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A final {@link LossLayer} after another layer: no parameters; its loss (any activation and loss
  * function) reads its input, and the loss gradient is the input gradient.
  */
-final class LossRule implements LayerRule {
+record LossRule(LayerSite site, LossLayer config) implements LayerRule {
 
-  static final Type TYPE = new Type("a final LossLayer after another layer",
-      site -> site.last() && !site.first() && site.config().getClass() == LossLayer.class,
-      LossRule::new);
-
-  private final LayerSite site;
-  private final LossLayer config;
-
-  private LossRule(LayerSite site) {
-    this.site = site;
-    this.config = (LossLayer) site.config();
-  }
-
-  @Override
-  public Optional<String> unsupportedReason() {
-    return Optional.empty();
-  }
+  static final Type TYPE = Type.of("a final LossLayer after another layer", LossLayer.class,
+      site -> site.last() && !site.first(), LossRule::new);
 
   @Override
   public Optional<Loss> loss() {

@@ -10,23 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * activation (any activation and loss function DL4J offers: {@code ILossFunction.computeGradient}
  * gives {@code dL_i/dz_i} per example).
  */
-final class OutputRule implements LayerRule {
+record OutputRule(LayerSite site, OutputLayer config) implements LayerRule {
 
-  static final Type TYPE = new Type("a final OutputLayer",
-      site -> site.last() && site.config().getClass() == OutputLayer.class, OutputRule::new);
-
-  private final LayerSite site;
-  private final OutputLayer config;
-
-  private OutputRule(LayerSite site) {
-    this.site = site;
-    this.config = (OutputLayer) site.config();
-  }
-
-  @Override
-  public Optional<String> unsupportedReason() {
-    return Optional.empty();
-  }
+  static final Type TYPE = Type.of("a final OutputLayer", OutputLayer.class, LayerSite::last,
+      OutputRule::new);
 
   @Override
   public boolean hasParameters() {

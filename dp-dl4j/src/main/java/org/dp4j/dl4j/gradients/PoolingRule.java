@@ -12,18 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward and backward pass (max pooling routes each example's gradient to its own arg-max).
  * Sets the layer's input field, as DL4J's forward pass does.
  */
-final class PoolingRule implements LayerRule {
+record PoolingRule(LayerSite site, SubsamplingLayer config) implements LayerRule {
 
-  static final Type TYPE = new Type("a SubsamplingLayer",
-      site -> site.config().getClass() == SubsamplingLayer.class, PoolingRule::new);
-
-  private final LayerSite site;
-  private final SubsamplingLayer config;
-
-  private PoolingRule(LayerSite site) {
-    this.site = site;
-    this.config = (SubsamplingLayer) site.config();
-  }
+  static final Type TYPE = Type.of("a SubsamplingLayer", SubsamplingLayer.class, site -> true,
+      PoolingRule::new);
 
   @Override
   public Optional<String> unsupportedReason() {

@@ -14,13 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reshape each example on its own and have no parameters; DL4J's own {@code preProcess} and
  * {@code backprop} run them.
  */
-final class PreprocessorRule implements LayerRule {
-
-  private final InputPreProcessor preprocessor;
-
-  PreprocessorRule(InputPreProcessor preprocessor) {
-    this.preprocessor = preprocessor;
-  }
+record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
 
   @Override
   public Optional<String> unsupportedReason() {

@@ -34,11 +34,21 @@ class OutputRuleTest {
   @ParameterizedTest(name = "{0}, bias {1}")
   @MethodSource("heads")
   void outputLayersEqualTheBatchOfOneLoop(Head head, boolean bias) {
-    long seed = 5200 + head.ordinal() * 2L + (bias ? 1 : 0);
+    assertHeadEqualsBatchOfOne(5200, head, bias, false, 1);
+  }
+
+  /**
+   * A tanh layer of 6 and the head on 3 outputs, as an OutputLayer or as a dense layer and a
+   * LossLayer, checked at {@code layers}.
+   */
+  static void assertHeadEqualsBatchOfOne(long seedBase, Head head, boolean bias,
+      boolean lossLayer, int... layers) {
+    long seed = seedBase + head.ordinal() * 2L + (bias ? 1 : 0);
     MultiLayerNetwork network = TestNetworks.mlp(seed, 5, new int[] {6}, Activation.TANH, head,
-        3, bias, false);
+        3, bias, lossLayer);
     RuleChecks.assertRulesEqualBatchOfOne(network, GradientMethod.GHOST,
-        TestNetworks.gaussian(seed + 2, 7, 5, 1.0), TestNetworks.labels(seed + 3, 7, 3, head), 1);
+        TestNetworks.gaussian(seed + 2, 7, 5, 1.0), TestNetworks.labels(seed + 3, 7, 3, head),
+        layers);
   }
 
   @Test
