@@ -13,9 +13,10 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 /**
  * How one layer type takes part in per-example clipping: whether it can, its forward and backward
  * pass on a batch, its share of each example's squared gradient norm, and its block of the clipped
- * sum. A rule sees only its layer's input activations and output gradients (never a network index
- * or another layer), so an engine that walks a {@code MultiLayerNetwork} ({@link
- * MultiLayerClipping}) or, later, the vertices of a graph can drive the same rules.
+ * sum. A rule sees only its layer's input activations, output gradients and parameters (never a
+ * network index or another layer): {@link MultiLayerClipping} drives the rules of a {@code
+ * MultiLayerNetwork}, and an engine over the vertices of a graph that do not mix examples could
+ * drive the same rules.
  *
  * <p>The engine runs {@link #forward} layer by layer, applies the final rule's {@link #loss}, runs
  * {@link Pass#backward} in reverse, sums every pass's {@link Pass#addSquaredNorms}, computes one
