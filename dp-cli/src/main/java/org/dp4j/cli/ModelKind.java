@@ -28,8 +28,9 @@ enum ModelKind {
   MLP,
   /**
    * A 3x3 convolution, 2x2 max pooling, a second convolution (2x2 on 8x8 images, else 3x3), a
-   * dense layer and the output (exact per-example clipping by {@code LayerwiseClipping}: im2col
-   * per-example convolution gradients, ghost norms for the dense layers).
+   * dense layer and the output (exact layerwise per-example clipping, {@code
+   * GradientMethod.LAYERWISE}: im2col per-example convolution gradients, ghost norms for the dense
+   * layers).
    */
   CNN;
 

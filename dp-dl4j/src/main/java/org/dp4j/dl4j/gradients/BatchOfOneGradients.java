@@ -12,7 +12,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Exact per-example gradients for any {@link MultiLayerNetwork}, by running DL4J's backward pass
  * once per example (a batch of one). Correct for every layer that does not mix examples (see
  * {@link org.dp4j.dl4j.validation.LayerValidator}), but slow: {@code B} forward and backward
- * passes and a {@code [B, P]} matrix per batch. Use {@link GhostClipping} where it applies.
+ * passes and a {@code [B, P]} matrix per batch. Use {@link GradientMethod#GHOST} or {@link
+ * GradientMethod#LAYERWISE} where they apply.
  *
  * <p>Row {@code i} is the gradient of example {@code i}'s loss (DL4J's batch gradient is the sum
  * of these; nothing is divided by the batch size) in the order and layout of {@link

@@ -2,12 +2,16 @@ package org.dp4j.dl4j.gradients;
 
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.dp4j.training.internal.ClipRule;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The per-example scale factors of flat clipping, {@code c_i = min(1, C / ||g_i||)} (Abadi et al.
  * 2016, Algorithm 1), from the squared per-example gradient norms, with the counts a {@link
- * org.dp4j.training.clipping.ClippedSum} reports. Shared by the clipping methods that compute norms
- * without materialising the gradients ({@link GhostClipping}, {@link LayerwiseClipping}).
+ * org.dp4j.training.clipping.ClippedSum} reports. Used by {@link MultiLayerClipping}, which
+ * computes the norms layer by layer with its {@link LayerRule}s, without a {@code [B, P]} gradient
+ * matrix.
  *
  * <p>The decision and the factor follow dp-training's rule ({@link ClipRule}, as {@code
  * FlatClipper}): the computed norm is first inflated by its floating-point error bound, an example
@@ -34,9 +38,10 @@ record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
    * (||a||^2 + [bias]) ||delta||^2} and the per-example convolution norms have at most {@code n_a +
    * n_d + 2} per layer ({@code n_a} and {@code n_d} the entries of {@code a} and {@code delta}, or
    * the layer's weight-gradient entries) plus one per layer for the sum over layers; the network's
-   * parameter count plus its layer count bounds that, since {@code (n_a + 1) n_d >= n_a + n_d}.
+   * parameter count plus its number of layer rules bounds that, since {@code (n_a + 1) n_d >= n_a
+   * + n_d}.
    *
-   * @param roundingTerms the network's parameter count plus its number of layers
+   * @param roundingTerms the network's parameter count plus its number of layer rules
    * @throws IllegalArgumentException under {@code REJECT_BATCH} when a norm is not finite, naming
    *     the example
    */
@@ -67,6 +72,26 @@ record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
       }
     }
     return new ClipFactors(factors, clipped, within, nonFinite);
+  }
+
+  /** The factors as a {@code [B, 1]} column of {@code type}. */
+  INDArray column(DataType type) {
+    return Nd4j.createFromArray(factors).reshape(factors.length, 1).castTo(type);
+  }
+
+  /**
+   * Zeroes row {@code i} of {@code rows} for every example skipped as non-finite (factor 0), so
+   * that it contributes exactly zero: {@code 0 * NaN} is NaN. Does nothing when none was skipped.
+   */
+  void zeroSkippedRows(INDArray rows) {
+    if (nonFinite == 0) {
+      return;
+    }
+    for (int i = 0; i < factors.length; i++) {
+      if (factors[i] == 0f) {
+        rows.getRow(i).assign(0);
+      }
+    }
   }
 
   /** The square roots of {@code squaredNorms}: the per-example gradient L2 norms. */

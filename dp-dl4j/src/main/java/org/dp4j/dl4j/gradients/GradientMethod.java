@@ -7,11 +7,15 @@ public enum GradientMethod {
    * that, else {@link #BATCH_OF_ONE}.
    */
   AUTO,
-  /** Ghost clipping ({@link GhostClipping}); networks of dense and output layers only. */
+  /**
+   * Ghost clipping: one batched forward and backward pass, every layer's per-example norm from its
+   * input activations and output gradients without forming its per-example gradients (dense, a
+   * first embedding, pooling, output and loss layers, the convolutional-flat preprocessors).
+   */
   GHOST,
   /**
-   * Exact layerwise clipping ({@link LayerwiseClipping}): convolution, pooling, dense and output
-   * layers, from one batched forward and backward pass.
+   * Exact layerwise clipping: as {@link #GHOST}, and convolution layers too, whose per-example
+   * gradients are formed in memory (im2col).
    */
   LAYERWISE,
   /** The exact, slow batch-of-one loop ({@link BatchOfOneGradients}); any layer. */

@@ -49,22 +49,12 @@ public interface PerExampleClipping {
     Checks.notNull("network", network);
     Checks.notNull("method", method);
     LayerValidator.validate(network);
-    String reason = GhostClipping.unsupportedReason(network).orElse(null);
-    String layerwiseReason = LayerwiseClipping.unsupportedReason(network).orElse(null);
     return switch (method) {
-      case GHOST -> {
-        Checks.require(reason == null, "network", "supported by ghost clipping", reason);
-        yield new GhostClipping(network);
-      }
-      case LAYERWISE -> {
-        Checks.require(layerwiseReason == null, "network", "supported by layerwise clipping",
-            layerwiseReason);
-        yield new LayerwiseClipping(network);
-      }
+      case GHOST, LAYERWISE -> MultiLayerClipping.of(network, method);
       case BATCH_OF_ONE -> new BatchOfOneClipping(network);
-      case AUTO -> reason == null ? new GhostClipping(network)
-          : layerwiseReason == null ? new LayerwiseClipping(network)
-          : new BatchOfOneClipping(network);
+      case AUTO -> MultiLayerClipping.ifSupported(network, GradientMethod.GHOST)
+          .or(() -> MultiLayerClipping.ifSupported(network, GradientMethod.LAYERWISE))
+          .orElseGet(() -> new BatchOfOneClipping(network));
     };
   }
 }

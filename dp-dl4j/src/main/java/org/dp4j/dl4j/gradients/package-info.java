@@ -1,8 +1,15 @@
 /**
- * Per-example gradient norms and clipped sums for {@code MultiLayerNetwork}: ghost clipping for
- * dense and output layers ({@link org.dp4j.dl4j.gradients.GhostClipping}), exact layerwise
- * clipping for convolutional networks ({@link org.dp4j.dl4j.gradients.LayerwiseClipping}) and an
- * exact batch-of-one fallback for every other layer ({@link
- * org.dp4j.dl4j.gradients.BatchOfOneGradients}).
+ * Per-example gradient norms and flat-clipped sums for {@code MultiLayerNetwork}, behind {@link
+ * org.dp4j.dl4j.gradients.PerExampleClipping#forNetwork}.
+ *
+ * <p>{@link org.dp4j.dl4j.gradients.GradientMethod#GHOST} and {@code LAYERWISE} run one engine
+ * ({@code MultiLayerClipping}) over one package-private {@code LayerRule} per layer type: dense,
+ * embedding, output and loss layers (ghost norms), convolutions (per-example gradients by im2col),
+ * pooling and the convolutional-flat preprocessors (no parameters). A rule gives why a layer is
+ * unsupported, the layer's forward and backward pass, its share of each example's squared norm and
+ * its block of the clipped sum; the engine walks the rules and applies one clip-factor rule. A new
+ * layer type is one rule class, one entry in {@code LayerRules.TYPES}, and a test against the
+ * batch-of-one loop. {@link org.dp4j.dl4j.gradients.BatchOfOneGradients} is the exact, slow
+ * fallback for every other layer that does not mix examples.
  */
 package org.dp4j.dl4j.gradients;

@@ -2,6 +2,7 @@ package org.dp4j.dl4j.validation;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -59,10 +60,10 @@ public final class LayerValidator {
         if (base.getWeightNoise() != null) {
           problems.add(name + " must have no weight noise, got " + base.getWeightNoise());
         }
-        if (base.getGradientNormalization() != null && !"None".equals(
-            base.getGradientNormalization().name())) {
+        GradientNormalization normalization = base.getGradientNormalization();
+        if (normalization != null && normalization != GradientNormalization.None) {
           problems.add(name + " must have no gradient normalization (DP-SGD clips per example), "
-              + "got " + base.getGradientNormalization());
+              + "got " + normalization);
         }
       }
     }

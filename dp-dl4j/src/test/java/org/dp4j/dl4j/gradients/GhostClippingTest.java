@@ -60,7 +60,7 @@ class GhostClippingTest {
         nOut, bias, lossLayer);
     INDArray x = TestNetworks.gaussian(seed + 2, batch, nIn, 1.0);
     INDArray y = TestNetworks.labels(seed + 3, batch, nOut, head);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
 
     INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
     double[] norms = ghost.perExampleNorms(x, y);
@@ -114,7 +114,7 @@ class GhostClippingTest {
     }
     INDArray x = Nd4j.createFromArray(ids);
     INDArray y = TestNetworks.labels(302, batch, 3, Head.SOFTMAX_MCXENT);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
     double[] norms = ghost.perExampleNorms(x, y);
     for (int i = 0; i < batch; i++) {
@@ -141,7 +141,7 @@ class GhostClippingTest {
         Head.SOFTMAX_MCXENT, 3, true, false);
     INDArray x = TestNetworks.gaussian(6, 20, 6, 1.0);
     INDArray y = TestNetworks.labels(7, 20, 3, Head.SOFTMAX_MCXENT);
-    double loss = GhostClipping.of(network).clipAndSum(x, y, 1.0,
+    double loss = MultiLayerClipping.of(network, GradientMethod.GHOST).clipAndSum(x, y, 1.0,
         NonFiniteGradientPolicy.SKIP_EXAMPLE).meanLoss();
     double score = network.score(new org.nd4j.linalg.dataset.DataSet(x, y), false);
     assertEquals(score, loss, 1e-5 * Math.abs(score));
@@ -152,7 +152,7 @@ class GhostClippingTest {
     MultiLayerNetwork network = TestNetworks.mlp(11, 5, new int[] {16}, Activation.RELU,
         Head.SOFTMAX_MCXENT, 3, true, false);
     INDArray y = TestNetworks.labels(13, 1, 3, Head.SOFTMAX_MCXENT);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     for (int i = 0; i < 20; i++) {
       // A batch of one: the clipped sum is that example's clipped gradient.
       INDArray x = TestNetworks.gaussian(200 + i, 1, 5, 3.0);
@@ -176,7 +176,7 @@ class GhostClippingTest {
     INDArray finiteX = x.dup();
     x.putScalar(2, 1, Double.NaN);
     x.putScalar(4, 0, Double.POSITIVE_INFINITY);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     ClippedBatch skipped = ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE);
     assertEquals(2, skipped.clippedSum().nonFiniteCount());
     // The sum equals the sum over the four finite examples.
@@ -192,7 +192,7 @@ class GhostClippingTest {
   void emptyBatchGivesAZeroSum() {
     MultiLayerNetwork network = TestNetworks.mlp(31, 4, new int[] {5}, Activation.TANH,
         Head.SOFTMAX_MCXENT, 3, true, false);
-    ClippedBatch result = GhostClipping.of(network).clipAndSum(
+    ClippedBatch result = MultiLayerClipping.of(network, GradientMethod.GHOST).clipAndSum(
         Nd4j.create(DataType.FLOAT, 0, 4), Nd4j.create(DataType.FLOAT, 0, 3), 1.0,
         NonFiniteGradientPolicy.SKIP_EXAMPLE);
     assertEquals(0, result.clippedSum().batchSize());
@@ -205,7 +205,7 @@ class GhostClippingTest {
   void badClipNormsAndShapesAreRejected() {
     MultiLayerNetwork network = TestNetworks.mlp(41, 4, new int[] {5}, Activation.TANH,
         Head.SOFTMAX_MCXENT, 3, true, false);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     INDArray x = TestNetworks.gaussian(42, 3, 4, 1.0);
     INDArray y = TestNetworks.labels(43, 3, 3, Head.SOFTMAX_MCXENT);
     for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0.0, -1.0,
@@ -226,7 +226,7 @@ class GhostClippingTest {
     assertEquals(DataType.DOUBLE, network.params().dataType());
     INDArray x = TestNetworks.gaussian(52, 11, 6, 1.0).castTo(DataType.DOUBLE);
     INDArray y = TestNetworks.labels(53, 11, 3, Head.SOFTMAX_MCXENT).castTo(DataType.DOUBLE);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
     ClippedSum expected = FlatClipper.of(0.5).clipAndSum(PerExampleGradients.ofMatrix(exact));
     ClippedSum actual = ghost.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE)
@@ -240,7 +240,7 @@ class GhostClippingTest {
   void repeatedCallsWithChangingBatchSizesLeaveInputsAndResultsUnchanged() {
     MultiLayerNetwork network = TestNetworks.mlp(61, 5, new int[] {8, 7}, Activation.RELU,
         Head.SOFTMAX_MCXENT, 3, true, false);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     INDArray params = network.params().dup();
     int[] sizes = {9, 1, 0, 17, 9, 1};
     List<INDArray> first = new ArrayList<>();
@@ -272,7 +272,7 @@ class GhostClippingTest {
   void viewsAndColumnMajorFeaturesGiveTheSameSum() {
     MultiLayerNetwork network = TestNetworks.mlp(71, 6, new int[] {5}, Activation.SIGMOID,
         Head.IDENTITY_MSE, 2, true, false);
-    GhostClipping ghost = GhostClipping.of(network);
+    MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     INDArray wide = TestNetworks.gaussian(72, 10, 8, 1.0);
     INDArray view = wide.get(NDArrayIndex.interval(2, 9), NDArrayIndex.interval(1, 7));
     INDArray y = TestNetworks.labels(73, 7, 2, Head.IDENTITY_MSE);
@@ -301,8 +301,8 @@ class GhostClippingTest {
     base.getRow(9).assign(0);
     base.putScalar(10, 2, 3e38f); // its square overflows float, not the double accumulator
     INDArray m = base.castTo(type).dup(order);
-    double[] actual = GhostClipping.rowSquaredNorms(m);
-    double[] viewRows = GhostClipping.rowSquaredNorms(m.get(NDArrayIndex.interval(4, 8),
+    double[] actual = RowNorms.squared(m);
+    double[] viewRows = RowNorms.squared(m.get(NDArrayIndex.interval(4, 8),
         NDArrayIndex.all()));
     double[][] values = m.castTo(DataType.DOUBLE).toDoubleMatrix();
     for (int i = 0; i < values.length; i++) {
@@ -324,8 +324,8 @@ class GhostClippingTest {
     if (type != DataType.HALF) {
       assertTrue(Double.isFinite(actual[10]) && actual[10] > 8.9e76, "" + actual[10]);
     }
-    assertEquals(0, GhostClipping.rowSquaredNorms(Nd4j.create(type, 0, 9)).length);
-    assertEquals(0.0, GhostClipping.rowSquaredNorms(Nd4j.create(type, 2, 0))[1]);
+    assertEquals(0, RowNorms.squared(Nd4j.create(type, 0, 9)).length);
+    assertEquals(0.0, RowNorms.squared(Nd4j.create(type, 2, 0))[1]);
   }
 
   private static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm) {

@@ -2,6 +2,8 @@ package org.dp4j.dl4j.gradients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.dp4j.dl4j.testing.TestNetworks.build;
+import static org.dp4j.dl4j.testing.TestNetworks.builder;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -9,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -22,10 +23,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
-import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.FlatClipper;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
-import org.dp4j.training.clipping.PerExampleGradients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,7 +34,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -165,7 +162,7 @@ class LayerwiseClippingTest {
     INDArray before = network.params().dup();
     INDArray features = x.dup();
     INDArray labels = y.dup();
-    double loss = LayerwiseClipping.of(network).clipAndSum(x, y, 1.0,
+    double loss = MultiLayerClipping.of(network, GradientMethod.LAYERWISE).clipAndSum(x, y, 1.0,
         NonFiniteGradientPolicy.SKIP_EXAMPLE).meanLoss();
     assertEquals(before, network.params());
     assertEquals(features, x, "features unchanged");
@@ -177,7 +174,7 @@ class LayerwiseClippingTest {
   @Test
   void everyClippedExampleStaysInsideTheBall() {
     MultiLayerNetwork network = cliCnn(8, 4100);
-    LayerwiseClipping clipping = LayerwiseClipping.of(network);
+    MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.LAYERWISE);
     INDArray y = TestNetworks.labels(4101, 1, 10, Head.SOFTMAX_MCXENT);
     for (int i = 0; i < 10; i++) {
       // A batch of one: the clipped sum is that example's clipped gradient.
@@ -196,7 +193,7 @@ class LayerwiseClippingTest {
   @Test
   void emptyBatchGivesAZeroSum() {
     MultiLayerNetwork network = cliCnn(8, 4300);
-    ClippedBatch result = LayerwiseClipping.of(network).clipAndSum(
+    ClippedBatch result = MultiLayerClipping.of(network, GradientMethod.LAYERWISE).clipAndSum(
         Nd4j.create(DataType.FLOAT, 0, 64), Nd4j.create(DataType.FLOAT, 0, 10), 1.0,
         NonFiniteGradientPolicy.SKIP_EXAMPLE);
     assertEquals(0, result.clippedSum().batchSize());
@@ -215,7 +212,7 @@ class LayerwiseClippingTest {
     INDArray finiteLabels = y.getRows(0, 1, 3, 5);
     x.putScalar(2, 17, bad);
     x.putScalar(4, 0, bad);
-    LayerwiseClipping clipping = LayerwiseClipping.of(network);
+    MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.LAYERWISE);
     double[] norms = clipping.perExampleNorms(x, y);
     assertTrue(!Double.isFinite(norms[2]) && !Double.isFinite(norms[4]), Arrays.toString(norms));
     ClippedBatch skipped = clipping.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE);
@@ -236,7 +233,7 @@ class LayerwiseClippingTest {
   @Test
   void badClipNormsAndShapesAreRejected() {
     MultiLayerNetwork network = cliCnn(8, 4500);
-    LayerwiseClipping clipping = LayerwiseClipping.of(network);
+    MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.LAYERWISE);
     INDArray x = TestNetworks.gaussian(4501, 3, 64, 1.0);
     INDArray y = TestNetworks.labels(4502, 3, 10, Head.SOFTMAX_MCXENT);
     for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0.0, -1.0,
@@ -260,7 +257,7 @@ class LayerwiseClippingTest {
         .setInputType(InputType.convolutionalFlat(8, 8, 1)), 4600);
     assertEquals("layer 0 (ConvolutionLayer) must have dilation 1, got [2, 2] (dilated "
         + "convolutions are not supported; use BATCH_OF_ONE)",
-        LayerwiseClipping.unsupportedReason(dilated).orElseThrow());
+        MultiLayerClipping.unsupportedReason(dilated, GradientMethod.LAYERWISE).orElseThrow());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PerExampleClipping.forNetwork(dilated, GradientMethod.LAYERWISE));
     assertTrue(e.getMessage().startsWith("network must be supported by layerwise clipping, got "
@@ -274,7 +271,8 @@ class LayerwiseClippingTest {
         .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
             .activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutionalFlat(6, 6, 1)), 4601);
-    assertTrue(LayerwiseClipping.unsupportedReason(separable).orElseThrow()
+    assertTrue(MultiLayerClipping.unsupportedReason(separable, GradientMethod.LAYERWISE)
+        .orElseThrow()
         .startsWith("layer 0 (SeparableConvolution2D) is not a ConvolutionLayer"));
 
     MultiLayerNetwork pnorm = build(builder(4602)
@@ -284,7 +282,7 @@ class LayerwiseClippingTest {
             .activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutionalFlat(6, 6, 1)), 4602);
     assertEquals("layer 0 (SubsamplingLayer) must use MAX or AVG pooling, got PNORM",
-        LayerwiseClipping.unsupportedReason(pnorm).orElseThrow());
+        MultiLayerClipping.unsupportedReason(pnorm, GradientMethod.LAYERWISE).orElseThrow());
 
     MultiLayerNetwork dropout = build(builder(4603)
         .layer(new ConvolutionLayer.Builder(2, 2).nOut(2).activation(Activation.TANH).build())
@@ -293,7 +291,7 @@ class LayerwiseClippingTest {
             .activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutionalFlat(6, 6, 1)), 4603);
     assertEquals("layer 1 (DenseLayer) uses dropout",
-        LayerwiseClipping.unsupportedReason(dropout).orElseThrow());
+        MultiLayerClipping.unsupportedReason(dropout, GradientMethod.LAYERWISE).orElseThrow());
 
     // Batch normalization mixes examples: LayerValidator rejects it before any method is chosen.
     MultiLayerNetwork batchNorm = build(builder(4604)
@@ -319,49 +317,8 @@ class LayerwiseClippingTest {
     assertEqualsBatchOfOne(network, x, y);
   }
 
-  private static NeuralNetConfiguration.ListBuilder builder(long seed) {
-    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-        .updater(new Sgd(0.1)).list();
-  }
-
-  private static MultiLayerNetwork build(NeuralNetConfiguration.ListBuilder list, long seed) {
-    MultiLayerConfiguration conf = list.build();
-    MultiLayerNetwork network = new MultiLayerNetwork(conf);
-    network.init();
-    TestNetworks.randomizeParameters(network, seed + 1, 0.5);
-    return network;
-  }
-
-  /** Norms and clipped sums (clip norms below, inside and above the norms) match the loop. */
   private static void assertEqualsBatchOfOne(MultiLayerNetwork network, INDArray x, INDArray y) {
-    int batch = (int) x.size(0);
-    LayerwiseClipping clipping = LayerwiseClipping.of(network);
-    INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
-    double[] norms = clipping.perExampleNorms(x, y);
-    double[] exactNorms = new double[batch];
-    for (int i = 0; i < batch; i++) {
-      INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
-      exactNorms[i] = Math.sqrt(row.mul(row).sumNumber().doubleValue());
-      assertTrue(exactNorms[i] > 0, "example " + i + " has a zero gradient");
-      assertEquals(exactNorms[i], norms[i], RELATIVE_TOLERANCE * exactNorms[i],
-          "norm of example " + i);
-    }
-    double[] sorted = exactNorms.clone();
-    Arrays.sort(sorted);
-    double median = batch == 1 ? sorted[0] : Math.sqrt(sorted[(batch - 1) / 2]
-        * sorted[(batch - 1) / 2 + 1]);
-    double[] clipNorms = batch == 1 ? new double[] {sorted[0] / 3, sorted[0] * 2}
-        : new double[] {sorted[0] / 3, median, sorted[batch - 1] * 2};
-    for (double clipNorm : clipNorms) {
-      ClippedSum expected = FlatClipper.of(clipNorm)
-          .clipAndSum(PerExampleGradients.ofMatrix(exact));
-      ClippedBatch actual = clipping.clipAndSum(x, y, clipNorm,
-          NonFiniteGradientPolicy.SKIP_EXAMPLE);
-      assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
-      assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount(), "clipped");
-      assertEquals(expected.withinNormCount(), actual.clippedSum().withinNormCount(), "within");
-      assertEquals(clipNorm, actual.clippedSum().l2Sensitivity());
-    }
+    RuleChecks.assertEqualsBatchOfOne(network, GradientMethod.LAYERWISE, x, y);
   }
 
   private static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm) {

@@ -70,6 +70,20 @@ public final class TestNetworks {
     return network;
   }
 
+  /** A FLOAT list builder with a seed and SGD (not used by DP-SGD, needed by DL4J). */
+  public static NeuralNetConfiguration.ListBuilder builder(long seed) {
+    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
+        .updater(new Sgd(0.1)).list();
+  }
+
+  /** The initialised network of {@code list}, with seeded N(0, 0.5^2) parameters. */
+  public static MultiLayerNetwork build(NeuralNetConfiguration.ListBuilder list, long seed) {
+    MultiLayerNetwork network = new MultiLayerNetwork(list.build());
+    network.init();
+    randomizeParameters(network, seed + 1, 0.5);
+    return network;
+  }
+
   /** Overwrites the parameters with seeded N(0, scale^2) values. */
   public static void randomizeParameters(MultiLayerNetwork network, long seed, double scale) {
     network.setParams(gaussian(seed, 1, (int) network.numParams(), scale));

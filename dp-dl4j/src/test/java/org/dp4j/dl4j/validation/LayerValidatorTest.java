@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
@@ -70,6 +71,21 @@ class LayerValidatorTest {
         () -> LayerValidator.validate(network));
     assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer) must have no regularization"),
         e.getMessage());
+  }
+
+  @Test
+  void gradientNormalizationIsRejectedUnlessNone() {
+    MultiLayerNetwork clipped = build(base().gradientNormalization(
+        GradientNormalization.ClipL2PerLayer).list()
+        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+        .layer(output()));
+    assertEquals("layer 0 (DenseLayer) must have no gradient normalization (DP-SGD clips per "
+        + "example), got ClipL2PerLayer",
+        LayerValidator.problems(clipped.getLayerWiseConfigurations()).get(0));
+    MultiLayerNetwork none = build(base().gradientNormalization(GradientNormalization.None).list()
+        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+        .layer(output()));
+    assertTrue(LayerValidator.problems(none.getLayerWiseConfigurations()).isEmpty());
   }
 
   @Test

@@ -1,0 +1,66 @@
+package org.dp4j.dl4j.gradients;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The layer types that have a {@link LayerRule}, and the checks every layer goes through. A new
+ * layer type is one rule class with a {@code TYPE} and one entry in {@link #TYPES}.
+ */
+final class LayerRules {
+
+  /** Every rule's type, in the order the unsupported-layer message lists them. */
+  static final List<LayerRule.Type> TYPES = List.of(ConvolutionRule.TYPE, PoolingRule.TYPE,
+      DenseRule.TYPE, EmbeddingRule.TYPE, OutputRule.TYPE, LossRule.TYPE);
+
+  private LayerRules() {}
+
+  /**
+   * Why {@code method} cannot clip the layer at {@code site}, or empty when it can: no rule for its
+   * type and position, dropout (a per-step random mask that the rules do not apply), the rule's own
+   * reason, or a rule that forms per-example gradients under {@link GradientMethod#GHOST}.
+   *
+   * @return the reason, starting with the layer's name
+   */
+  static Optional<String> unsupportedReason(LayerSite site, GradientMethod method) {
+    Optional<LayerRule.Type> type = type(site);
+    if (type.isEmpty()) {
+      return Optional.of(site.name() + " is not " + descriptions());
+    }
+    if (site.config().getIDropout() != null) {
+      return Optional.of(site.name() + " uses dropout");
+    }
+    LayerRule rule = type.get().create().apply(site);
+    Optional<String> reason = rule.unsupportedReason();
+    if (reason.isPresent()) {
+      return reason.map(r -> site.name() + " " + r);
+    }
+    if (method == GradientMethod.GHOST && rule.formsPerExampleGradients()) {
+      return Optional.of(site.name() + " forms per-example gradients, which ghost clipping does "
+          + "not; use LAYERWISE");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The rule for the layer at {@code site}, which {@link #unsupportedReason} has accepted.
+   *
+   * @throws IllegalStateException when no rule handles it
+   */
+  static LayerRule ruleFor(LayerSite site) {
+    return type(site).orElseThrow(() -> new IllegalStateException(site.name() + " has no rule"))
+        .create().apply(site);
+  }
+
+  private static Optional<LayerRule.Type> type(LayerSite site) {
+    return TYPES.stream().filter(t -> t.handles().test(site)).findFirst();
+  }
+
+  /** "a X, a Y or a Z". */
+  private static String descriptions() {
+    List<String> all = TYPES.stream().map(LayerRule.Type::description).toList();
+    return all.subList(0, all.size() - 1).stream().collect(Collectors.joining(", "))
+        + " or " + all.get(all.size() - 1);
+  }
+}
