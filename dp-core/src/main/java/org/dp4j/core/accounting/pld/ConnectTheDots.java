@@ -33,8 +33,21 @@ final class ConnectTheDots {
   /** The number of grid points {@link #discretize(LossPair, double)} would use. */
   static long gridPoints(LossPair pair, double interval) {
     long lo = (long) Math.floor(pair.lowLoss() / interval);
-    long hi = (long) Math.ceil(pair.highLoss() / interval);
+    long hi = highest(pair, interval);
     return hi - lo + 1;
+  }
+
+  /**
+   * The index of the highest grid point: {@code ceil(highLoss / interval)}, raised while {@code hi
+   * * interval} rounds below {@code highLoss} (the quotient can round down onto an integer whose
+   * product falls short, and the mass above the top point would then go to +infinity).
+   */
+  private static long highest(LossPair pair, double interval) {
+    long hi = (long) Math.ceil(pair.highLoss() / interval);
+    while (hi * interval < pair.highLoss()) {
+      hi++;
+    }
+    return hi;
   }
 
   /**
@@ -44,7 +57,7 @@ final class ConnectTheDots {
    */
   static DiscretePld discretize(LossPair pair, double interval) {
     long lo = (long) Math.floor(pair.lowLoss() / interval);
-    long hi = (long) Math.ceil(pair.highLoss() / interval);
+    long hi = highest(pair, interval);
     if (hi < lo) {
       hi = lo;
     }
