@@ -152,6 +152,11 @@ public final class DpAggregation {
     return outputSchema;
   }
 
+  /** The executors' spec (for the kernel tests, which run it without Spark). */
+  ExecutionSpec executionSpec() {
+    return spec;
+  }
+
   /** The query's budget. */
   public PrivacyBudget budget() {
     return budget;

@@ -72,7 +72,7 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
         return new MechanismSpec(NoiseKind.GAUSSIAN, eps, del, passed, needed, m.granularity(),
             m.sigma());
       }
-      passed += 4 * rootC * m.granularity() + (needed - m.sigma()) / z;
+      passed += 2 * rootC * m.granularity() + (needed - m.sigma()) / z;
       requested *= 1 + 0x1.0p-20;
     }
     throw new IllegalStateException("no Gaussian mechanism found with noise multiplier " + z
@@ -101,7 +101,7 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
         return new MechanismSpec(NoiseKind.LAPLACE, eps, 0.0, passed, needed, m.granularity(),
             m.scale());
       }
-      passed += 4 * changedCoordinates * m.granularity() + (needed - m.scale()) / z;
+      passed += 2 * changedCoordinates * m.granularity() + (needed - m.scale()) / z;
     }
     throw new IllegalStateException("no Laplace mechanism found with noise multiplier " + z
         + " for sensitivity " + l1Sensitivity);

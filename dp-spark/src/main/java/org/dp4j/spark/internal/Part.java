@@ -73,6 +73,9 @@ public record Part(PartKind kind, int valueIndex, ValueBounds bounds, int unitEx
         bounds.upper());
     double largest = Math.max(Math.abs(rawTerm(kind, bounds, bounds.lower())),
         Math.abs(rawTerm(kind, bounds, bounds.upper())));
+    Checks.require(largest < Double.POSITIVE_INFINITY, "bounds [" + bounds.lower() + ", "
+        + bounds.upper() + "]", "narrow enough that ((upper - lower) / 2)^2 is finite for a "
+        + kind, largest);
     if (kind != PartKind.SUM && !(largest > 0)) {
       largest = Double.MIN_NORMAL; // centred terms of a width that rounds to 0: all terms 0
     }

@@ -20,9 +20,12 @@ import org.dp4j.core.internal.Checks;
  * function pointwise. A unit in at most K groups is covered by running it at (eps/K, delta/K) in
  * every group, or by composing K copies of its event (what dp-spark does, under PLD).
  *
- * <p><b>Rounding.</b> The table is computed in doubles with epsilon and delta reduced by a relative
- * 2^-30, which covers the rounding of {@code exp} and of the three operations per step (relative
- * 2^-51) as long as {@code eps >= 2^-20}; smaller epsilons are rejected. The trial is exact
+ * <p><b>Rounding.</b> The table is computed in doubles with epsilon reduced by a relative 2^-30
+ * and delta by a relative 2^-30 and an absolute {@code e^eps 2^-50}. Near 0 a step's rounding is
+ * relative (at most 2^-51, covered by the epsilon margin as long as {@code eps >= 2^-20}); near 1
+ * it is absolute (at most 2^-53 on {@code pi}, so {@code e^eps 2^-53} on the second inequality,
+ * covered by the absolute delta margin). Smaller epsilons, and deltas that the margin would eat
+ * more than half of, are rejected. The trial is exact
  * ({@link DyadicBernoulli}). Beyond {@value #MAX_TABLE} units the probability stays at the last
  * table value (a flat continuation satisfies both inequalities), which only happens for
  * epsilons below about 1e-5.
@@ -55,6 +58,9 @@ public final class TruncatedGeometricRule implements Serializable {
     Checks.require(epsilon >= MIN_EPSILON && epsilon < Double.POSITIVE_INFINITY,
         "partition selection epsilon per group", "finite and at least 2^-20", epsilon);
     Checks.positiveDelta("partition selection delta per group", delta);
+    Checks.require(reducedDelta(epsilon, delta) >= delta / 2,
+        "partition selection delta per group", "at least e^epsilon 2^-49 (epsilon " + epsilon + ")",
+        delta);
     this.epsilon = epsilon;
     this.delta = delta;
   }
@@ -101,10 +107,14 @@ public final class TruncatedGeometricRule implements Serializable {
   private double[] table() {
     double[] t = table;
     if (t == null) {
-      t = buildTable(epsilon * (1 - MARGIN), delta * (1 - MARGIN));
+      t = buildTable(epsilon * (1 - MARGIN), reducedDelta(epsilon, delta));
       table = t;
     }
     return t;
+  }
+
+  private static double reducedDelta(double epsilon, double delta) {
+    return delta * (1 - MARGIN) - Math.exp(epsilon) * 0x1.0p-50;
   }
 
   private static double[] buildTable(double eps, double del) {
