@@ -552,7 +552,7 @@ public final class DpAggregation {
           Checks.require(t.sameType(DataTypes.DoubleType) || t.sameType(DataTypes.FloatType)
               || t.sameType(DataTypes.LongType) || t.sameType(DataTypes.IntegerType)
               || t.sameType(DataTypes.ShortType) || t.sameType(DataTypes.ByteType)
-              || t instanceof DecimalType, "metric column " + c, "numeric", t.simpleString());
+              || t instanceof DecimalType, "metric column '" + c + "'", "numeric", t.simpleString());
         }
       }
       Checks.require(budget != null, "budget", "set", "nothing");
@@ -650,7 +650,7 @@ public final class DpAggregation {
         for (int g = 0; g < groupBy.size(); g++) {
           String name = groupBy.get(g);
           DataType t = column(schema, columns, "publicGroups column", name);
-          Checks.require(t.sameType(groupTypes.get(g)), "publicGroups column " + name,
+          Checks.require(t.sameType(groupTypes.get(g)), "publicGroups column '" + name + "'",
               "of the data's type " + groupTypes.get(g).simpleString(), t.simpleString());
           select.add(org.apache.spark.sql.functions.col(QueryPipeline.quote(name))
               .as(QueryPipeline.groupName(g)));
@@ -773,7 +773,7 @@ public final class DpAggregation {
         || t.sameType(DataTypes.ByteType) || t.sameType(DataTypes.BooleanType)
         || t instanceof DecimalType || t.sameType(DataTypes.DateType)
         || t.sameType(DataTypes.TimestampType) || t.sameType(DataTypes.TimestampNTZType);
-    Checks.require(ok, role + " column " + name,
+    Checks.require(ok, role + " column '" + name + "'",
         "of a string, integer, boolean, decimal, date or timestamp type", t.simpleString());
   }
 
