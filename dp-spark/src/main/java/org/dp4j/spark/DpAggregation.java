@@ -275,7 +275,7 @@ public final class DpAggregation {
    * Defaults: {@code maxGroupsPerUnit} 1, {@code maxRowsPerGroup} 1, private groups by {@link
    * PartitionSelection#GAUSSIAN_THRESHOLD} (by {@link PartitionSelection#TRUNCATED_GEOMETRIC} with
    * Laplace noise), Gaussian noise when the budget's delta is positive and Laplace noise when it is
-   * 0, no confidence intervals, {@link Randomness#secure()}.
+   * 0, no confidence intervals, {@link BudgetSplit#JOINT}, {@link Randomness#secure()}.
    */
   public static final class Builder {
     private final Dataset<Row> data;
@@ -290,6 +290,7 @@ public final class DpAggregation {
     private PrivacyBudget budget;
     private NoiseKind noise;
     private boolean confidenceIntervals;
+    private BudgetSplit split = BudgetSplit.JOINT;
     private Randomness randomness = Randomness.secure();
 
     private Builder(Dataset<Row> data) {
@@ -499,6 +500,18 @@ public final class DpAggregation {
     }
 
     /**
+     * How the budget is divided among the releases; {@link BudgetSplit#JOINT} (the default) gives
+     * the least noise, {@link BudgetSplit#EQUAL} is there for comparisons.
+     *
+     * @param split not null
+     * @return this builder
+     */
+    public Builder budgetSplit(BudgetSplit split) {
+      this.split = Checks.notNull("split", split);
+      return this;
+    }
+
+    /**
      * Where randomness comes from; {@link Randomness#secure()} unless a test asks for a NOT
      * PRIVATE mode.
      *
@@ -585,7 +598,8 @@ public final class DpAggregation {
         plan.part(Part.distinctUnits());
       }
       QueryCalibration.Result cal = QueryCalibration.calibrate(budget, kind, plan.parts,
-          plan.quantileRanks.size(), selectionKind, maxGroupsPerUnit, maxRowsPerGroup);
+          plan.quantileRanks.size(), selectionKind, maxGroupsPerUnit, maxRowsPerGroup,
+          split == BudgetSplit.EQUAL);
       List<QuantileSpec> quantiles = new ArrayList<>();
       for (int q = 0; q < plan.quantileRanks.size(); q++) {
         double rank = plan.quantileRanks.get(q);

@@ -76,12 +76,14 @@ public final class QueryCalibration {
    *     TRUNCATED_GEOMETRIC
    * @param maxGroupsPerUnit K
    * @param maxRowsPerGroup M
+   * @param equalSplit whether to use the equal split's multiplier instead of the joint one (for
+   *     comparisons; the larger of the two, so the budget is always met)
    * @return the calibration
    * @throws IllegalArgumentException when the budget cannot pay for the query
    */
   public static Result calibrate(PrivacyBudget budget, NoiseKind noise, List<Part> parts,
       int quantileRanks, SelectionSpec.Kind selection, int maxGroupsPerUnit,
-      int maxRowsPerGroup) {
+      int maxRowsPerGroup, boolean equalSplit) {
     Checks.notNull("budget", budget);
     Checks.require(budget.epsilon() > 0, "epsilon", "positive", budget.epsilon());
     boolean gaussian = noise == NoiseKind.GAUSSIAN;
@@ -102,10 +104,13 @@ public final class QueryCalibration {
         deltaShare, newGroup);
     NoiseCalibration.Result r = NoiseCalibration.noiseMultiplier(budget, family::event,
         PldAccountant::new, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE);
-    double z = r.noiseMultiplier();
-    double equalSplit = gaussian
+    double equalSplitMultiplier = gaussian
         ? GaussianCalibration.noiseMultiplier(budget.epsilon() / releases, deltaShare)
         : releases / budget.epsilon();
+    // The equal split's events are the family's at its multiplier: each release then has
+    // (epsilon / P, delta / P); the maximum keeps PLD's tiny pessimism from exceeding the budget.
+    double z = equalSplit ? Math.max(r.noiseMultiplier(), equalSplitMultiplier)
+        : r.noiseMultiplier();
 
     List<MechanismSpec> mechanisms = new ArrayList<>();
     for (Part p : parts) {
@@ -131,7 +136,7 @@ public final class QueryCalibration {
           new TruncatedGeometricRule(perGroupEpsilon, deltaShare / k), -1);
     };
     double equalSplitQuantile = quantileRanks > 0 ? budget.epsilon() / releases / k : 0.0;
-    return new Result(z, equalSplit, releases, mechanisms,
+    return new Result(z, equalSplitMultiplier, releases, mechanisms,
         quantileRanks > 0 ? perGroupEpsilon : 0.0, equalSplitQuantile, spec, family.event(z));
   }
 

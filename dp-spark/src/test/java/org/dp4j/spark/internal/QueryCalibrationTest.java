@@ -32,7 +32,7 @@ class QueryCalibrationTest {
   @CsvSource({"3, 1.70", "10, 3.09"})
   void equalSplitNeedsTheKnownFactorMoreNoiseForKGaussians(int k, double factor) {
     QueryCalibration.Result r = QueryCalibration.calibrate(PrivacyBudget.approximate(1, 1e-6),
-        NoiseKind.GAUSSIAN, counts(k), 0, SelectionSpec.Kind.PUBLIC, 1, 1);
+        NoiseKind.GAUSSIAN, counts(k), 0, SelectionSpec.Kind.PUBLIC, 1, 1, false);
     assertEquals(factor, r.equalSplitMultiplier() / r.noiseMultiplier(), 0.005);
     // k Gaussians of multiplier z compose to one of z / sqrt(k): the analytic Gaussian at (1, 1e-6),
     // 4.2247; PLD's discretisation is pessimistic (never below) by less than 0.2%.
@@ -46,7 +46,7 @@ class QueryCalibrationTest {
   void theWholeQueryReaccountsToItsBudget(int k, SelectionSpec.Kind selection, int quantiles) {
     PrivacyBudget budget = PrivacyBudget.approximate(0.8, 1e-6);
     QueryCalibration.Result r = QueryCalibration.calibrate(budget, NoiseKind.GAUSSIAN, MIXED,
-        quantiles, selection, k, 2);
+        quantiles, selection, k, 2, false);
     double epsilon = new PldAccountant().compose(r.event()).epsilon(budget.delta());
     // At most the budget, and within the calibration's relative tolerance (1e-4 on z) of it.
     assertTrue(epsilon <= budget.epsilon(), epsilon + " > " + budget.epsilon());
@@ -60,7 +60,7 @@ class QueryCalibrationTest {
   void pureLaplaceQueriesSpendExactlyTheirEpsilon() {
     PrivacyBudget budget = PrivacyBudget.pure(1.0);
     QueryCalibration.Result r = QueryCalibration.calibrate(budget, NoiseKind.LAPLACE, MIXED, 1,
-        SelectionSpec.Kind.PUBLIC, 3, 1);
+        SelectionSpec.Kind.PUBLIC, 3, 1, false);
     // Pure events compose by addition: five releases at epsilon 1/z each.
     assertEquals(5 / budget.epsilon(), r.noiseMultiplier(), 5e-3);
     assertTrue(new BasicCompositionAccountant().compose(r.event()).epsilon(0) <= 1.0);
@@ -71,7 +71,7 @@ class QueryCalibrationTest {
   void laplaceWithDeltaComposesPerGroupEventsTighterThanAnEqualSplit() {
     PrivacyBudget budget = PrivacyBudget.approximate(1.0, 1e-6);
     QueryCalibration.Result r = QueryCalibration.calibrate(budget, NoiseKind.LAPLACE, MIXED, 0,
-        SelectionSpec.Kind.TRUNCATED_GEOMETRIC, 10, 1);
+        SelectionSpec.Kind.TRUNCATED_GEOMETRIC, 10, 1, false);
     assertTrue(r.noiseMultiplier() < r.equalSplitMultiplier(), r.toString());
     assertTrue(new PldAccountant().compose(r.event()).epsilon(1e-6) <= 1.0);
   }
@@ -79,15 +79,31 @@ class QueryCalibrationTest {
   @Test
   void refusesBudgetsThatCannotPayForTheQuery() {
     assertThrows(IllegalArgumentException.class, () -> QueryCalibration.calibrate(
-        PrivacyBudget.pure(1), NoiseKind.GAUSSIAN, MIXED, 0, SelectionSpec.Kind.PUBLIC, 1, 1));
+        PrivacyBudget.pure(1), NoiseKind.GAUSSIAN, MIXED, 0, SelectionSpec.Kind.PUBLIC, 1, 1, false));
     assertThrows(IllegalArgumentException.class, () -> QueryCalibration.calibrate(
         PrivacyBudget.pure(1), NoiseKind.LAPLACE, MIXED, 0, SelectionSpec.Kind.TRUNCATED_GEOMETRIC,
-        1, 1));
+        1, 1, false));
     assertThrows(IllegalArgumentException.class, () -> QueryCalibration.calibrate(
         PrivacyBudget.approximate(1, 1e-6), NoiseKind.LAPLACE, MIXED, 0,
-        SelectionSpec.Kind.GAUSSIAN_THRESHOLD, 1, 1));
+        SelectionSpec.Kind.GAUSSIAN_THRESHOLD, 1, 1, false));
     assertThrows(IllegalArgumentException.class, () -> QueryCalibration.calibrate(
         PrivacyBudget.approximate(0, 1e-6), NoiseKind.GAUSSIAN, MIXED, 0,
-        SelectionSpec.Kind.PUBLIC, 1, 1));
+        SelectionSpec.Kind.PUBLIC, 1, 1, false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"GAUSSIAN_THRESHOLD", "TRUNCATED_GEOMETRIC", "PUBLIC"})
+  void anEqualSplitUsesMoreNoiseAndStillFitsTheBudget(SelectionSpec.Kind selection) {
+    PrivacyBudget budget = PrivacyBudget.approximate(1, 1e-6);
+    QueryCalibration.Result joint = QueryCalibration.calibrate(budget, NoiseKind.GAUSSIAN, MIXED,
+        1, selection, 3, 1, false);
+    QueryCalibration.Result equal = QueryCalibration.calibrate(budget, NoiseKind.GAUSSIAN, MIXED,
+        1, selection, 3, 1, true);
+    assertEquals(joint.equalSplitMultiplier(), equal.noiseMultiplier(), 1e-12);
+    assertTrue(equal.noiseMultiplier() > joint.noiseMultiplier());
+    assertTrue(equal.quantileEpsilonPerGroup() < joint.quantileEpsilonPerGroup());
+    // Each release at (1/P, 1e-6/P): the per-group quantile epsilon is 1 / (P K).
+    assertEquals(1.0 / equal.releases() / 3, equal.quantileEpsilonPerGroup(), 1e-6);
+    assertTrue(new PldAccountant().compose(equal.event()).epsilon(1e-6) <= 1.0);
   }
 }
