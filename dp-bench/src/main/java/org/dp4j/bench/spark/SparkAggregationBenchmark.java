@@ -1,0 +1,201 @@
+package org.dp4j.bench.spark;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.pld.PldAccountant;
+import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.spark.DpAggregation;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Times a private count + sum + mean per group against two non-private queries on the same cached
+ * synthetic rows ({@link SyntheticVisits}), back to back in one JVM:
+ *
+ * <ul>
+ *   <li><b>private</b>: {@link DpAggregation} (build, calibrate, spend, bound, aggregate, noise,
+ *       collect), K = 10 groups and M = 2 rows per unit, private groups, (1, 1e-6);
+ *   <li><b>per-unit</b>: the same per-unit work without privacy, {@code groupBy(unit,
+ *       group)} then {@code groupBy(group)} (count, sum, mean), collected;
+ *   <li><b>plain</b>: {@code groupBy(group)} (count, sum, mean), collected.
+ * </ul>
+ *
+ * Each size is generated, cached and counted first (not timed); then one warm-up round of the
+ * three, then {@code --repetitions} rounds in the order private, per-unit, plain. The Markdown table
+ * gives the median and range of each and the ratios of the medians.
+ *
+ * <p>Usage: {@code dp-bench/spark-bench org.dp4j.bench.spark.SparkAggregationBenchmark [--rows
+ * 1000000,10000000] [--rows-per-unit 10] [--groups 1000] [--repetitions 3] [--master local[2]]
+ * [--csv FILE] [--plot FILE.png]}
+ */
+public final class SparkAggregationBenchmark {
+
+  private SparkAggregationBenchmark() {}
+
+  /** The three queries. */
+  enum Variant {
+    PRIVATE("private (dp-spark)"),
+    PER_UNIT("per-unit: groupBy(unit, group), groupBy(group)"),
+    PLAIN("plain: groupBy(group)");
+
+    final String label;
+
+    Variant(String label) {
+      this.label = label;
+    }
+  }
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args see the class documentation
+   * @throws IOException when the CSV or plot cannot be written
+   */
+  public static void main(String[] args) throws IOException {
+    Map<String, String> options = options(args);
+    List<Long> sizes = new ArrayList<>();
+    for (String s : options.getOrDefault("rows", "1000000,10000000").split(",")) {
+      sizes.add(Long.parseLong(s.trim()));
+    }
+    long rowsPerUnit = Long.parseLong(options.getOrDefault("rows-per-unit", "10"));
+    long groups = Long.parseLong(options.getOrDefault("groups", "1000"));
+    int repetitions = Integer.parseInt(options.getOrDefault("repetitions", "3"));
+    String master = options.getOrDefault("master", "local[2]");
+    SparkSession spark = SparkSession.builder().master(master).appName("dp-spark benchmark")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "16").getOrCreate();
+    System.out.printf(Locale.ROOT, "Spark %s, master %s, %d processors, Java %s%n%n",
+        spark.version(), master, Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    System.out.println("| rows | units | groups | query | median s | min–max s |");
+    System.out.println("|---|---|---|---|---|---|");
+    Map<Long, Map<Variant, double[]>> all = new LinkedHashMap<>();
+    List<String> csv = new ArrayList<>();
+    csv.add("rows,units,groups,query,repetition,seconds");
+    for (long rows : sizes) {
+      long units = rows / rowsPerUnit;
+      Dataset<Row> data = SyntheticVisits.of(spark, rows, units, groups, 16)
+          .persist(StorageLevel.MEMORY_ONLY());
+      data.count();
+      Map<Variant, Supplier<Integer>> queries = queries(data);
+      for (Variant v : Variant.values()) {
+        queries.get(v).get(); // warm-up
+      }
+      Map<Variant, double[]> times = new LinkedHashMap<>();
+      for (Variant v : Variant.values()) {
+        times.put(v, new double[repetitions]);
+      }
+      for (int r = 0; r < repetitions; r++) {
+        for (Variant v : Variant.values()) {
+          long start = System.nanoTime();
+          int released = queries.get(v).get();
+          double seconds = (System.nanoTime() - start) / 1e9;
+          times.get(v)[r] = seconds;
+          csv.add(String.format(Locale.ROOT, "%d,%d,%d,%s,%d,%.3f", rows, units, groups,
+              v.name().toLowerCase(Locale.ROOT), r + 1, seconds));
+          if (released == 0) {
+            throw new IllegalStateException(v + " returned no groups");
+          }
+        }
+      }
+      for (Variant v : Variant.values()) {
+        double[] t = times.get(v);
+        System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %s | %.2f | %.2f–%.2f |%n", rows,
+            units, groups, v.label, Summary.median(t), Summary.min(t), Summary.max(t));
+      }
+      all.put(rows, times);
+      data.unpersist(true);
+    }
+    System.out.println();
+    System.out.println("| rows | private / per-unit (medians) | private / plain (medians) |");
+    System.out.println("|---|---|---|");
+    for (Map.Entry<Long, Map<Variant, double[]>> e : all.entrySet()) {
+      double p = Summary.median(e.getValue().get(Variant.PRIVATE));
+      System.out.printf(Locale.ROOT, "| %,d | %.2f | %.2f |%n", e.getKey(),
+          p / Summary.median(e.getValue().get(Variant.PER_UNIT)),
+          p / Summary.median(e.getValue().get(Variant.PLAIN)));
+    }
+    if (options.containsKey("csv")) {
+      Files.write(Path.of(options.get("csv")), csv, StandardCharsets.UTF_8);
+    }
+    if (options.containsKey("plot")) {
+      plot(all, Path.of(options.get("plot")), master);
+    }
+    spark.stop();
+  }
+
+  /** The three queries on {@code data}; each returns the number of groups it collected. */
+  static Map<Variant, Supplier<Integer>> queries(Dataset<Row> data) {
+    Map<Variant, Supplier<Integer>> q = new LinkedHashMap<>();
+    q.put(Variant.PRIVATE, () -> DpAggregation.on(data).privacyUnit("unit").groupBy("grp")
+        .maxGroupsPerUnit(10).maxRowsPerGroup(2).count().sum("amount", 0, 100)
+        .mean("amount", 0, 100).privateGroups().budget(PrivacyBudget.approximate(1, 1e-6))
+        .build().run(PrivacyFilter.odometer(new PldAccountant(), 1e-6)).rows().size());
+    q.put(Variant.PER_UNIT, () -> data.groupBy("unit", "grp")
+        .agg(count(lit(1)).as("c"), sum("amount").as("s"))
+        .groupBy("grp").agg(sum("c").as("count"), sum("s").as("sum"),
+            sum("s").divide(sum("c")).as("mean"))
+        .collectAsList().size());
+    q.put(Variant.PLAIN, () -> data.groupBy("grp")
+        .agg(count(lit(1)).as("count"), sum(col("amount")).as("sum"), avg("amount").as("mean"))
+        .collectAsList().size());
+    return q;
+  }
+
+  private static void plot(Map<Long, Map<Variant, double[]>> all, Path png, String master)
+      throws IOException {
+    XYChart chart = new XYChartBuilder().width(800).height(480)
+        .title("count + sum + mean per group, 1,000 groups, " + master)
+        .xAxisTitle("rows (millions; 10 rows per unit)").yAxisTitle("median seconds").build();
+    chart.getStyler().setMarkerSize(8);
+    for (Variant v : Variant.values()) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (Map.Entry<Long, Map<Variant, double[]>> e : all.entrySet()) {
+        x.add(e.getKey() / 1e6);
+        y.add(Summary.median(e.getValue().get(v)));
+      }
+      chart.addSeries(v.label, x, y).setMarker(SeriesMarkers.CIRCLE);
+    }
+    if (png.getParent() != null) {
+      Files.createDirectories(png.getParent());
+    }
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    System.err.println("wrote " + png);
+  }
+
+  /** {@code --key value} pairs. */
+  static Map<String, String> options(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("arguments must be --key value pairs, got "
+            + String.join(" ", args));
+      }
+      options.put(args[i].substring(2), args[++i]);
+    }
+    return options;
+  }
+}
