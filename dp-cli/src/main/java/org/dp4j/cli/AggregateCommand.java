@@ -309,7 +309,8 @@ final class AggregateCommand implements Callable<Integer> {
       int tail = quantiles ? 3 : 2;
       if (!List.of("sum", "mean", "variance", "quantiles").contains(kind)) {
         throw UserError.flag("--metric", "count, distinct-units, sum:COL:LOWER:UPPER, "
-            + "mean:COL:LOWER:UPPER, variance:COL:LOWER:UPPER or quantiles:COL:LOWER:UPPER:Q[,Q...]",
+            + "mean:COL:LOWER:UPPER, variance:COL:LOWER:UPPER or "
+            + "quantiles:COL:LOWER:UPPER:Q[,Q...]",
             spec);
       }
       if (p.length < 2 + tail || String.join(":", List.of(p).subList(1, p.length - tail))

@@ -104,7 +104,8 @@ final class AggregateRun {
         m.column().ifPresent(valueColumns::add);
       }
       Dataset<Row> data = read(spark, r.kind(), path, valueColumns);
-      DpAggregation.Builder builder = DpAggregation.on(data).privacyUnit(r.unit()).groupBy(r.groups())
+      DpAggregation.Builder builder = DpAggregation.on(data).privacyUnit(r.unit())
+          .groupBy(r.groups())
           .maxGroupsPerUnit(r.maxGroupsPerUnit()).maxRowsPerGroup(r.maxRowsPerGroup())
           .budget(r.budget());
       r.metrics().forEach(builder::metric);
@@ -141,7 +142,8 @@ final class AggregateRun {
                   "epsilon %.6g spent of %.6g; the query would bring it to %.6g",
                   e.spentEpsilon(), e.budget().epsilon(), e.epsilonIfSpent()));
         } catch (IllegalArgumentException e) {
-          throw new UserError((r.ledger() != null ? "--ledger " + r.ledger() + ": " : "") + e.getMessage());
+          throw new UserError((r.ledger() != null ? "--ledger " + r.ledger() + ": " : "")
+              + e.getMessage());
         } catch (RuntimeException e) {
           if (r.verbose()) {
             throw e;
@@ -416,8 +418,10 @@ final class AggregateRun {
       }
     }
     StringBuilder b = new StringBuilder();
-    for (String[] row : java.util.stream.Stream.concat(java.util.stream.Stream.<String[]>of(columns),
-        cells.stream()).toList()) {
+    List<String[]> all = new ArrayList<>();
+    all.add(columns);
+    all.addAll(cells);
+    for (String[] row : all) {
       for (int i = 0; i < row.length; i++) {
         b.append(i == 0 ? "" : "  ");
         b.append(String.format("%" + (i < groupColumns ? "-" : "") + width[i] + "s", row[i]));

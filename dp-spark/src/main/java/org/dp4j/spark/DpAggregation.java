@@ -217,7 +217,8 @@ public final class DpAggregation {
             + "under adding or removing one privacy unit, i.e. all rows with one value of %s. ",
         fmt(budget.epsilon()), fmt(budget.delta()), description, privacyUnit));
     s.append(String.format(Locale.ROOT, "Contribution bounding: each unit keeps at most %d "
-            + "group%s and %d row%s per group (chosen uniformly at random)", spec.maxGroupsPerUnit(),
+            + "group%s and %d row%s per group (chosen uniformly at random)",
+        spec.maxGroupsPerUnit(),
         spec.maxGroupsPerUnit() == 1 ? "" : "s", spec.maxRowsPerGroup(),
         spec.maxRowsPerGroup() == 1 ? "" : "s"));
     Map<String, Bounds> clamps = new LinkedHashMap<>();
@@ -565,7 +566,8 @@ public final class DpAggregation {
           Checks.require(t.sameType(DataTypes.DoubleType) || t.sameType(DataTypes.FloatType)
               || t.sameType(DataTypes.LongType) || t.sameType(DataTypes.IntegerType)
               || t.sameType(DataTypes.ShortType) || t.sameType(DataTypes.ByteType)
-              || t instanceof DecimalType, "metric column '" + c + "'", "numeric", t.simpleString());
+              || t instanceof DecimalType, "metric column '" + c + "'", "numeric",
+              t.simpleString());
         }
       }
       Checks.require(budget != null, "budget", "set", "nothing");

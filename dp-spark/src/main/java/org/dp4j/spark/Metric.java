@@ -23,8 +23,8 @@ import org.dp4j.mechanisms.aggregation.Bounds;
  *       {@code (L + U) / 2} (per group at most {@code M (U - L) / 2});
  *   <li>{@link Variance}: post-processing of the noisy count, centred sum and sum of squared
  *       centred values (per group at most {@code M ((U - L) / 2)^2});
- *   <li>{@link Quantiles}: per group and rank, the exponential mechanism whose utility {@code -|#{x <
- *       c} - q n|} changes by at most {@code M max(q, 1 - q)}.
+ *   <li>{@link Quantiles}: per group and rank, the exponential mechanism whose utility {@code -|#{x
+ *       < c} - q n|} changes by at most {@code M max(q, 1 - q)}.
  * </ul>
  *
  * Sums are computed in fixed point (see the module documentation), so these bounds hold exactly.

@@ -3,8 +3,8 @@ package org.dp4j.spark;
 import org.dp4j.core.internal.Checks;
 
 /**
- * One noisy sum of a query, as calibrated: what is summed, its sensitivity and the noise added, next
- * to the noise an equal split of the budget would have needed.
+ * One noisy sum of a query, as calibrated: what is summed, its sensitivity and the noise added,
+ * next to the noise an equal split of the budget would have needed.
  *
  * @param name what is summed, for example {@code count} or {@code centred sum(spent)}
  * @param sensitivity the L2 (Gaussian) or L1 (Laplace) sensitivity of the vector of all groups'

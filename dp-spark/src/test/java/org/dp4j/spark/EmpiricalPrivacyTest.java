@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * the test asserts {@code lower(P_D(E)) <= e^eps upper(P_D'(E)) + delta} and the same with D and D'
  * swapped, which a mechanism meeting its claim fails with probability at most 2e-9 per event and
  * direction (under 1e-6 for all events here together). Each test also runs a mechanism that adds
- * less noise than the claim needs, and shows that the same check rejects it. Events of probability near delta cannot be observed with these trial counts; they
- * are covered by the analytic accounting, not by this test.
+ * less noise than the claim needs, and shows that the same check rejects it. Events of probability
+ * near delta cannot be observed with these trial counts; they are covered by the analytic
+ * accounting, not by this test.
  *
  * <p>The executor code runs in this JVM ({@link LocalRun}), with the bounding key fixed (DP holds
  * for every bounding choice) and fresh noise per trial.

@@ -27,7 +27,8 @@ public final class StatisticalChecks {
    */
   public static double[] clopperPearson(long successes, long trials, double alpha) {
     double lower = successes == 0 ? 0.0
-        : new BetaDistribution(successes, trials - successes + 1).inverseCumulativeProbability(alpha);
+        : new BetaDistribution(successes, trials - successes + 1)
+            .inverseCumulativeProbability(alpha);
     double upper = successes == trials ? 1.0
         : new BetaDistribution(successes + 1, trials - successes)
             .inverseCumulativeProbability(1 - alpha);

@@ -42,8 +42,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * </ul>
  *
  * Each size is generated, cached and counted first (not timed); then one warm-up round of the
- * three, then {@code --repetitions} rounds in the order private, per-unit, plain. The Markdown table
- * gives the median and range of each and the ratios of the medians.
+ * three, then {@code --repetitions} rounds in the order private, per-unit, plain. Each query's wall
+ * time is recorded, and the process CPU time it used (all threads: Spark's tasks, the driver, GC
+ * and JIT), which other processes on a shared machine disturb much less. The Markdown tables give
+ * the medians and ranges and the ratios of the medians.
  *
  * <p>Usage: {@code dp-bench/spark-bench org.dp4j.bench.spark.SparkAggregationBenchmark [--rows
  * 1000000,10000000] [--rows-per-unit 10] [--groups 1000] [--repetitions 3] [--master local[2]]
@@ -89,11 +91,15 @@ public final class SparkAggregationBenchmark {
     System.out.printf(Locale.ROOT, "Spark %s, master %s, %d processors, Java %s%n%n",
         spark.version(), master, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    System.out.println("| rows | units | groups | query | median s | min–max s |");
+    System.out.println("| rows | units | groups | query | wall s: median (min–max) | CPU s: median "
+        + "(min–max) |");
     System.out.println("|---|---|---|---|---|---|");
     Map<Long, Map<Variant, double[]>> all = new LinkedHashMap<>();
+    Map<Long, Map<Variant, double[]>> allCpu = new LinkedHashMap<>();
     List<String> csv = new ArrayList<>();
-    csv.add("rows,units,groups,query,repetition,seconds");
+    csv.add("rows,units,groups,query,repetition,wall_seconds,cpu_seconds");
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (long rows : sizes) {
       long units = rows / rowsPerUnit;
       Dataset<Row> data = SyntheticVisits.of(spark, rows, units, groups, 16)
@@ -104,17 +110,22 @@ public final class SparkAggregationBenchmark {
         queries.get(v).get(); // warm-up
       }
       Map<Variant, double[]> times = new LinkedHashMap<>();
+      Map<Variant, double[]> cpu = new LinkedHashMap<>();
       for (Variant v : Variant.values()) {
         times.put(v, new double[repetitions]);
+        cpu.put(v, new double[repetitions]);
       }
       for (int r = 0; r < repetitions; r++) {
         for (Variant v : Variant.values()) {
+          long cpuStart = os.getProcessCpuTime();
           long start = System.nanoTime();
           int released = queries.get(v).get();
           double seconds = (System.nanoTime() - start) / 1e9;
+          double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
           times.get(v)[r] = seconds;
-          csv.add(String.format(Locale.ROOT, "%d,%d,%d,%s,%d,%.3f", rows, units, groups,
-              v.name().toLowerCase(Locale.ROOT), r + 1, seconds));
+          cpu.get(v)[r] = cpuSeconds;
+          csv.add(String.format(Locale.ROOT, "%d,%d,%d,%s,%d,%.3f,%.3f", rows, units, groups,
+              v.name().toLowerCase(Locale.ROOT), r + 1, seconds, cpuSeconds));
           if (released == 0) {
             throw new IllegalStateException(v + " returned no groups");
           }
@@ -122,26 +133,34 @@ public final class SparkAggregationBenchmark {
       }
       for (Variant v : Variant.values()) {
         double[] t = times.get(v);
-        System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %s | %.2f | %.2f–%.2f |%n", rows,
-            units, groups, v.label, Summary.median(t), Summary.min(t), Summary.max(t));
+        double[] c = cpu.get(v);
+        System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %s | %.2f (%.2f–%.2f) | %.2f "
+                + "(%.2f–%.2f) |%n", rows, units, groups, v.label, Summary.median(t),
+            Summary.min(t), Summary.max(t), Summary.median(c), Summary.min(c), Summary.max(c));
       }
       all.put(rows, times);
+      allCpu.put(rows, cpu);
       data.unpersist(true);
     }
     System.out.println();
-    System.out.println("| rows | private / per-unit (medians) | private / plain (medians) |");
-    System.out.println("|---|---|---|");
+    System.out.println("| rows | private / per-unit, wall | private / per-unit, CPU | private / "
+        + "plain, wall | private / plain, CPU |");
+    System.out.println("|---|---|---|---|---|");
     for (Map.Entry<Long, Map<Variant, double[]>> e : all.entrySet()) {
+      Map<Variant, double[]> c = allCpu.get(e.getKey());
       double p = Summary.median(e.getValue().get(Variant.PRIVATE));
-      System.out.printf(Locale.ROOT, "| %,d | %.2f | %.2f |%n", e.getKey(),
+      double pc = Summary.median(c.get(Variant.PRIVATE));
+      System.out.printf(Locale.ROOT, "| %,d | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(),
           p / Summary.median(e.getValue().get(Variant.PER_UNIT)),
-          p / Summary.median(e.getValue().get(Variant.PLAIN)));
+          pc / Summary.median(c.get(Variant.PER_UNIT)),
+          p / Summary.median(e.getValue().get(Variant.PLAIN)),
+          pc / Summary.median(c.get(Variant.PLAIN)));
     }
     if (options.containsKey("csv")) {
       Files.write(Path.of(options.get("csv")), csv, StandardCharsets.UTF_8);
     }
     if (options.containsKey("plot")) {
-      plot(all, Path.of(options.get("plot")), master);
+      plot(all, allCpu, Path.of(options.get("plot")), master);
     }
     spark.stop();
   }
@@ -164,20 +183,24 @@ public final class SparkAggregationBenchmark {
     return q;
   }
 
-  private static void plot(Map<Long, Map<Variant, double[]>> all, Path png, String master)
-      throws IOException {
-    XYChart chart = new XYChartBuilder().width(800).height(480)
+  private static void plot(Map<Long, Map<Variant, double[]>> wall,
+      Map<Long, Map<Variant, double[]>> cpu, Path png, String master) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(520)
         .title("count + sum + mean per group, 1,000 groups, " + master)
         .xAxisTitle("rows (millions; 10 rows per unit)").yAxisTitle("median seconds").build();
     chart.getStyler().setMarkerSize(8);
     for (Variant v : Variant.values()) {
-      List<Double> x = new ArrayList<>();
-      List<Double> y = new ArrayList<>();
-      for (Map.Entry<Long, Map<Variant, double[]>> e : all.entrySet()) {
-        x.add(e.getKey() / 1e6);
-        y.add(Summary.median(e.getValue().get(v)));
+      for (boolean isCpu : new boolean[] {false, true}) {
+        Map<Long, Map<Variant, double[]>> source = isCpu ? cpu : wall;
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (Map.Entry<Long, Map<Variant, double[]>> e : source.entrySet()) {
+          x.add(e.getKey() / 1e6);
+          y.add(Summary.median(e.getValue().get(v)));
+        }
+        chart.addSeries(v.label + (isCpu ? ", CPU" : ", wall"), x, y)
+            .setMarker(isCpu ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
       }
-      chart.addSeries(v.label, x, y).setMarker(SeriesMarkers.CIRCLE);
     }
     if (png.getParent() != null) {
       Files.createDirectories(png.getParent());

@@ -195,7 +195,6 @@ public final class SparkErrorReport {
     CategoryChart chart = new CategoryChartBuilder().width(900).height(480)
         .title("Noise: mean relative error per group at (1, 1e-6), " + repetitions + " runs each")
         .xAxisTitle("dataset: metric").yAxisTitle("mean |released - bounded| / bounded").build();
-    chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setXAxisLabelRotation(20);
     List<String> labels = new ArrayList<>(values.keySet());
     List<Double> joint = new ArrayList<>();

@@ -14,11 +14,11 @@ import org.apache.spark.sql.RowFactory;
  * together and sorted by (unit, groups, values).
  *
  * <p><b>Input rows</b>: {@code [unit, g_0..g_{n-1}, v_0..v_{m-1}]}, values non-null, non-NaN
- * doubles. <b>Output rows</b>, one per kept (unit, group): {@code [g_0..g_{n-1}, rows, units, s_0..]}
- * where {@code rows <= M} is the number of kept rows, {@code units = 1}, and {@code s_i} the
- * fixed-point sum of value part {@code i} over the kept rows; when the query has quantiles, rows
- * carry two more fields after the groups, {@code hq, hb} = (-1, -1), and every kept value adds a row
- * {@code [g.., hq, hb, 1, 0, 0..]} for its bin {@code hb} of histogram {@code hq}.
+ * doubles. <b>Output rows</b>, one per kept (unit, group): {@code [g_0..g_{n-1}, rows, units,
+ * s_0..]} where {@code rows <= M} is the number of kept rows, {@code units = 1}, and {@code s_i}
+ * the fixed-point sum of value part {@code i} over the kept rows; when the query has quantiles,
+ * rows carry two more fields after the groups, {@code hq, hb} = (-1, -1), and every kept value adds
+ * a row {@code [g.., hq, hb, 1, 0, 0..]} for its bin {@code hb} of histogram {@code hq}.
  *
  * <p><b>Choices.</b> Each (unit, group) gets the priority {@code PRF(unit, group)} and each of its
  * rows the priority {@code PRF(that, i)}, {@code i} its position in the sorted run; the M rows with

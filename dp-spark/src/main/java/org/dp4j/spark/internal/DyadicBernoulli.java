@@ -39,7 +39,8 @@ public final class DyadicBernoulli {
     } else {
       mantissa |= 1L << 52;
     }
-    // p = mantissa * 2^-shift; bit i of the binary fraction (1-based) is bit (shift - i) of mantissa.
+    // p = mantissa * 2^-shift; bit i of the binary fraction (1-based) is bit (shift - i) of
+    // mantissa.
     int shift = 1075 - biasedExponent;
     for (int chunk = 0; ; chunk++) {
       int high = shift - 64 * chunk; // mantissa bits [high - 64, high) form this chunk

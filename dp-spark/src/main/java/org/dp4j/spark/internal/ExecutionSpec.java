@@ -40,7 +40,8 @@ public record ExecutionSpec(int groupColumns, List<String> valueColumns, int max
     Checks.positive("maxGroupsPerUnit", maxGroupsPerUnit);
     Checks.positive("maxRowsPerGroup", maxRowsPerGroup);
     parts = List.copyOf(parts);
-    Checks.require(mechanisms.size() == parts.size(), "mechanisms", "one per part", mechanisms.size());
+    Checks.require(mechanisms.size() == parts.size(), "mechanisms", "one per part",
+        mechanisms.size());
     mechanisms = java.util.Collections.unmodifiableList(new ArrayList<>(mechanisms));
     histograms = List.copyOf(histograms);
     quantiles = List.copyOf(quantiles);

@@ -37,7 +37,8 @@ public record GaussianThresholdRule(double sigma, double threshold) implements S
   }
 
   /**
-   * The rule whose new groups are each released with probability at most {@code newGroupProbability}.
+   * The rule whose new groups are each released with probability at most {@code
+   * newGroupProbability}.
    *
    * @param sigma the noise standard deviation actually used (units), positive and finite
    * @param granularity the noise's grid step (units), positive and finite

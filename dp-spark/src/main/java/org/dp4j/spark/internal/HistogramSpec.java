@@ -7,8 +7,8 @@ import org.dp4j.core.internal.Checks;
 
 /**
  * The per-group histogram a column's quantiles are selected from: {@code C} candidates {@code c_j =
- * L + (U - L) j / (C - 1)} (the last exactly U), fixed by the bounds alone, and a value's bin is the
- * smallest {@code j} with {@code value < c_j} ({@code C} when there is none). Then {@code #{x <
+ * L + (U - L) j / (C - 1)} (the last exactly U), fixed by the bounds alone, and a value's bin is
+ * the smallest {@code j} with {@code value < c_j} ({@code C} when there is none). Then {@code #{x <
  * c_j}} is the sum of the bins {@code 0..j}, which is what the exponential mechanism's utility
  * needs (as in dp-mechanisms' {@code BoundedQuantile}).
  *
@@ -16,7 +16,8 @@ import org.dp4j.core.internal.Checks;
  * @param bounds the clamping bounds, {@code lower < upper}
  * @param candidates C, at least 2
  */
-public record HistogramSpec(int valueIndex, ValueBounds bounds, int candidates) implements Serializable {
+public record HistogramSpec(int valueIndex, ValueBounds bounds, int candidates)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 

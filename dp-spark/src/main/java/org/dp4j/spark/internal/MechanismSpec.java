@@ -21,12 +21,12 @@ import org.dp4j.mechanisms.testing.SeededNoise;
  * multiplier, and they round inputs to a power-of-two grid {@code g}. A part is a vector over
  * groups in which one unit changes at most {@code c = K} coordinates, each rounding adding up to
  * one grid step: the shift in grid steps is at most {@code Δ/g + sqrt(c)} (L2) or {@code Δ/g + c}
- * (L1). The claim {@code GaussianEvent(z)} (or {@code EpsilonDeltaEvent.pure(1/z)} for Laplace) holds
- * when the discrete noise parameter in steps is at least {@code z} times that shift; {@link
+ * (L1). The claim {@code GaussianEvent(z)} (or {@code EpsilonDeltaEvent.pure(1/z)} for Laplace)
+ * holds when the discrete noise parameter in steps is at least {@code z} times that shift; {@link
  * #forGaussian} and {@link #forLaplace} pass a sensitivity inflated by 2^-20 and verify the built
- * mechanism's {@code sigma()} (or {@code scale()}) and {@code granularity()}, with a further relative
- * 2^-40 so that an executor whose {@code Math.exp}/{@code log} differ in the last bit still meets
- * the claim; executors verify it again ({@link #build}).
+ * mechanism's {@code sigma()} (or {@code scale()}) and {@code granularity()}, with a further
+ * relative 2^-40 so that an executor whose {@code Math.exp}/{@code log} differ in the last bit
+ * still meets the claim; executors verify it again ({@link #build}).
  *
  * @param kind Gaussian or Laplace
  * @param epsilon the epsilon of the budget passed to the mechanism

@@ -100,7 +100,7 @@ public record Part(PartKind kind, int valueIndex, ValueBounds bounds, int unitEx
     return (long) Math.rint(Math.scalb(rawTerm(kind, bounds, bounds.clamp(value)), unitExponent));
   }
 
-  /** The sensitivity of one group's sum in units: M times the largest term (1 for distinct units). */
+  /** One group's sensitivity in units: M times the largest term (1 for distinct units). */
   public double perGroupUnits(int maxRowsPerGroup) {
     return kind == PartKind.DISTINCT_UNITS ? 1.0 : (double) maxRowsPerGroup * maxTermUnits;
   }

@@ -23,10 +23,10 @@ import org.dp4j.mechanisms.aggregation.NoiseKind;
  *
  * <ul>
  *   <li>a Gaussian part adds {@code N(0, (z Δ2)^2)}: {@code GaussianEvent(z)} (the L2 sensitivity
- *       of the whole vector of groups); a Laplace part adds Laplace noise of scale {@code z Δ1}, and
- *       since one unit moves at most K coordinates by at most {@code Δ1 / K} each, it is charged as
- *       K pure events {@code 1/(z K)} (their PLD composition is tighter than {@code 1/z} whenever
- *       delta is positive, and equal at delta 0);
+ *       of the whole vector of groups); a Laplace part adds Laplace noise of scale {@code z Δ1},
+ *       and since one unit moves at most K coordinates by at most {@code Δ1 / K} each, it is
+ *       charged as K pure events {@code 1/(z K)} (their PLD composition is tighter than {@code 1/z}
+ *       whenever delta is positive, and equal at delta 0);
  *   <li>a quantile rank runs the exponential mechanism in every group at {@code e(z) / K}, charged
  *       as K such pure events; Gaussian thresholding charges K events {@code (0, p)} for the new
  *       groups a unit can create, with {@code 1 - (1 - p)^K = delta / P}; the truncated geometric
@@ -147,12 +147,13 @@ public final class QueryCalibration {
         return i;
       }
     }
-    throw new IllegalArgumentException("parts must include DISTINCT_UNITS for Gaussian thresholding");
+    throw new IllegalArgumentException(
+        "parts must include DISTINCT_UNITS for Gaussian thresholding");
   }
 
   /** The one-parameter family of the query's events. */
-  private record Family(boolean gaussian, int parts, int quantileRanks, SelectionSpec.Kind selection,
-      int k, int releases, double deltaShare, double newGroup) {
+  private record Family(boolean gaussian, int parts, int quantileRanks,
+      SelectionSpec.Kind selection, int k, int releases, double deltaShare, double newGroup) {
 
     double pureEpsilon(double z) {
       return gaussian ? GaussianCalibration.epsilon(z, deltaShare) : 1.0 / z;

@@ -32,8 +32,8 @@ import org.apache.spark.sql.types.StructType;
  *       later); turn -0.0 into 0.0. With public groups, keep only rows of listed groups.
  *   <li>Repartition by unit and sort within partitions by (unit, groups, values), then bound each
  *       unit's contribution in one streaming pass ({@link ContributionBounding}).
- *   <li>Sum the bounded contributions per group with Spark's aggregation (and per histogram bin when
- *       there are quantiles); with public groups, left-join them onto the listed groups.
+ *   <li>Sum the bounded contributions per group with Spark's aggregation (and per histogram bin
+ *       when there are quantiles); with public groups, left-join them onto the listed groups.
  *   <li>Decide and noise each group on the executors ({@link GroupRelease}); only released groups
  *       leave the tasks.
  * </ol>

@@ -84,7 +84,8 @@ final class SmallestPriorities<T> {
     while (true) {
       int left = 2 * i + 1;
       int largest = i;
-      if (left < n && before(priorities[largest], sequence[largest], priorities[left], sequence[left])) {
+      if (left < n
+          && before(priorities[largest], sequence[largest], priorities[left], sequence[left])) {
         largest = left;
       }
       int right = left + 1;

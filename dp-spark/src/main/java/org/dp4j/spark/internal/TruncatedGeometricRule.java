@@ -124,7 +124,8 @@ public final class TruncatedGeometricRule implements Serializable {
     int n = 1;
     double previous = 0.0;
     while (n < MAX_TABLE) {
-      double next = Math.min(Math.min(growth * previous + del, 1 - shrink * (1 - previous - del)), 1.0);
+      double next = Math.min(Math.min(growth * previous + del,
+          1 - shrink * (1 - previous - del)), 1.0);
       if (n == grow.length) {
         grow = java.util.Arrays.copyOf(grow, Math.min(MAX_TABLE, 2 * grow.length));
       }

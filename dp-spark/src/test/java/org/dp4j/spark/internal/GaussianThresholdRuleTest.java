@@ -32,7 +32,8 @@ class GaussianThresholdRuleTest {
         SeededNoise.uniform(7));
     GaussianThresholdRule rule = GaussianThresholdRule.of(noise.sigma(), noise.granularity(), 1,
         1e-4);
-    GaussianThresholdRule shifted = new GaussianThresholdRule(noise.sigma(), rule.threshold() + 0.5);
+    GaussianThresholdRule shifted =
+        new GaussianThresholdRule(noise.sigma(), rule.threshold() + 0.5);
     int trials = 40_000;
     boolean powerShown = false;
     for (long n = 1; n < rule.threshold() + 3 * noise.sigma(); n += 2) {

@@ -34,8 +34,8 @@ class QueryCalibrationTest {
     QueryCalibration.Result r = QueryCalibration.calibrate(PrivacyBudget.approximate(1, 1e-6),
         NoiseKind.GAUSSIAN, counts(k), 0, SelectionSpec.Kind.PUBLIC, 1, 1, false);
     assertEquals(factor, r.equalSplitMultiplier() / r.noiseMultiplier(), 0.005);
-    // k Gaussians of multiplier z compose to one of z / sqrt(k): the analytic Gaussian at (1, 1e-6),
-    // 4.2247; PLD's discretisation is pessimistic (never below) by less than 0.2%.
+    // k Gaussians of multiplier z compose to one of z / sqrt(k): the analytic Gaussian at (1,
+    // 1e-6), 4.2247; PLD's discretisation is pessimistic (never below) by less than 0.2%.
     double single = r.noiseMultiplier() / Math.sqrt(k);
     assertTrue(single >= 4.2247 * (1 - 1e-4) && single <= 4.2247 * 1.002, "z / sqrt(k) " + single);
   }
@@ -79,7 +79,8 @@ class QueryCalibrationTest {
   @Test
   void refusesBudgetsThatCannotPayForTheQuery() {
     assertThrows(IllegalArgumentException.class, () -> QueryCalibration.calibrate(
-        PrivacyBudget.pure(1), NoiseKind.GAUSSIAN, MIXED, 0, SelectionSpec.Kind.PUBLIC, 1, 1, false));
+        PrivacyBudget.pure(1), NoiseKind.GAUSSIAN, MIXED, 0, SelectionSpec.Kind.PUBLIC, 1, 1,
+        false));
     assertThrows(IllegalArgumentException.class, () -> QueryCalibration.calibrate(
         PrivacyBudget.pure(1), NoiseKind.LAPLACE, MIXED, 0, SelectionSpec.Kind.TRUNCATED_GEOMETRIC,
         1, 1, false));

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class SipHashTest {
 
   /** The reference key of the SipHash paper (Aumasson & Bernstein 2012, Appendix A): 00..0f. */
-  private static final SipHash REFERENCE = SipHash.withKey(0x0706050403020100L, 0x0f0e0d0c0b0a0908L);
+  private static final SipHash REFERENCE =
+      SipHash.withKey(0x0706050403020100L, 0x0f0e0d0c0b0a0908L);
 
   @Test
   void matchesThePapersTestVectors() {
@@ -20,7 +21,8 @@ class SipHashTest {
     }
     // Appendix A: SipHash-2-4(k = 00..0f, m = 00..0e) = a129ca6149be45e5.
     assertEquals(0xa129ca6149be45e5L, REFERENCE.hash(message, 15));
-    // The reference implementation's vectors.h, first entry (empty message): 31 0e 0e dd 47 db 6f 72.
+    // The reference implementation's vectors.h, first entry (empty message): 31 0e 0e dd 47 db 6f
+    // 72.
     assertEquals(0x726fdb47dd0e0e31L, REFERENCE.hash(new byte[0], 0));
   }
 

@@ -75,7 +75,8 @@ class TruncatedGeometricRuleTest {
   @Test
   void rejectsEpsilonsTooSmallForItsMarginAndBadDeltas() {
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1e-7, 1e-6));
-    assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(Double.NaN, 1e-6));
+    assertThrows(IllegalArgumentException.class,
+        () -> new TruncatedGeometricRule(Double.NaN, 1e-6));
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1, 0));
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1, 1e-16));
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1, 1));
