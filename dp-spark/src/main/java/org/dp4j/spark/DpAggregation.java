@@ -201,10 +201,20 @@ public final class DpAggregation {
         randomness.isPrivate());
   }
 
+  /** The ledger label: the query in words, control characters replaced, at most 1000 chars. */
   private String label() {
-    String label = "dp-spark aggregate " + description;
-    return label.length() <= PrivacyFilter.MAX_LABEL_LENGTH
-        ? label : label.substring(0, PrivacyFilter.MAX_LABEL_LENGTH);
+    StringBuilder b = new StringBuilder();
+    ("dp-spark aggregate " + description).codePoints()
+        .forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    String label = b.toString();
+    if (label.length() > PrivacyFilter.MAX_LABEL_LENGTH) {
+      int end = PrivacyFilter.MAX_LABEL_LENGTH;
+      if (Character.isHighSurrogate(label.charAt(end - 1))) {
+        end--;
+      }
+      label = label.substring(0, end);
+    }
+    return label;
   }
 
   private String statement(SpendReceipt receipt, PrivacyFilter filter) {

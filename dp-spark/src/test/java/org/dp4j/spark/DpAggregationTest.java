@@ -220,6 +220,19 @@ class DpAggregationTest {
   }
 
   @Test
+  void columnNamesWithControlCharactersStillMakeAValidLedgerLabel() {
+    StructType schema = DataTypes.createStructType(List.of(
+        DataTypes.createStructField("unit", DataTypes.StringType, true),
+        DataTypes.createStructField("line\nbreak", DataTypes.StringType, true)));
+    Dataset<Row> data = spark().createDataFrame(List.of(RowFactory.create("u", "g")), schema);
+    PrivacyFilter filter = filter(2);
+    AggregationResult r = DpAggregation.on(data).privacyUnit("unit").groupBy("line\nbreak")
+        .count().publicGroups(List.of("g")).budget(BUDGET).build().run(filter);
+    assertEquals("dp-spark aggregate count by line?break", r.receipt().label());
+    assertEquals(1, r.rows().size());
+  }
+
+  @Test
   void seededRunsRepeatExactlyAndSecureRunsDrawFreshNoise() {
     UnaryOperator<DpAggregation.Builder> query = b -> b.privacyUnit("visitor")
         .groupBy("day", "shop").maxGroupsPerUnit(2).count().distinctUnits()
