@@ -49,7 +49,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>Usage: {@code dp-bench/spark-bench org.dp4j.bench.spark.SparkAggregationBenchmark [--rows
  * 1000000,10000000] [--rows-per-unit 10] [--groups 1000] [--repetitions 3] [--master local[2]]
- * [--csv FILE] [--plot FILE.png]}
+ * [--csv FILE] [--plot FILE.png]}; {@code --replot FILE.csv --plot FILE.png [--master local[2]]}
+ * redraws the figure from a CSV written earlier.
  */
 public final class SparkAggregationBenchmark {
 
@@ -76,6 +77,11 @@ public final class SparkAggregationBenchmark {
    */
   public static void main(String[] args) throws IOException {
     Map<String, String> options = options(args);
+    if (options.containsKey("replot")) {
+      replot(Path.of(options.get("replot")), Path.of(options.get("plot")),
+          options.getOrDefault("master", "local[2]"));
+      return;
+    }
     List<Long> sizes = new ArrayList<>();
     for (String s : options.getOrDefault("rows", "1000000,10000000").split(",")) {
       sizes.add(Long.parseLong(s.trim()));
@@ -189,6 +195,8 @@ public final class SparkAggregationBenchmark {
         .title("count + sum + mean per group, 1,000 groups, " + master)
         .xAxisTitle("rows (millions; 10 rows per unit)").yAxisTitle("median seconds").build();
     chart.getStyler().setMarkerSize(8);
+    java.awt.Color[] colours = {new java.awt.Color(31, 119, 180), new java.awt.Color(255, 127, 14),
+        new java.awt.Color(90, 90, 90)};
     for (Variant v : Variant.values()) {
       for (boolean isCpu : new boolean[] {false, true}) {
         Map<Long, Map<Variant, double[]>> source = isCpu ? cpu : wall;
@@ -198,8 +206,13 @@ public final class SparkAggregationBenchmark {
           x.add(e.getKey() / 1e6);
           y.add(Summary.median(e.getValue().get(v)));
         }
-        chart.addSeries(v.label + (isCpu ? ", CPU" : ", wall"), x, y)
-            .setMarker(isCpu ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+        org.knowm.xchart.XYSeries series = chart.addSeries(v.label + (isCpu ? ", CPU" : ", wall"),
+            x, y);
+        series.setMarker(isCpu ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+        series.setLineColor(colours[v.ordinal()]);
+        series.setMarkerColor(colours[v.ordinal()]);
+        series.setLineStyle(isCpu ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
+            : org.knowm.xchart.style.lines.SeriesLines.SOLID);
       }
     }
     if (png.getParent() != null) {
@@ -207,6 +220,32 @@ public final class SparkAggregationBenchmark {
     }
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     System.err.println("wrote " + png);
+  }
+
+  /** Redraws the figure from the CSV of an earlier run. */
+  static void replot(Path csv, Path png, String master) throws IOException {
+    Map<Long, Map<Variant, List<Double>>> wall = new LinkedHashMap<>();
+    Map<Long, Map<Variant, List<Double>>> cpu = new LinkedHashMap<>();
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] c = line.split(",");
+      long rows = Long.parseLong(c[0]);
+      Variant v = Variant.valueOf(c[3].toUpperCase(Locale.ROOT));
+      wall.computeIfAbsent(rows, k -> new LinkedHashMap<>())
+          .computeIfAbsent(v, k -> new ArrayList<>()).add(Double.parseDouble(c[5]));
+      cpu.computeIfAbsent(rows, k -> new LinkedHashMap<>())
+          .computeIfAbsent(v, k -> new ArrayList<>()).add(Double.parseDouble(c[6]));
+    }
+    plot(arrays(wall), arrays(cpu), png, master);
+  }
+
+  private static Map<Long, Map<Variant, double[]>> arrays(
+      Map<Long, Map<Variant, List<Double>>> lists) {
+    Map<Long, Map<Variant, double[]>> out = new LinkedHashMap<>();
+    lists.forEach((rows, byVariant) -> byVariant.forEach((v, l) -> out
+        .computeIfAbsent(rows, k -> new LinkedHashMap<>())
+        .put(v, l.stream().mapToDouble(Double::doubleValue).toArray())));
+    return out;
   }
 
   /** {@code --key value} pairs. */
