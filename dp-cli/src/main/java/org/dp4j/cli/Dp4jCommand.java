@@ -14,13 +14,15 @@ import picocli.CommandLine.Command;
     name = "dp4j",
     mixinStandardHelpOptions = true,
     versionProvider = Dp4jCommand.Version.class,
-    description = "Differential privacy for the JVM: accounting, calibration and DP-SGD.",
+    description = "Differential privacy for the JVM: accounting, calibration, DP-SGD and private "
+        + "aggregations on Spark.",
     subcommands = {
       EpsilonCommand.class,
       CalibrateCommand.class,
       GaussianSigmaCommand.class,
       LedgerCommand.class,
       TrainCommand.class,
+      AggregateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Dp4jCommand implements Runnable {

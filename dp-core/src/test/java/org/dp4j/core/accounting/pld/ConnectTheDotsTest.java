@@ -183,4 +183,22 @@ class ConnectTheDotsTest {
         IllegalStateException.class,
         () -> ConnectTheDots.discretize(new GaussianLossPair(1e-4), 1e-6));
   }
+
+  @Test
+  void theTopGridPointIsNeverBelowTheHighestLossEvenWhenTheQuotientRoundsDown() {
+    // 0.25 / h rounds to exactly 33 but 33 * h < 0.25 for h = (1/12) / 11: the RR atom at 0.25
+    // must stay on the grid, not spill its mass to +infinity.
+    double h = (1.0 / 12) / 11;
+    LossPair pair = new RandomizedResponseLossPair(0.25, 0.0);
+    DiscretePld pld = ConnectTheDots.discretize(pair, h);
+    assertEquals(0.0, pld.infinityMass());
+    assertTrue(ConnectTheDots.gridPoints(pair, h) * h >= 0.5);
+    // Through the accountant: two pure events compose to at most their sum.
+    double eps = new PldAccountant()
+        .compose(org.dp4j.core.event.ComposedEvent.of(
+            org.dp4j.core.event.EpsilonDeltaEvent.pure(0.25),
+            org.dp4j.core.event.EpsilonDeltaEvent.pure(1.0 / 12)))
+        .epsilon(1e-6);
+    assertTrue(eps > 0.33 && eps <= (0.25 + 1.0 / 12) * (1 + 1e-5), "epsilon " + eps);
+  }
 }
