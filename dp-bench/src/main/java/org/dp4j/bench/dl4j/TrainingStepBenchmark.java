@@ -1,19 +1,13 @@
 package org.dp4j.bench.dl4j;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.SpendReceipt;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.dl4j.gradients.ClippedBatch;
+import org.dp4j.dl4j.gradients.EngineAccess;
 import org.dp4j.dl4j.gradients.GradientMethod;
 import org.dp4j.dl4j.gradients.PerExampleClipping;
 import org.dp4j.training.clipping.ClippedSum;
@@ -22,14 +16,12 @@ import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.optimizer.DpSgdOptimizer;
 import org.dp4j.training.optimizer.StepResult;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,23 +62,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class TrainingStepBenchmark {
 
-  private static final int BATCH = 256;
-  private static final int SIDE = 28;
-  private static final int CLASSES = 10;
-
-  /** The networks. */
-  public enum Model {
-    /** 784 -> 256 tanh -> 10 softmax. */
-    MLP,
-    /** conv 3x3x16 tanh, max pool 2x2, conv 3x3x32 tanh, dense 32 tanh, 10 softmax. */
-    CNN
-  }
+  /** Examples per step. */
+  static final int BATCH = 256;
 
   @Param
-  public Model model;
+  public BenchNetworks.Model model;
 
   private MultiLayerNetwork privateNetwork;
   private MultiLayerNetwork plainNetwork;
+  private MultiLayerNetwork engineNetwork;
+  private EngineAccess engine;
+  private GradientUpdater<?> engineUpdater;
+  private int engineIteration;
   private PerExampleClipping clipping;
   private DpSgdOptimizer optimizer;
   private INDArray features;
@@ -101,29 +88,21 @@ public class TrainingStepBenchmark {
   private PrivacyEvent phaseEvent;
   private GradientUpdater<?> phaseUpdater;
 
-  /** Builds both networks with the same seeded parameters and a seeded batch. */
+  /** Builds the networks with the same seeded parameters and a seeded batch. */
   @Setup(Level.Trial)
   public void setUp() {
-    privateNetwork = build(model);
-    plainNetwork = build(model);
-    SplittableRandom random = new SplittableRandom(7);
-    float[] params = new float[(int) privateNetwork.numParams()];
-    for (int i = 0; i < params.length; i++) {
-      params[i] = (float) ((random.nextDouble() - 0.5) * 0.1);
-    }
-    privateNetwork.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
-    plainNetwork.setParams(privateNetwork.params().dup());
-    float[][] x = new float[BATCH][SIDE * SIDE];
-    float[][] y = new float[BATCH][CLASSES];
-    for (int i = 0; i < BATCH; i++) {
-      for (int j = 0; j < x[i].length; j++) {
-        x[i][j] = (float) random.nextDouble();
-      }
-      y[i][random.nextInt(CLASSES)] = 1f;
-    }
-    features = Nd4j.createFromArray(x);
-    labels = Nd4j.createFromArray(y);
+    privateNetwork = BenchNetworks.build(model);
+    plainNetwork = BenchNetworks.build(model);
+    engineNetwork = BenchNetworks.build(model);
+    INDArray[] data = BenchNetworks.batch(BATCH, 8);
+    features = data[0];
+    labels = data[1];
     batch = new DataSet(features, labels);
+    engine = EngineAccess.of(engineNetwork);
+    INDArray engineState = Nd4j.create(DataType.FLOAT, 1,
+        new Adam(1e-3).stateSize(engineNetwork.numParams()));
+    engineUpdater = new Adam(1e-3).instantiate(engineState, true);
+    engineUpdater.setStateViewArray(engineState, engineNetwork.params().shape(), 'c', true);
     clipping = PerExampleClipping.forNetwork(privateNetwork, GradientMethod.AUTO);
     DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
         .targetDelta(1e-5).datasetSize(60_000).expectedBatchSize(BATCH).plannedSteps(1_000_000)
@@ -144,29 +123,6 @@ public class TrainingStepBenchmark {
         new Adam(1e-3).stateSize(phaseParameters.length()));
     phaseUpdater = new Adam(1e-3).instantiate(adamState, true);
     phaseUpdater.setStateViewArray(adamState, phaseParameters.shape(), 'c', true);
-  }
-
-  private static MultiLayerNetwork build(Model model) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list();
-    if (model == Model.MLP) {
-      list.layer(new DenseLayer.Builder().nIn(SIDE * SIDE).nOut(256).activation(Activation.TANH)
-              .build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(256).nOut(CLASSES)
-              .activation(Activation.SOFTMAX).build());
-    } else {
-      list.layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.TANH).build())
-          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-              .stride(2, 2).build())
-          .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.TANH).build())
-          .layer(new DenseLayer.Builder().nOut(32).activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(CLASSES)
-              .activation(Activation.SOFTMAX).build())
-          .setInputType(InputType.convolutionalFlat(SIDE, SIDE, 1));
-    }
-    MultiLayerNetwork network = new MultiLayerNetwork(list.build());
-    network.init();
-    return network;
   }
 
   /** Clip (ghost or layerwise), noise, charge the budget, Adam update. */
@@ -215,6 +171,19 @@ public class TrainingStepBenchmark {
     INDArray gradient = phaseSum.reshape(phaseParameters.shape()).dup();
     phaseUpdater.applyUpdater(gradient, 0, 0);
     return phaseParameters.subi(gradient);
+  }
+
+  /**
+   * Baseline: the non-private step through the same engine, layer rules and convolution code as
+   * {@code privateStep} (the plain gradient sum, no norms, clipping, noise or budget), divided by
+   * the batch size, then ND4J's Adam and the parameter update.
+   */
+  @Benchmark
+  public INDArray enginePlainStep() {
+    INDArray params = engineNetwork.params();
+    INDArray gradient = engine.gradientSum(features, labels).divi(BATCH).reshape(params.shape());
+    engineUpdater.applyUpdater(gradient, engineIteration++, 0);
+    return params.subi(gradient);
   }
 
   /** Baseline: DL4J's own forward, backward and Adam update on the same batch. */

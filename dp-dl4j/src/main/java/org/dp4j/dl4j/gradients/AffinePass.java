@@ -30,7 +30,7 @@ final class AffinePass implements LayerRule.Pass {
   private final INDArray weights;
   private final INDArray bias;
   private final INDArray input;
-  private final INDArray preOutput;
+  private final INDArray preOutput; // null when the tanh kernel works from the output
   private final IActivation activation;
   private final INDArray output;
   private INDArray delta;
@@ -66,7 +66,15 @@ final class AffinePass implements LayerRule.Pass {
     if (b != null) {
       z.addiRowVector(b);
     }
-    INDArray out = activation == null ? z : activation.getActivation(z.dup(), true);
+    INDArray out;
+    if (activation == null) {
+      out = z;
+    } else if (TanhKernel.handles(activation) && type == DataType.FLOAT && HostFloats.onHost()) {
+      out = TanhKernel.apply(z);
+      return new AffinePass(site, w, b, a, null, activation, out);
+    } else {
+      out = activation.getActivation(z.dup(), true);
+    }
     return new AffinePass(site, w, b, a, z, activation, out);
   }
 
@@ -77,9 +85,13 @@ final class AffinePass implements LayerRule.Pass {
 
   @Override
   public INDArray backward(INDArray outputGradient, boolean inputGradientNeeded) {
-    // Last use of the pre-activation: backprop may overwrite it.
-    delta = activation == null ? outputGradient
-        : activation.backprop(preOutput, outputGradient).getFirst();
+    if (activation == null) {
+      delta = outputGradient;
+    } else if (preOutput == null) { // tanh on the host: 1 - y^2 from the output
+      delta = TanhKernel.backward(output, outputGradient);
+    } else { // last use of the pre-activation: backprop may overwrite it
+      delta = activation.backprop(preOutput, outputGradient).getFirst();
+    }
     if (!inputGradientNeeded) {
       return null;
     }

@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import java.util.Arrays;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.dp4j.training.internal.ClipRule;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -72,6 +73,13 @@ record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
       }
     }
     return new ClipFactors(factors, clipped, within, nonFinite);
+  }
+
+  /** Factor 1 for each of {@code batch} examples: the plain, unclipped sum. */
+  static ClipFactors unclipped(int batch) {
+    float[] ones = new float[batch];
+    Arrays.fill(ones, 1f);
+    return new ClipFactors(ones, 0, batch, 0);
   }
 
   /** The factors as a {@code [B, 1]} column of {@code type}. */

@@ -103,6 +103,21 @@ interface LayerRule {
     default long addClippedSum(ClipFactors clip, INDArray sum) {
       return 0;
     }
+
+    /**
+     * Adds the plain (unclipped) gradient sum {@code sum_i g_i} over this layer's parameters into
+     * {@code sum}, as {@link #addClippedSum} lays it out: the non-private gradient of the same
+     * forward and backward pass, for comparisons. Called after {@link #backward}, instead of
+     * {@link #addSquaredNorms} and {@link #addClippedSum}. The default is the clipped sum with
+     * every factor 1.
+     *
+     * @param batch the number of examples
+     * @param sum the {@code FLOAT} {@code [1, P]} gradient sum of the whole network
+     * @return the number of parameters written
+     */
+    default long addGradientSum(int batch, INDArray sum) {
+      return addClippedSum(ClipFactors.unclipped(batch), sum);
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.ClippedSum;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -111,7 +112,9 @@ final class MultiLayerClipping implements PerExampleClipping {
    * @throws IllegalArgumentException when the leading dimensions differ
    */
   double[] perExampleNorms(INDArray features, INDArray labels) {
-    return ClipFactors.norms(backward(features, labels).squaredNorms());
+    try (MemoryWorkspace ignored = EngineMemory.enter()) {
+      return ClipFactors.norms(backward(features, labels).squaredNorms());
+    }
   }
 
   @Override
@@ -119,23 +122,90 @@ final class MultiLayerClipping implements PerExampleClipping {
       NonFiniteGradientPolicy policy) {
     Checks.positiveFinite("clipNorm", clipNorm);
     Checks.notNull("policy", policy);
-    Backward pass = backward(features, labels);
-    int batch = pass.squaredNorms().length;
     long parameters = network.numParams();
-    ClipFactors clip = ClipFactors.of(pass.squaredNorms(), clipNorm, policy,
-        parameters + pass.passes().size());
-    INDArray sum = Nd4j.zeros(DataType.FLOAT, 1, parameters);
-    long written = 0;
-    for (LayerRule.Pass layer : pass.passes()) {
-      written += layer.addClippedSum(clip, sum);
+    INDArray sum = detachedZeros(parameters);
+    ClipFactors clip;
+    double lossSum;
+    int batch;
+    try (MemoryWorkspace ignored = EngineMemory.enter()) {
+      Backward pass = backward(features, labels, PhaseListener.NONE);
+      batch = pass.squaredNorms().length;
+      clip = ClipFactors.of(pass.squaredNorms(), clipNorm, policy,
+          parameters + pass.passes().size());
+      long written = 0;
+      for (LayerRule.Pass layer : pass.passes()) {
+        written += layer.addClippedSum(clip, sum);
+      }
+      checkLayout(batch, written, parameters);
+      lossSum = pass.lossSum();
     }
+    double meanLoss = batch == 0 ? Double.NaN : lossSum / batch;
+    return new ClippedBatch(new ClippedSum(sum, clipNorm, batch, clip.clipped(), clip.within(),
+        clip.nonFinite()), meanLoss);
+  }
+
+  /**
+   * The plain (non-private) gradient of a batch through the same rules: {@code sum_i g_i}, laid
+   * out as {@code params()}, without per-example norms or clipping; convolutions compute their
+   * weight gradient as one product over the batch. For comparing the private step with the
+   * non-private step of the same engine.
+   *
+   * @param sum the {@code FLOAT} {@code [1, P]} sum, fresh and outside any workspace
+   * @param meanLoss the mean per-example loss (NaN for an empty batch)
+   */
+  record GradientSum(INDArray sum, double meanLoss) {}
+
+  /** The plain gradient sum of a batch (see {@link GradientSum}). */
+  GradientSum gradientSum(INDArray features, INDArray labels) {
+    long parameters = network.numParams();
+    INDArray sum = detachedZeros(parameters);
+    double lossSum;
+    int batch;
+    try (MemoryWorkspace ignored = EngineMemory.enter()) {
+      Backward pass = backward(features, labels, PhaseListener.NONE, false);
+      batch = pass.squaredNorms().length;
+      long written = 0;
+      for (LayerRule.Pass layer : pass.passes()) {
+        written += layer.addGradientSum(batch, sum);
+      }
+      checkLayout(batch, written, parameters);
+      lossSum = pass.lossSum();
+    }
+    return new GradientSum(sum, batch == 0 ? Double.NaN : lossSum / batch);
+  }
+
+  /**
+   * {@link #clipAndSum} with a listener told when each rule's phase ends (for profiles).
+   *
+   * @return the clipped sum, as {@link #clipAndSum} returns it
+   */
+  INDArray clipAndSum(INDArray features, INDArray labels, double clipNorm,
+      PhaseListener listener) {
+    long parameters = network.numParams();
+    INDArray sum = detachedZeros(parameters);
+    try (MemoryWorkspace ignored = EngineMemory.enter()) {
+      Backward pass = backward(features, labels, listener);
+      ClipFactors clip = ClipFactors.of(pass.squaredNorms(), clipNorm,
+          NonFiniteGradientPolicy.SKIP_EXAMPLE, parameters + pass.passes().size());
+      for (int k = 0; k < pass.passes().size(); k++) {
+        pass.passes().get(k).addClippedSum(clip, sum);
+        listener.phaseEnded(k, Phase.CLIPPED_SUM);
+      }
+    }
+    return sum;
+  }
+
+  private static INDArray detachedZeros(long parameters) {
+    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      return Nd4j.zeros(DataType.FLOAT, 1, parameters);
+    }
+  }
+
+  private static void checkLayout(int batch, long written, long parameters) {
     if (batch > 0 && written != parameters) {
       throw new IllegalStateException("the layer rules laid out " + written + " parameters, the "
           + "network has " + parameters);
     }
-    double meanLoss = batch == 0 ? Double.NaN : pass.lossSum() / batch;
-    return new ClippedBatch(new ClippedSum(sum, clipNorm, batch, clip.clipped(), clip.within(),
-        clip.nonFinite()), meanLoss);
   }
 
   /**
@@ -148,8 +218,43 @@ final class MultiLayerClipping implements PerExampleClipping {
    */
   record Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum) {}
 
+  /** The phases of one rule in a step, in the order {@link PhaseListener} hears them. */
+  enum Phase {
+    /** The rule's forward pass. */
+    FORWARD,
+    /** The loss and its gradient (reported for the last rule). */
+    LOSS,
+    /** The rule's backward pass. */
+    BACKWARD,
+    /** Its share of the per-example squared norms (per-example convolution gradients). */
+    NORMS,
+    /** Its block of the clipped sum. */
+    CLIPPED_SUM
+  }
+
+  /** Told when a rule's phase ends, for profiles; {@link #NONE} ignores it. */
+  interface PhaseListener {
+    /** The listener that does nothing. */
+    PhaseListener NONE = (rule, phase) -> {};
+
+    /**
+     * @param rule the rule's index in the engine's list (a preprocessor's before its layer's)
+     * @param phase the phase that ended
+     */
+    void phaseEnded(int rule, Phase phase);
+  }
+
   /** The forward and backward pass of a batch, with its squared norms. */
   Backward backward(INDArray features, INDArray labels) {
+    return backward(features, labels, PhaseListener.NONE);
+  }
+
+  private Backward backward(INDArray features, INDArray labels, PhaseListener listener) {
+    return backward(features, labels, listener, true);
+  }
+
+  private Backward backward(INDArray features, INDArray labels, PhaseListener listener,
+      boolean norms) {
     int batch = BatchSize.of(features, labels);
     double[] squaredNorms = new double[batch];
     if (batch == 0) {
@@ -158,10 +263,11 @@ final class MultiLayerClipping implements PerExampleClipping {
     List<LayerRule> rules = rules();
     List<LayerRule.Pass> passes = new ArrayList<>(rules.size());
     INDArray output = features;
-    for (LayerRule rule : rules) {
-      LayerRule.Pass pass = rule.forward(output);
+    for (int k = 0; k < rules.size(); k++) {
+      LayerRule.Pass pass = rules.get(k).forward(output);
       passes.add(pass);
       output = pass.output();
+      listener.phaseEnded(k, Phase.FORWARD);
     }
     LayerRule.Loss loss = rules.get(rules.size() - 1).loss().orElseThrow();
     INDArray typedLabels = labels.castTo(network.params().dataType());
@@ -170,17 +276,41 @@ final class MultiLayerClipping implements PerExampleClipping {
     // The last use of the output, which the final rule owns: computeGradient may overwrite it.
     INDArray gradient = loss.function().computeGradient(typedLabels, output, loss.activation(),
         null);
+    listener.phaseEnded(rules.size() - 1, Phase.LOSS);
     int firstWithParameters = 0;
     while (firstWithParameters < rules.size() && !rules.get(firstWithParameters).hasParameters()) {
       firstWithParameters++;
     }
     for (int k = passes.size() - 1; k >= firstWithParameters; k--) {
       gradient = passes.get(k).backward(gradient, k > firstWithParameters);
+      listener.phaseEnded(k, Phase.BACKWARD);
     }
-    for (LayerRule.Pass pass : passes) {
-      pass.addSquaredNorms(squaredNorms);
+    if (norms) {
+      for (int k = 0; k < passes.size(); k++) {
+        passes.get(k).addSquaredNorms(squaredNorms);
+        listener.phaseEnded(k, Phase.NORMS);
+      }
     }
     return new Backward(passes, squaredNorms, lossSum);
+  }
+
+  /**
+   * What each rule of {@link #rules()} handles, e.g. {@code "layer 0 (ConvolutionLayer)"} or
+   * {@code "layer 3 preprocessor (CnnToFeedForwardPreProcessor)"}, in the engine's order.
+   */
+  List<String> ruleNames() {
+    MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+    List<LayerSite> sites = sites(network);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < sites.size(); i++) {
+      InputPreProcessor preprocessor = conf.getInputPreProcess(i);
+      if (preprocessor != null) {
+        names.add(sites.get(i).label() + " preprocessor ("
+            + preprocessor.getClass().getSimpleName() + ")");
+      }
+      names.add(sites.get(i).name());
+    }
+    return names;
   }
 
   /** The rules of the network's layers, each layer's preprocessor (if any) before it. */

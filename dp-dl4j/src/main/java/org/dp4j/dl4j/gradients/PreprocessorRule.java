@@ -1,18 +1,19 @@
 package org.dp4j.dl4j.gradients;
 
+import java.util.Arrays;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.dp4j.core.internal.Checks;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * The input preprocessors that DL4J inserts for {@code InputType.convolutionalFlat(...)}: {@link
  * FeedForwardToCnnPreProcessor} and {@link CnnToFeedForwardPreProcessor} ({@code NCHW}). They
- * reshape each example on its own and have no parameters; DL4J's own {@code preProcess} and
- * {@code backprop} run them.
+ * reshape each example on its own and have no parameters.
  */
 record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
 
@@ -32,12 +33,45 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
     return Optional.empty();
   }
 
+  /**
+   * The reshape DL4J's {@code preProcess} and {@code backprop} compute, done here so that a
+   * channels-last input from the convolution rules is copied once into the engine's memory
+   * (DL4J's own would copy it outside any workspace): {@code FeedForwardToCnn} reshapes {@code
+   * [B, C * H * W]} rows to {@code [B, C, H, W]} ({@code 'c'} order), {@code CnnToFeedForward}
+   * the reverse; an input that already has the output's rank passes through, as in DL4J.
+   */
   @Override
   public Pass forward(INDArray input) {
-    LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     int batch = Math.toIntExact(input.size(0));
-    INDArray output = preprocessor.preProcess(input, batch, noWorkspaces);
-    return new ParameterFreePass(output,
-        gradient -> preprocessor.backprop(gradient, batch, noWorkspaces));
+    if (preprocessor instanceof FeedForwardToCnnPreProcessor toCnn) {
+      if (input.rank() == 4) {
+        return new ParameterFreePass(input, gradient -> gradient);
+      }
+      long[] shape = {batch, toCnn.getNumChannels(), toCnn.getInputHeight(),
+          toCnn.getInputWidth()};
+      Checks.require(input.rank() == 2 && input.size(1) == shape[1] * shape[2] * shape[3],
+          "features.shape()", "[B, " + shape[1] * shape[2] * shape[3] + "] (channels "
+          + shape[1] + " x height " + shape[2] + " x width " + shape[3] + ")",
+          Arrays.toString(input.shape()));
+      return new ParameterFreePass(cOrder(input).reshape('c', shape),
+          gradient -> cOrder(gradient).reshape('c', batch, shape[1] * shape[2] * shape[3]));
+    }
+    CnnToFeedForwardPreProcessor flatten = (CnnToFeedForwardPreProcessor) preprocessor;
+    if (input.rank() == 2) {
+      return new ParameterFreePass(input, gradient -> gradient);
+    }
+    long[] shape = input.shape();
+    Checks.require(flatten.getNumChannels() == 0 || (shape[1] == flatten.getNumChannels()
+        && shape[2] == flatten.getInputHeight() && shape[3] == flatten.getInputWidth()),
+        "the input of the CnnToFeedForwardPreProcessor", "[B, " + flatten.getNumChannels() + ", "
+        + flatten.getInputHeight() + ", " + flatten.getInputWidth() + "]",
+        Arrays.toString(shape));
+    return new ParameterFreePass(cOrder(input).reshape('c', batch, shape[1] * shape[2]
+        * shape[3]), gradient -> cOrder(gradient).reshape('c', shape));
+  }
+
+  /** {@code a} when it is in {@code 'c'} order with default strides, else a copy that is. */
+  private static INDArray cOrder(INDArray a) {
+    return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
   }
 }

@@ -13,9 +13,9 @@ final class RowNorms {
   private RowNorms() {}
 
   /**
-   * Row-wise sums of squares, accumulated in double. Host {@code 'c'}-contiguous {@code FLOAT} or
-   * {@code DOUBLE} matrices (the usual case) are read straight from their buffer; anything else
-   * is cast to a double copy first. A NaN or infinite entry gives a NaN or infinite sum.
+   * Row-wise sums of squares, accumulated in double. Host {@code FLOAT} or {@code DOUBLE}
+   * matrices in {@code 'c'} order with default strides (the usual case, views included) are read
+   * straight from their buffer; anything else is cast to a double copy first. A NaN or infinite entry gives a NaN or infinite sum.
    */
   static double[] squared(INDArray matrix) {
     int rows = Math.toIntExact(matrix.size(0));
@@ -25,18 +25,14 @@ final class RowNorms {
       return out;
     }
     boolean contiguous = Nd4j.getEnvironment().isCPU() && matrix.ordering() == 'c'
-        && Shape.hasDefaultStridesForShape(matrix) && !matrix.isView();
+        && Shape.hasDefaultStridesForShape(matrix);
     if (contiguous && matrix.dataType() == DataType.FLOAT) {
       FloatBuffer buffer = matrix.data().asNioFloat();
       int base = Math.toIntExact(matrix.offset());
       float[] row = new float[columns];
       for (int i = 0; i < rows; i++) {
         buffer.get(base + i * columns, row); // absolute bulk get (Java 13+)
-        double s = 0;
-        for (float v : row) {
-          s += (double) v * v;
-        }
-        out[i] = s;
+        out[i] = sumOfSquares(row);
       }
       return out;
     }
@@ -56,5 +52,33 @@ final class RowNorms {
     }
     INDArray d = matrix.castTo(DataType.DOUBLE);
     return d.mul(d).sum(1).toDoubleVector();
+  }
+
+  /**
+   * {@code sum_j row[j]^2} in double, in four interleaved partial sums (independent chains the
+   * CPU overlaps; the rounding-error bound of recursive summation holds for each part and so for
+   * their sum).
+   */
+  static double sumOfSquares(float[] row) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int j = 0;
+    for (; j + 3 < row.length; j += 4) {
+      double a = row[j];
+      double b = row[j + 1];
+      double c = row[j + 2];
+      double d = row[j + 3];
+      s0 += a * a;
+      s1 += b * b;
+      s2 += c * c;
+      s3 += d * d;
+    }
+    for (; j < row.length; j++) {
+      double a = row[j];
+      s0 += a * a;
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

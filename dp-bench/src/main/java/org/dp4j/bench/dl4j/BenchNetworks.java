@@ -1,0 +1,93 @@
+package org.dp4j.bench.dl4j;
+
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * The benchmarked networks (the Fashion-MNIST models of {@code dp4j train}'s size, 28x28 inputs,
+ * 10 classes), with seeded parameters and a seeded batch.
+ */
+public final class BenchNetworks {
+
+  /** Image side. */
+  public static final int SIDE = 28;
+  /** Classes. */
+  public static final int CLASSES = 10;
+
+  /** The networks. */
+  public enum Model {
+    /** 784 -> 256 tanh -> 10 softmax (203,530 parameters). */
+    MLP,
+    /**
+     * conv 3x3x16 tanh, max pool 2x2, conv 3x3x32 tanh, dense 32 tanh, 10 softmax (129,066
+     * parameters).
+     */
+    CNN
+  }
+
+  private BenchNetworks() {}
+
+  /**
+   * An initialised {@code FLOAT} network with parameters uniform in {@code [-0.05, 0.05)} from a
+   * generator seeded with 7, and DL4J's Adam (learning rate 1e-3) as its own updater.
+   */
+  public static MultiLayerNetwork build(Model model) {
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list();
+    if (model == Model.MLP) {
+      list.layer(new DenseLayer.Builder().nIn(SIDE * SIDE).nOut(256).activation(Activation.TANH)
+              .build())
+          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(256).nOut(CLASSES)
+              .activation(Activation.SOFTMAX).build());
+    } else {
+      list.layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.TANH).build())
+          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+              .stride(2, 2).build())
+          .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.TANH).build())
+          .layer(new DenseLayer.Builder().nOut(32).activation(Activation.TANH).build())
+          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(CLASSES)
+              .activation(Activation.SOFTMAX).build())
+          .setInputType(InputType.convolutionalFlat(SIDE, SIDE, 1));
+    }
+    MultiLayerNetwork network = new MultiLayerNetwork(list.build());
+    network.init();
+    SplittableRandom random = new SplittableRandom(7);
+    float[] params = new float[(int) network.numParams()];
+    for (int i = 0; i < params.length; i++) {
+      params[i] = (float) ((random.nextDouble() - 0.5) * 0.1);
+    }
+    network.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
+    return network;
+  }
+
+  /**
+   * A seeded batch: {@code [batch, 784]} features uniform in {@code [0, 1)} and one-hot {@code
+   * [batch, 10]} labels.
+   *
+   * @return the features and the labels
+   */
+  public static INDArray[] batch(int batch, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[][] x = new float[batch][SIDE * SIDE];
+    float[][] y = new float[batch][CLASSES];
+    for (int i = 0; i < batch; i++) {
+      for (int j = 0; j < x[i].length; j++) {
+        x[i][j] = (float) random.nextDouble();
+      }
+      y[i][random.nextInt(CLASSES)] = 1f;
+    }
+    return new INDArray[] {Nd4j.createFromArray(x), Nd4j.createFromArray(y)};
+  }
+}
