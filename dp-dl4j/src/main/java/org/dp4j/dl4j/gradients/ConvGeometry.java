@@ -52,17 +52,19 @@ record ConvGeometry(int batch, int inC, int inH, int inW, int kH, int kW, int sH
    * @param columns the dense {@code [B * T, K]} output
    */
   void im2col(INDArray input, INDArray columns) {
-    FloatBuffer in = HostFloats.buffer(input);
-    FloatBuffer out = HostFloats.buffer(columns);
     int inBase = HostFloats.offset(input);
     int outBase = HostFloats.offset(columns);
-    float[] x = new float[inputSize()];
-    float[] rows = new float[positions() * patch()];
-    for (int b = 0; b < batch; b++) {
-      in.get(inBase + b * x.length, x);
-      im2col(x, rows);
-      out.put(outBase + b * rows.length, rows);
-    }
+    ExampleRanges.forEach(batch, (from, to) -> {
+      FloatBuffer in = HostFloats.buffer(input);
+      FloatBuffer out = HostFloats.buffer(columns);
+      float[] x = new float[inputSize()];
+      float[] rows = new float[positions() * patch()];
+      for (int b = from; b < to; b++) {
+        in.get(inBase + b * x.length, x);
+        im2col(x, rows);
+        out.put(outBase + b * rows.length, rows);
+      }
+    });
   }
 
   /** One example: {@code x} ({@code [inH, inW, inC]}) into {@code rows} ({@code [T, K]}). */
@@ -115,17 +117,19 @@ record ConvGeometry(int batch, int inC, int inH, int inW, int kH, int kW, int sH
    * @param input the dense {@code [B, inH, inW, inC]} output, overwritten
    */
   void col2im(INDArray columns, INDArray input) {
-    FloatBuffer in = HostFloats.buffer(columns);
-    FloatBuffer out = HostFloats.buffer(input);
     int inBase = HostFloats.offset(columns);
     int outBase = HostFloats.offset(input);
-    float[] x = new float[inputSize()];
-    float[] rows = new float[positions() * patch()];
-    for (int b = 0; b < batch; b++) {
-      in.get(inBase + b * rows.length, rows);
-      col2im(rows, x);
-      out.put(outBase + b * x.length, x);
-    }
+    ExampleRanges.forEach(batch, (from, to) -> {
+      FloatBuffer in = HostFloats.buffer(columns);
+      FloatBuffer out = HostFloats.buffer(input);
+      float[] x = new float[inputSize()];
+      float[] rows = new float[positions() * patch()];
+      for (int b = from; b < to; b++) {
+        in.get(inBase + b * rows.length, rows);
+        col2im(rows, x);
+        out.put(outBase + b * x.length, x);
+      }
+    });
   }
 
   /** One example: {@code rows} ({@code [T, K]}) folded into {@code x} ({@code [inH, inW, inC]}). */

@@ -21,12 +21,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-example gradient computations in convolutional neural networks", section 3).
  *
  * <p>With {@code U_i} the example's unfolded input patches ({@code im2col}, {@code [T, K]}, {@code
- * T = outH * outW}, {@code K = inC * kH * kW}, computed as DL4J's own convolution does, Chellapilla
- * et al. 2006) and {@code Delta_i} its pre-activation output gradients ({@code [T, outC]}), the
- * weight gradient is {@code Delta_i^T U_i} ({@code [outC, K]}, the {@code 'c'} layout of {@code W}
- * {@code [outC, inC, kH, kW]}) and the bias gradient the column sums of {@code Delta_i}. The
- * {@code [B, outC, K]} per-example weight gradients are one batched matrix product, of the cost of
- * the non-private weight gradient; the clipped sum is {@code c^T G}.
+ * T = outH * outW}, {@code K = inC * kH * kW}, Chellapilla et al. 2006; padding of Same mode as
+ * DL4J computes it) and {@code Delta_i} its pre-activation output gradients ({@code [T, outC]}),
+ * the forward pass is one matrix product {@code Z = U W^T} over the whole batch, the weight
+ * gradient is {@code Delta_i^T U_i} ({@code [outC, K]}) and the bias gradient the column sums of
+ * {@code Delta_i}; the input gradient is {@code col2im(Delta W)}. The {@code [B, outC, K]}
+ * per-example weight gradients are one batched matrix product, of the cost of the non-private
+ * weight gradient {@code Delta^T U}; the clipped sum is {@code c^T G}. The unfolded input is
+ * formed once and serves the forward pass, the per-example gradients and the plain gradient.
+ *
+ * <p>{@code FLOAT} networks on the host ({@link HostPass}) keep activations channels-last
+ * ({@code [B, H, W, C]} buffers, handed on as {@code [B, C, H, W]} views) so that a patch row is
+ * {@code (kh, kw, ic)} and each kernel row one contiguous run; im2col and col2im are Java loops
+ * ({@link ConvGeometry}), the products ND4J's BLAS, bias and tanh one host loop ({@link
+ * TanhKernel}), and the weights are reordered to {@code [outC, kH, kW, inC]} to match (and the
+ * gradients back to {@code W}'s {@code [outC, inC, kH, kW]}). Other data types ({@link
+ * GeneralPass}) use DL4J's own im2col in {@code (ic, kh, kw)} order and ND4J ops.
  *
  * <p>(The ghost norm of Lee and Kifer 2021 / Bu et al. 2022, of cost {@code T^2 (K + outC)} per
  * example, pays off only when {@code T^2 < K outC}, which the supported small networks do not
@@ -121,7 +131,7 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
   private Pass hostForward(INDArray input, INDArray weights, ConvGeometry g) {
     long rows = (long) g.batch() * g.positions();
     long outC = weights.size(0);
-    INDArray channelsLast = HostFloats.dense(input.permute(0, 2, 3, 1));
+    INDArray channelsLast = HostFloats.channelsLast(input.castTo(DataType.FLOAT));
     INDArray columns = HostFloats.uninitialized(rows, g.patch());
     g.im2col(channelsLast, columns);
     INDArray kernel = weights.permute(0, 2, 3, 1).dup('c').reshape('c', outC, g.patch());
@@ -143,26 +153,30 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
 
   /** {@code z[r, o] = tanh(z[r, o] + bias[o])} in place (no bias when {@code bias} is null). */
   private static void biasAndTanh(INDArray z, float[] bias) {
-    FloatBuffer buffer = HostFloats.buffer(z);
     int base = HostFloats.offset(z);
     int columns = (int) z.size(1);
     int rowsPerChunk = Math.max(1, 8192 / columns);
-    float[] chunk = new float[rowsPerChunk * columns];
-    long rows = z.size(0);
-    for (long r = 0; r < rows; r += rowsPerChunk) {
-      int n = (int) Math.min(rowsPerChunk, rows - r) * columns;
-      int at = base + (int) (r * columns);
-      buffer.get(at, chunk, 0, n);
-      if (bias != null) {
-        for (int i = 0; i < n; i += columns) {
-          for (int o = 0; o < columns; o++) {
-            chunk[i + o] += bias[o];
+    int rows = Math.toIntExact(z.size(0));
+    int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    ExampleRanges.forEach(chunks, (from, to) -> {
+      FloatBuffer buffer = HostFloats.buffer(z);
+      float[] chunk = new float[rowsPerChunk * columns];
+      for (int k = from; k < to; k++) {
+        int r = k * rowsPerChunk;
+        int n = Math.min(rowsPerChunk, rows - r) * columns;
+        int at = base + r * columns;
+        buffer.get(at, chunk, 0, n);
+        if (bias != null) {
+          for (int i = 0; i < n; i += columns) {
+            for (int o = 0; o < columns; o++) {
+              chunk[i + o] += bias[o];
+            }
           }
         }
+        TanhKernel.tanhInPlace(chunk, 0, n);
+        buffer.put(at, chunk, 0, n);
       }
-      TanhKernel.tanhInPlace(chunk, 0, n);
-      buffer.put(at, chunk, 0, n);
-    }
+    });
   }
 
   /** The {@code [B * T, outC]} rows as the {@code [B, outC, outH, outW]} view. */
@@ -183,24 +197,61 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
   private static INDArray perExampleColumnSums(INDArray rows, int batch, int positions) {
     INDArray dense = HostFloats.dense(rows);
     int columns = (int) dense.size(1);
-    FloatBuffer buffer = HostFloats.buffer(dense);
     int base = HostFloats.offset(dense);
-    float[] example = new float[positions * columns];
     float[] sums = new float[batch * columns];
-    double[] acc = new double[columns];
-    for (int b = 0; b < batch; b++) {
-      buffer.get(base + b * example.length, example);
-      Arrays.fill(acc, 0.0);
-      for (int i = 0; i < example.length; i += columns) {
+    ExampleRanges.forEach(batch, (from, to) -> {
+      FloatBuffer buffer = HostFloats.buffer(dense);
+      float[] example = new float[positions * columns];
+      double[] acc = new double[columns];
+      for (int b = from; b < to; b++) {
+        buffer.get(base + b * example.length, example);
+        columnSums(example, columns, acc);
         for (int o = 0; o < columns; o++) {
-          acc[o] += example[i + o];
+          sums[b * columns + o] = (float) acc[o];
         }
       }
+    });
+    return Nd4j.createFromArray(sums).reshape('c', batch, columns);
+  }
+
+  /**
+   * {@code deltas *= 1 - y^2} in place (the tanh derivative from the output {@code y}, both dense
+   * {@code [B * T, C]}), and the per-example column sums of the result, {@code [B, C]}, in the
+   * same pass.
+   */
+  private static INDArray tanhBackward(INDArray y, INDArray deltas, int batch, int positions) {
+    int columns = (int) deltas.size(1);
+    int yBase = HostFloats.offset(y);
+    int dBase = HostFloats.offset(deltas);
+    float[] sums = new float[batch * columns];
+    ExampleRanges.forEach(batch, (from, to) -> {
+      FloatBuffer yb = HostFloats.buffer(y);
+      FloatBuffer db = HostFloats.buffer(deltas);
+      float[] ys = new float[positions * columns];
+      float[] ds = new float[ys.length];
+      double[] acc = new double[columns];
+      for (int b = from; b < to; b++) {
+        yb.get(yBase + b * ys.length, ys);
+        db.get(dBase + b * ds.length, ds);
+        TanhKernel.backwardInPlace(ys, ds, 0, ds.length);
+        db.put(dBase + b * ds.length, ds);
+        columnSums(ds, columns, acc);
+        for (int o = 0; o < columns; o++) {
+          sums[b * columns + o] = (float) acc[o];
+        }
+      }
+    });
+    return Nd4j.createFromArray(sums).reshape('c', batch, columns);
+  }
+
+  /** {@code acc[o] = sum_r rows[r * columns + o]} in double. */
+  private static void columnSums(float[] rows, int columns, double[] acc) {
+    Arrays.fill(acc, 0.0);
+    for (int i = 0; i < rows.length; i += columns) {
       for (int o = 0; o < columns; o++) {
-        sums[b * columns + o] = (float) acc[o];
+        acc[o] += rows[i + o];
       }
     }
-    return Nd4j.createFromArray(sums).reshape('c', batch, columns);
   }
 
   /**
@@ -217,6 +268,7 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     private final INDArray preOutput; // [B, outC, outH, outW] view for other activations
     private final INDArray output;
     private INDArray deltas; // [B * T, outC]
+    private INDArray columnSums; // [B, outC]: the per-example bias gradients
     private INDArray weightGradients; // [B, outC * K], (o, kh, kw, ic) order
     private INDArray biasGradients; // [B, outC] or null
 
@@ -245,13 +297,13 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
       long rows = (long) geometry.batch() * geometry.positions();
       long outC = weights.size(0);
       if (tanhOutput != null) {
-        INDArray gradient = HostFloats.dense(outputGradient.permute(0, 2, 3, 1))
-            .reshape('c', rows, outC);
-        deltas = TanhKernel.backward(tanhOutput, gradient);
+        deltas = HostFloats.channelsLast(outputGradient).reshape('c', rows, outC);
+        columnSums = tanhBackward(tanhOutput, deltas, geometry.batch(), geometry.positions());
       } else {
         INDArray delta = config.getActivationFn().backprop(preOutput.dup(), outputGradient.dup())
             .getFirst();
         deltas = HostFloats.dense(delta.permute(0, 2, 3, 1)).reshape('c', rows, outC);
+        columnSums = perExampleColumnSums(deltas, geometry.batch(), geometry.positions());
       }
       if (!inputGradientNeeded) {
         return null;
@@ -274,8 +326,7 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
       INDArray u = columns.reshape('c', batch, geometry.positions(), geometry.patch());
       weightGradients = Nd4j.matmul(d, u, HostFloats.uninitialized(batch, outC,
           geometry.patch()), true, false, false).reshape('c', batch, outC * geometry.patch());
-      biasGradients = config.hasBias()
-          ? perExampleColumnSums(deltas, batch, geometry.positions()) : null;
+      biasGradients = config.hasBias() ? columnSums : null;
     }
 
     @Override
@@ -314,7 +365,7 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
           asWeightLayout(weightSum, weights));
       if (config.hasBias() && site.layer().getParam("b") != null) {
         written += ParameterBlocks.write(sum, params, site.layer().getParam("b"),
-            perExampleColumnSums(deltas, geometry.batch(), geometry.positions()).sum(0));
+            columnSums.sum(0));
       }
       return written;
     }

@@ -25,8 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters), the per-example squared norms {@code ||g_i||^2} summed over the rules in double,
  * one clip factor per example by dp-training's rule ({@link ClipFactors}: error-inflated norm,
  * slack {@code 1 - 2^-20}, non-finite examples skipped or rejected), and every rule's block of the
- * clipped sum {@code sum_i c_i g_i}, laid out as {@code params()}. Every call returns a fresh sum;
- * nothing is cached, so batch sizes may change freely.
+ * clipped sum {@code sum_i c_i g_i}, laid out as {@code params()}. Every call returns a fresh sum
+ * and keeps no state, so batch sizes may change freely; its intermediate arrays live in one ND4J
+ * workspace per thread ({@link EngineMemory}), whose memory the next call reuses.
  *
  * <p>{@link GradientMethod#GHOST} accepts networks whose rules all work from ghost norms (dense,
  * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE}

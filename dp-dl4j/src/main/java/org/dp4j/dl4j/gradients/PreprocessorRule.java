@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.dp4j.core.internal.Checks;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 
@@ -66,7 +67,9 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
         "the input of the CnnToFeedForwardPreProcessor", "[B, " + flatten.getNumChannels() + ", "
         + flatten.getInputHeight() + ", " + flatten.getInputWidth() + "]",
         Arrays.toString(shape));
-    return new ParameterFreePass(cOrder(input).reshape('c', batch, shape[1] * shape[2]
+    INDArray channelsFirst = HostFloats.onHost() && input.dataType() == DataType.FLOAT
+        ? HostFloats.channelsFirst(input) : cOrder(input);
+    return new ParameterFreePass(channelsFirst.reshape('c', batch, shape[1] * shape[2]
         * shape[3]), gradient -> cOrder(gradient).reshape('c', shape));
   }
 

@@ -27,13 +27,15 @@ final class RowNorms {
     boolean contiguous = Nd4j.getEnvironment().isCPU() && matrix.ordering() == 'c'
         && Shape.hasDefaultStridesForShape(matrix);
     if (contiguous && matrix.dataType() == DataType.FLOAT) {
-      FloatBuffer buffer = matrix.data().asNioFloat();
       int base = Math.toIntExact(matrix.offset());
-      float[] row = new float[columns];
-      for (int i = 0; i < rows; i++) {
-        buffer.get(base + i * columns, row); // absolute bulk get (Java 13+)
-        out[i] = sumOfSquares(row);
-      }
+      ExampleRanges.forEach(rows, (from, to) -> {
+        FloatBuffer buffer = matrix.data().asNioFloat();
+        float[] row = new float[columns];
+        for (int i = from; i < to; i++) {
+          buffer.get(base + i * columns, row); // absolute bulk get (Java 13+)
+          out[i] = sumOfSquares(row);
+        }
+      });
       return out;
     }
     if (contiguous && matrix.dataType() == DataType.DOUBLE) {
