@@ -46,7 +46,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </ul>
  *
  * <p>Exit status: 0 all checks passed, 1 a check failed, 2 bad usage or a benchmark error. About
- * 95-110 s on 2 cores (2 rounds of 10 forks, 3.6 s of iterations each plus JVM and ND4J start-up).
+ * 95-110 s on 2 cores (2 rounds of 10 forks, 3.6 s of iterations each plus JVM and ND4J
+ * start-up).
  * The forks run with {@code -Xbatch} (see {@link #FORK_JVM_ARGS}).
  */
 public final class BenchmarkGuard {

@@ -21,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>{@code FLOAT} networks on the host, without padding, in {@link ConvolutionMode} Truncate or
  * Strict, with dilation 1, take a host loop over the channels-last input that the convolution
  * rule produces (no copy): the window's maximum (a NaN in the window gives NaN), its gradient
- * routed to the first position in {@code (kh, kw)} order that holds it, or the window's mean. Every other supported setting runs DL4J's own forward and
- * backward pass, which sets the layer's input field.
+ * routed to the first position in {@code (kh, kw)} order that holds it, or the window's mean.
+ * Every other supported setting runs DL4J's own forward and backward pass, which sets the layer's
+ * input field.
  */
 record PoolingRule(LayerSite site, SubsamplingLayer config) implements LayerRule {
 

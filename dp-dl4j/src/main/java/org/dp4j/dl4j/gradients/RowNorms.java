@@ -15,7 +15,8 @@ final class RowNorms {
   /**
    * Row-wise sums of squares, accumulated in double. Host {@code FLOAT} or {@code DOUBLE}
    * matrices in {@code 'c'} order with default strides (the usual case, views included) are read
-   * straight from their buffer; anything else is cast to a double copy first. A NaN or infinite entry gives a NaN or infinite sum.
+   * straight from their buffer; anything else is cast to a double copy first. A NaN or infinite
+   * entry gives a NaN or infinite sum.
    */
   static double[] squared(INDArray matrix) {
     int rows = Math.toIntExact(matrix.size(0));
