@@ -37,7 +37,8 @@ enum AccountantKind {
    */
   static java.util.Optional<AccountantKind> ofClassName(String className) {
     return java.util.Arrays.stream(values())
-        .filter(k -> k.accountantClass().getName().equals(className)).findFirst();
+        .filter(k -> k.accountantClass().getName().equals(className))
+        .findFirst();
   }
 
   /** Lists the lower-case names for help text. */

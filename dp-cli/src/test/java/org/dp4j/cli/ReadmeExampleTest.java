@@ -32,9 +32,11 @@ class ReadmeExampleTest {
 
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern CLASS_NAME = Pattern.compile("public class (\\w+)");
+
   /** A trailing comment made only of numbers, e.g. {@code // 2.1616} or {@code // 1.5, 2.25}. */
   private static final Pattern CLAIMED =
       Pattern.compile("//\\s*(\\d+\\.\\d+(?:,\\s*\\d+\\.\\d+)*)\\s*$", Pattern.MULTILINE);
+
   private static final Pattern LEDGER_LINE =
       Pattern.compile("ledger: (\\d+) spend\\(s\\), epsilon ");
 
@@ -66,7 +68,9 @@ class ReadmeExampleTest {
       }
       Matcher ledger = LEDGER_LINE.matcher(out);
       assertTrue(ledger.find(), "run " + run + " must report the ledger:\n" + out);
-      assertEquals(run, Integer.parseInt(ledger.group(1)),
+      assertEquals(
+          run,
+          Integer.parseInt(ledger.group(1)),
           "run " + run + " must see every spend of the runs before it:\n" + out);
     }
     assertTrue(Files.exists(work.resolve("budget.ledger")));
@@ -100,10 +104,17 @@ class ReadmeExampleTest {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files =
         javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      List<String> options = List.of("-proc:none", "-d", classes.toString(),
-          "-classpath", System.getProperty("java.class.path"));
-      boolean ok = javac.getTask(null, files, diagnostics, options, null,
-          files.getJavaFileObjects(source)).call();
+      List<String> options =
+          List.of(
+              "-proc:none",
+              "-d",
+              classes.toString(),
+              "-classpath",
+              System.getProperty("java.class.path"));
+      boolean ok =
+          javac
+              .getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(source))
+              .call();
       assertTrue(ok, "the README's program must compile: " + diagnostics.getDiagnostics());
     }
     return classes;
@@ -114,10 +125,11 @@ class ReadmeExampleTest {
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = classes + File.pathSeparator + System.getProperty("java.class.path");
-    Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", classPath, className)
-        .directory(work.toFile())
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder(java, "-Xmx256m", "-cp", classPath, className)
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .start();
     process.getOutputStream().close();
     if (!process.waitFor(120, TimeUnit.SECONDS)) { // its few lines fit the pipe's buffer
       process.destroyForcibly();

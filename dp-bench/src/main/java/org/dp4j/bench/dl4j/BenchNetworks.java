@@ -16,13 +16,14 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The benchmarked networks (the Fashion-MNIST models of {@code dp4j train}'s size, 28x28 inputs,
- * 10 classes), with seeded parameters and a seeded batch.
+ * The benchmarked networks (the Fashion-MNIST models of {@code dp4j train}'s size, 28x28 inputs, 10
+ * classes), with seeded parameters and a seeded batch.
  */
 public final class BenchNetworks {
 
   /** Image side. */
   public static final int SIDE = 28;
+
   /** Classes. */
   public static final int CLASSES = 10;
 
@@ -44,21 +45,38 @@ public final class BenchNetworks {
    * generator seeded with 7, and DL4J's Adam (learning rate 1e-3) as its own updater.
    */
   public static MultiLayerNetwork build(Model model) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(1e-3))
+            .list();
     if (model == Model.MLP) {
-      list.layer(new DenseLayer.Builder().nIn(SIDE * SIDE).nOut(256).activation(Activation.TANH)
-              .build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(256).nOut(CLASSES)
-              .activation(Activation.SOFTMAX).build());
+      list.layer(
+              new DenseLayer.Builder()
+                  .nIn(SIDE * SIDE)
+                  .nOut(256)
+                  .activation(Activation.TANH)
+                  .build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nIn(256)
+                  .nOut(CLASSES)
+                  .activation(Activation.SOFTMAX)
+                  .build());
     } else {
       list.layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.TANH).build())
-          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-              .stride(2, 2).build())
+          .layer(
+              new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                  .kernelSize(2, 2)
+                  .stride(2, 2)
+                  .build())
           .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.TANH).build())
           .layer(new DenseLayer.Builder().nOut(32).activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(CLASSES)
-              .activation(Activation.SOFTMAX).build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nOut(CLASSES)
+                  .activation(Activation.SOFTMAX)
+                  .build())
           .setInputType(InputType.convolutionalFlat(SIDE, SIDE, 1));
     }
     MultiLayerNetwork network = new MultiLayerNetwork(list.build());

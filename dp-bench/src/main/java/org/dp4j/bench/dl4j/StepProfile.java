@@ -13,12 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Where the clipped sum of one private step goes, per layer rule and phase: runs the engine on
  * {@link TrainingStepBenchmark}'s network and batch, and prints a Markdown table of the median
- * milliseconds per step (forward, loss, backward, per-example norms, clipped sum) over the
- * measured steps.
+ * milliseconds per step (forward, loss, backward, per-example norms, clipped sum) over the measured
+ * steps.
  *
  * <p>Usage: {@code OMP_NUM_THREADS=1 java -cp dp-bench/target/benchmarks.jar
- * org.dp4j.bench.dl4j.StepProfile [CNN|MLP] [batch] [warm-up steps] [measured steps]} (defaults
- * CNN 256 20 30).
+ * org.dp4j.bench.dl4j.StepProfile [CNN|MLP] [batch] [warm-up steps] [measured steps]} (defaults CNN
+ * 256 20 30).
  */
 public final class StepProfile {
 
@@ -56,8 +56,14 @@ public final class StepProfile {
         }
       }
     }
-    out.printf(Locale.ROOT, "%s, batch %d: clipped sum of one step, median ms over %d steps "
-        + "(after %d warm-up steps)%n%n", model, batch, steps, warmUp);
+    out.printf(
+        Locale.ROOT,
+        "%s, batch %d: clipped sum of one step, median ms over %d steps "
+            + "(after %d warm-up steps)%n%n",
+        model,
+        batch,
+        steps,
+        warmUp);
     StringBuilder header = new StringBuilder("| rule |");
     StringBuilder rule = new StringBuilder("|---|");
     for (String phase : phases) {
@@ -82,8 +88,9 @@ public final class StepProfile {
     for (double t : phaseTotals) {
       line.append(String.format(Locale.ROOT, " %.2f |", t));
     }
-    out.println(line.append(String.format(Locale.ROOT, " %.2f (median of the step totals) |",
-        median(totals))));
+    out.println(
+        line.append(
+            String.format(Locale.ROOT, " %.2f (median of the step totals) |", median(totals))));
   }
 
   private static double median(double[] values) {

@@ -44,12 +44,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code GradientMethod.AUTO} picks ghost clipping for the MLP and layerwise (im2col) clipping
  * for the CNN; both are exact.
  *
- * <p>The MLP's private step is also measured in phases, each on its own state so that the two
- * steps are not disturbed: {@code clipOnly} (ghost clipping and the clipped sum), {@code
- * afterClipOnly} (noise, divide, budget charge and Adam update on a fixed clipped sum), and its
- * parts {@code noiseOnly} (secure noise into the model's 203,530 floats), {@code spendOnly} (the
- * odometer charge over an RDP accountant) and {@code updateOnly} (ND4J's Adam and the parameter
- * update). {@code privateStep} is about {@code clipOnly + afterClipOnly}.
+ * <p>The MLP's private step is also measured in phases, each on its own state so that the two steps
+ * are not disturbed: {@code clipOnly} (ghost clipping and the clipped sum), {@code afterClipOnly}
+ * (noise, divide, budget charge and Adam update on a fixed clipped sum), and its parts {@code
+ * noiseOnly} (secure noise into the model's 203,530 floats), {@code spendOnly} (the odometer charge
+ * over an RDP accountant) and {@code updateOnly} (ND4J's Adam and the parameter update). {@code
+ * privateStep} is about {@code clipOnly + afterClipOnly}.
  *
  * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
  * TrainingStepBenchmark}.
@@ -57,7 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TrainingStepBenchmark {
@@ -65,8 +67,7 @@ public class TrainingStepBenchmark {
   /** Examples per step. */
   static final int BATCH = 256;
 
-  @Param
-  public BenchNetworks.Model model;
+  @Param public BenchNetworks.Model model;
 
   private MultiLayerNetwork privateNetwork;
   private MultiLayerNetwork plainNetwork;
@@ -99,28 +100,44 @@ public class TrainingStepBenchmark {
     labels = data[1];
     batch = new DataSet(features, labels);
     engine = EngineAccess.of(engineNetwork);
-    INDArray engineState = Nd4j.create(DataType.FLOAT, 1,
-        new Adam(1e-3).stateSize(engineNetwork.numParams()));
+    INDArray engineState =
+        Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(engineNetwork.numParams()));
     engineUpdater = new Adam(1e-3).instantiate(engineState, true);
     engineUpdater.setStateViewArray(engineState, engineNetwork.params().shape(), 'c', true);
     clipping = PerExampleClipping.forNetwork(privateNetwork, GradientMethod.AUTO);
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(60_000).expectedBatchSize(BATCH).plannedSteps(1_000_000)
-        .accountant(RdpAccountant::new).build();
-    optimizer = DpSgdOptimizer.wrap(new Adam(1e-3), config,
-        PrivacyFilter.odometer(new RdpAccountant(), 1e-5), GaussianTensorNoise.secure());
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(60_000)
+            .expectedBatchSize(BATCH)
+            .plannedSteps(1_000_000)
+            .accountant(RdpAccountant::new)
+            .build();
+    optimizer =
+        DpSgdOptimizer.wrap(
+            new Adam(1e-3),
+            config,
+            PrivacyFilter.odometer(new RdpAccountant(), 1e-5),
+            GaussianTensorNoise.secure());
     // Phase benchmarks: their own state, so that they do not disturb the two steps above.
-    phaseClipped = clipping.clipAndSum(features, labels, optimizer.clipNorm(),
-        NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    phaseClipped =
+        clipping.clipAndSum(
+            features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
     phaseSum = phaseClipped.clippedSum().sum().dup();
     phaseParameters = privateNetwork.params().dup();
-    phaseOptimizer = DpSgdOptimizer.wrap(new Adam(1e-3), config,
-        PrivacyFilter.odometer(new RdpAccountant(), 1e-5), GaussianTensorNoise.secure());
+    phaseOptimizer =
+        DpSgdOptimizer.wrap(
+            new Adam(1e-3),
+            config,
+            PrivacyFilter.odometer(new RdpAccountant(), 1e-5),
+            GaussianTensorNoise.secure());
     phaseNoise = GaussianTensorNoise.secure();
     phaseFilter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
     phaseEvent = config.stepEvent();
-    INDArray adamState = Nd4j.create(DataType.FLOAT, 1,
-        new Adam(1e-3).stateSize(phaseParameters.length()));
+    INDArray adamState =
+        Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(phaseParameters.length()));
     phaseUpdater = new Adam(1e-3).instantiate(adamState, true);
     phaseUpdater.setStateViewArray(adamState, phaseParameters.shape(), 'c', true);
   }
@@ -128,16 +145,17 @@ public class TrainingStepBenchmark {
   /** Clip (ghost or layerwise), noise, charge the budget, Adam update. */
   @Benchmark
   public StepResult privateStep() {
-    ClippedBatch clipped = clipping.clipAndSum(features, labels, optimizer.clipNorm(),
-        NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    ClippedBatch clipped =
+        clipping.clipAndSum(
+            features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
     return optimizer.stepWithClippedSum(privateNetwork.params(), clipped.clippedSum());
   }
 
   /** Phase of {@code privateStep}: per-example clipping and the clipped sum only. */
   @Benchmark
   public ClippedBatch clipOnly() {
-    return clipping.clipAndSum(features, labels, optimizer.clipNorm(),
-        NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    return clipping.clipAndSum(
+        features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
   }
 
   /**
@@ -147,8 +165,14 @@ public class TrainingStepBenchmark {
   @Benchmark
   public StepResult afterClipOnly() {
     ClippedSum fixed = phaseClipped.clippedSum();
-    ClippedSum sum = new ClippedSum(phaseSum, fixed.l2Sensitivity(), fixed.batchSize(),
-        fixed.clippedCount(), fixed.withinNormCount(), fixed.nonFiniteCount());
+    ClippedSum sum =
+        new ClippedSum(
+            phaseSum,
+            fixed.l2Sensitivity(),
+            fixed.batchSize(),
+            fixed.clippedCount(),
+            fixed.withinNormCount(),
+            fixed.nonFiniteCount());
     return phaseOptimizer.stepWithClippedSum(phaseParameters, sum);
   }
 

@@ -33,16 +33,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The guard's DP-SGD step of the Fashion-MNIST CNN ({@link BenchNetworks.Model#CNN}) on a batch
- * of {@value #BATCH}: the private step (layerwise per-example clipping, secure noise, budget
- * charge, Adam) against the non-private step of the same engine, layer rules and convolution code
- * (the plain gradient sum, Adam). Both sides run the same forward and backward passes, so the
- * ratio isolates what privacy adds (per-example convolution gradients, norms, clipping, noise,
+ * The guard's DP-SGD step of the Fashion-MNIST CNN ({@link BenchNetworks.Model#CNN}) on a batch of
+ * {@value #BATCH}: the private step (layerwise per-example clipping, secure noise, budget charge,
+ * Adam) against the non-private step of the same engine, layer rules and convolution code (the
+ * plain gradient sum, Adam). Both sides run the same forward and backward passes, so the ratio
+ * isolates what privacy adds (per-example convolution gradients, norms, clipping, noise,
  * accounting) and does not move with the speed of the convolutions themselves. Time per call in
  * microseconds; the batch is small so that a 300 ms guard iteration holds several steps.
  *
- * <p>{@link #hotPathRepeats} is the guard's slowdown knob: {@link #privateCnnStep} repeats its
- * step that many times per call.
+ * <p>{@link #hotPathRepeats} is the guard's slowdown knob: {@link #privateCnnStep} repeats its step
+ * that many times per call.
  *
  * <p>Run alone: {@code OMP_NUM_THREADS=1 java -jar dp-bench/target/benchmarks.jar
  * GuardDl4jBenchmark}.
@@ -50,8 +50,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
-    "-Dorg.bytedeco.javacpp.maxbytes=512M"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx512m",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
+      "-Dorg.bytedeco.javacpp.maxbytes=512M"
+    })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class GuardDl4jBenchmark {
@@ -82,14 +87,25 @@ public class GuardDl4jBenchmark {
     features = data[0];
     labels = data[1];
     clipping = PerExampleClipping.forNetwork(privateNetwork, GradientMethod.LAYERWISE);
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(60_000).expectedBatchSize(BATCH).plannedSteps(1_000_000)
-        .accountant(RdpAccountant::new).build();
-    optimizer = DpSgdOptimizer.wrap(new Adam(1e-3), config,
-        PrivacyFilter.odometer(new RdpAccountant(), 1e-5), GaussianTensorNoise.secure());
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(60_000)
+            .expectedBatchSize(BATCH)
+            .plannedSteps(1_000_000)
+            .accountant(RdpAccountant::new)
+            .build();
+    optimizer =
+        DpSgdOptimizer.wrap(
+            new Adam(1e-3),
+            config,
+            PrivacyFilter.odometer(new RdpAccountant(), 1e-5),
+            GaussianTensorNoise.secure());
     engine = EngineAccess.of(plainNetwork);
-    INDArray state = Nd4j.create(DataType.FLOAT, 1,
-        new Adam(1e-3).stateSize(plainNetwork.numParams()));
+    INDArray state =
+        Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(plainNetwork.numParams()));
     plainUpdater = new Adam(1e-3).instantiate(state, true);
     plainUpdater.setStateViewArray(state, plainNetwork.params().shape(), 'c', true);
   }
@@ -99,8 +115,9 @@ public class GuardDl4jBenchmark {
   public StepResult privateCnnStep() {
     StepResult result = null;
     for (int r = 0; r < hotPathRepeats; r++) {
-      ClippedBatch clipped = clipping.clipAndSum(features, labels, optimizer.clipNorm(),
-          NonFiniteGradientPolicy.SKIP_EXAMPLE);
+      ClippedBatch clipped =
+          clipping.clipAndSum(
+              features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
       result = optimizer.stepWithClippedSum(privateNetwork.params(), clipped.clippedSum());
     }
     return result;

@@ -7,10 +7,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Benchmark-only access to dp-dl4j's package-private clipping engine ({@link
- * MultiLayerClipping}): its plain (non-private) gradient through the same layer rules, and a
- * per-rule, per-phase timing of its clipped sum. This class is compiled into dp-bench, in
- * dp-dl4j's package; it is no part of dp-dl4j's API.
+ * Benchmark-only access to dp-dl4j's package-private clipping engine ({@link MultiLayerClipping}):
+ * its plain (non-private) gradient through the same layer rules, and a per-rule, per-phase timing
+ * of its clipped sum. This class is compiled into dp-bench, in dp-dl4j's package; it is no part of
+ * dp-dl4j's API.
  */
 public final class EngineAccess {
 
@@ -58,13 +58,17 @@ public final class EngineAccess {
    * @param nanos {@code [rules][phases]}, added to
    * @return the clipped sum
    */
-  public INDArray timedClipAndSum(INDArray features, INDArray labels, double clipNorm,
-      long[][] nanos) {
+  public INDArray timedClipAndSum(
+      INDArray features, INDArray labels, double clipNorm, long[][] nanos) {
     long[] last = {System.nanoTime()};
-    return engine.clipAndSum(features, labels, clipNorm, (rule, phase) -> {
-      long now = System.nanoTime();
-      nanos[rule][phase.ordinal()] += now - last[0];
-      last[0] = now;
-    });
+    return engine.clipAndSum(
+        features,
+        labels,
+        clipNorm,
+        (rule, phase) -> {
+          long now = System.nanoTime();
+          nanos[rule][phase.ordinal()] += now - last[0];
+          last[0] = now;
+        });
   }
 }

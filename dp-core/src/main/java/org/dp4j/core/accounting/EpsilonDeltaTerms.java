@@ -45,15 +45,17 @@ final class EpsilonDeltaTerms {
       return Optional.empty();
     }
     if (event instanceof GaussianEvent) {
-      return Optional.of("a Gaussian mechanism has no single (epsilon, delta) guarantee; use "
-          + "RdpAccountant or PldAccountant, or state its guarantee as an EpsilonDeltaEvent");
+      return Optional.of(
+          "a Gaussian mechanism has no single (epsilon, delta) guarantee; use "
+              + "RdpAccountant or PldAccountant, or state its guarantee as an EpsilonDeltaEvent");
     }
     if (event instanceof ZcdpEvent) {
       return Optional.of("a zCDP guarantee needs ZcdpAccountant or RdpAccountant");
     }
     if (event instanceof PoissonSampledEvent e) {
       return relation != NeighbouringRelation.ADD_OR_REMOVE_ONE
-          ? Optional.of("amplification by Poisson subsampling is analysed under ADD_OR_REMOVE_ONE only")
+          ? Optional.of(
+              "amplification by Poisson subsampling is analysed under ADD_OR_REMOVE_ONE only")
           : unsupportedReason(e.event(), relation);
     }
     if (event instanceof SelfComposedEvent e) {
@@ -75,7 +77,8 @@ final class EpsilonDeltaTerms {
     return out;
   }
 
-  private static void collect(PrivacyEvent event, NeighbouringRelation relation, long count, List<Term> out) {
+  private static void collect(
+      PrivacyEvent event, NeighbouringRelation relation, long count, List<Term> out) {
     if (event instanceof EpsilonDeltaEvent e) {
       out.add(new Term(e.epsilon(), e.delta(), count));
     } else if (event instanceof LaplaceEvent e) {
@@ -88,7 +91,8 @@ final class EpsilonDeltaTerms {
         delta += t.delta() * t.count();
       }
       double q = e.samplingRate();
-      double amplified = eps == Double.POSITIVE_INFINITY ? eps : Math.nextUp(Math.log1p(q * Math.expm1(eps)));
+      double amplified =
+          eps == Double.POSITIVE_INFINITY ? eps : Math.nextUp(Math.log1p(q * Math.expm1(eps)));
       out.add(new Term(amplified, Math.min(1.0, q * delta), count));
     } else if (event instanceof SelfComposedEvent e) {
       collect(e.event(), relation, Math.multiplyExact(count, e.count()), out);

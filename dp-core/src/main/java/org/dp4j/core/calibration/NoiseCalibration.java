@@ -14,13 +14,13 @@ import org.dp4j.core.internal.Checks;
  * Finds the smallest noise multiplier whose privacy, as reported by a given accountant, meets a
  * target epsilon at a target delta.
  *
- * <p>The search assumes epsilon decreases as the noise multiplier grows (true of every event
- * family here). It brackets the answer by doubling or halving from 1, then narrows the bracket
- * with the Illinois variant of regula falsi on {@code log ε} against {@code log σ} (Dowell &amp;
- * Jarratt 1971), falling back to bisection where epsilon is infinite. It stops once the bracket is
- * narrower than {@link #DEFAULT_RELATIVE_TOLERANCE} relative and returns its <em>upper</em> end,
- * whose epsilon was computed and is at most the target: the result, re-accounted with a fresh
- * accountant of the same kind, never exceeds the target.
+ * <p>The search assumes epsilon decreases as the noise multiplier grows (true of every event family
+ * here). It brackets the answer by doubling or halving from 1, then narrows the bracket with the
+ * Illinois variant of regula falsi on {@code log ε} against {@code log σ} (Dowell &amp; Jarratt
+ * 1971), falling back to bisection where epsilon is infinite. It stops once the bracket is narrower
+ * than {@link #DEFAULT_RELATIVE_TOLERANCE} relative and returns its <em>upper</em> end, whose
+ * epsilon was computed and is at most the target: the result, re-accounted with a fresh accountant
+ * of the same kind, never exceeds the target.
  *
  * <p>Thread-safety follows the supplier: each evaluation uses a fresh accountant from it.
  */
@@ -59,22 +59,29 @@ public final class NoiseCalibration {
    *     RdpAccountant::new})
    * @return the calibrated multiplier and its epsilon
    */
-  public static Result dpSgdNoiseMultiplier(PrivacyBudget target, double samplingRate, long steps,
+  public static Result dpSgdNoiseMultiplier(
+      PrivacyBudget target,
+      double samplingRate,
+      long steps,
       Supplier<? extends PrivacyAccountant> accountants) {
     Checks.samplingRate("samplingRate", samplingRate);
     Checks.positive("steps", steps);
-    return noiseMultiplier(target,
-        sigma -> dpSgdEvent(samplingRate, sigma, steps), accountants, DEFAULT_RELATIVE_TOLERANCE);
+    return noiseMultiplier(
+        target,
+        sigma -> dpSgdEvent(samplingRate, sigma, steps),
+        accountants,
+        DEFAULT_RELATIVE_TOLERANCE);
   }
 
   /**
-   * The event of {@code steps} DP-SGD steps: {@code steps x PoissonSampled(q, Gaussian(sigma))}
-   * (or the plain Gaussian when {@code q == 1}).
+   * The event of {@code steps} DP-SGD steps: {@code steps x PoissonSampled(q, Gaussian(sigma))} (or
+   * the plain Gaussian when {@code q == 1}).
    */
   public static PrivacyEvent dpSgdEvent(double samplingRate, double noiseMultiplier, long steps) {
-    PrivacyEvent step = samplingRate == 1.0
-        ? new GaussianEvent(noiseMultiplier)
-        : new PoissonSampledEvent(samplingRate, new GaussianEvent(noiseMultiplier));
+    PrivacyEvent step =
+        samplingRate == 1.0
+            ? new GaussianEvent(noiseMultiplier)
+            : new PoissonSampledEvent(samplingRate, new GaussianEvent(noiseMultiplier));
     return steps == 1 ? step : new SelfComposedEvent(step, steps);
   }
 
@@ -90,13 +97,19 @@ public final class NoiseCalibration {
    * @throws IllegalArgumentException when even {@link #MAX_NOISE_MULTIPLIER} does not meet the
    *     target
    */
-  public static Result noiseMultiplier(PrivacyBudget target, DoubleFunction<? extends PrivacyEvent> events,
-      Supplier<? extends PrivacyAccountant> accountants, double relativeTolerance) {
+  public static Result noiseMultiplier(
+      PrivacyBudget target,
+      DoubleFunction<? extends PrivacyEvent> events,
+      Supplier<? extends PrivacyAccountant> accountants,
+      double relativeTolerance) {
     Checks.notNull("target", target);
     Checks.require(target.epsilon() > 0, "target.epsilon", "positive", target.epsilon());
     Checks.notNull("events", events);
     Checks.notNull("accountants", accountants);
-    Checks.require(relativeTolerance > 0 && relativeTolerance <= 0.5, "relativeTolerance", "in (0, 0.5]",
+    Checks.require(
+        relativeTolerance > 0 && relativeTolerance <= 0.5,
+        "relativeTolerance",
+        "in (0, 0.5]",
         relativeTolerance);
     Search search = new Search(target, events, accountants);
 
@@ -122,9 +135,14 @@ public final class NoiseCalibration {
         epsLo = epsHi;
         hi = lo * 2;
         if (hi > MAX_NOISE_MULTIPLIER) {
-          throw new IllegalArgumentException("target.epsilon " + target.epsilon()
-              + " is not reachable with a noise multiplier up to " + MAX_NOISE_MULTIPLIER
-              + " (epsilon there: " + epsLo + ")");
+          throw new IllegalArgumentException(
+              "target.epsilon "
+                  + target.epsilon()
+                  + " is not reachable with a noise multiplier up to "
+                  + MAX_NOISE_MULTIPLIER
+                  + " (epsilon there: "
+                  + epsLo
+                  + ")");
         }
         epsHi = search.epsilon(hi);
       } while (epsHi > target.epsilon());
@@ -176,7 +194,9 @@ public final class NoiseCalibration {
     private final Supplier<? extends PrivacyAccountant> accountants;
     private int evaluations;
 
-    Search(PrivacyBudget target, DoubleFunction<? extends PrivacyEvent> events,
+    Search(
+        PrivacyBudget target,
+        DoubleFunction<? extends PrivacyEvent> events,
         Supplier<? extends PrivacyAccountant> accountants) {
       this.target = target;
       this.events = events;

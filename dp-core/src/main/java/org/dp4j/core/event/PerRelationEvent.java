@@ -52,8 +52,8 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
   }
 
   /**
-   * The same statement under both relations: {@code event} is the cost under whichever relation
-   * the accountant uses, taken as stated (a Gaussian or Laplace multiplier is relative to the
+   * The same statement under both relations: {@code event} is the cost under whichever relation the
+   * accountant uses, taken as stated (a Gaussian or Laplace multiplier is relative to the
    * sensitivity under that relation and is not rescaled). For mechanisms whose sensitivity the
    * caller states for the filter's relation.
    *
@@ -79,9 +79,12 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
 
   private static void checkBranch(String name, PrivacyEvent event) {
     if (event instanceof PoissonSampledEvent) {
-      throw new IllegalArgumentException(Checks.message(name,
-          "free of PoissonSampledEvent (sample the whole release: PoissonSampledEvent(q,"
-              + " PerRelationEvent(...)))", event));
+      throw new IllegalArgumentException(
+          Checks.message(
+              name,
+              "free of PoissonSampledEvent (sample the whole release: PoissonSampledEvent(q,"
+                  + " PerRelationEvent(...)))",
+              event));
     }
     if (event instanceof PerRelationEvent) {
       throw new IllegalArgumentException(

@@ -13,9 +13,9 @@ package org.dp4j.core.event;
  * <ul>
  *   <li>{@link GaussianEvent} and {@link LaplaceEvent}: the noise multiplier is relative to the
  *       <em>add/remove-one</em> sensitivity of a sum of norm-bounded contributions (DP-SGD's
- *       clipped sum, for example). An accountant under another relation multiplies that
- *       sensitivity by {@link org.dp4j.core.NeighbouringRelation#sumSensitivityFactor()} (2 under
- *       {@code REPLACE_ONE}), that is, divides the multiplier by it.
+ *       clipped sum, for example). An accountant under another relation multiplies that sensitivity
+ *       by {@link org.dp4j.core.NeighbouringRelation#sumSensitivityFactor()} (2 under {@code
+ *       REPLACE_ONE}), that is, divides the multiplier by it.
  *   <li>{@link EpsilonDeltaEvent} and {@link ZcdpEvent}: the guarantee under the accountant's
  *       relation, taken as stated.
  *   <li>{@link PerRelationEvent}: the accountant takes the branch for its relation, stated for that

@@ -22,15 +22,16 @@ final class BatchOfOneClipping implements PerExampleClipping {
   }
 
   @Override
-  public ClippedBatch clipAndSum(INDArray features, INDArray labels, double clipNorm,
-      NonFiniteGradientPolicy policy) {
+  public ClippedBatch clipAndSum(
+      INDArray features, INDArray labels, double clipNorm, NonFiniteGradientPolicy policy) {
     FlatClipper clipper = FlatClipper.of(clipNorm, policy);
     double[] losses = new double[(int) Math.min(Integer.MAX_VALUE, features.size(0))];
-    INDArray gradients = BatchOfOneGradients.perExampleGradients(network, features, labels,
-        losses);
+    INDArray gradients = BatchOfOneGradients.perExampleGradients(network, features, labels, losses);
     ClippedSum sum = clipper.clipAndSum(PerExampleGradients.ofMatrix(gradients));
-    double loss = losses.length == 0 ? Double.NaN : java.util.Arrays.stream(losses).average()
-        .orElse(Double.NaN);
+    double loss =
+        losses.length == 0
+            ? Double.NaN
+            : java.util.Arrays.stream(losses).average().orElse(Double.NaN);
     return new ClippedBatch(sum, loss);
   }
 

@@ -39,8 +39,8 @@ record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
    * (||a||^2 + [bias]) ||delta||^2} and the per-example convolution norms have at most {@code n_a +
    * n_d + 2} per layer ({@code n_a} and {@code n_d} the entries of {@code a} and {@code delta}, or
    * the layer's weight-gradient entries) plus one per layer for the sum over layers; the network's
-   * parameter count plus its number of layer rules bounds that, since {@code (n_a + 1) n_d >= n_a
-   * + n_d}.
+   * parameter count plus its number of layer rules bounds that, since {@code (n_a + 1) n_d >= n_a +
+   * n_d}.
    *
    * @param roundingTerms the network's parameter count plus its number of layer rules
    * @throws IllegalArgumentException under {@code REJECT_BATCH} when a norm is not finite, naming
@@ -56,14 +56,18 @@ record ClipFactors(float[] factors, int clipped, int within, int nonFinite) {
       double norm = Math.sqrt(squaredNorms[i]);
       if (!Double.isFinite(norm)) {
         if (policy == NonFiniteGradientPolicy.REJECT_BATCH) {
-          throw new IllegalArgumentException("gradients must be finite (REJECT_BATCH), got a "
-              + "non-finite gradient norm " + norm + " for example " + i);
+          throw new IllegalArgumentException(
+              "gradients must be finite (REJECT_BATCH), got a "
+                  + "non-finite gradient norm "
+                  + norm
+                  + " for example "
+                  + i);
         }
         nonFinite++;
         factors[i] = 0f;
       } else {
-        float factor = ClipRule.factor(ClipRule.normUpperBound(squaredNorms[i], roundingTerms),
-            clipNorm);
+        float factor =
+            ClipRule.factor(ClipRule.normUpperBound(squaredNorms[i], roundingTerms), clipNorm);
         factors[i] = factor;
         if (factor == 1f) {
           within++;

@@ -25,8 +25,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param outH output height
  * @param outW output width
  */
-record ConvGeometry(int batch, int inC, int inH, int inW, int kH, int kW, int sH, int sW,
-    int padTop, int padLeft, int outH, int outW) {
+record ConvGeometry(
+    int batch,
+    int inC,
+    int inH,
+    int inW,
+    int kH,
+    int kW,
+    int sH,
+    int sW,
+    int padTop,
+    int padLeft,
+    int outH,
+    int outW) {
 
   /** Output positions per example, {@code T = outH * outW}. */
   int positions() {
@@ -54,17 +65,19 @@ record ConvGeometry(int batch, int inC, int inH, int inW, int kH, int kW, int sH
   void im2col(INDArray input, INDArray columns) {
     int inBase = HostFloats.offset(input);
     int outBase = HostFloats.offset(columns);
-    ExampleRanges.forEach(batch, (from, to) -> {
-      FloatBuffer in = HostFloats.buffer(input);
-      FloatBuffer out = HostFloats.buffer(columns);
-      float[] x = new float[inputSize()];
-      float[] rows = new float[positions() * patch()];
-      for (int b = from; b < to; b++) {
-        in.get(inBase + b * x.length, x);
-        im2col(x, rows);
-        out.put(outBase + b * rows.length, rows);
-      }
-    });
+    ExampleRanges.forEach(
+        batch,
+        (from, to) -> {
+          FloatBuffer in = HostFloats.buffer(input);
+          FloatBuffer out = HostFloats.buffer(columns);
+          float[] x = new float[inputSize()];
+          float[] rows = new float[positions() * patch()];
+          for (int b = from; b < to; b++) {
+            in.get(inBase + b * x.length, x);
+            im2col(x, rows);
+            out.put(outBase + b * rows.length, rows);
+          }
+        });
   }
 
   /** One example: {@code x} ({@code [inH, inW, inC]}) into {@code rows} ({@code [T, K]}). */
@@ -119,17 +132,19 @@ record ConvGeometry(int batch, int inC, int inH, int inW, int kH, int kW, int sH
   void col2im(INDArray columns, INDArray input) {
     int inBase = HostFloats.offset(columns);
     int outBase = HostFloats.offset(input);
-    ExampleRanges.forEach(batch, (from, to) -> {
-      FloatBuffer in = HostFloats.buffer(columns);
-      FloatBuffer out = HostFloats.buffer(input);
-      float[] x = new float[inputSize()];
-      float[] rows = new float[positions() * patch()];
-      for (int b = from; b < to; b++) {
-        in.get(inBase + b * rows.length, rows);
-        col2im(rows, x);
-        out.put(outBase + b * x.length, x);
-      }
-    });
+    ExampleRanges.forEach(
+        batch,
+        (from, to) -> {
+          FloatBuffer in = HostFloats.buffer(columns);
+          FloatBuffer out = HostFloats.buffer(input);
+          float[] x = new float[inputSize()];
+          float[] rows = new float[positions() * patch()];
+          for (int b = from; b < to; b++) {
+            in.get(inBase + b * rows.length, rows);
+            col2im(rows, x);
+            out.put(outBase + b * x.length, x);
+          }
+        });
   }
 
   /** One example: {@code rows} ({@code [T, K]}) folded into {@code x} ({@code [inH, inW, inC]}). */

@@ -15,10 +15,10 @@ import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link ConvolutionLayer} (2D, {@code NCHW}, dilation 1, {@link ConvolutionMode} Truncate, Same
- * or Strict, any kernel, stride and padding, with or without bias, any activation), with exact
- * per-example gradients formed in memory (Rochette, Manoel and Tramel 2019, "Efficient
- * per-example gradient computations in convolutional neural networks", section 3).
+ * {@link ConvolutionLayer} (2D, {@code NCHW}, dilation 1, {@link ConvolutionMode} Truncate, Same or
+ * Strict, any kernel, stride and padding, with or without bias, any activation), with exact
+ * per-example gradients formed in memory (Rochette, Manoel and Tramel 2019, "Efficient per-example
+ * gradient computations in convolutional neural networks", section 3).
  *
  * <p>With {@code U_i} the example's unfolded input patches ({@code im2col}, {@code [T, K]}, {@code
  * T = outH * outW}, {@code K = inC * kH * kW}, Chellapilla et al. 2006; padding of Same mode as
@@ -27,36 +27,39 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient is {@code Delta_i^T U_i} ({@code [outC, K]}) and the bias gradient the column sums of
  * {@code Delta_i}; the input gradient is {@code col2im(Delta W)}. The {@code [B, outC, K]}
  * per-example weight gradients are one batched matrix product, of the cost of the non-private
- * weight gradient {@code Delta^T U}; the clipped sum is {@code c^T G}. The unfolded input is
- * formed once and serves the forward pass, the per-example gradients and the plain gradient.
+ * weight gradient {@code Delta^T U}; the clipped sum is {@code c^T G}. The unfolded input is formed
+ * once and serves the forward pass, the per-example gradients and the plain gradient.
  *
- * <p>{@code FLOAT} networks on the host ({@link HostPass}) keep activations channels-last
- * ({@code [B, H, W, C]} buffers, handed on as {@code [B, C, H, W]} views) so that a patch row is
- * {@code (kh, kw, ic)} and each kernel row one contiguous run; im2col and col2im are Java loops
- * ({@link ConvGeometry}), the products ND4J's BLAS, bias and tanh one host loop ({@link
- * TanhKernel}), and the weights are reordered to {@code [outC, kH, kW, inC]} to match (and the
- * gradients back to {@code W}'s {@code [outC, inC, kH, kW]}). Other data types ({@link
- * GeneralPass}) use DL4J's own im2col in {@code (ic, kh, kw)} order and ND4J ops.
+ * <p>{@code FLOAT} networks on the host ({@link HostPass}) keep activations channels-last ({@code
+ * [B, H, W, C]} buffers, handed on as {@code [B, C, H, W]} views) so that a patch row is {@code
+ * (kh, kw, ic)} and each kernel row one contiguous run; im2col and col2im are Java loops ({@link
+ * ConvGeometry}), the products ND4J's BLAS, bias and tanh one host loop ({@link TanhKernel}), and
+ * the weights are reordered to {@code [outC, kH, kW, inC]} to match (and the gradients back to
+ * {@code W}'s {@code [outC, inC, kH, kW]}). Other data types ({@link GeneralPass}) use DL4J's own
+ * im2col in {@code (ic, kh, kw)} order and ND4J ops.
  *
  * <p>(The ghost norm of Lee and Kifer 2021 / Bu et al. 2022, of cost {@code T^2 (K + outC)} per
  * example, pays off only when {@code T^2 < K outC}, which the supported small networks do not
- * reach; it is not used.) Subclasses (separable, depthwise, 1D, 3D, deconvolution) are other
- * types and have no rule.
+ * reach; it is not used.) Subclasses (separable, depthwise, 1D, 3D, deconvolution) are other types
+ * and have no rule.
  */
 record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements LayerRule {
 
-  static final Type TYPE = Type.of("a ConvolutionLayer", ConvolutionLayer.class, site -> true,
-      ConvolutionRule::new);
+  static final Type TYPE =
+      Type.of("a ConvolutionLayer", ConvolutionLayer.class, site -> true, ConvolutionRule::new);
 
   @Override
   public Optional<String> unsupportedReason() {
     int[] dilation = config.getDilation();
     if (dilation != null && (dilation[0] != 1 || dilation[1] != 1)) {
-      return Optional.of("must have dilation 1, got " + Arrays.toString(dilation)
-          + " (dilated convolutions are not supported; use BATCH_OF_ONE)");
+      return Optional.of(
+          "must have dilation 1, got "
+              + Arrays.toString(dilation)
+              + " (dilated convolutions are not supported; use BATCH_OF_ONE)");
     }
     ConvolutionMode mode = config.getConvolutionMode();
-    if (mode != ConvolutionMode.Truncate && mode != ConvolutionMode.Same
+    if (mode != ConvolutionMode.Truncate
+        && mode != ConvolutionMode.Same
         && mode != ConvolutionMode.Strict) {
       return Optional.of("must use ConvolutionMode Truncate, Same or Strict, got " + mode);
     }
@@ -84,13 +87,20 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
    */
   @Override
   public Pass forward(INDArray input) {
-    Checks.require(input.rank() == 4, "features.shape()", "a [B, C, H, W] input to "
-        + site.label() + " (or flat rows with a FeedForwardToCnn preprocessor)",
+    Checks.require(
+        input.rank() == 4,
+        "features.shape()",
+        "a [B, C, H, W] input to "
+            + site.label()
+            + " (or flat rows with a FeedForwardToCnn preprocessor)",
         Arrays.toString(input.shape()));
     INDArray weights = site.layer().getParam("W"); // [outC, inC, kH, kW]
     long inC = input.size(1);
-    Checks.require(inC == weights.size(1), "input channels of " + config.getClass()
-        .getSimpleName(), "equal to nIn " + weights.size(1), inC);
+    Checks.require(
+        inC == weights.size(1),
+        "input channels of " + config.getClass().getSimpleName(),
+        "equal to nIn " + weights.size(1),
+        inC);
     ConvGeometry geometry = geometry(input);
     if (HostFloats.onHost() && site.dataType() == DataType.FLOAT) {
       return hostForward(input, weights, geometry);
@@ -107,26 +117,43 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     int[] outSize;
     int[] pad;
     if (mode == ConvolutionMode.Same) {
-      outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, null, mode, dilation,
-          CNN2DFormat.NCHW);
-      pad = ConvolutionUtils.getSameModeTopLeftPadding(outSize,
-          new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation);
+      outSize =
+          ConvolutionUtils.getOutputSize(
+              input, kernel, strides, null, mode, dilation, CNN2DFormat.NCHW);
+      pad =
+          ConvolutionUtils.getSameModeTopLeftPadding(
+              outSize,
+              new int[] {(int) input.size(2), (int) input.size(3)},
+              kernel,
+              strides,
+              dilation);
     } else {
       pad = config.getPadding();
-      outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, pad, mode, dilation,
-          CNN2DFormat.NCHW);
+      outSize =
+          ConvolutionUtils.getOutputSize(
+              input, kernel, strides, pad, mode, dilation, CNN2DFormat.NCHW);
     }
-    return new ConvGeometry(Math.toIntExact(input.size(0)), Math.toIntExact(input.size(1)),
-        Math.toIntExact(input.size(2)), Math.toIntExact(input.size(3)), kernel[0], kernel[1],
-        strides[0], strides[1], pad[0], pad[1], outSize[0], outSize[1]);
+    return new ConvGeometry(
+        Math.toIntExact(input.size(0)),
+        Math.toIntExact(input.size(1)),
+        Math.toIntExact(input.size(2)),
+        Math.toIntExact(input.size(3)),
+        kernel[0],
+        kernel[1],
+        strides[0],
+        strides[1],
+        pad[0],
+        pad[1],
+        outSize[0],
+        outSize[1]);
   }
 
   /**
    * The fast path: the input channels-last, im2col by {@link ConvGeometry} into patch rows in
    * {@code (kh, kw, ic)} order, {@code z = U W'^T} with {@code W'} the weights reordered to match
    * ({@code [outC, kH, kW, inC]}), the bias and tanh in one host loop (other activations: DL4J's,
-   * on the {@code [B, outC, outH, outW]} view). The output is a channels-last buffer seen as
-   * {@code [B, outC, outH, outW]}, which the next fast rule reads without a copy.
+   * on the {@code [B, outC, outH, outW]} view). The output is a channels-last buffer seen as {@code
+   * [B, outC, outH, outW]}, which the next fast rule reads without a copy.
    */
   private Pass hostForward(INDArray input, INDArray weights, ConvGeometry g) {
     long rows = (long) g.batch() * g.positions();
@@ -135,8 +162,8 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     INDArray columns = HostFloats.uninitialized(rows, g.patch());
     g.im2col(channelsLast, columns);
     INDArray kernel = weights.permute(0, 2, 3, 1).dup('c').reshape('c', outC, g.patch());
-    INDArray z = Nd4j.gemm(columns, kernel, HostFloats.uninitialized(rows, outC), false, true,
-        1.0, 0.0);
+    INDArray z =
+        Nd4j.gemm(columns, kernel, HostFloats.uninitialized(rows, outC), false, true, 1.0, 0.0);
     INDArray b = config.hasBias() ? site.layer().getParam("b") : null;
     IActivation activation = config.getActivationFn();
     if (TanhKernel.handles(activation)) {
@@ -158,25 +185,27 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     int rowsPerChunk = Math.max(1, 8192 / columns);
     int rows = Math.toIntExact(z.size(0));
     int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    ExampleRanges.forEach(chunks, (from, to) -> {
-      FloatBuffer buffer = HostFloats.buffer(z);
-      float[] chunk = new float[rowsPerChunk * columns];
-      for (int k = from; k < to; k++) {
-        int r = k * rowsPerChunk;
-        int n = Math.min(rowsPerChunk, rows - r) * columns;
-        int at = base + r * columns;
-        buffer.get(at, chunk, 0, n);
-        if (bias != null) {
-          for (int i = 0; i < n; i += columns) {
-            for (int o = 0; o < columns; o++) {
-              chunk[i + o] += bias[o];
+    ExampleRanges.forEach(
+        chunks,
+        (from, to) -> {
+          FloatBuffer buffer = HostFloats.buffer(z);
+          float[] chunk = new float[rowsPerChunk * columns];
+          for (int k = from; k < to; k++) {
+            int r = k * rowsPerChunk;
+            int n = Math.min(rowsPerChunk, rows - r) * columns;
+            int at = base + r * columns;
+            buffer.get(at, chunk, 0, n);
+            if (bias != null) {
+              for (int i = 0; i < n; i += columns) {
+                for (int o = 0; o < columns; o++) {
+                  chunk[i + o] += bias[o];
+                }
+              }
             }
+            TanhKernel.tanhInPlace(chunk, 0, n);
+            buffer.put(at, chunk, 0, n);
           }
-        }
-        TanhKernel.tanhInPlace(chunk, 0, n);
-        buffer.put(at, chunk, 0, n);
-      }
-    });
+        });
   }
 
   /** The {@code [B * T, outC]} rows as the {@code [B, outC, outH, outW]} view. */
@@ -189,8 +218,9 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
    * {@code [outC, inC, kH, kW]} layout of {@code W}.
    */
   private static INDArray asWeightLayout(INDArray gradient, INDArray weights) {
-    return gradient.reshape('c', weights.size(0), weights.size(2), weights.size(3),
-        weights.size(1)).permute(0, 3, 1, 2);
+    return gradient
+        .reshape('c', weights.size(0), weights.size(2), weights.size(3), weights.size(1))
+        .permute(0, 3, 1, 2);
   }
 
   /** The per-example column sums of {@code rows} ({@code [B * T, C]}): {@code [B, C]}. */
@@ -199,48 +229,52 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     int columns = (int) dense.size(1);
     int base = HostFloats.offset(dense);
     float[] sums = new float[batch * columns];
-    ExampleRanges.forEach(batch, (from, to) -> {
-      FloatBuffer buffer = HostFloats.buffer(dense);
-      float[] example = new float[positions * columns];
-      double[] acc = new double[columns];
-      for (int b = from; b < to; b++) {
-        buffer.get(base + b * example.length, example);
-        columnSums(example, columns, acc);
-        for (int o = 0; o < columns; o++) {
-          sums[b * columns + o] = (float) acc[o];
-        }
-      }
-    });
+    ExampleRanges.forEach(
+        batch,
+        (from, to) -> {
+          FloatBuffer buffer = HostFloats.buffer(dense);
+          float[] example = new float[positions * columns];
+          double[] acc = new double[columns];
+          for (int b = from; b < to; b++) {
+            buffer.get(base + b * example.length, example);
+            columnSums(example, columns, acc);
+            for (int o = 0; o < columns; o++) {
+              sums[b * columns + o] = (float) acc[o];
+            }
+          }
+        });
     return Nd4j.createFromArray(sums).reshape('c', batch, columns);
   }
 
   /**
    * {@code deltas *= 1 - y^2} in place (the tanh derivative from the output {@code y}, both dense
-   * {@code [B * T, C]}), and the per-example column sums of the result, {@code [B, C]}, in the
-   * same pass.
+   * {@code [B * T, C]}), and the per-example column sums of the result, {@code [B, C]}, in the same
+   * pass.
    */
   private static INDArray tanhBackward(INDArray y, INDArray deltas, int batch, int positions) {
     int columns = (int) deltas.size(1);
     int yBase = HostFloats.offset(y);
     int dBase = HostFloats.offset(deltas);
     float[] sums = new float[batch * columns];
-    ExampleRanges.forEach(batch, (from, to) -> {
-      FloatBuffer yb = HostFloats.buffer(y);
-      FloatBuffer db = HostFloats.buffer(deltas);
-      float[] ys = new float[positions * columns];
-      float[] ds = new float[ys.length];
-      double[] acc = new double[columns];
-      for (int b = from; b < to; b++) {
-        yb.get(yBase + b * ys.length, ys);
-        db.get(dBase + b * ds.length, ds);
-        TanhKernel.backwardInPlace(ys, ds, 0, ds.length);
-        db.put(dBase + b * ds.length, ds);
-        columnSums(ds, columns, acc);
-        for (int o = 0; o < columns; o++) {
-          sums[b * columns + o] = (float) acc[o];
-        }
-      }
-    });
+    ExampleRanges.forEach(
+        batch,
+        (from, to) -> {
+          FloatBuffer yb = HostFloats.buffer(y);
+          FloatBuffer db = HostFloats.buffer(deltas);
+          float[] ys = new float[positions * columns];
+          float[] ds = new float[ys.length];
+          double[] acc = new double[columns];
+          for (int b = from; b < to; b++) {
+            yb.get(yBase + b * ys.length, ys);
+            db.get(dBase + b * ds.length, ds);
+            TanhKernel.backwardInPlace(ys, ds, 0, ds.length);
+            db.put(dBase + b * ds.length, ds);
+            columnSums(ds, columns, acc);
+            for (int o = 0; o < columns; o++) {
+              sums[b * columns + o] = (float) acc[o];
+            }
+          }
+        });
     return Nd4j.createFromArray(sums).reshape('c', batch, columns);
   }
 
@@ -256,8 +290,8 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
 
   /**
    * The fast path's pass: per-example gradients {@code G_i = Delta_i^T U_i} are formed only when
-   * the norms or the clipped sum ask for them (one batched product); the plain gradient sum is
-   * one product {@code Delta^T U} over the whole batch.
+   * the norms or the clipped sum ask for them (one batched product); the plain gradient sum is one
+   * product {@code Delta^T U} over the whole batch.
    */
   private final class HostPass implements Pass {
     private final ConvGeometry geometry;
@@ -272,8 +306,14 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     private INDArray weightGradients; // [B, outC * K], (o, kh, kw, ic) order
     private INDArray biasGradients; // [B, outC] or null
 
-    HostPass(ConvGeometry geometry, INDArray weights, INDArray kernel, INDArray columns,
-        INDArray tanhOutput, INDArray preOutput, INDArray output) {
+    HostPass(
+        ConvGeometry geometry,
+        INDArray weights,
+        INDArray kernel,
+        INDArray columns,
+        INDArray tanhOutput,
+        INDArray preOutput,
+        INDArray output) {
       this.geometry = geometry;
       this.weights = weights;
       this.kernel = kernel;
@@ -289,8 +329,8 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     }
 
     /**
-     * The deltas {@code Delta} ({@code [B * T, outC]}), and the input gradient {@code
-     * col2im(Delta W')}, returned channels-last as a {@code [B, inC, H, W]} view.
+     * The deltas {@code Delta} ({@code [B * T, outC]}), and the input gradient {@code col2im(Delta
+     * W')}, returned channels-last as a {@code [B, inC, H, W]} view.
      */
     @Override
     public INDArray backward(INDArray outputGradient, boolean inputGradientNeeded) {
@@ -300,18 +340,26 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
         deltas = HostFloats.channelsLast(outputGradient).reshape('c', rows, outC);
         columnSums = tanhBackward(tanhOutput, deltas, geometry.batch(), geometry.positions());
       } else {
-        INDArray delta = config.getActivationFn().backprop(preOutput.dup(), outputGradient.dup())
-            .getFirst();
+        INDArray delta =
+            config.getActivationFn().backprop(preOutput.dup(), outputGradient.dup()).getFirst();
         deltas = HostFloats.dense(delta.permute(0, 2, 3, 1)).reshape('c', rows, outC);
         columnSums = perExampleColumnSums(deltas, geometry.batch(), geometry.positions());
       }
       if (!inputGradientNeeded) {
         return null;
       }
-      INDArray columnGradients = Nd4j.gemm(deltas, kernel,
-          HostFloats.uninitialized(rows, geometry.patch()), false, false, 1.0, 0.0);
-      INDArray inputGradient = HostFloats.uninitialized(geometry.batch(), geometry.inH(),
-          geometry.inW(), geometry.inC());
+      INDArray columnGradients =
+          Nd4j.gemm(
+              deltas,
+              kernel,
+              HostFloats.uninitialized(rows, geometry.patch()),
+              false,
+              false,
+              1.0,
+              0.0);
+      INDArray inputGradient =
+          HostFloats.uninitialized(
+              geometry.batch(), geometry.inH(), geometry.inW(), geometry.inC());
       geometry.col2im(columnGradients, inputGradient);
       return inputGradient.permute(0, 3, 1, 2);
     }
@@ -324,8 +372,10 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
       long outC = weights.size(0);
       INDArray d = deltas.reshape('c', batch, geometry.positions(), outC);
       INDArray u = columns.reshape('c', batch, geometry.positions(), geometry.patch());
-      weightGradients = Nd4j.matmul(d, u, HostFloats.uninitialized(batch, outC,
-          geometry.patch()), true, false, false).reshape('c', batch, outC * geometry.patch());
+      weightGradients =
+          Nd4j.matmul(
+                  d, u, HostFloats.uninitialized(batch, outC, geometry.patch()), true, false, false)
+              .reshape('c', batch, outC * geometry.patch());
       biasGradients = config.hasBias() ? columnSums : null;
     }
 
@@ -345,12 +395,14 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
       INDArray factors = clip.column(DataType.FLOAT).reshape(1, clip.factors().length);
       clip.zeroSkippedRows(weightGradients);
       INDArray params = site.parameters();
-      long written = ParameterBlocks.write(sum, params, weights,
-          asWeightLayout(factors.mmul(weightGradients), weights));
+      long written =
+          ParameterBlocks.write(
+              sum, params, weights, asWeightLayout(factors.mmul(weightGradients), weights));
       if (biasGradients != null) {
         clip.zeroSkippedRows(biasGradients);
-        written += ParameterBlocks.write(sum, params, site.layer().getParam("b"),
-            factors.mmul(biasGradients));
+        written +=
+            ParameterBlocks.write(
+                sum, params, site.layer().getParam("b"), factors.mmul(biasGradients));
       }
       return written;
     }
@@ -358,14 +410,21 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     @Override
     public long addGradientSum(int batch, INDArray sum) {
       long outC = weights.size(0);
-      INDArray weightSum = Nd4j.gemm(deltas, columns,
-          HostFloats.uninitialized(outC, geometry.patch()), true, false, 1.0, 0.0);
+      INDArray weightSum =
+          Nd4j.gemm(
+              deltas,
+              columns,
+              HostFloats.uninitialized(outC, geometry.patch()),
+              true,
+              false,
+              1.0,
+              0.0);
       INDArray params = site.parameters();
-      long written = ParameterBlocks.write(sum, params, weights,
-          asWeightLayout(weightSum, weights));
+      long written =
+          ParameterBlocks.write(sum, params, weights, asWeightLayout(weightSum, weights));
       if (config.hasBias() && site.layer().getParam("b") != null) {
-        written += ParameterBlocks.write(sum, params, site.layer().getParam("b"),
-            columnSums.sum(0));
+        written +=
+            ParameterBlocks.write(sum, params, site.layer().getParam("b"), columnSums.sum(0));
       }
       return written;
     }
@@ -383,11 +442,22 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     long outC = weights.size(0);
     int outH = g.outH();
     int outW = g.outW();
-    INDArray col = Nd4j.createUninitialized(weights.dataType(),
-        new long[] {batch, outH, outW, inC, kH, kW}, 'c');
+    INDArray col =
+        Nd4j.createUninitialized(
+            weights.dataType(), new long[] {batch, outH, outW, inC, kH, kW}, 'c');
     INDArray col2 = col.permute(0, 3, 4, 5, 1, 2);
-    Convolution.im2col(input.castTo(weights.dataType()), kH, kW, g.sH(), g.sW(), g.padTop(),
-        g.padLeft(), 1, 1, config.getConvolutionMode() == ConvolutionMode.Same, col2);
+    Convolution.im2col(
+        input.castTo(weights.dataType()),
+        kH,
+        kW,
+        g.sH(),
+        g.sW(),
+        g.padTop(),
+        g.padLeft(),
+        1,
+        1,
+        config.getConvolutionMode() == ConvolutionMode.Same,
+        col2);
     INDArray columns = col.reshape('c', batch * outH * outW, inC * kH * kW);
     // W[o, ic, kh, kw] as [K, outC] with K in (ic, kh, kw) order.
     INDArray z = columns.mmul(weights.reshape('c', outC, inC * kH * kW).transpose());
@@ -409,7 +479,11 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     private INDArray weightGradients; // [B, outC * K]
     private INDArray biasGradients; // [B, outC] or null
 
-    GeneralPass(INDArray weights, ConvGeometry geometry, INDArray columns, INDArray preOutput,
+    GeneralPass(
+        INDArray weights,
+        ConvGeometry geometry,
+        INDArray columns,
+        INDArray preOutput,
         INDArray output) {
       this.weights = weights;
       this.geometry = geometry;
@@ -424,34 +498,49 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
     }
 
     /**
-     * The per-example gradients {@code G_i = Delta_i^T U_i} by one batched product and {@code
-     * 1^T Delta_i}; the input gradient is the transposed convolution {@code col2im(Delta W)}
-     * (the adjoint of {@code im2col}, as in DL4J's own backward pass).
+     * The per-example gradients {@code G_i = Delta_i^T U_i} by one batched product and {@code 1^T
+     * Delta_i}; the input gradient is the transposed convolution {@code col2im(Delta W)} (the
+     * adjoint of {@code im2col}, as in DL4J's own backward pass).
      */
     @Override
     public INDArray backward(INDArray outputGradient, boolean inputGradientNeeded) {
-      INDArray delta = config.getActivationFn().backprop(preOutput.dup(), outputGradient.dup())
-          .getFirst();
+      INDArray delta =
+          config.getActivationFn().backprop(preOutput.dup(), outputGradient.dup()).getFirst();
       // [B, outC, outH, outW] -> [B * T, outC], rows in (b, oh, ow) order like the columns.
       long batch = delta.size(0);
       long outC = delta.size(1);
       long positions = delta.size(2) * delta.size(3);
-      INDArray deltaRows = delta.permute(0, 2, 3, 1).dup('c').reshape('c', batch * positions,
-          outC);
+      INDArray deltaRows = delta.permute(0, 2, 3, 1).dup('c').reshape('c', batch * positions, outC);
       long k = columns.size(1);
       INDArray deltas = deltaRows.reshape('c', batch, positions, outC);
       INDArray patches = columns.reshape('c', batch, positions, k);
-      weightGradients = Nd4j.matmul(deltas, patches, true, false, false) // [B, outC, K]
-          .reshape('c', batch, outC * k);
+      weightGradients =
+          Nd4j.matmul(deltas, patches, true, false, false) // [B, outC, K]
+              .reshape('c', batch, outC * k);
       biasGradients = config.hasBias() ? deltas.sum(1).reshape(batch, outC) : null;
       if (!inputGradientNeeded) {
         return null;
       }
       INDArray columnGradients = deltaRows.mmul(weights.reshape('c', outC, k));
-      INDArray col = columnGradients.reshape('c', batch, geometry.outH(), geometry.outW(),
-          geometry.inC(), geometry.kH(), geometry.kW()).permute(0, 3, 4, 5, 1, 2);
-      return Convolution.col2im(col, geometry.sH(), geometry.sW(), geometry.padTop(),
-          geometry.padLeft(), geometry.inH(), geometry.inW());
+      INDArray col =
+          columnGradients
+              .reshape(
+                  'c',
+                  batch,
+                  geometry.outH(),
+                  geometry.outW(),
+                  geometry.inC(),
+                  geometry.kH(),
+                  geometry.kW())
+              .permute(0, 3, 4, 5, 1, 2);
+      return Convolution.col2im(
+          col,
+          geometry.sH(),
+          geometry.sW(),
+          geometry.padTop(),
+          geometry.padLeft(),
+          geometry.inH(),
+          geometry.inW());
     }
 
     @Override
@@ -472,8 +561,9 @@ record ConvolutionRule(LayerSite site, ConvolutionLayer config) implements Layer
       long written = ParameterBlocks.write(sum, params, weights, factors.mmul(weightGradients));
       if (biasGradients != null) {
         clip.zeroSkippedRows(biasGradients);
-        written += ParameterBlocks.write(sum, params, site.layer().getParam("b"),
-            factors.mmul(biasGradients));
+        written +=
+            ParameterBlocks.write(
+                sum, params, site.layer().getParam("b"), factors.mmul(biasGradients));
       }
       return written;
     }

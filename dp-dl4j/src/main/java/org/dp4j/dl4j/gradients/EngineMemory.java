@@ -11,14 +11,14 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The ND4J workspace that holds one call's intermediate arrays ({@link MultiLayerClipping}):
  * forward outputs, unfolded inputs, deltas, per-example gradients. A fresh native allocation is
- * slow (an 11 MB array costs about 6 ms in page faults, a large share of a CNN step; in a
- * workspace about 0.1 ms), so every call reuses the memory of the previous one. DL4J's own
- * training loop does the same.
+ * slow (an 11 MB array costs about 6 ms in page faults, a large share of a CNN step; in a workspace
+ * about 0.1 ms), so every call reuses the memory of the previous one. DL4J's own training loop does
+ * the same.
  *
- * <p>One workspace per thread, named {@value #NAME}, sized by the first call and grown by 20%
- * over the largest call that did not fit (a larger Poisson batch spills to ordinary allocations
- * once, then the workspace is reallocated). Arrays created inside the scope are valid only until
- * it closes: whatever a call returns is created outside ({@code scopeOutOfWorkspaces}).
+ * <p>One workspace per thread, named {@value #NAME}, sized by the first call and grown by 20% over
+ * the largest call that did not fit (a larger Poisson batch spills to ordinary allocations once,
+ * then the workspace is reallocated). Arrays created inside the scope are valid only until it
+ * closes: whatever a call returns is created outside ({@code scopeOutOfWorkspaces}).
  */
 final class EngineMemory {
 
@@ -29,14 +29,15 @@ final class EngineMemory {
 
   /** Opens the calling thread's workspace; close it (try-with-resources) when the call ends. */
   static MemoryWorkspace enter() {
-    WorkspaceConfiguration configuration = WorkspaceConfiguration.builder()
-        .initialSize(0)
-        .overallocationLimit(0.2)
-        .policyAllocation(AllocationPolicy.OVERALLOCATE)
-        .policyLearning(LearningPolicy.FIRST_LOOP)
-        .policyReset(ResetPolicy.BLOCK_LEFT)
-        .policySpill(SpillPolicy.REALLOCATE)
-        .build();
+    WorkspaceConfiguration configuration =
+        WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .overallocationLimit(0.2)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
     return Nd4j.getWorkspaceManager().getAndActivateWorkspace(configuration, NAME);
   }
 }

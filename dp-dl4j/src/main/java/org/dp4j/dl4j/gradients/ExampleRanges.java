@@ -28,7 +28,10 @@ final class ExampleRanges {
       body.run(0, count);
       return;
     }
-    IntStream.range(0, parts).parallel().forEach(p -> body.run(
-        (int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
+    IntStream.range(0, parts)
+        .parallel()
+        .forEach(
+            p ->
+                body.run((int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
   }
 }

@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Host access to {@code FLOAT} ND4J arrays for the rules' Java loops (im2col, pooling, tanh):
- * an array in {@code 'c'} order with default strides is one run of its buffer from its offset,
- * which bulk {@code get}/{@code put} calls copy to and from {@code float[]} chunks.
+ * Host access to {@code FLOAT} ND4J arrays for the rules' Java loops (im2col, pooling, tanh): an
+ * array in {@code 'c'} order with default strides is one run of its buffer from its offset, which
+ * bulk {@code get}/{@code put} calls copy to and from {@code float[]} chunks.
  */
 final class HostFloats {
 
@@ -22,7 +22,8 @@ final class HostFloats {
 
   /** Whether {@code a} is {@code FLOAT}, in {@code 'c'} order with default strides. */
   static boolean isDense(INDArray a) {
-    return a.dataType() == DataType.FLOAT && a.ordering() == 'c'
+    return a.dataType() == DataType.FLOAT
+        && a.ordering() == 'c'
         && Shape.hasDefaultStridesForShape(a);
   }
 
@@ -46,10 +47,10 @@ final class HostFloats {
   }
 
   /**
-   * The {@code [B, C, H, W]} array {@code a} as a dense channels-last {@code [B, H, W, C]} array:
-   * a view when {@code a} is itself a channels-last buffer seen channels-first (what the fast
-   * rules return), a host transpose per example when {@code a} is a dense channels-first
-   * {@code FLOAT} array, else ND4J's copy.
+   * The {@code [B, C, H, W]} array {@code a} as a dense channels-last {@code [B, H, W, C]} array: a
+   * view when {@code a} is itself a channels-last buffer seen channels-first (what the fast rules
+   * return), a host transpose per example when {@code a} is a dense channels-first {@code FLOAT}
+   * array, else ND4J's copy.
    */
   static INDArray channelsLast(INDArray a) {
     INDArray view = a.permute(0, 2, 3, 1);
@@ -65,8 +66,8 @@ final class HostFloats {
   }
 
   /**
-   * The {@code [B, C, H, W]} array {@code a} as a dense channels-first array: {@code a} itself
-   * when dense, a host transpose per example when it is a channels-last {@code FLOAT} buffer seen
+   * The {@code [B, C, H, W]} array {@code a} as a dense channels-first array: {@code a} itself when
+   * dense, a host transpose per example when it is a channels-last {@code FLOAT} buffer seen
    * channels-first, else ND4J's copy.
    */
   static INDArray channelsFirst(INDArray a) {
@@ -91,21 +92,23 @@ final class HostFloats {
     int size = rows * columns;
     int inBase = offset(from);
     int outBase = offset(to);
-    ExampleRanges.forEach(batch, (first, last) -> {
-      FloatBuffer in = buffer(from);
-      FloatBuffer out = buffer(to);
-      float[] x = new float[size];
-      float[] y = new float[size];
-      for (int b = first; b < last; b++) {
-        in.get(inBase + b * size, x);
-        for (int i = 0; i < rows; i++) {
-          for (int j = 0; j < columns; j++) {
-            y[j * rows + i] = x[i * columns + j];
+    ExampleRanges.forEach(
+        batch,
+        (first, last) -> {
+          FloatBuffer in = buffer(from);
+          FloatBuffer out = buffer(to);
+          float[] x = new float[size];
+          float[] y = new float[size];
+          for (int b = first; b < last; b++) {
+            in.get(inBase + b * size, x);
+            for (int i = 0; i < rows; i++) {
+              for (int j = 0; j < columns; j++) {
+                y[j * rows + i] = x[i * columns + j];
+              }
+            }
+            out.put(outBase + b * size, y);
           }
-        }
-        out.put(outBase + b * size, y);
-      }
-    });
+        });
   }
 
   /** A new dense {@code FLOAT} array, contents undefined. */

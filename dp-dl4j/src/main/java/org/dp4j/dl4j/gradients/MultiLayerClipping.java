@@ -16,25 +16,25 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Exact flat per-example clipping of a {@link MultiLayerNetwork} from one batched forward and
- * backward pass, without a {@code [B, P]} gradient matrix: each layer (and each input
- * preprocessor) is handled by its {@link LayerRule}, and this engine only walks them.
+ * backward pass, without a {@code [B, P]} gradient matrix: each layer (and each input preprocessor)
+ * is handled by its {@link LayerRule}, and this engine only walks them.
  *
  * <p>One call: the rules' forward passes in order, DL4J's own loss function on the last rule's
  * output ({@code ILossFunction.computeScoreArray} and {@code computeGradient}, per-example sums,
  * not means), the rules' backward passes in reverse (no input gradient below the first layer with
- * parameters), the per-example squared norms {@code ||g_i||^2} summed over the rules in double,
- * one clip factor per example by dp-training's rule ({@link ClipFactors}: error-inflated norm,
- * slack {@code 1 - 2^-20}, non-finite examples skipped or rejected), and every rule's block of the
+ * parameters), the per-example squared norms {@code ||g_i||^2} summed over the rules in double, one
+ * clip factor per example by dp-training's rule ({@link ClipFactors}: error-inflated norm, slack
+ * {@code 1 - 2^-20}, non-finite examples skipped or rejected), and every rule's block of the
  * clipped sum {@code sum_i c_i g_i}, laid out as {@code params()}. Every call returns a fresh sum
  * and keeps no state, so batch sizes may change freely; its intermediate arrays live in one ND4J
  * workspace per thread ({@link EngineMemory}), whose memory the next call reuses.
  *
  * <p>{@link GradientMethod#GHOST} accepts networks whose rules all work from ghost norms (dense,
- * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE}
- * also accepts rules that form per-example gradients (convolutions). The computation is the same.
+ * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE} also
+ * accepts rules that form per-example gradients (convolutions). The computation is the same.
  *
- * <p>Reads the network's current parameters and never changes them; sets the input field of
- * pooling layers, as DL4J's forward pass does. Not thread-safe.
+ * <p>Reads the network's current parameters and never changes them; sets the input field of pooling
+ * layers, as DL4J's forward pass does. Not thread-safe.
  */
 final class MultiLayerClipping implements PerExampleClipping {
 
@@ -54,16 +54,20 @@ final class MultiLayerClipping implements PerExampleClipping {
    */
   static MultiLayerClipping of(MultiLayerNetwork network, GradientMethod method) {
     String reason = unsupportedReason(network, method).orElse(null);
-    Checks.require(reason == null, "network", "supported by "
-        + (method == GradientMethod.GHOST ? "ghost" : "layerwise") + " clipping", reason);
+    Checks.require(
+        reason == null,
+        "network",
+        "supported by " + (method == GradientMethod.GHOST ? "ghost" : "layerwise") + " clipping",
+        reason);
     return new MultiLayerClipping(network, method);
   }
 
   /** The clipping of {@code network} by {@code method}, or empty when a layer is not supported. */
-  static Optional<PerExampleClipping> ifSupported(MultiLayerNetwork network,
-      GradientMethod method) {
+  static Optional<PerExampleClipping> ifSupported(
+      MultiLayerNetwork network, GradientMethod method) {
     return unsupportedReason(network, method).isEmpty()
-        ? Optional.of(new MultiLayerClipping(network, method)) : Optional.empty();
+        ? Optional.of(new MultiLayerClipping(network, method))
+        : Optional.empty();
   }
 
   /**
@@ -75,25 +79,35 @@ final class MultiLayerClipping implements PerExampleClipping {
    */
   static Optional<String> unsupportedReason(MultiLayerNetwork network, GradientMethod method) {
     Checks.notNull("network", network);
-    Checks.require(method == GradientMethod.GHOST || method == GradientMethod.LAYERWISE,
-        "method", "GHOST or LAYERWISE", method);
+    Checks.require(
+        method == GradientMethod.GHOST || method == GradientMethod.LAYERWISE,
+        "method",
+        "GHOST or LAYERWISE",
+        method);
     MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
     List<LayerSite> sites = sites(network);
     for (int i = 0; i < sites.size(); i++) {
       LayerSite site = sites.get(i);
       InputPreProcessor preprocessor = conf.getInputPreProcess(i);
-      Optional<String> reason = LayerRules.unsupportedReason(site, method).or(() ->
-          preprocessor == null ? Optional.empty()
-              : new PreprocessorRule(preprocessor).unsupportedReason()
-                  .map(r -> site.name() + " " + r));
+      Optional<String> reason =
+          LayerRules.unsupportedReason(site, method)
+              .or(
+                  () ->
+                      preprocessor == null
+                          ? Optional.empty()
+                          : new PreprocessorRule(preprocessor)
+                              .unsupportedReason()
+                              .map(r -> site.name() + " " + r));
       if (reason.isPresent()) {
         return reason;
       }
     }
     LayerSite last = sites.get(sites.size() - 1);
     if (LayerRules.ruleFor(last).loss().isEmpty()) {
-      return Optional.of(last.name() + " is the last layer but computes no loss; end the "
-          + "network with an OutputLayer or a LossLayer");
+      return Optional.of(
+          last.name()
+              + " is the last layer but computes no loss; end the "
+              + "network with an OutputLayer or a LossLayer");
     }
     return Optional.empty();
   }
@@ -119,8 +133,8 @@ final class MultiLayerClipping implements PerExampleClipping {
   }
 
   @Override
-  public ClippedBatch clipAndSum(INDArray features, INDArray labels, double clipNorm,
-      NonFiniteGradientPolicy policy) {
+  public ClippedBatch clipAndSum(
+      INDArray features, INDArray labels, double clipNorm, NonFiniteGradientPolicy policy) {
     Checks.positiveFinite("clipNorm", clipNorm);
     Checks.notNull("policy", policy);
     long parameters = network.numParams();
@@ -131,8 +145,8 @@ final class MultiLayerClipping implements PerExampleClipping {
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
       Backward pass = backward(features, labels, PhaseListener.NONE);
       batch = pass.squaredNorms().length;
-      clip = ClipFactors.of(pass.squaredNorms(), clipNorm, policy,
-          parameters + pass.passes().size());
+      clip =
+          ClipFactors.of(pass.squaredNorms(), clipNorm, policy, parameters + pass.passes().size());
       long written = 0;
       for (LayerRule.Pass layer : pass.passes()) {
         written += layer.addClippedSum(clip, sum);
@@ -141,15 +155,16 @@ final class MultiLayerClipping implements PerExampleClipping {
       lossSum = pass.lossSum();
     }
     double meanLoss = batch == 0 ? Double.NaN : lossSum / batch;
-    return new ClippedBatch(new ClippedSum(sum, clipNorm, batch, clip.clipped(), clip.within(),
-        clip.nonFinite()), meanLoss);
+    return new ClippedBatch(
+        new ClippedSum(sum, clipNorm, batch, clip.clipped(), clip.within(), clip.nonFinite()),
+        meanLoss);
   }
 
   /**
-   * The plain (non-private) gradient of a batch through the same rules: {@code sum_i g_i}, laid
-   * out as {@code params()}, without per-example norms or clipping; convolutions compute their
-   * weight gradient as one product over the batch. For comparing the private step with the
-   * non-private step of the same engine.
+   * The plain (non-private) gradient of a batch through the same rules: {@code sum_i g_i}, laid out
+   * as {@code params()}, without per-example norms or clipping; convolutions compute their weight
+   * gradient as one product over the batch. For comparing the private step with the non-private
+   * step of the same engine.
    *
    * @param sum the {@code FLOAT} {@code [1, P]} sum, fresh and outside any workspace
    * @param meanLoss the mean per-example loss (NaN for an empty batch)
@@ -180,14 +195,17 @@ final class MultiLayerClipping implements PerExampleClipping {
    *
    * @return the clipped sum, as {@link #clipAndSum} returns it
    */
-  INDArray clipAndSum(INDArray features, INDArray labels, double clipNorm,
-      PhaseListener listener) {
+  INDArray clipAndSum(INDArray features, INDArray labels, double clipNorm, PhaseListener listener) {
     long parameters = network.numParams();
     INDArray sum = detachedZeros(parameters);
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
       Backward pass = backward(features, labels, listener);
-      ClipFactors clip = ClipFactors.of(pass.squaredNorms(), clipNorm,
-          NonFiniteGradientPolicy.SKIP_EXAMPLE, parameters + pass.passes().size());
+      ClipFactors clip =
+          ClipFactors.of(
+              pass.squaredNorms(),
+              clipNorm,
+              NonFiniteGradientPolicy.SKIP_EXAMPLE,
+              parameters + pass.passes().size());
       for (int k = 0; k < pass.passes().size(); k++) {
         pass.passes().get(k).addClippedSum(clip, sum);
         listener.phaseEnded(k, Phase.CLIPPED_SUM);
@@ -204,8 +222,12 @@ final class MultiLayerClipping implements PerExampleClipping {
 
   private static void checkLayout(int batch, long written, long parameters) {
     if (batch > 0 && written != parameters) {
-      throw new IllegalStateException("the layer rules laid out " + written + " parameters, the "
-          + "network has " + parameters);
+      throw new IllegalStateException(
+          "the layer rules laid out "
+              + written
+              + " parameters, the "
+              + "network has "
+              + parameters);
     }
   }
 
@@ -254,8 +276,8 @@ final class MultiLayerClipping implements PerExampleClipping {
     return backward(features, labels, listener, true);
   }
 
-  private Backward backward(INDArray features, INDArray labels, PhaseListener listener,
-      boolean norms) {
+  private Backward backward(
+      INDArray features, INDArray labels, PhaseListener listener, boolean norms) {
     int batch = BatchSize.of(features, labels);
     double[] squaredNorms = new double[batch];
     if (batch == 0) {
@@ -272,11 +294,14 @@ final class MultiLayerClipping implements PerExampleClipping {
     }
     LayerRule.Loss loss = rules.get(rules.size() - 1).loss().orElseThrow();
     INDArray typedLabels = labels.castTo(network.params().dataType());
-    double lossSum = loss.function().computeScoreArray(typedLabels, output.dup(),
-        loss.activation(), null).sumNumber().doubleValue();
+    double lossSum =
+        loss.function()
+            .computeScoreArray(typedLabels, output.dup(), loss.activation(), null)
+            .sumNumber()
+            .doubleValue();
     // The last use of the output, which the final rule owns: computeGradient may overwrite it.
-    INDArray gradient = loss.function().computeGradient(typedLabels, output, loss.activation(),
-        null);
+    INDArray gradient =
+        loss.function().computeGradient(typedLabels, output, loss.activation(), null);
     listener.phaseEnded(rules.size() - 1, Phase.LOSS);
     int firstWithParameters = 0;
     while (firstWithParameters < rules.size() && !rules.get(firstWithParameters).hasParameters()) {
@@ -296,8 +321,8 @@ final class MultiLayerClipping implements PerExampleClipping {
   }
 
   /**
-   * What each rule of {@link #rules()} handles, e.g. {@code "layer 0 (ConvolutionLayer)"} or
-   * {@code "layer 3 preprocessor (CnnToFeedForwardPreProcessor)"}, in the engine's order.
+   * What each rule of {@link #rules()} handles, e.g. {@code "layer 0 (ConvolutionLayer)"} or {@code
+   * "layer 3 preprocessor (CnnToFeedForwardPreProcessor)"}, in the engine's order.
    */
   List<String> ruleNames() {
     MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
@@ -306,8 +331,11 @@ final class MultiLayerClipping implements PerExampleClipping {
     for (int i = 0; i < sites.size(); i++) {
       InputPreProcessor preprocessor = conf.getInputPreProcess(i);
       if (preprocessor != null) {
-        names.add(sites.get(i).label() + " preprocessor ("
-            + preprocessor.getClass().getSimpleName() + ")");
+        names.add(
+            sites.get(i).label()
+                + " preprocessor ("
+                + preprocessor.getClass().getSimpleName()
+                + ")");
       }
       names.add(sites.get(i).name());
     }
@@ -331,13 +359,15 @@ final class MultiLayerClipping implements PerExampleClipping {
 
   private static List<LayerSite> sites(MultiLayerNetwork network) {
     org.deeplearning4j.nn.api.Layer[] layers = network.getLayers();
-    Checks.require(layers != null && layers.length > 0, "network", "initialised (init())",
+    Checks.require(
+        layers != null && layers.length > 0,
+        "network",
+        "initialised (init())",
         "a network without layers");
     INDArray parameters = network.params();
     List<LayerSite> sites = new ArrayList<>(layers.length);
     for (int i = 0; i < layers.length; i++) {
-      sites.add(new LayerSite("layer " + i, layers[i], parameters, i == 0,
-          i == layers.length - 1));
+      sites.add(new LayerSite("layer " + i, layers[i], parameters, i == 0, i == layers.length - 1));
     }
     return sites;
   }

@@ -26,12 +26,12 @@ public interface PerExampleClipping {
    * @throws IllegalArgumentException for mismatched shapes, a bad clip norm, or a non-finite
    *     example under {@link NonFiniteGradientPolicy#REJECT_BATCH}
    */
-  ClippedBatch clipAndSum(INDArray features, INDArray labels, double clipNorm,
-      NonFiniteGradientPolicy policy);
+  ClippedBatch clipAndSum(
+      INDArray features, INDArray labels, double clipNorm, NonFiniteGradientPolicy policy);
 
   /**
-   * The method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE} or
-   * {@code BATCH_OF_ONE}).
+   * The method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE} or {@code
+   * BATCH_OF_ONE}).
    */
   GradientMethod method();
 
@@ -39,8 +39,8 @@ public interface PerExampleClipping {
    * The clipping for {@code network}, validated with {@link LayerValidator}.
    *
    * @param network an initialised network
-   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported, else
-   *     layerwise clipping where supported, else the batch-of-one loop
+   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported, else layerwise
+   *     clipping where supported, else the batch-of-one loop
    * @return the clipping
    * @throws IllegalArgumentException when the network mixes examples, or {@code GHOST} or {@code
    *     LAYERWISE} is asked for a network it does not support (the message says which layer)
@@ -52,9 +52,10 @@ public interface PerExampleClipping {
     return switch (method) {
       case GHOST, LAYERWISE -> MultiLayerClipping.of(network, method);
       case BATCH_OF_ONE -> new BatchOfOneClipping(network);
-      case AUTO -> MultiLayerClipping.ifSupported(network, GradientMethod.GHOST)
-          .or(() -> MultiLayerClipping.ifSupported(network, GradientMethod.LAYERWISE))
-          .orElseGet(() -> new BatchOfOneClipping(network));
+      case AUTO ->
+          MultiLayerClipping.ifSupported(network, GradientMethod.GHOST)
+              .or(() -> MultiLayerClipping.ifSupported(network, GradientMethod.LAYERWISE))
+              .orElseGet(() -> new BatchOfOneClipping(network));
     };
   }
 }

@@ -22,24 +22,28 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
   public Optional<String> unsupportedReason() {
     if (preprocessor.getClass() != FeedForwardToCnnPreProcessor.class
         && preprocessor.getClass() != CnnToFeedForwardPreProcessor.class) {
-      return Optional.of("has an unsupported input preprocessor "
-          + preprocessor.getClass().getSimpleName() + " (only FeedForwardToCnnPreProcessor and "
-          + "CnnToFeedForwardPreProcessor)");
+      return Optional.of(
+          "has an unsupported input preprocessor "
+              + preprocessor.getClass().getSimpleName()
+              + " (only FeedForwardToCnnPreProcessor and "
+              + "CnnToFeedForwardPreProcessor)");
     }
     if (preprocessor instanceof CnnToFeedForwardPreProcessor flatten
         && flatten.getFormat() != CNN2DFormat.NCHW) {
-      return Optional.of("has a CnnToFeedForwardPreProcessor in format " + flatten.getFormat()
-          + "; only NCHW is supported");
+      return Optional.of(
+          "has a CnnToFeedForwardPreProcessor in format "
+              + flatten.getFormat()
+              + "; only NCHW is supported");
     }
     return Optional.empty();
   }
 
   /**
    * The reshape DL4J's {@code preProcess} and {@code backprop} compute, done here so that a
-   * channels-last input from the convolution rules is copied once into the engine's memory
-   * (DL4J's own would copy it outside any workspace): {@code FeedForwardToCnn} reshapes {@code
-   * [B, C * H * W]} rows to {@code [B, C, H, W]} ({@code 'c'} order), {@code CnnToFeedForward}
-   * the reverse; an input that already has the output's rank passes through, as in DL4J.
+   * channels-last input from the convolution rules is copied once into the engine's memory (DL4J's
+   * own would copy it outside any workspace): {@code FeedForwardToCnn} reshapes {@code [B, C * H *
+   * W]} rows to {@code [B, C, H, W]} ({@code 'c'} order), {@code CnnToFeedForward} the reverse; an
+   * input that already has the output's rank passes through, as in DL4J.
    */
   @Override
   public Pass forward(INDArray input) {
@@ -48,13 +52,22 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
       if (input.rank() == 4) {
         return new ParameterFreePass(input, gradient -> gradient);
       }
-      long[] shape = {batch, toCnn.getNumChannels(), toCnn.getInputHeight(),
-          toCnn.getInputWidth()};
-      Checks.require(input.rank() == 2 && input.size(1) == shape[1] * shape[2] * shape[3],
-          "features.shape()", "[B, " + shape[1] * shape[2] * shape[3] + "] (channels "
-          + shape[1] + " x height " + shape[2] + " x width " + shape[3] + ")",
+      long[] shape = {batch, toCnn.getNumChannels(), toCnn.getInputHeight(), toCnn.getInputWidth()};
+      Checks.require(
+          input.rank() == 2 && input.size(1) == shape[1] * shape[2] * shape[3],
+          "features.shape()",
+          "[B, "
+              + shape[1] * shape[2] * shape[3]
+              + "] (channels "
+              + shape[1]
+              + " x height "
+              + shape[2]
+              + " x width "
+              + shape[3]
+              + ")",
           Arrays.toString(input.shape()));
-      return new ParameterFreePass(cOrder(input).reshape('c', shape),
+      return new ParameterFreePass(
+          cOrder(input).reshape('c', shape),
           gradient -> cOrder(gradient).reshape('c', batch, shape[1] * shape[2] * shape[3]));
     }
     CnnToFeedForwardPreProcessor flatten = (CnnToFeedForwardPreProcessor) preprocessor;
@@ -62,15 +75,27 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
       return new ParameterFreePass(input, gradient -> gradient);
     }
     long[] shape = input.shape();
-    Checks.require(flatten.getNumChannels() == 0 || (shape[1] == flatten.getNumChannels()
-        && shape[2] == flatten.getInputHeight() && shape[3] == flatten.getInputWidth()),
-        "the input of the CnnToFeedForwardPreProcessor", "[B, " + flatten.getNumChannels() + ", "
-        + flatten.getInputHeight() + ", " + flatten.getInputWidth() + "]",
+    Checks.require(
+        flatten.getNumChannels() == 0
+            || (shape[1] == flatten.getNumChannels()
+                && shape[2] == flatten.getInputHeight()
+                && shape[3] == flatten.getInputWidth()),
+        "the input of the CnnToFeedForwardPreProcessor",
+        "[B, "
+            + flatten.getNumChannels()
+            + ", "
+            + flatten.getInputHeight()
+            + ", "
+            + flatten.getInputWidth()
+            + "]",
         Arrays.toString(shape));
-    INDArray channelsFirst = HostFloats.onHost() && input.dataType() == DataType.FLOAT
-        ? HostFloats.channelsFirst(input) : cOrder(input);
-    return new ParameterFreePass(channelsFirst.reshape('c', batch, shape[1] * shape[2]
-        * shape[3]), gradient -> cOrder(gradient).reshape('c', shape));
+    INDArray channelsFirst =
+        HostFloats.onHost() && input.dataType() == DataType.FLOAT
+            ? HostFloats.channelsFirst(input)
+            : cOrder(input);
+    return new ParameterFreePass(
+        channelsFirst.reshape('c', batch, shape[1] * shape[2] * shape[3]),
+        gradient -> cOrder(gradient).reshape('c', shape));
   }
 
   /** {@code a} when it is in {@code 'c'} order with default strides, else a copy that is. */

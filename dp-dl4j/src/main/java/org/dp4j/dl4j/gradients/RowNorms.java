@@ -13,10 +13,10 @@ final class RowNorms {
   private RowNorms() {}
 
   /**
-   * Row-wise sums of squares, accumulated in double. Host {@code FLOAT} or {@code DOUBLE}
-   * matrices in {@code 'c'} order with default strides (the usual case, views included) are read
-   * straight from their buffer; anything else is cast to a double copy first. A NaN or infinite
-   * entry gives a NaN or infinite sum.
+   * Row-wise sums of squares, accumulated in double. Host {@code FLOAT} or {@code DOUBLE} matrices
+   * in {@code 'c'} order with default strides (the usual case, views included) are read straight
+   * from their buffer; anything else is cast to a double copy first. A NaN or infinite entry gives
+   * a NaN or infinite sum.
    */
   static double[] squared(INDArray matrix) {
     int rows = Math.toIntExact(matrix.size(0));
@@ -25,18 +25,22 @@ final class RowNorms {
     if (rows == 0 || columns == 0) {
       return out;
     }
-    boolean contiguous = Nd4j.getEnvironment().isCPU() && matrix.ordering() == 'c'
-        && Shape.hasDefaultStridesForShape(matrix);
+    boolean contiguous =
+        Nd4j.getEnvironment().isCPU()
+            && matrix.ordering() == 'c'
+            && Shape.hasDefaultStridesForShape(matrix);
     if (contiguous && matrix.dataType() == DataType.FLOAT) {
       int base = Math.toIntExact(matrix.offset());
-      ExampleRanges.forEach(rows, (from, to) -> {
-        FloatBuffer buffer = matrix.data().asNioFloat();
-        float[] row = new float[columns];
-        for (int i = from; i < to; i++) {
-          buffer.get(base + i * columns, row); // absolute bulk get (Java 13+)
-          out[i] = sumOfSquares(row);
-        }
-      });
+      ExampleRanges.forEach(
+          rows,
+          (from, to) -> {
+            FloatBuffer buffer = matrix.data().asNioFloat();
+            float[] row = new float[columns];
+            for (int i = from; i < to; i++) {
+              buffer.get(base + i * columns, row); // absolute bulk get (Java 13+)
+              out[i] = sumOfSquares(row);
+            }
+          });
       return out;
     }
     if (contiguous && matrix.dataType() == DataType.DOUBLE) {
@@ -58,9 +62,9 @@ final class RowNorms {
   }
 
   /**
-   * {@code sum_j row[j]^2} in double, in four interleaved partial sums (independent chains the
-   * CPU overlaps; the rounding-error bound of recursive summation holds for each part and so for
-   * their sum).
+   * {@code sum_j row[j]^2} in double, in four interleaved partial sums (independent chains the CPU
+   * overlaps; the rounding-error bound of recursive summation holds for each part and so for their
+   * sum).
    */
   static double sumOfSquares(float[] row) {
     double s0 = 0;

@@ -6,20 +6,20 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * tanh and its derivative on float arrays, for DL4J's {@link ActivationTanH} (the activation of
- * the {@code dp4j train} models). ND4J's own tanh costs about 7 ns per float on one core (19 ms
- * for the 2.8 million outputs of the CNN's first convolution at batch 256); this loop is
- * vectorised by the JIT and costs about 0.5 ns.
+ * tanh and its derivative on float arrays, for DL4J's {@link ActivationTanH} (the activation of the
+ * {@code dp4j train} models). ND4J's own tanh costs about 7 ns per float on one core (19 ms for the
+ * 2.8 million outputs of the CNN's first convolution at batch 256); this loop is vectorised by the
+ * JIT and costs about 0.5 ns.
  *
- * <p>tanh is Eigen's rational minimax approximation {@code x p(x^2) / q(x^2)} (degrees 13 and 6)
- * on {@code x} clamped to {@code [-7.90531, 7.90531]} ({@code generic_fast_tanh_float} in Eigen
- * 3.3, {@code Eigen/src/Core/MathFunctionsImpl.h}), evaluated as {@code x (p / q)} so that
- * subnormal inputs keep their value. Against {@code Math.tanh} on every float in {@code [1e-30,
- * 20]} (an exhaustive scan; {@code TanhKernelTest} repeats it on every 251st float) its error is
- * at most 3.97e-7 absolute and relative (7 units in the last place, at {@code x = 5.857}), below
- * {@link #MAX_ERROR}; it is odd, so the same holds for negative {@code x}; NaN gives NaN and
- * {@code +-infinity} gives {@code +-1} within the bound. The derivative is {@code 1 - y^2} from
- * the output {@code y}, as in DL4J's backward pass.
+ * <p>tanh is Eigen's rational minimax approximation {@code x p(x^2) / q(x^2)} (degrees 13 and 6) on
+ * {@code x} clamped to {@code [-7.90531, 7.90531]} ({@code generic_fast_tanh_float} in Eigen 3.3,
+ * {@code Eigen/src/Core/MathFunctionsImpl.h}), evaluated as {@code x (p / q)} so that subnormal
+ * inputs keep their value. Against {@code Math.tanh} on every float in {@code [1e-30, 20]} (an
+ * exhaustive scan; {@code TanhKernelTest} repeats it on every 251st float) its error is at most
+ * 3.97e-7 absolute and relative (7 units in the last place, at {@code x = 5.857}), below {@link
+ * #MAX_ERROR}; it is odd, so the same holds for negative {@code x}; NaN gives NaN and {@code
+ * +-infinity} gives {@code +-1} within the bound. The derivative is {@code 1 - y^2} from the output
+ * {@code y}, as in DL4J's backward pass.
  */
 final class TanhKernel {
 
@@ -85,18 +85,20 @@ final class TanhKernel {
     int inBase = HostFloats.offset(in);
     int outBase = HostFloats.offset(out);
     int length = Math.toIntExact(in.length());
-    ExampleRanges.forEach((length + CHUNK - 1) / CHUNK, (from, to) -> {
-      FloatBuffer src = HostFloats.buffer(in);
-      FloatBuffer dst = HostFloats.buffer(out);
-      float[] chunk = new float[Math.min(CHUNK, length)];
-      for (int k = from; k < to; k++) {
-        int start = k * CHUNK;
-        int n = Math.min(CHUNK, length - start);
-        src.get(inBase + start, chunk, 0, n);
-        tanhInPlace(chunk, 0, n);
-        dst.put(outBase + start, chunk, 0, n);
-      }
-    });
+    ExampleRanges.forEach(
+        (length + CHUNK - 1) / CHUNK,
+        (from, to) -> {
+          FloatBuffer src = HostFloats.buffer(in);
+          FloatBuffer dst = HostFloats.buffer(out);
+          float[] chunk = new float[Math.min(CHUNK, length)];
+          for (int k = from; k < to; k++) {
+            int start = k * CHUNK;
+            int n = Math.min(CHUNK, length - start);
+            src.get(inBase + start, chunk, 0, n);
+            tanhInPlace(chunk, 0, n);
+            dst.put(outBase + start, chunk, 0, n);
+          }
+        });
     return out;
   }
 
@@ -110,20 +112,22 @@ final class TanhKernel {
     int yo = HostFloats.offset(y);
     int go = HostFloats.offset(g);
     int length = Math.toIntExact(g.length());
-    ExampleRanges.forEach((length + CHUNK - 1) / CHUNK, (from, to) -> {
-      FloatBuffer yb = HostFloats.buffer(y);
-      FloatBuffer gb = HostFloats.buffer(g);
-      float[] ys = new float[Math.min(CHUNK, length)];
-      float[] gs = new float[ys.length];
-      for (int k = from; k < to; k++) {
-        int start = k * CHUNK;
-        int n = Math.min(CHUNK, length - start);
-        yb.get(yo + start, ys, 0, n);
-        gb.get(go + start, gs, 0, n);
-        backwardInPlace(ys, gs, 0, n);
-        gb.put(go + start, gs, 0, n);
-      }
-    });
+    ExampleRanges.forEach(
+        (length + CHUNK - 1) / CHUNK,
+        (from, to) -> {
+          FloatBuffer yb = HostFloats.buffer(y);
+          FloatBuffer gb = HostFloats.buffer(g);
+          float[] ys = new float[Math.min(CHUNK, length)];
+          float[] gs = new float[ys.length];
+          for (int k = from; k < to; k++) {
+            int start = k * CHUNK;
+            int n = Math.min(CHUNK, length - start);
+            yb.get(yo + start, ys, 0, n);
+            gb.get(go + start, gs, 0, n);
+            backwardInPlace(ys, gs, 0, n);
+            gb.put(go + start, gs, 0, n);
+          }
+        });
     return g;
   }
 }

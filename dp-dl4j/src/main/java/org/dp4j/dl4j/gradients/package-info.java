@@ -10,9 +10,9 @@
  * its block of the clipped sum; the engine walks the rules and applies one clip-factor rule. For
  * {@code FLOAT} networks the convolution, pooling and tanh work runs in host loops over
  * channels-last buffers ({@code ConvGeometry}, {@code TanhKernel}), split over ND4J's threads
- * ({@code ExampleRanges}), with the matrix products in ND4J's BLAS. A new
- * layer type is one rule class, one entry in {@code LayerRules.TYPES}, and a test against the
- * batch-of-one loop. {@link org.dp4j.dl4j.gradients.BatchOfOneGradients} is the exact, slow
- * fallback for every other layer that does not mix examples.
+ * ({@code ExampleRanges}), with the matrix products in ND4J's BLAS. A new layer type is one rule
+ * class, one entry in {@code LayerRules.TYPES}, and a test against the batch-of-one loop. {@link
+ * org.dp4j.dl4j.gradients.BatchOfOneGradients} is the exact, slow fallback for every other layer
+ * that does not mix examples.
  */
 package org.dp4j.dl4j.gradients;

@@ -27,12 +27,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Private training of a {@link MultiLayerNetwork} with DP-SGD (Abadi et al. 2016, Algorithm 1):
- * every step draws a Poisson batch (each record independently with probability {@code q}),
- * clips each example's gradient ({@link PerExampleClipping}: ghost clipping or the exact
- * batch-of-one loop), and hands the clipped sum to dp-training's {@link DpSgdOptimizer}, which
- * adds Gaussian noise, divides by the expected batch size, charges the {@link PrivacyFilter}
- * (refusing the step with {@link PrivacyBudgetExceededException} when the budget cannot afford it,
- * nothing changed) and applies the wrapped updater to {@code network.params()} in place.
+ * every step draws a Poisson batch (each record independently with probability {@code q}), clips
+ * each example's gradient ({@link PerExampleClipping}: ghost clipping or the exact batch-of-one
+ * loop), and hands the clipped sum to dp-training's {@link DpSgdOptimizer}, which adds Gaussian
+ * noise, divides by the expected batch size, charges the {@link PrivacyFilter} (refusing the step
+ * with {@link PrivacyBudgetExceededException} when the budget cannot afford it, nothing changed)
+ * and applies the wrapped updater to {@code network.params()} in place.
  *
  * <pre>{@code
  * DpTrainer trainer = DpTrainer.builder(network, trainingData, config, filter)
@@ -41,15 +41,15 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * System.out.println(trainer.privacyStatement().text());
  * }</pre>
  *
- * <p>The network's own updater, regularization and DL4J listeners are not used. Secure
- * randomness by default (batches and noise); seeded sources only through the builder's loudly
- * named methods, and the {@link #privacyStatement()} then says the run is not private.
+ * <p>The network's own updater, regularization and DL4J listeners are not used. Secure randomness
+ * by default (batches and noise); seeded sources only through the builder's loudly named methods,
+ * and the {@link #privacyStatement()} then says the run is not private.
  *
  * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
- * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link
- * DpSgdOptimizer}): that step was charged, and nothing more is spent. Checking released values is
- * post-processing; the batch loss is not checked, because it is not private (it is only reported
- * to the listener as a diagnostic).
+ * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link DpSgdOptimizer}):
+ * that step was charged, and nothing more is spent. Checking released values is post-processing;
+ * the batch loss is not checked, because it is not private (it is only reported to the listener as
+ * a diagnostic).
  *
  * <p><b>Ledger labels.</b> Steps are charged as {@code "<run name> step <k>"} (default run name
  * {@code "dp-sgd run <start time>"}, or {@link Builder#runName(String)}), so a ledger summary shows
@@ -75,20 +75,36 @@ public final class DpTrainer {
     this.labels = b.data.getLabels();
     this.config = b.config;
     this.filter = b.filter;
-    Checks.require(config.samplingScheme() == SamplingScheme.POISSON, "config.samplingScheme",
-        "POISSON", config.samplingScheme());
-    Checks.require(config.clipper() instanceof FlatClipper, "config.clipper", "flat clipping "
-        + "(clipNorm or adaptiveClipping)", config.clipper());
-    Checks.require(features.size(0) == config.datasetSize(), "data size",
-        "equal to config.datasetSize() " + config.datasetSize(), features.size(0));
+    Checks.require(
+        config.samplingScheme() == SamplingScheme.POISSON,
+        "config.samplingScheme",
+        "POISSON",
+        config.samplingScheme());
+    Checks.require(
+        config.clipper() instanceof FlatClipper,
+        "config.clipper",
+        "flat clipping " + "(clipNorm or adaptiveClipping)",
+        config.clipper());
+    Checks.require(
+        features.size(0) == config.datasetSize(),
+        "data size",
+        "equal to config.datasetSize() " + config.datasetSize(),
+        features.size(0));
     this.clipping = PerExampleClipping.forNetwork(network, b.method);
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
     this.privateSampling = b.privateSampling;
     if (b.checkpoint != null) {
-      this.optimizer = DpSgdOptimizer.restore(b.updater, config, filter, b.noise, b.checkpoint,
-          network.params(), b.resumeAccounting);
+      this.optimizer =
+          DpSgdOptimizer.restore(
+              b.updater,
+              config,
+              filter,
+              b.noise,
+              b.checkpoint,
+              network.params(),
+              b.resumeAccounting);
     } else {
       this.optimizer = DpSgdOptimizer.wrap(b.updater, config, filter, b.noise);
     }
@@ -107,8 +123,8 @@ public final class DpTrainer {
    * @param filter the budget every step is charged to (a ledger's filter for persistence)
    * @return the builder
    */
-  public static Builder builder(MultiLayerNetwork network, DataSet data, DpSgdConfig config,
-      PrivacyFilter filter) {
+  public static Builder builder(
+      MultiLayerNetwork network, DataSet data, DpSgdConfig config, PrivacyFilter filter) {
     return new Builder(network, data, config, filter);
   }
 
@@ -125,11 +141,16 @@ public final class DpTrainer {
     int[] batch = sampler.nextBatch();
     INDArray x = rows(features, batch);
     INDArray y = rows(labels, batch);
-    ClippedBatch clipped = clipping.clipAndSum(x, y, optimizer.clipNorm(),
-        config.clipper().nonFinitePolicy());
+    ClippedBatch clipped =
+        clipping.clipAndSum(x, y, optimizer.clipNorm(), config.clipper().nonFinitePolicy());
     StepResult result = optimizer.stepWithClippedSum(network.params(), clipped.clippedSum());
-    StepReport report = new StepReport(result.step(), config.plannedSteps(), clipped.meanLoss(),
-        result.spentEpsilon(), result);
+    StepReport report =
+        new StepReport(
+            result.step(),
+            config.plannedSteps(),
+            clipped.meanLoss(),
+            result.spentEpsilon(),
+            result);
     listener.onStep(report);
     return report;
   }
@@ -139,8 +160,8 @@ public final class DpTrainer {
    * from a checkpoint).
    *
    * @return the number of steps run by this call
-   * @throws PrivacyBudgetExceededException when the budget runs out first; the steps before it
-   *     were applied and charged
+   * @throws PrivacyBudgetExceededException when the budget runs out first; the steps before it were
+   *     applied and charged
    * @throws TrainingDivergedException when a step's update or the updated parameters are not
    *     finite; the steps up to and including it were charged, nothing more is spent
    */
@@ -216,16 +237,16 @@ public final class DpTrainer {
     private boolean privateSampling = true;
     private String runName;
 
-    private Builder(MultiLayerNetwork network, DataSet data, DpSgdConfig config,
-        PrivacyFilter filter) {
+    private Builder(
+        MultiLayerNetwork network, DataSet data, DpSgdConfig config, PrivacyFilter filter) {
       this.network = Checks.notNull("network", network);
       this.data = Checks.notNull("data", data);
       Checks.notNull("data.getFeatures()", data.getFeatures());
       Checks.notNull("data.getLabels()", data.getLabels());
       this.config = Checks.notNull("config", config);
       this.filter = Checks.notNull("filter", filter);
-      Checks.require(network.params() != null, "network", "initialised (call init())", "null "
-          + "parameters");
+      Checks.require(
+          network.params() != null, "network", "initialised (call init())", "null " + "parameters");
     }
 
     /** The updater applied to the noisy gradient (required), for example {@code new Adam(1e-3)}. */
@@ -291,8 +312,8 @@ public final class DpTrainer {
      * Validates and builds.
      *
      * @return the trainer
-     * @throws IllegalArgumentException when the updater is missing, the network mixes examples,
-     *     the config is not flat-clipped Poisson DP-SGD, or the data size differs from the config
+     * @throws IllegalArgumentException when the updater is missing, the network mixes examples, the
+     *     config is not flat-clipped Poisson DP-SGD, or the data size differs from the config
      */
     public DpTrainer build() {
       Checks.require(updater != null, "updater", "set", "nothing");

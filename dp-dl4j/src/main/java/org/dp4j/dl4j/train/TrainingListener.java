@@ -13,6 +13,6 @@ public interface TrainingListener {
 
   /** A listener that does nothing. */
   static TrainingListener none() {
-    return report -> { };
+    return report -> {};
   }
 }

@@ -64,8 +64,10 @@ class ClipFactorsTest {
     assertEquals(0f, clip.factors()[0]);
     assertEquals(0f, clip.factors()[1]);
     assertEquals(1, clip.clipped());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ClipFactors.of(squared, 1.0, NonFiniteGradientPolicy.REJECT_BATCH, 10));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ClipFactors.of(squared, 1.0, NonFiniteGradientPolicy.REJECT_BATCH, 10));
     assertTrue(e.getMessage().contains("example 0"), e.getMessage());
   }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
@@ -27,8 +26,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * The engine's own forward and backward passes (host im2col and pooling loops, tanh kernel,
- * workspace) against DL4J's: every layer's activations, the loss, and the plain gradient sum
- * equal DL4J's {@code feedForward}, {@code score} and {@code computeGradientAndScore} within float
+ * workspace) against DL4J's: every layer's activations, the loss, and the plain gradient sum equal
+ * DL4J's {@code feedForward}, {@code score} and {@code computeGradientAndScore} within float
  * tolerance; results do not depend on the number of threads or on earlier calls' memory.
  */
 class EngineAgainstDl4jTest {
@@ -43,26 +42,40 @@ class EngineAgainstDl4jTest {
 
   /** A CNN with average pooling over overlapping windows, padding and a ReLU convolution. */
   private static MultiLayerNetwork otherCnn(long seed) {
-    return TestNetworks.build(TestNetworks.builder(seed)
-        .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).padding(1, 1)
-            .activation(Activation.RELU).build())
-        .layer(new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(3, 3).stride(2, 2)
-            .build())
-        .layer(new ConvolutionLayer.Builder(2, 2).nOut(5).convolutionMode(ConvolutionMode.Same)
-            .activation(Activation.TANH).build())
-        .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(1, 1)
-            .build())
-        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
-            .activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutionalFlat(9, 10, 2)), seed);
+    return TestNetworks.build(
+        TestNetworks.builder(seed)
+            .layer(
+                new ConvolutionLayer.Builder(3, 3)
+                    .nOut(4)
+                    .padding(1, 1)
+                    .activation(Activation.RELU)
+                    .build())
+            .layer(
+                new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(3, 3).stride(2, 2).build())
+            .layer(
+                new ConvolutionLayer.Builder(2, 2)
+                    .nOut(5)
+                    .convolutionMode(ConvolutionMode.Same)
+                    .activation(Activation.TANH)
+                    .build())
+            .layer(
+                new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(1, 1).build())
+            .layer(
+                new OutputLayer.Builder(LossFunction.MCXENT)
+                    .nOut(3)
+                    .activation(Activation.SOFTMAX)
+                    .build())
+            .setInputType(InputType.convolutionalFlat(9, 10, 2)),
+        seed);
   }
 
   private static MultiLayerNetwork network(int which, long seed) {
     return switch (which) {
       case 0 -> cliCnn(seed);
       case 1 -> otherCnn(seed);
-      default -> TestNetworks.mlp(seed, 12, new int[] {9, 7}, Activation.TANH,
-          Head.SOFTMAX_MCXENT, 3, true, false);
+      default ->
+          TestNetworks.mlp(
+              seed, 12, new int[] {9, 7}, Activation.TANH, Head.SOFTMAX_MCXENT, 3, true, false);
     };
   }
 
@@ -71,11 +84,12 @@ class EngineAgainstDl4jTest {
   void activationsLossAndGradientSumEqualDl4j(int which) {
     long seed = 9100 + which;
     MultiLayerNetwork network = network(which, seed);
-    int features = switch (which) {
-      case 0 -> 28 * 28;
-      case 1 -> 9 * 10 * 2;
-      default -> 12;
-    };
+    int features =
+        switch (which) {
+          case 0 -> 28 * 28;
+          case 1 -> 9 * 10 * 2;
+          default -> 12;
+        };
     int classes = which == 0 ? 10 : 3;
     INDArray x = TestNetworks.gaussian(seed + 2, 5, features, 1.0);
     INDArray y = TestNetworks.labels(seed + 3, 5, classes, Head.SOFTMAX_MCXENT);
@@ -92,7 +106,9 @@ class EngineAgainstDl4jTest {
         continue;
       }
       if (layer < network.getnLayers() - 1) {
-        assertClose(expected.get(layer + 1), pass.passes().get(k).output(),
+        assertClose(
+            expected.get(layer + 1),
+            pass.passes().get(k).output(),
             "activations of " + names.get(k));
       }
       layer++;
@@ -129,12 +145,12 @@ class EngineAgainstDl4jTest {
     try {
       Nd4j.getEnvironment().setMaxThreads(1);
       double[] oneNorms = engine.perExampleNorms(x, y);
-      INDArray oneSum = engine.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-          .clippedSum().sum();
+      INDArray oneSum =
+          engine.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
       Nd4j.getEnvironment().setMaxThreads(2);
       double[] twoNorms = engine.perExampleNorms(x, y);
-      INDArray twoSum = engine.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-          .clippedSum().sum();
+      INDArray twoSum =
+          engine.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
       for (int i = 0; i < oneNorms.length; i++) {
         // ND4J's matrix products may split differently over threads: float rounding only.
         assertEquals(oneNorms[i], twoNorms[i], 1e-6 * oneNorms[i], "norm of example " + i);
@@ -158,8 +174,8 @@ class EngineAgainstDl4jTest {
     for (int batch : new int[] {3, 11, 2}) {
       INDArray x = TestNetworks.gaussian(9300 + batch, batch, 28 * 28, 1.0);
       INDArray y = TestNetworks.labels(9400 + batch, batch, 10, Head.SOFTMAX_MCXENT);
-      INDArray sum = engine.clipAndSum(x, y, 0.1, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-          .clippedSum().sum();
+      INDArray sum =
+          engine.clipAndSum(x, y, 0.1, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
       if (first == null) {
         first = sum;
         firstCopy = sum.dup();
@@ -172,8 +188,8 @@ class EngineAgainstDl4jTest {
   /** A DOUBLE network takes the general (ND4J) path of the convolution and pooling rules. */
   @Test
   void doubleCnnsTakeTheGeneralPathAndEqualTheLoop() {
-    MultiLayerNetwork network = LayerwiseClippingTest.cliCnn(8, 9500)
-        .convertDataType(DataType.DOUBLE);
+    MultiLayerNetwork network =
+        LayerwiseClippingTest.cliCnn(8, 9500).convertDataType(DataType.DOUBLE);
     INDArray x = TestNetworks.gaussian(9502, 5, 64, 1.0).castTo(DataType.DOUBLE);
     INDArray y = TestNetworks.labels(9503, 5, 10, Head.SOFTMAX_MCXENT).castTo(DataType.DOUBLE);
     RuleChecks.assertEqualsBatchOfOne(network, GradientMethod.LAYERWISE, x, y);
@@ -182,15 +198,26 @@ class EngineAgainstDl4jTest {
   /** Pooling with padding runs DL4J's own pooling pass. */
   @Test
   void paddedPoolingRunsDl4jsPassAndEqualsTheLoop() {
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(9600)
-        .layer(new ConvolutionLayer.Builder(2, 2).nOut(3).activation(Activation.TANH).build())
-        .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-            .padding(1, 1).build())
-        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
-            .activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutionalFlat(6, 6, 1)), 9600);
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(9600)
+                .layer(
+                    new ConvolutionLayer.Builder(2, 2).nOut(3).activation(Activation.TANH).build())
+                .layer(
+                    new SubsamplingLayer.Builder(PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .padding(1, 1)
+                        .build())
+                .layer(
+                    new OutputLayer.Builder(LossFunction.MCXENT)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(6, 6, 1)),
+            9600);
     INDArray x = TestNetworks.gaussian(9602, 4, 36, 1.0);
-    RuleChecks.assertEqualsBatchOfOne(network, GradientMethod.LAYERWISE, x,
-        TestNetworks.labels(9603, 4, 3, Head.SOFTMAX_MCXENT));
+    RuleChecks.assertEqualsBatchOfOne(
+        network, GradientMethod.LAYERWISE, x, TestNetworks.labels(9603, 4, 3, Head.SOFTMAX_MCXENT));
   }
 }

@@ -32,8 +32,9 @@ class TanhKernelTest {
       double exact = Math.tanh(x);
       double error = Math.abs(TanhKernel.tanh(x) - exact);
       worst = Math.max(worst, error / exact);
-      assertTrue(error <= TanhKernel.MAX_ERROR * exact, "tanh(" + x + ") = " + TanhKernel.tanh(x)
-          + ", exact " + exact);
+      assertTrue(
+          error <= TanhKernel.MAX_ERROR * exact,
+          "tanh(" + x + ") = " + TanhKernel.tanh(x) + ", exact " + exact);
       assertEquals(-TanhKernel.tanh(x), TanhKernel.tanh(-x), "odd at " + x);
     }
     assertTrue(worst > TanhKernel.MAX_ERROR / 2, "the bound is tight: worst " + worst);

@@ -53,21 +53,31 @@ class DpTrainerTest {
   }
 
   private static DpSgdConfig config(long steps, double sigma) {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma).targetDelta(1e-5)
-        .datasetSize(N).expectedBatchSize(60).plannedSteps(steps)
-        .accountant(RdpAccountant::new).build();
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(sigma)
+        .targetDelta(1e-5)
+        .datasetSize(N)
+        .expectedBatchSize(60)
+        .plannedSteps(steps)
+        .accountant(RdpAccountant::new)
+        .build();
   }
 
   private static MultiLayerNetwork network(long seed) {
-    return TestNetworks.mlp(seed, D, new int[] {16}, Activation.TANH, Head.SOFTMAX_MCXENT, 3,
-        true, false);
+    return TestNetworks.mlp(
+        seed, D, new int[] {16}, Activation.TANH, Head.SOFTMAX_MCXENT, 3, true, false);
   }
 
   private static double accuracy(MultiLayerNetwork network, DataSet data) {
     INDArray predicted = network.output(data.getFeatures()).argMax(1);
     INDArray truth = data.getLabels().argMax(1);
-    return predicted.eq(truth).castTo(org.nd4j.linalg.api.buffer.DataType.INT)
-        .sumNumber().doubleValue() / data.numExamples();
+    return predicted
+            .eq(truth)
+            .castTo(org.nd4j.linalg.api.buffer.DataType.INT)
+            .sumNumber()
+            .doubleValue()
+        / data.numExamples();
   }
 
   @Test
@@ -76,13 +86,16 @@ class DpTrainerTest {
     MultiLayerNetwork network = network(4);
     double before = accuracy(network, data);
     DpSgdConfig config = config(150, 1.0);
-    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(),
-        PrivacyBudget.approximate(10, 1e-5));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(10, 1e-5));
     List<StepReport> reports = new ArrayList<>();
-    DpTrainer trainer = DpTrainer.builder(network, data, config, filter)
-        .updater(new Adam(0.02)).listener(reports::add)
-        .noise(GaussianTensorNoise.seededNotPrivate(5))
-        .batchSamplingRandomNotPrivate(new SplittableRandom(6)).build();
+    DpTrainer trainer =
+        DpTrainer.builder(network, data, config, filter)
+            .updater(new Adam(0.02))
+            .listener(reports::add)
+            .noise(GaussianTensorNoise.seededNotPrivate(5))
+            .batchSamplingRandomNotPrivate(new SplittableRandom(6))
+            .build();
     assertEquals(GradientMethod.GHOST, trainer.gradientMethod());
     assertEquals(150, trainer.train());
     double after = accuracy(network, data);
@@ -99,8 +112,7 @@ class DpTrainerTest {
     assertFalse(trainer.privacyStatement().isGuarantee());
     assertEquals(1e-5, reports.get(149).delta());
     // The filter's spend (all steps composed) is the statement's epsilon.
-    assertEquals(trainer.privacyStatement().epsilon(), filter.spent(),
-        1e-9 * filter.spent());
+    assertEquals(trainer.privacyStatement().epsilon(), filter.spent(), 1e-9 * filter.spent());
   }
 
   @Test
@@ -108,10 +120,13 @@ class DpTrainerTest {
     DataSet data = blobs(7);
     MultiLayerNetwork network = network(8);
     DpSgdConfig config = config(1000, 1.2);
-    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(),
-        PrivacyBudget.approximate(3.0, 1e-5));
-    DpTrainer trainer = DpTrainer.builder(network, data, config, filter).updater(new Sgd(0.1))
-        .batchSamplingRandomNotPrivate(new SplittableRandom(9)).build();
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(3.0, 1e-5));
+    DpTrainer trainer =
+        DpTrainer.builder(network, data, config, filter)
+            .updater(new Sgd(0.1))
+            .batchSamplingRandomNotPrivate(new SplittableRandom(9))
+            .build();
     assertThrows(PrivacyBudgetExceededException.class, trainer::train);
     long steps = trainer.stepsTaken();
     assertTrue(steps > 0 && steps < 1000, "steps " + steps);
@@ -131,11 +146,14 @@ class DpTrainerTest {
     GradientMethod[] methods = {GradientMethod.GHOST, GradientMethod.BATCH_OF_ONE};
     for (int m = 0; m < 2; m++) {
       MultiLayerNetwork network = network(12);
-      DpTrainer trainer = DpTrainer.builder(network, data, config(5, 1.0),
-              PrivacyFilter.odometer(new RdpAccountant(), 1e-5))
-          .updater(new Sgd(0.1)).gradientMethod(methods[m])
-          .noise(GaussianTensorNoise.seededNotPrivate(13))
-          .batchSamplingRandomNotPrivate(new SplittableRandom(14)).build();
+      DpTrainer trainer =
+          DpTrainer.builder(
+                  network, data, config(5, 1.0), PrivacyFilter.odometer(new RdpAccountant(), 1e-5))
+              .updater(new Sgd(0.1))
+              .gradientMethod(methods[m])
+              .noise(GaussianTensorNoise.seededNotPrivate(13))
+              .batchSamplingRandomNotPrivate(new SplittableRandom(14))
+              .build();
       trainer.train();
       finals[m] = network.params().dup();
     }
@@ -151,8 +169,8 @@ class DpTrainerTest {
     DataSet data = blobs(21);
     MultiLayerNetwork network = network(22);
     PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
-    DpTrainer first = DpTrainer.builder(network, data, config(20, 1.0), filter)
-        .updater(new Adam(0.01)).build();
+    DpTrainer first =
+        DpTrainer.builder(network, data, config(20, 1.0), filter).updater(new Adam(0.01)).build();
     for (int k = 0; k < 8; k++) {
       first.step();
     }
@@ -160,15 +178,17 @@ class DpTrainerTest {
 
     MultiLayerNetwork restored = network(99); // different initial parameters
     PrivacyFilter fresh = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
-    DpTrainer second = DpTrainer.builder(restored, data, config(20, 1.0), fresh)
-        .updater(new Adam(0.01)).resumeFrom(checkpoint, ResumeAccounting.CHARGE_PAST_STEPS)
-        .build();
+    DpTrainer second =
+        DpTrainer.builder(restored, data, config(20, 1.0), fresh)
+            .updater(new Adam(0.01))
+            .resumeFrom(checkpoint, ResumeAccounting.CHARGE_PAST_STEPS)
+            .build();
     assertEquals(network.params(), restored.params());
     assertEquals(8, second.stepsTaken());
     assertEquals(12, second.train());
     assertEquals(20, second.stepsTaken());
-    assertEquals(config(20, 1.0).privacyStatement(20, true).epsilon(), fresh.spent(),
-        1e-9 * fresh.spent());
+    assertEquals(
+        config(20, 1.0).privacyStatement(20, true).epsilon(), fresh.spent(), 1e-9 * fresh.spent());
   }
 
   @Test
@@ -176,18 +196,31 @@ class DpTrainerTest {
     DataSet data = blobs(31);
     MultiLayerNetwork network = network(32);
     PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> DpTrainer.builder(network, data, config(5, 1.0), filter).build());
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DpTrainer.builder(network, data, config(5, 1.0), filter).build());
     assertEquals("updater must be set, got nothing", missing.getMessage());
-    DpSgdConfig wrongSize = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(N + 1).expectedBatchSize(60).plannedSteps(5)
-        .accountant(RdpAccountant::new).build();
-    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-        () -> DpTrainer.builder(network, data, wrongSize, filter).updater(new Sgd(0.1)).build());
-    assertTrue(size.getMessage().startsWith("data size must be equal to config.datasetSize()"),
+    DpSgdConfig wrongSize =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(N + 1)
+            .expectedBatchSize(60)
+            .plannedSteps(5)
+            .accountant(RdpAccountant::new)
+            .build();
+    IllegalArgumentException size =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DpTrainer.builder(network, data, wrongSize, filter).updater(new Sgd(0.1)).build());
+    assertTrue(
+        size.getMessage().startsWith("data size must be equal to config.datasetSize()"),
         size.getMessage());
-    assertThrows(NullPointerException.class,
-        () -> DpTrainer.builder(network, null, config(5, 1.0), filter));
+    assertThrows(
+        NullPointerException.class, () -> DpTrainer.builder(network, null, config(5, 1.0), filter));
   }
 
   @Test
@@ -195,13 +228,17 @@ class DpTrainerTest {
     DataSet data = blobs(21);
     MultiLayerNetwork network = network(22);
     INDArray before = network.params().dup();
-    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(),
-        PrivacyBudget.approximate(10, 1e-5));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(10, 1e-5));
     List<StepReport> reports = new ArrayList<>();
     // Learning rate 1e300: the first update overflows the float parameters' type.
-    DpTrainer trainer = DpTrainer.builder(network, data, config(50, 1.0), filter)
-        .updater(new Sgd(1e300)).listener(reports::add).runName("diverging run")
-        .batchSamplingRandomNotPrivate(new SplittableRandom(23)).build();
+    DpTrainer trainer =
+        DpTrainer.builder(network, data, config(50, 1.0), filter)
+            .updater(new Sgd(1e300))
+            .listener(reports::add)
+            .runName("diverging run")
+            .batchSamplingRandomNotPrivate(new SplittableRandom(23))
+            .build();
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::train);
     assertEquals(1, e.step());
     assertFalse(e.parametersChanged());
@@ -217,19 +254,31 @@ class DpTrainerTest {
   void stepsAreChargedUnderTheRunName() {
     DataSet data = blobs(31);
     PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
-    DpTrainer named = DpTrainer.builder(network(32), data, config(2, 1.0), filter)
-        .updater(new Sgd(0.1)).runName("trial 7").build();
+    DpTrainer named =
+        DpTrainer.builder(network(32), data, config(2, 1.0), filter)
+            .updater(new Sgd(0.1))
+            .runName("trial 7")
+            .build();
     List<StepReport> reports = new ArrayList<>();
-    DpTrainer listened = DpTrainer.builder(network(33), data, config(1, 1.0), filter)
-        .updater(new Sgd(0.1)).listener(reports::add).build();
+    DpTrainer listened =
+        DpTrainer.builder(network(33), data, config(1, 1.0), filter)
+            .updater(new Sgd(0.1))
+            .listener(reports::add)
+            .build();
     assertEquals("trial 7 step 1", named.step().result().receipt().label());
     assertEquals("trial 7 step 2", named.step().result().receipt().label());
     assertEquals("trial 7", named.runName());
     listened.train();
-    assertTrue(reports.get(0).result().receipt().label().startsWith("dp-sgd run "),
+    assertTrue(
+        reports.get(0).result().receipt().label().startsWith("dp-sgd run "),
         reports.get(0).result().receipt().label());
     assertTrue(named.privacyStatement().isGuarantee(), "secure noise and sampling by default");
-    assertThrows(IllegalArgumentException.class, () -> DpTrainer.builder(network(34), data,
-        config(1, 1.0), filter).updater(new Sgd(0.1)).runName("").build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DpTrainer.builder(network(34), data, config(1, 1.0), filter)
+                .updater(new Sgd(0.1))
+                .runName("")
+                .build());
   }
 }

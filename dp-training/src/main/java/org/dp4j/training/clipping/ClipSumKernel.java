@@ -46,8 +46,11 @@ final class ClipSumKernel {
    * @param policy non-finite policy
    * @param sensitivity the L2 sensitivity to report
    */
-  static ClippedSum clipAndSum(PerExampleGradients gradients, double[] clipNorms,
-      NonFiniteGradientPolicy policy, double sensitivity) {
+  static ClippedSum clipAndSum(
+      PerExampleGradients gradients,
+      double[] clipNorms,
+      NonFiniteGradientPolicy policy,
+      double sensitivity) {
     int batch = gradients.batchSize();
     int blocks = gradients.blockCount();
     boolean flat = clipNorms.length == 1;
@@ -60,8 +63,11 @@ final class ClipSumKernel {
     HostBlock[] host = new HostBlock[blocks];
     for (int k = 0; k < blocks; k++) {
       INDArray block = HostArrays.hostContiguousFloat(gradients.block(k));
-      host[k] = new HostBlock(HostArrays.floatBuffer(block), HostArrays.offset(block),
-          Math.toIntExact(gradients.blockParameterCount(k)));
+      host[k] =
+          new HostBlock(
+              HostArrays.floatBuffer(block),
+              HostArrays.offset(block),
+              Math.toIntExact(gradients.blockParameterCount(k)));
     }
     float[] chunk = new float[TILE];
 
@@ -87,8 +93,10 @@ final class ClipSumKernel {
       }
       if (!Double.isFinite(rowSumSq)) {
         if (policy == NonFiniteGradientPolicy.REJECT_BATCH) {
-          throw new IllegalArgumentException("gradients of example " + i
-              + " must be finite (policy REJECT_BATCH), got a NaN or infinite entry");
+          throw new IllegalArgumentException(
+              "gradients of example "
+                  + i
+                  + " must be finite (policy REJECT_BATCH), got a NaN or infinite entry");
         }
         skip[i] = true;
         nonFinite++;
@@ -101,8 +109,9 @@ final class ClipSumKernel {
         anyClipped = f != 1.0f;
       } else {
         for (int k = 0; k < blocks; k++) {
-          float f = ClipRule.factor(
-              ClipRule.normUpperBound(sumSq[k][i], host[k].rowLength), clipNorms[k]);
+          float f =
+              ClipRule.factor(
+                  ClipRule.normUpperBound(sumSq[k][i], host[k].rowLength), clipNorms[k]);
           factors[k][i] = f;
           anyClipped |= f != 1.0f;
         }

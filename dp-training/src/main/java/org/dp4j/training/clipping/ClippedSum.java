@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The result of clipping a batch: the <em>sum</em> (not the mean) of the clipped per-example
  * gradients, with its L2 sensitivity and counts.
  *
- * @param sum the clipped sum as a {@code FLOAT} row vector {@code [1, P]}, the blocks concatenated in
- *     order; owned by the caller
+ * @param sum the clipped sum as a {@code FLOAT} row vector {@code [1, P]}, the blocks concatenated
+ *     in order; owned by the caller
  * @param l2Sensitivity the L2 sensitivity of {@code sum} under adding or removing one example: the
  *     largest L2 norm any one example's clipped contribution can have (the clip norm for flat
  *     clipping, {@code sqrt(sum C_k^2)} for per-layer clipping); finite and positive

@@ -21,9 +21,9 @@ public interface PerExampleClipper {
   ClippedSum clipAndSum(PerExampleGradients gradients);
 
   /**
-   * The L2 sensitivity of the clipped sum under adding or removing one example: the largest norm
-   * of one example's clipped contribution. Replacing one example doubles it; accountants apply
-   * that factor (see {@link org.dp4j.core.NeighbouringRelation}).
+   * The L2 sensitivity of the clipped sum under adding or removing one example: the largest norm of
+   * one example's clipped contribution. Replacing one example doubles it; accountants apply that
+   * factor (see {@link org.dp4j.core.NeighbouringRelation}).
    */
   double l2Sensitivity();
 

@@ -18,12 +18,12 @@ import org.dp4j.training.sampling.SamplingScheme;
 /**
  * The privacy-relevant settings of a DP-SGD run, validated and resolved once: clipping, noise
  * multiplier (given, or calibrated from a target budget for the planned steps), sampling, the
- * accountant and the neighbouring relation. Immutable and thread-safe (the accountant supplier
- * must be too).
+ * accountant and the neighbouring relation. Immutable and thread-safe (the accountant supplier must
+ * be too).
  *
  * <p><b>Per-step event.</b> With {@link SamplingScheme#POISSON} every step is {@code
- * PoissonSampled(q, Gaussian(sigma))} (plain {@code Gaussian(sigma)} when {@code q = 1}), the
- * event of Abadi et al. 2016 analysed by the RDP and PLD accountants. With {@link
+ * PoissonSampled(q, Gaussian(sigma))} (plain {@code Gaussian(sigma)} when {@code q = 1}), the event
+ * of Abadi et al. 2016 analysed by the RDP and PLD accountants. With {@link
  * SamplingScheme#SHUFFLED_FIXED_SIZE} every step is the plain {@code Gaussian(sigma)}: no
  * amplification is claimed, and the relation must be {@link NeighbouringRelation#REPLACE_ONE},
  * under which a record sits in at most one batch per epoch and the clipped sum's sensitivity is
@@ -48,11 +48,16 @@ public final class DpSgdConfig {
   private final String accountantName;
 
   private DpSgdConfig(Builder b) {
-    Checks.require(b.clipNorm > 0 || b.perLayerClipNorms != null || b.adaptiveClipping != null,
-        "clipNorm", "set (clipNorm, perLayerClipNorms or adaptiveClipping)", "nothing");
-    Checks.require(countSet(b.clipNorm > 0, b.perLayerClipNorms != null,
-        b.adaptiveClipping != null) == 1, "clipping", "exactly one of clipNorm, "
-        + "perLayerClipNorms and adaptiveClipping", "several");
+    Checks.require(
+        b.clipNorm > 0 || b.perLayerClipNorms != null || b.adaptiveClipping != null,
+        "clipNorm",
+        "set (clipNorm, perLayerClipNorms or adaptiveClipping)",
+        "nothing");
+    Checks.require(
+        countSet(b.clipNorm > 0, b.perLayerClipNorms != null, b.adaptiveClipping != null) == 1,
+        "clipping",
+        "exactly one of clipNorm, " + "perLayerClipNorms and adaptiveClipping",
+        "several");
     if (b.perLayerClipNorms != null) {
       this.clipper = PerLayerClipper.of(b.nonFinitePolicy, b.perLayerClipNorms);
     } else if (b.adaptiveClipping != null) {
@@ -67,13 +72,21 @@ public final class DpSgdConfig {
     Checks.positive("datasetSize", b.datasetSize);
     this.datasetSize = b.datasetSize;
     if (samplingScheme == SamplingScheme.POISSON) {
-      Checks.require(b.fixedBatchSize == 0, "fixedBatchSize", "unset with POISSON sampling (use "
-          + "samplingRate or expectedBatchSize)", b.fixedBatchSize);
-      Checks.require(Double.isNaN(b.samplingRate) != Double.isNaN(b.expectedBatchSize),
-          "samplingRate", "set, or expectedBatchSize set, but not both", b.samplingRate);
+      Checks.require(
+          b.fixedBatchSize == 0,
+          "fixedBatchSize",
+          "unset with POISSON sampling (use " + "samplingRate or expectedBatchSize)",
+          b.fixedBatchSize);
+      Checks.require(
+          Double.isNaN(b.samplingRate) != Double.isNaN(b.expectedBatchSize),
+          "samplingRate",
+          "set, or expectedBatchSize set, but not both",
+          b.samplingRate);
       if (!Double.isNaN(b.expectedBatchSize)) {
-        Checks.require(b.expectedBatchSize > 0 && b.expectedBatchSize <= b.datasetSize,
-            "expectedBatchSize", "in (0, datasetSize = " + b.datasetSize + "]",
+        Checks.require(
+            b.expectedBatchSize > 0 && b.expectedBatchSize <= b.datasetSize,
+            "expectedBatchSize",
+            "in (0, datasetSize = " + b.datasetSize + "]",
             b.expectedBatchSize);
         this.samplingRate = Math.min(1.0, b.expectedBatchSize / b.datasetSize);
       } else {
@@ -82,14 +95,21 @@ public final class DpSgdConfig {
       Checks.samplingRate("samplingRate", samplingRate);
       this.expectedBatchSize = samplingRate * datasetSize;
     } else {
-      Checks.require(b.relation == NeighbouringRelation.REPLACE_ONE, "relation",
+      Checks.require(
+          b.relation == NeighbouringRelation.REPLACE_ONE,
+          "relation",
           "REPLACE_ONE with SHUFFLED_FIXED_SIZE batches (a record added or removed shifts every "
-              + "later batch; use Poisson sampling for ADD_OR_REMOVE_ONE)", b.relation);
-      Checks.require(b.fixedBatchSize > 0 && b.fixedBatchSize <= b.datasetSize, "fixedBatchSize",
+              + "later batch; use Poisson sampling for ADD_OR_REMOVE_ONE)",
+          b.relation);
+      Checks.require(
+          b.fixedBatchSize > 0 && b.fixedBatchSize <= b.datasetSize,
+          "fixedBatchSize",
           "in [1, datasetSize = " + b.datasetSize + "] with SHUFFLED_FIXED_SIZE batches",
           b.fixedBatchSize);
-      Checks.require(Double.isNaN(b.samplingRate) && Double.isNaN(b.expectedBatchSize),
-          "samplingRate", "unset with SHUFFLED_FIXED_SIZE batches (use fixedBatchSize)",
+      Checks.require(
+          Double.isNaN(b.samplingRate) && Double.isNaN(b.expectedBatchSize),
+          "samplingRate",
+          "unset with SHUFFLED_FIXED_SIZE batches (use fixedBatchSize)",
           b.samplingRate);
       this.samplingRate = (double) b.fixedBatchSize / b.datasetSize;
       this.expectedBatchSize = b.fixedBatchSize;
@@ -98,26 +118,42 @@ public final class DpSgdConfig {
     Checks.notNull("accountants", b.accountants);
     this.accountants = b.accountants;
     PrivacyAccountant probe = Checks.notNull("accountants.get()", b.accountants.get());
-    Checks.require(probe.relation() == relation, "accountant relation", "equal to the configured "
-        + "relation " + relation, probe.relation());
+    Checks.require(
+        probe.relation() == relation,
+        "accountant relation",
+        "equal to the configured " + "relation " + relation,
+        probe.relation());
     this.accountantName = probe.getClass().getSimpleName();
     PrivacyEvent probeEvent = NoiseCalibration.dpSgdEvent(eventSamplingRate(), 1.0, 1);
     String unsupported = probe.unsupportedReason(probeEvent).orElse(null);
-    Checks.require(unsupported == null, "accountant", "able to account for DP-SGD steps such as "
-        + probeEvent, unsupported);
+    Checks.require(
+        unsupported == null,
+        "accountant",
+        "able to account for DP-SGD steps such as " + probeEvent,
+        unsupported);
 
     Checks.positive("plannedSteps", b.plannedSteps);
     this.plannedSteps = b.plannedSteps;
-    Checks.require(Double.isNaN(b.noiseMultiplier) != (b.target == null), "noiseMultiplier",
-        "set, or target set, but not both", b.noiseMultiplier);
+    Checks.require(
+        Double.isNaN(b.noiseMultiplier) != (b.target == null),
+        "noiseMultiplier",
+        "set, or target set, but not both",
+        b.noiseMultiplier);
     if (b.target != null) {
-      Checks.require(Double.isNaN(b.targetDelta) || b.targetDelta == b.target.delta(),
-          "targetDelta", "unset or equal to target.delta() with a target budget", b.targetDelta);
+      Checks.require(
+          Double.isNaN(b.targetDelta) || b.targetDelta == b.target.delta(),
+          "targetDelta",
+          "unset or equal to target.delta() with a target budget",
+          b.targetDelta);
       this.target = b.target;
       this.targetDelta = Checks.positiveDelta("target.delta", b.target.delta());
-      this.noiseMultiplier = NoiseCalibration.noiseMultiplier(b.target,
-          sigma -> NoiseCalibration.dpSgdEvent(eventSamplingRate(), sigma, plannedSteps),
-          accountants, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE).noiseMultiplier();
+      this.noiseMultiplier =
+          NoiseCalibration.noiseMultiplier(
+                  b.target,
+                  sigma -> NoiseCalibration.dpSgdEvent(eventSamplingRate(), sigma, plannedSteps),
+                  accountants,
+                  NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
+              .noiseMultiplier();
     } else {
       this.target = null;
       this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", b.noiseMultiplier);
@@ -126,8 +162,11 @@ public final class DpSgdConfig {
     if (adaptiveClipping != null) {
       adaptiveClipping.gradientNoiseMultiplier(noiseMultiplier); // validates z < 2 sigma_b
     }
-    Checks.require(noiseMultiplier * clipper.l2Sensitivity() < Double.POSITIVE_INFINITY,
-        "noiseMultiplier * l2Sensitivity", "finite", noiseMultiplier * clipper.l2Sensitivity());
+    Checks.require(
+        noiseMultiplier * clipper.l2Sensitivity() < Double.POSITIVE_INFINITY,
+        "noiseMultiplier * l2Sensitivity",
+        "finite",
+        noiseMultiplier * clipper.l2Sensitivity());
   }
 
   private static int countSet(boolean... set) {
@@ -148,9 +187,7 @@ public final class DpSgdConfig {
     return samplingScheme == SamplingScheme.POISSON ? samplingRate : 1.0;
   }
 
-  /**
-   * The clipper of the first step (for adaptive clipping: a flat clipper at the initial norm).
-   */
+  /** The clipper of the first step (for adaptive clipping: a flat clipper at the initial norm). */
   public PerExampleClipper clipper() {
     return clipper;
   }
@@ -269,8 +306,8 @@ public final class DpSgdConfig {
    *     seeded testing generator: the statement then says it is no guarantee)
    * @return the statement at {@link #targetDelta()}
    */
-  public PrivacyStatement privacyStatement(long steps, boolean privateNoise,
-      boolean privateSampling) {
+  public PrivacyStatement privacyStatement(
+      long steps, boolean privateNoise, boolean privateSampling) {
     Checks.nonNegative("steps", steps);
     double epsilon = 0.0;
     if (steps > 0) {
@@ -281,24 +318,51 @@ public final class DpSgdConfig {
         epsilon = Double.POSITIVE_INFINITY; // never under-report
       }
     }
-    return new PrivacyStatement(epsilon, targetDelta, steps, noiseMultiplier, samplingRate,
-        samplingScheme, relation, accountantName, privateNoise, privateSampling);
+    return new PrivacyStatement(
+        epsilon,
+        targetDelta,
+        steps,
+        noiseMultiplier,
+        samplingRate,
+        samplingScheme,
+        relation,
+        accountantName,
+        privateNoise,
+        privateSampling);
   }
 
   @Override
   public String toString() {
-    return "DpSgdConfig[clipper=" + clipper + ", adaptiveClipping=" + adaptiveClipping
-        + ", noiseMultiplier=" + noiseMultiplier + ", target=" + target + ", targetDelta="
-        + targetDelta + ", plannedSteps=" + plannedSteps + ", datasetSize=" + datasetSize
-        + ", samplingRate=" + samplingRate + ", samplingScheme=" + samplingScheme + ", relation="
-        + relation + ", accountant=" + accountantName + "]";
+    return "DpSgdConfig[clipper="
+        + clipper
+        + ", adaptiveClipping="
+        + adaptiveClipping
+        + ", noiseMultiplier="
+        + noiseMultiplier
+        + ", target="
+        + target
+        + ", targetDelta="
+        + targetDelta
+        + ", plannedSteps="
+        + plannedSteps
+        + ", datasetSize="
+        + datasetSize
+        + ", samplingRate="
+        + samplingRate
+        + ", samplingScheme="
+        + samplingScheme
+        + ", relation="
+        + relation
+        + ", accountant="
+        + accountantName
+        + "]";
   }
 
   /**
-   * Collects the settings; {@link #build()} validates them together. Required: a clipping
-   * setting, the dataset size, the sampling (rate or expected batch size, or a fixed batch size
-   * for shuffled batches), the planned steps, an accountant, and either a noise multiplier with a
-   * target delta or a target budget. Not thread-safe.
+   * Collects the settings; {@link #build()} validates them together. Required: a clipping setting,
+   * the dataset size, the sampling (rate or expected batch size, or a fixed batch size for shuffled
+   * batches), the planned steps, an accountant, and either a noise multiplier with a target delta
+   * or a target budget. Not thread-safe.
    */
   public static final class Builder {
     private double clipNorm = -1;
@@ -338,7 +402,9 @@ public final class DpSgdConfig {
       return this;
     }
 
-    /** What to do with non-finite examples; default {@link NonFiniteGradientPolicy#SKIP_EXAMPLE}. */
+    /**
+     * What to do with non-finite examples; default {@link NonFiniteGradientPolicy#SKIP_EXAMPLE}.
+     */
     public Builder nonFinitePolicy(NonFiniteGradientPolicy policy) {
       this.nonFinitePolicy = Checks.notNull("nonFinitePolicy", policy);
       return this;
@@ -346,8 +412,8 @@ public final class DpSgdConfig {
 
     /**
      * The noise multiplier {@code sigma} (finite, {@code >= 0}); needs {@link #targetDelta}. Zero
-     * means no noise and no privacy (infinite epsilon): a limited filter refuses every step, so
-     * it is only useful with an odometer, for testing.
+     * means no noise and no privacy (infinite epsilon): a limited filter refuses every step, so it
+     * is only useful with an odometer, for testing.
      */
     public Builder noiseMultiplier(double noiseMultiplier) {
       this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
@@ -355,8 +421,8 @@ public final class DpSgdConfig {
     }
 
     /**
-     * A target budget: the noise multiplier is calibrated so that {@link #plannedSteps} steps
-     * spend at most {@code target} by the configured accountant ({@link
+     * A target budget: the noise multiplier is calibrated so that {@link #plannedSteps} steps spend
+     * at most {@code target} by the configured accountant ({@link
      * NoiseCalibration#noiseMultiplier}). Its delta, which must be positive, is the target delta.
      */
     public Builder target(PrivacyBudget target) {
@@ -407,8 +473,8 @@ public final class DpSgdConfig {
     }
 
     /**
-     * The neighbouring relation; default {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. Must
-     * match the accountant's.
+     * The neighbouring relation; default {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. Must match
+     * the accountant's.
      */
     public Builder relation(NeighbouringRelation relation) {
       this.relation = Checks.notNull("relation", relation);
@@ -416,8 +482,8 @@ public final class DpSgdConfig {
     }
 
     /**
-     * Fresh accountants of the kind that accounts the run (for example {@code
-     * RdpAccountant::new}); each call must return a new, empty accountant.
+     * Fresh accountants of the kind that accounts the run (for example {@code RdpAccountant::new});
+     * each call must return a new, empty accountant.
      */
     public Builder accountant(Supplier<? extends PrivacyAccountant> accountants) {
       this.accountants = Checks.notNull("accountant", accountants);
@@ -428,8 +494,8 @@ public final class DpSgdConfig {
      * Validates everything and resolves the noise multiplier.
      *
      * @return the configuration
-     * @throws IllegalArgumentException naming the first setting that is missing, conflicting or
-     *     out of range; for a target, also when it is unreachable
+     * @throws IllegalArgumentException naming the first setting that is missing, conflicting or out
+     *     of range; for a target, also when it is unreachable
      */
     public DpSgdConfig build() {
       return new DpSgdConfig(this);

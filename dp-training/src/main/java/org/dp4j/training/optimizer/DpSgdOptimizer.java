@@ -42,8 +42,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       size is private and must not be used);
  *   <li><b>spend</b> the step's event from the {@link PrivacyFilter}: if the budget cannot afford
  *       it, {@link PrivacyBudgetExceededException} is thrown and nothing changes (parameters,
- *       updater state, step count and clip norm are untouched, and the noisy gradient is
- *       discarded unreleased);
+ *       updater state, step count and clip norm are untouched, and the noisy gradient is discarded
+ *       unreleased);
  *   <li><b>update</b>: the wrapped ND4J updater (Sgd, Adam, Nesterovs, ...) turns the noisy
  *       gradient into an update, which is subtracted from the parameters.
  * </ol>
@@ -51,19 +51,19 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>With adaptive clipping the step also releases a noisy count of unclipped examples and moves
  * the clip norm (see {@link AdaptiveClipping}); its cost is inside the step's event.
  *
- * <p>Everything the updater does after the noise is post-processing, so it costs no privacy.
- * Bad input (shapes, types) is rejected before anything is spent.
+ * <p>Everything the updater does after the noise is post-processing, so it costs no privacy. Bad
+ * input (shapes, types) is rejected before anything is spent.
  *
- * <p><b>Divergence.</b> After the spend, the update and then the updated parameters are checked
- * for NaN and infinite entries (released values, so the check is post-processing). The first
- * non-finite value stops training with {@link TrainingDivergedException}: a non-finite update is
- * not applied, and every later step is refused with {@link IllegalStateException}, so a diverged
- * run spends nothing more.
+ * <p><b>Divergence.</b> After the spend, the update and then the updated parameters are checked for
+ * NaN and infinite entries (released values, so the check is post-processing). The first non-finite
+ * value stops training with {@link TrainingDivergedException}: a non-finite update is not applied,
+ * and every later step is refused with {@link IllegalStateException}, so a diverged run spends
+ * nothing more.
  *
- * <p><b>Ledger labels.</b> Each step is charged with the label {@code "<run name> step <k>"};
- * the run name defaults to {@code "dp-sgd run <start time>"} (UTC, milliseconds) and can be set
- * with {@link #runName(String)}, so that {@code LedgerContents.byRun()} and {@code dp4j ledger
- * show} list one row per run. Not thread-safe.
+ * <p><b>Ledger labels.</b> Each step is charged with the label {@code "<run name> step <k>"}; the
+ * run name defaults to {@code "dp-sgd run <start time>"} (UTC, milliseconds) and can be set with
+ * {@link #runName(String)}, so that {@code LedgerContents.byRun()} and {@code dp4j ledger show}
+ * list one row per run. Not thread-safe.
  */
 public final class DpSgdOptimizer {
 
@@ -81,13 +81,12 @@ public final class DpSgdOptimizer {
   private long[] parameterShape;
   private long stepsTaken;
   private double clipNorm;
-  private String runName =
-      "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private String runName = "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private TrainingDivergedException divergence;
   private boolean charged;
 
-  private DpSgdOptimizer(IUpdater updaterConfig, DpSgdConfig config, PrivacyFilter filter,
-      GradientNoise noise) {
+  private DpSgdOptimizer(
+      IUpdater updaterConfig, DpSgdConfig config, PrivacyFilter filter, GradientNoise noise) {
     this.updaterConfig = Checks.notNull("updater", updaterConfig).clone();
     this.config = Checks.notNull("config", config);
     this.filter = Checks.notNull("filter", filter);
@@ -95,18 +94,23 @@ public final class DpSgdOptimizer {
     this.stepEvent = config.stepEvent();
     this.clipNorm = config.clipper().l2Sensitivity();
     String reason = filter.accountantSnapshot().unsupportedReason(stepEvent).orElse(null);
-    Checks.require(reason == null, "filter accountant", "able to account for the step event "
-        + stepEvent, reason);
-    Checks.require(filter.accountantSnapshot().relation() == config.relation(),
-        "filter accountant relation", "equal to the configured relation " + config.relation(),
+    Checks.require(
+        reason == null,
+        "filter accountant",
+        "able to account for the step event " + stepEvent,
+        reason);
+    Checks.require(
+        filter.accountantSnapshot().relation() == config.relation(),
+        "filter accountant relation",
+        "equal to the configured relation " + config.relation(),
         filter.accountantSnapshot().relation());
   }
 
   /**
    * Wraps {@code updater} with secure Gaussian noise ({@link GaussianTensorNoise#secure()}).
    *
-   * @param updater the ND4J updater configuration (copied); its state is created on the first
-   *     step for the parameters' length
+   * @param updater the ND4J updater configuration (copied); its state is created on the first step
+   *     for the parameters' length
    * @param config the DP-SGD settings
    * @param filter the budget every step is charged to; its accountant must support the step event
    *     and use the configured relation
@@ -128,15 +132,15 @@ public final class DpSgdOptimizer {
    * @param noise the noise phase
    * @return the optimizer
    */
-  public static DpSgdOptimizer wrap(IUpdater updater, DpSgdConfig config, PrivacyFilter filter,
-      GradientNoise noise) {
+  public static DpSgdOptimizer wrap(
+      IUpdater updater, DpSgdConfig config, PrivacyFilter filter, GradientNoise noise) {
     return new DpSgdOptimizer(updater, config, filter, noise);
   }
 
   /**
    * Restores an optimizer from a checkpoint: the parameters are written into {@code parameters},
-   * the updater state, step count and clip norm are restored, and the steps before the
-   * checkpoint are accounted exactly once as {@code accounting} says.
+   * the updater state, step count and clip norm are restored, and the steps before the checkpoint
+   * are accounted exactly once as {@code accounting} says.
    *
    * @param updater the same updater configuration as the checkpointed run
    * @param config the same DP-SGD settings (noise multiplier and sampling rate are checked)
@@ -146,57 +150,83 @@ public final class DpSgdOptimizer {
    * @param parameters receives the checkpointed parameters; same shape
    * @param accounting whether the filter already holds the past steps
    * @return the restored optimizer
-   * @throws IllegalArgumentException when the checkpoint does not match the config, the updater
-   *     or the parameters
+   * @throws IllegalArgumentException when the checkpoint does not match the config, the updater or
+   *     the parameters
    * @throws IllegalStateException with {@link ResumeAccounting#ALREADY_IN_FILTER} when the filter
    *     holds fewer step events than the checkpoint
-   * @throws PrivacyBudgetExceededException with {@link ResumeAccounting#CHARGE_PAST_STEPS} when
-   *     the budget cannot afford the past steps; nothing changes
+   * @throws PrivacyBudgetExceededException with {@link ResumeAccounting#CHARGE_PAST_STEPS} when the
+   *     budget cannot afford the past steps; nothing changes
    */
-  public static DpSgdOptimizer restore(IUpdater updater, DpSgdConfig config, PrivacyFilter filter,
-      GradientNoise noise, DpSgdCheckpoint checkpoint, INDArray parameters,
+  public static DpSgdOptimizer restore(
+      IUpdater updater,
+      DpSgdConfig config,
+      PrivacyFilter filter,
+      GradientNoise noise,
+      DpSgdCheckpoint checkpoint,
+      INDArray parameters,
       ResumeAccounting accounting) {
     Checks.notNull("checkpoint", checkpoint);
     Checks.notNull("parameters", parameters);
     Checks.notNull("accounting", accounting);
     DpSgdOptimizer optimizer = new DpSgdOptimizer(updater, config, filter, noise);
-    Checks.require(checkpoint.noiseMultiplier() == config.noiseMultiplier(),
-        "checkpoint.noiseMultiplier", "equal to the config's " + config.noiseMultiplier(),
+    Checks.require(
+        checkpoint.noiseMultiplier() == config.noiseMultiplier(),
+        "checkpoint.noiseMultiplier",
+        "equal to the config's " + config.noiseMultiplier(),
         checkpoint.noiseMultiplier());
-    Checks.require(checkpoint.samplingRate() == config.samplingRate(), "checkpoint.samplingRate",
-        "equal to the config's " + config.samplingRate(), checkpoint.samplingRate());
-    Checks.require(Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
-        "parameters.shape()", "equal to the checkpoint's "
-            + Arrays.toString(checkpoint.parameterShape()),
+    Checks.require(
+        checkpoint.samplingRate() == config.samplingRate(),
+        "checkpoint.samplingRate",
+        "equal to the config's " + config.samplingRate(),
+        checkpoint.samplingRate());
+    Checks.require(
+        Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
+        "parameters.shape()",
+        "equal to the checkpoint's " + Arrays.toString(checkpoint.parameterShape()),
         Arrays.toString(parameters.shape()));
     long stateSize = optimizer.updaterConfig.stateSize(parameters.length());
-    Checks.require(checkpoint.updaterState().length == stateSize, "checkpoint.updaterState length",
-        "equal to the updater's state size " + stateSize, checkpoint.updaterState().length);
+    Checks.require(
+        checkpoint.updaterState().length == stateSize,
+        "checkpoint.updaterState length",
+        "equal to the updater's state size " + stateSize,
+        checkpoint.updaterState().length);
     if (config.adaptiveClipping().isEmpty()) {
-      Checks.require(checkpoint.clipNorm() == optimizer.clipNorm, "checkpoint.clipNorm",
-          "equal to the config's " + optimizer.clipNorm, checkpoint.clipNorm());
+      Checks.require(
+          checkpoint.clipNorm() == optimizer.clipNorm,
+          "checkpoint.clipNorm",
+          "equal to the config's " + optimizer.clipNorm,
+          checkpoint.clipNorm());
     }
     long steps = checkpoint.stepsTaken();
     if (steps > 0) {
       if (accounting == ResumeAccounting.ALREADY_IN_FILTER) {
         long held = countStepEvents(filter.accountantSnapshot().events(), optimizer.stepEvent);
         if (held < steps) {
-          throw new IllegalStateException("filter must hold the " + steps + " checkpointed "
-              + "steps (ALREADY_IN_FILTER), got " + held + " step events; use CHARGE_PAST_STEPS "
-              + "for a new filter");
+          throw new IllegalStateException(
+              "filter must hold the "
+                  + steps
+                  + " checkpointed "
+                  + "steps (ALREADY_IN_FILTER), got "
+                  + held
+                  + " step events; use CHARGE_PAST_STEPS "
+                  + "for a new filter");
         }
       } else {
         filter.spend(config.eventForSteps(steps), "dp-sgd resume: steps 1.." + steps);
       }
     }
     // Nothing can fail from here on.
-    INDArray restored = Nd4j.createFromArray(checkpoint.parameters())
-        .reshape('c', checkpoint.parameterShape()).castTo(parameters.dataType());
+    INDArray restored =
+        Nd4j.createFromArray(checkpoint.parameters())
+            .reshape('c', checkpoint.parameterShape())
+            .castTo(parameters.dataType());
     parameters.assign(restored);
     optimizer.initUpdater(parameters);
     if (stateSize > 0) {
-      optimizer.updaterState.assign(Nd4j.createFromArray(checkpoint.updaterState())
-          .reshape(optimizer.updaterState.shape()).castTo(optimizer.updaterState.dataType()));
+      optimizer.updaterState.assign(
+          Nd4j.createFromArray(checkpoint.updaterState())
+              .reshape(optimizer.updaterState.shape())
+              .castTo(optimizer.updaterState.dataType()));
     }
     optimizer.stepsTaken = steps;
     optimizer.clipNorm = checkpoint.clipNorm();
@@ -242,15 +272,21 @@ public final class DpSgdOptimizer {
     requireNotDiverged();
     Checks.notNull("parameters", parameters);
     Checks.notNull("gradients", gradients);
-    Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
-        "a floating-point type", parameters.dataType());
-    Checks.require(gradients.parameterCount() == parameters.length(),
-        "gradients.parameterCount()", "equal to parameters.length() " + parameters.length(),
+    Checks.require(
+        parameters.dataType().isFPType(),
+        "parameters.dataType",
+        "a floating-point type",
+        parameters.dataType());
+    Checks.require(
+        gradients.parameterCount() == parameters.length(),
+        "gradients.parameterCount()",
+        "equal to parameters.length() " + parameters.length(),
         gradients.parameterCount());
     if (parameterShape != null) {
-      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()", "the same on every step, "
-              + Arrays.toString(parameterShape),
+      Checks.require(
+          Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()",
+          "the same on every step, " + Arrays.toString(parameterShape),
           Arrays.toString(parameters.shape()));
     }
 
@@ -277,8 +313,8 @@ public final class DpSgdOptimizer {
    *     entries in the parameters' flattened order; consumed (modified in place)
    * @return what the step did
    * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
-   * @throws IllegalArgumentException for a mismatched length or sensitivity, or per-layer
-   *     clipping; nothing changes
+   * @throws IllegalArgumentException for a mismatched length or sensitivity, or per-layer clipping;
+   *     nothing changes
    * @throws TrainingDivergedException when the step's update or the updated parameters are not
    *     finite (the step was charged; see the class documentation)
    * @throws IllegalStateException when an earlier step diverged; nothing changes
@@ -287,18 +323,31 @@ public final class DpSgdOptimizer {
     requireNotDiverged();
     Checks.notNull("parameters", parameters);
     Checks.notNull("clipped", clipped);
-    Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
-        "a floating-point type", parameters.dataType());
-    Checks.require(clipped.sum().length() == parameters.length(), "clipped.sum().length()",
-        "equal to parameters.length() " + parameters.length(), clipped.sum().length());
-    Checks.require(currentClipper() instanceof FlatClipper, "config clipper",
-        "flat (per-layer clipping needs per-example gradients; use step)", config.clipper());
-    Checks.require(clipped.l2Sensitivity() == clipNorm, "clipped.l2Sensitivity()",
-        "equal to the current clip norm " + clipNorm, clipped.l2Sensitivity());
+    Checks.require(
+        parameters.dataType().isFPType(),
+        "parameters.dataType",
+        "a floating-point type",
+        parameters.dataType());
+    Checks.require(
+        clipped.sum().length() == parameters.length(),
+        "clipped.sum().length()",
+        "equal to parameters.length() " + parameters.length(),
+        clipped.sum().length());
+    Checks.require(
+        currentClipper() instanceof FlatClipper,
+        "config clipper",
+        "flat (per-layer clipping needs per-example gradients; use step)",
+        config.clipper());
+    Checks.require(
+        clipped.l2Sensitivity() == clipNorm,
+        "clipped.l2Sensitivity()",
+        "equal to the current clip norm " + clipNorm,
+        clipped.l2Sensitivity());
     if (parameterShape != null) {
-      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()", "the same on every step, "
-              + Arrays.toString(parameterShape),
+      Checks.require(
+          Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()",
+          "the same on every step, " + Arrays.toString(parameterShape),
           Arrays.toString(parameters.shape()));
     }
     return noiseSpendAndUpdate(parameters, clipped);
@@ -312,11 +361,12 @@ public final class DpSgdOptimizer {
     double nextClipNorm = clipNorm;
     AdaptiveClipping adaptive = config.adaptiveClipping().orElse(null);
     if (adaptive != null) {
-      INDArray count = Nd4j.createFromArray(
-          new double[] {clipped.withinNormCount() - 0.5 * clipped.batchSize()});
+      INDArray count =
+          Nd4j.createFromArray(
+              new double[] {clipped.withinNormCount() - 0.5 * clipped.batchSize()});
       noise.addNoise(count, adaptive.countNoiseStd());
-      nextClipNorm = adaptive.nextClipNorm(clipNorm, count.getDouble(0),
-          config.expectedBatchSize());
+      nextClipNorm =
+          adaptive.nextClipNorm(clipNorm, count.getDouble(0), config.expectedBatchSize());
     }
 
     // Phase 3: divide by the expected (never the realised) batch size.
@@ -336,8 +386,11 @@ public final class DpSgdOptimizer {
     // Phase 5: the wrapped updater (post-processing), then the divergence checks on the released
     // update and parameters (post-processing too).
     int iteration = (int) Math.min(Integer.MAX_VALUE, stepsTaken);
-    int epoch = (int) Math.min(Integer.MAX_VALUE,
-        (long) Math.floor(stepsTaken * config.expectedBatchSize() / config.datasetSize()));
+    int epoch =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE,
+                (long) Math.floor(stepsTaken * config.expectedBatchSize() / config.datasetSize()));
     updater.applyUpdater(gradient, iteration, epoch);
     stepsTaken++;
     long nonFiniteUpdate = nonFiniteCount(gradient);
@@ -353,27 +406,32 @@ public final class DpSgdOptimizer {
     }
     double usedClipNorm = clipNorm;
     clipNorm = nextClipNorm;
-    return new StepResult(stepsTaken, clipped.batchSize(), clipped.clippedCount(),
-        clipped.nonFiniteCount(), usedClipNorm, noiseStd, receipt);
+    return new StepResult(
+        stepsTaken,
+        clipped.batchSize(),
+        clipped.clippedCount(),
+        clipped.nonFiniteCount(),
+        usedClipNorm,
+        noiseStd,
+        receipt);
   }
 
   /** The number of NaN and infinite entries of {@code array}. */
   static long nonFiniteCount(INDArray array) {
-    return Nd4j.getExecutioner().exec(new MatchCondition(array, Conditions.notFinite()))
-        .getLong(0);
+    return Nd4j.getExecutioner().exec(new MatchCondition(array, Conditions.notFinite())).getLong(0);
   }
 
   private void requireNotDiverged() {
     if (divergence != null) {
-      throw new IllegalStateException("DP-SGD stopped: " + divergence.getMessage()
-          + "; no further step is taken", divergence);
+      throw new IllegalStateException(
+          "DP-SGD stopped: " + divergence.getMessage() + "; no further step is taken", divergence);
     }
   }
 
   /**
    * Names this run in the ledger labels of its steps, {@code "<name> step <k>"}; the default is
-   * {@code "dp-sgd run <start time>"}. Give each run its own name: a ledger summary groups steps
-   * by it.
+   * {@code "dp-sgd run <start time>"}. Give each run its own name: a ledger summary groups steps by
+   * it.
    *
    * @param name 1 to {@value #MAX_RUN_NAME_LENGTH} characters, no control characters
    * @return this optimizer
@@ -382,13 +440,21 @@ public final class DpSgdOptimizer {
    */
   public DpSgdOptimizer runName(String name) {
     Checks.notNull("name", name);
-    Checks.require(!name.isBlank() && name.length() <= MAX_RUN_NAME_LENGTH, "name",
-        "1 to " + MAX_RUN_NAME_LENGTH + " characters, not blank", name.length() + " characters");
-    Checks.require(name.chars().noneMatch(Character::isISOControl), "name",
-        "free of control characters", name);
+    Checks.require(
+        !name.isBlank() && name.length() <= MAX_RUN_NAME_LENGTH,
+        "name",
+        "1 to " + MAX_RUN_NAME_LENGTH + " characters, not blank",
+        name.length() + " characters");
+    Checks.require(
+        name.chars().noneMatch(Character::isISOControl),
+        "name",
+        "free of control characters",
+        name);
     if (charged) {
-      throw new IllegalStateException("runName must be set before the first step, got a step"
-          + " already charged under " + runName);
+      throw new IllegalStateException(
+          "runName must be set before the first step, got a step"
+              + " already charged under "
+              + runName);
     }
     this.runName = name;
     return this;
@@ -433,16 +499,26 @@ public final class DpSgdOptimizer {
   public DpSgdCheckpoint checkpoint(INDArray parameters) {
     Checks.notNull("parameters", parameters);
     if (parameterShape != null) {
-      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()", "the shape being trained " + Arrays.toString(parameterShape),
+      Checks.require(
+          Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()",
+          "the shape being trained " + Arrays.toString(parameterShape),
           Arrays.toString(parameters.shape()));
     }
     double[] params = parameters.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-    double[] state = updaterState == null || updaterState.length() == 0
-        ? new double[(int) updaterConfig.stateSize(parameters.length())]
-        : updaterState.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-    return new DpSgdCheckpoint(stepsTaken, clipNorm, config.noiseMultiplier(),
-        config.samplingRate(), params, parameters.shape(), state, Math.max(0, filter.spent()),
+    double[] state =
+        updaterState == null || updaterState.length() == 0
+            ? new double[(int) updaterConfig.stateSize(parameters.length())]
+            : updaterState.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    return new DpSgdCheckpoint(
+        stepsTaken,
+        clipNorm,
+        config.noiseMultiplier(),
+        config.samplingRate(),
+        params,
+        parameters.shape(),
+        state,
+        Math.max(0, filter.spent()),
         filter.operationCount());
   }
 
@@ -469,9 +545,9 @@ public final class DpSgdOptimizer {
   /**
    * The statement for the steps taken so far, from a fresh accountant of the configured kind (it
    * covers this optimizer's steps only, not other spends on the filter). The optimizer does not
-   * draw the batches: the statement assumes the caller's batches come from a secret, secure
-   * sampler as the config's sampling scheme says (see {@link
-   * DpSgdConfig#privacyStatement(long, boolean, boolean)} otherwise).
+   * draw the batches: the statement assumes the caller's batches come from a secret, secure sampler
+   * as the config's sampling scheme says (see {@link DpSgdConfig#privacyStatement(long, boolean,
+   * boolean)} otherwise).
    */
   public PrivacyStatement privacyStatement() {
     return config.privacyStatement(stepsTaken, noise.isPrivate());
@@ -479,7 +555,14 @@ public final class DpSgdOptimizer {
 
   @Override
   public String toString() {
-    return "DpSgdOptimizer[updater=" + updaterConfig + ", stepsTaken=" + stepsTaken
-        + ", clipNorm=" + clipNorm + ", noise=" + noise + "]";
+    return "DpSgdOptimizer[updater="
+        + updaterConfig
+        + ", stepsTaken="
+        + stepsTaken
+        + ", clipNorm="
+        + clipNorm
+        + ", noise="
+        + noise
+        + "]";
   }
 }

@@ -43,13 +43,22 @@ class AdaptiveClippingTest {
   @Test
   void theClipNormMovesToTheTargetQuantileDuringTraining() {
     // Every example's gradient has norm 1, so every quantile of the norms is 1.
-    DpSgdConfig config = DpSgdConfig.builder()
-        .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 2.0)).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(10_000).expectedBatchSize(100).plannedSteps(100)
-        .accountant(ZcdpTestAccountant::new).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.0), config,
-        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5),
-        GaussianTensorNoise.seededNotPrivate(11));
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 2.0))
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(10_000)
+            .expectedBatchSize(100)
+            .plannedSteps(100)
+            .accountant(ZcdpTestAccountant::new)
+            .build();
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(
+            new Sgd(0.0),
+            config,
+            PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5),
+            GaussianTensorNoise.seededNotPrivate(11));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 16);
     for (int t = 0; t < 60; t++) {
       float[][] rows = TestGradients.rows(t, 100, 16, 1.0);
@@ -59,8 +68,9 @@ class AdaptiveClippingTest {
           row[j] /= (float) n;
         }
       }
-      opt.step(params, org.dp4j.training.clipping.PerExampleGradients.ofMatrix(
-          TestGradients.matrix(rows)));
+      opt.step(
+          params,
+          org.dp4j.training.clipping.PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     }
     // From 0.1 the norm grows by up to exp(0.1) per step (23 steps to reach 1), then hovers
     // around 1: the count noise moves the estimated fraction by 2/100 (sd) per step, i.e. the
@@ -70,13 +80,16 @@ class AdaptiveClippingTest {
 
   @Test
   void badParametersAreRejectedByName() {
-    assertEquals("targetQuantile must be in (0, 1), got 1.0",
+    assertEquals(
+        "targetQuantile must be in (0, 1), got 1.0",
         assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1, 1.0, 0.2, 1))
             .getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(Double.NaN, 0.5, 0.2, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> new AdaptiveClipping(Double.NaN, 0.5, 0.2, 1));
     assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1, 0.5, -0.2, 1));
     assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1, 0.5, 0.2, 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new AdaptiveClipping(1, 0.5, 0.2, 1).nextClipNorm(1, Double.NaN, 10));
   }
 }

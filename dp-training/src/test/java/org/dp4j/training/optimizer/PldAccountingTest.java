@@ -20,8 +20,13 @@ import org.nd4j.linalg.learning.config.Sgd;
 class PldAccountingTest {
 
   private static DpSgdConfig.Builder mnist() {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.1).targetDelta(1e-5)
-        .datasetSize(60_000).expectedBatchSize(256).plannedSteps(1000);
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(1.1)
+        .targetDelta(1e-5)
+        .datasetSize(60_000)
+        .expectedBatchSize(256)
+        .plannedSteps(1000);
   }
 
   @Test
@@ -34,10 +39,10 @@ class PldAccountingTest {
     assertTrue(pldEpsilon > 0 && pldEpsilon <= rdpEpsilon, pldEpsilon + " vs " + rdpEpsilon);
     assertTrue(pld.privacyStatement().text().contains("PldAccountant"));
 
-    PrivacyFilter filter = PrivacyFilter.limited(new PldAccountant(),
-        PrivacyBudget.approximate(1.0, 1e-5));
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(0.1), pld, filter,
-        GaussianTensorNoise.seededNotPrivate(1));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(1.0, 1e-5));
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(new Sgd(0.1), pld, filter, GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     for (int t = 0; t < 3; t++) {
       optimizer.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 4)));

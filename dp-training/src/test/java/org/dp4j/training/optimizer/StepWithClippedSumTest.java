@@ -22,14 +22,20 @@ import org.nd4j.linalg.learning.config.Adam;
 class StepWithClippedSumTest {
 
   private static DpSgdConfig config() {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0).targetDelta(1e-5)
-        .datasetSize(100).expectedBatchSize(10).plannedSteps(10)
-        .accountant(ZcdpTestAccountant::new).build();
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(1.0)
+        .targetDelta(1e-5)
+        .datasetSize(100)
+        .expectedBatchSize(10)
+        .plannedSteps(10)
+        .accountant(ZcdpTestAccountant::new)
+        .build();
   }
 
   private static DpSgdOptimizer optimizer(PrivacyFilter filter) {
-    return DpSgdOptimizer.wrap(new Adam(0.1), config(), filter,
-        GaussianTensorNoise.seededNotPrivate(3));
+    return DpSgdOptimizer.wrap(
+        new Adam(0.1), config(), filter, GaussianTensorNoise.seededNotPrivate(3));
   }
 
   @Test
@@ -58,13 +64,15 @@ class StepWithClippedSumTest {
     DpSgdOptimizer optimizer = optimizer(filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     ClippedSum loose = new ClippedSum(Nd4j.create(DataType.FLOAT, 1, 4), 2.0, 0, 0, 0, 0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> optimizer.stepWithClippedSum(params, loose));
-    assertEquals("clipped.l2Sensitivity() must be equal to the current clip norm 1.0, got 2.0",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> optimizer.stepWithClippedSum(params, loose));
+    assertEquals(
+        "clipped.l2Sensitivity() must be equal to the current clip norm 1.0, got 2.0",
         e.getMessage());
     ClippedSum wrongLength = new ClippedSum(Nd4j.create(DataType.FLOAT, 1, 5), 1.0, 0, 0, 0, 0);
-    assertThrows(IllegalArgumentException.class,
-        () -> optimizer.stepWithClippedSum(params, wrongLength));
+    assertThrows(
+        IllegalArgumentException.class, () -> optimizer.stepWithClippedSum(params, wrongLength));
     assertEquals(0, filter.operationCount());
     assertEquals(0, optimizer.stepsTaken());
     assertTrue(params.norm2Number().doubleValue() == 0.0);

@@ -10,8 +10,8 @@ import org.dp4j.core.internal.Checks;
  * Honkela 2020, Sec. 3):
  *
  * <ul>
- *   <li>{@link Direction#REMOVE}: {@code P' = (1-q) Q + q P}, {@code Q' = Q}; the loss is {@code
- *       L' = g(L)} with {@code g(l) = log(1 - q + q e^l)}, increasing.
+ *   <li>{@link Direction#REMOVE}: {@code P' = (1-q) Q + q P}, {@code Q' = Q}; the loss is {@code L'
+ *       = g(L)} with {@code g(l) = log(1 - q + q e^l)}, increasing.
  *   <li>{@link Direction#ADD}: {@code P' = Q}, {@code Q' = (1-q) Q + q P}; the loss is {@code L' =
  *       -g(L)}, decreasing in the inner loss.
  * </ul>

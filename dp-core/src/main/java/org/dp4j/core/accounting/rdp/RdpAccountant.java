@@ -19,8 +19,8 @@ import org.dp4j.core.internal.EventLog;
 import org.dp4j.core.internal.RelationResolution;
 
 /**
- * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps
- * an upper bound on the Renyi divergence of every order in a fixed grid, adds events' bounds on
+ * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps an
+ * upper bound on the Renyi divergence of every order in a fixed grid, adds events' bounds on
  * composition (Mironov 2017, Prop. 1), and converts to (epsilon, delta)-DP with the bound of
  * Canonne, Kamath &amp; Steinke 2020, Prop. 12, minimised over the grid.
  *
@@ -30,8 +30,8 @@ import org.dp4j.core.internal.RelationResolution;
  * NeighbouringRelation#sumSensitivityFactor()} of the configured relation:
  *
  * <ul>
- *   <li>{@link GaussianEvent}: {@code alpha / (2 sigma^2)} (Mironov 2017, Prop. 7); {@code sigma
- *       == 0} gives {@code +Infinity}.
+ *   <li>{@link GaussianEvent}: {@code alpha / (2 sigma^2)} (Mironov 2017, Prop. 7); {@code sigma ==
+ *       0} gives {@code +Infinity}.
  *   <li>{@link LaplaceEvent} with scale {@code b}: {@code log(alpha/(2alpha-1) e^{(alpha-1)/b} +
  *       (alpha-1)/(2alpha-1) e^{-alpha/b}) / (alpha-1)} (Mironov 2017, Prop. 6), evaluated without
  *       cancellation; {@code b == 0} gives {@code +Infinity}.
@@ -52,8 +52,8 @@ import org.dp4j.core.internal.RelationResolution;
  *       integer orders and a tight quadrature at fractional orders, see {@code SampledGaussianRdp}
  *       and {@code docs/accounting-rdp.md}. Only under {@link
  *       NeighbouringRelation#ADD_OR_REMOVE_ONE}: that analysis is for add/remove neighbours.
- *       Sampling rate 1 is no sampling and accepts any supported inner event under either
- *       relation. Other inner events are unsupported.
+ *       Sampling rate 1 is no sampling and accepts any supported inner event under either relation.
+ *       Other inner events are unsupported.
  *   <li>{@link SelfComposedEvent} and {@link ComposedEvent}: sums, recursively. The whole tree is
  *       validated before anything changes.
  * </ul>
@@ -125,11 +125,7 @@ public final class RdpAccountant implements PrivacyAccountant {
    * @throws IllegalArgumentException naming the offending order
    */
   public RdpAccountant(NeighbouringRelation relation, double[] orders) {
-    this(
-        Checks.notNull("relation", relation),
-        validatedOrders(orders),
-        null,
-        new EventLog());
+    this(Checks.notNull("relation", relation), validatedOrders(orders), null, new EventLog());
   }
 
   private RdpAccountant(
@@ -290,8 +286,14 @@ public final class RdpAccountant implements PrivacyAccountant {
 
   @Override
   public String toString() {
-    return NAME + "[relation=" + relation + ", orders=" + orders.length + ", events="
-        + events().size() + "]";
+    return NAME
+        + "[relation="
+        + relation
+        + ", orders="
+        + orders.length
+        + ", events="
+        + events().size()
+        + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -360,9 +362,9 @@ public final class RdpAccountant implements PrivacyAccountant {
   /**
    * RDP of the Laplace mechanism with scale {@code b} (sensitivity 1) at order {@code alpha},
    * rounded up (Mironov 2017, Prop. 6). With {@code a = (alpha-1)/b} and {@code c = alpha/b}, the
-   * argument of the log is {@code 1 + X}, {@code X = (alpha em(a) + (alpha-1) em(-c)) /
-   * (2 alpha - 1)}, {@code em(x) = e^x - 1 - x >= 0}, because {@code alpha a = (alpha-1) c}; so
-   * {@code log1p(X)} keeps full relative accuracy when the RDP is tiny.
+   * argument of the log is {@code 1 + X}, {@code X = (alpha em(a) + (alpha-1) em(-c)) / (2 alpha -
+   * 1)}, {@code em(x) = e^x - 1 - x >= 0}, because {@code alpha a = (alpha-1) c}; so {@code
+   * log1p(X)} keeps full relative accuracy when the RDP is tiny.
    */
   static double laplaceRdp(double alpha, double b) {
     if (b == 0.0) {
@@ -374,8 +376,7 @@ public final class RdpAccountant implements PrivacyAccountant {
     double twoAlphaMinusOne = alpha + alphaMinusOne;
     double value;
     if (a < LAPLACE_LOG_SPACE_FROM) {
-      double x =
-          (alpha * expm1MinusX(a) + alphaMinusOne * expm1MinusX(-c)) / twoAlphaMinusOne;
+      double x = (alpha * expm1MinusX(a) + alphaMinusOne * expm1MinusX(-c)) / twoAlphaMinusOne;
       value = Math.log1p(x) / alphaMinusOne;
     } else {
       double first = Math.log(alpha / twoAlphaMinusOne) + a;
@@ -387,13 +388,13 @@ public final class RdpAccountant implements PrivacyAccountant {
 
   /**
    * RDP of order {@code alpha} of an epsilon-DP event, rounded up: the Renyi divergence of binary
-   * randomized response, {@code D = log1p(X) / (alpha - 1)} with {@code X = (e^{alpha eps} +
-   * e^{(1 - alpha) eps}) / (1 + e^eps) - 1 = expm1(alpha eps) (1 - e^{-(alpha - 1) eps}) / (1 +
-   * e^eps)}, a product of positive factors (no cancellation, full relative accuracy when {@code D}
-   * is tiny), evaluated in log space so that nothing overflows (Mironov 2017, Prop. 5; worst case
-   * over all epsilon-DP mechanisms, see the class documentation). The result is never above the
-   * earlier bound {@code min(eps, alpha eps^2 / 2)}, rounded up the same way: both are valid, and
-   * the smaller is returned.
+   * randomized response, {@code D = log1p(X) / (alpha - 1)} with {@code X = (e^{alpha eps} + e^{(1
+   * - alpha) eps}) / (1 + e^eps) - 1 = expm1(alpha eps) (1 - e^{-(alpha - 1) eps}) / (1 + e^eps)},
+   * a product of positive factors (no cancellation, full relative accuracy when {@code D} is tiny),
+   * evaluated in log space so that nothing overflows (Mironov 2017, Prop. 5; worst case over all
+   * epsilon-DP mechanisms, see the class documentation). The result is never above the earlier
+   * bound {@code min(eps, alpha eps^2 / 2)}, rounded up the same way: both are valid, and the
+   * smaller is returned.
    *
    * @param alpha the order, {@code > 1}
    * @param epsilon the pure-DP parameter, finite and {@code >= 0}
