@@ -36,9 +36,9 @@ final class CalibrateCommand implements Callable<Integer> {
   long steps;
 
   @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
-      completionCandidates = AccountantKind.Candidates.class,
+      completionCandidates = AccountantOption.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  AccountantKind accountant;
+  AccountantOption accountant;
 
   @Option(names = "--relation", paramLabel = "REL", defaultValue = "add-remove",
       converter = RelationOption.Converter.class, completionCandidates = RelationOption.Candidates.class,
@@ -56,19 +56,19 @@ final class CalibrateCommand implements Callable<Integer> {
     double d = Flags.delta("--delta", delta);
     double q = Flags.samplingRate("--sampling-rate", samplingRate);
     long n = Flags.steps("--steps", steps);
-    if (!accountant.create(relation.relation()).supports(NoiseCalibration.dpSgdEvent(q, 1.0, n))) {
+    if (!accountant.kind().create(relation.relation()).supports(NoiseCalibration.dpSgdEvent(q, 1.0, n))) {
       throw new UserError("--relation " + relation.flagValue() + " is not supported by the " + accountant.label()
           + " accountant for Poisson-subsampled steps (amplification by Poisson sampling is an add/remove result)");
     }
-    if (accountant == AccountantKind.PLD && n > MAX_PLD_STEPS) {
+    if (accountant == AccountantOption.PLD && n > MAX_PLD_STEPS) {
       throw UserError.flag("--steps", "at most " + MAX_PLD_STEPS + " with --accountant pld (beyond that"
           + " the PLD grid cannot represent the steps and every evaluation falls back to Renyi DP;"
           + " use --accountant rdp)", n);
     }
     NoiseCalibration.Result r = NoiseCalibration.dpSgdNoiseMultiplier(PrivacyBudget.approximate(e, d), q, n,
-        () -> accountant.create(relation.relation()));
+        () -> accountant.kind().create(relation.relation()));
     PldEpsilon bound = null;
-    if (accountant == AccountantKind.PLD) {
+    if (accountant == AccountantOption.PLD) {
       PldAccountant check = new PldAccountant(relation.relation());
       check.compose(NoiseCalibration.dpSgdEvent(q, r.noiseMultiplier(), n));
       bound = check.epsilonBound(d);

@@ -60,9 +60,9 @@ final class EpsilonCommand implements Callable<Integer> {
   String batch;
 
   @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
-      completionCandidates = AccountantKind.Candidates.class,
+      completionCandidates = AccountantOption.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  AccountantKind accountant;
+  AccountantOption accountant;
 
   @Option(names = "--relation", paramLabel = "REL", defaultValue = "add-remove",
       converter = RelationOption.Converter.class, completionCandidates = RelationOption.Candidates.class,
@@ -144,7 +144,7 @@ final class EpsilonCommand implements Callable<Integer> {
   }
 
   private PrivacyAccountant compose(double q, double s, long n) {
-    PrivacyAccountant acc = accountant.create(relation.relation());
+    PrivacyAccountant acc = accountant.kind().create(relation.relation());
     try {
       acc.compose(NoiseCalibration.dpSgdEvent(q, s, n));
     } catch (UnsupportedEventException e) {

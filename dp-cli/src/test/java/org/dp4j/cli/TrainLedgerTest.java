@@ -66,7 +66,7 @@ class TrainLedgerTest {
   void aContinuedLedgerStatesEveryEpsilonAtItsOwnDelta() throws IOException {
     Path ledger = dir.resolve("L");
     Run first = CliTestSupport.run("train", "--epochs", "1", "--noise-multiplier", "1",
-        "--delta", "1e-2", "--ledger", ledger.toString());
+        "--delta", "1e-2", "--accountant", "rdp", "--ledger", ledger.toString());
     assertEquals(0, first.status(), first.err());
     Run second = CliTestSupport.run("train", "--epochs", "1", "--noise-multiplier", "1",
         "--ledger", ledger.toString());

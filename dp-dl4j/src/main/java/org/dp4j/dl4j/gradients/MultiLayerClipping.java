@@ -3,29 +3,30 @@ package org.dp4j.dl4j.gradients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.clipping.ClippableGradients;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Exact flat per-example clipping of a {@link MultiLayerNetwork} from one batched forward and
- * backward pass, without a {@code [B, P]} gradient matrix: each layer (and each input
- * preprocessor) is handled by its {@link LayerRule}, and this engine only walks them.
+ * The per-example gradients of a {@link MultiLayerNetwork} from one batched forward and backward
+ * pass, without a {@code [B, P]} gradient matrix: each layer (and each input preprocessor) is
+ * handled by its {@link LayerRule}, and this engine only walks them.
  *
- * <p>One call: the rules' forward passes in order, DL4J's own loss function on the last rule's
- * output ({@code ILossFunction.computeScoreArray} and {@code computeGradient}, per-example sums,
- * not means), the rules' backward passes in reverse (no input gradient below the first layer with
- * parameters), the per-example squared norms {@code ||g_i||^2} summed over the rules in double,
- * one clip factor per example by dp-training's rule ({@link ClipFactors}: error-inflated norm,
- * slack {@code 1 - 2^-20}, non-finite examples skipped or rejected), and every rule's block of the
- * clipped sum {@code sum_i c_i g_i}, laid out as {@code params()}. Every call returns a fresh sum;
- * nothing is cached, so batch sizes may change freely.
+ * <p>{@link #gradients} runs the rules' forward passes in order, DL4J's own loss function on the
+ * last rule's output ({@code ILossFunction.computeScoreArray} and {@code computeGradient},
+ * per-example sums, not means), the rules' backward passes in reverse (no input gradient below
+ * the first layer with parameters), and sums the per-example squared norms {@code ||g_i||^2}
+ * over the rules in double. dp-training's flat clipper then picks one factor per example by its
+ * one rule (error-inflated norm, slack {@code 1 - 2^-20}, non-finite examples skipped or
+ * rejected), and every rule writes its block of the clipped sum {@code sum_i c_i g_i}, laid out
+ * as {@code params()}. Every batch gets a fresh sum; nothing is cached, so batch sizes may change
+ * freely.
  *
  * <p>{@link GradientMethod#GHOST} accepts networks whose rules all work from ghost norms (dense,
  * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE}
@@ -34,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Reads the network's current parameters and never changes them; sets the input field of
  * pooling layers, as DL4J's forward pass does. Not thread-safe.
  */
-final class MultiLayerClipping implements PerExampleClipping {
+final class MultiLayerClipping implements NetworkGradients {
 
   private final MultiLayerNetwork network;
   private final GradientMethod method;
@@ -58,7 +59,7 @@ final class MultiLayerClipping implements PerExampleClipping {
   }
 
   /** The clipping of {@code network} by {@code method}, or empty when a layer is not supported. */
-  static Optional<PerExampleClipping> ifSupported(MultiLayerNetwork network,
+  static Optional<NetworkGradients> ifSupported(MultiLayerNetwork network,
       GradientMethod method) {
     return unsupportedReason(network, method).isEmpty()
         ? Optional.of(new MultiLayerClipping(network, method)) : Optional.empty();
@@ -111,42 +112,105 @@ final class MultiLayerClipping implements PerExampleClipping {
    * @throws IllegalArgumentException when the leading dimensions differ
    */
   double[] perExampleNorms(INDArray features, INDArray labels) {
-    return ClipFactors.norms(backward(features, labels).squaredNorms());
+    return ClipFactors.norms(backward(features, labels).squaredNorms);
   }
 
   @Override
-  public ClippedBatch clipAndSum(INDArray features, INDArray labels, double clipNorm,
-      NonFiniteGradientPolicy policy) {
-    Checks.positiveFinite("clipNorm", clipNorm);
-    Checks.notNull("policy", policy);
-    Backward pass = backward(features, labels);
-    int batch = pass.squaredNorms().length;
-    long parameters = network.numParams();
-    ClipFactors clip = ClipFactors.of(pass.squaredNorms(), clipNorm, policy,
-        parameters + pass.passes().size());
-    INDArray sum = Nd4j.zeros(DataType.FLOAT, 1, parameters);
-    long written = 0;
-    for (LayerRule.Pass layer : pass.passes()) {
-      written += layer.addClippedSum(clip, sum);
-    }
-    if (batch > 0 && written != parameters) {
-      throw new IllegalStateException("the layer rules laid out " + written + " parameters, the "
-          + "network has " + parameters);
-    }
-    double meanLoss = batch == 0 ? Double.NaN : pass.lossSum() / batch;
-    return new ClippedBatch(new ClippedSum(sum, clipNorm, batch, clip.clipped(), clip.within(),
-        clip.nonFinite()), meanLoss);
+  public ClippableGradients gradients(INDArray features, INDArray labels) {
+    return backward(features, labels);
   }
 
   /**
-   * One batch's forward and backward pass through every rule.
-   *
-   * @param passes the rules' passes, in network order (a preprocessor's before its layer's); empty
-   *     for an empty batch
-   * @param squaredNorms {@code ||g_i||^2} per example
-   * @param lossSum the sum of the per-example losses
+   * One batch's forward and backward pass through every rule, as clippable gradients: the
+   * squared norms are ready; {@link #weightedSum} lets every rule write its block.
    */
-  record Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum) {}
+  final class Backward implements ClippableGradients {
+    private final List<LayerRule.Pass> passes;
+    private final double[] squaredNorms;
+    private final double lossSum;
+    private boolean summed;
+
+    /**
+     * @param passes the rules' passes, in network order (a preprocessor's before its layer's);
+     *     empty for an empty batch
+     * @param squaredNorms {@code ||g_i||^2} per example
+     * @param lossSum the sum of the per-example losses
+     */
+    Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum) {
+      this.passes = passes;
+      this.squaredNorms = squaredNorms;
+      this.lossSum = lossSum;
+    }
+
+    /** The rules' passes, in network order. */
+    List<LayerRule.Pass> passes() {
+      return passes;
+    }
+
+    @Override
+    public int batchSize() {
+      return squaredNorms.length;
+    }
+
+    @Override
+    public long parameterCount() {
+      return network.numParams();
+    }
+
+    @Override
+    public double[] squaredNorms() {
+      return squaredNorms.clone();
+    }
+
+    /**
+     * The network's parameter count plus its number of passes. The ghost norms {@code sum over
+     * layers of (||a||^2 + [bias]) ||delta||^2} and the per-example convolution norms have at most
+     * {@code n_a + n_d + 2} rounding errors per layer ({@code n_a} and {@code n_d} the entries of
+     * {@code a} and {@code delta}, or the layer's weight-gradient entries) plus one per layer for
+     * the sum over layers; this count bounds that, since {@code (n_a + 1) n_d >= n_a + n_d}.
+     */
+    @Override
+    public long squaredNormRoundingTerms() {
+      return network.numParams() + passes.size();
+    }
+
+    /**
+     * Every rule's block of {@code sum_i c_i g_i}, written where its parameters lie in {@code
+     * params()}. The passes scale their stored deltas in place, so this runs once.
+     *
+     * @throws IllegalStateException on a second call
+     */
+    @Override
+    public INDArray weightedSum(float[] factors) {
+      Checks.notNull("factors", factors);
+      Checks.require(factors.length == squaredNorms.length, "factors.length",
+          "equal to the batch size " + squaredNorms.length, factors.length);
+      if (summed) {
+        throw new IllegalStateException("weightedSum must be called once per batch, got a second "
+            + "call");
+      }
+      summed = true;
+      long parameters = network.numParams();
+      INDArray sum = Nd4j.zeros(DataType.FLOAT, 1, parameters);
+      ClipFactors clip = new ClipFactors(factors);
+      long written = 0;
+      for (LayerRule.Pass layer : passes) {
+        written += layer.addClippedSum(clip, sum);
+      }
+      if (factors.length > 0 && written != parameters) {
+        throw new IllegalStateException("the layer rules laid out " + written + " parameters, "
+            + "the network has " + parameters);
+      }
+      return sum;
+    }
+
+    /** The batch's mean loss, a non-private diagnostic; empty for an empty batch. */
+    @Override
+    public OptionalDouble meanLoss() {
+      return squaredNorms.length == 0 ? OptionalDouble.empty()
+          : OptionalDouble.of(lossSum / squaredNorms.length);
+    }
+  }
 
   /** The forward and backward pass of a batch, with its squared norms. */
   Backward backward(INDArray features, INDArray labels) {

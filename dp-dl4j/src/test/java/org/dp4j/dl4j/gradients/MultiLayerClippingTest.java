@@ -20,7 +20,7 @@ class MultiLayerClippingTest {
         + "with an OutputLayer or a LossLayer",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
     assertEquals(GradientMethod.BATCH_OF_ONE,
-        PerExampleClipping.forNetwork(network, GradientMethod.AUTO).method());
+        NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
   }
 
   @Test
@@ -28,7 +28,7 @@ class MultiLayerClippingTest {
     MultiLayerNetwork network = new MultiLayerNetwork(TestNetworks.builder(6300)
         .layer(new DenseLayer.Builder().nIn(4).nOut(3).build()).build());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PerExampleClipping.forNetwork(network, GradientMethod.GHOST));
+        () -> NetworkGradients.forNetwork(network, GradientMethod.GHOST));
     assertEquals("network must be initialised (init()), got a network without layers",
         e.getMessage());
   }

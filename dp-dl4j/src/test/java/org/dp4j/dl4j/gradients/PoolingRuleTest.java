@@ -50,7 +50,7 @@ class PoolingRuleTest {
             .activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutionalFlat(6, 6, 1)), seed);
     assertEquals(GradientMethod.GHOST,
-        PerExampleClipping.forNetwork(network, GradientMethod.AUTO).method());
+        NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
     RuleChecks.assertRulesEqualBatchOfOne(network, GradientMethod.GHOST,
         TestNetworks.gaussian(seed + 2, 6, 36, 1.0),
         TestNetworks.labels(seed + 3, 6, 3, Head.SOFTMAX_MCXENT), 0, 1);

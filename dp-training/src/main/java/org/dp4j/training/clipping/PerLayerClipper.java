@@ -35,7 +35,8 @@ public final class PerLayerClipper implements PerExampleClipper {
         sumSquares);
     this.clipNorms = copy;
     // Rounded up by one ulp: the reported sensitivity must not be below the true bound.
-    this.l2Sensitivity = copy.length == 1 ? copy[0] : Math.nextUp(Math.sqrt(sumSquares * (1 + 0x1p-50)));
+    this.l2Sensitivity =
+        copy.length == 1 ? copy[0] : Math.nextUp(Math.sqrt(sumSquares * (1 + 0x1p-50)));
     this.nonFinitePolicy = Checks.notNull("nonFinitePolicy", nonFinitePolicy);
   }
 
@@ -72,8 +73,12 @@ public final class PerLayerClipper implements PerExampleClipper {
   }
 
   @Override
-  public ClippedSum clipAndSum(PerExampleGradients gradients) {
-    Checks.notNull("gradients", gradients);
+  public ClippedSum clipAndSum(ClippableGradients clippable) {
+    Checks.notNull("gradients", clippable);
+    Checks.require(clippable instanceof PerExampleGradients, "gradients",
+        "PerExampleGradients (per-layer clipping reads each block)",
+        clippable.getClass().getSimpleName());
+    PerExampleGradients gradients = (PerExampleGradients) clippable;
     Checks.require(gradients.blockCount() == clipNorms.length, "gradients.blockCount()",
         "equal to the number of clip norms " + clipNorms.length, gradients.blockCount());
     return ClipSumKernel.clipAndSum(gradients, clipNorms, nonFinitePolicy, l2Sensitivity);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.SelfComposedEvent;
@@ -27,6 +28,11 @@ class DpSgdConfigTest {
         .accountant(ZcdpTestAccountant::new);
   }
 
+  private static AdaptiveClipping adaptive(double countNoiseStd) {
+    return AdaptiveClipping.builder().initialClipNorm(0.1).targetQuantile(0.5).learningRate(0.2)
+        .countNoiseStd(countNoiseStd).build();
+  }
+
   private static String message(Runnable r) {
     return assertThrows(IllegalArgumentException.class, r::run).getMessage();
   }
@@ -39,6 +45,7 @@ class DpSgdConfigTest {
     assertEquals(new PoissonSampledEvent(256.0 / 60_000, new GaussianEvent(1.1)), c.stepEvent());
     assertEquals(new SelfComposedEvent(c.stepEvent(), 7), c.eventForSteps(7));
     assertTrue(c.clipper() instanceof FlatClipper);
+    assertEquals(256.0, c.expectedBatchSize(), "the expected batch size as given, no round trip");
     assertEquals(1.1, c.gradientNoiseMultiplier());
   }
 
@@ -112,7 +119,7 @@ class DpSgdConfigTest {
     DpSgdConfig c = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.1).targetDelta(1e-5)
         .datasetSize(60_000).samplingScheme(SamplingScheme.SHUFFLED_FIXED_SIZE)
         .fixedBatchSize(256).relation(NeighbouringRelation.REPLACE_ONE).plannedSteps(100)
-        .accountant(() -> new ZcdpTestAccountant(NeighbouringRelation.REPLACE_ONE)).build();
+        .accountant(ZcdpTestAccountant::new).build();
     assertEquals(new GaussianEvent(1.1), c.stepEvent());
     assertEquals(256.0, c.expectedBatchSize());
     PrivacyStatement s = c.privacyStatement();
@@ -137,7 +144,7 @@ class DpSgdConfigTest {
     assertTrue(perLayer.clipper() instanceof PerLayerClipper);
     assertEquals(5.0, perLayer.clipper().l2Sensitivity(), 1e-12);
     DpSgdConfig adaptive = DpSgdConfig.builder()
-        .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 10.0)).noiseMultiplier(1.0)
+        .adaptiveClipping(adaptive(10.0)).noiseMultiplier(1.0)
         .targetDelta(1e-5).datasetSize(1000).expectedBatchSize(100).plannedSteps(10)
         .accountant(ZcdpTestAccountant::new).build();
     // z_grad = (1 - 1/400)^(-1/2): a little more gradient noise pays for the count.
@@ -145,7 +152,7 @@ class DpSgdConfigTest {
     assertTrue(adaptive.gradientNoiseMultiplier() > adaptive.noiseMultiplier());
     assertEquals(new PoissonSampledEvent(0.1, new GaussianEvent(1.0)), adaptive.stepEvent());
     String m = message(() -> DpSgdConfig.builder()
-        .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 0.5)).noiseMultiplier(1.0)
+        .adaptiveClipping(adaptive(0.5)).noiseMultiplier(1.0)
         .targetDelta(1e-5).datasetSize(1000).expectedBatchSize(100).plannedSteps(10)
         .accountant(ZcdpTestAccountant::new).build());
     assertTrue(m.startsWith("noiseMultiplier must be below 2 * countNoiseStd = 1.0"), m);
@@ -198,14 +205,16 @@ class DpSgdConfigTest {
     assertTrue(message(() -> DpSgdConfig.builder().noiseMultiplier(1).targetDelta(1e-5)
         .datasetSize(10).samplingRate(0.1).plannedSteps(1).accountant(ZcdpTestAccountant::new)
         .build()).startsWith("clipNorm must be set"));
-    assertTrue(message(() -> valid().relation(NeighbouringRelation.REPLACE_ONE).build())
+    assertTrue(message(() -> valid().relation(NeighbouringRelation.REPLACE_ONE)
+        .accountant(relation -> new ZcdpTestAccountant()).build())
         .startsWith("accountant relation must be equal to the configured relation REPLACE_ONE"));
     assertTrue(message(() -> valid().accountant(
         org.dp4j.core.accounting.BasicCompositionAccountant::new).build())
         .startsWith("accountant must be able to account for DP-SGD steps"));
-    assertThrows(NullPointerException.class, () -> DpSgdConfig.builder().clipNorm(1)
+    // Without an accountant the default, PLD, accounts the run.
+    assertEquals(java.util.Optional.of(AccountantKind.PLD), DpSgdConfig.builder().clipNorm(1)
         .noiseMultiplier(1).targetDelta(1e-5).datasetSize(10).samplingRate(0.1).plannedSteps(1)
-        .build());
+        .build().accountantKind());
     assertTrue(message(() -> DpSgdConfig.builder().clipNorm(1.0)
         .target(PrivacyBudget.pure(1.0)).datasetSize(100).samplingRate(0.1).plannedSteps(10)
         .accountant(ZcdpTestAccountant::new).build()).startsWith("target.delta must be in (0, 1)"));

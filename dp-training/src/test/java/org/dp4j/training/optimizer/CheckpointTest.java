@@ -19,10 +19,10 @@ import org.nd4j.linalg.learning.config.Adam;
 
 class CheckpointTest {
 
-  private static DpSgdConfig config(double sigma) {
+  private static DpSgdConfig config(double sigma, PrivacyFilter filter) {
     return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma).targetDelta(1e-5)
         .datasetSize(1000).expectedBatchSize(8).plannedSteps(100)
-        .accountant(ZcdpTestAccountant::new).build();
+        .accountant(ZcdpTestAccountant::new).filter(filter).build();
   }
 
   private static PerExampleGradients batch(int t) {
@@ -35,25 +35,25 @@ class CheckpointTest {
 
   @Test
   void aResumedRunContinuesExactlyWhereTheCheckpointWas() {
-    DpSgdConfig noiseless = config(0.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray straight = Nd4j.create(DataType.FLOAT, 3, 10).addi(0.5);
-    DpSgdOptimizer a = DpSgdOptimizer.wrap(new Adam(0.05), noiseless, filter,
+    DpSgdOptimizer a = DpSgdOptimizer.wrap(new Adam(0.05), config(0.0, filter),
         GaussianTensorNoise.seededNotPrivate(1));
     for (int t = 0; t < 5; t++) {
       a.step(straight, batch(t));
     }
 
     PrivacyFilter filterB = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
+    DpSgdConfig noiseless = config(0.0, filterB);
     INDArray resumed = Nd4j.create(DataType.FLOAT, 3, 10).addi(0.5);
-    DpSgdOptimizer b = DpSgdOptimizer.wrap(new Adam(0.05), noiseless, filterB,
+    DpSgdOptimizer b = DpSgdOptimizer.wrap(new Adam(0.05), noiseless,
         GaussianTensorNoise.seededNotPrivate(1));
     for (int t = 0; t < 3; t++) {
       b.step(resumed, batch(t));
     }
     byte[] saved = b.checkpoint(resumed).toBytes();
     INDArray fresh = Nd4j.create(DataType.FLOAT, 3, 10);
-    DpSgdOptimizer c = DpSgdOptimizer.restore(new Adam(0.05), noiseless, filterB,
+    DpSgdOptimizer c = DpSgdOptimizer.restore(new Adam(0.05), noiseless,
         GaussianTensorNoise.seededNotPrivate(1), DpSgdCheckpoint.fromBytes(saved), fresh,
         ResumeAccounting.ALREADY_IN_FILTER);
     assertEquals(resumed, fresh);
@@ -67,10 +67,10 @@ class CheckpointTest {
 
   @Test
   void theSameFilterIsNotChargedAgainAndANewFilterIsChargedOnce() {
-    DpSgdConfig cfg = config(2.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
+    DpSgdConfig cfg = config(2.0, filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg, filter,
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg,
         GaussianTensorNoise.seededNotPrivate(2));
     for (int t = 0; t < 3; t++) {
       opt.step(params, batch(t));
@@ -79,7 +79,7 @@ class CheckpointTest {
     assertEquals(filter.spent(), cp.spentEpsilon());
     assertEquals(3, cp.filterOperations());
 
-    DpSgdOptimizer same = DpSgdOptimizer.restore(new Adam(0.05), cfg, filter,
+    DpSgdOptimizer same = DpSgdOptimizer.restore(new Adam(0.05), cfg,
         GaussianTensorNoise.seededNotPrivate(3), cp, params, ResumeAccounting.ALREADY_IN_FILTER);
     assertEquals(3, filter.operationCount());
     same.step(params, batch(3));
@@ -87,7 +87,7 @@ class CheckpointTest {
     assertEquals(epsilonOf(cfg, 5), filter.spent(), 1e-12 * filter.spent());
 
     PrivacyFilter other = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer moved = DpSgdOptimizer.restore(new Adam(0.05), cfg, other,
+    DpSgdOptimizer moved = DpSgdOptimizer.restore(new Adam(0.05), config(2.0, other),
         GaussianTensorNoise.seededNotPrivate(4), cp, params, ResumeAccounting.CHARGE_PAST_STEPS);
     assertEquals(epsilonOf(cfg, 3), other.spent(), 1e-12 * other.spent());
     moved.step(params, batch(3));
@@ -98,10 +98,9 @@ class CheckpointTest {
 
   @Test
   void claimingTheStepsAreInAFreshFilterIsRefused() {
-    DpSgdConfig cfg = config(2.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg, filter,
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), config(2.0, filter),
         GaussianTensorNoise.seededNotPrivate(5));
     opt.step(params, batch(0));
     opt.step(params, batch(1));
@@ -109,7 +108,7 @@ class CheckpointTest {
     PrivacyFilter fresh = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray target = Nd4j.create(DataType.FLOAT, 1, 30);
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> DpSgdOptimizer.restore(new Adam(0.05), cfg, fresh,
+        () -> DpSgdOptimizer.restore(new Adam(0.05), config(2.0, fresh),
             GaussianTensorNoise.seededNotPrivate(6), cp, target,
             ResumeAccounting.ALREADY_IN_FILTER));
     assertTrue(e.getMessage().contains("got 0 step events"), e.getMessage());
@@ -119,21 +118,21 @@ class CheckpointTest {
 
   @Test
   void mismatchedCheckpointsAreRejected() {
-    DpSgdConfig cfg = config(2.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
+    DpSgdConfig cfg = config(2.0, filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg, filter,
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg,
         GaussianTensorNoise.seededNotPrivate(7));
     opt.step(params, batch(0));
     DpSgdCheckpoint cp = opt.checkpoint(params);
     assertThrows(IllegalArgumentException.class, () -> DpSgdOptimizer.restore(new Adam(0.05),
-        config(3.0), filter, GaussianTensorNoise.seededNotPrivate(8), cp, params,
+        config(3.0, filter), GaussianTensorNoise.seededNotPrivate(8), cp, params,
         ResumeAccounting.ALREADY_IN_FILTER));
     assertThrows(IllegalArgumentException.class, () -> DpSgdOptimizer.restore(new Adam(0.05), cfg,
-        filter, GaussianTensorNoise.seededNotPrivate(8), cp, Nd4j.create(DataType.FLOAT, 30, 1),
+        GaussianTensorNoise.seededNotPrivate(8), cp, Nd4j.create(DataType.FLOAT, 30, 1),
         ResumeAccounting.ALREADY_IN_FILTER));
     assertThrows(IllegalArgumentException.class, () -> DpSgdOptimizer.restore(
-        new org.nd4j.linalg.learning.config.Sgd(0.1), cfg, filter,
+        new org.nd4j.linalg.learning.config.Sgd(0.1), cfg,
         GaussianTensorNoise.seededNotPrivate(8), cp, params, ResumeAccounting.ALREADY_IN_FILTER));
   }
 

@@ -26,10 +26,10 @@ class DivergenceAndRunNameTest {
   /** Rows inside the unit ball with dyadic entries: the clipped sum is exactly (0.5, 0.75, 0). */
   private static final float[][] ROWS = {{0.5f, 0f, 0f}, {0f, 0.75f, 0f}, {0f, 0f, 0f}};
 
-  private static DpSgdConfig config() {
+  private static DpSgdConfig config(PrivacyFilter filter) {
     return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(0.0).targetDelta(1e-5)
         .datasetSize(100).expectedBatchSize(4).plannedSteps(10)
-        .accountant(ZcdpTestAccountant::new).build();
+        .accountant(ZcdpTestAccountant::new).filter(filter).build();
   }
 
   private static PerExampleGradients batch() {
@@ -40,7 +40,7 @@ class DivergenceAndRunNameTest {
   void aNonFiniteUpdateIsNotAppliedAndStopsTraining() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     // Learning rate 1e300: the float update (0.125, 0.1875, 0) x 1e300 overflows to infinity.
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1e300), config(), filter,
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1e300), config(filter),
         GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.createFromArray(new float[][] {{1f, 2f, 3f}});
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
@@ -69,7 +69,7 @@ class DivergenceAndRunNameTest {
     // The mean clipped gradient (0.125, 0.1875, 0) times learning rate 2e38 is the finite float
     // update (2.5e37, 3.75e37, 0) on every step; the second parameter passes -Float.MAX_VALUE
     // (about -3.4e38) at step 10, the first is still finite then.
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(2e38), config(), filter,
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(2e38), config(filter),
         GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     TrainingDivergedException e = null;
@@ -95,7 +95,7 @@ class DivergenceAndRunNameTest {
   @Test
   void finiteTrainingIsNotStopped() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config(), filter,
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config(filter),
         GaussianTensorNoise.seededNotPrivate(3));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     for (int i = 0; i < 5; i++) {
@@ -111,7 +111,7 @@ class DivergenceAndRunNameTest {
   @Test
   void stepsAreLabelledWithTheRunName() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer byDefault = DpSgdOptimizer.wrap(new Sgd(0.1), config(), filter);
+    DpSgdOptimizer byDefault = DpSgdOptimizer.wrap(new Sgd(0.1), config(filter));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult first = byDefault.step(params, batch());
     assertTrue(first.receipt().label().matches(
@@ -124,15 +124,15 @@ class DivergenceAndRunNameTest {
     assertTrue(late.getMessage().startsWith("runName must be set before the first step"),
         late.getMessage());
 
-    DpSgdOptimizer named = DpSgdOptimizer.wrap(new Sgd(0.1), config(), filter).runName("exp A");
+    DpSgdOptimizer named = DpSgdOptimizer.wrap(new Sgd(0.1), config(filter)).runName("exp A");
     assertEquals("exp A step 1", named.step(params, batch()).receipt().label());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", "two\nlines", "tab\there"})
   void badRunNamesAreRefused(String name) {
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config(),
-        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5));
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config(
+        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
     String before = opt.runName();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> opt.runName(name));
@@ -142,8 +142,8 @@ class DivergenceAndRunNameTest {
 
   @Test
   void tooLongAndNullRunNamesAreRefused() {
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config(),
-        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5));
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config(
+        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
     assertThrows(IllegalArgumentException.class,
         () -> opt.runName("x".repeat(DpSgdOptimizer.MAX_RUN_NAME_LENGTH + 1)));
     assertThrows(NullPointerException.class, () -> opt.runName(null));

@@ -57,7 +57,7 @@ class DpSgdOptimizerTest {
     float[][] rows = {{0.5f, 0f, 0f}, {0f, 0.75f, 0f}, {0f, 0f, 0f}};
     INDArray params = Nd4j.createFromArray(new float[][] {{1f, 2f, 3f}});
     DpSgdConfig config = base(1.0, 0.0, 100, 4).build(); // expected batch size 4
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(),
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config,
         GaussianTensorNoise.seededNotPrivate(1));
     opt.step(params, PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     // Hand-computed: sum = (0.5, 0.75, 0), divided by 4 = (0.125, 0.1875, 0).
@@ -69,7 +69,7 @@ class DpSgdOptimizerTest {
     float[][] rows = {{3f, 4f}, {0.3f, 0.4f}, {-6f, 8f}};
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 2);
     DpSgdConfig config = base(1.0, 0.0, 1000, 10).build();
-    DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(2))
+    DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(2))
         .step(params, PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     // Hand-computed: (3,4)/5 + (0.3,0.4) + (-6,8)/10 = (0.3, 2.0); mean over 10 = (0.03, 0.2).
     double[] expected = {-0.03, -0.2};
@@ -88,7 +88,7 @@ class DpSgdOptimizerTest {
     double batch = 8;
     INDArray params = Nd4j.create(DataType.FLOAT, 1, p);
     DpSgdConfig config = base(clipNorm, sigma, 1000, batch).build();
-    DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(3))
+    DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(3))
         .step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, p)));
     float[] update = TestGradients.values(params);
     double expectedStd = sigma * clipNorm / batch;
@@ -118,7 +118,7 @@ class DpSgdOptimizerTest {
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 50).addi(1.0);
     INDArray reference = params.dup();
     DpSgdConfig config = base(1.0, 0.0, 600, 6).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(updater, config, odometer(),
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(updater, config,
         GaussianTensorNoise.seededNotPrivate(5));
     // Reference: the same ND4J updater on the hand-clipped mean.
     INDArray state = Nd4j.create(DataType.FLOAT, 1, updater.stateSize(50));
@@ -142,12 +142,12 @@ class DpSgdOptimizerTest {
   void trainingStopsExactlyWhenTheNextStepWouldOverspend() {
     double sigma = 6.0; // the test accountant ignores amplification: about 12 steps fit in 3.0
     double q = 0.01;
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma)
-        .targetDelta(1e-5).datasetSize(1000).samplingRate(q).plannedSteps(1000)
-        .accountant(ZcdpTestAccountant::new).build();
     PrivacyBudget budget = PrivacyBudget.approximate(3.0, 1e-5);
     PrivacyFilter filter = PrivacyFilter.limited(new ZcdpTestAccountant(), budget);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config, filter,
+    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma)
+        .targetDelta(1e-5).datasetSize(1000).samplingRate(q).plannedSteps(1000)
+        .accountant(ZcdpTestAccountant::new).filter(filter).build();
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config,
         GaussianTensorNoise.seededNotPrivate(6));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(1000, q, new SplittableRandom(7));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
@@ -188,7 +188,7 @@ class DpSgdOptimizerTest {
   @Test
   void theStepEventIsThePoissonSampledGaussian() {
     DpSgdConfig config = base(1.0, 0.8, 1000, 10).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config, odometer());
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config);
     assertEquals(new PoissonSampledEvent(0.01, new GaussianEvent(0.8)), opt.stepEvent());
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult r = opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 3)));
@@ -200,9 +200,9 @@ class DpSgdOptimizerTest {
 
   @Test
   void badInputIsRejectedBeforeAnythingIsSpent() {
-    DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
     PrivacyFilter filter = odometer();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config, filter,
+    DpSgdConfig config = base(1.0, 1.0, 100, 10).filter(filter).build();
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config,
         GaussianTensorNoise.seededNotPrivate(8));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
     IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
@@ -214,9 +214,9 @@ class DpSgdOptimizerTest {
             PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 5))));
     assertThrows(NullPointerException.class, () -> opt.step(params, null));
     INDArray nanRows = Nd4j.createFromArray(new float[][] {{Float.NaN, 0, 0, 0, 0}});
-    DpSgdConfig rejecting = base(1.0, 1.0, 100, 10)
+    DpSgdConfig rejecting = base(1.0, 1.0, 100, 10).filter(filter)
         .nonFinitePolicy(org.dp4j.training.clipping.NonFiniteGradientPolicy.REJECT_BATCH).build();
-    DpSgdOptimizer strict = DpSgdOptimizer.wrap(new Sgd(0.1), rejecting, filter,
+    DpSgdOptimizer strict = DpSgdOptimizer.wrap(new Sgd(0.1), rejecting,
         GaussianTensorNoise.seededNotPrivate(9));
     assertThrows(IllegalArgumentException.class,
         () -> strict.step(params, PerExampleGradients.ofMatrix(nanRows)));
@@ -230,24 +230,29 @@ class DpSgdOptimizerTest {
   }
 
   @Test
-  void aFilterThatCannotAccountForTheStepIsRefusedAtWrapTime() {
-    DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
+  void aFilterThatCannotAccountForTheStepIsRefusedAtBuildTime() {
     PrivacyFilter basic = PrivacyFilter.odometer(
         new org.dp4j.core.accounting.BasicCompositionAccountant(), 1e-5);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DpSgdOptimizer.wrap(new Sgd(0.1), config, basic));
-    assertTrue(e.getMessage().startsWith("filter accountant must be able to account"),
+        () -> base(1.0, 1.0, 100, 10).filter(basic).build());
+    assertTrue(e.getMessage().startsWith("filter accountant must be a ZcdpTestAccountant"),
         e.getMessage());
+    // Without an accountant of its own, the configuration takes the filter's, which cannot.
+    IllegalArgumentException adopted = assertThrows(IllegalArgumentException.class,
+        () -> DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0).datasetSize(100)
+            .expectedBatchSize(10).plannedSteps(10).filter(basic).build());
+    assertTrue(adopted.getMessage().startsWith("accountant must be able to account"),
+        adopted.getMessage());
     PrivacyFilter replace = PrivacyFilter.odometer(
         new ZcdpTestAccountant(NeighbouringRelation.REPLACE_ONE), 1e-5);
-    assertThrows(IllegalArgumentException.class,
-        () -> DpSgdOptimizer.wrap(new Sgd(0.1), config, replace));
+    assertThrows(IllegalArgumentException.class, () -> base(1.0, 1.0, 100, 10)
+        .relation(NeighbouringRelation.ADD_OR_REMOVE_ONE).filter(replace).build());
   }
 
   @Test
   void seededNoiseMakesTheStatementSayNotPrivate() {
     DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config, odometer(),
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config,
         GaussianTensorNoise.seededNotPrivate(10));
     assertFalse(opt.privacyStatement().privateNoise());
     assertTrue(opt.privacyStatement().text().startsWith("NOT PRIVATE"));
@@ -256,7 +261,7 @@ class DpSgdOptimizerTest {
   @Test
   void emptyBatchesStillTakeANoisyStep() {
     DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(),
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config,
         GaussianTensorNoise.seededNotPrivate(11));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 1000);
     StepResult r = opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 0, 1000)));
@@ -269,7 +274,7 @@ class DpSgdOptimizerTest {
     DpSgdConfig config = DpSgdConfig.builder().perLayerClipNorms(3.0, 4.0).noiseMultiplier(0.5)
         .targetDelta(1e-5).datasetSize(100).expectedBatchSize(10).plannedSteps(10)
         .accountant(ZcdpTestAccountant::new).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(),
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config,
         GaussianTensorNoise.seededNotPrivate(12));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
     INDArray weights = Nd4j.create(DataType.FLOAT, 4, 2, 1);

@@ -40,12 +40,12 @@ class LogisticRegressionTrainingTest {
       }
       y[i] = dot > 0 ? 1f : 0f;
     }
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(N).samplingRate(0.05).plannedSteps(300)
-        .accountant(ZcdpTestAccountant::new).build();
     PrivacyFilter filter = PrivacyFilter.limited(new ZcdpTestAccountant(),
         PrivacyBudget.approximate(1e6, 1e-5));
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(0.5), config, filter,
+    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
+        .targetDelta(1e-5).datasetSize(N).samplingRate(0.05).plannedSteps(300)
+        .accountant(ZcdpTestAccountant::new).filter(filter).build();
+    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(0.5), config,
         GaussianTensorNoise.seededNotPrivate(7));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(N, 0.05, new SplittableRandom(8));
     INDArray w = Nd4j.create(DataType.FLOAT, 1, D);
