@@ -12,7 +12,7 @@ import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
-import org.dp4j.core.internal.CompositionFold;
+import org.dp4j.core.internal.CompositionWalk;
 import org.dp4j.core.internal.ReasonFold;
 import org.dp4j.core.internal.RelationResolution;
 
@@ -92,7 +92,7 @@ final class EpsilonDeltaTerms {
   }
 
   /** Collects the terms; the context is the multiplicity of the event visited. */
-  private static final class Terms extends CompositionFold<Void, Long> {
+  private static final class Terms extends CompositionWalk<Long> {
     private final NeighbouringRelation relation;
     private final List<Term> out = new ArrayList<>();
 
@@ -141,16 +141,6 @@ final class EpsilonDeltaTerms {
     @Override
     public Void zcdp(ZcdpEvent event, Long count) {
       throw unsupported(event);
-    }
-
-    @Override
-    protected Void empty() {
-      return null;
-    }
-
-    @Override
-    protected Void then(Void total, Void next) {
-      return null;
     }
 
     private Void add(double epsilon, double delta, long count) {

@@ -2,7 +2,7 @@ package org.dp4j.core.event;
 
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.CompositionFold;
+import org.dp4j.core.internal.CompositionWalk;
 
 /**
  * The cost of one release stated separately for each {@link NeighbouringRelation}: an accountant
@@ -90,7 +90,7 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
   }
 
   /** Rejects sampling and nested per-relation events anywhere in a branch named by the context. */
-  private static final class BranchCheck extends CompositionFold<Void, String> {
+  private static final class BranchCheck extends CompositionWalk<String> {
 
     @Override
     public Void gaussian(GaussianEvent event, String name) {
@@ -123,16 +123,6 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
     public Void perRelation(PerRelationEvent event, String name) {
       throw new IllegalArgumentException(
           Checks.message(name, "free of nested PerRelationEvent", event));
-    }
-
-    @Override
-    protected Void empty() {
-      return null;
-    }
-
-    @Override
-    protected Void then(Void total, Void next) {
-      return null;
     }
   }
 }

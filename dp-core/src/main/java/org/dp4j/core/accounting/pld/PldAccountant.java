@@ -22,7 +22,7 @@ import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.CompositionFold;
+import org.dp4j.core.internal.CompositionWalk;
 
 /**
  * A numerical accountant over privacy loss distributions (PLDs): the tightest general-purpose
@@ -368,7 +368,7 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   }
 
   /** Collects the leaves of an event; the context is the multiplicity of the event visited. */
-  private final class Flattening extends CompositionFold<Void, Long> {
+  private final class Flattening extends CompositionWalk<Long> {
     final LinkedHashMap<Leaf, Long> leaves = new LinkedHashMap<>();
 
     @Override
@@ -408,16 +408,6 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
                 + " dominating pair for " + relation() + " is implemented");
       }
       return add(event.event().accept(new SampledLeaf(), event.samplingRate()), multiplicity);
-    }
-
-    @Override
-    protected Void empty() {
-      return null;
-    }
-
-    @Override
-    protected Void then(Void total, Void next) {
-      return null;
     }
 
     private Void add(Leaf leaf, long multiplicity) {

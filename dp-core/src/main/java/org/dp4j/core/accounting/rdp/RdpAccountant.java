@@ -14,8 +14,7 @@ import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.CompositionFold;
-import org.dp4j.core.internal.ReasonFold;
+import org.dp4j.core.internal.CompositionWalk;
 
 /**
  * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps
@@ -217,42 +216,16 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
   // ---------------------------------------------------------------------------------------------
 
   /** Why an event has no Renyi-DP bound here (see the class documentation). */
-  private static final class Reasons extends ReasonFold {
+  private static final class Reasons extends RenyiReasons {
     private final NeighbouringRelation relation;
 
     Reasons(NeighbouringRelation relation) {
+      super("Renyi-DP");
       this.relation = relation;
     }
 
     @Override
-    public Optional<String> gaussian(GaussianEvent event, Void none) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> laplace(LaplaceEvent event, Void none) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> epsilonDelta(EpsilonDeltaEvent event, Void none) {
-      return event.isPure()
-          ? Optional.empty()
-          : Optional.of("approximate (epsilon, delta)-DP with delta > 0 implies no Renyi-DP bound"
-              + " (its delta part may hide an unbounded privacy loss); use a composition"
-              + " accountant");
-    }
-
-    @Override
-    public Optional<String> zcdp(ZcdpEvent event, Void none) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> poissonSampled(PoissonSampledEvent event, Void none) {
-      if (event.samplingRate() == 1.0) {
-        return reason(event.event());
-      }
+    Optional<String> sampledReason(PoissonSampledEvent event) {
       if (relation != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
         return Optional.of(
             "the Renyi-DP analysis of Poisson subsampling (Mironov, Talwar & Zhang 2019) holds for"
@@ -272,7 +245,7 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
    * Adds a validated event's RDP into {@code target}, times its multiplicity (the context),
    * rounding up.
    */
-  private final class Accumulation extends CompositionFold<Void, Double> {
+  private final class Accumulation extends CompositionWalk<Double> {
     private final double[] target;
 
     Accumulation(double[] target) {
@@ -324,16 +297,6 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
       for (int k = 0; k < orders.length; k++) {
         target[k] = RoundUp.sum(target[k], RoundUp.product(times, perOrder.applyAsDouble(k)));
       }
-      return null;
-    }
-
-    @Override
-    protected Void empty() {
-      return null;
-    }
-
-    @Override
-    protected Void then(Void total, Void next) {
       return null;
     }
   }

@@ -21,7 +21,6 @@ import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.core.internal.CompositionFold;
-import org.dp4j.core.internal.ReasonFold;
 
 /**
  * Zero-concentrated differential privacy accountant (Bun &amp; Steinke 2016, "Concentrated
@@ -149,36 +148,14 @@ public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
   // ---------------------------------------------------------------------------------------------
 
   /** Why an event has no zCDP bound (see the class documentation). */
-  private static final class Reasons extends ReasonFold {
+  private static final class Reasons extends RenyiReasons {
 
-    @Override
-    public Optional<String> gaussian(GaussianEvent event, Void none) {
-      return Optional.empty();
+    Reasons() {
+      super("zCDP");
     }
 
     @Override
-    public Optional<String> laplace(LaplaceEvent event, Void none) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> epsilonDelta(EpsilonDeltaEvent event, Void none) {
-      return event.isPure()
-          ? Optional.empty()
-          : Optional.of("approximate (epsilon, delta)-DP with delta > 0 implies no zCDP bound; use"
-              + " a composition accountant");
-    }
-
-    @Override
-    public Optional<String> zcdp(ZcdpEvent event, Void none) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> poissonSampled(PoissonSampledEvent event, Void none) {
-      if (event.samplingRate() == 1.0) {
-        return reason(event.event());
-      }
+    Optional<String> sampledReason(PoissonSampledEvent event) {
       return Optional.of(
           "zCDP is not amplified by subsampling in general (Bun, Dwork, Rothblum & Steinke 2018);"
               + " use RdpAccountant for Poisson-sampled events");
