@@ -20,6 +20,7 @@ import org.dp4j.core.budget.LedgerMismatchException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.PrivacyLedger;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PrivacyEvent;
 
 /**
@@ -200,7 +201,8 @@ final class LedgerSession implements AutoCloseable {
    *     to {@link NoiseCalibration#MAX_NOISE_MULTIPLIER}
    */
   double calibrate(Optional<Double> runEpsilon, double q, long steps) {
-    DoubleFunction<PrivacyEvent> events = sigma -> NoiseCalibration.dpSgdEvent(q, sigma, steps);
+    DoubleFunction<PrivacyEvent> events =
+        sigma -> new GaussianEvent(sigma).poissonSampled(q).repeated(steps);
     double sigma = 0;
     if (runEpsilon.isPresent()) {
       sigma = runSigma = NoiseCalibration.noiseMultiplier(

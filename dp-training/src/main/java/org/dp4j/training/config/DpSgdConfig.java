@@ -6,6 +6,7 @@ import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.PrivacyAccountant;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.AdaptiveClipping;
@@ -101,7 +102,7 @@ public final class DpSgdConfig {
     Checks.require(probe.relation() == relation, "accountant relation", "equal to the configured "
         + "relation " + relation, probe.relation());
     this.accountantName = probe.getClass().getSimpleName();
-    PrivacyEvent probeEvent = NoiseCalibration.dpSgdEvent(eventSamplingRate(), 1.0, 1);
+    PrivacyEvent probeEvent = new GaussianEvent(1.0).poissonSampled(eventSamplingRate());
     String unsupported = probe.unsupportedReason(probeEvent).orElse(null);
     Checks.require(unsupported == null, "accountant", "able to account for DP-SGD steps such as "
         + probeEvent, unsupported);
@@ -116,7 +117,8 @@ public final class DpSgdConfig {
       this.target = b.target;
       this.targetDelta = Checks.positiveDelta("target.delta", b.target.delta());
       this.noiseMultiplier = NoiseCalibration.noiseMultiplier(b.target,
-          sigma -> NoiseCalibration.dpSgdEvent(eventSamplingRate(), sigma, plannedSteps),
+          sigma -> new GaussianEvent(sigma).poissonSampled(eventSamplingRate())
+              .repeated(plannedSteps),
           accountants, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE).noiseMultiplier();
     } else {
       this.target = null;
@@ -229,7 +231,7 @@ public final class DpSgdConfig {
 
   /** The privacy event of one step (see the class documentation). */
   public PrivacyEvent stepEvent() {
-    return NoiseCalibration.dpSgdEvent(eventSamplingRate(), noiseMultiplier, 1);
+    return new GaussianEvent(noiseMultiplier).poissonSampled(eventSamplingRate());
   }
 
   /**
@@ -240,7 +242,7 @@ public final class DpSgdConfig {
    */
   public PrivacyEvent eventForSteps(long steps) {
     Checks.positive("steps", steps);
-    return NoiseCalibration.dpSgdEvent(eventSamplingRate(), noiseMultiplier, steps);
+    return new GaussianEvent(noiseMultiplier).poissonSampled(eventSamplingRate()).repeated(steps);
   }
 
   /** The statement for the planned number of steps, with private noise. */
