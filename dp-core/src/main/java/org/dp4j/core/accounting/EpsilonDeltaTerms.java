@@ -120,17 +120,13 @@ final class EpsilonDeltaTerms {
 
     @Override
     public Void poissonSampled(PoissonSampledEvent event, Long count) {
-      double eps = 0;
-      double delta = 0;
-      for (Term t : terms(event.event(), relation)) {
-        eps += t.epsilon() * t.count();
-        delta += t.delta() * t.count();
-      }
+      EpsilonDeltaSums inner = EpsilonDeltaSums.EMPTY.plus(terms(event.event(), relation));
+      double eps = inner.epsilon();
       double q = event.samplingRate();
       double amplified = eps == Double.POSITIVE_INFINITY
           ? eps
           : Math.nextUp(Math.log1p(q * Math.expm1(eps)));
-      return add(amplified, Math.min(1.0, q * delta), count);
+      return add(amplified, Math.min(1.0, q * inner.delta()), count);
     }
 
     @Override
