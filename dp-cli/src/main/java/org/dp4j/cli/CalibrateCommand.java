@@ -6,6 +6,8 @@ import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.pld.PldAccountant;
 import org.dp4j.core.accounting.pld.PldEpsilon;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
+import org.dp4j.core.event.PrivacyEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,7 +58,8 @@ final class CalibrateCommand implements Callable<Integer> {
     double d = Flags.delta("--delta", delta);
     double q = Flags.samplingRate("--sampling-rate", samplingRate);
     long n = Flags.steps("--steps", steps);
-    if (!accountant.kind().create(relation.relation()).supports(NoiseCalibration.dpSgdEvent(q, 1.0, n))) {
+    PrivacyEvent probe = new GaussianEvent(1.0).poissonSampled(q).repeated(n);
+    if (!accountant.kind().create(relation.relation()).supports(probe)) {
       throw new UserError("--relation " + relation.flagValue() + " is not supported by the " + accountant.label()
           + " accountant for Poisson-subsampled steps (amplification by Poisson sampling is an add/remove result)");
     }
@@ -70,7 +73,7 @@ final class CalibrateCommand implements Callable<Integer> {
     PldEpsilon bound = null;
     if (accountant == AccountantOption.PLD) {
       PldAccountant check = new PldAccountant(relation.relation());
-      check.compose(NoiseCalibration.dpSgdEvent(q, r.noiseMultiplier(), n));
+      check.compose(new GaussianEvent(r.noiseMultiplier()).poissonSampled(q).repeated(n));
       bound = check.epsilonBound(d);
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -23,7 +23,7 @@ import org.dp4j.core.accounting.pld.PldAccountant;
 import org.dp4j.core.accounting.pld.PldEpsilon;
 import org.dp4j.core.accounting.rdp.EpsilonAndOrder;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
-import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -146,7 +146,7 @@ final class EpsilonCommand implements Callable<Integer> {
   private PrivacyAccountant compose(double q, double s, long n) {
     PrivacyAccountant acc = accountant.kind().create(relation.relation());
     try {
-      acc.compose(NoiseCalibration.dpSgdEvent(q, s, n));
+      acc.compose(new GaussianEvent(s).poissonSampled(q).repeated(n));
     } catch (UnsupportedEventException e) {
       throw new UserError("--relation " + relation.flagValue() + " is not supported here: " + e.getMessage());
     }

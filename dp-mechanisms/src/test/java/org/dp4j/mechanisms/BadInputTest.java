@@ -63,7 +63,7 @@ class BadInputTest {
     acceptedOrNamed("l1Sensitivity", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(1), v, random), ok);
     // GaussianMechanism: the analytic sigma, l2Sensitivity times the noise multiplier, is finite.
     PrivacyBudget gaussian = PrivacyBudget.approximate(1, 1e-6);
-    double multiplier = GaussianCalibration.noiseMultiplier(1, 1e-6);
+    double multiplier = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(1, 1e-6));
     acceptedOrNamed("l2Sensitivity", x, v -> GaussianMechanism.of(gaussian, v, random),
         ok && Double.isFinite(x * multiplier));
     acceptedOrNamed("utilitySensitivity", x, v -> ExponentialMechanism.of(PrivacyBudget.pure(1), v, random), ok);

@@ -18,4 +18,9 @@ public record PoissonSampledEvent(double samplingRate, PrivacyEvent event)
     Checks.samplingRate("samplingRate", samplingRate);
     Checks.notNull("event", event);
   }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.poissonSampled(this, context);
+  }
 }

@@ -3,6 +3,7 @@ package org.dp4j.spark.internal;
 import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.calibration.GaussianCalibration;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.GaussianMechanism;
@@ -60,7 +61,7 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
     double passed = l2Sensitivity * (1 + 0x1.0p-20);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       double eps = 1.0 / (2.0 * requested * requested);
-      double del = GaussianCalibration.delta(requested, eps);
+      double del = GaussianCalibration.delta(new GaussianEvent(requested), eps);
       if (!(del > 0 && del < 1)) {
         throw new IllegalArgumentException("noise multiplier " + z
             + " is outside the range a Gaussian mechanism can be built for");

@@ -12,6 +12,7 @@ import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.AdaptiveClipping;
@@ -226,7 +227,7 @@ public final class DpSgdConfig {
   /** The event of {@code steps} steps at {@code sigma}, at the rate the accountant sees. */
   private PrivacyEvent dpSgdEvent(double sigma, long steps) {
     double q = samplingScheme == SamplingScheme.POISSON ? samplingRate : 1.0;
-    return NoiseCalibration.dpSgdEvent(q, sigma, steps);
+    return new GaussianEvent(sigma).poissonSampled(q).repeated(steps);
   }
 
   /** A builder with the defaults stated on its setters. */

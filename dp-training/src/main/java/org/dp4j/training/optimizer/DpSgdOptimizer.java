@@ -9,11 +9,10 @@ import java.util.OptionalDouble;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.SpendReceipt;
-import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.PrivacyEvent;
-import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.ClippableGradients;
+import org.dp4j.core.internal.MechanismCount;
 import org.dp4j.training.clipping.ClippedSum;
 import org.dp4j.training.clipping.GradientInjector;
 import org.dp4j.training.clipping.PerExampleClipper;
@@ -174,7 +173,7 @@ public final class DpSgdOptimizer {
     long steps = checkpoint.stepsTaken();
     if (steps > 0) {
       if (accounting == ResumeAccounting.ALREADY_IN_FILTER) {
-        long held = countStepEvents(filter.accountantSnapshot().events(), optimizer.stepEvent);
+        long held = MechanismCount.in(filter.accountantSnapshot().events(), optimizer.stepEvent);
         if (held < steps) {
           throw new IllegalStateException("filter must hold the " + steps + " checkpointed "
               + "steps (ALREADY_IN_FILTER), got " + held + " step events; use CHARGE_PAST_STEPS "
@@ -196,28 +195,6 @@ public final class DpSgdOptimizer {
     optimizer.stepsTaken = steps;
     optimizer.clipper = resumed;
     return optimizer;
-  }
-
-  /** How many times {@code stepEvent} occurs in {@code events}, counting repetitions. */
-  private static long countStepEvents(List<PrivacyEvent> events, PrivacyEvent stepEvent) {
-    long count = 0;
-    for (PrivacyEvent e : events) {
-      count += countStepEvents(e, stepEvent);
-    }
-    return count;
-  }
-
-  private static long countStepEvents(PrivacyEvent event, PrivacyEvent stepEvent) {
-    if (event.equals(stepEvent)) {
-      return 1;
-    }
-    if (event instanceof SelfComposedEvent s) {
-      return Math.multiplyExact(s.count(), countStepEvents(s.event(), stepEvent));
-    }
-    if (event instanceof ComposedEvent c) {
-      return countStepEvents(c.events(), stepEvent);
-    }
-    return 0;
   }
 
   /**

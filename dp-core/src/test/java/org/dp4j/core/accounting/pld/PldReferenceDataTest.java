@@ -134,7 +134,7 @@ class PldReferenceDataTest {
     assertEquals(reference, sigma, 0.01 * reference, row::toString);
     assertTrue(result.epsilon() <= target.epsilon(), row::toString);
     double check = new PldAccountant()
-        .compose(NoiseCalibration.dpSgdEvent(q, sigma, steps))
+        .compose(new GaussianEvent(sigma).poissonSampled(q).repeated(steps))
         .epsilon(target.delta());
     assertTrue(check <= target.epsilon(), row::toString);
   }
