@@ -41,83 +41,124 @@ import picocli.CommandLine.Spec;
     name = "aggregate",
     mixinStandardHelpOptions = true,
     description = {
-        "Private group-by statistics of a CSV or Parquet file on Spark: counts, distinct units, "
-            + "sums, means, variances and quantiles per group, under one (epsilon, delta) budget "
-            + "for adding or removing one privacy unit with all its rows.",
-        "Without --input: the embedded example (visits to a shop, one week), with --privacy-unit "
-            + "visitor_id --group-by day --metric count --metric distinct-units --metric "
-            + "sum:spent:0:60 --metric mean:spent:0:60 --max-groups-per-unit 3 unless given."})
+      "Private group-by statistics of a CSV or Parquet file on Spark: counts, distinct units, "
+          + "sums, means, variances and quantiles per group, under one (epsilon, delta) budget "
+          + "for adding or removing one privacy unit with all its rows.",
+      "Without --input: the embedded example (visits to a shop, one week), with --privacy-unit "
+          + "visitor_id --group-by day --metric count --metric distinct-units --metric "
+          + "sum:spent:0:60 --metric mean:spent:0:60 --max-groups-per-unit 3 unless given."
+    })
 final class AggregateCommand implements Callable<Integer> {
 
   /** The example query's defaults. */
   static final List<String> EXAMPLE_METRICS =
       List.of("count", "distinct-units", "sum:spent:0:60", "mean:spent:0:60");
 
-  @Option(names = "--input", paramLabel = "FILE",
-      description = "A .csv or .csv.gz file (or folder) with a header, or a .parquet file or "
-          + "folder. CSV value columns are read as double, all other columns as string.")
+  @Option(
+      names = "--input",
+      paramLabel = "FILE",
+      description =
+          "A .csv or .csv.gz file (or folder) with a header, or a .parquet file or "
+              + "folder. CSV value columns are read as double, all other columns as string.")
   String input;
 
-  @Option(names = "--privacy-unit", paramLabel = "COL",
+  @Option(
+      names = "--privacy-unit",
+      paramLabel = "COL",
       description = "The column identifying the person whose rows are protected together.")
   String privacyUnit;
 
-  @Option(names = "--group-by", paramLabel = "COL[,COL...]", split = ",",
+  @Option(
+      names = "--group-by",
+      paramLabel = "COL[,COL...]",
+      split = ",",
       description = "The group-by columns.")
   List<String> groupBy;
 
-  @Option(names = "--metric", paramLabel = "SPEC",
-      description = "Repeatable: count, distinct-units, sum:COL:LOWER:UPPER, mean:COL:LOWER:UPPER, "
-          + "variance:COL:LOWER:UPPER, quantiles:COL:LOWER:UPPER:Q[,Q...]. Values are clamped to "
-          + "[LOWER, UPPER], which must not be chosen by looking at the data.")
+  @Option(
+      names = "--metric",
+      paramLabel = "SPEC",
+      description =
+          "Repeatable: count, distinct-units, sum:COL:LOWER:UPPER, mean:COL:LOWER:UPPER,"
+              + " variance:COL:LOWER:UPPER, quantiles:COL:LOWER:UPPER:Q[,Q...]. Values are clamped"
+              + " to [LOWER, UPPER], which must not be chosen by looking at the data.")
   List<String> metrics;
 
-  @Option(names = "--epsilon", paramLabel = "E", defaultValue = "1",
+  @Option(
+      names = "--epsilon",
+      paramLabel = "E",
+      defaultValue = "1",
       description = "Epsilon of the whole query, positive (default: ${DEFAULT-VALUE}).")
   double epsilon;
 
-  @Option(names = "--delta", paramLabel = "D", defaultValue = "1e-6",
-      description = "Delta of the whole query, in [0, 1); 0 (pure DP) needs --public-groups "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--delta",
+      paramLabel = "D",
+      defaultValue = "1e-6",
+      description =
+          "Delta of the whole query, in [0, 1); 0 (pure DP) needs --public-groups "
+              + "(default: ${DEFAULT-VALUE}).")
   double delta;
 
-  @Option(names = "--max-groups-per-unit", paramLabel = "K",
+  @Option(
+      names = "--max-groups-per-unit",
+      paramLabel = "K",
       description = "Groups one unit may contribute to (default 1; 3 for the example).")
   Integer maxGroupsPerUnit;
 
-  @Option(names = "--max-rows-per-group", paramLabel = "M", defaultValue = "1",
+  @Option(
+      names = "--max-rows-per-group",
+      paramLabel = "M",
+      defaultValue = "1",
       description = "Rows one unit may contribute to one group (default: ${DEFAULT-VALUE}).")
   int maxRowsPerGroup;
 
-  @Option(names = "--public-groups", paramLabel = "FILE",
-      description = "A CSV file whose header names the group-by columns: exactly these groups are "
-          + "released (absent ones with noise only). Without it, groups are selected privately.")
+  @Option(
+      names = "--public-groups",
+      paramLabel = "FILE",
+      description =
+          "A CSV file whose header names the group-by columns: exactly these groups are released"
+              + " (absent ones with noise only). Without it, groups are selected privately.")
   Path publicGroups;
 
-  @Option(names = "--partition-selection", paramLabel = "RULE",
+  @Option(
+      names = "--partition-selection",
+      paramLabel = "RULE",
       converter = SelectionConverter.class,
       description = "gaussian-threshold (default with Gaussian noise) or truncated-geometric.")
   PartitionSelection selection;
 
-  @Option(names = "--noise", paramLabel = "gaussian|laplace",
+  @Option(
+      names = "--noise",
+      paramLabel = "gaussian|laplace",
       description = "Noise of counts and sums (default gaussian, laplace when --delta is 0).")
   NoiseKind noise;
 
-  @Option(names = "--ledger", paramLabel = "FILE",
-      description = "Privacy ledger to charge the query to (created with the --epsilon/--delta "
-          + "budget, or opened and continued).")
+  @Option(
+      names = "--ledger",
+      paramLabel = "FILE",
+      description =
+          "Privacy ledger to charge the query to (created with the --epsilon/--delta "
+              + "budget, or opened and continued).")
   Path ledger;
 
-  @Option(names = "--confidence",
-      description = "Add 95% confidence intervals (_low, _high) for counts, sums and means; they "
-          + "cover the noise only.")
+  @Option(
+      names = "--confidence",
+      description =
+          "Add 95% confidence intervals (_low, _high) for counts, sums and means; they "
+              + "cover the noise only.")
   boolean confidence;
 
-  @Option(names = "--output", paramLabel = "FILE.csv",
+  @Option(
+      names = "--output",
+      paramLabel = "FILE.csv",
       description = "Write the released groups as CSV (else print them as a table).")
   Path output;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      defaultValue = "local[*]",
       description = "Spark master (default: ${DEFAULT-VALUE}, embedded).")
   String master;
 
@@ -134,8 +175,9 @@ final class AggregateCommand implements Callable<Integer> {
       return switch (value.toLowerCase(Locale.ROOT)) {
         case "gaussian-threshold" -> PartitionSelection.GAUSSIAN_THRESHOLD;
         case "truncated-geometric" -> PartitionSelection.TRUNCATED_GEOMETRIC;
-        default -> throw new picocli.CommandLine.TypeConversionException(
-            "must be gaussian-threshold or truncated-geometric, got " + value);
+        default ->
+            throw new picocli.CommandLine.TypeConversionException(
+                "must be gaussian-threshold or truncated-geometric, got " + value);
       };
     }
   }
@@ -151,8 +193,10 @@ final class AggregateCommand implements Callable<Integer> {
       throw new UserError("--privacy-unit must be given with --input, got nothing");
     }
     if (groups == null || groups.isEmpty() || groups.stream().anyMatch(String::isBlank)) {
-      throw UserError.flag("--group-by", "one or more column names", groups == null ? "nothing"
-          : String.join(",", groups));
+      throw UserError.flag(
+          "--group-by",
+          "one or more column names",
+          groups == null ? "nothing" : String.join(",", groups));
     }
     if (metricSpecs == null || metricSpecs.isEmpty()) {
       throw new UserError("--metric must be given at least once with --input, got nothing");
@@ -173,8 +217,9 @@ final class AggregateCommand implements Callable<Integer> {
       throw UserError.flag("--max-rows-per-group", "in [1, 1000000]", maxRowsPerGroup);
     }
     if (delta == 0 && publicGroups == null) {
-      throw new UserError("--delta 0 (pure DP) must be used with --public-groups, got none "
-          + "(private partition selection needs a positive delta)");
+      throw new UserError(
+          "--delta 0 (pure DP) must be used with --public-groups, got none "
+              + "(private partition selection needs a positive delta)");
     }
     if (selection != null && publicGroups != null) {
       throw new UserError("--partition-selection must not be used with --public-groups, got both");
@@ -197,10 +242,29 @@ final class AggregateCommand implements Callable<Integer> {
     }
     LedgerPlan ledgerPlan = LedgerPlan.of(ledger, epsilon, delta);
 
-    return new AggregateRun(new AggregateRun.Request(example, input, kind, unit, groups, parsed,
-        PrivacyBudget.approximate(epsilon, delta), k, maxRowsPerGroup, publicGroups, selection,
-        noise, ledger, ledgerPlan, confidence, output, master, verbose),
-        spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    return new AggregateRun(
+            new AggregateRun.Request(
+                example,
+                input,
+                kind,
+                unit,
+                groups,
+                parsed,
+                PrivacyBudget.approximate(epsilon, delta),
+                k,
+                maxRowsPerGroup,
+                publicGroups,
+                selection,
+                noise,
+                ledger,
+                ledgerPlan,
+                confidence,
+                output,
+                master,
+                verbose),
+            spec.commandLine().getOut(),
+            spec.commandLine().getErr())
+        .run();
   }
 
   static boolean isLocal(String path) {
@@ -209,7 +273,8 @@ final class AggregateCommand implements Callable<Integer> {
 
   /** The input formats. */
   enum InputKind {
-    CSV, PARQUET;
+    CSV,
+    PARQUET;
 
     static InputKind of(String path) {
       String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
@@ -229,16 +294,22 @@ final class AggregateCommand implements Callable<Integer> {
     static LedgerPlan of(Path file, double epsilon, double delta) {
       PrivacyBudget budget = PrivacyBudget.approximate(epsilon, delta);
       if (file == null) {
-        return new LedgerPlan(null, false, delta > 0 ? PldAccountant.class.getName()
-            : BasicCompositionAccountant.class.getName(), budget);
+        return new LedgerPlan(
+            null,
+            false,
+            delta > 0 ? PldAccountant.class.getName() : BasicCompositionAccountant.class.getName(),
+            budget);
       }
       if (!Files.exists(file)) {
         Path parent = file.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
           throw UserError.flag("--ledger", "in an existing directory", file);
         }
-        return new LedgerPlan(file, false, delta > 0 ? PldAccountant.class.getName()
-            : BasicCompositionAccountant.class.getName(), budget);
+        return new LedgerPlan(
+            file,
+            false,
+            delta > 0 ? PldAccountant.class.getName() : BasicCompositionAccountant.class.getName(),
+            budget);
       }
       LedgerHeader header;
       try {
@@ -249,10 +320,14 @@ final class AggregateCommand implements Callable<Integer> {
         throw new UserError("--ledger " + file + ": cannot read: " + e.getMessage());
       }
       if (header.relation() != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
-        throw new UserError("--ledger " + file + " relation must be "
-            + NeighbouringRelation.ADD_OR_REMOVE_ONE + " (the relation of this query's "
-            + "guarantee: adding or removing one privacy unit with all its rows), got "
-            + header.relation());
+        throw new UserError(
+            "--ledger "
+                + file
+                + " relation must be "
+                + NeighbouringRelation.ADD_OR_REMOVE_ONE
+                + " (the relation of this query's "
+                + "guarantee: adding or removing one privacy unit with all its rows), got "
+                + header.relation());
       }
       accountantFor(header.accountant(), file);
       return new LedgerPlan(file, true, header.accountant(), budget);
@@ -268,7 +343,8 @@ final class AggregateCommand implements Callable<Integer> {
         return null;
       }
       try {
-        return exists ? PrivacyLedger.open(file, accountant())
+        return exists
+            ? PrivacyLedger.open(file, accountant())
             : PrivacyLedger.create(file, accountant(), budget);
       } catch (IOException | RuntimeException e) {
         throw new UserError("--ledger " + file + ": " + e.getMessage());
@@ -286,8 +362,12 @@ final class AggregateCommand implements Callable<Integer> {
       } else if (className.equals(ZcdpAccountant.class.getName())) {
         return new ZcdpAccountant(r);
       }
-      throw new UserError("--ledger " + file + " accountant must be PldAccountant, "
-          + "BasicCompositionAccountant, RdpAccountant or ZcdpAccountant, got " + className);
+      throw new UserError(
+          "--ledger "
+              + file
+              + " accountant must be PldAccountant, "
+              + "BasicCompositionAccountant, RdpAccountant or ZcdpAccountant, got "
+              + className);
     }
   }
 
@@ -308,15 +388,17 @@ final class AggregateCommand implements Callable<Integer> {
       boolean quantiles = kind.equals("quantiles");
       int tail = quantiles ? 3 : 2;
       if (!List.of("sum", "mean", "variance", "quantiles").contains(kind)) {
-        throw UserError.flag("--metric", "count, distinct-units, sum:COL:LOWER:UPPER, "
-            + "mean:COL:LOWER:UPPER, variance:COL:LOWER:UPPER or "
-            + "quantiles:COL:LOWER:UPPER:Q[,Q...]",
+        throw UserError.flag(
+            "--metric",
+            "count, distinct-units, sum:COL:LOWER:UPPER, "
+                + "mean:COL:LOWER:UPPER, variance:COL:LOWER:UPPER or "
+                + "quantiles:COL:LOWER:UPPER:Q[,Q...]",
             spec);
       }
-      if (p.length < 2 + tail || String.join(":", List.of(p).subList(1, p.length - tail))
-          .isBlank()) {
-        throw UserError.flag("--metric", kind + ":COL:LOWER:UPPER" + (quantiles ? ":Q[,Q...]"
-            : ""), spec);
+      if (p.length < 2 + tail
+          || String.join(":", List.of(p).subList(1, p.length - tail)).isBlank()) {
+        throw UserError.flag(
+            "--metric", kind + ":COL:LOWER:UPPER" + (quantiles ? ":Q[,Q...]" : ""), spec);
       }
       String column = String.join(":", List.of(p).subList(1, p.length - tail));
       double lower = number(spec, "LOWER", p[p.length - tail]);

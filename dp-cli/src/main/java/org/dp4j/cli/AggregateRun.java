@@ -68,11 +68,25 @@ final class AggregateRun {
    * @param master the Spark master
    * @param verbose whether to show Spark's logs and stack traces
    */
-  record Request(boolean example, String input, AggregateCommand.InputKind kind, String unit,
-      List<String> groups, List<Metric> metrics, PrivacyBudget budget, int maxGroupsPerUnit,
-      int maxRowsPerGroup, Path publicGroups, PartitionSelection selection, NoiseKind noise,
-      Path ledger, AggregateCommand.LedgerPlan ledgerPlan, boolean confidence, Path output,
-      String master, boolean verbose) {}
+  record Request(
+      boolean example,
+      String input,
+      AggregateCommand.InputKind kind,
+      String unit,
+      List<String> groups,
+      List<Metric> metrics,
+      PrivacyBudget budget,
+      int maxGroupsPerUnit,
+      int maxRowsPerGroup,
+      Path publicGroups,
+      PartitionSelection selection,
+      NoiseKind noise,
+      Path ledger,
+      AggregateCommand.LedgerPlan ledgerPlan,
+      boolean confidence,
+      Path output,
+      String master,
+      boolean verbose) {}
 
   private final Request r;
   private final PrintWriter out;
@@ -104,10 +118,13 @@ final class AggregateRun {
         m.column().ifPresent(valueColumns::add);
       }
       Dataset<Row> data = read(spark, r.kind(), path, valueColumns);
-      DpAggregation.Builder builder = DpAggregation.on(data).privacyUnit(r.unit())
-          .groupBy(r.groups())
-          .maxGroupsPerUnit(r.maxGroupsPerUnit()).maxRowsPerGroup(r.maxRowsPerGroup())
-          .budget(r.budget());
+      DpAggregation.Builder builder =
+          DpAggregation.on(data)
+              .privacyUnit(r.unit())
+              .groupBy(r.groups())
+              .maxGroupsPerUnit(r.maxGroupsPerUnit())
+              .maxRowsPerGroup(r.maxRowsPerGroup())
+              .budget(r.budget());
       r.metrics().forEach(builder::metric);
       if (r.noise() != null) {
         builder.noise(r.noise());
@@ -131,19 +148,26 @@ final class AggregateRun {
 
       // Spend, compute, write.
       try (PrivacyLedger opened = r.ledgerPlan().open()) {
-        PrivacyFilter filter = opened != null ? opened.filter()
-            : PrivacyFilter.limited(r.ledgerPlan().accountant(), r.budget());
+        PrivacyFilter filter =
+            opened != null
+                ? opened.filter()
+                : PrivacyFilter.limited(r.ledgerPlan().accountant(), r.budget());
         AggregationResult result;
         try {
           result = query.run(filter);
         } catch (PrivacyBudgetExceededException e) {
-          throw new UserError((r.ledger() != null ? "--ledger " + r.ledger() : "--epsilon")
-              + " budget must afford this query, got " + String.format(Locale.ROOT,
-                  "epsilon %.6g spent of %.6g; the query would bring it to %.6g",
-                  e.spentEpsilon(), e.budget().epsilon(), e.epsilonIfSpent()));
+          throw new UserError(
+              (r.ledger() != null ? "--ledger " + r.ledger() : "--epsilon")
+                  + " budget must afford this query, got "
+                  + String.format(
+                      Locale.ROOT,
+                      "epsilon %.6g spent of %.6g; the query would bring it to %.6g",
+                      e.spentEpsilon(),
+                      e.budget().epsilon(),
+                      e.epsilonIfSpent()));
         } catch (IllegalArgumentException e) {
-          throw new UserError((r.ledger() != null ? "--ledger " + r.ledger() + ": " : "")
-              + e.getMessage());
+          throw new UserError(
+              (r.ledger() != null ? "--ledger " + r.ledger() + ": " : "") + e.getMessage());
         } catch (RuntimeException e) {
           if (r.verbose()) {
             throw e;
@@ -153,16 +177,21 @@ final class AggregateRun {
         }
         if (r.output() != null) {
           writeCsv(result, r.output());
-          out.printf(Locale.ROOT, "dp4j aggregate: wrote %d group%s to %s%n", result.rows().size(),
-              result.rows().size() == 1 ? "" : "s", r.output());
+          out.printf(
+              Locale.ROOT,
+              "dp4j aggregate: wrote %d group%s to %s%n",
+              result.rows().size(),
+              result.rows().size() == 1 ? "" : "s",
+              r.output());
         } else {
           out.print(table(result, r.groups().size()));
         }
         out.println(noiseLine(result));
         out.println("privacy: " + result.privacyStatement());
         if (r.example()) {
-          out.println("(embedded example: synthetic visits to a shop, "
-              + "dp-cli/src/main/resources/org/dp4j/cli/datasets/visits-README.md)");
+          out.println(
+              "(embedded example: synthetic visits to a shop, "
+                  + "dp-cli/src/main/resources/org/dp4j/cli/datasets/visits-README.md)");
         }
       }
       return 0;
@@ -176,14 +205,16 @@ final class AggregateRun {
     }
   }
 
-
   /** A failure of the Spark job after the budget was spent: one line, status 1. */
   static final class JobFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     JobFailure(RuntimeException cause) {
-      super("the Spark job failed after the budget was spent (run again with --verbose for "
-          + "details): " + firstLine(cause), cause);
+      super(
+          "the Spark job failed after the budget was spent (run again with --verbose for "
+              + "details): "
+              + firstLine(cause),
+          cause);
     }
   }
 
@@ -199,13 +230,17 @@ final class AggregateRun {
 
   private SparkSession session() {
     String master = r.master();
-    SparkSession.Builder b = SparkSession.builder().appName("dp4j aggregate").master(master)
-        .config("spark.ui.showConsoleProgress", "false");
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName("dp4j aggregate")
+            .master(master)
+            .config("spark.ui.showConsoleProgress", "false");
     if (master.startsWith("local")) {
       b.config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.sql.shuffle.partitions",
+          .config(
+              "spark.sql.shuffle.partitions",
               String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     } else {
       b.config("spark.jars", String.join(",", executorJars()));
@@ -216,16 +251,20 @@ final class AggregateRun {
   /** The jars executors need besides Spark: dp4j's modules and their dependencies. */
   private static List<String> executorJars() {
     List<String> jars = new ArrayList<>();
-    for (Class<?> c : new Class<?>[] {DpAggregation.class, PrivacyBudget.class,
-        org.dp4j.mechanisms.GaussianMechanism.class,
-        org.apache.commons.rng.UniformRandomProvider.class,
-        org.apache.commons.rng.core.BaseProvider.class,
-        org.apache.commons.rng.simple.RandomSource.class,
-        org.apache.commons.rng.sampling.distribution.ContinuousSampler.class,
-        org.apache.commons.math3.special.Erf.class}) {
+    for (Class<?> c :
+        new Class<?>[] {
+          DpAggregation.class,
+          PrivacyBudget.class,
+          org.dp4j.mechanisms.GaussianMechanism.class,
+          org.apache.commons.rng.UniformRandomProvider.class,
+          org.apache.commons.rng.core.BaseProvider.class,
+          org.apache.commons.rng.simple.RandomSource.class,
+          org.apache.commons.rng.sampling.distribution.ContinuousSampler.class,
+          org.apache.commons.math3.special.Erf.class
+        }) {
       try {
-        String location = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
+        String location =
+            Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         if (!jars.contains(location)) {
           jars.add(location);
         }
@@ -247,54 +286,64 @@ final class AggregateRun {
   }
 
   /** The data with declared types: value columns double, others string (CSV). */
-  static Dataset<Row> read(SparkSession spark, AggregateCommand.InputKind kind, String path,
-      Set<String> valueColumns) {
+  static Dataset<Row> read(
+      SparkSession spark, AggregateCommand.InputKind kind, String path, Set<String> valueColumns) {
     try {
       if (kind == AggregateCommand.InputKind.PARQUET) {
         return spark.read().parquet(path);
       }
-      String[] header = spark.read().option("header", "true").option("inferSchema", "false")
-          .csv(path).columns();
+      String[] header =
+          spark.read().option("header", "true").option("inferSchema", "false").csv(path).columns();
       List<StructField> fields = new ArrayList<>();
       Set<String> seen = new LinkedHashSet<>();
       for (String name : header) {
         if (!seen.add(name)) {
-          throw UserError.flag("--input", "a CSV header without repeated column names",
-              name + " twice in " + path);
+          throw UserError.flag(
+              "--input", "a CSV header without repeated column names", name + " twice in " + path);
         }
-        fields.add(DataTypes.createStructField(name, valueColumns.contains(name)
-            ? DataTypes.DoubleType : DataTypes.StringType, true));
+        fields.add(
+            DataTypes.createStructField(
+                name,
+                valueColumns.contains(name) ? DataTypes.DoubleType : DataTypes.StringType,
+                true));
       }
-      return spark.read().option("header", "true").option("mode", "PERMISSIVE")
-          .schema(DataTypes.createStructType(fields)).csv(path);
+      return spark
+          .read()
+          .option("header", "true")
+          .option("mode", "PERMISSIVE")
+          .schema(DataTypes.createStructType(fields))
+          .csv(path);
     } catch (UserError e) {
       throw e;
     } catch (RuntimeException e) {
       if (e.getClass().getSimpleName().contains("AnalysisException")) {
-        throw UserError.flag("--input", "a readable " + kind.name().toLowerCase(Locale.ROOT)
-            + " file or folder", path + " (" + firstLine(e) + ")");
+        throw UserError.flag(
+            "--input",
+            "a readable " + kind.name().toLowerCase(Locale.ROOT) + " file or folder",
+            path + " (" + firstLine(e) + ")");
       }
       throw e;
     }
   }
 
   /** The public groups file: a CSV whose header names the group-by columns. */
-  private Dataset<Row> readPublicGroups(SparkSession spark, StructType dataSchema,
-      List<String> groups) throws IOException {
+  private Dataset<Row> readPublicGroups(
+      SparkSession spark, StructType dataSchema, List<String> groups) throws IOException {
     Path publicGroups = r.publicGroups();
     List<String> lines = Files.readAllLines(publicGroups, StandardCharsets.UTF_8);
     if (lines.isEmpty()) {
-      throw UserError.flag("--public-groups", "a CSV file with a header", publicGroups
-          + " (empty)");
+      throw UserError.flag(
+          "--public-groups", "a CSV file with a header", publicGroups + " (empty)");
     }
     List<String> header = AggregateCommand.Csv.split(lines.get(0));
     List<Integer> positions = new ArrayList<>();
     for (String g : groups) {
       int i = header.indexOf(g);
       if (i < 0) {
-        throw UserError.flag("--public-groups", "a CSV file whose header has the group-by "
-            + "columns " + String.join(", ", groups), publicGroups + " with header "
-            + String.join(",", header));
+        throw UserError.flag(
+            "--public-groups",
+            "a CSV file whose header has the group-by " + "columns " + String.join(", ", groups),
+            publicGroups + " with header " + String.join(",", header));
       }
       positions.add(i);
     }
@@ -318,8 +367,10 @@ final class AggregateRun {
         try {
           key[g] = cell.isEmpty() ? null : convert(cell, types.get(g));
         } catch (RuntimeException e) {
-          throw UserError.flag("--public-groups line " + (line + 1) + " column " + groups.get(g),
-              "a " + types.get(g).simpleString(), cell);
+          throw UserError.flag(
+              "--public-groups line " + (line + 1) + " column " + groups.get(g),
+              "a " + types.get(g).simpleString(),
+              cell);
         }
       }
       rows.add(RowFactory.create(key));
@@ -404,8 +455,10 @@ final class AggregateRun {
       String[] c = new String[r.length()];
       for (int i = 0; i < r.length(); i++) {
         Object v = r.isNullAt(i) ? null : r.get(i);
-        c[i] = v == null ? "(null)" : v instanceof Double d
-            ? String.format(Locale.ROOT, "%.2f", d) : v.toString();
+        c[i] =
+            v == null
+                ? "(null)"
+                : v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : v.toString();
       }
       cells.add(c);
     }
@@ -437,11 +490,19 @@ final class AggregateRun {
   private static String noiseLine(AggregationResult result) {
     StringBuilder b = new StringBuilder("noise:");
     for (NoisyRelease r : result.calibration().sums()) {
-      b.append(String.format(Locale.ROOT, " %s %s %.4g;", r.name(),
-          result.calibration().noise() == NoiseKind.GAUSSIAN ? "sd" : "scale", r.scale()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " %s %s %.4g;",
+              r.name(),
+              result.calibration().noise() == NoiseKind.GAUSSIAN ? "sd" : "scale",
+              r.scale()));
     }
-    b.append(String.format(Locale.ROOT, " an equal split of the budget would need %.3gx this "
-        + "noise", result.calibration().equalSplitNoiseFactor()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            " an equal split of the budget would need %.3gx this " + "noise",
+            result.calibration().equalSplitNoiseFactor()));
     return b.toString();
   }
 }

@@ -36,8 +36,9 @@ final class DigitsDataset {
       if (raw == null) {
         throw new IllegalStateException("embedded resource " + RESOURCE + " is missing");
       }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw),
-          StandardCharsets.US_ASCII));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.US_ASCII));
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank()) {
@@ -56,8 +57,8 @@ final class DigitsDataset {
     int n = rows.size();
     int[] order = shuffled(n, seed);
     int trainSize = (int) Math.round(n * 0.8);
-    return new TrainingData("digits", part(rows, order, 0, trainSize),
-        part(rows, order, trainSize, n), 8, 8, CLASSES);
+    return new TrainingData(
+        "digits", part(rows, order, 0, trainSize), part(rows, order, trainSize, n), 8, 8, CLASSES);
   }
 
   /** A seeded Fisher-Yates permutation of 0..n-1. */

@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
     name = "dp4j",
     mixinStandardHelpOptions = true,
     versionProvider = Dp4jCommand.Version.class,
-    description = "Differential privacy for the JVM: accounting, calibration, DP-SGD and private "
-        + "aggregations on Spark.",
+    description =
+        "Differential privacy for the JVM: accounting, calibration, DP-SGD and private "
+            + "aggregations on Spark.",
     subcommands = {
       EpsilonCommand.class,
       CalibrateCommand.class,
@@ -60,18 +61,26 @@ public final class Dp4jCommand implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setParameterExceptionHandler((ex, args) -> {
-      ex.getCommandLine().getErr().println("dp4j: " + ex.getMessage()
-          + " (see 'dp4j " + ex.getCommandLine().getCommandName().replace("dp4j", "").trim() + " --help')");
-      return USAGE_ERROR;
-    });
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
-        commandLine.getErr().println("dp4j: " + ex.getMessage());
-        return USAGE_ERROR;
-      }
-      throw ex;
-    });
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          ex.getCommandLine()
+              .getErr()
+              .println(
+                  "dp4j: "
+                      + ex.getMessage()
+                      + " (see 'dp4j "
+                      + ex.getCommandLine().getCommandName().replace("dp4j", "").trim()
+                      + " --help')");
+          return USAGE_ERROR;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+            commandLine.getErr().println("dp4j: " + ex.getMessage());
+            return USAGE_ERROR;
+          }
+          throw ex;
+        });
     return cli;
   }
 

@@ -39,15 +39,22 @@ import picocli.CommandLine.Option;
     })
 final class EpsilonCommand implements Callable<Integer> {
 
-  static final List<String> BATCH_COLUMNS = List.of("sampling_rate", "noise_multiplier", "steps", "delta");
+  static final List<String> BATCH_COLUMNS =
+      List.of("sampling_rate", "noise_multiplier", "steps", "delta");
 
   /** U+FEFF, the byte-order mark some programs write at the start of a UTF-8 file. */
   private static final String BYTE_ORDER_MARK = "\uFEFF";
 
-  @Option(names = "--sampling-rate", paramLabel = "Q", description = "Poisson sampling rate, in (0, 1].")
+  @Option(
+      names = "--sampling-rate",
+      paramLabel = "Q",
+      description = "Poisson sampling rate, in (0, 1].")
   Double samplingRate;
 
-  @Option(names = "--noise-multiplier", paramLabel = "S", description = "Noise std / L2 clip norm, >= 0.")
+  @Option(
+      names = "--noise-multiplier",
+      paramLabel = "S",
+      description = "Noise std / L2 clip norm, >= 0.")
   Double noiseMultiplier;
 
   @Option(names = "--steps", paramLabel = "N", description = "Number of steps, >= 1.")
@@ -56,16 +63,26 @@ final class EpsilonCommand implements Callable<Integer> {
   @Option(names = "--delta", paramLabel = "D", description = "Target delta, in (0, 1).")
   Double delta;
 
-  @Option(names = "--batch", paramLabel = "FILE", description = "CSV of configurations ('-' for stdin).")
+  @Option(
+      names = "--batch",
+      paramLabel = "FILE",
+      description = "CSV of configurations ('-' for stdin).")
   String batch;
 
-  @Option(names = "--accountant", paramLabel = "rdp|pld", defaultValue = "rdp",
+  @Option(
+      names = "--accountant",
+      paramLabel = "rdp|pld",
+      defaultValue = "rdp",
       completionCandidates = AccountantOption.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   AccountantOption accountant;
 
-  @Option(names = "--relation", paramLabel = "REL", defaultValue = "add-remove",
-      converter = RelationOption.Converter.class, completionCandidates = RelationOption.Candidates.class,
+  @Option(
+      names = "--relation",
+      paramLabel = "REL",
+      defaultValue = "add-remove",
+      converter = RelationOption.Converter.class,
+      completionCandidates = RelationOption.Candidates.class,
       description = "Neighbouring relation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   RelationOption relation;
 
@@ -78,14 +95,22 @@ final class EpsilonCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     if (batch != null) {
-      if (samplingRate != null || noiseMultiplier != null || steps != null || delta != null || json) {
-        throw new UserError("--batch cannot be combined with --sampling-rate, --noise-multiplier, --steps, --delta or --json");
+      if (samplingRate != null
+          || noiseMultiplier != null
+          || steps != null
+          || delta != null
+          || json) {
+        throw new UserError(
+            "--batch cannot be combined with --sampling-rate, --noise-multiplier, --steps, --delta"
+                + " or --json");
       }
       runBatch(out);
       return 0;
     }
     double q = Flags.samplingRate("--sampling-rate", required("--sampling-rate", samplingRate));
-    double s = Flags.nonNegativeFinite("--noise-multiplier", required("--noise-multiplier", noiseMultiplier));
+    double s =
+        Flags.nonNegativeFinite(
+            "--noise-multiplier", required("--noise-multiplier", noiseMultiplier));
     long n = Flags.steps("--steps", required("--steps", steps));
     double d = Flags.delta("--delta", required("--delta", delta));
     PrivacyAccountant acc = compose(q, s, n);
@@ -103,14 +128,15 @@ final class EpsilonCommand implements Callable<Integer> {
       eps = acc.epsilon(d);
     }
     if (json) {
-      JsonObject o = new JsonObject()
-          .put("epsilon", eps)
-          .put("delta", d)
-          .put("sampling_rate", q)
-          .put("noise_multiplier", s)
-          .put("steps", n)
-          .put("accountant", accountant.label())
-          .put("relation", relation.flagValue());
+      JsonObject o =
+          new JsonObject()
+              .put("epsilon", eps)
+              .put("delta", d)
+              .put("sampling_rate", q)
+              .put("noise_multiplier", s)
+              .put("steps", n)
+              .put("accountant", accountant.label())
+              .put("relation", relation.flagValue());
       if (order != null) {
         o.put("optimal_order", order);
       }
@@ -127,8 +153,17 @@ final class EpsilonCommand implements Callable<Integer> {
       if (bound != null) {
         out.println("bound: " + bound.describe());
       }
-      out.println("accountant: " + accountant.label() + ", relation: " + relation.flagValue()
-          + ", " + n + " steps at sampling rate " + q + " with noise multiplier " + s);
+      out.println(
+          "accountant: "
+              + accountant.label()
+              + ", relation: "
+              + relation.flagValue()
+              + ", "
+              + n
+              + " steps at sampling rate "
+              + q
+              + " with noise multiplier "
+              + s);
     }
     return 0;
   }
@@ -148,7 +183,8 @@ final class EpsilonCommand implements Callable<Integer> {
     try {
       acc.compose(new GaussianEvent(s).poissonSampled(q).repeated(n));
     } catch (UnsupportedEventException e) {
-      throw new UserError("--relation " + relation.flagValue() + " is not supported here: " + e.getMessage());
+      throw new UserError(
+          "--relation " + relation.flagValue() + " is not supported here: " + e.getMessage());
     }
     return acc;
   }
@@ -166,7 +202,8 @@ final class EpsilonCommand implements Callable<Integer> {
   private void readBatch(BufferedReader reader, PrintWriter out) throws IOException {
     String header = reader.readLine();
     if (header == null) {
-      throw new UserError("--batch " + batch + " is empty: expected a header " + String.join(",", BATCH_COLUMNS));
+      throw new UserError(
+          "--batch " + batch + " is empty: expected a header " + String.join(",", BATCH_COLUMNS));
     }
     if (header.startsWith(BYTE_ORDER_MARK)) {
       // Spreadsheet programs often save UTF-8 CSV with a byte-order mark: it is not data.
@@ -177,8 +214,13 @@ final class EpsilonCommand implements Callable<Integer> {
     for (int i = 0; i < index.length; i++) {
       index[i] = columns.indexOf(BATCH_COLUMNS.get(i));
       if (index[i] < 0) {
-        throw new UserError("--batch " + batch + " header must contain " + String.join(",", BATCH_COLUMNS)
-            + ", got " + header);
+        throw new UserError(
+            "--batch "
+                + batch
+                + " header must contain "
+                + String.join(",", BATCH_COLUMNS)
+                + ", got "
+                + header);
       }
     }
     out.println(header.trim() + ",epsilon");
@@ -191,11 +233,21 @@ final class EpsilonCommand implements Callable<Integer> {
       }
       String[] cells = line.trim().split(",", -1);
       if (cells.length != columns.size()) {
-        throw new UserError("--batch line " + lineNumber + " must have " + columns.size() + " cells, got " + cells.length);
+        throw new UserError(
+            "--batch line "
+                + lineNumber
+                + " must have "
+                + columns.size()
+                + " cells, got "
+                + cells.length);
       }
       String where = "--batch line " + lineNumber + " column ";
-      double q = Flags.samplingRate(where + "sampling_rate", parseDouble(where + "sampling_rate", cells[index[0]]));
-      double s = Flags.nonNegativeFinite(where + "noise_multiplier", parseDouble(where + "noise_multiplier", cells[index[1]]));
+      double q =
+          Flags.samplingRate(
+              where + "sampling_rate", parseDouble(where + "sampling_rate", cells[index[0]]));
+      double s =
+          Flags.nonNegativeFinite(
+              where + "noise_multiplier", parseDouble(where + "noise_multiplier", cells[index[1]]));
       long n = Flags.steps(where + "steps", parseLong(where + "steps", cells[index[2]]));
       double d = Flags.delta(where + "delta", parseDouble(where + "delta", cells[index[3]]));
       out.println(line.trim() + "," + compose(q, s, n).epsilon(d));
@@ -210,7 +262,8 @@ final class EpsilonCommand implements Callable<Integer> {
     try {
       path = Path.of(file);
     } catch (InvalidPathException e) {
-      throw new UserError("--batch must name a readable file, got '" + file + "' (" + e.getReason() + ")");
+      throw new UserError(
+          "--batch must name a readable file, got '" + file + "' (" + e.getReason() + ")");
     }
     if (Files.isDirectory(path)) {
       throw new UserError("--batch must name a readable file, got a directory: " + file);

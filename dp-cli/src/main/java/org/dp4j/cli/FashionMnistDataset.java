@@ -19,6 +19,7 @@ final class FashionMnistDataset {
 
   /** Where Debian's package puts the files. */
   static final String DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
+
   private static final int IMAGE_MAGIC = 0x00000803;
   private static final int LABEL_MAGIC = 0x00000801;
   private static final int CLASSES = 10;
@@ -36,9 +37,13 @@ final class FashionMnistDataset {
       float[][] trainY = labels(find(dir, "train-labels-idx1-ubyte"), trainX.length);
       float[][] testX = images(find(dir, "t10k-images-idx3-ubyte"));
       float[][] testY = labels(find(dir, "t10k-labels-idx1-ubyte"), testX.length);
-      return new TrainingData("fashion-mnist",
+      return new TrainingData(
+          "fashion-mnist",
           new DataSet(Nd4j.createFromArray(trainX), Nd4j.createFromArray(trainY)),
-          new DataSet(Nd4j.createFromArray(testX), Nd4j.createFromArray(testY)), 28, 28, CLASSES);
+          new DataSet(Nd4j.createFromArray(testX), Nd4j.createFromArray(testY)),
+          28,
+          28,
+          CLASSES);
     } catch (IOException e) {
       throw new UserError("--data-dir " + dir + ": cannot read Fashion-MNIST: " + e.getMessage());
     }
@@ -51,9 +56,14 @@ final class FashionMnistDataset {
         return p;
       }
     }
-    throw new UserError("--data-dir must contain the Fashion-MNIST file " + name + "[.gz], got "
-        + dir + " without it (on Debian: apt-get install dataset-fashion-mnist, then --data-dir "
-        + DEBIAN_DIR + ")");
+    throw new UserError(
+        "--data-dir must contain the Fashion-MNIST file "
+            + name
+            + "[.gz], got "
+            + dir
+            + " without it (on Debian: apt-get install dataset-fashion-mnist, then --data-dir "
+            + DEBIAN_DIR
+            + ")");
   }
 
   private static DataInputStream open(Path file) throws IOException {
@@ -68,15 +78,17 @@ final class FashionMnistDataset {
     try (DataInputStream in = open(file)) {
       int magic = in.readInt();
       if (magic != IMAGE_MAGIC) {
-        throw new UserError(file + " must be an IDX image file (magic 0x803), got magic 0x"
-            + Integer.toHexString(magic));
+        throw new UserError(
+            file
+                + " must be an IDX image file (magic 0x803), got magic 0x"
+                + Integer.toHexString(magic));
       }
       int n = in.readInt();
       int rows = in.readInt();
       int cols = in.readInt();
       if (rows != 28 || cols != 28 || n <= 0) {
-        throw new UserError(file + " must hold 28x28 images, got " + n + " of " + rows + "x"
-            + cols);
+        throw new UserError(
+            file + " must hold 28x28 images, got " + n + " of " + rows + "x" + cols);
       }
       byte[] buffer = new byte[rows * cols];
       float[][] out = new float[n][rows * cols];
@@ -94,8 +106,10 @@ final class FashionMnistDataset {
     try (DataInputStream in = open(file)) {
       int magic = in.readInt();
       if (magic != LABEL_MAGIC) {
-        throw new UserError(file + " must be an IDX label file (magic 0x801), got magic 0x"
-            + Integer.toHexString(magic));
+        throw new UserError(
+            file
+                + " must be an IDX label file (magic 0x801), got magic 0x"
+                + Integer.toHexString(magic));
       }
       int n = in.readInt();
       if (n != expected) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gaussian-sigma",
     mixinStandardHelpOptions = true,
-    description = "Smallest Gaussian noise std for one (epsilon, delta)-DP release (Balle & Wang 2018).")
+    description =
+        "Smallest Gaussian noise std for one (epsilon, delta)-DP release (Balle & Wang 2018).")
 final class GaussianSigmaCommand implements Callable<Integer> {
 
   @Option(names = "--epsilon", required = true, paramLabel = "E", description = "Epsilon, >= 0.")
@@ -20,7 +21,10 @@ final class GaussianSigmaCommand implements Callable<Integer> {
   @Option(names = "--delta", required = true, paramLabel = "D", description = "Delta, in (0, 1).")
   double delta;
 
-  @Option(names = "--l2-sensitivity", paramLabel = "S", defaultValue = "1.0",
+  @Option(
+      names = "--l2-sensitivity",
+      paramLabel = "S",
+      defaultValue = "1.0",
       description = "L2 sensitivity of the query, > 0 (default: ${DEFAULT-VALUE}).")
   double l2Sensitivity;
 
@@ -40,17 +44,38 @@ final class GaussianSigmaCommand implements Callable<Integer> {
       while (multiplier * limit == Double.POSITIVE_INFINITY) {
         limit = Math.nextDown(limit);
       }
-      throw UserError.flag("--l2-sensitivity", "at most " + limit + " for epsilon " + e + " and delta "
-          + d + " (sigma = " + multiplier + " x sensitivity must be finite)", s);
+      throw UserError.flag(
+          "--l2-sensitivity",
+          "at most "
+              + limit
+              + " for epsilon "
+              + e
+              + " and delta "
+              + d
+              + " (sigma = "
+              + multiplier
+              + " x sensitivity must be finite)",
+          s);
     }
     double sigma = GaussianCalibration.analyticSigma(PrivacyBudget.approximate(e, d), s);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new JsonObject().put("sigma", sigma).put("epsilon", e).put("delta", d).put("l2_sensitivity", s));
+      out.println(
+          new JsonObject()
+              .put("sigma", sigma)
+              .put("epsilon", e)
+              .put("delta", d)
+              .put("l2_sensitivity", s));
     } else {
       out.println("sigma: " + sigma);
-      out.println("(analytic Gaussian mechanism, Balle & Wang 2018; epsilon " + e + ", delta " + d
-          + ", L2 sensitivity " + s + ")");
+      out.println(
+          "(analytic Gaussian mechanism, Balle & Wang 2018; epsilon "
+              + e
+              + ", delta "
+              + d
+              + ", L2 sensitivity "
+              + s
+              + ")");
     }
     return 0;
   }

@@ -3,11 +3,11 @@ package org.dp4j.cli;
 /**
  * The CLI's JSON convention for numbers, so that every JSON parser reads the output: a finite
  * double is a JSON number ({@link Double#toString(double)}, which round-trips exactly); a value
- * JSON cannot represent ({@code +Infinity}, {@code -Infinity}, NaN) is written as {@code null},
- * and the same object gains a field named after it that holds the string {@code "Infinity"},
- * {@code "-Infinity"} or {@code "NaN"}: {@code "<name>NonFinite"} in the camelCase objects of
- * {@code ledger show}, {@code "<name>_non_finite"} in the snake_case objects of the other
- * commands. For example an odometer's remaining epsilon is {@code
+ * JSON cannot represent ({@code +Infinity}, {@code -Infinity}, NaN) is written as {@code null}, and
+ * the same object gains a field named after it that holds the string {@code "Infinity"}, {@code
+ * "-Infinity"} or {@code "NaN"}: {@code "<name>NonFinite"} in the camelCase objects of {@code
+ * ledger show}, {@code "<name>_non_finite"} in the snake_case objects of the other commands. For
+ * example an odometer's remaining epsilon is {@code
  * "remainingEpsilon":null,"remainingEpsilonNonFinite":"Infinity"}. Documented in {@code
  * docs/cli.md}.
  */

@@ -17,8 +17,8 @@ final class JsonObject {
   }
 
   /**
-   * A number by the CLI's convention ({@link Json}): finite values as JSON numbers; an infinity
-   * or NaN as {@code null} plus the field {@code "<name>_non_finite"} naming it.
+   * A number by the CLI's convention ({@link Json}): finite values as JSON numbers; an infinity or
+   * NaN as {@code null} plus the field {@code "<name>_non_finite"} naming it.
    */
   JsonObject put(String name, double value) {
     fields.put(name, Json.number(value));
@@ -36,12 +36,13 @@ final class JsonObject {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("{");
-    fields.forEach((k, v) -> {
-      if (sb.length() > 1) {
-        sb.append(", ");
-      }
-      sb.append(quote(k)).append(": ").append(v);
-    });
+    fields.forEach(
+        (k, v) -> {
+          if (sb.length() > 1) {
+            sb.append(", ");
+          }
+          sb.append(quote(k)).append(": ").append(v);
+        });
     return sb.append('}').toString();
   }
 

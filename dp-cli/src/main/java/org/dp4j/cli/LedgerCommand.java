@@ -42,7 +42,9 @@ public final class LedgerCommand implements Callable<Integer> {
   /** Without a subcommand: print usage to stderr and exit 2. */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("dp4j ledger: missing subcommand (try: dp4j ledger show FILE)");
+    spec.commandLine()
+        .getErr()
+        .println("dp4j ledger: missing subcommand (try: dp4j ledger show FILE)");
     return USER_ERROR;
   }
 
@@ -92,8 +94,14 @@ public final class LedgerCommand implements Callable<Integer> {
 
   static void printText(LedgerContents c, PrintWriter out) {
     LedgerHeader h = c.header();
-    out.println("ledger      " + c.file() + " (format " + h.formatVersion() + ", created "
-        + h.created() + ")");
+    out.println(
+        "ledger      "
+            + c.file()
+            + " (format "
+            + h.formatVersion()
+            + ", created "
+            + h.created()
+            + ")");
     out.println("accountant  " + h.accountant() + " (" + h.relation() + ")");
     if (h.mode() == BudgetMode.LIMITED) {
       out.println("budget      epsilon " + h.budgetEpsilon() + " at delta " + h.targetDelta());
@@ -101,25 +109,38 @@ public final class LedgerCommand implements Callable<Integer> {
       out.println("budget      none: ODOMETER (report only), epsilon at delta " + h.targetDelta());
     }
     Set<Long> open = c.openReservationIds();
-    out.println("spent       epsilon " + c.spentEpsilon() + " (" + c.spendCount() + " spends"
-        + (open.isEmpty() ? "" : "; " + open.size() + " open reservation(s), counted as spent")
-        + ")");
+    out.println(
+        "spent       epsilon "
+            + c.spentEpsilon()
+            + " ("
+            + c.spendCount()
+            + " spends"
+            + (open.isEmpty() ? "" : "; " + open.size() + " open reservation(s), counted as spent")
+            + ")");
     out.println("remaining   epsilon " + format(c.remainingEpsilon()));
     if (c.tornTailBytes() > 0) {
-      out.println("note        ignored " + c.tornTailBytes()
-          + " bytes of a torn final record (an unacknowledged write)");
+      out.println(
+          "note        ignored "
+              + c.tornTailBytes()
+              + " bytes of a torn final record (an unacknowledged write)");
     }
     List<LabelSummary> labels = c.byRun();
     if (!labels.isEmpty()) {
       int width = Math.max(5, labels.stream().mapToInt(s -> s.label().length()).max().orElse(5));
       out.println();
-      out.println("per label, the steps of each training run on one row (epsilon attributed by "
-          + "marginal cost):");
-      out.println(String.format(Locale.ROOT, "  %-" + width + "s  %8s  %s", "label", "spends",
-          "epsilon"));
+      out.println(
+          "per label, the steps of each training run on one row (epsilon attributed by "
+              + "marginal cost):");
+      out.println(
+          String.format(Locale.ROOT, "  %-" + width + "s  %8s  %s", "label", "spends", "epsilon"));
       for (LabelSummary s : labels) {
-        out.println(String.format(Locale.ROOT, "  %-" + width + "s  %8d  %s", s.label(),
-            s.spends(), format(s.attributedEpsilon())));
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "  %-" + width + "s  %8d  %s",
+                s.label(),
+                s.spends(),
+                format(s.attributedEpsilon())));
       }
     }
   }
@@ -135,8 +156,11 @@ public final class LedgerCommand implements Callable<Integer> {
     field(b, "relation", string(h.relation().name())).append(',');
     field(b, "mode", string(h.mode().name())).append(',');
     number(b, "targetDelta", h.targetDelta()).append(',');
-    field(b, "budgetEpsilon", h.mode() == BudgetMode.LIMITED
-        ? Json.number(h.budgetEpsilon()) : "null").append(',');
+    field(
+            b,
+            "budgetEpsilon",
+            h.mode() == BudgetMode.LIMITED ? Json.number(h.budgetEpsilon()) : "null")
+        .append(',');
     number(b, "spentEpsilon", c.spentEpsilon()).append(',');
     number(b, "remainingEpsilon", c.remainingEpsilon()).append(',');
     field(b, "spends", Long.toString(c.spendCount())).append(',');

@@ -27,10 +27,9 @@ enum ModelKind {
   /** One hidden dense layer of 128 units (ghost clipping: fast). */
   MLP,
   /**
-   * A 3x3 convolution, 2x2 max pooling, a second convolution (2x2 on 8x8 images, else 3x3), a
-   * dense layer and the output (exact layerwise per-example clipping, {@code
-   * GradientMethod.LAYERWISE}: im2col per-example convolution gradients, ghost norms for the dense
-   * layers).
+   * A 3x3 convolution, 2x2 max pooling, a second convolution (2x2 on 8x8 images, else 3x3), a dense
+   * layer and the output (exact layerwise per-example clipping, {@code GradientMethod.LAYERWISE}:
+   * im2col per-example convolution gradients, ghost norms for the dense layers).
    */
   CNN;
 
@@ -44,24 +43,44 @@ enum ModelKind {
 
   /** As {@link #build(TrainingData, long)} with DL4J's own updater (for non-private baselines). */
   MultiLayerNetwork build(TrainingData data, long seed, IUpdater updater) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(updater).list();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).updater(updater).list();
     if (this == MLP) {
-      list.layer(new DenseLayer.Builder().nIn(data.features()).nOut(128)
-              .activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(128).nOut(data.classes())
-              .activation(Activation.SOFTMAX).build());
+      list.layer(
+              new DenseLayer.Builder()
+                  .nIn(data.features())
+                  .nOut(128)
+                  .activation(Activation.TANH)
+                  .build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nIn(128)
+                  .nOut(data.classes())
+                  .activation(Activation.SOFTMAX)
+                  .build());
     } else {
       boolean small = data.height() < 16;
-      list.layer(new ConvolutionLayer.Builder(3, 3).nOut(small ? 8 : 16)
-              .activation(Activation.TANH).build())
-          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-              .kernelSize(2, 2).stride(2, 2).build())
-          .layer(new ConvolutionLayer.Builder(small ? 2 : 3, small ? 2 : 3).nOut(small ? 16 : 32)
-              .activation(Activation.TANH).build())
+      list.layer(
+              new ConvolutionLayer.Builder(3, 3)
+                  .nOut(small ? 8 : 16)
+                  .activation(Activation.TANH)
+                  .build())
+          .layer(
+              new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                  .kernelSize(2, 2)
+                  .stride(2, 2)
+                  .build())
+          .layer(
+              new ConvolutionLayer.Builder(small ? 2 : 3, small ? 2 : 3)
+                  .nOut(small ? 16 : 32)
+                  .activation(Activation.TANH)
+                  .build())
           .layer(new DenseLayer.Builder().nOut(32).activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(data.classes())
-              .activation(Activation.SOFTMAX).build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nOut(data.classes())
+                  .activation(Activation.SOFTMAX)
+                  .build())
           .setInputType(InputType.convolutionalFlat(data.height(), data.width(), 1));
     }
     MultiLayerConfiguration conf = list.build();
@@ -94,8 +113,9 @@ enum ModelKind {
         float[] values = new float[(int) param.length()];
         for (int i = 0; i < values.length; i++) {
           double u = 1.0 - random.nextDouble();
-          values[i] = (float) (std * Math.sqrt(-2 * Math.log(u))
-              * Math.cos(2 * Math.PI * random.nextDouble()));
+          values[i] =
+              (float)
+                  (std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble()));
         }
         param.assign(Nd4j.createFromArray(values).reshape(param.ordering(), s));
       }

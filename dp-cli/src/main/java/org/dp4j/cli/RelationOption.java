@@ -35,8 +35,11 @@ enum RelationOption {
           return option;
         }
       }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not one of "
-          + Arrays.stream(values()).map(o -> o.flagValue).collect(Collectors.joining(", ")));
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "' is not one of "
+              + Arrays.stream(values()).map(o -> o.flagValue).collect(Collectors.joining(", ")));
     }
   }
 

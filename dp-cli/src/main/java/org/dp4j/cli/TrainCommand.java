@@ -36,15 +36,16 @@ import picocli.CommandLine.Option;
  *
  * <p>The flags become one {@link DpTrainer} builder; the trainer resolves them into one
  * configuration (noise calibration, budget filter). With {@code --ledger} every step is charged to
- * a persistent ledger: an existing ledger's delta and accountant are adopted when the flags are
- * not given and must match when they are, and the noise is calibrated to what the ledger can
- * still afford (see {@link LedgerSession}).
+ * a persistent ledger: an existing ledger's delta and accountant are adopted when the flags are not
+ * given and must match when they are, and the noise is calibrated to what the ledger can still
+ * afford (see {@link LedgerSession}).
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train a network privately (DP-SGD) and print validation and test accuracy and"
-        + " the privacy statement.")
+    description =
+        "Train a network privately (DP-SGD) and print validation and test accuracy and"
+            + " the privacy statement.")
 final class TrainCommand implements Callable<Integer> {
 
   /** Target epsilon when neither {@code --epsilon} nor {@code --noise-multiplier} is given. */
@@ -55,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The datasets {@code --dataset} accepts. */
   enum DatasetKind {
-    DIGITS("digits"), FASHION_MNIST("fashion-mnist");
+    DIGITS("digits"),
+    FASHION_MNIST("fashion-mnist");
 
     final String flagValue;
 
@@ -69,83 +71,132 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "digits",
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      defaultValue = "digits",
       converter = DatasetConverter.class,
       description = "digits (embedded 8x8, default) or fashion-mnist (needs --data-dir).")
   DatasetKind dataset;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Directory with the Fashion-MNIST IDX files (Debian: "
-          + FashionMnistDataset.DEBIAN_DIR + ").")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory with the Fashion-MNIST IDX files (Debian: "
+              + FashionMnistDataset.DEBIAN_DIR
+              + ").")
   Path dataDir;
 
-  @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
-      description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses"
-          + " ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
+  @Option(
+      names = "--model",
+      paramLabel = "mlp|cnn",
+      defaultValue = "mlp",
+      description =
+          "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses"
+              + " ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
   ModelKind model;
 
-  @Option(names = "--epsilon", paramLabel = "E",
-      description = "What this run may spend: the noise multiplier is calibrated so the run"
-          + " spends at most E (default 3 unless --noise-multiplier is given). With a ledger the"
-          + " noise is also calibrated to what the ledger can still afford.")
+  @Option(
+      names = "--epsilon",
+      paramLabel = "E",
+      description =
+          "What this run may spend: the noise multiplier is calibrated so the run spends at most E"
+              + " (default 3 unless --noise-multiplier is given). With a ledger the noise is also"
+              + " calibrated to what the ledger can still afford.")
   Double epsilon;
 
-  @Option(names = "--delta", paramLabel = "D",
+  @Option(
+      names = "--delta",
+      paramLabel = "D",
       description = "Delta, in (0, 1) (default: 1e-5, or an existing ledger's delta).")
   Double delta;
 
-  @Option(names = "--noise-multiplier", paramLabel = "Z",
-      description = "Noise multiplier instead of a target epsilon (> 0); epsilon is then"
-          + " reported, not capped (a limited ledger still stops the run when it is spent).")
+  @Option(
+      names = "--noise-multiplier",
+      paramLabel = "Z",
+      description =
+          "Noise multiplier instead of a target epsilon (> 0); epsilon is then"
+              + " reported, not capped (a limited ledger still stops the run when it is spent).")
   Double noiseMultiplier;
 
-  @Option(names = "--clip-norm", paramLabel = "C", defaultValue = "" + DpTrainer.DEFAULT_CLIP_NORM,
+  @Option(
+      names = "--clip-norm",
+      paramLabel = "C",
+      defaultValue = "" + DpTrainer.DEFAULT_CLIP_NORM,
       description = "Per-example L2 clip norm (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
-  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64",
+  @Option(
+      names = "--batch-size",
+      paramLabel = "B",
+      defaultValue = "64",
       description = "Expected (Poisson) batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "15",
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      defaultValue = "15",
       description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.01",
+  @Option(
+      names = "--learning-rate",
+      paramLabel = "LR",
+      defaultValue = "0.01",
       description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1",
-      description = "Fraction of the training data held out for validation before training, in"
-          + " [0, 1) (default: ${DEFAULT-VALUE}; 0: none). The model trains, and is accounted,"
-          + " on the rest.")
+  @Option(
+      names = "--validation-fraction",
+      paramLabel = "F",
+      defaultValue = "0.1",
+      description =
+          "Fraction of the training data held out for validation before training, in"
+              + " [0, 1) (default: ${DEFAULT-VALUE}; 0: none). The model trains, and is accounted,"
+              + " on the rest.")
   double validationFraction;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-      description = "Seed for the non-private parts only: train/validation/test split and initial"
-          + " weights. Batches and noise always use SecureRandom.")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      description =
+          "Seed for the non-private parts only: train/validation/test split and initial"
+              + " weights. Batches and noise always use SecureRandom.")
   long seed;
 
-  @Option(names = "--ledger", paramLabel = "FILE",
-      description = "Privacy ledger to charge every step to: created with the target budget, or"
-          + " opened and continued (its delta and accountant are used).")
+  @Option(
+      names = "--ledger",
+      paramLabel = "FILE",
+      description =
+          "Privacy ledger to charge every step to: created with the target budget, or"
+              + " opened and continued (its delta and accountant are used).")
   Path ledger;
 
-  @Option(names = "--ledger-budget", paramLabel = "E",
-      description = "Total epsilon of a new --ledger (default: --epsilon; with --noise-multiplier"
-          + " and no --ledger-budget the new ledger is an odometer). An existing ledger keeps the"
-          + " budget it was created with.")
+  @Option(
+      names = "--ledger-budget",
+      paramLabel = "E",
+      description =
+          "Total epsilon of a new --ledger (default: --epsilon; with --noise-multiplier and no"
+              + " --ledger-budget the new ledger is an odometer). An existing ledger keeps the"
+              + " budget it was created with.")
   Double ledgerBudget;
 
-  @Option(names = "--accountant", paramLabel = "rdp|pld",
+  @Option(
+      names = "--accountant",
+      paramLabel = "rdp|pld",
       completionCandidates = AccountantOption.Candidates.class,
-      description = "Accountant: ${COMPLETION-CANDIDATES} (default: pld, or an existing"
-          + " ledger's).")
+      description =
+          "Accountant: ${COMPLETION-CANDIDATES} (default: pld, or an existing" + " ledger's).")
   AccountantOption accountant;
 
-  @Option(names = "--non-private",
-      description = "Baseline: train the same model WITHOUT privacy (no clipping, no noise,"
-          + " shuffled minibatches) to compare accuracy.")
+  @Option(
+      names = "--non-private",
+      description =
+          "Baseline: train the same model WITHOUT privacy (no clipping, no noise,"
+              + " shuffled minibatches) to compare accuracy.")
   boolean nonPrivate;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -171,9 +222,11 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     OptionalDouble runEpsilon = checkFlags();
-    TrainingData data = withValidation(dataset == DatasetKind.DIGITS
-        ? DigitsDataset.load(seed)
-        : FashionMnistDataset.load(requireDataDir()));
+    TrainingData data =
+        withValidation(
+            dataset == DatasetKind.DIGITS
+                ? DigitsDataset.load(seed)
+                : FashionMnistDataset.load(requireDataDir()));
     int n = data.train().numExamples();
     if (batchSize > n) {
       throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
@@ -182,8 +235,13 @@ final class TrainCommand implements Callable<Integer> {
     if (nonPrivate) {
       return trainNonPrivate(out, data, network);
     }
-    try (LedgerSession session = LedgerSession.open(Optional.ofNullable(ledger), optional(delta),
-        Optional.ofNullable(accountant), optional(ledgerBudget), runEpsilon)) {
+    try (LedgerSession session =
+        LedgerSession.open(
+            Optional.ofNullable(ledger),
+            optional(delta),
+            Optional.ofNullable(accountant),
+            optional(ledgerBudget),
+            runEpsilon)) {
       return trainPrivately(out, data, network, session, runEpsilon);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -213,9 +271,11 @@ final class TrainCommand implements Callable<Integer> {
     if (epsilon != null && noiseMultiplier != null) {
       throw new UserError("--epsilon and --noise-multiplier must not both be given, got both");
     }
-    OptionalDouble runEpsilon = noiseMultiplier != null ? OptionalDouble.empty()
-        : OptionalDouble.of(epsilon == null ? DEFAULT_EPSILON
-            : Flags.positiveFinite("--epsilon", epsilon));
+    OptionalDouble runEpsilon =
+        noiseMultiplier != null
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(
+                epsilon == null ? DEFAULT_EPSILON : Flags.positiveFinite("--epsilon", epsilon));
     if (noiseMultiplier != null) {
       Flags.positiveFinite("--noise-multiplier", noiseMultiplier);
     }
@@ -226,12 +286,13 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     if (dataset == DatasetKind.DIGITS && dataDir != null) {
-      throw new UserError("--data-dir must be used with --dataset fashion-mnist, got --dataset"
-          + " digits");
+      throw new UserError(
+          "--data-dir must be used with --dataset fashion-mnist, got --dataset" + " digits");
     }
     if (nonPrivate && (epsilon != null || noiseMultiplier != null || ledger != null)) {
-      throw new UserError("--non-private must not be combined with --epsilon, "
-          + "--noise-multiplier or --ledger, got one of them");
+      throw new UserError(
+          "--non-private must not be combined with --epsilon, "
+              + "--noise-multiplier or --ledger, got one of them");
     }
     return runEpsilon;
   }
@@ -240,10 +301,19 @@ final class TrainCommand implements Callable<Integer> {
     return flag == null ? OptionalDouble.empty() : OptionalDouble.of(flag);
   }
 
-  private int trainPrivately(PrintWriter out, TrainingData data, MultiLayerNetwork network,
-      LedgerSession session, OptionalDouble runEpsilon) {
-    DpTrainer.Builder builder = DpTrainer.builder(network, data.train()).clipNorm(clipNorm)
-        .batchSize(batchSize).epochs(epochs).runName(runName()).listener(r -> progress.update(r));
+  private int trainPrivately(
+      PrintWriter out,
+      TrainingData data,
+      MultiLayerNetwork network,
+      LedgerSession session,
+      OptionalDouble runEpsilon) {
+    DpTrainer.Builder builder =
+        DpTrainer.builder(network, data.train())
+            .clipNorm(clipNorm)
+            .batchSize(batchSize)
+            .epochs(epochs)
+            .runName(runName())
+            .listener(r -> progress.update(r));
     if (runEpsilon.isPresent()) {
       builder.target(PrivacyBudget.approximate(runEpsilon.getAsDouble(), session.delta()));
     } else {
@@ -253,19 +323,35 @@ final class TrainCommand implements Callable<Integer> {
     DpSgdConfig config = trainer.config();
     long steps = config.plannedSteps();
     Optional<DataSet> validation = data.validation();
-    progress = new ProgressBar(out, steps, epochs, System.console() != null,
-        session.isLedger() ? "ledger epsilon" : "epsilon",
-        validation.<DoubleSupplier>map(v -> () -> accuracy(network, v)).orElse(null));
-    out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d validation, %d test examples), "
-            + "model %s, %s per-example clipping%n", data.name(), config.datasetSize(),
-        validation.map(DataSet::numExamples).orElse(0), data.test().numExamples(),
+    progress =
+        new ProgressBar(
+            out,
+            steps,
+            epochs,
+            System.console() != null,
+            session.isLedger() ? "ledger epsilon" : "epsilon",
+            validation.<DoubleSupplier>map(v -> () -> accuracy(network, v)).orElse(null));
+    out.printf(
+        Locale.ROOT,
+        "dp4j train: %s (%d training, %d validation, %d test examples), "
+            + "model %s, %s per-example clipping%n",
+        data.name(),
+        config.datasetSize(),
+        validation.map(DataSet::numExamples).orElse(0),
+        data.test().numExamples(),
         model.name().toLowerCase(Locale.ROOT),
         trainer.gradientMethod().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    out.printf(Locale.ROOT, "DP-SGD: %d %s (%d %s), sampling rate %.5g, clip norm %.4g, "
-            + "noise multiplier %.5g%s%n", steps, steps == 1 ? "step" : "steps", epochs,
-        epochs == 1 ? "epoch" : "epochs", config.samplingRate(), clipNorm,
-        config.noiseMultiplier(), config.calibration().isPresent()
-            ? " (" + session.calibrationNote(config) + ")" : "");
+    out.printf(
+        Locale.ROOT,
+        "DP-SGD: %d %s (%d %s), sampling rate %.5g, clip norm %.4g, " + "noise multiplier %.5g%s%n",
+        steps,
+        steps == 1 ? "step" : "steps",
+        epochs,
+        epochs == 1 ? "epoch" : "epochs",
+        config.samplingRate(),
+        clipNorm,
+        config.noiseMultiplier(),
+        config.calibration().isPresent() ? " (" + session.calibrationNote(config) + ")" : "");
     session.printPlan(out, config);
 
     Optional<TrainingDivergedException> diverged = run(trainer, session);
@@ -276,16 +362,25 @@ final class TrainCommand implements Callable<Integer> {
       throw divergedError(diverged.get(), steps);
     }
     if (validation.isPresent()) {
-      out.printf(Locale.ROOT, "validation accuracy: %.4f (%d held-out training examples)%n",
-          accuracy(network, validation.get()), validation.get().numExamples());
+      out.printf(
+          Locale.ROOT,
+          "validation accuracy: %.4f (%d held-out training examples)%n",
+          accuracy(network, validation.get()),
+          validation.get().numExamples());
     }
-    out.printf(Locale.ROOT, "test accuracy: %.4f (%d test examples)%n",
-        accuracy(network, data.test()), data.test().numExamples());
+    out.printf(
+        Locale.ROOT,
+        "test accuracy: %.4f (%d test examples)%n",
+        accuracy(network, data.test()),
+        data.test().numExamples());
     out.println(spentLine(statement, trainer.filter(), session));
     out.println("privacy: " + statement.text());
-    out.println("not protected: the validation and test examples, the accuracies computed on them"
-        + ", and the choice of these flags (including --seed " + seed + ", which fixes the split)"
-        + " are outside this guarantee.");
+    out.println(
+        "not protected: the validation and test examples, the accuracies computed on them"
+            + ", and the choice of these flags (including --seed "
+            + seed
+            + ", which fixes the split)"
+            + " are outside this guarantee.");
     return 0;
   }
 
@@ -302,9 +397,14 @@ final class TrainCommand implements Callable<Integer> {
         throw session.cannotAffordOneStep(trainer.filter());
       }
       progress.finish();
-      out.println("stopped after " + trainer.stepsTaken() + " of "
-          + trainer.config().plannedSteps() + " steps: " + (session.isLedger()
-              ? "the ledger " + ledger : "the --epsilon budget") + " cannot afford another step");
+      out.println(
+          "stopped after "
+              + trainer.stepsTaken()
+              + " of "
+              + trainer.config().plannedSteps()
+              + " steps: "
+              + (session.isLedger() ? "the ledger " + ledger : "the --epsilon budget")
+              + " cannot afford another step");
       return Optional.empty();
     } catch (TrainingDivergedException e) {
       progress.finish();
@@ -316,27 +416,49 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The one-line error of a run that diverged: what happened and which flags to lower. */
   private UserError divergedError(TrainingDivergedException diverged, long steps) {
-    String what = diverged.parametersChanged()
-        ? diverged.nonFiniteCount() + " parameter(s) became NaN or infinite"
-        : "the noisy update had " + diverged.nonFiniteCount() + " NaN or infinite entries "
-            + "(not applied)";
-    return new UserError("training diverged at step " + diverged.step() + " of " + steps + ": "
-        + what + "; stopped, nothing more spent; --clip-norm " + clipNorm + " or --learning-rate "
-        + learningRate + " must be smaller");
+    String what =
+        diverged.parametersChanged()
+            ? diverged.nonFiniteCount() + " parameter(s) became NaN or infinite"
+            : "the noisy update had "
+                + diverged.nonFiniteCount()
+                + " NaN or infinite entries "
+                + "(not applied)";
+    return new UserError(
+        "training diverged at step "
+            + diverged.step()
+            + " of "
+            + steps
+            + ": "
+            + what
+            + "; stopped, nothing more spent; --clip-norm "
+            + clipNorm
+            + " or --learning-rate "
+            + learningRate
+            + " must be smaller");
   }
 
   /** "epsilon spent: ..." with this run's and (with a ledger) the ledger's epsilon, one delta. */
-  private static String spentLine(PrivacyStatement statement, PrivacyFilter filter,
-      LedgerSession session) {
-    String line = String.format(Locale.ROOT, "epsilon spent: %.4g by this run (%d %s) at delta"
-        + " %.3g", statement.epsilon(), statement.steps(), statement.steps() == 1 ? "step"
-        : "steps", statement.delta());
+  private static String spentLine(
+      PrivacyStatement statement, PrivacyFilter filter, LedgerSession session) {
+    String line =
+        String.format(
+            Locale.ROOT,
+            "epsilon spent: %.4g by this run (%d %s) at delta" + " %.3g",
+            statement.epsilon(),
+            statement.steps(),
+            statement.steps() == 1 ? "step" : "steps",
+            statement.delta());
     if (session.isLedger()) {
-      line += String.format(Locale.ROOT, "; ledger total %.4g%s at delta %.3g", filter.spent(),
-          filter.mode() == BudgetMode.LIMITED
-              ? String.format(Locale.ROOT, " of its budget %.4g",
-                  filter.budget().orElseThrow().epsilon())
-              : " (odometer, no limit)", filter.targetDelta());
+      line +=
+          String.format(
+              Locale.ROOT,
+              "; ledger total %.4g%s at delta %.3g",
+              filter.spent(),
+              filter.mode() == BudgetMode.LIMITED
+                  ? String.format(
+                      Locale.ROOT, " of its budget %.4g", filter.budget().orElseThrow().epsilon())
+                  : " (odometer, no limit)",
+              filter.targetDelta());
     }
     return line;
   }
@@ -354,8 +476,14 @@ final class TrainCommand implements Callable<Integer> {
     int total = data.train().numExamples();
     long count = Math.round(total * validationFraction);
     if (count < 1 || count >= total) {
-      throw UserError.flag("--validation-fraction", "0 or a fraction that holds out 1 to "
-          + (total - 1) + " of the " + total + " training examples", validationFraction);
+      throw UserError.flag(
+          "--validation-fraction",
+          "0 or a fraction that holds out 1 to "
+              + (total - 1)
+              + " of the "
+              + total
+              + " training examples",
+          validationFraction);
     }
     return data.withValidation((int) count, seed);
   }
@@ -363,36 +491,61 @@ final class TrainCommand implements Callable<Integer> {
   private int trainNonPrivate(PrintWriter out, TrainingData data, MultiLayerNetwork network) {
     int n = data.train().numExamples();
     Optional<DataSet> validation = data.validation();
-    out.printf(Locale.ROOT, "dp4j train: %s (%d training, %d validation, %d test examples), "
-            + "model %s, NON-PRIVATE baseline: %d epochs of minibatches of %d%n", data.name(), n,
-        validation.map(DataSet::numExamples).orElse(0), data.test().numExamples(),
-        model.name().toLowerCase(Locale.ROOT), epochs, batchSize);
+    out.printf(
+        Locale.ROOT,
+        "dp4j train: %s (%d training, %d validation, %d test examples), "
+            + "model %s, NON-PRIVATE baseline: %d epochs of minibatches of %d%n",
+        data.name(),
+        n,
+        validation.map(DataSet::numExamples).orElse(0),
+        data.test().numExamples(),
+        model.name().toLowerCase(Locale.ROOT),
+        epochs,
+        batchSize);
     for (int epoch = 0; epoch < epochs; epoch++) {
       int[] order = DigitsDataset.shuffled(n, seed + 1 + epoch);
       for (int from = 0; from < n; from += batchSize) {
         int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
-        network.fit(new DataSet(data.train().getFeatures().getRows(rows),
-            data.train().getLabels().getRows(rows)));
+        network.fit(
+            new DataSet(
+                data.train().getFeatures().getRows(rows), data.train().getLabels().getRows(rows)));
       }
-      out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%s%n", epoch + 1, epochs, network.score(),
-          validation.map(v -> String.format(Locale.ROOT, "  validation accuracy %.4f",
-              accuracy(network, v))).orElse(""));
+      out.printf(
+          Locale.ROOT,
+          "epoch %d/%d  loss %.4f%s%n",
+          epoch + 1,
+          epochs,
+          network.score(),
+          validation
+              .map(
+                  v ->
+                      String.format(
+                          Locale.ROOT, "  validation accuracy %.4f", accuracy(network, v)))
+              .orElse(""));
     }
     if (validation.isPresent()) {
-      out.printf(Locale.ROOT, "validation accuracy: %.4f (%d held-out training examples)%n",
-          accuracy(network, validation.get()), validation.get().numExamples());
+      out.printf(
+          Locale.ROOT,
+          "validation accuracy: %.4f (%d held-out training examples)%n",
+          accuracy(network, validation.get()),
+          validation.get().numExamples());
     }
-    out.printf(Locale.ROOT, "test accuracy: %.4f (%d test examples)%n",
-        accuracy(network, data.test()), data.test().numExamples());
+    out.printf(
+        Locale.ROOT,
+        "test accuracy: %.4f (%d test examples)%n",
+        accuracy(network, data.test()),
+        data.test().numExamples());
     out.println("privacy: NONE (non-private baseline; no differential privacy guarantee)");
     return 0;
   }
 
   private Path requireDataDir() {
     if (dataDir == null) {
-      throw new UserError("--data-dir must be given with --dataset fashion-mnist, got nothing (on "
-          + "Debian: apt-get install dataset-fashion-mnist, then --data-dir "
-          + FashionMnistDataset.DEBIAN_DIR + ")");
+      throw new UserError(
+          "--data-dir must be given with --dataset fashion-mnist, got nothing (on "
+              + "Debian: apt-get install dataset-fashion-mnist, then --data-dir "
+              + FashionMnistDataset.DEBIAN_DIR
+              + ")");
     }
     if (!Files.isDirectory(dataDir)) {
       throw UserError.flag("--data-dir", "an existing directory", dataDir);
@@ -404,15 +557,14 @@ final class TrainCommand implements Callable<Integer> {
   static double accuracy(MultiLayerNetwork network, DataSet data) {
     INDArray predicted = network.output(data.getFeatures(), false).argMax(1);
     INDArray truth = data.getLabels().argMax(1);
-    return predicted.eq(truth).castTo(DataType.INT).sumNumber().doubleValue()
-        / data.numExamples();
+    return predicted.eq(truth).castTo(DataType.INT).sumNumber().doubleValue() / data.numExamples();
   }
 
   /**
    * A one-line progress bar with the epsilon spent (and its delta), redrawn on a terminal; at the
-   * end of every epoch a permanent line that adds the validation accuracy (not on a terminal,
-   * with fewer than 10 epochs, also a line every tenth of the steps). The batch loss is shown as
-   * what it is: a non-private diagnostic.
+   * end of every epoch a permanent line that adds the validation accuracy (not on a terminal, with
+   * fewer than 10 epochs, also a line every tenth of the steps). The batch loss is shown as what it
+   * is: a non-private diagnostic.
    */
   static final class ProgressBar {
     private static final int WIDTH = 30;
@@ -429,7 +581,12 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * @param validationAccuracy evaluates the held-out validation set; null when there is none
      */
-    ProgressBar(PrintWriter out, long total, int epochs, boolean terminal, String epsilonLabel,
+    ProgressBar(
+        PrintWriter out,
+        long total,
+        int epochs,
+        boolean terminal,
+        String epsilonLabel,
         DoubleSupplier validationAccuracy) {
       this.out = out;
       this.total = total;
@@ -451,10 +608,16 @@ final class TrainCommand implements Callable<Integer> {
         while (epochsDone < epochs && report.step() >= epochEnd(epochsDone + 1)) {
           epochsDone++;
         }
-        String validation = validationAccuracy == null ? "" : String.format(Locale.ROOT,
-            "  validation accuracy %.4f", validationAccuracy.getAsDouble());
-        out.println((terminal ? "\r" : "") + line(report) + String.format(Locale.ROOT,
-            "  (epoch %d/%d)", epochsDone, epochs) + validation);
+        String validation =
+            validationAccuracy == null
+                ? ""
+                : String.format(
+                    Locale.ROOT, "  validation accuracy %.4f", validationAccuracy.getAsDouble());
+        out.println(
+            (terminal ? "\r" : "")
+                + line(report)
+                + String.format(Locale.ROOT, "  (epoch %d/%d)", epochsDone, epochs)
+                + validation);
         out.flush();
       } else if (terminal && report.step() % 5 == 0) {
         out.print("\r" + line(report));
@@ -474,9 +637,17 @@ final class TrainCommand implements Callable<Integer> {
 
     private String line(StepResult r) {
       int filled = (int) (WIDTH * Math.min(r.step(), total) / total);
-      return String.format(Locale.ROOT, "[%s%s] step %d/%d  %s %.4f at delta %.3g  non-private "
-              + "batch loss %.4f", "#".repeat(filled), ".".repeat(WIDTH - filled), r.step(),
-          total, epsilonLabel, r.spentEpsilon(), r.delta(), r.meanLoss().orElse(Double.NaN));
+      return String.format(
+          Locale.ROOT,
+          "[%s%s] step %d/%d  %s %.4f at delta %.3g  non-private " + "batch loss %.4f",
+          "#".repeat(filled),
+          ".".repeat(WIDTH - filled),
+          r.step(),
+          total,
+          epsilonLabel,
+          r.spentEpsilon(),
+          r.delta(),
+          r.meanLoss().orElse(Double.NaN));
     }
   }
 }

@@ -17,8 +17,14 @@ import org.nd4j.linalg.dataset.DataSet;
  * @param width image width in pixels
  * @param classes the number of classes
  */
-record TrainingData(String name, DataSet train, Optional<DataSet> validation, DataSet test,
-    int height, int width, int classes) {
+record TrainingData(
+    String name,
+    DataSet train,
+    Optional<DataSet> validation,
+    DataSet test,
+    int height,
+    int width,
+    int classes) {
 
   /** A dataset without a validation part. */
   TrainingData(String name, DataSet train, DataSet test, int height, int width, int classes) {
@@ -39,16 +45,16 @@ record TrainingData(String name, DataSet train, Optional<DataSet> validation, Da
   TrainingData withValidation(int count, long seed) {
     int n = train.numExamples();
     if (count < 1 || count >= n) {
-      throw new IllegalArgumentException("validation count must be in [1, " + (n - 1) + "], got "
-          + count);
+      throw new IllegalArgumentException(
+          "validation count must be in [1, " + (n - 1) + "], got " + count);
     }
     int[] order = DigitsDataset.shuffled(n, seed ^ 0x5DEECE66DL);
     int[] kept = Arrays.copyOfRange(order, 0, n - count);
     int[] heldOut = Arrays.copyOfRange(order, n - count, n);
     Arrays.sort(kept);
     Arrays.sort(heldOut);
-    return new TrainingData(name, rows(train, kept), Optional.of(rows(train, heldOut)), test,
-        height, width, classes);
+    return new TrainingData(
+        name, rows(train, kept), Optional.of(rows(train, heldOut)), test, height, width, classes);
   }
 
   private static DataSet rows(DataSet data, int[] rows) {

@@ -26,6 +26,7 @@ final class VisitsDataset {
   static final long SEED = 20240304L;
   static final int VISITORS = 2000;
   static final LocalDate FIRST_DAY = LocalDate.of(2024, 3, 4);
+
   /** Relative footfall Monday..Sunday. */
   private static final double[] DAY_WEIGHT = {0.8, 0.9, 1.0, 1.0, 1.4, 1.8, 0.6};
 
@@ -52,10 +53,10 @@ final class VisitsDataset {
           u -= DAY_WEIGHT[day];
           day++;
         }
-        double spent = random.nextDouble() < 0.2 ? 0.0
-            : Math.exp(Math.log(18) + 0.8 * gaussian(random));
-        csv.append(String.format(Locale.ROOT, "V%05d,%s,%.2f%n", v, FIRST_DAY.plusDays(day),
-            spent));
+        double spent =
+            random.nextDouble() < 0.2 ? 0.0 : Math.exp(Math.log(18) + 0.8 * gaussian(random));
+        csv.append(
+            String.format(Locale.ROOT, "V%05d,%s,%.2f%n", v, FIRST_DAY.plusDays(day), spent));
       }
     }
     return csv.toString();

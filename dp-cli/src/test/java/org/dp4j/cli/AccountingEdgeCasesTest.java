@@ -47,8 +47,18 @@ class AccountingEdgeCasesTest {
   }
 
   private static CliTestSupport.Run epsilon(String accountant, String sigma, String steps) {
-    return run("epsilon", "--accountant", accountant, "--sampling-rate", Q,
-        "--noise-multiplier", sigma, "--steps", steps, "--delta", "1e-5");
+    return run(
+        "epsilon",
+        "--accountant",
+        accountant,
+        "--sampling-rate",
+        Q,
+        "--noise-multiplier",
+        sigma,
+        "--steps",
+        steps,
+        "--delta",
+        "1e-5");
   }
 
   @Test
@@ -78,8 +88,20 @@ class AccountingEdgeCasesTest {
     double epsRdp = number(rdp.out(), "epsilon");
     assertEquals(epsRdp, number(pld.out(), "epsilon"));
     assertTrue(pld.out().contains("\nbound: Renyi DP ("), pld.out());
-    CliTestSupport.Run json = run("epsilon", "--accountant", "pld", "--json", "--sampling-rate", Q,
-        "--noise-multiplier", "1.1", "--steps", "2147483647", "--delta", "1e-5");
+    CliTestSupport.Run json =
+        run(
+            "epsilon",
+            "--accountant",
+            "pld",
+            "--json",
+            "--sampling-rate",
+            Q,
+            "--noise-multiplier",
+            "1.1",
+            "--steps",
+            "2147483647",
+            "--delta",
+            "1e-5");
     assertSucceeded(json);
     assertTrue(json.out().contains("\"bound\": \"rdp\""), json.out());
     assertTrue(json.out().contains("\"rdp_epsilon\": " + epsRdp), json.out());
@@ -90,16 +112,39 @@ class AccountingEdgeCasesTest {
     CliTestSupport.Run r = epsilon("pld", "1.1", "10000");
     assertSucceeded(r);
     assertTrue(r.out().contains("\nbound: privacy loss distribution\n"), r.out());
-    CliTestSupport.Run json = run("epsilon", "--accountant", "pld", "--json", "--sampling-rate", Q,
-        "--noise-multiplier", "1.1", "--steps", "10000", "--delta", "1e-5");
+    CliTestSupport.Run json =
+        run(
+            "epsilon",
+            "--accountant",
+            "pld",
+            "--json",
+            "--sampling-rate",
+            Q,
+            "--noise-multiplier",
+            "1.1",
+            "--steps",
+            "10000",
+            "--delta",
+            "1e-5");
     assertTrue(json.out().contains("\"bound\": \"pld\", \"pld_grid\": \"as-chosen\""), json.out());
   }
 
   @Test
   void calibrateWithPldToAHugeTargetAnswers() {
     // Was a NegativeArraySizeException stack trace.
-    CliTestSupport.Run r = run("calibrate", "--accountant", "pld", "--target-epsilon", "1e308",
-        "--delta", "1e-5", "--sampling-rate", Q, "--steps", "1");
+    CliTestSupport.Run r =
+        run(
+            "calibrate",
+            "--accountant",
+            "pld",
+            "--target-epsilon",
+            "1e308",
+            "--delta",
+            "1e-5",
+            "--sampling-rate",
+            Q,
+            "--steps",
+            "1");
     assertSucceeded(r);
     double sigma = number(r.out(), "noise multiplier");
     assertTrue(sigma > 0 && sigma <= 1e-6, r.out());
@@ -110,11 +155,24 @@ class AccountingEdgeCasesTest {
   @Test
   void calibrateWithPldRefusesStepsItCannotRepresent() {
     // Ran for minutes without output.
-    CliTestSupport.Run r = run("calibrate", "--accountant", "pld", "--target-epsilon", "3",
-        "--delta", "1e-5", "--sampling-rate", Q, "--steps", "2147483647");
-    assertUserError(r, "dp4j: --steps must be at most 16777216 with --accountant pld (beyond that"
-        + " the PLD grid cannot represent the steps and every evaluation falls back to Renyi DP;"
-        + " use --accountant rdp), got 2147483647");
+    CliTestSupport.Run r =
+        run(
+            "calibrate",
+            "--accountant",
+            "pld",
+            "--target-epsilon",
+            "3",
+            "--delta",
+            "1e-5",
+            "--sampling-rate",
+            Q,
+            "--steps",
+            "2147483647");
+    assertUserError(
+        r,
+        "dp4j: --steps must be at most 16777216 with --accountant pld (beyond that the PLD grid"
+            + " cannot represent the steps and every evaluation falls back to Renyi DP; use"
+            + " --accountant rdp), got 2147483647");
   }
 
   @Test
@@ -133,8 +191,8 @@ class AccountingEdgeCasesTest {
   @Test
   void gaussianSigmaRefusesASensitivityWhoseSigmaOverflows() {
     // Printed "sigma: Infinity" with exit status 0.
-    CliTestSupport.Run r = run("gaussian-sigma", "--epsilon", "1", "--delta", "1e-5",
-        "--l2-sensitivity", "1e308");
+    CliTestSupport.Run r =
+        run("gaussian-sigma", "--epsilon", "1", "--delta", "1e-5", "--l2-sensitivity", "1e308");
     assertEquals(2, r.status(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     String line = r.err().trim();
@@ -142,10 +200,11 @@ class AccountingEdgeCasesTest {
     assertTrue(line.contains(" for epsilon 1.0 and delta 1.0E-5 (sigma = "), line);
     assertTrue(line.endsWith(" x sensitivity must be finite), got 1.0E308"), line);
     // The limit it names is accepted.
-    String limit = line.substring("dp4j: --l2-sensitivity must be at most ".length(),
-        line.indexOf(" for epsilon"));
-    CliTestSupport.Run atLimit = run("gaussian-sigma", "--epsilon", "1", "--delta", "1e-5",
-        "--l2-sensitivity", limit);
+    String limit =
+        line.substring(
+            "dp4j: --l2-sensitivity must be at most ".length(), line.indexOf(" for epsilon"));
+    CliTestSupport.Run atLimit =
+        run("gaussian-sigma", "--epsilon", "1", "--delta", "1e-5", "--l2-sensitivity", limit);
     assertSucceeded(atLimit);
     assertTrue(number(atLimit.out(), "sigma") < Double.POSITIVE_INFINITY);
   }
@@ -153,15 +212,16 @@ class AccountingEdgeCasesTest {
   @Test
   void batchFromADirectoryIsAUserError(@TempDir Path dir) {
     // Printed an IOException stack trace.
-    assertUserError(run("epsilon", "--batch", dir.toString()),
+    assertUserError(
+        run("epsilon", "--batch", dir.toString()),
         "dp4j: --batch must name a readable file, got a directory: " + dir);
   }
 
   @Test
   void batchFromAMissingFileIsAUserError(@TempDir Path dir) {
     Path missing = dir.resolve("missing.csv");
-    assertUserError(run("epsilon", "--batch", missing.toString()),
-        "dp4j: --batch file not found: " + missing);
+    assertUserError(
+        run("epsilon", "--batch", missing.toString()), "dp4j: --batch file not found: " + missing);
   }
 
   @Test
@@ -170,7 +230,8 @@ class AccountingEdgeCasesTest {
     Files.writeString(csv, "sampling_rate,noise_multiplier,steps,delta\n");
     Files.setPosixFilePermissions(csv, PosixFilePermissions.fromString("---------"));
     assumeFalse(Files.isReadable(csv), "the superuser reads every file");
-    assertUserError(run("epsilon", "--batch", csv.toString()),
+    assertUserError(
+        run("epsilon", "--batch", csv.toString()),
         "dp4j: --batch file is not readable (permission denied): " + csv);
   }
 
@@ -178,7 +239,8 @@ class AccountingEdgeCasesTest {
   void batchThatIsNotUtf8IsAUserError(@TempDir Path dir) throws IOException {
     Path csv = dir.resolve("latin1.csv");
     Files.write(csv, new byte[] {'s', 'a', (byte) 0xE9, '\n'});
-    assertUserError(run("epsilon", "--batch", csv.toString()),
+    assertUserError(
+        run("epsilon", "--batch", csv.toString()),
         "dp4j: --batch " + csv + " cannot be read: it is not UTF-8 text");
   }
 
@@ -186,14 +248,28 @@ class AccountingEdgeCasesTest {
   void batchWithAByteOrderMarkIsAccepted(@TempDir Path dir) throws IOException {
     // The header was rejected because of the invisible U+FEFF before "sampling_rate".
     Path csv = dir.resolve("excel.csv");
-    Files.writeString(csv, "\uFEFFsampling_rate,noise_multiplier,steps,delta\n0.01,1.0,1000,1e-5\n",
+    Files.writeString(
+        csv,
+        "\uFEFFsampling_rate,noise_multiplier,steps,delta\n0.01,1.0,1000,1e-5\n",
         StandardCharsets.UTF_8);
     CliTestSupport.Run r = run("epsilon", "--batch", csv.toString());
     assertSucceeded(r);
     List<String> lines = r.out().lines().toList();
     assertEquals("sampling_rate,noise_multiplier,steps,delta,epsilon", lines.get(0));
-    double single = number(run("epsilon", "--sampling-rate", "0.01", "--noise-multiplier", "1.0",
-        "--steps", "1000", "--delta", "1e-5").out(), "epsilon");
+    double single =
+        number(
+            run(
+                    "epsilon",
+                    "--sampling-rate",
+                    "0.01",
+                    "--noise-multiplier",
+                    "1.0",
+                    "--steps",
+                    "1000",
+                    "--delta",
+                    "1e-5")
+                .out(),
+            "epsilon");
     assertEquals("0.01,1.0,1000,1e-5," + single, lines.get(1));
   }
 }

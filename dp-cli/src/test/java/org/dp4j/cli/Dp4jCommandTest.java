@@ -24,7 +24,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Dp4jCommandTest {
 
   private static final String[] DP_SGD = {
-    "--sampling-rate", "0.004266666666666667", "--noise-multiplier", "1.1", "--steps", "10000", "--delta", "1e-5"
+    "--sampling-rate",
+    "0.004266666666666667",
+    "--noise-multiplier",
+    "1.1",
+    "--steps",
+    "10000",
+    "--delta",
+    "1e-5"
   };
 
   private static double number(String text, String label) {
@@ -35,9 +42,14 @@ class Dp4jCommandTest {
 
   private static RefData.Row rdpRow(double q, double sigma, long steps, double delta) {
     return RefData.load("sgm_rdp.csv").stream()
-        .filter(r -> Math.abs(r.number("q") - q) < 1e-15 && r.number("sigma") == sigma
-            && r.number("steps") == steps && r.number("delta") == delta)
-        .findFirst().orElseThrow();
+        .filter(
+            r ->
+                Math.abs(r.number("q") - q) < 1e-15
+                    && r.number("sigma") == sigma
+                    && r.number("steps") == steps
+                    && r.number("delta") == delta)
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -53,7 +65,8 @@ class Dp4jCommandTest {
 
   @Test
   void epsilonWithPldIsBelowRdpAndPrintsJson() {
-    CliTestSupport.Run pld = run(concat(new String[] {"epsilon", "--accountant", "pld", "--json"}, DP_SGD));
+    CliTestSupport.Run pld =
+        run(concat(new String[] {"epsilon", "--accountant", "pld", "--json"}, DP_SGD));
     assertEquals(0, pld.status(), pld.err());
     assertTrue(pld.out().startsWith("{\"epsilon\": "), pld.out());
     assertTrue(pld.out().contains("\"accountant\": \"pld\""), pld.out());
@@ -65,11 +78,15 @@ class Dp4jCommandTest {
   @Test
   void batchEchoesInputColumnsAndAddsEpsilon(@TempDir Path dir) throws IOException {
     Path csv = dir.resolve("grid.csv");
-    Files.writeString(csv, String.join("\n",
-        "sampling_rate,noise_multiplier,steps,delta",
-        "0.01,1.0,1000,1e-5",
-        "0.004266666666666667,1.1,10000,1e-5",
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "sampling_rate,noise_multiplier,steps,delta",
+            "0.01,1.0,1000,1e-5",
+            "0.004266666666666667,1.1,10000,1e-5",
+            ""),
+        StandardCharsets.UTF_8);
     CliTestSupport.Run r = run("epsilon", "--batch", csv.toString());
     assertEquals(0, r.status(), r.err());
     List<String> lines = r.out().lines().toList();
@@ -77,30 +94,47 @@ class Dp4jCommandTest {
     assertEquals("sampling_rate,noise_multiplier,steps,delta,epsilon", lines.get(0));
     assertTrue(lines.get(1).startsWith("0.01,1.0,1000,1e-5,"), lines.get(1));
     double single = number(run(concat(new String[] {"epsilon"}, DP_SGD)).out(), "epsilon");
-    assertEquals(single, Double.parseDouble(lines.get(2).substring(lines.get(2).lastIndexOf(',') + 1)));
+    assertEquals(
+        single, Double.parseDouble(lines.get(2).substring(lines.get(2).lastIndexOf(',') + 1)));
   }
 
   @Test
   void batchReadsStandardInput() {
-    CliTestSupport.Run r = runWithStdin("sampling_rate,noise_multiplier,steps,delta\n1.0,2.0,1,1e-5\n",
-        "epsilon", "--batch", "-");
+    CliTestSupport.Run r =
+        runWithStdin(
+            "sampling_rate,noise_multiplier,steps,delta\n1.0,2.0,1,1e-5\n",
+            "epsilon",
+            "--batch",
+            "-");
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().lines().skip(1).findFirst().orElseThrow().startsWith("1.0,2.0,1,1e-5,"), r.out());
+    assertTrue(
+        r.out().lines().skip(1).findFirst().orElseThrow().startsWith("1.0,2.0,1,1e-5,"), r.out());
   }
 
   @Test
   void batchRejectsABadRowNamingLineAndColumn(@TempDir Path dir) throws IOException {
     Path csv = dir.resolve("bad.csv");
-    Files.writeString(csv, "sampling_rate,noise_multiplier,steps,delta\n0.01,1.0,1000,1e-5\n0.01,1.0,0,1e-5\n");
+    Files.writeString(
+        csv, "sampling_rate,noise_multiplier,steps,delta\n0.01,1.0,1000,1e-5\n0.01,1.0,0,1e-5\n");
     CliTestSupport.Run r = run("epsilon", "--batch", csv.toString());
     assertEquals(2, r.status());
-    assertEquals("dp4j: --batch line 3 column steps must be a positive integer, got 0", r.err().trim());
+    assertEquals(
+        "dp4j: --batch line 3 column steps must be a positive integer, got 0", r.err().trim());
   }
 
   @Test
   void calibrateReachesTheTargetFromBelow() {
-    CliTestSupport.Run r = run("calibrate", "--target-epsilon", "3", "--delta", "1e-5",
-        "--sampling-rate", "0.004266666666666667", "--steps", "10000");
+    CliTestSupport.Run r =
+        run(
+            "calibrate",
+            "--target-epsilon",
+            "3",
+            "--delta",
+            "1e-5",
+            "--sampling-rate",
+            "0.004266666666666667",
+            "--steps",
+            "10000");
     assertEquals(0, r.status(), r.err());
     double sigma = number(r.out(), "noise multiplier");
     double eps = number(r.out(), "epsilon");
@@ -116,8 +150,15 @@ class Dp4jCommandTest {
   @ParameterizedTest
   @MethodSource("gaussianRows")
   void gaussianSigmaPrintsTheAnalyticSigma(RefData.Row row) {
-    CliTestSupport.Run r = run("gaussian-sigma", "--epsilon", row.text("eps"), "--delta", row.text("delta"),
-        "--l2-sensitivity", "2.0");
+    CliTestSupport.Run r =
+        run(
+            "gaussian-sigma",
+            "--epsilon",
+            row.text("eps"),
+            "--delta",
+            row.text("delta"),
+            "--l2-sensitivity",
+            "2.0");
     assertEquals(0, r.status(), r.err());
     double expected = 2.0 * row.number("sigma_analytic_mpmath");
     assertEquals(expected, number(r.out(), "sigma"), 1e-6 * expected);
@@ -134,23 +175,145 @@ class Dp4jCommandTest {
   static Stream<List<String>> userErrors() {
     String q = "--sampling-rate";
     return Stream.of(
-        List.of("epsilon", q, "NaN", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "=--sampling-rate must be in (0, 1], got NaN"),
-        List.of("epsilon", q, "0", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "=--sampling-rate must be in (0, 1], got 0.0"),
-        List.of("epsilon", q, "1.5", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "=--sampling-rate must be in (0, 1], got 1.5"),
-        List.of("epsilon", q, "0.1", "--noise-multiplier", "-1", "--steps", "10", "--delta", "1e-5", "=--noise-multiplier must be non-negative and finite, got -1.0"),
-        List.of("epsilon", q, "0.1", "--noise-multiplier", "1", "--steps", "0", "--delta", "1e-5", "=--steps must be a positive integer, got 0"),
-        List.of("epsilon", q, "0.1", "--noise-multiplier", "1", "--steps", "10", "--delta", "1", "=--delta must be in (0, 1), got 1.0"),
-        List.of("epsilon", q, "0.1", "--noise-multiplier", "1", "--steps", "10", "--delta", "-1e-5", "=--delta must be in (0, 1), got -1.0E-5"),
+        List.of(
+            "epsilon",
+            q,
+            "NaN",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "10",
+            "--delta",
+            "1e-5",
+            "=--sampling-rate must be in (0, 1], got NaN"),
+        List.of(
+            "epsilon",
+            q,
+            "0",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "10",
+            "--delta",
+            "1e-5",
+            "=--sampling-rate must be in (0, 1], got 0.0"),
+        List.of(
+            "epsilon",
+            q,
+            "1.5",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "10",
+            "--delta",
+            "1e-5",
+            "=--sampling-rate must be in (0, 1], got 1.5"),
+        List.of(
+            "epsilon",
+            q,
+            "0.1",
+            "--noise-multiplier",
+            "-1",
+            "--steps",
+            "10",
+            "--delta",
+            "1e-5",
+            "=--noise-multiplier must be non-negative and finite, got -1.0"),
+        List.of(
+            "epsilon",
+            q,
+            "0.1",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "0",
+            "--delta",
+            "1e-5",
+            "=--steps must be a positive integer, got 0"),
+        List.of(
+            "epsilon",
+            q,
+            "0.1",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "10",
+            "--delta",
+            "1",
+            "=--delta must be in (0, 1), got 1.0"),
+        List.of(
+            "epsilon",
+            q,
+            "0.1",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "10",
+            "--delta",
+            "-1e-5",
+            "=--delta must be in (0, 1), got -1.0E-5"),
         List.of("epsilon", q, "0.1", "--noise-multiplier", "1", "--steps", "10", "~--delta"),
-        List.of("epsilon", q, "0.1", "--noise-multiplier", "1", "--steps", "10", "--delta", "1e-5", "--relation", "replace-one", "~--relation replace-one"),
+        List.of(
+            "epsilon",
+            q,
+            "0.1",
+            "--noise-multiplier",
+            "1",
+            "--steps",
+            "10",
+            "--delta",
+            "1e-5",
+            "--relation",
+            "replace-one",
+            "~--relation replace-one"),
         List.of("epsilon", "--bogus", "~--bogus"),
         List.of("epsilon", q, "abc", "~--sampling-rate"),
-        List.of("calibrate", "--target-epsilon", "0", "--delta", "1e-5", q, "0.1", "--steps", "10", "=--target-epsilon must be positive and finite, got 0.0"),
-        List.of("calibrate", "--target-epsilon", "Infinity", "--delta", "1e-5", q, "0.1", "--steps", "10", "~--target-epsilon"),
+        List.of(
+            "calibrate",
+            "--target-epsilon",
+            "0",
+            "--delta",
+            "1e-5",
+            q,
+            "0.1",
+            "--steps",
+            "10",
+            "=--target-epsilon must be positive and finite, got 0.0"),
+        List.of(
+            "calibrate",
+            "--target-epsilon",
+            "Infinity",
+            "--delta",
+            "1e-5",
+            q,
+            "0.1",
+            "--steps",
+            "10",
+            "~--target-epsilon"),
         List.of("calibrate", "--target-epsilon", "1", "--delta", "1e-5", q, "0.1", "~--steps"),
-        List.of("gaussian-sigma", "--epsilon", "1", "--delta", "0", "=--delta must be in (0, 1), got 0.0"),
-        List.of("gaussian-sigma", "--epsilon", "-1", "--delta", "1e-5", "=--epsilon must be non-negative and finite, got -1.0"),
-        List.of("gaussian-sigma", "--epsilon", "1", "--delta", "1e-5", "--l2-sensitivity", "0", "=--l2-sensitivity must be positive and finite, got 0.0"),
+        List.of(
+            "gaussian-sigma",
+            "--epsilon",
+            "1",
+            "--delta",
+            "0",
+            "=--delta must be in (0, 1), got 0.0"),
+        List.of(
+            "gaussian-sigma",
+            "--epsilon",
+            "-1",
+            "--delta",
+            "1e-5",
+            "=--epsilon must be non-negative and finite, got -1.0"),
+        List.of(
+            "gaussian-sigma",
+            "--epsilon",
+            "1",
+            "--delta",
+            "1e-5",
+            "--l2-sensitivity",
+            "0",
+            "=--l2-sensitivity must be positive and finite, got 0.0"),
         List.of("nonsense", "~nonsense"));
   }
 

@@ -66,8 +66,14 @@ class LedgerCommandTest {
     assertEquals("", r.err());
     String out = r.out();
     assertTrue(out.contains("budget      epsilon 2.0 at delta 1.0E-6"), out);
-    assertTrue(out.contains("spent       epsilon " + spent + " (5 spends; 1 open reservation(s), counted as spent)"), out);
-    assertTrue(out.contains("remaining   epsilon " + PrivacyLedger.read(file).remainingEpsilon()), out);
+    assertTrue(
+        out.contains(
+            "spent       epsilon "
+                + spent
+                + " (5 spends; 1 open reservation(s), counted as spent)"),
+        out);
+    assertTrue(
+        out.contains("remaining   epsilon " + PrivacyLedger.read(file).remainingEpsilon()), out);
     assertTrue(out.contains("accountant  " + BasicCompositionAccountant.class.getName()), out);
     assertTrue(out.lines().anyMatch(l -> l.matches("  train\\s+2  .*")), out);
     assertTrue(out.lines().anyMatch(l -> l.matches("  retry\\s+1  0\\.0")), out);
@@ -91,7 +97,8 @@ class LedgerCommandTest {
     assertTrue(json.contains("\"spends\":5,"), json);
     assertTrue(json.contains("\"openReservations\":[2]"), json);
     assertTrue(json.contains("{\"label\":\"count \\\"distinct\\\"\",\"spends\":1,"), json);
-    assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count());
+    assertEquals(
+        json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count());
   }
 
   @Test
@@ -107,8 +114,10 @@ class LedgerCommandTest {
     assertTrue(text.out().contains("remaining   epsilon Infinity"), text.out());
     Run json = run("show", "--json", file.toString());
     assertTrue(json.out().contains("\"budgetEpsilon\":null"), json.out());
-    assertTrue(json.out().contains("\"remainingEpsilon\":null,\"remainingEpsilonNonFinite\":"
-        + "\"Infinity\","), json.out());
+    assertTrue(
+        json.out()
+            .contains("\"remainingEpsilon\":null,\"remainingEpsilonNonFinite\":" + "\"Infinity\","),
+        json.out());
     assertFalse(json.out().contains(":Infinity") || json.out().contains(":NaN"), json.out());
   }
 
@@ -120,8 +129,8 @@ class LedgerCommandTest {
   void infiniteValuesAreNullWithAReasonAndParseStrictly() throws Exception {
     Path file = dir.resolve("infinite.ledger");
     try (PrivacyLedger ledger =
-        PrivacyLedger.createOdometer(file, new org.dp4j.core.accounting.rdp.RdpAccountant(),
-            1e-5)) {
+        PrivacyLedger.createOdometer(
+            file, new org.dp4j.core.accounting.rdp.RdpAccountant(), 1e-5)) {
       ledger.filter().spend(new org.dp4j.core.event.GaussianEvent(0.0), "no noise");
     }
     Run r = run("show", "--json", file.toString());
@@ -155,8 +164,10 @@ class LedgerCommandTest {
     Path missing = dir.resolve("nope.ledger");
     Run r = run("show", missing.toString());
     assertEquals(2, r.exitCode());
-    assertEquals(List.of("dp4j ledger show: " + missing + ": cannot read the ledger: no such "
-        + "ledger file"), r.errLines());
+    assertEquals(
+        List.of(
+            "dp4j ledger show: " + missing + ": cannot read the ledger: no such " + "ledger file"),
+        r.errLines());
     assertEquals("", r.out());
   }
 
@@ -166,8 +177,10 @@ class LedgerCommandTest {
     Run r = run("show", text.toString());
     assertEquals(2, r.exitCode());
     assertEquals(
-        List.of("dp4j ledger show: " + text
-            + ": not a dp4j ledger: it does not start with the magic bytes \"DP4JLDGR\""),
+        List.of(
+            "dp4j ledger show: "
+                + text
+                + ": not a dp4j ledger: it does not start with the magic bytes \"DP4JLDGR\""),
         r.errLines());
   }
 
@@ -188,17 +201,19 @@ class LedgerCommandTest {
     Run r = run("show", dir.toString());
     assertEquals(2, r.exitCode());
     assertEquals(1, r.errLines().size(), r.err());
-    assertEquals("dp4j ledger show: " + dir + ": it is a folder, not a ledger file",
-        r.err().strip());
+    assertEquals(
+        "dp4j ledger show: " + dir + ": it is a folder, not a ledger file", r.err().strip());
   }
 
   @Test
   void usageErrorsExitTwo() {
     assertEquals(2, run().exitCode());
-    assertEquals(List.of("dp4j ledger: missing subcommand (try: dp4j ledger show FILE)"), run().errLines());
+    assertEquals(
+        List.of("dp4j ledger: missing subcommand (try: dp4j ledger show FILE)"), run().errLines());
     Run noFile = run("show");
     assertEquals(2, noFile.exitCode());
-    assertTrue(noFile.errLines().get(0).contains("Missing required parameter: 'FILE'"), noFile.err());
+    assertTrue(
+        noFile.errLines().get(0).contains("Missing required parameter: 'FILE'"), noFile.err());
     assertEquals(2, run("show", "a", "b").exitCode());
     assertEquals(2, run("show", "--bogus", "a").exitCode());
   }

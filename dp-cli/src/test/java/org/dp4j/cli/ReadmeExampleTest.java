@@ -31,29 +31,34 @@ import org.junit.jupiter.api.io.TempDir;
  * created), and print what their comments and the text around them claim.
  *
  * <p>A {@code java} block that declares a public class is a program. A block without a class is a
- * variation of the program before it: its {@code import} lines are added to the program's, and
- * its other lines replace the program's last statements from the line that starts with {@code
- * DpTrainer trainer} to the one that prints the privacy statement. A block with elided code
- * ({@code ...}) is an excerpt and is not run. Identical programs in several documents run once.
+ * variation of the program before it: its {@code import} lines are added to the program's, and its
+ * other lines replace the program's last statements from the line that starts with {@code DpTrainer
+ * trainer} to the one that prints the privacy statement. A block with elided code ({@code ...}) is
+ * an excerpt and is not run. Identical programs in several documents run once.
  */
 class ReadmeExampleTest {
 
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern CLASS_NAME = Pattern.compile("public class (\\w+)");
+
   /** A trailing comment made only of numbers, e.g. {@code // 2.1616} or {@code // 1.5, 2.25}. */
   private static final Pattern CLAIMED =
       Pattern.compile("//\\s*(\\d+\\.\\d+(?:,\\s*\\d+\\.\\d+)*)\\s*$", Pattern.MULTILINE);
+
   /** The core program's ledger line: how many spends the ledger holds. */
   private static final Pattern LEDGER_SPENDS =
       Pattern.compile("ledger: (\\d+) spend\\(s\\), epsilon ");
+
   /** The training ledger's line: the epsilon it holds after the run. */
   private static final Pattern LEDGER_EPSILON =
       Pattern.compile("ledger: epsilon ([0-9.]+) spent in all");
+
   /** The trainer's privacy statement. */
-  private static final Pattern STATEMENT = Pattern.compile(
-      "\\(epsilon = ([0-9.]+), delta = 1\\.00e-05\\)-DP for 234 steps of DP-SGD with noise "
-          + "multiplier [0-9.]+, accounted by PldAccountant\\. Unit of privacy: one training "
-          + "example");
+  private static final Pattern STATEMENT =
+      Pattern.compile(
+          "\\(epsilon = ([0-9.]+), delta = 1\\.00e-05\\)-DP for 234 steps of DP-SGD with noise "
+              + "multiplier [0-9.]+, accounted by PldAccountant\\. Unit of privacy: one training "
+              + "example");
 
   /** Outputs of both runs of each program already run, by source text. */
   private static final Map<String, List<String>> RUNS = new HashMap<>();
@@ -63,8 +68,10 @@ class ReadmeExampleTest {
   @Test
   void readmeProgramsCompileRunTwiceAndPrintWhatTheyClaim() throws Exception {
     List<String> programs = programs("README.md");
-    assertEquals(3, programs.size(), "the README's programs: training, training on a ledger, "
-        + "accounting and mechanisms");
+    assertEquals(
+        3,
+        programs.size(),
+        "the README's programs: training, training on a ledger, " + "accounting and mechanisms");
     assertTrainsPrivately(programs.get(0));
     assertTrainsOnALedger(programs.get(1));
 
@@ -79,7 +86,9 @@ class ReadmeExampleTest {
       }
       Matcher ledger = LEDGER_SPENDS.matcher(out);
       assertTrue(ledger.find(), "run " + run + " must report the ledger:\n" + out);
-      assertEquals(run, Integer.parseInt(ledger.group(1)),
+      assertEquals(
+          run,
+          Integer.parseInt(ledger.group(1)),
           "run " + run + " must see every spend of the runs before it:\n" + out);
     }
   }
@@ -94,10 +103,14 @@ class ReadmeExampleTest {
 
   /** The quick start: the three statements train, and the statement meets the target. */
   private static void assertTrainsPrivately(String program) throws Exception {
-    assertTrue(program.contains("    DpTrainer trainer = DpTrainer.builder(network, trainData)\n"
-        + "        .target(PrivacyBudget.approximate(3, 1e-5)).batchSize(64).epochs(15).build();\n"
-        + "    trainer.train();\n"
-        + "    System.out.println(trainer.privacyStatement());\n"), program);
+    assertTrue(
+        program.contains(
+            "    DpTrainer trainer = DpTrainer.builder(network, trainData)\n"
+                + "        .target(PrivacyBudget.approximate(3,"
+                + " 1e-5)).batchSize(64).epochs(15).build();\n"
+                + "    trainer.train();\n"
+                + "    System.out.println(trainer.privacyStatement());\n"),
+        program);
     for (String out : runTwice(program)) {
       Matcher statement = STATEMENT.matcher(out);
       assertTrue(statement.find(), out);
@@ -117,7 +130,8 @@ class ReadmeExampleTest {
       assertTrue(total.find(), out);
       ledger[run] = Double.parseDouble(total.group(1));
     }
-    assertTrue(ledger[0] <= 3.0 && ledger[1] > ledger[0] && ledger[1] <= 5.0,
+    assertTrue(
+        ledger[0] <= 3.0 && ledger[1] > ledger[0] && ledger[1] <= 5.0,
         "the second run adds to the first run's ledger: " + ledger[0] + ", " + ledger[1]);
   }
 
@@ -134,8 +148,8 @@ class ReadmeExampleTest {
 
   /** The runnable programs of a document, variations spliced into the program before them. */
   private static List<String> programs(String document) throws IOException {
-    Matcher block = JAVA_BLOCK.matcher(Files.readString(repositoryFile(document),
-        StandardCharsets.UTF_8));
+    Matcher block =
+        JAVA_BLOCK.matcher(Files.readString(repositoryFile(document), StandardCharsets.UTF_8));
     List<String> programs = new ArrayList<>();
     while (block.find()) {
       String code = block.group(1);
@@ -175,8 +189,13 @@ class ReadmeExampleTest {
     for (String line : body) {
       statements.append(line.isBlank() ? "" : "    " + line).append('\n');
     }
-    String spliced = String.join("\n", imports) + "\n" + program.substring(0, from)
-        + statements.toString().stripTrailing() + "\n" + program.substring(to);
+    String spliced =
+        String.join("\n", imports)
+            + "\n"
+            + program.substring(0, from)
+            + statements.toString().stripTrailing()
+            + "\n"
+            + program.substring(to);
     Matcher name = CLASS_NAME.matcher(spliced);
     assertTrue(name.find());
     return name.replaceFirst("public class " + name.group(1) + "Variation");
@@ -217,10 +236,17 @@ class ReadmeExampleTest {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files =
         javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      List<String> options = List.of("-proc:none", "-d", classes.toString(),
-          "-classpath", System.getProperty("java.class.path"));
-      boolean ok = javac.getTask(null, files, diagnostics, options, null,
-          files.getJavaFileObjects(source)).call();
+      List<String> options =
+          List.of(
+              "-proc:none",
+              "-d",
+              classes.toString(),
+              "-classpath",
+              System.getProperty("java.class.path"));
+      boolean ok =
+          javac
+              .getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(source))
+              .call();
       assertTrue(ok, "the program must compile: " + diagnostics.getDiagnostics() + "\n" + program);
     }
     return classes;
@@ -232,12 +258,18 @@ class ReadmeExampleTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = classes + File.pathSeparator + System.getProperty("java.class.path");
     Path log = Files.createTempFile(work.getParent(), className, ".out");
-    Process process = new ProcessBuilder(java, "-Xmx256m",
-        "-Dorg.bytedeco.javacpp.maxphysicalbytes=1G", "-cp", classPath, className)
-        .directory(work.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=1G",
+                "-cp",
+                classPath,
+                className)
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     process.getOutputStream().close();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();

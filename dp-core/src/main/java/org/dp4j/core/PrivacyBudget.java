@@ -3,10 +3,11 @@ package org.dp4j.core;
 import org.dp4j.core.internal.Checks;
 
 /**
- * An (epsilon, delta) differential-privacy guarantee or allowance (Dwork &amp; Roth 2014, Def. 2.4).
+ * An (epsilon, delta) differential-privacy guarantee or allowance (Dwork &amp; Roth 2014, Def.
+ * 2.4).
  *
- * <p>{@code epsilon} is a natural-log privacy-loss bound, finite and {@code >= 0}; {@code delta} is a
- * probability in {@code [0, 1)}. NaN and infinities are rejected: an infinite epsilon is "no
+ * <p>{@code epsilon} is a natural-log privacy-loss bound, finite and {@code >= 0}; {@code delta} is
+ * a probability in {@code [0, 1)}. NaN and infinities are rejected: an infinite epsilon is "no
  * guarantee" and is never a budget. Instances are immutable and safe to share.
  *
  * @param epsilon the privacy-loss bound, finite and non-negative

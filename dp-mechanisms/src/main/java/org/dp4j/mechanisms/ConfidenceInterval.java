@@ -16,7 +16,11 @@ public record ConfidenceInterval(double lower, double upper, double confidenceLe
   public ConfidenceInterval {
     Checks.require(!Double.isNaN(lower), "lower", "not NaN", lower);
     Checks.require(upper >= lower, "upper", ">= lower = " + lower, upper);
-    Checks.require(confidenceLevel > 0 && confidenceLevel < 1, "confidenceLevel", "in (0, 1)", confidenceLevel);
+    Checks.require(
+        confidenceLevel > 0 && confidenceLevel < 1,
+        "confidenceLevel",
+        "in (0, 1)",
+        confidenceLevel);
   }
 
   /** Whether {@code lower <= value <= upper}. */

@@ -14,18 +14,18 @@ import org.dp4j.mechanisms.sampling.DiscreteGaussianSampler;
 /**
  * The discrete Gaussian mechanism for an integer-valued query of integer L2 sensitivity {@code Δ}:
  * the release is {@code x + K} with {@code P[K = k] ∝ exp(-k^2 / (2σ^2))}, sampled exactly
- * (Canonne, Kamath &amp; Steinke 2020, "The discrete Gaussian for differential privacy",
- * Algorithm 3). Integer arithmetic only, so no floating-point attack applies.
+ * (Canonne, Kamath &amp; Steinke 2020, "The discrete Gaussian for differential privacy", Algorithm
+ * 3). Integer arithmetic only, so no floating-point attack applies.
  *
  * <p><b>Privacy.</b> For integer inputs at most {@code Δ} apart it is {@code ρ = Δ^2 / (2σ^2)}
  * -zero-concentrated DP (CKS 2020, Thm. 4), exactly as the continuous Gaussian: the Renyi
  * divergence of order {@code α} between the two shifted discrete Gaussians is at most {@code α ρ}
- * (equal to it when {@code (α - 1) Δ} is an integer). It is built from
- * a zCDP budget {@code ρ}: {@code σ = Δ / sqrt(2ρ)}, rounded up, and {@link #event()} is {@code
- * ZcdpEvent(Δ^2 / (2σ^2))} with the exact {@code σ} used (a double, taken as the rational it is),
- * rounded up and at most {@code ρ}. Its (ε, δ) guarantee follows from any zCDP or Renyi accountant
- * ({@code ZcdpAccountant}, {@code RdpAccountant}); the direct (ε, δ) analysis of CKS 2020, Thm. 7,
- * which is slightly tighter, is not used.
+ * (equal to it when {@code (α - 1) Δ} is an integer). It is built from a zCDP budget {@code ρ}:
+ * {@code σ = Δ / sqrt(2ρ)}, rounded up, and {@link #event()} is {@code ZcdpEvent(Δ^2 / (2σ^2))}
+ * with the exact {@code σ} used (a double, taken as the rational it is), rounded up and at most
+ * {@code ρ}. Its (ε, δ) guarantee follows from any zCDP or Renyi accountant ({@code
+ * ZcdpAccountant}, {@code RdpAccountant}); the direct (ε, δ) analysis of CKS 2020, Thm. 7, which is
+ * slightly tighter, is not used.
  *
  * <p><b>Neighbouring relation.</b> {@code Δ} is the caller's statement about the query under the
  * relation of the filter the releases are charged to (for a sum of integers in {@code [-5, 5]}: 5
@@ -48,15 +48,17 @@ public final class DiscreteGaussianMechanism {
     this.l2Sensitivity = l2Sensitivity;
     // At most four roundings of half an ulp each (the square roots, their product, the quotient);
     // each step up adds at least an ulp. sqrt(2) sqrt(rho) also serves rho near Double.MAX_VALUE.
-    double root = 2 * budgetRho < Double.POSITIVE_INFINITY
-        ? Math.sqrt(2 * budgetRho)
-        : Math.sqrt(2.0) * Math.sqrt(budgetRho);
+    double root =
+        2 * budgetRho < Double.POSITIVE_INFINITY
+            ? Math.sqrt(2 * budgetRho)
+            : Math.sqrt(2.0) * Math.sqrt(budgetRho);
     double candidate = Math.nextUp(Math.nextUp(Math.nextUp(l2Sensitivity / root)));
     // sigma >= 1 / sqrt(2 Double.MAX_VALUE), far above Double.MIN_NORMAL: only 2^52 can bind.
     Checks.require(
         candidate <= DiscreteGaussianSampler.MAX_SIGMA,
         "rho",
-        "at least l2Sensitivity^2 / 2^105 = " + (double) l2Sensitivity * l2Sensitivity * 0x1p-105
+        "at least l2Sensitivity^2 / 2^105 = "
+            + (double) l2Sensitivity * l2Sensitivity * 0x1p-105
             + " (sigma = l2Sensitivity / sqrt(2 rho) at most 2^52)",
         budgetRho);
     this.sigma = candidate;
@@ -171,7 +173,12 @@ public final class DiscreteGaussianMechanism {
 
   @Override
   public String toString() {
-    return "DiscreteGaussianMechanism[l2Sensitivity=" + l2Sensitivity + ", sigma=" + sigma
-        + ", rho=" + rho + "]";
+    return "DiscreteGaussianMechanism[l2Sensitivity="
+        + l2Sensitivity
+        + ", sigma="
+        + sigma
+        + ", rho="
+        + rho
+        + "]";
   }
 }

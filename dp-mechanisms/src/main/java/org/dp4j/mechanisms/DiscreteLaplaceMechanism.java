@@ -21,13 +21,13 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  * privacy", Algorithm 2). Integer arithmetic only, so no floating-point attack applies.
  *
  * <p><b>Privacy.</b> For integer inputs at most {@code Δ} apart, the output probabilities differ by
- * a factor at most {@code exp(Δ / t)}, attained in the tails: the mechanism is exactly {@code
- * (Δ / t)}-DP (Ghosh, Roughgarden &amp; Sundararajan 2009; CKS 2020, Sec. 2). The scale is the
- * rational {@code t = scaleNumerator / scaleDenominator}, with a power-of-two denominator, chosen
- * as the smallest such fraction with a numerator near 2^40 and {@code t >= Δ / ε}; so the exact
- * cost {@code Δ / t} is at most the budget's ε and above {@code ε (1 - 2^-39)} (lower only when
- * {@code Δ / ε < 2^-22}, where the denominator stops at 2^62, or {@code Δ / ε > 2^40}, where it is
- * 1 and {@code t = ceil(Δ / ε)}). {@code Δ / ε} must be below 2^53. {@link #event()} is {@code
+ * a factor at most {@code exp(Δ / t)}, attained in the tails: the mechanism is exactly {@code (Δ /
+ * t)}-DP (Ghosh, Roughgarden &amp; Sundararajan 2009; CKS 2020, Sec. 2). The scale is the rational
+ * {@code t = scaleNumerator / scaleDenominator}, with a power-of-two denominator, chosen as the
+ * smallest such fraction with a numerator near 2^40 and {@code t >= Δ / ε}; so the exact cost
+ * {@code Δ / t} is at most the budget's ε and above {@code ε (1 - 2^-39)} (lower only when {@code Δ
+ * / ε < 2^-22}, where the denominator stops at 2^62, or {@code Δ / ε > 2^40}, where it is 1 and
+ * {@code t = ceil(Δ / ε)}). {@code Δ / ε} must be below 2^53. {@link #event()} is {@code
  * EpsilonDeltaEvent.pure(Δ / t)}, rounded up.
  *
  * <p><b>Neighbouring relation.</b> {@code Δ} is the caller's statement about the query under the
@@ -44,12 +44,14 @@ public final class DiscreteLaplaceMechanism {
 
   /** The scale numerator is chosen near 2^40, which gives the scale about 40 significant bits. */
   private static final int SCALE_BITS = 40;
+
   /**
    * Largest scale numerator, below 2^53: the sampler forms {@code numerator * V} with {@code V}
    * geometric ({@code P[V >= j] = e^-j}), which stays below 2^63 except with probability {@code
    * e^-1024}.
    */
   private static final int MAX_NUMERATOR_BITS = 53;
+
   /** Largest power-of-two denominator, 2^62, so it fits a long. */
   private static final int MAX_DENOMINATOR_LOG2 = 62;
 
@@ -112,8 +114,8 @@ public final class DiscreteLaplaceMechanism {
 
   private static void checkArguments(PrivacyBudget budget, long l1Sensitivity) {
     Checks.notNull("budget", budget);
-    Checks.require(budget.isPure(), "budget.delta", "0 for the discrete Laplace mechanism",
-        budget.delta());
+    Checks.require(
+        budget.isPure(), "budget.delta", "0 for the discrete Laplace mechanism", budget.delta());
     Checks.positiveFinite("budget.epsilon", budget.epsilon());
     Checks.positive("l1Sensitivity", l1Sensitivity);
   }
@@ -173,8 +175,9 @@ public final class DiscreteLaplaceMechanism {
 
   private double epsilonOf(long sensitivity) {
     // Δ / t = Δ * denominator / numerator, exactly, then the next double up unless exact.
-    BigDecimal dividend = new BigDecimal(
-        BigInteger.valueOf(sensitivity).multiply(BigInteger.valueOf(scaleDenominator)));
+    BigDecimal dividend =
+        new BigDecimal(
+            BigInteger.valueOf(sensitivity).multiply(BigInteger.valueOf(scaleDenominator)));
     BigDecimal divisor = new BigDecimal(scaleNumerator);
     double value = dividend.divide(divisor, MathContext.DECIMAL128).doubleValue();
     boolean exact = new BigDecimal(value).multiply(divisor).compareTo(dividend) == 0;
@@ -203,7 +206,14 @@ public final class DiscreteLaplaceMechanism {
 
   @Override
   public String toString() {
-    return "DiscreteLaplaceMechanism[l1Sensitivity=" + l1Sensitivity + ", scale=" + scaleNumerator
-        + "/" + scaleDenominator + ", epsilon=" + epsilon + "]";
+    return "DiscreteLaplaceMechanism[l1Sensitivity="
+        + l1Sensitivity
+        + ", scale="
+        + scaleNumerator
+        + "/"
+        + scaleDenominator
+        + ", epsilon="
+        + epsilon
+        + "]";
   }
 }

@@ -60,8 +60,12 @@ public final class GaussianMechanism implements NoiseMechanism {
 
   /** Noise standard deviation in grid steps: the granularity is about 2^-40 of sigma. */
   private static final int GRID_STEPS_PER_SIGMA_LOG2 = 40;
-  /** Largest sensitivity in grid steps, 2^50, so {@code D} is exact and sigma_g stays below 2^52. */
+
+  /**
+   * Largest sensitivity in grid steps, 2^50, so {@code D} is exact and sigma_g stays below 2^52.
+   */
   private static final int MAX_SENSITIVITY_STEPS_LOG2 = 50;
+
   /** Relative margin on delta covering the discrete-vs-continuous difference: 2^-20. */
   private static final double DELTA_MARGIN = 0x1.0p-20;
 
@@ -72,7 +76,8 @@ public final class GaussianMechanism implements NoiseMechanism {
   private final double sigmaInSteps;
   private final DiscreteGaussianSampler sampler;
 
-  private GaussianMechanism(PrivacyBudget budget, double l2Sensitivity, UniformRandomProvider random) {
+  private GaussianMechanism(
+      PrivacyBudget budget, double l2Sensitivity, UniformRandomProvider random) {
     this.budget = budget;
     this.l2Sensitivity = l2Sensitivity;
     double sigma = GaussianCalibration.analyticSigma(budget, l2Sensitivity);
@@ -81,7 +86,8 @@ public final class GaussianMechanism implements NoiseMechanism {
             && Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2 >= PowerOfTwoGrid.MIN_EXPONENT,
         "l2Sensitivity",
         "small enough for a finite analytic sigma (at most Double.MAX_VALUE / "
-            + GaussianCalibration.noiseMultiplier(budget) + ")",
+            + GaussianCalibration.noiseMultiplier(budget)
+            + ")",
         l2Sensitivity);
     int exponent =
         Math.max(
@@ -91,9 +97,13 @@ public final class GaussianMechanism implements NoiseMechanism {
     this.sensitivityInSteps = Math.floor(Math.scalb(l2Sensitivity, -exponent)) + 1;
     PrivacyBudget withMargin =
         PrivacyBudget.approximate(budget.epsilon(), budget.delta() * (1 - DELTA_MARGIN));
-    this.sigmaInSteps = Math.nextUp(GaussianCalibration.analyticSigma(withMargin, sensitivityInSteps));
+    this.sigmaInSteps =
+        Math.nextUp(GaussianCalibration.analyticSigma(withMargin, sensitivityInSteps));
     Checks.require(
-        sigmaInSteps <= DiscreteGaussianSampler.MAX_SIGMA, "sigma in grid steps", "at most 2^52", sigmaInSteps);
+        sigmaInSteps <= DiscreteGaussianSampler.MAX_SIGMA,
+        "sigma in grid steps",
+        "at most 2^52",
+        sigmaInSteps);
     this.sampler = DiscreteGaussianSampler.of(sigmaInSteps, random);
   }
 
@@ -126,7 +136,8 @@ public final class GaussianMechanism implements NoiseMechanism {
 
   private static void checkArguments(PrivacyBudget budget, double l2Sensitivity) {
     Checks.notNull("budget", budget);
-    Checks.require(budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
+    Checks.require(
+        budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
     Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
   }
 
@@ -169,7 +180,10 @@ public final class GaussianMechanism implements NoiseMechanism {
     return grid.granularity();
   }
 
-  /** The noise standard deviation parameter actually used, in the query's units: {@code sigma_g * g}. */
+  /**
+   * The noise standard deviation parameter actually used, in the query's units: {@code sigma_g *
+   * g}.
+   */
   public double sigma() {
     return sigmaInSteps * grid.granularity();
   }
@@ -195,16 +209,29 @@ public final class GaussianMechanism implements NoiseMechanism {
   @Override
   public ConfidenceInterval confidenceInterval(double noisyValue, double confidenceLevel) {
     Checks.finite("noisyValue", noisyValue);
-    Checks.require(confidenceLevel > 0 && confidenceLevel < 1, "confidenceLevel", "in (0, 1)", confidenceLevel);
+    Checks.require(
+        confidenceLevel > 0 && confidenceLevel < 1,
+        "confidenceLevel",
+        "in (0, 1)",
+        confidenceLevel);
     double z = Math.sqrt(2.0) * Erf.erfcInv(1.0 - confidenceLevel);
     double halfWidth = (Math.ceil(Math.nextUp(z * sigmaInSteps)) + 1.5) * grid.granularity();
     return new ConfidenceInterval(
-        Math.nextDown(noisyValue - halfWidth), Math.nextUp(noisyValue + halfWidth), confidenceLevel);
+        Math.nextDown(noisyValue - halfWidth),
+        Math.nextUp(noisyValue + halfWidth),
+        confidenceLevel);
   }
 
   @Override
   public String toString() {
-    return "GaussianMechanism[budget=" + budget + ", l2Sensitivity=" + l2Sensitivity + ", sigma=" + sigma()
-        + ", granularity=" + granularity() + "]";
+    return "GaussianMechanism[budget="
+        + budget
+        + ", l2Sensitivity="
+        + l2Sensitivity
+        + ", sigma="
+        + sigma()
+        + ", granularity="
+        + granularity()
+        + "]";
   }
 }

@@ -17,12 +17,12 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  *
  * <p>The textbook implementation {@code x + b * sign * log(u)} with a uniform double {@code u}
  * produces only some doubles, and <em>which</em> doubles depends on {@code x}: many outputs of
- * {@code M(x)} can never come out of {@code M(x')}, so one output often reveals which input was used
- * (Mironov 2012, "On significance of the least significant bits for differential privacy"; later
- * variants for Gaussian samplers and for the grid-free "snapping" fix: Jin et al. 2022, "Are we
- * there yet? Timing and floating-point attacks on differential privacy systems"; Casacuberta et al.
- * 2022, "Widespread underestimation of sensitivity in differentially private libraries and how to
- * fix it").
+ * {@code M(x)} can never come out of {@code M(x')}, so one output often reveals which input was
+ * used (Mironov 2012, "On significance of the least significant bits for differential privacy";
+ * later variants for Gaussian samplers and for the grid-free "snapping" fix: Jin et al. 2022, "Are
+ * we there yet? Timing and floating-point attacks on differential privacy systems"; Casacuberta et
+ * al. 2022, "Widespread underestimation of sensitivity in differentially private libraries and how
+ * to fix it").
  *
  * <h2>The defence</h2>
  *
@@ -39,14 +39,15 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
  * </ol>
  *
  * <p>The output is a deterministic function of {@code n + K}; the discrete Laplace with scale
- * {@code t} on integer shifts of at most {@code D} is {@code D / t <= ε}-DP (Ghosh, Roughgarden &amp;
- * Sundararajan 2009), so the mechanism is ε-DP exactly as claimed, with every rounding on the private
- * side. This follows Google's differential-privacy library ("Secure noise generation", which
- * likewise rounds to a power-of-two grid and inflates the sensitivity by one grid step).
+ * {@code t} on integer shifts of at most {@code D} is {@code D / t <= ε}-DP (Ghosh, Roughgarden
+ * &amp; Sundararajan 2009), so the mechanism is ε-DP exactly as claimed, with every rounding on the
+ * private side. This follows Google's differential-privacy library ("Secure noise generation",
+ * which likewise rounds to a power-of-two grid and inflates the sensitivity by one grid step).
  *
- * <p><b>Event.</b> {@link #event()} is {@code EpsilonDeltaEvent.pure(ε)}, not a {@code LaplaceEvent}:
- * with shift 1 the discrete Laplace is exactly the worst-case ε-DP mechanism (randomized response
- * on {@code K <= 0}), so Laplace-specific composition bounds are not claimed for it.
+ * <p><b>Event.</b> {@link #event()} is {@code EpsilonDeltaEvent.pure(ε)}, not a {@code
+ * LaplaceEvent}: with shift 1 the discrete Laplace is exactly the worst-case ε-DP mechanism
+ * (randomized response on {@code K <= 0}), so Laplace-specific composition bounds are not claimed
+ * for it.
  *
  * <p><b>Neighbouring relation.</b> The sensitivity is the caller's statement about the query under
  * the relation of the filter (or accountant) the releases are charged to: for a sum of values in
@@ -62,16 +63,18 @@ import org.dp4j.mechanisms.sampling.DiscreteLaplaceSampler;
 public final class LaplaceMechanism implements NoiseMechanism {
 
   /**
-   * Sensitivity in grid steps, about 2^40: rounding inflates the sensitivity by one step, a relative
-   * 2^-40 at most.
+   * Sensitivity in grid steps, about 2^40: rounding inflates the sensitivity by one step, a
+   * relative 2^-40 at most.
    */
   private static final int SENSITIVITY_STEPS_LOG2 = 40;
+
   /**
    * Noise scale in grid steps at most about 2^51 (tiny epsilon): the sampler forms {@code t V} with
    * {@code V} geometric ({@code P[V >= j] = e^-j}), which stays below 2^63 except with probability
    * {@code e^-2048}.
    */
   private static final int MAX_SCALE_STEPS_LOG2 = 50;
+
   /**
    * Smallest epsilon, 2^-50: below it the grid (tied to the scale) is coarser than the sensitivity
    * and the scale in steps, at least {@code 1 / epsilon}, would pass the sampler's 2^53 limit.
@@ -122,7 +125,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
    */
   public static LaplaceMechanism of(PrivacyBudget budget, double l1Sensitivity) {
     checkArguments(budget, l1Sensitivity);
-    return new LaplaceMechanism(budget.epsilon(), l1Sensitivity, AesCtrRandom.fromOperatingSystem());
+    return new LaplaceMechanism(
+        budget.epsilon(), l1Sensitivity, AesCtrRandom.fromOperatingSystem());
   }
 
   /**
@@ -141,8 +145,8 @@ public final class LaplaceMechanism implements NoiseMechanism {
     Checks.notNull("budget", budget);
     Checks.require(budget.isPure(), "budget.delta", "0 for the Laplace mechanism", budget.delta());
     Checks.positiveFinite("budget.epsilon", budget.epsilon());
-    Checks.require(budget.epsilon() >= MIN_EPSILON, "budget.epsilon", "at least 2^-50",
-        budget.epsilon());
+    Checks.require(
+        budget.epsilon() >= MIN_EPSILON, "budget.epsilon", "at least 2^-50", budget.epsilon());
     Checks.positiveFinite("l1Sensitivity", l1Sensitivity);
   }
 
@@ -203,27 +207,41 @@ public final class LaplaceMechanism implements NoiseMechanism {
   /**
    * {@inheritDoc}
    *
-   * <p>Exact for the discrete Laplace: the half-width is {@code (m + 1/2) g}, where {@code m} is the
-   * smallest integer with {@code P[|K| > m] = 2 p^(m+1) / (1 + p) <= 1 - level}, {@code p =
+   * <p>Exact for the discrete Laplace: the half-width is {@code (m + 1/2) g}, where {@code m} is
+   * the smallest integer with {@code P[|K| > m] = 2 p^(m+1) / (1 + p) <= 1 - level}, {@code p =
    * exp(-1/t)}, and the extra half step covers the rounding of the true value onto the grid.
    */
   @Override
   public ConfidenceInterval confidenceInterval(double noisyValue, double confidenceLevel) {
     Checks.finite("noisyValue", noisyValue);
-    Checks.require(confidenceLevel > 0 && confidenceLevel < 1, "confidenceLevel", "in (0, 1)", confidenceLevel);
+    Checks.require(
+        confidenceLevel > 0 && confidenceLevel < 1,
+        "confidenceLevel",
+        "in (0, 1)",
+        confidenceLevel);
     double alpha = 1.0 - confidenceLevel;
     double logP = -1.0 / scaleInSteps;
     double p = Math.exp(logP);
-    // m + 1 >= log(alpha (1 + p) / 2) / log p = -t log(alpha (1 + p) / 2); one extra step for rounding.
+    // m + 1 >= log(alpha (1 + p) / 2) / log p = -t log(alpha (1 + p) / 2); one extra step for
+    // rounding.
     double mPlusOne = Math.ceil(-scaleInSteps * Math.log(alpha * (1 + p) / 2) * (1 + 1e-12)) + 1;
     double halfWidth = (Math.max(mPlusOne - 1, 0) + 0.5) * grid.granularity();
     return new ConfidenceInterval(
-        Math.nextDown(noisyValue - halfWidth), Math.nextUp(noisyValue + halfWidth), confidenceLevel);
+        Math.nextDown(noisyValue - halfWidth),
+        Math.nextUp(noisyValue + halfWidth),
+        confidenceLevel);
   }
 
   @Override
   public String toString() {
-    return "LaplaceMechanism[epsilon=" + epsilon + ", l1Sensitivity=" + l1Sensitivity + ", scale=" + scale()
-        + ", granularity=" + granularity() + "]";
+    return "LaplaceMechanism[epsilon="
+        + epsilon
+        + ", l1Sensitivity="
+        + l1Sensitivity
+        + ", scale="
+        + scale()
+        + ", granularity="
+        + granularity()
+        + "]";
   }
 }

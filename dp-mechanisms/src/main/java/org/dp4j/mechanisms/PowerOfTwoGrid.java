@@ -5,9 +5,9 @@ import java.math.BigInteger;
 import org.dp4j.core.internal.Checks;
 
 /**
- * Exact arithmetic on the grid {@code granularity * Z}, {@code granularity = 2^k}: rounding a double
- * onto the grid and adding integer noise with no floating-point rounding that could depend on the
- * input. Package-private helper of the floating-point-safe mechanisms.
+ * Exact arithmetic on the grid {@code granularity * Z}, {@code granularity = 2^k}: rounding a
+ * double onto the grid and adding integer noise with no floating-point rounding that could depend
+ * on the input. Package-private helper of the floating-point-safe mechanisms.
  *
  * <p>{@code x / 2^k} is exact for every finite double away from overflow, so the grid index {@code
  * rint(x / 2^k)} is exactly the nearest grid point (ties to even). Noise is added to that index in
@@ -21,7 +21,10 @@ final class PowerOfTwoGrid {
   static final int MIN_EXPONENT = Double.MIN_EXPONENT - 52;
 
   private static final double LONG_SAFE = 0x1.0p62;
-  /** Inputs are clamped to {@code ±2^1000} grid steps before division, so the index never overflows. */
+
+  /**
+   * Inputs are clamped to {@code ±2^1000} grid steps before division, so the index never overflows.
+   */
   private static final int CLAMP_EXPONENT = 1000;
 
   private final double granularity;
@@ -29,7 +32,10 @@ final class PowerOfTwoGrid {
 
   private PowerOfTwoGrid(int exponent) {
     this.granularity = Math.scalb(1.0, exponent);
-    this.clamp = exponent + CLAMP_EXPONENT <= Double.MAX_EXPONENT ? Math.scalb(1.0, exponent + CLAMP_EXPONENT) : Double.MAX_VALUE;
+    this.clamp =
+        exponent + CLAMP_EXPONENT <= Double.MAX_EXPONENT
+            ? Math.scalb(1.0, exponent + CLAMP_EXPONENT)
+            : Double.MAX_VALUE;
   }
 
   /** The grid {@code 2^exponent * Z}; {@code exponent} in {@code [-1074, 1023]}. */

@@ -30,8 +30,22 @@ class BadInputTest {
 
   /** The shared edge-case doubles. */
   static final double[] CANDIDATES = {
-    0.0, -0.0, Double.MIN_VALUE, Double.MIN_NORMAL, 1e-300, 1e-10, 1.0, 1e10, 1e300, Double.MAX_VALUE,
-    Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, -1.0, -Double.MIN_VALUE, -Double.MAX_VALUE
+    0.0,
+    -0.0,
+    Double.MIN_VALUE,
+    Double.MIN_NORMAL,
+    1e-300,
+    1e-10,
+    1.0,
+    1e10,
+    1e300,
+    Double.MAX_VALUE,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    Double.NaN,
+    -1.0,
+    -Double.MIN_VALUE,
+    -Double.MAX_VALUE
   };
 
   private static boolean positiveFinite(double x) {
@@ -50,7 +64,8 @@ class BadInputTest {
     if (valid) {
       assertDoesNotThrow(() -> factory.accept(x), () -> name + " = " + x + " is valid");
     } else {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> factory.accept(x));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> factory.accept(x));
       assertTrue(e.getMessage().startsWith(name + " must be"), name + ": " + e.getMessage());
     }
   }
@@ -60,24 +75,41 @@ class BadInputTest {
   void sensitivitiesScalesAndStandardDeviations(double x) {
     var random = SeededNoise.uniform(1);
     boolean ok = positiveFinite(x);
-    acceptedOrNamed("l1Sensitivity", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(1), v, random), ok);
+    acceptedOrNamed(
+        "l1Sensitivity", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(1), v, random), ok);
     // GaussianMechanism: the analytic sigma, l2Sensitivity times the noise multiplier, is finite.
     PrivacyBudget gaussian = PrivacyBudget.approximate(1, 1e-6);
     double multiplier = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(1, 1e-6));
-    acceptedOrNamed("l2Sensitivity", x, v -> GaussianMechanism.of(gaussian, v, random),
+    acceptedOrNamed(
+        "l2Sensitivity",
+        x,
+        v -> GaussianMechanism.of(gaussian, v, random),
         ok && Double.isFinite(x * multiplier));
-    acceptedOrNamed("utilitySensitivity", x, v -> ExponentialMechanism.of(PrivacyBudget.pure(1), v, random), ok);
-    acceptedOrNamed("utilitySensitivity", x, v -> PermuteAndFlip.of(PrivacyBudget.pure(1), v, random), ok);
+    acceptedOrNamed(
+        "utilitySensitivity",
+        x,
+        v -> ExponentialMechanism.of(PrivacyBudget.pure(1), v, random),
+        ok);
+    acceptedOrNamed(
+        "utilitySensitivity", x, v -> PermuteAndFlip.of(PrivacyBudget.pure(1), v, random), ok);
     // DiscreteGaussianSampler: sigma in [Double.MIN_NORMAL, 2^52].
-    acceptedOrNamed("sigma", x, v -> DiscreteGaussianSampler.of(v, random),
+    acceptedOrNamed(
+        "sigma",
+        x,
+        v -> DiscreteGaussianSampler.of(v, random),
         x >= Double.MIN_NORMAL && x <= 0x1p52);
     // DiscreteGaussianMechanism: rho positive and finite with sigma = 1 / sqrt(2 rho) <= 2^52.
-    acceptedOrNamed("rho", x, v -> DiscreteGaussianMechanism.ofZcdp(v, 1, random),
-        ok && x >= 0x1p-105);
+    acceptedOrNamed(
+        "rho", x, v -> DiscreteGaussianMechanism.ofZcdp(v, 1, random), ok && x >= 0x1p-105);
     boolean nonNegativeFinite = x >= 0 && x < Double.POSITIVE_INFINITY;
     float[] values = {1f, 2f};
-    acceptedOrNamed("standardDeviation", x, v -> SeededNoise.bulk(1).addGaussian(values, 0, 2, v), nonNegativeFinite);
-    acceptedOrNamed("scale", x, v -> SeededNoise.bulk(1).addLaplace(new double[2], 0, 2, v), nonNegativeFinite);
+    acceptedOrNamed(
+        "standardDeviation",
+        x,
+        v -> SeededNoise.bulk(1).addGaussian(values, 0, 2, v),
+        nonNegativeFinite);
+    acceptedOrNamed(
+        "scale", x, v -> SeededNoise.bulk(1).addLaplace(new double[2], 0, 2, v), nonNegativeFinite);
     acceptedOrNamed("gamma", x, v -> ExactBernoulli.of(random).expMinus(v), nonNegativeFinite);
   }
 
@@ -89,15 +121,22 @@ class BadInputTest {
     if (x >= 0 && x < Double.POSITIVE_INFINITY) {
       // LaplaceMechanism: epsilon in [2^-50, MAX_VALUE]; DiscreteLaplaceMechanism: 1 / epsilon
       // below 2^53 (sensitivity 1).
-      acceptedOrNamed("budget.epsilon", x,
-          v -> LaplaceMechanism.of(PrivacyBudget.pure(v), 1.0, random), x >= 0x1p-50);
-      acceptedOrNamed("budget.epsilon", x,
-          v -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(v), 1, random), x >= 0x1p-50);
+      acceptedOrNamed(
+          "budget.epsilon",
+          x,
+          v -> LaplaceMechanism.of(PrivacyBudget.pure(v), 1.0, random),
+          x >= 0x1p-50);
+      acceptedOrNamed(
+          "budget.epsilon",
+          x,
+          v -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(v), 1, random),
+          x >= 0x1p-50);
     } else {
       acceptedOrNamed("epsilon", x, v -> PrivacyBudget.pure(v), false);
     }
     LaplaceMechanism laplace = LaplaceMechanism.of(PrivacyBudget.pure(1), 1.0, random);
-    GaussianMechanism gaussian = GaussianMechanism.of(PrivacyBudget.approximate(1, 1e-6), 1.0, random);
+    GaussianMechanism gaussian =
+        GaussianMechanism.of(PrivacyBudget.approximate(1, 1e-6), 1.0, random);
     boolean finite = Double.isFinite(x);
     acceptedOrNamed("value", x, laplace::addNoise, finite);
     acceptedOrNamed("value", x, gaussian::addNoise, finite);

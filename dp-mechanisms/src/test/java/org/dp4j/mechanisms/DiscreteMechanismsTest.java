@@ -49,11 +49,14 @@ class DiscreteMechanismsTest {
   @ParameterizedTest(name = "eps {0}, sensitivity {1}, value {2}")
   @CsvSource({"1, 1, 0", "0.5, 3, 1000000", "2, 5, -7", "0.3, 1, " + Long.MIN_VALUE / 2})
   void laplaceNoiseFitsTheDiscreteLaplaceOfItsScale(double epsilon, long sensitivity, long value) {
-    DiscreteLaplaceMechanism m = DiscreteLaplaceMechanism.of(
-        PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(21));
+    DiscreteLaplaceMechanism m =
+        DiscreteLaplaceMechanism.of(
+            PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(21));
     assertTrue(m.scale() >= sensitivity / epsilon, m.toString());
-    ChiSquare fit = fit(noise(() -> m.addNoise(value), value, N),
-        DiscreteDistributions.discreteLaplaceCdf(m.scale()));
+    ChiSquare fit =
+        fit(
+            noise(() -> m.addNoise(value), value, N),
+            DiscreteDistributions.discreteLaplaceCdf(m.scale()));
     assertTrue(fit.accepted(), fit.toString());
     assertTrue(fit.degreesOfFreedom() >= 5, fit.toString());
   }
@@ -72,21 +75,29 @@ class DiscreteMechanismsTest {
     double scale = 4.0;
     DiscreteLaplaceMechanism tooLittleNoise =
         DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1.1), 4, SeededNoise.uniform(23));
-    assertFalse(fit(noise(() -> tooLittleNoise.addNoise(0), 0, N),
-        DiscreteDistributions.discreteLaplaceCdf(scale)).accepted());
+    assertFalse(
+        fit(
+                noise(() -> tooLittleNoise.addNoise(0), 0, N),
+                DiscreteDistributions.discreteLaplaceCdf(scale))
+            .accepted());
     double p = Math.exp(-1 / scale);
     double variance = 2 * p / ((1 - p) * (1 - p));
-    DiscreteGaussianMechanism gaussian = DiscreteGaussianMechanism.ofZcdp(
-        1 / (2 * variance), 1, SeededNoise.uniform(24)); // sigma = sqrt(variance)
-    assertFalse(fit(noise(() -> gaussian.addNoise(0), 0, N),
-        DiscreteDistributions.discreteLaplaceCdf(scale)).accepted());
+    DiscreteGaussianMechanism gaussian =
+        DiscreteGaussianMechanism.ofZcdp(
+            1 / (2 * variance), 1, SeededNoise.uniform(24)); // sigma = sqrt(variance)
+    assertFalse(
+        fit(
+                noise(() -> gaussian.addNoise(0), 0, N),
+                DiscreteDistributions.discreteLaplaceCdf(scale))
+            .accepted());
   }
 
   @ParameterizedTest(name = "eps {0}, sensitivity {1}")
   @CsvSource({"1, 1, 1", "0.5, 5, 10", "2, 4, 2", "0.25, 1, 4"})
   void laplaceScaleAndEventAreExactForDyadicRatios(double epsilon, long sensitivity, double scale) {
-    DiscreteLaplaceMechanism m = DiscreteLaplaceMechanism.of(
-        PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(25));
+    DiscreteLaplaceMechanism m =
+        DiscreteLaplaceMechanism.of(
+            PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(25));
     assertEquals(scale, m.scale());
     assertEquals(EpsilonDeltaEvent.pure(epsilon), m.event());
     assertEquals(2 * epsilon, m.epsilonFor(2 * sensitivity));
@@ -100,8 +111,9 @@ class DiscreteMechanismsTest {
     for (int i = 0; i < 2000; i++) {
       double epsilon = Math.exp(random.nextDouble(-10, 5));
       long sensitivity = 1 + (long) Math.exp(random.nextDouble(0, 20));
-      DiscreteLaplaceMechanism m = DiscreteLaplaceMechanism.of(
-          PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(i));
+      DiscreteLaplaceMechanism m =
+          DiscreteLaplaceMechanism.of(
+              PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(i));
       double cost = m.epsilon();
       String context = m + " at epsilon " + epsilon;
       assertTrue(cost <= epsilon, context);
@@ -124,24 +136,33 @@ class DiscreteMechanismsTest {
     DiscreteGaussianMechanism m =
         DiscreteGaussianMechanism.ofZcdp(rho, sensitivity, SeededNoise.uniform(31));
     assertEquals(sensitivity / Math.sqrt(2 * rho), m.sigma(), 5 * Math.ulp(m.sigma()));
-    ChiSquare fit = fit(noise(() -> m.addNoise(value), value, N),
-        DiscreteDistributions.discreteGaussianCdf(m.sigma()));
+    ChiSquare fit =
+        fit(
+            noise(() -> m.addNoise(value), value, N),
+            DiscreteDistributions.discreteGaussianCdf(m.sigma()));
     assertTrue(fit.accepted(), fit.toString());
   }
 
   @Test
   void theGaussianFitRejectsATenPercentSmallerSigmaAndALaplaceOfTheSameVariance() {
     double sigma = 5.0;
-    DiscreteGaussianMechanism tooLittleNoise = DiscreteGaussianMechanism.ofZcdp(
-        1 / (2 * sigma * sigma / 1.21), 1, SeededNoise.uniform(32));
-    assertFalse(fit(noise(() -> tooLittleNoise.addNoise(0), 0, N),
-        DiscreteDistributions.discreteGaussianCdf(sigma)).accepted());
+    DiscreteGaussianMechanism tooLittleNoise =
+        DiscreteGaussianMechanism.ofZcdp(
+            1 / (2 * sigma * sigma / 1.21), 1, SeededNoise.uniform(32));
+    assertFalse(
+        fit(
+                noise(() -> tooLittleNoise.addNoise(0), 0, N),
+                DiscreteDistributions.discreteGaussianCdf(sigma))
+            .accepted());
     // A discrete Laplace of scale t has variance 2p / (1 - p)^2, p = e^(-1/t): t = 3.4 gives 23.1,
     // near sigma^2 = 25.
     DiscreteLaplaceMechanism laplace =
         DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1 / 3.4), 1, SeededNoise.uniform(33));
-    assertFalse(fit(noise(() -> laplace.addNoise(0), 0, N),
-        DiscreteDistributions.discreteGaussianCdf(sigma)).accepted());
+    assertFalse(
+        fit(
+                noise(() -> laplace.addNoise(0), 0, N),
+                DiscreteDistributions.discreteGaussianCdf(sigma))
+            .accepted());
   }
 
   @ParameterizedTest
@@ -205,41 +226,53 @@ class DiscreteMechanismsTest {
   void badInputIsRejectedByName() {
     var random = SeededNoise.uniform(45);
     for (long bad : new long[] {0, -1, Long.MIN_VALUE}) {
-      assertNamed("l1Sensitivity must be positive",
+      assertNamed(
+          "l1Sensitivity must be positive",
           () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), bad, random));
-      assertNamed("l2Sensitivity must be positive",
-          () -> DiscreteGaussianMechanism.ofZcdp(1, bad, random));
+      assertNamed(
+          "l2Sensitivity must be positive", () -> DiscreteGaussianMechanism.ofZcdp(1, bad, random));
     }
-    assertNamed("budget.delta must be 0",
+    assertNamed(
+        "budget.delta must be 0",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.approximate(1, 1e-6), 1, random));
-    assertNamed("budget.epsilon must be positive",
+    assertNamed(
+        "budget.epsilon must be positive",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(0), 1, random));
-    assertNamed("budget.epsilon must be above l1Sensitivity / 2^53",
+    assertNamed(
+        "budget.epsilon must be above l1Sensitivity / 2^53",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(Double.MIN_VALUE), 1, random));
-    assertNamed("budget.epsilon must be above l1Sensitivity / 2^53",
+    assertNamed(
+        "budget.epsilon must be above l1Sensitivity / 2^53",
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), Long.MAX_VALUE, random));
-    for (double bad : new double[] {0, -0.0, -1, Double.NaN, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY}) {
-      assertNamed("rho must be positive and finite",
+    for (double bad :
+        new double[] {
+          0, -0.0, -1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY
+        }) {
+      assertNamed(
+          "rho must be positive and finite",
           () -> DiscreteGaussianMechanism.ofZcdp(bad, 1, random));
     }
-    assertNamed("rho must be at least l2Sensitivity^2 / 2^105",
+    assertNamed(
+        "rho must be at least l2Sensitivity^2 / 2^105",
         () -> DiscreteGaussianMechanism.ofZcdp(Double.MIN_VALUE, 1, random));
-    assertNamed("rho must be at least l2Sensitivity^2 / 2^105",
+    assertNamed(
+        "rho must be at least l2Sensitivity^2 / 2^105",
         () -> DiscreteGaussianMechanism.ofZcdp(1, Long.MAX_VALUE, random));
     DiscreteLaplaceMechanism laplace =
         DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), 1, random);
     assertNamed("l1Sensitivity must be non-negative", () -> laplace.epsilonFor(-1));
     DiscreteGaussianMechanism gaussian = DiscreteGaussianMechanism.ofZcdp(1, 1, random);
     assertNamed("l2Sensitivity must be non-negative", () -> gaussian.rhoFor(-1));
-    assertThrows(NullPointerException.class,
+    assertThrows(
+        NullPointerException.class,
         () -> DiscreteLaplaceMechanism.of(PrivacyBudget.pure(1), 1, null));
     assertThrows(NullPointerException.class, () -> DiscreteGaussianMechanism.ofZcdp(1, 1, null));
     assertThrows(NullPointerException.class, () -> DiscreteLaplaceMechanism.of(null, 1, random));
     // Extreme but valid: huge epsilon and rho give tiny noise, and are accepted.
-    assertTrue(DiscreteLaplaceMechanism.of(PrivacyBudget.pure(Double.MAX_VALUE), 1, random)
-        .epsilon() <= Double.MAX_VALUE);
-    assertTrue(DiscreteGaussianMechanism.ofZcdp(Double.MAX_VALUE, 1, random).rho()
-        <= Double.MAX_VALUE);
+    assertTrue(
+        DiscreteLaplaceMechanism.of(PrivacyBudget.pure(Double.MAX_VALUE), 1, random).epsilon()
+            <= Double.MAX_VALUE);
+    assertTrue(
+        DiscreteGaussianMechanism.ofZcdp(Double.MAX_VALUE, 1, random).rho() <= Double.MAX_VALUE);
   }
 }

@@ -20,18 +20,38 @@ class EmpiricalPrivacyTest {
   void laplaceMechanismPassesAndHalfNoiseFails() {
     double epsilon = 1.0;
     double sensitivity = 1.0;
-    LaplaceMechanism m1 = LaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(1));
-    LaplaceMechanism m2 = LaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(2));
-    Result ok = EmpiricalPrivacyCheck.check(
-        () -> m1.addNoise(0.0), () -> m2.addNoise(sensitivity), 400_000, -6, 7, 52, epsilon, 0.0);
+    LaplaceMechanism m1 =
+        LaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(1));
+    LaplaceMechanism m2 =
+        LaplaceMechanism.of(PrivacyBudget.pure(epsilon), sensitivity, SeededNoise.uniform(2));
+    Result ok =
+        EmpiricalPrivacyCheck.check(
+            () -> m1.addNoise(0.0),
+            () -> m2.addNoise(sensitivity),
+            400_000,
+            -6,
+            7,
+            52,
+            epsilon,
+            0.0);
     assertTrue(ok.passed(), ok.toString());
     assertTrue(ok.bucketsCompared() > 60, ok.toString());
 
     // Half the noise: calibrated for 2 epsilon, checked against epsilon.
-    LaplaceMechanism h1 = LaplaceMechanism.of(PrivacyBudget.pure(2 * epsilon), sensitivity, SeededNoise.uniform(3));
-    LaplaceMechanism h2 = LaplaceMechanism.of(PrivacyBudget.pure(2 * epsilon), sensitivity, SeededNoise.uniform(4));
-    Result bad = EmpiricalPrivacyCheck.check(
-        () -> h1.addNoise(0.0), () -> h2.addNoise(sensitivity), 400_000, -6, 7, 52, epsilon, 0.0);
+    LaplaceMechanism h1 =
+        LaplaceMechanism.of(PrivacyBudget.pure(2 * epsilon), sensitivity, SeededNoise.uniform(3));
+    LaplaceMechanism h2 =
+        LaplaceMechanism.of(PrivacyBudget.pure(2 * epsilon), sensitivity, SeededNoise.uniform(4));
+    Result bad =
+        EmpiricalPrivacyCheck.check(
+            () -> h1.addNoise(0.0),
+            () -> h2.addNoise(sensitivity),
+            400_000,
+            -6,
+            7,
+            52,
+            epsilon,
+            0.0);
     assertFalse(bad.passed(), bad.toString());
   }
 
@@ -42,9 +62,16 @@ class EmpiricalPrivacyTest {
     GaussianMechanism m1 = GaussianMechanism.of(budget, sensitivity, SeededNoise.uniform(5));
     GaussianMechanism m2 = GaussianMechanism.of(budget, sensitivity, SeededNoise.uniform(6));
     double sigma = m1.sigma();
-    Result ok = EmpiricalPrivacyCheck.check(
-        () -> m1.addNoise(0.0), () -> m2.addNoise(sensitivity), 200_000,
-        -4 * sigma, 4 * sigma + 1, 50, budget.epsilon(), budget.delta());
+    Result ok =
+        EmpiricalPrivacyCheck.check(
+            () -> m1.addNoise(0.0),
+            () -> m2.addNoise(sensitivity),
+            200_000,
+            -4 * sigma,
+            4 * sigma + 1,
+            50,
+            budget.epsilon(),
+            budget.delta());
     assertTrue(ok.passed(), ok.toString());
     assertTrue(ok.bucketsCompared() > 60, ok.toString());
 
@@ -53,10 +80,18 @@ class EmpiricalPrivacyTest {
     PrivacyBudget loose = PrivacyBudget.approximate(2.6, 1e-3);
     GaussianMechanism h1 = GaussianMechanism.of(loose, sensitivity, SeededNoise.uniform(7));
     GaussianMechanism h2 = GaussianMechanism.of(loose, sensitivity, SeededNoise.uniform(8));
-    assertTrue(h1.sigma() <= 0.55 * sigma, "half-noise mechanism sigma " + h1.sigma() + " vs " + sigma);
-    Result bad = EmpiricalPrivacyCheck.check(
-        () -> h1.addNoise(0.0), () -> h2.addNoise(sensitivity), 200_000,
-        -4 * sigma, 4 * sigma + 1, 50, budget.epsilon(), budget.delta());
+    assertTrue(
+        h1.sigma() <= 0.55 * sigma, "half-noise mechanism sigma " + h1.sigma() + " vs " + sigma);
+    Result bad =
+        EmpiricalPrivacyCheck.check(
+            () -> h1.addNoise(0.0),
+            () -> h2.addNoise(sensitivity),
+            200_000,
+            -4 * sigma,
+            4 * sigma + 1,
+            50,
+            budget.epsilon(),
+            budget.delta());
     assertFalse(bad.passed(), bad.toString());
   }
 }

@@ -10,9 +10,9 @@ import org.dp4j.core.accounting.BasicCompositionAccountant;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
-import org.dp4j.mechanisms.aggregation.Bounds;
 import org.dp4j.mechanisms.aggregation.BoundedMean;
 import org.dp4j.mechanisms.aggregation.BoundedQuantile;
+import org.dp4j.mechanisms.aggregation.Bounds;
 import org.dp4j.mechanisms.aggregation.NoiseKind;
 import org.dp4j.mechanisms.selection.ExponentialMechanism;
 import org.dp4j.mechanisms.selection.RandomizedResponse;
@@ -30,7 +30,8 @@ class FilterReleaseTest {
   void laplaceSpendsBeforeReleasingAndStopsAtTheBudget() {
     PrivacyFilter filter = pureFilter(1.0);
     LaplaceMechanism m = LaplaceMechanism.of(PrivacyBudget.pure(0.4), 1.0, SeededNoise.uniform(1));
-    LaplaceMechanism twin = LaplaceMechanism.of(PrivacyBudget.pure(0.4), 1.0, SeededNoise.uniform(1));
+    LaplaceMechanism twin =
+        LaplaceMechanism.of(PrivacyBudget.pure(0.4), 1.0, SeededNoise.uniform(1));
     assertEquals(twin.addNoise(5.0), m.addNoise(5.0, filter, "first"));
     assertEquals(twin.addNoise(5.0), m.addNoise(5.0, filter, "second"));
     assertEquals(0.8, filter.spent(), 1e-12);
@@ -47,15 +48,18 @@ class FilterReleaseTest {
     assertThrows(IllegalArgumentException.class, () -> m.addNoise(Double.NaN, filter, "nan"));
     assertThrows(NullPointerException.class, () -> m.addNoise(1.0, null, "no filter"));
     assertEquals(0.0, filter.spent());
-    ExponentialMechanism em = ExponentialMechanism.of(PrivacyBudget.pure(0.5), 1.0, SeededNoise.uniform(3));
+    ExponentialMechanism em =
+        ExponentialMechanism.of(PrivacyBudget.pure(0.5), 1.0, SeededNoise.uniform(3));
     assertThrows(IllegalArgumentException.class, () -> em.select(new double[0], filter, "empty"));
     assertEquals(0.0, filter.spent());
   }
 
   @Test
   void gaussianSpendsFromAnRdpFilter() {
-    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(1.0, 1e-5));
-    GaussianMechanism m = GaussianMechanism.of(PrivacyBudget.approximate(0.5, 1e-6), 1.0, SeededNoise.uniform(4));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(1.0, 1e-5));
+    GaussianMechanism m =
+        GaussianMechanism.of(PrivacyBudget.approximate(0.5, 1e-6), 1.0, SeededNoise.uniform(4));
     int released = 0;
     try {
       for (int i = 0; i < 100; i++) {
@@ -72,14 +76,19 @@ class FilterReleaseTest {
   @Test
   void selectionAndAggregationsSpendTheirEvents() {
     PrivacyFilter filter = pureFilter(3.0);
-    ExponentialMechanism em = ExponentialMechanism.of(PrivacyBudget.pure(0.5), 1.0, SeededNoise.uniform(5));
+    ExponentialMechanism em =
+        ExponentialMechanism.of(PrivacyBudget.pure(0.5), 1.0, SeededNoise.uniform(5));
     em.select(new double[] {1, 2, 3}, filter, "select");
     em.select(new double[] {1, 2, 3}, filter, "select again");
-    BoundedMean mean = BoundedMean.of(PrivacyBudget.pure(1.0), new Bounds(0, 1), NoiseKind.LAPLACE, SeededNoise.uniform(7));
+    BoundedMean mean =
+        BoundedMean.of(
+            PrivacyBudget.pure(1.0), new Bounds(0, 1), NoiseKind.LAPLACE, SeededNoise.uniform(7));
     mean.release(new double[] {0.5}, 0.9, filter, "mean");
     assertEquals(2.0, filter.spent(), 1e-12);
-    BoundedQuantile quantile = BoundedQuantile.of(PrivacyBudget.pure(1.5), new Bounds(0, 1), 17, SeededNoise.uniform(8));
-    assertThrows(PrivacyBudgetExceededException.class,
+    BoundedQuantile quantile =
+        BoundedQuantile.of(PrivacyBudget.pure(1.5), new Bounds(0, 1), 17, SeededNoise.uniform(8));
+    assertThrows(
+        PrivacyBudgetExceededException.class,
         () -> quantile.release(new double[] {0.5}, 0.5, filter, "median"));
     assertEquals(2.0, filter.spent(), 1e-12);
   }
@@ -92,8 +101,10 @@ class FilterReleaseTest {
     PrivacyFilter addOrRemove = pureFilter(3.0);
     assertThrows(PrivacyBudgetExceededException.class, () -> rr.respond(1, addOrRemove, "rr"));
     assertEquals(0.0, addOrRemove.spent());
-    PrivacyFilter replaceOne = PrivacyFilter.limited(
-        new BasicCompositionAccountant(NeighbouringRelation.REPLACE_ONE), PrivacyBudget.pure(1.0));
+    PrivacyFilter replaceOne =
+        PrivacyFilter.limited(
+            new BasicCompositionAccountant(NeighbouringRelation.REPLACE_ONE),
+            PrivacyBudget.pure(1.0));
     assertEquals(twin.respond(1), rr.respond(1, replaceOne, "rr"), "the refusal drew nothing");
     assertEquals(0.5, replaceOne.spent(), 1e-12);
   }

@@ -28,8 +28,8 @@ class FloatingPointAttackTest {
   /**
    * Whether {@code y} is a possible output of the naive mechanism at x = 0, b = 1: is there an
    * integer j in [1, 2^52] with fl(ln(j 2^-52)) = -|y| (the uniform u maps to v = 1 - 2|u - 1/2| =
-   * j 2^-52 exactly)? Searches the neighbourhood of the real-valued inverse; ln is monotone, so
-   * ±16 covers its rounding.
+   * j 2^-52 exactly)? Searches the neighbourhood of the real-valued inverse; ln is monotone, so ±16
+   * covers its rounding.
    */
   private static boolean possibleAtZero(double y) {
     if (y == 0) {
@@ -67,13 +67,15 @@ class FloatingPointAttackTest {
 
   @Test
   void dp4jLaplaceOutputsAreReachableFromEitherInput() {
-    LaplaceMechanism mechanism = LaplaceMechanism.of(PrivacyBudget.pure(1.0), 1.0, SeededNoise.uniform(2012));
+    LaplaceMechanism mechanism =
+        LaplaceMechanism.of(PrivacyBudget.pure(1.0), 1.0, SeededNoise.uniform(2012));
     double g = mechanism.granularity();
     int offGrid = 0;
     for (int i = 0; i < 20_000; i++) {
       double y = mechanism.addNoise(1.0);
       double steps = y / g;
-      // Every multiple of g is an output of M(0) with positive probability (the discrete Laplace has
+      // Every multiple of g is an output of M(0) with positive probability (the discrete Laplace
+      // has
       // full support on Z), so an output is identifying only if it is off the grid.
       if (steps != Math.rint(steps) || Math.abs(steps) >= 0x1.0p53) {
         offGrid++;

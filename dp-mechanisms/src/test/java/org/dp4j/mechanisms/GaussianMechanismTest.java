@@ -18,15 +18,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class GaussianMechanismTest {
 
-  private static GaussianMechanism mechanism(double epsilon, double delta, double sensitivity, long seed) {
-    return GaussianMechanism.of(PrivacyBudget.approximate(epsilon, delta), sensitivity, SeededNoise.uniform(seed));
+  private static GaussianMechanism mechanism(
+      double epsilon, double delta, double sensitivity, long seed) {
+    return GaussianMechanism.of(
+        PrivacyBudget.approximate(epsilon, delta), sensitivity, SeededNoise.uniform(seed));
   }
 
   @ParameterizedTest(name = "eps {0}, delta {1}, sensitivity {2}")
-  @CsvSource({"1,1e-5,1", "0.1,1e-9,3", "10,1e-3,0.001", "0,1e-5,1", "2,1e-7,1e6", "0.5,1e-5,1e-200"})
-  void sigmaIsAtLeastTheAnalyticSigmaAndTheEventCoversIt(double epsilon, double delta, double sensitivity) {
+  @CsvSource({
+    "1,1e-5,1",
+    "0.1,1e-9,3",
+    "10,1e-3,0.001",
+    "0,1e-5,1",
+    "2,1e-7,1e6",
+    "0.5,1e-5,1e-200"
+  })
+  void sigmaIsAtLeastTheAnalyticSigmaAndTheEventCoversIt(
+      double epsilon, double delta, double sensitivity) {
     GaussianMechanism m = mechanism(epsilon, delta, sensitivity, 1);
-    double analytic = GaussianCalibration.analyticSigma(PrivacyBudget.approximate(epsilon, delta), sensitivity);
+    double analytic =
+        GaussianCalibration.analyticSigma(PrivacyBudget.approximate(epsilon, delta), sensitivity);
     assertTrue(m.sigma() >= analytic, m + " vs analytic " + analytic);
     // Margin: one grid step of sensitivity (2^-40 relative) and 2^-20 relative on delta.
     assertTrue(m.sigma() <= analytic * (1 + 1e-5), m + " vs analytic " + analytic);
@@ -51,10 +62,13 @@ class GaussianMechanismTest {
       noise[i] = m.addNoise(0.0);
     }
     // KS p-value above 1e-6: false failure 1e-6.
-    assertTrue(GoodnessOfFit.kolmogorovSmirnovPValue(noise, new NormalDistribution(null, 0, m.sigma()))
-        > GoodnessOfFit.FALSE_FAILURE_RATE);
-    assertTrue(GoodnessOfFit.kolmogorovSmirnovPValue(noise, new NormalDistribution(null, 0, 1.1 * m.sigma()))
-        < GoodnessOfFit.FALSE_FAILURE_RATE);
+    assertTrue(
+        GoodnessOfFit.kolmogorovSmirnovPValue(noise, new NormalDistribution(null, 0, m.sigma()))
+            > GoodnessOfFit.FALSE_FAILURE_RATE);
+    assertTrue(
+        GoodnessOfFit.kolmogorovSmirnovPValue(
+                noise, new NormalDistribution(null, 0, 1.1 * m.sigma()))
+            < GoodnessOfFit.FALSE_FAILURE_RATE);
   }
 
   @ParameterizedTest
@@ -82,13 +96,20 @@ class GaussianMechanismTest {
 
   @Test
   void rejectsBadArgumentsWithClearMessages() {
-    assertEquals("budget.delta must be positive for the Gaussian mechanism, got 0.0",
-        assertThrows(IllegalArgumentException.class,
-            () -> GaussianMechanism.of(PrivacyBudget.pure(1), 1.0)).getMessage());
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -1.0}) {
-      assertEquals("l2Sensitivity must be positive and finite, got " + bad,
-          assertThrows(IllegalArgumentException.class,
-              () -> GaussianMechanism.of(PrivacyBudget.approximate(1, 1e-5), bad)).getMessage());
+    assertEquals(
+        "budget.delta must be positive for the Gaussian mechanism, got 0.0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GaussianMechanism.of(PrivacyBudget.pure(1), 1.0))
+            .getMessage());
+    for (double bad :
+        new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -1.0}) {
+      assertEquals(
+          "l2Sensitivity must be positive and finite, got " + bad,
+          assertThrows(
+                  IllegalArgumentException.class,
+                  () -> GaussianMechanism.of(PrivacyBudget.approximate(1, 1e-5), bad))
+              .getMessage());
     }
     assertThrows(IllegalArgumentException.class, () -> PrivacyBudget.approximate(1, 1.0));
     assertThrows(IllegalArgumentException.class, () -> PrivacyBudget.approximate(Double.NaN, 1e-5));

@@ -26,7 +26,8 @@ class LaplaceMechanismTest {
     LaplaceMechanism m = mechanism(epsilon, sensitivity, 1);
     double exact = sensitivity / epsilon;
     assertTrue(m.scale() >= exact, m.toString());
-    // The grid adds one step of sensitivity and the ceiling one step of scale: relative 2^-38 at most.
+    // The grid adds one step of sensitivity and the ceiling one step of scale: relative 2^-38 at
+    // most.
     assertTrue(m.scale() <= exact * (1 + 0x1.0p-30) + 2 * m.granularity(), m.toString());
     double g = m.granularity();
     assertTrue(PowerOfTwoGridTest.isPowerOfTwo(g), "granularity must be a power of two: " + g);
@@ -34,7 +35,18 @@ class LaplaceMechanismTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {0.0, 1.0, -2.5, 1e-300, 3.7e10, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE})
+  @ValueSource(
+      doubles = {
+        0.0,
+        1.0,
+        -2.5,
+        1e-300,
+        3.7e10,
+        -1e300,
+        Double.MAX_VALUE,
+        -Double.MAX_VALUE,
+        Double.MIN_VALUE
+      })
   void outputsLieOnTheGridAndNearTheInput(double value) {
     LaplaceMechanism m = mechanism(1.0, 1.0, 7);
     for (int i = 0; i < 200; i++) {
@@ -56,11 +68,15 @@ class LaplaceMechanismTest {
     for (int i = 0; i < n; i++) {
       noise[i] = m.addNoise(0.0);
     }
-    // KS p-value above 1e-6: false failure 1e-6 (the grid step is 2^-40 of the scale, invisible here).
-    assertTrue(GoodnessOfFit.kolmogorovSmirnovPValue(noise, new LaplaceDistribution(null, 0, m.scale()))
-        > GoodnessOfFit.FALSE_FAILURE_RATE);
-    assertTrue(GoodnessOfFit.kolmogorovSmirnovPValue(noise, new LaplaceDistribution(null, 0, 1.1 * m.scale()))
-        < GoodnessOfFit.FALSE_FAILURE_RATE);
+    // KS p-value above 1e-6: false failure 1e-6 (the grid step is 2^-40 of the scale, invisible
+    // here).
+    assertTrue(
+        GoodnessOfFit.kolmogorovSmirnovPValue(noise, new LaplaceDistribution(null, 0, m.scale()))
+            > GoodnessOfFit.FALSE_FAILURE_RATE);
+    assertTrue(
+        GoodnessOfFit.kolmogorovSmirnovPValue(
+                noise, new LaplaceDistribution(null, 0, 1.1 * m.scale()))
+            < GoodnessOfFit.FALSE_FAILURE_RATE);
   }
 
   @ParameterizedTest
@@ -84,23 +100,39 @@ class LaplaceMechanismTest {
 
   @Test
   void rejectsBadArgumentsWithClearMessages() {
-    assertEquals("budget.delta must be 0 for the Laplace mechanism, got 1.0E-5",
-        assertThrows(IllegalArgumentException.class,
-            () -> LaplaceMechanism.of(PrivacyBudget.approximate(1, 1e-5), 1.0)).getMessage());
-    assertEquals("budget.epsilon must be positive and finite, got 0.0",
-        assertThrows(IllegalArgumentException.class,
-            () -> LaplaceMechanism.of(PrivacyBudget.pure(0), 1.0)).getMessage());
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -1.0}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> LaplaceMechanism.of(PrivacyBudget.pure(1), bad));
+    assertEquals(
+        "budget.delta must be 0 for the Laplace mechanism, got 1.0E-5",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LaplaceMechanism.of(PrivacyBudget.approximate(1, 1e-5), 1.0))
+            .getMessage());
+    assertEquals(
+        "budget.epsilon must be positive and finite, got 0.0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LaplaceMechanism.of(PrivacyBudget.pure(0), 1.0))
+            .getMessage());
+    for (double bad :
+        new double[] {
+          Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -1.0
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> LaplaceMechanism.of(PrivacyBudget.pure(1), bad));
       assertEquals("l1Sensitivity must be positive and finite, got " + bad, e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> LaplaceMechanism.of(PrivacyBudget.pure(1e-300), Double.MAX_VALUE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LaplaceMechanism.of(PrivacyBudget.pure(1e-300), Double.MAX_VALUE));
     assertThrows(NullPointerException.class, () -> LaplaceMechanism.of(null, 1.0));
-    assertThrows(NullPointerException.class, () -> LaplaceMechanism.of(PrivacyBudget.pure(1), 1.0, null));
+    assertThrows(
+        NullPointerException.class, () -> LaplaceMechanism.of(PrivacyBudget.pure(1), 1.0, null));
     LaplaceMechanism m = mechanism(1.0, 1.0, 1);
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
-      assertEquals("value must be finite, got " + bad,
+    for (double bad :
+        new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      assertEquals(
+          "value must be finite, got " + bad,
           assertThrows(IllegalArgumentException.class, () -> m.addNoise(bad)).getMessage());
       assertThrows(IllegalArgumentException.class, () -> m.confidenceInterval(bad, 0.9));
     }

@@ -32,13 +32,17 @@ class PowerOfTwoGridTest {
     for (int i = 0; i < 100; i++) {
       int exponent = random.nextInt(-1074, 1024);
       PowerOfTwoGrid grid = PowerOfTwoGrid.ofExponent(exponent);
-      double x = Double.longBitsToDouble(random.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL) * (random.nextBoolean() ? 1 : -1);
+      double x =
+          Double.longBitsToDouble(random.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL)
+              * (random.nextBoolean() ? 1 : -1);
       long k = random.nextLong() >> random.nextInt(0, 64);
       double actual = grid.addNoise(x, k);
       BigDecimal g = new BigDecimal(grid.granularity());
-      double clampLimit = exponent + 1000 <= 1023 ? Math.scalb(1.0, exponent + 1000) : Double.MAX_VALUE;
+      double clampLimit =
+          exponent + 1000 <= 1023 ? Math.scalb(1.0, exponent + 1000) : Double.MAX_VALUE;
       double clamped = Math.max(-clampLimit, Math.min(clampLimit, x));
-      BigDecimal index = new BigDecimal(clamped).divide(g).setScale(0, java.math.RoundingMode.HALF_EVEN);
+      BigDecimal index =
+          new BigDecimal(clamped).divide(g).setScale(0, java.math.RoundingMode.HALF_EVEN);
       BigDecimal exactSum = index.add(BigDecimal.valueOf(k));
       double expected = exactSum.doubleValue() * grid.granularity();
       assertEquals(expected, actual, "x=" + x + " k=" + k + " g=2^" + exponent);

@@ -43,15 +43,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * tolerance.
  *
  * <p>Gaussian mechanisms are charged on PLD odometers at delta {@value #DELTA} and on zCDP
- * accountants. The hand value is the exact epsilon of one Gaussian of the hand-computed {@code
- * mu} (Balle &amp; Wang 2018, {@link GaussianCalibration#epsilon(double, double)}). The PLD
- * accountant is an upper bound with a discretisation bias documented below 0.2% of epsilon, so
- * the spent epsilon must lie in {@code [hand (1 - 1e-4), hand (1 + 0.002)]}; the lower allowance
- * 1e-4 covers the mechanisms' calibration, whose sigma exceeds the analytic one by at most a
- * relative 1e-5 (one grid step and the 2^-20 margin on delta, {@code GaussianMechanismTest}). The
- * zCDP accountant's {@code rho} must equal {@code mu^2 / 2} within the same calibration allowance
- * below (relative 2e-5) and within 1e-9 above, which covers the rounding of the events and the
- * one extra grid step per part (2^-40 of its sigma) in the variance's closed-form maximum.
+ * accountants. The hand value is the exact epsilon of one Gaussian of the hand-computed {@code mu}
+ * (Balle &amp; Wang 2018, {@link GaussianCalibration#epsilon(double, double)}). The PLD accountant
+ * is an upper bound with a discretisation bias documented below 0.2% of epsilon, so the spent
+ * epsilon must lie in {@code [hand (1 - 1e-4), hand (1 + 0.002)]}; the lower allowance 1e-4 covers
+ * the mechanisms' calibration, whose sigma exceeds the analytic one by at most a relative 1e-5 (one
+ * grid step and the 2^-20 margin on delta, {@code GaussianMechanismTest}). The zCDP accountant's
+ * {@code rho} must equal {@code mu^2 / 2} within the same calibration allowance below (relative
+ * 2e-5) and within 1e-9 above, which covers the rounding of the events and the one extra grid step
+ * per part (2^-40 of its sigma) in the variance's closed-form maximum.
  */
 class RelationCostTest {
 
@@ -83,13 +83,15 @@ class RelationCostTest {
     release.accept(pld);
     double hand = GaussianCalibration.epsilon(new GaussianEvent(1 / mu), DELTA);
     double spent = pld.spent();
-    assertTrue(spent >= hand * (1 - 1e-4) && spent <= hand * (1 + 0.002),
+    assertTrue(
+        spent >= hand * (1 - 1e-4) && spent <= hand * (1 + 0.002),
         relation + ": spent " + spent + ", hand " + hand + " (mu " + mu + ")");
     PrivacyFilter zcdp = PrivacyFilter.odometer(new ZcdpAccountant(relation), DELTA);
     release.accept(zcdp);
     double rho = ((ZcdpAccountant) zcdp.accountantSnapshot()).rho();
     double handRho = mu * mu / 2;
-    assertTrue(rho >= handRho * (1 - 2e-5) && rho <= handRho * (1 + 1e-9),
+    assertTrue(
+        rho >= handRho * (1 - 2e-5) && rho <= handRho * (1 + 1e-9),
         relation + ": rho " + rho + ", hand " + handRho);
   }
 
@@ -129,8 +131,9 @@ class RelationCostTest {
   @EnumSource(NeighbouringRelation.class)
   void gaussianMechanismIsChargedItsBudgetAtTheStatedSensitivity(NeighbouringRelation relation) {
     double sensitivity = relation == REPLACE_ONE ? 2 : 1;
-    GaussianMechanism m = GaussianMechanism.of(
-        PrivacyBudget.approximate(1, DELTA), sensitivity, SeededNoise.uniform(3));
+    GaussianMechanism m =
+        GaussianMechanism.of(
+            PrivacyBudget.approximate(1, DELTA), sensitivity, SeededNoise.uniform(3));
     // Calibrated to (1, DELTA) at the stated sensitivity: one Gaussian of mu = mu(1, DELTA), whose
     // epsilon at DELTA is 1 (not rescaled a second time under replace-one).
     assertGaussian(mu(1, DELTA), relation, f -> m.addNoise(0.3, f, "sum"));
@@ -204,8 +207,8 @@ class RelationCostTest {
   @ParameterizedTest
   @EnumSource(NeighbouringRelation.class)
   void boundedQuantileCostsEpsilonUnderBoth(NeighbouringRelation relation) {
-    BoundedQuantile q = BoundedQuantile.of(PrivacyBudget.pure(0.6), new Bounds(0, 1), 17,
-        SeededNoise.uniform(9));
+    BoundedQuantile q =
+        BoundedQuantile.of(PrivacyBudget.pure(0.6), new Bounds(0, 1), 17, SeededNoise.uniform(9));
     double[] values = {0.2, 0.7};
     assertPure(0.6, pureCost(relation, f -> q.release(values, 0.5, f, "median")), 0);
   }
@@ -216,8 +219,9 @@ class RelationCostTest {
     BoundedCount laplace =
         BoundedCount.of(PrivacyBudget.pure(1), NoiseKind.LAPLACE, SeededNoise.uniform(10));
     assertPure(1.0, pureCost(relation, f -> laplace.release(40, 0.9, f, "count")), 0);
-    BoundedCount gaussian = BoundedCount.of(
-        PrivacyBudget.approximate(1, DELTA), NoiseKind.GAUSSIAN, SeededNoise.uniform(11));
+    BoundedCount gaussian =
+        BoundedCount.of(
+            PrivacyBudget.approximate(1, DELTA), NoiseKind.GAUSSIAN, SeededNoise.uniform(11));
     assertGaussian(mu(1, DELTA), relation, f -> gaussian.release(40, 0.9, f, "count"));
   }
 
@@ -231,7 +235,10 @@ class RelationCostTest {
   @CsvSource({"-1, 1, 2", "-3, 1, 1.3333333333333333", "1, 3, 1", "-2, -1, 1", "0, 4, 1"})
   void laplaceBoundedSumCostsItsSensitivityRatio(double lower, double upper, double replaceOne) {
     BoundedSum sum =
-        BoundedSum.of(PrivacyBudget.pure(1), new Bounds(lower, upper), NoiseKind.LAPLACE,
+        BoundedSum.of(
+            PrivacyBudget.pure(1),
+            new Bounds(lower, upper),
+            NoiseKind.LAPLACE,
             SeededNoise.uniform(12));
     double[] values = {0.5, -0.25};
     assertPure(1.0, pureCost(ADD_OR_REMOVE_ONE, f -> sum.release(values, 0.9, f, "sum")), 0);
@@ -240,8 +247,12 @@ class RelationCostTest {
 
   @Test
   void gaussianBoundedSumCostsTwiceTheShiftUnderReplaceOne() {
-    BoundedSum sum = BoundedSum.of(PrivacyBudget.approximate(1, DELTA), new Bounds(-1, 1),
-        NoiseKind.GAUSSIAN, SeededNoise.uniform(13));
+    BoundedSum sum =
+        BoundedSum.of(
+            PrivacyBudget.approximate(1, DELTA),
+            new Bounds(-1, 1),
+            NoiseKind.GAUSSIAN,
+            SeededNoise.uniform(13));
     double[] values = {0.5, -0.25};
     double mu0 = mu(1, DELTA);
     assertGaussian(mu0, ADD_OR_REMOVE_ONE, f -> sum.release(values, 0.9, f, "sum"));
@@ -257,11 +268,12 @@ class RelationCostTest {
   void laplaceMeanAndVarianceCostTheirEpsilonUnderBoth(NeighbouringRelation relation) {
     Bounds bounds = new Bounds(0, 10);
     double[] values = {1, 4, 9};
-    BoundedMean mean = BoundedMean.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE,
-        SeededNoise.uniform(14));
+    BoundedMean mean =
+        BoundedMean.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, SeededNoise.uniform(14));
     assertPure(1.0, pureCost(relation, f -> mean.release(values, 0.9, f, "mean")), GRID);
-    BoundedVariance variance = BoundedVariance.of(PrivacyBudget.pure(1.5), bounds,
-        NoiseKind.LAPLACE, SeededNoise.uniform(15));
+    BoundedVariance variance =
+        BoundedVariance.of(
+            PrivacyBudget.pure(1.5), bounds, NoiseKind.LAPLACE, SeededNoise.uniform(15));
     assertPure(1.5, pureCost(relation, f -> variance.release(values, f, "variance")), GRID);
   }
 
@@ -271,8 +283,12 @@ class RelationCostTest {
    */
   @Test
   void gaussianMeanCostsSqrtTwoAndTwoMu0() {
-    BoundedMean mean = BoundedMean.of(PrivacyBudget.approximate(1, DELTA), new Bounds(0, 10),
-        NoiseKind.GAUSSIAN, SeededNoise.uniform(16));
+    BoundedMean mean =
+        BoundedMean.of(
+            PrivacyBudget.approximate(1, DELTA),
+            new Bounds(0, 10),
+            NoiseKind.GAUSSIAN,
+            SeededNoise.uniform(16));
     double[] values = {1, 4, 9};
     double mu0 = mu(0.5, DELTA / 2);
     assertGaussian(
@@ -282,14 +298,18 @@ class RelationCostTest {
 
   /**
    * Gaussian variance, parts at {@code mu0} each ((ε/3, δ/3)): add/remove {@code sqrt(3) mu0};
-   * replace-one {@code mu0 max over x in [0, 2] of sqrt(x^2 + x^2 (2 - x)^2)} (value swaps, the
-   * sum moves by {@code x r}, the squares by {@code x (2 - x) r^2}) or {@code sqrt(3) mu0} (a swap
-   * with NaN): the maximum is at {@code x = 2}, {@code 2 mu0}.
+   * replace-one {@code mu0 max over x in [0, 2] of sqrt(x^2 + x^2 (2 - x)^2)} (value swaps, the sum
+   * moves by {@code x r}, the squares by {@code x (2 - x) r^2}) or {@code sqrt(3) mu0} (a swap with
+   * NaN): the maximum is at {@code x = 2}, {@code 2 mu0}.
    */
   @Test
   void gaussianVarianceCostsSqrtThreeAndTwoMu0() {
-    BoundedVariance variance = BoundedVariance.of(PrivacyBudget.approximate(1, DELTA),
-        new Bounds(0, 10), NoiseKind.GAUSSIAN, SeededNoise.uniform(17));
+    BoundedVariance variance =
+        BoundedVariance.of(
+            PrivacyBudget.approximate(1, DELTA),
+            new Bounds(0, 10),
+            NoiseKind.GAUSSIAN,
+            SeededNoise.uniform(17));
     double[] values = {1, 4, 9};
     double mu0 = mu(1.0 / 3, DELTA / 3);
     assertGaussian(Math.sqrt(3) * mu0, ADD_OR_REMOVE_ONE, f -> variance.release(values, f, "var"));

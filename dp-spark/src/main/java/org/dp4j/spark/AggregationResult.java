@@ -20,8 +20,13 @@ import org.dp4j.core.internal.Checks;
  * @param privacyStatement what the release guarantees, in words
  * @param isPrivate false only in a NOT PRIVATE test mode
  */
-public record AggregationResult(Dataset<Row> groups, List<Row> rows, SpendReceipt receipt,
-    Calibration calibration, String privacyStatement, boolean isPrivate) {
+public record AggregationResult(
+    Dataset<Row> groups,
+    List<Row> rows,
+    SpendReceipt receipt,
+    Calibration calibration,
+    String privacyStatement,
+    boolean isPrivate) {
 
   /** Validates and copies the rows. */
   public AggregationResult {

@@ -25,9 +25,16 @@ import org.dp4j.mechanisms.aggregation.NoiseKind;
  * @param selection how groups are chosen, in words (with the threshold or the per-group rule)
  * @param event the event of the whole query, spent on the filter
  */
-public record Calibration(PrivacyBudget budget, NoiseKind noise, int releases,
-    double noiseMultiplier, double equalSplitNoiseMultiplier, List<NoisyRelease> sums,
-    double quantileEpsilonPerGroup, double equalSplitQuantileEpsilonPerGroup, String selection,
+public record Calibration(
+    PrivacyBudget budget,
+    NoiseKind noise,
+    int releases,
+    double noiseMultiplier,
+    double equalSplitNoiseMultiplier,
+    List<NoisyRelease> sums,
+    double quantileEpsilonPerGroup,
+    double equalSplitQuantileEpsilonPerGroup,
+    String selection,
     PrivacyEvent event) {
 
   /** Validates and copies. */

@@ -61,10 +61,10 @@ import org.dp4j.spark.internal.ValueBounds;
  *
  * <h2>Guarantee</h2>
  *
- * The released groups are {@code (epsilon, delta)}-DP for the query's {@link Builder#budget
- * budget} under adding or removing one privacy unit together with all its rows, whatever the other
- * rows are. This rests on: contribution bounding (each unit keeps at most K groups and M rows per
- * group, chosen uniformly, values clamped to the metrics' bounds), exact fixed-point sums, the
+ * The released groups are {@code (epsilon, delta)}-DP for the query's {@link Builder#budget budget}
+ * under adding or removing one privacy unit together with all its rows, whatever the other rows
+ * are. This rests on: contribution bounding (each unit keeps at most K groups and M rows per group,
+ * chosen uniformly, values clamped to the metrics' bounds), exact fixed-point sums, the
  * floating-point-safe Gaussian or Laplace mechanisms of dp-mechanisms with noise drawn on the
  * executors from their own secure sources, the exponential mechanism for quantiles, and private
  * partition selection (or a public list of groups). All releases are calibrated together under PLD
@@ -75,8 +75,8 @@ import org.dp4j.spark.internal.ValueBounds;
  * <h2>Lifecycle</h2>
  *
  * {@link #run(PrivacyFilter)} first spends {@link #event()} on the filter (the filter may refuse:
- * then nothing is computed), then computes the released groups with one Spark job and collects
- * them (only released groups reach the driver). If the job fails after the spend, the budget stays
+ * then nothing is computed), then computes the released groups with one Spark job and collects them
+ * (only released groups reach the driver). If the job fails after the spend, the budget stays
  * spent. Each run draws fresh noise and spends again. An instance is immutable and may be run from
  * any thread; the Spark session must be a classic (not Spark Connect) session.
  *
@@ -111,8 +111,14 @@ public final class DpAggregation {
   private final Randomness randomness;
   private final String description;
 
-  private DpAggregation(Builder b, List<DataType> groupTypes, Dataset<Row> publicGroups,
-      ExecutionSpec spec, Calibration calibration, StructType outputSchema, String description) {
+  private DpAggregation(
+      Builder b,
+      List<DataType> groupTypes,
+      Dataset<Row> publicGroups,
+      ExecutionSpec spec,
+      Calibration calibration,
+      StructType outputSchema,
+      String description) {
     this.data = b.data;
     this.privacyUnit = b.privacyUnit;
     this.groupBy = List.copyOf(b.groupBy);
@@ -181,30 +187,39 @@ public final class DpAggregation {
   public AggregationResult run(PrivacyFilter filter) {
     Checks.notNull("filter", filter);
     PrivacyAccountant accountant = filter.accountantSnapshot();
-    Checks.require(accountant.relation() == NeighbouringRelation.ADD_OR_REMOVE_ONE,
+    Checks.require(
+        accountant.relation() == NeighbouringRelation.ADD_OR_REMOVE_ONE,
         "filter's neighbouring relation",
-        NeighbouringRelation.ADD_OR_REMOVE_ONE + " (the relation of this query's guarantee: adding"
-            + " or removing one privacy unit with all its rows)", accountant.relation());
-    accountant.unsupportedReason(event()).ifPresent(reason -> {
-      throw new IllegalArgumentException("filter's accountant "
-          + accountant.getClass().getSimpleName() + " must support this query's event, got: "
-          + reason);
-    });
+        NeighbouringRelation.ADD_OR_REMOVE_ONE
+            + " (the relation of this query's guarantee: adding"
+            + " or removing one privacy unit with all its rows)",
+        accountant.relation());
+    accountant
+        .unsupportedReason(event())
+        .ifPresent(
+            reason -> {
+              throw new IllegalArgumentException(
+                  "filter's accountant "
+                      + accountant.getClass().getSimpleName()
+                      + " must support this query's event, got: "
+                      + reason);
+            });
     // Spend before anything is computed: a refused query runs no Spark job.
     SpendReceipt receipt = filter.spend(event(), label());
-    Dataset<Row> released = QueryPipeline.released(data, privacyUnit, groupBy, groupTypes,
-        publicGroups, spec);
+    Dataset<Row> released =
+        QueryPipeline.released(data, privacyUnit, groupBy, groupTypes, publicGroups, spec);
     List<Row> rows = released.collectAsList();
     SparkSession spark = data.sparkSession();
     Dataset<Row> groups = spark.createDataFrame(rows, outputSchema);
-    return new AggregationResult(groups, rows, receipt, calibration, statement(receipt, filter),
-        randomness.isPrivate());
+    return new AggregationResult(
+        groups, rows, receipt, calibration, statement(receipt, filter), randomness.isPrivate());
   }
 
   /** The ledger label: the query in words, control characters replaced, at most 1000 chars. */
   private String label() {
     StringBuilder b = new StringBuilder();
-    ("dp-spark aggregate " + description).codePoints()
+    ("dp-spark aggregate " + description)
+        .codePoints()
         .forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
     String label = b.toString();
     if (label.length() > PrivacyFilter.MAX_LABEL_LENGTH) {
@@ -220,38 +235,71 @@ public final class DpAggregation {
   private String statement(SpendReceipt receipt, PrivacyFilter filter) {
     StringBuilder s = new StringBuilder();
     if (!randomness.isPrivate()) {
-      s.append("NOT PRIVATE (").append(randomness).append("): the values below carry no privacy "
-          + "guarantee. Were the randomness secure: ");
+      s.append("NOT PRIVATE (")
+          .append(randomness)
+          .append(
+              "): the values below carry no privacy " + "guarantee. Were the randomness secure: ");
     }
-    s.append(String.format(Locale.ROOT, "(epsilon = %s, delta = %s)-DP for the whole release (%s) "
-            + "under adding or removing one privacy unit, i.e. all rows with one value of %s. ",
-        fmt(budget.epsilon()), fmt(budget.delta()), description, privacyUnit));
-    s.append(String.format(Locale.ROOT, "Contribution bounding: each unit keeps at most %d "
-            + "group%s and %d row%s per group (chosen uniformly at random)",
-        spec.maxGroupsPerUnit(),
-        spec.maxGroupsPerUnit() == 1 ? "" : "s", spec.maxRowsPerGroup(),
-        spec.maxRowsPerGroup() == 1 ? "" : "s"));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "(epsilon = %s, delta = %s)-DP for the whole release (%s) "
+                + "under adding or removing one privacy unit, i.e. all rows with one value of %s. ",
+            fmt(budget.epsilon()),
+            fmt(budget.delta()),
+            description,
+            privacyUnit));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "Contribution bounding: each unit keeps at most %d "
+                + "group%s and %d row%s per group (chosen uniformly at random)",
+            spec.maxGroupsPerUnit(),
+            spec.maxGroupsPerUnit() == 1 ? "" : "s",
+            spec.maxRowsPerGroup(),
+            spec.maxRowsPerGroup() == 1 ? "" : "s"));
     Map<String, Bounds> clamps = new LinkedHashMap<>();
     for (Metric m : metrics) {
-      bounds(m).ifPresent(b -> clamps.putIfAbsent(m.column().orElseThrow() + " to ["
-          + fmt(b.lower()) + ", " + fmt(b.upper()) + "]", b));
+      bounds(m)
+          .ifPresent(
+              b ->
+                  clamps.putIfAbsent(
+                      m.column().orElseThrow()
+                          + " to ["
+                          + fmt(b.lower())
+                          + ", "
+                          + fmt(b.upper())
+                          + "]",
+                      b));
     }
     if (!clamps.isEmpty()) {
       s.append("; values clamped: ").append(String.join(", ", clamps.keySet()));
     }
     s.append(". Groups: ").append(calibration.selection()).append(". ");
-    s.append(String.format(Locale.ROOT, "Noise: %s, the %d releases calibrated together by PLD "
-            + "accounting (noise multiplier %.4g; an equal split of the budget would need %.3gx "
-            + "the noise). ", calibration.noise() == NoiseKind.GAUSSIAN ? "Gaussian" : "Laplace",
-        calibration.releases(), calibration.noiseMultiplier(),
-        calibration.equalSplitNoiseFactor()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "Noise: %s, the %d releases calibrated together by PLD accounting (noise multiplier"
+                + " %.4g; an equal split of the budget would need %.3gx the noise). ",
+            calibration.noise() == NoiseKind.GAUSSIAN ? "Gaussian" : "Laplace",
+            calibration.releases(),
+            calibration.noiseMultiplier(),
+            calibration.equalSplitNoiseFactor()));
     if (spec.outputs().stream().anyMatch(OutputSpec::interval)) {
-      s.append(String.format(Locale.ROOT, "Confidence intervals (%s%% each) cover the noise only, "
-          + "not clamping, contribution bounding or partition selection. ",
-          fmt(100 * CONFIDENCE_LEVEL)));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "Confidence intervals (%s%% each) cover the noise only, "
+                  + "not clamping, contribution bounding or partition selection. ",
+              fmt(100 * CONFIDENCE_LEVEL)));
     }
-    s.append(String.format(Locale.ROOT, "Spent on the filter: epsilon %s -> %s at delta %s",
-        fmt(receipt.epsilonBefore()), fmt(receipt.epsilonAfter()), fmt(receipt.targetDelta())));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "Spent on the filter: epsilon %s -> %s at delta %s",
+            fmt(receipt.epsilonBefore()),
+            fmt(receipt.epsilonAfter()),
+            fmt(receipt.targetDelta())));
     filter.budget().ifPresent(b -> s.append(" (budget ").append(fmt(b.epsilon())).append(")"));
     s.append('.');
     return s.toString();
@@ -274,8 +322,10 @@ public final class DpAggregation {
     if (x == Math.rint(x) && Math.abs(x) < 1e15) {
       return Long.toString((long) x);
     }
-    return String.format(Locale.ROOT, "%.6g", x).replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
-        .replace(".e", "e").replaceAll("\\.$", "");
+    return String.format(Locale.ROOT, "%.6g", x)
+        .replaceAll("(\\.\\d*?)0+($|e)", "$1$2")
+        .replace(".e", "e")
+        .replaceAll("\\.$", "");
   }
 
   /**
@@ -345,8 +395,11 @@ public final class DpAggregation {
      * @return this builder
      */
     public Builder maxGroupsPerUnit(int k) {
-      Checks.require(k >= 1 && k <= MAX_CONTRIBUTION_LIMIT, "maxGroupsPerUnit",
-          "in [1, " + MAX_CONTRIBUTION_LIMIT + "]", k);
+      Checks.require(
+          k >= 1 && k <= MAX_CONTRIBUTION_LIMIT,
+          "maxGroupsPerUnit",
+          "in [1, " + MAX_CONTRIBUTION_LIMIT + "]",
+          k);
       this.maxGroupsPerUnit = k;
       return this;
     }
@@ -358,8 +411,11 @@ public final class DpAggregation {
      * @return this builder
      */
     public Builder maxRowsPerGroup(int m) {
-      Checks.require(m >= 1 && m <= MAX_CONTRIBUTION_LIMIT, "maxRowsPerGroup",
-          "in [1, " + MAX_CONTRIBUTION_LIMIT + "]", m);
+      Checks.require(
+          m >= 1 && m <= MAX_CONTRIBUTION_LIMIT,
+          "maxRowsPerGroup",
+          "in [1, " + MAX_CONTRIBUTION_LIMIT + "]",
+          m);
       this.maxRowsPerGroup = m;
       return this;
     }
@@ -448,8 +504,8 @@ public final class DpAggregation {
      * other groups are dropped. The list must not depend on the private data. The only way to pure
      * DP. The dataset is read in the same job as the data.
      *
-     * @param groups a dataset with the group-by columns, of the same types as in the data
-     *     (other columns are ignored, duplicates are merged)
+     * @param groups a dataset with the group-by columns, of the same types as in the data (other
+     *     columns are ignored, duplicates are merged)
      * @return this builder
      */
     public Builder publicGroups(Dataset<Row> groups) {
@@ -500,8 +556,8 @@ public final class DpAggregation {
 
     /**
      * Adds 95% confidence intervals ({@code _low}, {@code _high} columns) to counts, sums and
-     * means. They cover the noise only: not clamping, contribution bounding or partition
-     * selection. Each holds with probability at least 0.95 on its own (not simultaneously).
+     * means. They cover the noise only: not clamping, contribution bounding or partition selection.
+     * Each holds with probability at least 0.95 on its own (not simultaneously).
      *
      * @return this builder
      */
@@ -523,8 +579,8 @@ public final class DpAggregation {
     }
 
     /**
-     * Where randomness comes from; {@link Randomness#secure()} unless a test asks for a NOT
-     * PRIVATE mode.
+     * Where randomness comes from; {@link Randomness#secure()} unless a test asks for a NOT PRIVATE
+     * mode.
      *
      * @param randomness not null
      * @return this builder
@@ -553,12 +609,18 @@ public final class DpAggregation {
       DataType unitType = column(schema, columns, "privacyUnit", privacyUnit);
       requireKeyType("privacyUnit", privacyUnit, unitType);
       Checks.require(!groupBy.isEmpty(), "groupBy", "at least one column", "none");
-      Checks.require(new LinkedHashSet<>(groupBy).size() == groupBy.size(), "groupBy",
-          "distinct columns", groupBy);
+      Checks.require(
+          new LinkedHashSet<>(groupBy).size() == groupBy.size(),
+          "groupBy",
+          "distinct columns",
+          groupBy);
       List<DataType> groupTypes = new ArrayList<>();
       for (String g : groupBy) {
-        Checks.require(!g.equals(privacyUnit), "groupBy", "columns other than the privacy unit "
-            + privacyUnit, groupBy);
+        Checks.require(
+            !g.equals(privacyUnit),
+            "groupBy",
+            "columns other than the privacy unit " + privacyUnit,
+            groupBy);
         DataType t = column(schema, columns, "groupBy", g);
         requireKeyType("groupBy", g, t);
         groupTypes.add(t);
@@ -567,104 +629,176 @@ public final class DpAggregation {
       Set<String> names = new LinkedHashSet<>(groupBy);
       for (Metric m : metrics) {
         for (String name : m.outputColumns()) {
-          Checks.require(names.add(name), "metrics", "distinct output columns (and distinct from "
-              + "the group-by columns)", name + " twice");
+          Checks.require(
+              names.add(name),
+              "metrics",
+              "distinct output columns (and distinct from " + "the group-by columns)",
+              name + " twice");
         }
         if (m.column().isPresent()) {
           String c = m.column().get();
           DataType t = column(schema, columns, "metric column", c);
-          Checks.require(t.sameType(DataTypes.DoubleType) || t.sameType(DataTypes.FloatType)
-              || t.sameType(DataTypes.LongType) || t.sameType(DataTypes.IntegerType)
-              || t.sameType(DataTypes.ShortType) || t.sameType(DataTypes.ByteType)
-              || t instanceof DecimalType, "metric column '" + c + "'", "numeric",
+          Checks.require(
+              t.sameType(DataTypes.DoubleType)
+                  || t.sameType(DataTypes.FloatType)
+                  || t.sameType(DataTypes.LongType)
+                  || t.sameType(DataTypes.IntegerType)
+                  || t.sameType(DataTypes.ShortType)
+                  || t.sameType(DataTypes.ByteType)
+                  || t instanceof DecimalType,
+              "metric column '" + c + "'",
+              "numeric",
               t.simpleString());
         }
       }
       Checks.require(budget != null, "budget", "set", "nothing");
-      NoiseKind kind = noise != null ? noise
-          : budget.delta() > 0 ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE;
+      NoiseKind kind =
+          noise != null ? noise : budget.delta() > 0 ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE;
       boolean isPublic = publicGroupRows != null || publicGroupValues != null;
-      PartitionSelection rule = selection != null ? selection
-          : kind == NoiseKind.LAPLACE ? PartitionSelection.TRUNCATED_GEOMETRIC
-          : PartitionSelection.GAUSSIAN_THRESHOLD;
+      PartitionSelection rule =
+          selection != null
+              ? selection
+              : kind == NoiseKind.LAPLACE
+                  ? PartitionSelection.TRUNCATED_GEOMETRIC
+                  : PartitionSelection.GAUSSIAN_THRESHOLD;
       Checks.require(budget.epsilon() > 0, "budget.epsilon", "positive", budget.epsilon());
-      Checks.require(kind != NoiseKind.GAUSSIAN || budget.delta() > 0, "budget.delta",
+      Checks.require(
+          kind != NoiseKind.GAUSSIAN || budget.delta() > 0,
+          "budget.delta",
           "positive for Gaussian noise (use noise(NoiseKind.LAPLACE) for pure DP)",
           budget.delta());
-      Checks.require(isPublic || budget.delta() > 0, "budget.delta",
+      Checks.require(
+          isPublic || budget.delta() > 0,
+          "budget.delta",
           "positive for private partition selection (only public groups allow pure DP)",
           budget.delta());
-      Checks.require(isPublic || kind == NoiseKind.GAUSSIAN
-          || rule == PartitionSelection.TRUNCATED_GEOMETRIC, "partition selection",
-          "TRUNCATED_GEOMETRIC with Laplace noise", rule);
+      Checks.require(
+          isPublic || kind == NoiseKind.GAUSSIAN || rule == PartitionSelection.TRUNCATED_GEOMETRIC,
+          "partition selection",
+          "TRUNCATED_GEOMETRIC with Laplace noise",
+          rule);
       Dataset<Row> keys = isPublic ? publicKeys(groupTypes) : null;
 
       Plan plan = new Plan();
       for (Metric m : metrics) {
         plan.add(m, confidenceIntervals);
       }
-      SelectionSpec.Kind selectionKind = isPublic ? SelectionSpec.Kind.PUBLIC
-          : rule == PartitionSelection.GAUSSIAN_THRESHOLD ? SelectionSpec.Kind.GAUSSIAN_THRESHOLD
-          : SelectionSpec.Kind.TRUNCATED_GEOMETRIC;
+      SelectionSpec.Kind selectionKind =
+          isPublic
+              ? SelectionSpec.Kind.PUBLIC
+              : rule == PartitionSelection.GAUSSIAN_THRESHOLD
+                  ? SelectionSpec.Kind.GAUSSIAN_THRESHOLD
+                  : SelectionSpec.Kind.TRUNCATED_GEOMETRIC;
       if (selectionKind == SelectionSpec.Kind.GAUSSIAN_THRESHOLD) {
         plan.part(Part.distinctUnits());
       }
-      QueryCalibration.Result cal = QueryCalibration.calibrate(budget, kind, plan.parts,
-          plan.quantileRanks.size(), selectionKind, maxGroupsPerUnit, maxRowsPerGroup,
-          split == BudgetSplit.EQUAL);
+      QueryCalibration.Result cal =
+          QueryCalibration.calibrate(
+              budget,
+              kind,
+              plan.parts,
+              plan.quantileRanks.size(),
+              selectionKind,
+              maxGroupsPerUnit,
+              maxRowsPerGroup,
+              split == BudgetSplit.EQUAL);
       List<QuantileSpec> quantiles = new ArrayList<>();
       for (int q = 0; q < plan.quantileRanks.size(); q++) {
         double rank = plan.quantileRanks.get(q);
-        quantiles.add(new QuantileSpec(plan.quantileHistograms.get(q), rank,
-            cal.quantileEpsilonPerGroup(), maxRowsPerGroup * Math.max(rank, 1 - rank)));
+        quantiles.add(
+            new QuantileSpec(
+                plan.quantileHistograms.get(q),
+                rank,
+                cal.quantileEpsilonPerGroup(),
+                maxRowsPerGroup * Math.max(rank, 1 - rank)));
       }
-      SipHash key = randomness.mode() == RandomnessMode.SECURE
-          ? SipHash.randomKey(new SecureRandom())
-          : SipHash.withKey(randomness.seed(), ~randomness.seed());
-      ExecutionSpec spec = new ExecutionSpec(groupBy.size(), plan.values, maxGroupsPerUnit,
-          maxRowsPerGroup, plan.parts, cal.mechanisms(), plan.histograms, quantiles,
-          cal.selection(), plan.outputs, CONFIDENCE_LEVEL, randomness.mode(), randomness.seed(),
-          key);
+      SipHash key =
+          randomness.mode() == RandomnessMode.SECURE
+              ? SipHash.randomKey(new SecureRandom())
+              : SipHash.withKey(randomness.seed(), ~randomness.seed());
+      ExecutionSpec spec =
+          new ExecutionSpec(
+              groupBy.size(),
+              plan.values,
+              maxGroupsPerUnit,
+              maxRowsPerGroup,
+              plan.parts,
+              cal.mechanisms(),
+              plan.histograms,
+              quantiles,
+              cal.selection(),
+              plan.outputs,
+              CONFIDENCE_LEVEL,
+              randomness.mode(),
+              randomness.seed(),
+              key);
       Calibration report = report(kind, plan, cal, isPublic);
       StructType released = QueryPipeline.releasedSchema(groupTypes, spec);
       StructField[] fields = released.fields();
       for (int g = 0; g < groupBy.size(); g++) {
         fields[g] = DataTypes.createStructField(groupBy.get(g), groupTypes.get(g), true);
       }
-      String description = String.join(", ", names.stream().skip(groupBy.size()).toList())
-          + " by " + String.join(", ", groupBy);
-      return new DpAggregation(this, groupTypes, keys, spec, report,
-          DataTypes.createStructType(fields), description);
+      String description =
+          String.join(", ", names.stream().skip(groupBy.size()).toList())
+              + " by "
+              + String.join(", ", groupBy);
+      return new DpAggregation(
+          this, groupTypes, keys, spec, report, DataTypes.createStructType(fields), description);
     }
 
-    private Calibration report(NoiseKind kind, Plan plan, QueryCalibration.Result cal,
-        boolean isPublic) {
+    private Calibration report(
+        NoiseKind kind, Plan plan, QueryCalibration.Result cal, boolean isPublic) {
       List<NoisyRelease> sums = new ArrayList<>();
       for (int i = 0; i < plan.parts.size(); i++) {
         Part p = plan.parts.get(i);
         MechanismSpec m = cal.mechanisms().get(i);
         double perGroup = p.perGroupUnits(maxRowsPerGroup);
-        double sensitivity = kind == NoiseKind.GAUSSIAN
-            ? Math.sqrt(maxGroupsPerUnit) * perGroup : maxGroupsPerUnit * perGroup;
-        sums.add(new NoisyRelease(p.describe(plan.values), p.toValue(sensitivity),
-            p.toValue(m.scale()), p.toValue(cal.equalSplitMultiplier() * sensitivity)));
+        double sensitivity =
+            kind == NoiseKind.GAUSSIAN
+                ? Math.sqrt(maxGroupsPerUnit) * perGroup
+                : maxGroupsPerUnit * perGroup;
+        sums.add(
+            new NoisyRelease(
+                p.describe(plan.values),
+                p.toValue(sensitivity),
+                p.toValue(m.scale()),
+                p.toValue(cal.equalSplitMultiplier() * sensitivity)));
       }
       SelectionSpec s = cal.selection();
-      String selectionText = switch (s.kind()) {
-        case PUBLIC -> "a public list (every listed group is released, with noise only where it "
-            + "has no rows; rows of other groups are dropped)";
-        case GAUSSIAN_THRESHOLD -> String.format(Locale.ROOT, "private partition selection by "
-            + "Gaussian thresholding: a group is released when its noisy unit count (noise "
-            + "standard deviation %.4g) exceeds %.4g, so that a group only one unit contributes "
-            + "to is released with probability at most %.3g", s.threshold().sigma(),
-            s.threshold().threshold(), s.threshold().releaseProbability(1));
-        case TRUNCATED_GEOMETRIC -> String.format(Locale.ROOT, "private partition selection by "
-            + "the truncated geometric rule of Desfontaines et al. (2022) at epsilon %.4g and "
-            + "delta %.3g per group", s.geometric().epsilon(), s.geometric().delta());
-      };
-      return new Calibration(budget, kind, cal.releases(), cal.noiseMultiplier(),
-          cal.equalSplitMultiplier(), sums, cal.quantileEpsilonPerGroup(),
-          cal.equalSplitQuantileEpsilonPerGroup(), selectionText, cal.event());
+      String selectionText =
+          switch (s.kind()) {
+            case PUBLIC ->
+                "a public list (every listed group is released, with noise only where it "
+                    + "has no rows; rows of other groups are dropped)";
+            case GAUSSIAN_THRESHOLD ->
+                String.format(
+                    Locale.ROOT,
+                    "private partition selection by Gaussian thresholding: a group is released when"
+                        + " its noisy unit count (noise standard deviation %.4g) exceeds %.4g, so"
+                        + " that a group only one unit contributes to is released with probability"
+                        + " at most %.3g",
+                    s.threshold().sigma(),
+                    s.threshold().threshold(),
+                    s.threshold().releaseProbability(1));
+            case TRUNCATED_GEOMETRIC ->
+                String.format(
+                    Locale.ROOT,
+                    "private partition selection by the truncated geometric rule of Desfontaines et"
+                        + " al. (2022) at epsilon %.4g and delta %.3g per group",
+                    s.geometric().epsilon(),
+                    s.geometric().delta());
+          };
+      return new Calibration(
+          budget,
+          kind,
+          cal.releases(),
+          cal.noiseMultiplier(),
+          cal.equalSplitMultiplier(),
+          sums,
+          cal.quantileEpsilonPerGroup(),
+          cal.equalSplitQuantileEpsilonPerGroup(),
+          selectionText,
+          cal.event());
     }
 
     private Dataset<Row> publicKeys(List<DataType> groupTypes) {
@@ -676,25 +810,40 @@ public final class DpAggregation {
         for (int g = 0; g < groupBy.size(); g++) {
           String name = groupBy.get(g);
           DataType t = column(schema, columns, "publicGroups column", name);
-          Checks.require(t.sameType(groupTypes.get(g)), "publicGroups column '" + name + "'",
-              "of the data's type " + groupTypes.get(g).simpleString(), t.simpleString());
-          select.add(org.apache.spark.sql.functions.col(QueryPipeline.quote(name))
-              .as(QueryPipeline.groupName(g)));
+          Checks.require(
+              t.sameType(groupTypes.get(g)),
+              "publicGroups column '" + name + "'",
+              "of the data's type " + groupTypes.get(g).simpleString(),
+              t.simpleString());
+          select.add(
+              org.apache
+                  .spark
+                  .sql
+                  .functions
+                  .col(QueryPipeline.quote(name))
+                  .as(QueryPipeline.groupName(g)));
         }
         return publicGroupRows.select(select.toArray(new Column[0])).distinct();
       }
-      Checks.require(groupBy.size() == 1, "publicGroups(values)",
+      Checks.require(
+          groupBy.size() == 1,
+          "publicGroups(values)",
           "used with exactly one group-by column (use publicGroups(Dataset) for several)",
           groupBy.size() + " columns");
       List<Row> rows = new ArrayList<>();
       for (Object v : new LinkedHashSet<>(publicGroupValues)) {
-        Checks.require(v == null || javaTypeFits(v, groupTypes.get(0)), "publicGroups value",
+        Checks.require(
+            v == null || javaTypeFits(v, groupTypes.get(0)),
+            "publicGroups value",
             "of the Java type Spark uses for " + groupTypes.get(0).simpleString(),
             v + " (" + (v == null ? "null" : v.getClass().getSimpleName()) + ")");
         rows.add(RowFactory.create(v));
       }
-      StructType schema = DataTypes.createStructType(List.of(
-          DataTypes.createStructField(QueryPipeline.groupName(0), groupTypes.get(0), true)));
+      StructType schema =
+          DataTypes.createStructType(
+              List.of(
+                  DataTypes.createStructField(
+                      QueryPipeline.groupName(0), groupTypes.get(0), true)));
       return spark.createDataFrame(rows, schema);
     }
   }
@@ -735,26 +884,50 @@ public final class DpAggregation {
 
     void add(Metric m, boolean intervals) {
       if (m instanceof Metric.Count) {
-        outputs.add(new OutputSpec("count", OutputKind.COUNT, List.of(part(Part.count())), null,
-            -1, intervals));
+        outputs.add(
+            new OutputSpec(
+                "count", OutputKind.COUNT, List.of(part(Part.count())), null, -1, intervals));
       } else if (m instanceof Metric.DistinctUnits) {
-        outputs.add(new OutputSpec("distinct_units", OutputKind.DISTINCT_UNITS,
-            List.of(part(Part.distinctUnits())), null, -1, intervals));
+        outputs.add(
+            new OutputSpec(
+                "distinct_units",
+                OutputKind.DISTINCT_UNITS,
+                List.of(part(Part.distinctUnits())),
+                null,
+                -1,
+                intervals));
       } else if (m instanceof Metric.Sum s) {
-        outputs.add(new OutputSpec(s.outputColumns().get(0), OutputKind.SUM,
-            List.of(valuePart(PartKind.SUM, s.name(), s.bounds())), ValueBounds.of(s.bounds()), -1,
-            intervals));
+        outputs.add(
+            new OutputSpec(
+                s.outputColumns().get(0),
+                OutputKind.SUM,
+                List.of(valuePart(PartKind.SUM, s.name(), s.bounds())),
+                ValueBounds.of(s.bounds()),
+                -1,
+                intervals));
       } else if (m instanceof Metric.Mean s) {
         int count = part(Part.count());
         int sum = valuePart(PartKind.CENTERED_SUM, s.name(), s.bounds());
-        outputs.add(new OutputSpec(s.outputColumns().get(0), OutputKind.MEAN,
-            List.of(count, sum), ValueBounds.of(s.bounds()), -1, intervals));
+        outputs.add(
+            new OutputSpec(
+                s.outputColumns().get(0),
+                OutputKind.MEAN,
+                List.of(count, sum),
+                ValueBounds.of(s.bounds()),
+                -1,
+                intervals));
       } else if (m instanceof Metric.Variance s) {
         int count = part(Part.count());
         int sum = valuePart(PartKind.CENTERED_SUM, s.name(), s.bounds());
         int squares = valuePart(PartKind.CENTERED_SQUARES, s.name(), s.bounds());
-        outputs.add(new OutputSpec(s.outputColumns().get(0), OutputKind.VARIANCE,
-            List.of(count, sum, squares), ValueBounds.of(s.bounds()), -1, false));
+        outputs.add(
+            new OutputSpec(
+                s.outputColumns().get(0),
+                OutputKind.VARIANCE,
+                List.of(count, sum, squares),
+                ValueBounds.of(s.bounds()),
+                -1,
+                false));
       } else if (m instanceof Metric.Quantiles s) {
         int valueIndex = value(s.name());
         int h = -1;
@@ -765,15 +938,21 @@ public final class DpAggregation {
           }
         }
         if (h < 0) {
-          histograms.add(new HistogramSpec(valueIndex, ValueBounds.of(s.bounds()),
-              QUANTILE_CANDIDATES));
+          histograms.add(
+              new HistogramSpec(valueIndex, ValueBounds.of(s.bounds()), QUANTILE_CANDIDATES));
           h = histograms.size() - 1;
         }
         for (int r = 0; r < s.ranks().size(); r++) {
           quantileRanks.add(s.ranks().get(r));
           quantileHistograms.add(h);
-          outputs.add(new OutputSpec(s.outputColumns().get(r), OutputKind.QUANTILE, List.of(),
-              ValueBounds.of(s.bounds()), quantileRanks.size() - 1, false));
+          outputs.add(
+              new OutputSpec(
+                  s.outputColumns().get(r),
+                  OutputKind.QUANTILE,
+                  List.of(),
+                  ValueBounds.of(s.bounds()),
+                  quantileRanks.size() - 1,
+                  false));
         }
       }
     }
@@ -786,21 +965,33 @@ public final class DpAggregation {
     return new Bounds(lower, upper);
   }
 
-  private static DataType column(StructType schema, List<String> columns, String role,
-      String name) {
-    Checks.require(columns.contains(name), role + " '" + name + "'",
-        "a column of the data (columns: " + String.join(", ", columns) + ")", "none");
+  private static DataType column(
+      StructType schema, List<String> columns, String role, String name) {
+    Checks.require(
+        columns.contains(name),
+        role + " '" + name + "'",
+        "a column of the data (columns: " + String.join(", ", columns) + ")",
+        "none");
     return schema.apply(name).dataType();
   }
 
   private static void requireKeyType(String role, String name, DataType t) {
-    boolean ok = t.sameType(DataTypes.StringType) || t.sameType(DataTypes.LongType)
-        || t.sameType(DataTypes.IntegerType) || t.sameType(DataTypes.ShortType)
-        || t.sameType(DataTypes.ByteType) || t.sameType(DataTypes.BooleanType)
-        || t instanceof DecimalType || t.sameType(DataTypes.DateType)
-        || t.sameType(DataTypes.TimestampType) || t.sameType(DataTypes.TimestampNTZType);
-    Checks.require(ok, role + " column '" + name + "'",
-        "of a string, integer, boolean, decimal, date or timestamp type", t.simpleString());
+    boolean ok =
+        t.sameType(DataTypes.StringType)
+            || t.sameType(DataTypes.LongType)
+            || t.sameType(DataTypes.IntegerType)
+            || t.sameType(DataTypes.ShortType)
+            || t.sameType(DataTypes.ByteType)
+            || t.sameType(DataTypes.BooleanType)
+            || t instanceof DecimalType
+            || t.sameType(DataTypes.DateType)
+            || t.sameType(DataTypes.TimestampType)
+            || t.sameType(DataTypes.TimestampNTZType);
+    Checks.require(
+        ok,
+        role + " column '" + name + "'",
+        "of a string, integer, boolean, decimal, date or timestamp type",
+        t.simpleString());
   }
 
   private static boolean javaTypeFits(Object v, DataType t) {

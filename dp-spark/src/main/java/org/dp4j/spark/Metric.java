@@ -30,7 +30,11 @@ import org.dp4j.mechanisms.aggregation.Bounds;
  * Sums are computed in fixed point (see the module documentation), so these bounds hold exactly.
  */
 public sealed interface Metric
-    permits Metric.Count, Metric.DistinctUnits, Metric.Sum, Metric.Mean, Metric.Variance,
+    permits Metric.Count,
+        Metric.DistinctUnits,
+        Metric.Sum,
+        Metric.Mean,
+        Metric.Variance,
         Metric.Quantiles {
 
   /** The names of the released columns, without the confidence-interval columns. */
@@ -174,8 +178,8 @@ public sealed interface Metric
       for (Double q : ranks) {
         Checks.require(q != null && q >= 0 && q <= 1, "quantile rank", "in [0, 1]", q);
       }
-      Checks.require(ranks.stream().distinct().count() == ranks.size(), "quantile ranks",
-          "distinct", ranks);
+      Checks.require(
+          ranks.stream().distinct().count() == ranks.size(), "quantile ranks", "distinct", ranks);
       ranks = List.copyOf(ranks);
     }
 
@@ -209,7 +213,10 @@ public sealed interface Metric
     Checks.notNull("column", name);
     Checks.require(!name.isBlank(), "column", "a non-blank column name", "'" + name + "'");
     Checks.notNull("bounds", bounds);
-    Checks.require(bounds.upper() > bounds.lower(), "upper bound of " + name,
-        "> lower bound " + bounds.lower(), bounds.upper());
+    Checks.require(
+        bounds.upper() > bounds.lower(),
+        "upper bound of " + name,
+        "> lower bound " + bounds.lower(),
+        bounds.upper());
   }
 }

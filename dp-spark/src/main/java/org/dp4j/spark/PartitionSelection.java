@@ -8,9 +8,9 @@ package org.dp4j.spark;
 public enum PartitionSelection {
   /**
    * Gaussian thresholding: a group is released when its noisy count of privacy units (Gaussian
-   * noise, L2 sensitivity {@code sqrt(K)}) exceeds a threshold chosen so that each group that
-   * only one unit creates is released with probability at most its share of delta. Composes with
-   * the query's other Gaussian releases exactly under PLD, and the noisy count is released as the
+   * noise, L2 sensitivity {@code sqrt(K)}) exceeds a threshold chosen so that each group that only
+   * one unit creates is released with probability at most its share of delta. Composes with the
+   * query's other Gaussian releases exactly under PLD, and the noisy count is released as the
    * {@code distinct_units} metric when that is asked for (at no extra cost). The default.
    */
   GAUSSIAN_THRESHOLD,

@@ -24,9 +24,9 @@ public final class Randomness implements Serializable {
 
   /**
    * Private randomness (the default): every task adds noise from its own AES-CTR generator keyed
-   * from the executor's operating-system entropy ({@code AesCtrRandom.fromOperatingSystem()});
-   * no noise seed exists anywhere, least of all on the driver. Contribution bounding chooses rows
-   * and groups with a PRF under a fresh 128-bit key from the driver's {@code SecureRandom}.
+   * from the executor's operating-system entropy ({@code AesCtrRandom.fromOperatingSystem()}); no
+   * noise seed exists anywhere, least of all on the driver. Contribution bounding chooses rows and
+   * groups with a PRF under a fresh 128-bit key from the driver's {@code SecureRandom}.
    */
   public static Randomness secure() {
     return SECURE;
@@ -48,8 +48,8 @@ public final class Randomness implements Serializable {
   /**
    * <b>NOT PRIVATE.</b> Seeded contribution bounding and <em>no noise at all</em>: the released
    * values are the exact bounded aggregates, every group with at least one unit (or every public
-   * group) is released, and quantiles are the best candidate. For testing contribution bounding
-   * and aggregation only.
+   * group) is released, and quantiles are the best candidate. For testing contribution bounding and
+   * aggregation only.
    *
    * @param seed seeds the bounding choices
    * @return the noiseless mode

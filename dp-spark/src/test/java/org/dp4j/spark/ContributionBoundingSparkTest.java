@@ -29,10 +29,12 @@ class ContributionBoundingSparkTest {
   private static final int K = 3;
   private static final int M = 2;
 
-  private static final StructType SCHEMA = DataTypes.createStructType(List.of(
-      DataTypes.createStructField("unit", DataTypes.StringType, true),
-      DataTypes.createStructField("group", DataTypes.StringType, true),
-      DataTypes.createStructField("amount", DataTypes.DoubleType, true)));
+  private static final StructType SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField("unit", DataTypes.StringType, true),
+              DataTypes.createStructField("group", DataTypes.StringType, true),
+              DataTypes.createStructField("amount", DataTypes.DoubleType, true)));
 
   private static Dataset<Row> data(boolean adversary) {
     List<Row> rows = new ArrayList<>();
@@ -49,12 +51,21 @@ class ContributionBoundingSparkTest {
   }
 
   private static Map<String, double[]> run(boolean adversary) {
-    List<Row> rows = DpAggregation.on(data(adversary)).privacyUnit("unit").groupBy("group")
-        .maxGroupsPerUnit(K).maxRowsPerGroup(M).count().distinctUnits().sum("amount", 0, 10)
-        .privateGroups().randomness(Randomness.notPrivateWithoutNoise(adversary ? 1 : 2))
-        .budget(PrivacyBudget.approximate(1, 1e-6)).build()
-        .run(PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(1, 1e-6)))
-        .rows();
+    List<Row> rows =
+        DpAggregation.on(data(adversary))
+            .privacyUnit("unit")
+            .groupBy("group")
+            .maxGroupsPerUnit(K)
+            .maxRowsPerGroup(M)
+            .count()
+            .distinctUnits()
+            .sum("amount", 0, 10)
+            .privateGroups()
+            .randomness(Randomness.notPrivateWithoutNoise(adversary ? 1 : 2))
+            .budget(PrivacyBudget.approximate(1, 1e-6))
+            .build()
+            .run(PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(1, 1e-6)))
+            .rows();
     Map<String, double[]> byGroup = new HashMap<>();
     for (Row r : rows) {
       byGroup.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});

@@ -42,12 +42,14 @@ class DpAggregationTest {
 
   private static final PrivacyBudget BUDGET = PrivacyBudget.approximate(1.0, 1e-6);
 
-  private static final StructType VISITS = DataTypes.createStructType(List.of(
-      DataTypes.createStructField("visitor", DataTypes.LongType, true),
-      DataTypes.createStructField("day", DataTypes.DateType, true),
-      DataTypes.createStructField("shop", DataTypes.StringType, true),
-      DataTypes.createStructField("spent.eur", DataTypes.DoubleType, true),
-      DataTypes.createStructField("note", DataTypes.StringType, true)));
+  private static final StructType VISITS =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField("visitor", DataTypes.LongType, true),
+              DataTypes.createStructField("day", DataTypes.DateType, true),
+              DataTypes.createStructField("shop", DataTypes.StringType, true),
+              DataTypes.createStructField("spent.eur", DataTypes.DoubleType, true),
+              DataTypes.createStructField("note", DataTypes.StringType, true)));
 
   private static SparkSession spark() {
     return SparkTestSession.get();
@@ -61,8 +63,9 @@ class DpAggregationTest {
   private static Dataset<Row> visits() {
     List<Row> rows = new ArrayList<>();
     for (long v = 0; v < 400; v++) {
-      rows.add(RowFactory.create(v, day(1 + (int) (v % 3)), v % 2 == 0 ? "north" : "south",
-          (double) (v % 50), "x"));
+      rows.add(
+          RowFactory.create(
+              v, day(1 + (int) (v % 3)), v % 2 == 0 ? "north" : "south", (double) (v % 50), "x"));
       rows.add(RowFactory.create(v, day(1 + (int) ((v + 1) % 3)), "north", 20.0, "x"));
     }
     rows.add(RowFactory.create(null, day(1), "north", 10.0, "null unit"));
@@ -91,11 +94,21 @@ class DpAggregationTest {
 
   @Test
   void withoutNoiseTheResultIsTheExactBoundedAggregateAfterTheBadRowRule() {
-    AggregationResult result = DpAggregation.on(visits()).privacyUnit("visitor")
-        .groupBy("day", "shop").maxGroupsPerUnit(2).maxRowsPerGroup(5).count().distinctUnits()
-        .sum("spent.eur", 0, 60).mean("spent.eur", 0, 60).privateGroups()
-        .randomness(Randomness.notPrivateWithoutNoise(3)).budget(BUDGET).build()
-        .run(filter(2));
+    AggregationResult result =
+        DpAggregation.on(visits())
+            .privacyUnit("visitor")
+            .groupBy("day", "shop")
+            .maxGroupsPerUnit(2)
+            .maxRowsPerGroup(5)
+            .count()
+            .distinctUnits()
+            .sum("spent.eur", 0, 60)
+            .mean("spent.eur", 0, 60)
+            .privateGroups()
+            .randomness(Randomness.notPrivateWithoutNoise(3))
+            .budget(BUDGET)
+            .build()
+            .run(filter(2));
     // Expected: every visitor keeps both rows (at most 2 groups, when the two rows fall in one
     // group it holds 2 rows); null unit, null and NaN values dropped; infinity clamped to 60.
     Map<List<Object>, double[]> expected = new HashMap<>();
@@ -115,15 +128,15 @@ class DpAggregationTest {
       assertEquals(x[1], r.getDouble(4), x[0] * 0x1.0p-14, e.getKey().toString());
       assertEquals(x[1] / x[0], r.getDouble(5), 1e-4, e.getKey().toString());
     }
-    assertEquals(List.of("day", "shop", "count", "distinct_units", "sum_spent.eur",
-        "mean_spent.eur"), List.of(result.groups().columns()));
+    assertEquals(
+        List.of("day", "shop", "count", "distinct_units", "sum_spent.eur", "mean_spent.eur"),
+        List.of(result.groups().columns()));
     assertTrue(result.privacyStatement().startsWith("NOT PRIVATE"));
   }
 
   private static final Map<List<Object>, Set<Long>> UNITS = new HashMap<>();
 
-  private static void add(Map<List<Object>, double[]> m, Date d, String shop, long unit,
-      double v) {
+  private static void add(Map<List<Object>, double[]> m, Date d, String shop, long unit, double v) {
     List<Object> key = java.util.Arrays.asList(d, shop);
     double[] x = m.computeIfAbsent(key, k -> new double[3]);
     x[0] += 1;
@@ -138,9 +151,17 @@ class DpAggregationTest {
     PrivacyFilter filter = filter(3);
     JobCounter jobs = JobCounter.get();
     int mark = jobs.mark();
-    DpAggregation query = DpAggregation.on(visits()).privacyUnit("visitor").groupBy("day")
-        .maxGroupsPerUnit(2).count().sum("spent.eur", 0, 60).quantiles("spent.eur", 0, 60, 0.5)
-        .publicGroups(List.of(day(1), day(2), day(3), day(4))).budget(BUDGET).build();
+    DpAggregation query =
+        DpAggregation.on(visits())
+            .privacyUnit("visitor")
+            .groupBy("day")
+            .maxGroupsPerUnit(2)
+            .count()
+            .sum("spent.eur", 0, 60)
+            .quantiles("spent.eur", 0, 60, 0.5)
+            .publicGroups(List.of(day(1), day(2), day(3), day(4)))
+            .budget(BUDGET)
+            .build();
     AggregationResult result = query.run(filter);
     List<Long> started = jobs.jobsSince(mark);
     assertTrue(!started.isEmpty(), "the query runs a job");
@@ -153,17 +174,18 @@ class DpAggregationTest {
     assertEquals(new HashSet<>(first), new HashSet<>(second));
     assertEquals(new HashSet<>(result.rows()), new HashSet<>(first));
     assertEquals(4, result.groups().count());
-    double total = result.groups().agg(org.apache.spark.sql.functions.sum("count")).first()
-        .getDouble(0);
-    assertEquals(total, result.groups().agg(org.apache.spark.sql.functions.sum("count")).first()
-        .getDouble(0));
+    double total =
+        result.groups().agg(org.apache.spark.sql.functions.sum("count")).first().getDouble(0);
+    assertEquals(
+        total,
+        result.groups().agg(org.apache.spark.sql.functions.sum("count")).first().getDouble(0));
     // The public day 4 has no rows: noise only, around 0.
     Row absent = byGroup(result.rows(), 1).get(List.of(day(4)));
     assertTrue(Math.abs(absent.getDouble(1)) < 10 * query.calibration().sums().get(0).scale());
     // What was spent is the query's event, re-accounted by a fresh PLD accountant.
     double reaccounted = new PldAccountant().compose(query.event()).epsilon(1e-6);
-    assertEquals(reaccounted, result.receipt().epsilonAfter() - result.receipt().epsilonBefore(),
-        1e-12);
+    assertEquals(
+        reaccounted, result.receipt().epsilonAfter() - result.receipt().epsilonBefore(), 1e-12);
     assertTrue(reaccounted <= 1.0 && reaccounted >= 0.999, "spent " + reaccounted);
     assertEquals(query.event(), result.receipt().event());
   }
@@ -173,8 +195,14 @@ class DpAggregationTest {
     PrivacyFilter filter = filter(0.5);
     JobCounter jobs = JobCounter.get();
     int mark = jobs.mark();
-    DpAggregation query = DpAggregation.on(visits()).privacyUnit("visitor").groupBy("day")
-        .count().privateGroups().budget(BUDGET).build();
+    DpAggregation query =
+        DpAggregation.on(visits())
+            .privacyUnit("visitor")
+            .groupBy("day")
+            .count()
+            .privateGroups()
+            .budget(BUDGET)
+            .build();
     assertThrows(PrivacyBudgetExceededException.class, () -> query.run(filter));
     assertEquals(0.0, filter.spent());
     assertEquals(List.of(), jobs.jobsSince(mark));
@@ -182,38 +210,60 @@ class DpAggregationTest {
 
   @Test
   void refusesAFilterForAnotherRelationOrAccountantBeforeSpending() {
-    DpAggregation query = DpAggregation.on(visits()).privacyUnit("visitor").groupBy("day")
-        .count().privateGroups().budget(BUDGET).build();
-    PrivacyFilter replace = PrivacyFilter.limited(
-        new PldAccountant(NeighbouringRelation.REPLACE_ONE), PrivacyBudget.approximate(5, 1e-6));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> query.run(replace));
-    assertTrue(e.getMessage().contains("ADD_OR_REMOVE_ONE") && e.getMessage().contains(
-        "REPLACE_ONE"), e.getMessage());
+    DpAggregation query =
+        DpAggregation.on(visits())
+            .privacyUnit("visitor")
+            .groupBy("day")
+            .count()
+            .privateGroups()
+            .budget(BUDGET)
+            .build();
+    PrivacyFilter replace =
+        PrivacyFilter.limited(
+            new PldAccountant(NeighbouringRelation.REPLACE_ONE),
+            PrivacyBudget.approximate(5, 1e-6));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> query.run(replace));
+    assertTrue(
+        e.getMessage().contains("ADD_OR_REMOVE_ONE") && e.getMessage().contains("REPLACE_ONE"),
+        e.getMessage());
     assertEquals(0.0, replace.spent());
-    PrivacyFilter rdp = PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(5,
-        1e-6));
+    PrivacyFilter rdp =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(5, 1e-6));
     e = assertThrows(IllegalArgumentException.class, () -> query.run(rdp));
     assertTrue(e.getMessage().contains("RdpAccountant"), e.getMessage());
     assertEquals(0.0, rdp.spent());
   }
 
   @Test
-  void spendsOnALedgerAndPureQueriesOnABasicCompositionFilter(@TempDir Path dir)
-      throws Exception {
+  void spendsOnALedgerAndPureQueriesOnABasicCompositionFilter(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("budget.ledger");
-    try (PrivacyLedger ledger = PrivacyLedger.create(file, new PldAccountant(),
-        PrivacyBudget.approximate(2, 1e-6))) {
-      DpAggregation.on(visits()).privacyUnit("visitor").groupBy("shop").count()
-          .publicGroups(List.of("north", "south")).budget(BUDGET).build().run(ledger.filter());
+    try (PrivacyLedger ledger =
+        PrivacyLedger.create(file, new PldAccountant(), PrivacyBudget.approximate(2, 1e-6))) {
+      DpAggregation.on(visits())
+          .privacyUnit("visitor")
+          .groupBy("shop")
+          .count()
+          .publicGroups(List.of("north", "south"))
+          .budget(BUDGET)
+          .build()
+          .run(ledger.filter());
     }
     assertEquals(1, PrivacyLedger.read(file).spendCount());
     assertTrue(Files.size(file) > 0);
-    PrivacyFilter pure = PrivacyFilter.limited(new BasicCompositionAccountant(),
-        PrivacyBudget.pure(1));
-    AggregationResult r = DpAggregation.on(visits()).privacyUnit("visitor").groupBy("shop")
-        .maxGroupsPerUnit(2).count().mean("spent.eur", 0, 60)
-        .publicGroups(List.of("north", "south")).budget(PrivacyBudget.pure(1)).build().run(pure);
+    PrivacyFilter pure =
+        PrivacyFilter.limited(new BasicCompositionAccountant(), PrivacyBudget.pure(1));
+    AggregationResult r =
+        DpAggregation.on(visits())
+            .privacyUnit("visitor")
+            .groupBy("shop")
+            .maxGroupsPerUnit(2)
+            .count()
+            .mean("spent.eur", 0, 60)
+            .publicGroups(List.of("north", "south"))
+            .budget(PrivacyBudget.pure(1))
+            .build()
+            .run(pure);
     assertEquals(NoiseKind.LAPLACE, r.calibration().noise());
     assertTrue(pure.spent() <= 1.0);
     assertEquals(2, r.rows().size());
@@ -221,27 +271,52 @@ class DpAggregationTest {
 
   @Test
   void columnNamesWithControlCharactersStillMakeAValidLedgerLabel() {
-    StructType schema = DataTypes.createStructType(List.of(
-        DataTypes.createStructField("unit", DataTypes.StringType, true),
-        DataTypes.createStructField("line\nbreak", DataTypes.StringType, true)));
+    StructType schema =
+        DataTypes.createStructType(
+            List.of(
+                DataTypes.createStructField("unit", DataTypes.StringType, true),
+                DataTypes.createStructField("line\nbreak", DataTypes.StringType, true)));
     Dataset<Row> data = spark().createDataFrame(List.of(RowFactory.create("u", "g")), schema);
     PrivacyFilter filter = filter(2);
-    AggregationResult r = DpAggregation.on(data).privacyUnit("unit").groupBy("line\nbreak")
-        .count().publicGroups(List.of("g")).budget(BUDGET).build().run(filter);
+    AggregationResult r =
+        DpAggregation.on(data)
+            .privacyUnit("unit")
+            .groupBy("line\nbreak")
+            .count()
+            .publicGroups(List.of("g"))
+            .budget(BUDGET)
+            .build()
+            .run(filter);
     assertEquals("dp-spark aggregate count by line?break", r.receipt().label());
     assertEquals(1, r.rows().size());
   }
 
   @Test
   void seededRunsRepeatExactlyAndSecureRunsDrawFreshNoise() {
-    UnaryOperator<DpAggregation.Builder> query = b -> b.privacyUnit("visitor")
-        .groupBy("day", "shop").maxGroupsPerUnit(2).count().distinctUnits()
-        .variance("spent.eur", 0, 60).privateGroups(PartitionSelection.TRUNCATED_GEOMETRIC)
-        .budget(PrivacyBudget.approximate(4, 1e-6));
-    List<Row> a = query.apply(DpAggregation.on(visits()))
-        .randomness(Randomness.notPrivateSeeded(9)).build().run(filter(10)).rows();
-    List<Row> b = query.apply(DpAggregation.on(visits()))
-        .randomness(Randomness.notPrivateSeeded(9)).build().run(filter(10)).rows();
+    UnaryOperator<DpAggregation.Builder> query =
+        b ->
+            b.privacyUnit("visitor")
+                .groupBy("day", "shop")
+                .maxGroupsPerUnit(2)
+                .count()
+                .distinctUnits()
+                .variance("spent.eur", 0, 60)
+                .privateGroups(PartitionSelection.TRUNCATED_GEOMETRIC)
+                .budget(PrivacyBudget.approximate(4, 1e-6));
+    List<Row> a =
+        query
+            .apply(DpAggregation.on(visits()))
+            .randomness(Randomness.notPrivateSeeded(9))
+            .build()
+            .run(filter(10))
+            .rows();
+    List<Row> b =
+        query
+            .apply(DpAggregation.on(visits()))
+            .randomness(Randomness.notPrivateSeeded(9))
+            .build()
+            .run(filter(10))
+            .rows();
     assertEquals(a, b);
     List<Row> c = query.apply(DpAggregation.on(visits())).build().run(filter(10)).rows();
     List<Row> d = query.apply(DpAggregation.on(visits())).build().run(filter(10)).rows();
@@ -250,50 +325,75 @@ class DpAggregationTest {
 
   static Stream<Arguments> badQueries() {
     return Stream.of(
-        Arguments.of("privacyUnit 'nobody' must be a column of the data",
-            (UnaryOperator<DpAggregation.Builder>) b -> b.privacyUnit("nobody").groupBy("day")
-                .count()),
-        Arguments.of("groupBy 'month' must be a column of the data",
+        Arguments.of(
+            "privacyUnit 'nobody' must be a column of the data",
+            (UnaryOperator<DpAggregation.Builder>)
+                b -> b.privacyUnit("nobody").groupBy("day").count()),
+        Arguments.of(
+            "groupBy 'month' must be a column of the data",
             (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("month").count()),
-        Arguments.of("metric column 'note' must be numeric, got string",
+        Arguments.of(
+            "metric column 'note' must be numeric, got string",
             (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day").sum("note", 0, 1)),
-        Arguments.of("groupBy column 'spent.eur' must be of a string, integer",
+        Arguments.of(
+            "groupBy column 'spent.eur' must be of a string, integer",
             (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("spent.eur").count()),
-        Arguments.of("groupBy must be at least one column",
+        Arguments.of(
+            "groupBy must be at least one column",
             (UnaryOperator<DpAggregation.Builder>) b -> b.count()),
-        Arguments.of("groupBy must be columns other than the privacy unit",
+        Arguments.of(
+            "groupBy must be columns other than the privacy unit",
             (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("visitor").count()),
-        Arguments.of("metrics must be at least one metric",
+        Arguments.of(
+            "metrics must be at least one metric",
             (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day")),
-        Arguments.of("metrics must be distinct output columns",
+        Arguments.of(
+            "metrics must be distinct output columns",
             (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day").count().count()),
-        Arguments.of("budget.delta must be positive for private partition selection",
-            (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day").count().noise(
-                NoiseKind.LAPLACE).budget(PrivacyBudget.pure(1))),
-        Arguments.of("budget.delta must be positive for Gaussian noise",
-            (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day").count()
-                .publicGroups(List.of(day(1))).noise(NoiseKind.GAUSSIAN)
-                .budget(PrivacyBudget.pure(1))),
-        Arguments.of("partition selection must be TRUNCATED_GEOMETRIC with Laplace noise",
-            (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day").count()
-                .noise(NoiseKind.LAPLACE).privateGroups(PartitionSelection.GAUSSIAN_THRESHOLD)),
-        Arguments.of("publicGroups value must be of the Java type Spark uses for date",
-            (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day").count()
-                .publicGroups(List.of("2024-03-01"))),
-        Arguments.of("publicGroups(values) must be used with exactly one group-by column",
-            (UnaryOperator<DpAggregation.Builder>) b -> b.groupBy("day", "shop").count()
-                .publicGroups(List.of(day(1)))));
+        Arguments.of(
+            "budget.delta must be positive for private partition selection",
+            (UnaryOperator<DpAggregation.Builder>)
+                b ->
+                    b.groupBy("day")
+                        .count()
+                        .noise(NoiseKind.LAPLACE)
+                        .budget(PrivacyBudget.pure(1))),
+        Arguments.of(
+            "budget.delta must be positive for Gaussian noise",
+            (UnaryOperator<DpAggregation.Builder>)
+                b ->
+                    b.groupBy("day")
+                        .count()
+                        .publicGroups(List.of(day(1)))
+                        .noise(NoiseKind.GAUSSIAN)
+                        .budget(PrivacyBudget.pure(1))),
+        Arguments.of(
+            "partition selection must be TRUNCATED_GEOMETRIC with Laplace noise",
+            (UnaryOperator<DpAggregation.Builder>)
+                b ->
+                    b.groupBy("day")
+                        .count()
+                        .noise(NoiseKind.LAPLACE)
+                        .privateGroups(PartitionSelection.GAUSSIAN_THRESHOLD)),
+        Arguments.of(
+            "publicGroups value must be of the Java type Spark uses for date",
+            (UnaryOperator<DpAggregation.Builder>)
+                b -> b.groupBy("day").count().publicGroups(List.of("2024-03-01"))),
+        Arguments.of(
+            "publicGroups(values) must be used with exactly one group-by column",
+            (UnaryOperator<DpAggregation.Builder>)
+                b -> b.groupBy("day", "shop").count().publicGroups(List.of(day(1)))));
   }
 
   @ParameterizedTest
   @MethodSource("badQueries")
-  void badQueriesFailAtBuildWithTheParameterTheRuleAndTheValue(String message,
-      UnaryOperator<DpAggregation.Builder> configure) {
+  void badQueriesFailAtBuildWithTheParameterTheRuleAndTheValue(
+      String message, UnaryOperator<DpAggregation.Builder> configure) {
     JobCounter jobs = JobCounter.get();
     int mark = jobs.mark();
     DpAggregation.Builder b = DpAggregation.on(visits()).privacyUnit("visitor").budget(BUDGET);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> configure.apply(b).build());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> configure.apply(b).build());
     assertTrue(e.getMessage().contains(message), e.getMessage());
     assertEquals(List.of(), jobs.jobsSince(mark));
   }
@@ -309,7 +409,8 @@ class DpAggregationTest {
     assertThrows(IllegalArgumentException.class, () -> b.maxGroupsPerUnit(0));
     assertThrows(IllegalArgumentException.class, () -> b.maxRowsPerGroup(2_000_000));
     assertThrows(NullPointerException.class, () -> b.budget(null));
-    assertThrows(IllegalArgumentException.class, () -> b.groupBy("day", "day")
-        .privacyUnit("visitor").count().budget(BUDGET).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> b.groupBy("day", "day").privacyUnit("visitor").count().budget(BUDGET).build());
   }
 }

@@ -59,7 +59,8 @@ final class JobCounter extends SparkListener {
   private int settled() {
     int before = ended.size();
     org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(List.of(1), 1).count();
+        .parallelize(List.of(1), 1)
+        .count();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (ended.size() <= before && System.nanoTime() < deadline) {
       Thread.onSpinWait();

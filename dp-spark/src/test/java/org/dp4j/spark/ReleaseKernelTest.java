@@ -31,10 +31,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReleaseKernelTest {
 
-  private static final StructType SCHEMA = DataTypes.createStructType(List.of(
-      DataTypes.createStructField("unit", DataTypes.StringType, true),
-      DataTypes.createStructField("group", DataTypes.StringType, true),
-      DataTypes.createStructField("v", DataTypes.DoubleType, true)));
+  private static final StructType SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField("unit", DataTypes.StringType, true),
+              DataTypes.createStructField("group", DataTypes.StringType, true),
+              DataTypes.createStructField("v", DataTypes.DoubleType, true)));
 
   private static Dataset<Row> empty() {
     return SparkTestSession.get().createDataFrame(List.of(), SCHEMA);
@@ -52,9 +54,16 @@ class ReleaseKernelTest {
 
   @Test
   void releasedNoiseHasTheCalibratedScaleAndTheTestRejectsATenPercentError() {
-    DpAggregation query = DpAggregation.on(empty()).privacyUnit("unit").groupBy("group")
-        .maxRowsPerGroup(2).count().sum("v", 0, 50).publicGroups(List.of("g"))
-        .budget(PrivacyBudget.approximate(1, 1e-6)).build();
+    DpAggregation query =
+        DpAggregation.on(empty())
+            .privacyUnit("unit")
+            .groupBy("group")
+            .maxRowsPerGroup(2)
+            .count()
+            .sum("v", 0, 50)
+            .publicGroups(List.of("g"))
+            .budget(PrivacyBudget.approximate(1, 1e-6))
+            .build();
     ExecutionSpec spec = query.executionSpec();
     Row group = LocalRun.aggregate(spec, data()).get(0);
     GroupReleaser releaser = new GroupReleaser(spec, SeededNoise.uniform(17));
@@ -78,14 +87,17 @@ class ReleaseKernelTest {
     double sumSigma = query.calibration().sums().get(1).scale();
     // Both count and sum noise: N(0, sigma^2) with the calibrated sigma (KS p-value > 1e-6: false
     // failure 1e-6 each); the same test rejects 1.1 sigma.
-    assertTrue(ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, countSigma), counts, false)
-        > 1e-6);
-    assertTrue(ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, 1.1 * countSigma), counts,
-        false) < 1e-6);
-    assertTrue(ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, sumSigma), sums, false)
-        > 1e-6);
-    assertTrue(ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, 1.1 * sumSigma), sums,
-        false) < 1e-6);
+    assertTrue(
+        ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, countSigma), counts, false)
+            > 1e-6);
+    assertTrue(
+        ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, 1.1 * countSigma), counts, false)
+            < 1e-6);
+    assertTrue(
+        ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, sumSigma), sums, false) > 1e-6);
+    assertTrue(
+        ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, 1.1 * sumSigma), sums, false)
+            < 1e-6);
     // The scales follow from the calibration: z times the L2 sensitivity (M = 2, K = 1).
     assertEquals(query.calibration().noiseMultiplier() * 2, countSigma, 1e-4 * countSigma);
     assertEquals(query.calibration().noiseMultiplier() * 2 * 50, sumSigma, 1e-4 * sumSigma);
@@ -94,25 +106,35 @@ class ReleaseKernelTest {
   @ParameterizedTest
   @EnumSource(PartitionSelection.class)
   void groupsAreReleasedWithTheRulesProbability(PartitionSelection selection) {
-    ExecutionSpec spec = DpAggregation.on(empty()).privacyUnit("unit").groupBy("group")
-        .maxGroupsPerUnit(2).count().privateGroups(selection)
-        .budget(PrivacyBudget.approximate(2, 1e-3)).build().executionSpec();
+    ExecutionSpec spec =
+        DpAggregation.on(empty())
+            .privacyUnit("unit")
+            .groupBy("group")
+            .maxGroupsPerUnit(2)
+            .count()
+            .privateGroups(selection)
+            .budget(PrivacyBudget.approximate(2, 1e-3))
+            .build()
+            .executionSpec();
     GroupReleaser releaser = new GroupReleaser(spec, SeededNoise.uniform(23));
     GaussianThresholdRule threshold = spec.selection().threshold();
     TruncatedGeometricRule geometric = spec.selection().geometric();
     int trials = 20_000;
     int checked = 0;
     for (long n = 1; n <= 200; n += n < 20 ? 1 : 9) {
-      double p = threshold != null ? threshold.releaseProbability(n)
-          : geometric.releaseProbability(n);
+      double p =
+          threshold != null ? threshold.releaseProbability(n) : geometric.releaseProbability(n);
       Row group = RowFactory.create("g", n, n);
       int released = 0;
       for (int i = 0; i < trials; i++) {
         released += releaser.release(group) != null ? 1 : 0;
       }
       // Binomial, 5.3 standard deviations plus 1/trials: false failure about 1.2e-7 per count.
-      assertEquals(p, released / (double) trials,
-          StatisticalChecks.binomialTolerance(p, trials) + 1.0 / trials, selection + " n " + n);
+      assertEquals(
+          p,
+          released / (double) trials,
+          StatisticalChecks.binomialTolerance(p, trials) + 1.0 / trials,
+          selection + " n " + n);
       checked += p > 0.01 && p < 0.99 ? 1 : 0;
     }
     assertTrue(checked >= 3, "the counts must cover the rule's transition");
@@ -120,11 +142,23 @@ class ReleaseKernelTest {
 
   @Test
   void withoutNoiseTheColumnsAreTheExactBoundedStatistics() {
-    ExecutionSpec spec = DpAggregation.on(empty()).privacyUnit("unit").groupBy("group")
-        .maxRowsPerGroup(2).count().distinctUnits().sum("v", 0, 50).mean("v", 0, 30)
-        .variance("v", 0, 30).quantiles("v", 0, 40, 0.5, 0.9).confidenceIntervals()
-        .publicGroups(List.of("g", "absent")).randomness(Randomness.notPrivateWithoutNoise(1))
-        .budget(PrivacyBudget.approximate(1, 1e-6)).build().executionSpec();
+    ExecutionSpec spec =
+        DpAggregation.on(empty())
+            .privacyUnit("unit")
+            .groupBy("group")
+            .maxRowsPerGroup(2)
+            .count()
+            .distinctUnits()
+            .sum("v", 0, 50)
+            .mean("v", 0, 30)
+            .variance("v", 0, 30)
+            .quantiles("v", 0, 40, 0.5, 0.9)
+            .confidenceIntervals()
+            .publicGroups(List.of("g", "absent"))
+            .randomness(Randomness.notPrivateWithoutNoise(1))
+            .budget(PrivacyBudget.approximate(1, 1e-6))
+            .build()
+            .executionSpec();
     Row group = LocalRun.aggregate(spec, data()).get(0);
     GroupReleaser releaser = new GroupReleaser(spec, null);
     Object[] out = releaser.release(group);
@@ -168,10 +202,18 @@ class ReleaseKernelTest {
 
   @Test
   void confidenceIntervalsCoverTheBoundedValueAtTheirLevel() {
-    ExecutionSpec spec = DpAggregation.on(empty()).privacyUnit("unit").groupBy("group")
-        .maxRowsPerGroup(2).count().mean("v", 0, 50).confidenceIntervals()
-        .publicGroups(List.of("g")).budget(PrivacyBudget.approximate(0.5, 1e-6)).build()
-        .executionSpec();
+    ExecutionSpec spec =
+        DpAggregation.on(empty())
+            .privacyUnit("unit")
+            .groupBy("group")
+            .maxRowsPerGroup(2)
+            .count()
+            .mean("v", 0, 50)
+            .confidenceIntervals()
+            .publicGroups(List.of("g"))
+            .budget(PrivacyBudget.approximate(0.5, 1e-6))
+            .build()
+            .executionSpec();
     Row group = LocalRun.aggregate(spec, data()).get(0);
     double trueMean = data().stream().mapToDouble(r -> r.getDouble(2)).average().orElseThrow();
     UniformRandomProvider random = SeededNoise.uniform(29);
@@ -189,8 +231,17 @@ class ReleaseKernelTest {
     double tolerance = StatisticalChecks.binomialTolerance(0.95, trials);
     assertEquals(0.95, countCovered / (double) trials, tolerance);
     assertTrue(meanCovered / (double) trials >= 0.95 - tolerance, "mean coverage " + meanCovered);
-    assertNull(new GroupReleaser(DpAggregation.on(empty()).privacyUnit("unit").groupBy("group")
-        .count().privateGroups().budget(PrivacyBudget.approximate(1, 1e-6)).build()
-        .executionSpec(), random).release(RowFactory.create("g", 1L, 1L)));
+    assertNull(
+        new GroupReleaser(
+                DpAggregation.on(empty())
+                    .privacyUnit("unit")
+                    .groupBy("group")
+                    .count()
+                    .privateGroups()
+                    .budget(PrivacyBudget.approximate(1, 1e-6))
+                    .build()
+                    .executionSpec(),
+                random)
+            .release(RowFactory.create("g", 1L, 1L)));
   }
 }

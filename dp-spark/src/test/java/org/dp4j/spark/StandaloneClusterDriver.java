@@ -22,17 +22,28 @@ public final class StandaloneClusterDriver {
 
   /** The query of the test, on any session. */
   static DpAggregation.Builder query(SparkSession spark) {
-    return DpAggregation.on(data(spark)).privacyUnit("unit").groupBy("group")
-        .maxGroupsPerUnit(2).maxRowsPerGroup(2).count().distinctUnits().sum("amount", 0, 100)
-        .mean("amount", 0, 100).quantiles("amount", 0, 100, 0.5)
-        .privateGroups().budget(PrivacyBudget.approximate(1, 1e-6));
+    return DpAggregation.on(data(spark))
+        .privacyUnit("unit")
+        .groupBy("group")
+        .maxGroupsPerUnit(2)
+        .maxRowsPerGroup(2)
+        .count()
+        .distinctUnits()
+        .sum("amount", 0, 100)
+        .mean("amount", 0, 100)
+        .quantiles("amount", 0, 100, 0.5)
+        .privateGroups()
+        .budget(PrivacyBudget.approximate(1, 1e-6));
   }
 
   /** 20,000 rows: 5,000 units, 8 groups; built on the executors from a range. */
   static Dataset<Row> data(SparkSession spark) {
-    return spark.range(0, 20_000, 1, 8).selectExpr("id % 5000 AS unit",
-        "concat('g', CAST((id * 7) % 8 AS STRING)) AS group",
-        "CAST((id * 13) % 101 AS DOUBLE) AS amount");
+    return spark
+        .range(0, 20_000, 1, 8)
+        .selectExpr(
+            "id % 5000 AS unit",
+            "concat('g', CAST((id * 7) % 8 AS STRING)) AS group",
+            "CAST((id * 13) % 101 AS DOUBLE) AS amount");
   }
 
   /**
@@ -41,29 +52,35 @@ public final class StandaloneClusterDriver {
    * @param args the master URL
    */
   public static void main(String[] args) {
-    SparkSession spark = SparkSession.builder().master(args[0]).appName("dp-spark cluster test")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.executor.memory", "512m")
-        .config("spark.executor.cores", "1")
-        .config("spark.cores.max", "2")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master(args[0])
+            .appName("dp-spark cluster test")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.executor.memory", "512m")
+            .config("spark.executor.cores", "1")
+            .config("spark.cores.max", "2")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     Set<String> executors = ConcurrentHashMap.newKeySet();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        executors.add(end.taskInfo().executorId());
-      }
-    });
-    PrivacyFilter filter = PrivacyFilter.limited(new PldAccountant(),
-        PrivacyBudget.approximate(3, 1e-6));
+    spark
+        .sparkContext()
+        .addSparkListener(
+            new SparkListener() {
+              @Override
+              public void onTaskEnd(SparkListenerTaskEnd end) {
+                executors.add(end.taskInfo().executorId());
+              }
+            });
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(3, 1e-6));
     for (Row r : query(spark).build().run(filter).rows()) {
       System.out.println("secure\t" + r.mkString("\t"));
     }
-    for (Row r : query(spark).randomness(Randomness.notPrivateSeeded(77)).build().run(filter)
-        .rows()) {
+    for (Row r :
+        query(spark).randomness(Randomness.notPrivateSeeded(77)).build().run(filter).rows()) {
       System.out.println("seeded\t" + r.mkString("\t"));
     }
     System.out.println("executors\t" + String.join(",", executors));

@@ -36,11 +36,11 @@ import org.junit.jupiter.api.Timeout;
  * their own JVMs, whose executors (more JVMs) build their class path from {@code SPARK_HOME/jars};
  * that folder is made here from the test class path (links to the dependency jars, and jars of the
  * module's class folders). A driver JVM ({@link StandaloneClusterDriver}) submits the query, so the
- * plan, the execution spec and the functions are serialized to executors that draw their own
- * noise. Checks: both executors ran tasks; the secure run releases every group with plausible
- * values, drawn on the executors; the seeded NOT PRIVATE run equals the same query run here on
- * {@code local[2]} (bounding and release are deterministic functions of the seed), so the plan,
- * the spec and the functions survive serialization to other JVMs unchanged.
+ * plan, the execution spec and the functions are serialized to executors that draw their own noise.
+ * Checks: both executors ran tasks; the secure run releases every group with plausible values,
+ * drawn on the executors; the seeded NOT PRIVATE run equals the same query run here on {@code
+ * local[2]} (bounding and release are deterministic functions of the seed), so the plan, the spec
+ * and the functions survive serialization to other JVMs unchanged.
  */
 class StandaloneClusterTest {
 
@@ -84,8 +84,8 @@ class StandaloneClusterTest {
         JarOutputStream j = new JarOutputStream(out);
         Stream<Path> files = Files.walk(classes)) {
       for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar,
-            '/')));
+        j.putNextEntry(
+            new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
         Files.copy(f, j);
         j.closeEntry();
       }
@@ -94,8 +94,8 @@ class StandaloneClusterTest {
 
   private static Process start(Path log, Map<String, String> env, List<String> command)
       throws IOException {
-    ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder b =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     b.environment().putAll(env);
     Process p = b.start();
     PROCESSES.add(p);
@@ -107,8 +107,9 @@ class StandaloneClusterTest {
     c.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     c.add("-Xmx512m");
     c.addAll(Arrays.asList(System.getProperty("dp4j.spark.jvmOptions", "").split(" ")));
-    c.add("-Dlog4j2.configurationFile="
-        + Paths.get(System.getProperty("dp4j.test.resources", "src/test/resources"), log4j));
+    c.add(
+        "-Dlog4j2.configurationFile="
+            + Paths.get(System.getProperty("dp4j.test.resources", "src/test/resources"), log4j));
     c.add("-cp");
     c.add(classPath);
     c.add(main);
@@ -133,34 +134,74 @@ class StandaloneClusterTest {
   void aQueryOnAStandaloneClusterWithTwoWorkers() throws Exception {
     Path dir = Paths.get("target", "spark-cluster").toAbsolutePath();
     Files.createDirectories(dir);
-    List<String> classPath = Arrays.asList(System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path")).split(File.pathSeparator));
+    List<String> classPath =
+        Arrays.asList(
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                .split(File.pathSeparator));
     Path home = sparkHome(dir.resolve("spark-home"), classPath);
     String jarsGlob = home.resolve("jars") + File.separator + "*";
-    Map<String, String> env = Map.of("SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.13",
-        "JAVA_HOME", System.getProperty("java.home"), "SPARK_LOCAL_IP", "127.0.0.1",
-        "SPARK_WORKER_DIR", dir.resolve("work").toString());
+    Map<String, String> env =
+        Map.of(
+            "SPARK_HOME",
+            home.toString(),
+            "SPARK_SCALA_VERSION",
+            "2.13",
+            "JAVA_HOME",
+            System.getProperty("java.home"),
+            "SPARK_LOCAL_IP",
+            "127.0.0.1",
+            "SPARK_WORKER_DIR",
+            dir.resolve("work").toString());
     int port = freePort();
     String master = "spark://127.0.0.1:" + port;
     Path masterLog = dir.resolve("master.log");
-    start(masterLog, env, java("log4j2-cluster.properties", jarsGlob,
-        "org.apache.spark.deploy.master.Master", "--host",
-        "127.0.0.1", "--port", String.valueOf(port), "--webui-port",
-        String.valueOf(freePort())));
+    start(
+        masterLog,
+        env,
+        java(
+            "log4j2-cluster.properties",
+            jarsGlob,
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--webui-port",
+            String.valueOf(freePort())));
     awaitLine(masterLog, "I have been elected leader", 90);
     for (int w = 0; w < 2; w++) {
-      start(dir.resolve("worker" + w + ".log"), env, java("log4j2-cluster.properties", jarsGlob,
-          "org.apache.spark.deploy.worker.Worker", master, "--host", "127.0.0.1", "--cores", "1",
-          "--memory", "700m", "--webui-port", String.valueOf(freePort()), "--work-dir",
-          dir.resolve("work" + w).toString()));
+      start(
+          dir.resolve("worker" + w + ".log"),
+          env,
+          java(
+              "log4j2-cluster.properties",
+              jarsGlob,
+              "org.apache.spark.deploy.worker.Worker",
+              master,
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "1",
+              "--memory",
+              "700m",
+              "--webui-port",
+              String.valueOf(freePort()),
+              "--work-dir",
+              dir.resolve("work" + w).toString()));
     }
     for (int w = 0; w < 2; w++) {
       awaitLine(dir.resolve("worker" + w + ".log"), "Successfully registered with master", 90);
     }
     Path driverLog = dir.resolve("driver.log");
-    Process driver = start(driverLog, env, java("log4j2-test.properties",
-        String.join(File.pathSeparator, classPath),
-        StandaloneClusterDriver.class.getName(), master));
+    Process driver =
+        start(
+            driverLog,
+            env,
+            java(
+                "log4j2-test.properties",
+                String.join(File.pathSeparator, classPath),
+                StandaloneClusterDriver.class.getName(),
+                master));
     assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "driver timed out");
     List<String> lines = Files.readAllLines(driverLog, StandardCharsets.UTF_8);
     assertEquals(0, driver.exitValue(), String.join("\n", lines));
@@ -186,11 +227,15 @@ class StandaloneClusterTest {
       assertTrue(Math.abs(count - 1250) < 500, row);
     }
     // The seeded run on the cluster equals the same seeded query here on local[2].
-    PrivacyFilter filter = PrivacyFilter.limited(new PldAccountant(),
-        PrivacyBudget.approximate(1, 1e-6));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(1, 1e-6));
     List<String> local = new ArrayList<>();
-    for (Row r : StandaloneClusterDriver.query(SparkTestSession.get())
-        .randomness(Randomness.notPrivateSeeded(77)).build().run(filter).rows()) {
+    for (Row r :
+        StandaloneClusterDriver.query(SparkTestSession.get())
+            .randomness(Randomness.notPrivateSeeded(77))
+            .build()
+            .run(filter)
+            .rows()) {
       local.add(r.mkString("\t"));
     }
     assertEquals(local, runs.get("seeded"));

@@ -4,8 +4,8 @@ import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 
 /**
- * Bounds for the statistical tests of this module, each with its false-failure rate. The
- * reference distributions come from Commons Math, an implementation independent of dp4j's.
+ * Bounds for the statistical tests of this module, each with its false-failure rate. The reference
+ * distributions come from Commons Math, an implementation independent of dp4j's.
  */
 public final class StatisticalChecks {
 
@@ -26,12 +26,16 @@ public final class StatisticalChecks {
    * @return {lower, upper}
    */
   public static double[] clopperPearson(long successes, long trials, double alpha) {
-    double lower = successes == 0 ? 0.0
-        : new BetaDistribution(successes, trials - successes + 1)
-            .inverseCumulativeProbability(alpha);
-    double upper = successes == trials ? 1.0
-        : new BetaDistribution(successes + 1, trials - successes)
-            .inverseCumulativeProbability(1 - alpha);
+    double lower =
+        successes == 0
+            ? 0.0
+            : new BetaDistribution(successes, trials - successes + 1)
+                .inverseCumulativeProbability(alpha);
+    double upper =
+        successes == trials
+            ? 1.0
+            : new BetaDistribution(successes + 1, trials - successes)
+                .inverseCumulativeProbability(1 - alpha);
     return new double[] {lower, upper};
   }
 

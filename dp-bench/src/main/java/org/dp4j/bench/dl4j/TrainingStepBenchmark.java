@@ -52,13 +52,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code GradientMethod.AUTO} picks ghost clipping for the MLP and layerwise (im2col) clipping
  * for the CNN; both are exact.
  *
- * <p>The MLP's private step is also measured in phases, each on its own state so that the two
- * steps are not disturbed: {@code clipOnly} (ghost norms, the flat clipper's factors and the
- * clipped sum), {@code
- * afterClipOnly} (noise, divide, budget charge and Adam update on a fixed clipped sum), and its
- * parts {@code noiseOnly} (secure noise into the model's 203,530 floats), {@code spendOnly} (the
- * odometer charge over an RDP accountant) and {@code updateOnly} (ND4J's Adam and the parameter
- * update). {@code privateStep} is about {@code clipOnly + afterClipOnly}.
+ * <p>The MLP's private step is also measured in phases, each on its own state so that the two steps
+ * are not disturbed: {@code clipOnly} (ghost norms, the flat clipper's factors and the clipped
+ * sum), {@code afterClipOnly} (noise, divide, budget charge and Adam update on a fixed clipped
+ * sum), and its parts {@code noiseOnly} (secure noise into the model's 203,530 floats), {@code
+ * spendOnly} (the odometer charge over an RDP accountant) and {@code updateOnly} (ND4J's Adam and
+ * the parameter update). {@code privateStep} is about {@code clipOnly + afterClipOnly}.
  *
  * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
  * TrainingStepBenchmark}.
@@ -66,7 +65,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4G"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TrainingStepBenchmark {
@@ -83,8 +84,7 @@ public class TrainingStepBenchmark {
     CNN
   }
 
-  @Param
-  public Model model;
+  @Param public Model model;
 
   private MultiLayerNetwork privateNetwork;
   private MultiLayerNetwork plainNetwork;
@@ -129,42 +129,64 @@ public class TrainingStepBenchmark {
     clipping = NetworkGradients.forNetwork(privateNetwork, GradientMethod.AUTO);
     clipper = FlatClipper.of(1.0);
     // A fixed noise multiplier: each optimizer charges its own odometer over an RDP accountant.
-    DpSgdConfig.Builder config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(60_000).expectedBatchSize(BATCH).plannedSteps(1_000_000)
-        .accountant(AccountantKind.RDP);
+    DpSgdConfig.Builder config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(60_000)
+            .expectedBatchSize(BATCH)
+            .plannedSteps(1_000_000)
+            .accountant(AccountantKind.RDP);
     optimizer = DpSgdOptimizer.wrap(new Adam(1e-3), config.build(), GaussianTensorNoise.secure());
     // Phase benchmarks: their own state, so that they do not disturb the two steps above.
     phaseClipped = clipper.clipAndSum(clipping.gradients(features, labels));
     phaseSum = phaseClipped.sum().dup();
     phaseParameters = privateNetwork.params().dup();
     DpSgdConfig phaseConfig = config.build();
-    phaseOptimizer = DpSgdOptimizer.wrap(new Adam(1e-3), phaseConfig,
-        GaussianTensorNoise.secure());
+    phaseOptimizer = DpSgdOptimizer.wrap(new Adam(1e-3), phaseConfig, GaussianTensorNoise.secure());
     phaseNoise = GaussianTensorNoise.secure();
     phaseFilter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
     phaseEvent = phaseConfig.stepEvent();
-    INDArray adamState = Nd4j.create(DataType.FLOAT, 1,
-        new Adam(1e-3).stateSize(phaseParameters.length()));
+    INDArray adamState =
+        Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(phaseParameters.length()));
     phaseUpdater = new Adam(1e-3).instantiate(adamState, true);
     phaseUpdater.setStateViewArray(adamState, phaseParameters.shape(), 'c', true);
   }
 
   private static MultiLayerNetwork build(Model model) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(1e-3))
+            .list();
     if (model == Model.MLP) {
-      list.layer(new DenseLayer.Builder().nIn(SIDE * SIDE).nOut(256).activation(Activation.TANH)
-              .build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(256).nOut(CLASSES)
-              .activation(Activation.SOFTMAX).build());
+      list.layer(
+              new DenseLayer.Builder()
+                  .nIn(SIDE * SIDE)
+                  .nOut(256)
+                  .activation(Activation.TANH)
+                  .build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nIn(256)
+                  .nOut(CLASSES)
+                  .activation(Activation.SOFTMAX)
+                  .build());
     } else {
       list.layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.TANH).build())
-          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-              .stride(2, 2).build())
+          .layer(
+              new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                  .kernelSize(2, 2)
+                  .stride(2, 2)
+                  .build())
           .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.TANH).build())
           .layer(new DenseLayer.Builder().nOut(32).activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(CLASSES)
-              .activation(Activation.SOFTMAX).build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nOut(CLASSES)
+                  .activation(Activation.SOFTMAX)
+                  .build())
           .setInputType(InputType.convolutionalFlat(SIDE, SIDE, 1));
     }
     MultiLayerNetwork network = new MultiLayerNetwork(list.build());
@@ -190,11 +212,15 @@ public class TrainingStepBenchmark {
    */
   @Benchmark
   public StepResult afterClipOnly() {
-    ClippedSum sum = ClippedSum.builder().sum(phaseSum)
-        .l2Sensitivity(phaseClipped.l2Sensitivity()).batchSize(phaseClipped.batchSize())
-        .clippedCount(phaseClipped.clippedCount())
-        .withinNormCount(phaseClipped.withinNormCount())
-        .nonFiniteCount(phaseClipped.nonFiniteCount()).build();
+    ClippedSum sum =
+        ClippedSum.builder()
+            .sum(phaseSum)
+            .l2Sensitivity(phaseClipped.l2Sensitivity())
+            .batchSize(phaseClipped.batchSize())
+            .clippedCount(phaseClipped.clippedCount())
+            .withinNormCount(phaseClipped.withinNormCount())
+            .nonFiniteCount(phaseClipped.nonFiniteCount())
+            .build();
     return phaseOptimizer.stepWithClippedSum(phaseParameters, sum);
   }
 

@@ -22,13 +22,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * CI's benchmark guard: runs every benchmark named in {@code thresholds.properties} briefly
- * through the JMH Runner API, in {@value #ROUNDS} rounds (each round one fork per benchmark with
- * {@value #WARMUP_ITERATIONS} warm-up and {@value #MEASUREMENT_ITERATIONS} measured iterations of
- * {@value #ITERATION_MILLIS} ms), keeps per benchmark the round with the fastest iteration
- * ({@link GuardMeasurement#fastestRound}), computes each hot path's speed ratio to its same-run
- * baseline from the fastest iterations ({@link GuardOutcome#evaluate}), prints a table and exits
- * with status 1 when a ratio is below its threshold.
+ * CI's benchmark guard: runs every benchmark named in {@code thresholds.properties} briefly through
+ * the JMH Runner API, in {@value #ROUNDS} rounds (each round one fork per benchmark with {@value
+ * #WARMUP_ITERATIONS} warm-up and {@value #MEASUREMENT_ITERATIONS} measured iterations of {@value
+ * #ITERATION_MILLIS} ms), keeps per benchmark the round with the fastest iteration ({@link
+ * GuardMeasurement#fastestRound}), computes each hot path's speed ratio to its same-run baseline
+ * from the fastest iterations ({@link GuardOutcome#evaluate}), prints a table and exits with status
+ * 1 when a ratio is below its threshold.
  *
  * <p>Usage, after {@code ./mvnw -B -pl dp-bench -am package -DskipTests}:
  *
@@ -38,8 +38,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  *
  * <ul>
- *   <li>{@code --slowdown N}: the bench-only knob; each hot path repeats its work N times (N = 3
- *       is the documented "3x slower" experiment, which must fail);
+ *   <li>{@code --slowdown N}: the bench-only knob; each hot path repeats its work N times (N = 3 is
+ *       the documented "3x slower" experiment, which must fail);
  *   <li>{@code --json FILE}: also write JMH's JSON results, one file per round ({@code FILE.1},
  *       {@code FILE.2});
  *   <li>{@code --verbose}: show JMH's own progress output.
@@ -53,22 +53,29 @@ public final class BenchmarkGuard {
 
   /** Rounds over all benchmarks; the fastest iteration over the rounds counts. */
   static final int ROUNDS = 2;
+
   /** Warm-up iterations per benchmark and round. */
   static final int WARMUP_ITERATIONS = 5;
+
   /** Measured iterations per benchmark and round. */
   static final int MEASUREMENT_ITERATIONS = 7;
+
   /** Length of each iteration. */
   static final int ITERATION_MILLIS = 300;
 
   /**
    * JVM flags of the guard's forks (they replace the benchmarks' own {@code @Fork} flags, so the
-   * memory limits are repeated here). {@code -Xbatch} makes the JIT compile in the foreground, so
-   * a fork on a busy machine cannot finish its short warm-up still running interpreted or
-   * C1-compiled code (without it, forks on a heavily loaded machine have measured secure noise 11x
-   * slower and failed falsely). It changes when code gets compiled, not the compiled code that is measured.
+   * memory limits are repeated here). {@code -Xbatch} makes the JIT compile in the foreground, so a
+   * fork on a busy machine cannot finish its short warm-up still running interpreted or C1-compiled
+   * code (without it, forks on a heavily loaded machine have measured secure noise 11x slower and
+   * failed falsely). It changes when code gets compiled, not the compiled code that is measured.
    */
-  static final String[] FORK_JVM_ARGS = {"-Xmx512m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
-      "-Dorg.bytedeco.javacpp.maxbytes=512M", "-Xbatch"};
+  static final String[] FORK_JVM_ARGS = {
+    "-Xmx512m",
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
+    "-Dorg.bytedeco.javacpp.maxbytes=512M",
+    "-Xbatch"
+  };
 
   private static final String PACKAGE = BenchmarkGuard.class.getPackageName();
 
@@ -107,12 +114,18 @@ public final class BenchmarkGuard {
     try {
       checks = GuardThresholds.loadDefault();
     } catch (RuntimeException e) {
-      out.println("benchmark guard: bad thresholds file " + GuardThresholds.RESOURCE + ": "
-          + e.getMessage());
+      out.println(
+          "benchmark guard: bad thresholds file "
+              + GuardThresholds.RESOURCE
+              + ": "
+              + e.getMessage());
       return 2;
     }
-    out.printf("benchmark guard: %d checks, slowdown knob hotPathRepeats=%d%s%n", checks.size(),
-        slowdown, slowdown == 1 ? "" : " (EXPERIMENT: hot paths deliberately slowed down)");
+    out.printf(
+        "benchmark guard: %d checks, slowdown knob hotPathRepeats=%d%s%n",
+        checks.size(),
+        slowdown,
+        slowdown == 1 ? "" : " (EXPERIMENT: hot paths deliberately slowed down)");
     Map<String, GuardMeasurement> measurements;
     try {
       measurements = measure(benchmarksOf(checks), slowdown, json, verbose);
@@ -131,8 +144,8 @@ public final class BenchmarkGuard {
     try {
       factor = Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--slowdown must be an integer from 1 to 100, got '"
-          + text + "'", e);
+      throw new IllegalArgumentException(
+          "--slowdown must be an integer from 1 to 100, got '" + text + "'", e);
     }
     if (factor < 1 || factor > 100) {
       throw new IllegalArgumentException(
@@ -168,29 +181,32 @@ public final class BenchmarkGuard {
           times.add(iteration.getPrimaryResult().getScore());
         }
       }
-      measurements.put(name, GuardMeasurement.ofIterations(name,
-          times.stream().mapToDouble(Double::doubleValue).toArray()));
+      measurements.put(
+          name,
+          GuardMeasurement.ofIterations(
+              name, times.stream().mapToDouble(Double::doubleValue).toArray()));
     }
     return measurements;
   }
 
-  private static Map<String, GuardMeasurement> measure(Set<String> benchmarks, int slowdown,
-      String json, boolean verbose) throws RunnerException {
+  private static Map<String, GuardMeasurement> measure(
+      Set<String> benchmarks, int slowdown, String json, boolean verbose) throws RunnerException {
     List<String> patterns = new ArrayList<>();
     for (String benchmark : benchmarks) {
       patterns.add(Pattern.quote(PACKAGE + "." + benchmark) + "$");
     }
-    ChainedOptionsBuilder options = new OptionsBuilder()
-        .include("^(" + String.join("|", patterns) + ")")
-        .forks(1)
-        .warmupIterations(WARMUP_ITERATIONS)
-        .warmupTime(TimeValue.milliseconds(ITERATION_MILLIS))
-        .measurementIterations(MEASUREMENT_ITERATIONS)
-        .measurementTime(TimeValue.milliseconds(ITERATION_MILLIS))
-        .param("hotPathRepeats", Integer.toString(slowdown))
-        .jvmArgsAppend(FORK_JVM_ARGS)
-        .shouldFailOnError(true)
-        .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include("^(" + String.join("|", patterns) + ")")
+            .forks(1)
+            .warmupIterations(WARMUP_ITERATIONS)
+            .warmupTime(TimeValue.milliseconds(ITERATION_MILLIS))
+            .measurementIterations(MEASUREMENT_ITERATIONS)
+            .measurementTime(TimeValue.milliseconds(ITERATION_MILLIS))
+            .param("hotPathRepeats", Integer.toString(slowdown))
+            .jvmArgsAppend(FORK_JVM_ARGS)
+            .shouldFailOnError(true)
+            .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
     Map<String, List<GuardMeasurement>> rounds = new LinkedHashMap<>();
     for (int round = 1; round <= ROUNDS; round++) {
       if (json != null) {
@@ -206,8 +222,8 @@ public final class BenchmarkGuard {
       }
     }
     Map<String, GuardMeasurement> measurements = new LinkedHashMap<>();
-    rounds.forEach((benchmark, list) -> measurements.put(benchmark,
-        GuardMeasurement.fastestRound(list)));
+    rounds.forEach(
+        (benchmark, list) -> measurements.put(benchmark, GuardMeasurement.fastestRound(list)));
     return measurements;
   }
 

@@ -12,8 +12,8 @@ import org.dp4j.core.internal.Checks;
  * @param max slowest iteration
  * @param iterations number of measured iterations
  */
-public record GuardMeasurement(String benchmark, double median, double min, double max,
-    int iterations) {
+public record GuardMeasurement(
+    String benchmark, double median, double min, double max, int iterations) {
 
   /** Validates: positive finite times with {@code min <= median <= max}, at least one iteration. */
   public GuardMeasurement {
@@ -21,8 +21,8 @@ public record GuardMeasurement(String benchmark, double median, double min, doub
     Checks.positiveFinite("min", min);
     Checks.positiveFinite("median", median);
     Checks.positiveFinite("max", max);
-    Checks.require(min <= median && median <= max, "median", "between min " + min + " and max "
-        + max, median);
+    Checks.require(
+        min <= median && median <= max, "median", "between min " + min + " and max " + max, median);
     Checks.positive("iterations", iterations);
   }
 
@@ -62,8 +62,11 @@ public record GuardMeasurement(String benchmark, double median, double min, doub
     Checks.require(!rounds.isEmpty(), "rounds", "non-empty", "[]");
     GuardMeasurement best = rounds.get(0);
     for (GuardMeasurement round : rounds) {
-      Checks.require(round.benchmark().equals(best.benchmark()), "rounds",
-          "all of benchmark " + best.benchmark(), round.benchmark());
+      Checks.require(
+          round.benchmark().equals(best.benchmark()),
+          "rounds",
+          "all of benchmark " + best.benchmark(),
+          round.benchmark());
       if (round.min() < best.min()) {
         best = round;
       }

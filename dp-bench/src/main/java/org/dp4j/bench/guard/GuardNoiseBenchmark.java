@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The guard's bulk-noise hot paths: {@link BulkNoise} into a {@code float[]} of 2^20 elements
- * (4 MiB), secure and seeded, Gaussian and Laplace, next to the plain {@code y[i] += x[i]}
- * baseline over arrays of the same length. Time per call in microseconds.
+ * The guard's bulk-noise hot paths: {@link BulkNoise} into a {@code float[]} of 2^20 elements (4
+ * MiB), secure and seeded, Gaussian and Laplace, next to the plain {@code y[i] += x[i]} baseline
+ * over arrays of the same length. Time per call in microseconds.
  *
  * <p>{@link #hotPathRepeats} is a bench-only slowdown knob: each hot-path method does its work that
  * many times per call, so {@code 3} makes the measured hot path exactly 3x slower while the
@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx512m"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class GuardNoiseBenchmark {

@@ -12,8 +12,12 @@ import org.dp4j.core.internal.Checks;
  * @param speedRatio {@code baseline.min / hot.min}: fastest iterations, see {@link #evaluate}
  * @param passed whether {@code speedRatio >= check.minSpeedRatio()}
  */
-public record GuardOutcome(GuardCheck check, GuardMeasurement hot, GuardMeasurement baseline,
-    double speedRatio, boolean passed) {
+public record GuardOutcome(
+    GuardCheck check,
+    GuardMeasurement hot,
+    GuardMeasurement baseline,
+    double speedRatio,
+    boolean passed) {
 
   /**
    * Evaluates a check against the measurements of a run. The ratio compares the <em>fastest</em>
@@ -26,14 +30,18 @@ public record GuardOutcome(GuardCheck check, GuardMeasurement hot, GuardMeasurem
    * @return the outcome, with the ratio of the fastest iterations
    * @throws IllegalArgumentException when the hot path or the baseline was not measured
    */
-  public static GuardOutcome evaluate(GuardCheck check, Map<String, GuardMeasurement> measurements) {
+  public static GuardOutcome evaluate(
+      GuardCheck check, Map<String, GuardMeasurement> measurements) {
     Checks.notNull("check", check);
     Checks.notNull("measurements", measurements);
     GuardMeasurement hot = measurements.get(check.hotBenchmark());
     GuardMeasurement baseline = measurements.get(check.baselineBenchmark());
-    Checks.require(hot != null, "measurements", "holding " + check.hotBenchmark(),
-        measurements.keySet());
-    Checks.require(baseline != null, "measurements", "holding " + check.baselineBenchmark(),
+    Checks.require(
+        hot != null, "measurements", "holding " + check.hotBenchmark(), measurements.keySet());
+    Checks.require(
+        baseline != null,
+        "measurements",
+        "holding " + check.baselineBenchmark(),
         measurements.keySet());
     double ratio = baseline.min() / hot.min();
     return new GuardOutcome(check, hot, baseline, ratio, check.accepts(ratio));

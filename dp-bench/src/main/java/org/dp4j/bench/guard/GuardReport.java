@@ -25,8 +25,8 @@ public record GuardReport(List<GuardOutcome> outcomes) {
    *
    * @throws IllegalArgumentException when a benchmark a check needs was not measured
    */
-  public static GuardReport evaluate(List<GuardCheck> checks,
-      Map<String, GuardMeasurement> measurements) {
+  public static GuardReport evaluate(
+      List<GuardCheck> checks, Map<String, GuardMeasurement> measurements) {
     Checks.noNulls("checks", checks);
     List<GuardOutcome> outcomes = new ArrayList<>();
     for (GuardCheck check : checks) {
@@ -47,18 +47,26 @@ public record GuardReport(List<GuardOutcome> outcomes) {
 
   /**
    * A plain-text table, one row per check: the hot path's and the baseline's median time per call
-   * with the range of the iterations, the measured speed ratio (baseline / hot path), the
-   * reference ratio, the minimum and the verdict; then a legend naming the benchmarks and a
-   * one-line summary.
+   * with the range of the iterations, the measured speed ratio (baseline / hot path), the reference
+   * ratio, the minimum and the verdict; then a legend naming the benchmarks and a one-line summary.
    */
   public String table() {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"check", "hot path us/call", "baseline us/call", "ratio", "reference",
-        "min", "verdict"});
+    rows.add(
+        new String[] {
+          "check", "hot path us/call", "baseline us/call", "ratio", "reference", "min", "verdict"
+        });
     for (GuardOutcome o : outcomes) {
-      rows.add(new String[] {o.check().name(), describe(o.hot()), describe(o.baseline()),
-          ratio(o.speedRatio()), ratio(o.check().referenceSpeedRatio()),
-          ratio(o.check().minSpeedRatio()), o.passed() ? "ok" : "FAIL: hot path too slow"});
+      rows.add(
+          new String[] {
+            o.check().name(),
+            describe(o.hot()),
+            describe(o.baseline()),
+            ratio(o.speedRatio()),
+            ratio(o.check().referenceSpeedRatio()),
+            ratio(o.check().minSpeedRatio()),
+            o.passed() ? "ok" : "FAIL: hot path too slow"
+          });
     }
     int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
@@ -78,17 +86,28 @@ public record GuardReport(List<GuardOutcome> outcomes) {
         out.append("-".repeat(line.length())).append('\n');
       }
     }
-    out.append("times: median (min-max) of the measured iterations; ratio = baseline min / hot-path"
-        + " min (fastest iterations), must be >= min\n");
+    out.append(
+        "times: median (min-max) of the measured iterations; ratio = baseline min / hot-path"
+            + " min (fastest iterations), must be >= min\n");
     for (GuardOutcome o : outcomes) {
-      out.append("  ").append(o.check().name()).append(": ").append(o.check().hotBenchmark())
-          .append(" vs ").append(o.check().baselineBenchmark()).append('\n');
+      out.append("  ")
+          .append(o.check().name())
+          .append(": ")
+          .append(o.check().hotBenchmark())
+          .append(" vs ")
+          .append(o.check().baselineBenchmark())
+          .append('\n');
     }
     int failed = violations().size();
-    out.append(failed == 0
-        ? "benchmark guard: PASSED, all " + outcomes.size() + " checks\n"
-        : "benchmark guard: FAILED, " + failed + " of " + outcomes.size() + " checks below their"
-            + " minimum speed ratio\n");
+    out.append(
+        failed == 0
+            ? "benchmark guard: PASSED, all " + outcomes.size() + " checks\n"
+            : "benchmark guard: FAILED, "
+                + failed
+                + " of "
+                + outcomes.size()
+                + " checks below their"
+                + " minimum speed ratio\n");
     return out.toString();
   }
 

@@ -32,7 +32,8 @@ public final class GuardThresholds {
   public static final String RESOURCE = "/org/dp4j/bench/guard/thresholds.properties";
 
   private static final String PREFIX = "check.";
-  private static final List<String> FIELDS = List.of("hot", "baseline", "reference-speed-ratio", "min-speed-ratio");
+  private static final List<String> FIELDS =
+      List.of("hot", "baseline", "reference-speed-ratio", "min-speed-ratio");
 
   private GuardThresholds() {}
 
@@ -76,9 +77,13 @@ public final class GuardThresholds {
     Set<String> names = new TreeSet<>();
     for (String key : properties.stringPropertyNames()) {
       String field = FIELDS.stream().filter(f -> key.endsWith("." + f)).findFirst().orElse(null);
-      Checks.require(key.startsWith(PREFIX) && field != null
-          && key.length() > PREFIX.length() + field.length() + 1, "threshold key",
-          "check.NAME. followed by one of " + FIELDS, "'" + key + "'");
+      Checks.require(
+          key.startsWith(PREFIX)
+              && field != null
+              && key.length() > PREFIX.length() + field.length() + 1,
+          "threshold key",
+          "check.NAME. followed by one of " + FIELDS,
+          "'" + key + "'");
       names.add(key.substring(PREFIX.length(), key.length() - field.length() - 1));
     }
     Checks.require(!names.isEmpty(), "thresholds", "at least one check", "none");
@@ -106,7 +111,10 @@ public final class GuardThresholds {
   private static String required(Properties properties, String name, String field) {
     String key = PREFIX + name + "." + field;
     String value = properties.getProperty(key);
-    Checks.require(value != null && !value.isBlank(), key, "present and non-blank",
+    Checks.require(
+        value != null && !value.isBlank(),
+        key,
+        "present and non-blank",
         value == null ? "nothing" : "'" + value + "'");
     return value.trim();
   }

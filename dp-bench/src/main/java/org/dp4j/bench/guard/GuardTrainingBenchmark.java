@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The guard's DP-SGD hot paths on ND4J host buffers, each against a plain-Java pass over the same
  * direct buffer: flat clip + sum of a {@code [64, 2^16]} float matrix (16 MiB) against one chunked
  * read pass, and secure Gaussian noise into a 2^20-float gradient (4 MiB) against a chunked add
- * pass. Time per call in microseconds. The sizes are the small ends of the full suite's, so a
- * guard run stays short; the full sizes are in {@code org.dp4j.bench.training}.
+ * pass. Time per call in microseconds. The sizes are the small ends of the full suite's, so a guard
+ * run stays short; the full sizes are in {@code org.dp4j.bench.training}.
  *
  * <p>{@link #hotPathRepeats} is the same bench-only slowdown knob as in {@link
  * GuardNoiseBenchmark}: the hot-path methods repeat their work that many times per call.
@@ -39,16 +39,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
-    "-Dorg.bytedeco.javacpp.maxbytes=512M"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx512m",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
+      "-Dorg.bytedeco.javacpp.maxbytes=512M"
+    })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class GuardTrainingBenchmark {
 
   /** Examples per batch of the clipping workload. */
   static final int BATCH = 64;
+
   /** Parameters per example of the clipping workload. */
   static final int PARAMETERS = 1 << 16;
+
   /** Length of the noised gradient. */
   static final int GRADIENT_LENGTH = 1 << 20;
 

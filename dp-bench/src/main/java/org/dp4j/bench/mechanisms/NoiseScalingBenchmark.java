@@ -33,8 +33,15 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx1g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
-    "-Dorg.bytedeco.javacpp.maxbytes=512M"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "--add-modules",
+      "jdk.incubator.vector",
+      "-Xmx1g",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=2G",
+      "-Dorg.bytedeco.javacpp.maxbytes=512M"
+    })
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class NoiseScalingBenchmark {
@@ -65,8 +72,7 @@ public class NoiseScalingBenchmark {
   /** Two heap arrays of the chosen length (baselines and array targets). */
   @State(Scope.Benchmark)
   public static class Arrays {
-    @Param
-    public Length length;
+    @Param public Length length;
 
     float[] target;
     float[] source;
@@ -85,15 +91,14 @@ public class NoiseScalingBenchmark {
   /** The noise source. */
   @State(Scope.Benchmark)
   public static class Noise {
-    @Param
-    public Source source;
+    @Param public Source source;
 
     BulkNoise noise;
 
     /** Creates the source. */
     @Setup(Level.Trial)
     public void create() {
-    System.out.println("float noise kernel: " + BulkNoise.floatKernel());
+      System.out.println("float noise kernel: " + BulkNoise.floatKernel());
       noise = source == Source.SECURE ? BulkNoise.secure() : SeededNoise.bulk(42L);
     }
   }
@@ -101,8 +106,7 @@ public class NoiseScalingBenchmark {
   /** A float INDArray of the chosen length and its host buffer. */
   @State(Scope.Benchmark)
   public static class Tensor {
-    @Param
-    public Length length;
+    @Param public Length length;
 
     INDArray array;
     FloatBuffer buffer;

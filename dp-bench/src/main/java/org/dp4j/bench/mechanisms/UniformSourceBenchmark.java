@@ -18,15 +18,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Uniform 64-bit words per second from the secure AES-CTR source, the seeded xoshiro256++ and the
- * JDK's {@link SecureRandom} (the baseline the secure source must beat), plus the JDK's
- * {@code SecureRandom.nextGaussian()} as the naive secure Gaussian baseline.
+ * JDK's {@link SecureRandom} (the baseline the secure source must beat), plus the JDK's {@code
+ * SecureRandom.nextGaussian()} as the naive secure Gaussian baseline.
  *
  * <p>Run: {@code java -jar dp-bench/target/benchmarks.jar UniformSourceBenchmark}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class UniformSourceBenchmark {

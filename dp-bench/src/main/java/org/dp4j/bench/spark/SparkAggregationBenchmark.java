@@ -36,8 +36,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <ul>
  *   <li><b>private</b>: {@link DpAggregation} (build, calibrate, spend, bound, aggregate, noise,
  *       collect), K = 10 groups and M = 2 rows per unit, private groups, (1, 1e-6);
- *   <li><b>per-unit</b>: the same per-unit work without privacy, {@code groupBy(unit,
- *       group)} then {@code groupBy(group)} (count, sum, mean), collected;
+ *   <li><b>per-unit</b>: the same per-unit work without privacy, {@code groupBy(unit, group)} then
+ *       {@code groupBy(group)} (count, sum, mean), collected;
  *   <li><b>plain</b>: {@code groupBy(group)} (count, sum, mean), collected.
  * </ul>
  *
@@ -78,7 +78,9 @@ public final class SparkAggregationBenchmark {
   public static void main(String[] args) throws IOException {
     Map<String, String> options = options(args);
     if (options.containsKey("replot")) {
-      replot(Path.of(options.get("replot")), Path.of(options.get("plot")),
+      replot(
+          Path.of(options.get("replot")),
+          Path.of(options.get("plot")),
           options.getOrDefault("master", "local[2]"));
       return;
     }
@@ -90,26 +92,37 @@ public final class SparkAggregationBenchmark {
     long groups = Long.parseLong(options.getOrDefault("groups", "1000"));
     int repetitions = Integer.parseInt(options.getOrDefault("repetitions", "3"));
     String master = options.getOrDefault("master", "local[2]");
-    SparkSession spark = SparkSession.builder().master(master).appName("dp-spark benchmark")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "16").getOrCreate();
-    System.out.printf(Locale.ROOT, "Spark %s, master %s, %d processors, Java %s%n%n",
-        spark.version(), master, Runtime.getRuntime().availableProcessors(),
+    SparkSession spark =
+        SparkSession.builder()
+            .master(master)
+            .appName("dp-spark benchmark")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "16")
+            .getOrCreate();
+    System.out.printf(
+        Locale.ROOT,
+        "Spark %s, master %s, %d processors, Java %s%n%n",
+        spark.version(),
+        master,
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    System.out.println("| rows | units | groups | query | wall s: median (min–max) | CPU s: median "
-        + "(min–max) |");
+    System.out.println(
+        "| rows | units | groups | query | wall s: median (min–max) | CPU s: median "
+            + "(min–max) |");
     System.out.println("|---|---|---|---|---|---|");
     Map<Long, Map<Variant, double[]>> all = new LinkedHashMap<>();
     Map<Long, Map<Variant, double[]>> allCpu = new LinkedHashMap<>();
     List<String> csv = new ArrayList<>();
     csv.add("rows,units,groups,query,repetition,wall_seconds,cpu_seconds");
-    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (long rows : sizes) {
       long units = rows / rowsPerUnit;
-      Dataset<Row> data = SyntheticVisits.of(spark, rows, units, groups, 16)
-          .persist(StorageLevel.MEMORY_ONLY());
+      Dataset<Row> data =
+          SyntheticVisits.of(spark, rows, units, groups, 16).persist(StorageLevel.MEMORY_ONLY());
       data.count();
       Map<Variant, Supplier<Integer>> queries = queries(data);
       for (Variant v : Variant.values()) {
@@ -130,8 +143,17 @@ public final class SparkAggregationBenchmark {
           double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
           times.get(v)[r] = seconds;
           cpu.get(v)[r] = cpuSeconds;
-          csv.add(String.format(Locale.ROOT, "%d,%d,%d,%s,%d,%.3f,%.3f", rows, units, groups,
-              v.name().toLowerCase(Locale.ROOT), r + 1, seconds, cpuSeconds));
+          csv.add(
+              String.format(
+                  Locale.ROOT,
+                  "%d,%d,%d,%s,%d,%.3f,%.3f",
+                  rows,
+                  units,
+                  groups,
+                  v.name().toLowerCase(Locale.ROOT),
+                  r + 1,
+                  seconds,
+                  cpuSeconds));
           if (released == 0) {
             throw new IllegalStateException(v + " returned no groups");
           }
@@ -140,23 +162,37 @@ public final class SparkAggregationBenchmark {
       for (Variant v : Variant.values()) {
         double[] t = times.get(v);
         double[] c = cpu.get(v);
-        System.out.printf(Locale.ROOT, "| %,d | %,d | %,d | %s | %.2f (%.2f–%.2f) | %.2f "
-                + "(%.2f–%.2f) |%n", rows, units, groups, v.label, Summary.median(t),
-            Summary.min(t), Summary.max(t), Summary.median(c), Summary.min(c), Summary.max(c));
+        System.out.printf(
+            Locale.ROOT,
+            "| %,d | %,d | %,d | %s | %.2f (%.2f–%.2f) | %.2f " + "(%.2f–%.2f) |%n",
+            rows,
+            units,
+            groups,
+            v.label,
+            Summary.median(t),
+            Summary.min(t),
+            Summary.max(t),
+            Summary.median(c),
+            Summary.min(c),
+            Summary.max(c));
       }
       all.put(rows, times);
       allCpu.put(rows, cpu);
       data.unpersist(true);
     }
     System.out.println();
-    System.out.println("| rows | private / per-unit, wall | private / per-unit, CPU | private / "
-        + "plain, wall | private / plain, CPU |");
+    System.out.println(
+        "| rows | private / per-unit, wall | private / per-unit, CPU | private / "
+            + "plain, wall | private / plain, CPU |");
     System.out.println("|---|---|---|---|---|");
     for (Map.Entry<Long, Map<Variant, double[]>> e : all.entrySet()) {
       Map<Variant, double[]> c = allCpu.get(e.getKey());
       double p = Summary.median(e.getValue().get(Variant.PRIVATE));
       double pc = Summary.median(c.get(Variant.PRIVATE));
-      System.out.printf(Locale.ROOT, "| %,d | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(),
+      System.out.printf(
+          Locale.ROOT,
+          "| %,d | %.2f | %.2f | %.2f | %.2f |%n",
+          e.getKey(),
           p / Summary.median(e.getValue().get(Variant.PER_UNIT)),
           pc / Summary.median(c.get(Variant.PER_UNIT)),
           p / Summary.median(e.getValue().get(Variant.PLAIN)),
@@ -174,29 +210,65 @@ public final class SparkAggregationBenchmark {
   /** The three queries on {@code data}; each returns the number of groups it collected. */
   static Map<Variant, Supplier<Integer>> queries(Dataset<Row> data) {
     Map<Variant, Supplier<Integer>> q = new LinkedHashMap<>();
-    q.put(Variant.PRIVATE, () -> DpAggregation.on(data).privacyUnit("unit").groupBy("grp")
-        .maxGroupsPerUnit(10).maxRowsPerGroup(2).count().sum("amount", 0, 100)
-        .mean("amount", 0, 100).privateGroups().budget(PrivacyBudget.approximate(1, 1e-6))
-        .build().run(PrivacyFilter.odometer(new PldAccountant(), 1e-6)).rows().size());
-    q.put(Variant.PER_UNIT, () -> data.groupBy("unit", "grp")
-        .agg(count(lit(1)).as("c"), sum("amount").as("s"))
-        .groupBy("grp").agg(sum("c").as("count"), sum("s").as("sum"),
-            sum("s").divide(sum("c")).as("mean"))
-        .collectAsList().size());
-    q.put(Variant.PLAIN, () -> data.groupBy("grp")
-        .agg(count(lit(1)).as("count"), sum(col("amount")).as("sum"), avg("amount").as("mean"))
-        .collectAsList().size());
+    q.put(
+        Variant.PRIVATE,
+        () ->
+            DpAggregation.on(data)
+                .privacyUnit("unit")
+                .groupBy("grp")
+                .maxGroupsPerUnit(10)
+                .maxRowsPerGroup(2)
+                .count()
+                .sum("amount", 0, 100)
+                .mean("amount", 0, 100)
+                .privateGroups()
+                .budget(PrivacyBudget.approximate(1, 1e-6))
+                .build()
+                .run(PrivacyFilter.odometer(new PldAccountant(), 1e-6))
+                .rows()
+                .size());
+    q.put(
+        Variant.PER_UNIT,
+        () ->
+            data.groupBy("unit", "grp")
+                .agg(count(lit(1)).as("c"), sum("amount").as("s"))
+                .groupBy("grp")
+                .agg(sum("c").as("count"), sum("s").as("sum"), sum("s").divide(sum("c")).as("mean"))
+                .collectAsList()
+                .size());
+    q.put(
+        Variant.PLAIN,
+        () ->
+            data.groupBy("grp")
+                .agg(
+                    count(lit(1)).as("count"),
+                    sum(col("amount")).as("sum"),
+                    avg("amount").as("mean"))
+                .collectAsList()
+                .size());
     return q;
   }
 
-  private static void plot(Map<Long, Map<Variant, double[]>> wall,
-      Map<Long, Map<Variant, double[]>> cpu, Path png, String master) throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(520)
-        .title("count + sum + mean per group, 1,000 groups, " + master)
-        .xAxisTitle("rows (millions; 10 rows per unit)").yAxisTitle("median seconds").build();
+  private static void plot(
+      Map<Long, Map<Variant, double[]>> wall,
+      Map<Long, Map<Variant, double[]>> cpu,
+      Path png,
+      String master)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(900)
+            .height(520)
+            .title("count + sum + mean per group, 1,000 groups, " + master)
+            .xAxisTitle("rows (millions; 10 rows per unit)")
+            .yAxisTitle("median seconds")
+            .build();
     chart.getStyler().setMarkerSize(8);
-    java.awt.Color[] colours = {new java.awt.Color(31, 119, 180), new java.awt.Color(255, 127, 14),
-        new java.awt.Color(90, 90, 90)};
+    java.awt.Color[] colours = {
+      new java.awt.Color(31, 119, 180),
+      new java.awt.Color(255, 127, 14),
+      new java.awt.Color(90, 90, 90)
+    };
     for (Variant v : Variant.values()) {
       for (boolean isCpu : new boolean[] {false, true}) {
         Map<Long, Map<Variant, double[]>> source = isCpu ? cpu : wall;
@@ -206,13 +278,15 @@ public final class SparkAggregationBenchmark {
           x.add(e.getKey() / 1e6);
           y.add(Summary.median(e.getValue().get(v)));
         }
-        org.knowm.xchart.XYSeries series = chart.addSeries(v.label + (isCpu ? ", CPU" : ", wall"),
-            x, y);
+        org.knowm.xchart.XYSeries series =
+            chart.addSeries(v.label + (isCpu ? ", CPU" : ", wall"), x, y);
         series.setMarker(isCpu ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
         series.setLineColor(colours[v.ordinal()]);
         series.setMarkerColor(colours[v.ordinal()]);
-        series.setLineStyle(isCpu ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
-            : org.knowm.xchart.style.lines.SeriesLines.SOLID);
+        series.setLineStyle(
+            isCpu
+                ? org.knowm.xchart.style.lines.SeriesLines.DASH_DASH
+                : org.knowm.xchart.style.lines.SeriesLines.SOLID);
       }
     }
     if (png.getParent() != null) {
@@ -232,9 +306,11 @@ public final class SparkAggregationBenchmark {
       long rows = Long.parseLong(c[0]);
       Variant v = Variant.valueOf(c[3].toUpperCase(Locale.ROOT));
       wall.computeIfAbsent(rows, k -> new LinkedHashMap<>())
-          .computeIfAbsent(v, k -> new ArrayList<>()).add(Double.parseDouble(c[5]));
+          .computeIfAbsent(v, k -> new ArrayList<>())
+          .add(Double.parseDouble(c[5]));
       cpu.computeIfAbsent(rows, k -> new LinkedHashMap<>())
-          .computeIfAbsent(v, k -> new ArrayList<>()).add(Double.parseDouble(c[6]));
+          .computeIfAbsent(v, k -> new ArrayList<>())
+          .add(Double.parseDouble(c[6]));
     }
     plot(arrays(wall), arrays(cpu), png, master);
   }
@@ -242,9 +318,12 @@ public final class SparkAggregationBenchmark {
   private static Map<Long, Map<Variant, double[]>> arrays(
       Map<Long, Map<Variant, List<Double>>> lists) {
     Map<Long, Map<Variant, double[]>> out = new LinkedHashMap<>();
-    lists.forEach((rows, byVariant) -> byVariant.forEach((v, l) -> out
-        .computeIfAbsent(rows, k -> new LinkedHashMap<>())
-        .put(v, l.stream().mapToDouble(Double::doubleValue).toArray())));
+    lists.forEach(
+        (rows, byVariant) ->
+            byVariant.forEach(
+                (v, l) ->
+                    out.computeIfAbsent(rows, k -> new LinkedHashMap<>())
+                        .put(v, l.stream().mapToDouble(Double::doubleValue).toArray())));
     return out;
   }
 
@@ -253,8 +332,8 @@ public final class SparkAggregationBenchmark {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("arguments must be --key value pairs, got "
-            + String.join(" ", args));
+        throw new IllegalArgumentException(
+            "arguments must be --key value pairs, got " + String.join(" ", args));
       }
       options.put(args[i].substring(2), args[++i]);
     }

@@ -56,8 +56,8 @@ import org.knowm.xchart.CategoryChartBuilder;
  * release nothing.
  *
  * <p>Usage: {@code dp-bench/spark-bench org.dp4j.bench.spark.SparkErrorReport [--example
- * dp-cli/src/main/resources/org/dp4j/cli/datasets/visits.csv.gz] [--rows 1000000]
- * [--repetitions 10] [--csv FILE] [--plot FILE.png]}
+ * dp-cli/src/main/resources/org/dp4j/cli/datasets/visits.csv.gz] [--rows 1000000] [--repetitions
+ * 10] [--csv FILE] [--plot FILE.png]}
  */
 public final class SparkErrorReport {
 
@@ -66,8 +66,15 @@ public final class SparkErrorReport {
   private SparkErrorReport() {}
 
   /** One dataset and its query's settings. */
-  private record Case(String name, Dataset<Row> data, String unit, String group, String value,
-      double upper, int maxGroupsPerUnit, int maxRowsPerGroup) {}
+  private record Case(
+      String name,
+      Dataset<Row> data,
+      String unit,
+      String group,
+      String value,
+      double upper,
+      int maxGroupsPerUnit,
+      int maxRowsPerGroup) {}
 
   /**
    * Runs the report.
@@ -79,31 +86,63 @@ public final class SparkErrorReport {
     Map<String, String> options = SparkAggregationBenchmark.options(args);
     int repetitions = Integer.parseInt(options.getOrDefault("repetitions", "10"));
     long rows = Long.parseLong(options.getOrDefault("rows", "1000000"));
-    SparkSession spark = SparkSession.builder().master(options.getOrDefault("master", "local[2]"))
-        .appName("dp-spark error report").config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "16").getOrCreate();
-    Dataset<Row> example = spark.read().option("header", "true")
-        .schema(DataTypes.createStructType(List.of(
-            DataTypes.createStructField("visitor_id", DataTypes.StringType, true),
-            DataTypes.createStructField("day", DataTypes.StringType, true),
-            DataTypes.createStructField("spent", DataTypes.DoubleType, true))))
-        .csv(options.getOrDefault("example",
-            "dp-cli/src/main/resources/org/dp4j/cli/datasets/visits.csv.gz"))
-        .persist(StorageLevel.MEMORY_ONLY());
-    Dataset<Row> synthetic = SyntheticVisits.of(spark, rows, rows / 10, 1000, 16)
-        .persist(StorageLevel.MEMORY_ONLY());
-    List<Case> cases = List.of(
-        new Case("example (5,458 visits, 2,000 visitors, 7 days), K 3, M 1", example,
-            "visitor_id", "day", "spent", 60, 3, 1),
-        new Case(String.format(Locale.ROOT, "synthetic (%,d rows, %,d units, 1,000 groups), K 10,"
-            + " M 2", rows, rows / 10), synthetic, "unit", "grp", "amount", 100, 10, 2));
+    SparkSession spark =
+        SparkSession.builder()
+            .master(options.getOrDefault("master", "local[2]"))
+            .appName("dp-spark error report")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "16")
+            .getOrCreate();
+    Dataset<Row> example =
+        spark
+            .read()
+            .option("header", "true")
+            .schema(
+                DataTypes.createStructType(
+                    List.of(
+                        DataTypes.createStructField("visitor_id", DataTypes.StringType, true),
+                        DataTypes.createStructField("day", DataTypes.StringType, true),
+                        DataTypes.createStructField("spent", DataTypes.DoubleType, true))))
+            .csv(
+                options.getOrDefault(
+                    "example", "dp-cli/src/main/resources/org/dp4j/cli/datasets/visits.csv.gz"))
+            .persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> synthetic =
+        SyntheticVisits.of(spark, rows, rows / 10, 1000, 16).persist(StorageLevel.MEMORY_ONLY());
+    List<Case> cases =
+        List.of(
+            new Case(
+                "example (5,458 visits, 2,000 visitors, 7 days), K 3, M 1",
+                example,
+                "visitor_id",
+                "day",
+                "spent",
+                60,
+                3,
+                1),
+            new Case(
+                String.format(
+                    Locale.ROOT,
+                    "synthetic (%,d rows, %,d units, 1,000 groups), K 10," + " M 2",
+                    rows,
+                    rows / 10),
+                synthetic,
+                "unit",
+                "grp",
+                "amount",
+                100,
+                10,
+                2));
     List<String> csv = new ArrayList<>();
-    csv.add("dataset,split,metric,noise_relative_error,total_relative_error,released_groups,"
-        + "runs,noise_multiplier");
+    csv.add(
+        "dataset,split,metric,noise_relative_error,total_relative_error,released_groups,"
+            + "runs,noise_multiplier");
     Map<String, double[]> chart = new LinkedHashMap<>();
-    System.out.println("| dataset | metric | noise: joint (PLD) | noise: equal split | equal / "
-        + "joint | total: joint | total: equal split |");
+    System.out.println(
+        "| dataset | metric | noise: joint (PLD) | noise: equal split | equal / "
+            + "joint | total: joint | total: equal split |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (Case c : cases) {
       Map<Object, double[]> truth = truth(c);
@@ -138,24 +177,42 @@ public final class SparkErrorReport {
         for (int m = 0; m < METRICS.length; m++) {
           mean[m] = noiseErrors[si][m] / released[si];
           mean[METRICS.length + m] = totalErrors[si][m] / released[si];
-          csv.add(String.format(Locale.ROOT, "\"%s\",%s,%s,%.6g,%.6g,%d,%d,%.6g", c.name(),
-              split.name().toLowerCase(Locale.ROOT), METRICS[m], mean[m],
-              mean[METRICS.length + m], released[si], repetitions, multipliers.get(split)));
+          csv.add(
+              String.format(
+                  Locale.ROOT,
+                  "\"%s\",%s,%s,%.6g,%.6g,%d,%d,%.6g",
+                  c.name(),
+                  split.name().toLowerCase(Locale.ROOT),
+                  METRICS[m],
+                  mean[m],
+                  mean[METRICS.length + m],
+                  released[si],
+                  repetitions,
+                  multipliers.get(split)));
         }
         errors.put(split, mean);
       }
       for (int m = 0; m < METRICS.length; m++) {
         double joint = errors.get(BudgetSplit.JOINT)[m];
         double equal = errors.get(BudgetSplit.EQUAL)[m];
-        System.out.printf(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.2f | %.4f | %.4f |%n",
-            c.name(), METRICS[m], joint, equal, equal / joint,
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %s | %.4f | %.4f | %.2f | %.4f | %.4f |%n",
+            c.name(),
+            METRICS[m],
+            joint,
+            equal,
+            equal / joint,
             errors.get(BudgetSplit.JOINT)[METRICS.length + m],
             errors.get(BudgetSplit.EQUAL)[METRICS.length + m]);
         String label = (c.name().startsWith("example") ? "example: " : "synthetic: ") + METRICS[m];
         chart.put(label, new double[] {joint, equal});
       }
-      System.out.printf(Locale.ROOT, "%n%s: noise multiplier %.4g joint, %.4g equal split "
-          + "(%.3gx)%n%n", c.name(), multipliers.get(BudgetSplit.JOINT),
+      System.out.printf(
+          Locale.ROOT,
+          "%n%s: noise multiplier %.4g joint, %.4g equal split " + "(%.3gx)%n%n",
+          c.name(),
+          multipliers.get(BudgetSplit.JOINT),
           multipliers.get(BudgetSplit.EQUAL),
           multipliers.get(BudgetSplit.EQUAL) / multipliers.get(BudgetSplit.JOINT));
     }
@@ -169,11 +226,20 @@ public final class SparkErrorReport {
   }
 
   private static AggregationResult query(Case c, BudgetSplit split, Randomness randomness) {
-    return DpAggregation.on(c.data()).privacyUnit(c.unit()).groupBy(c.group())
-        .maxGroupsPerUnit(c.maxGroupsPerUnit()).maxRowsPerGroup(c.maxRowsPerGroup()).count()
-        .distinctUnits().sum(c.value(), 0, c.upper()).mean(c.value(), 0, c.upper())
-        .privateGroups().budgetSplit(split).randomness(randomness)
-        .budget(PrivacyBudget.approximate(1, 1e-6)).build()
+    return DpAggregation.on(c.data())
+        .privacyUnit(c.unit())
+        .groupBy(c.group())
+        .maxGroupsPerUnit(c.maxGroupsPerUnit())
+        .maxRowsPerGroup(c.maxRowsPerGroup())
+        .count()
+        .distinctUnits()
+        .sum(c.value(), 0, c.upper())
+        .mean(c.value(), 0, c.upper())
+        .privateGroups()
+        .budgetSplit(split)
+        .randomness(randomness)
+        .budget(PrivacyBudget.approximate(1, 1e-6))
+        .build()
         .run(PrivacyFilter.odometer(new PldAccountant(), 1e-6));
   }
 
@@ -181,20 +247,29 @@ public final class SparkErrorReport {
   private static Map<Object, double[]> truth(Case c) {
     Column clamped = least(greatest(col(c.value()), lit(0.0)), lit(c.upper()));
     Map<Object, double[]> truth = new HashMap<>();
-    for (Row r : c.data().where(col(c.unit()).isNotNull().and(col(c.value()).isNotNull()))
-        .groupBy(c.group()).agg(count(lit(1)), countDistinct(col(c.unit())), sum(clamped),
-            avg(clamped)).collectAsList()) {
-      truth.put(r.get(0), new double[] {r.getLong(1), r.getLong(2), r.getDouble(3),
-          r.getDouble(4)});
+    for (Row r :
+        c.data()
+            .where(col(c.unit()).isNotNull().and(col(c.value()).isNotNull()))
+            .groupBy(c.group())
+            .agg(count(lit(1)), countDistinct(col(c.unit())), sum(clamped), avg(clamped))
+            .collectAsList()) {
+      truth.put(
+          r.get(0), new double[] {r.getLong(1), r.getLong(2), r.getDouble(3), r.getDouble(4)});
     }
     return truth;
   }
 
   private static void plot(Map<String, double[]> values, Path png, int repetitions)
       throws IOException {
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(480)
-        .title("Noise: mean relative error per group at (1, 1e-6), " + repetitions + " runs each")
-        .xAxisTitle("dataset: metric").yAxisTitle("mean |released - bounded| / bounded").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(900)
+            .height(480)
+            .title(
+                "Noise: mean relative error per group at (1, 1e-6), " + repetitions + " runs each")
+            .xAxisTitle("dataset: metric")
+            .yAxisTitle("mean |released - bounded| / bounded")
+            .build();
     chart.getStyler().setXAxisLabelRotation(20);
     List<String> labels = new ArrayList<>(values.keySet());
     List<Double> joint = new ArrayList<>();

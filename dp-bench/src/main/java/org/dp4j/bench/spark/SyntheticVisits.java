@@ -25,8 +25,11 @@ final class SyntheticVisits {
    * @return the lazy dataset
    */
   static Dataset<Row> of(SparkSession spark, long rows, long units, long groups, int partitions) {
-    return spark.range(0, rows, 1, partitions).selectExpr("id % " + units + " AS unit",
-        "pmod(xxhash64(id, 7), " + groups + ") AS grp",
-        "CAST(pmod(xxhash64(id, 11), 10000) AS DOUBLE) / 100 AS amount");
+    return spark
+        .range(0, rows, 1, partitions)
+        .selectExpr(
+            "id % " + units + " AS unit",
+            "pmod(xxhash64(id, 7), " + groups + ") AS grp",
+            "CAST(pmod(xxhash64(id, 11), 10000) AS DOUBLE) / 100 AS amount");
   }
 }

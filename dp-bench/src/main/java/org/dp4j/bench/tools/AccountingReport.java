@@ -29,7 +29,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -DskipTests package}):
  *
- * <pre>java -Djava.awt.headless=true -cp dp-bench/target/benchmarks.jar org.dp4j.bench.tools.AccountingReport ../shared/refdata docs/img</pre>
+ * <pre>
+ * java -Djava.awt.headless=true -cp dp-bench/target/benchmarks.jar org.dp4j.bench.tools.AccountingReport ../shared/refdata docs/img
+ * </pre>
  */
 public final class AccountingReport {
 
@@ -56,38 +58,59 @@ public final class AccountingReport {
     System.err.println("wrote " + png);
   }
 
-  private static double epsilon(PrivacyAccountant accountant, double q, double sigma, long steps, double delta) {
+  private static double epsilon(
+      PrivacyAccountant accountant, double q, double sigma, long steps, double delta) {
     accountant.compose(new GaussianEvent(sigma).poissonSampled(q).repeated(steps));
     return accountant.epsilon(delta);
   }
 
-  private static void writeTable(PrintStream md, List<Map<String, String>> rdpRows, List<Map<String, String>> pldRows) {
-    md.println("| q | σ | steps | δ | dp4j RDP | dp_accounting RDP | Opacus RDP | dp4j PLD | dp_accounting PLD (vdi 1e-4) | MS PRV [lower, upper] |");
+  private static void writeTable(
+      PrintStream md, List<Map<String, String>> rdpRows, List<Map<String, String>> pldRows) {
+    md.println(
+        "| q | σ | steps | δ | dp4j RDP | dp_accounting RDP | Opacus RDP | dp4j PLD | dp_accounting"
+            + " PLD (vdi 1e-4) | MS PRV [lower, upper] |");
     md.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Map<String, String> row : rdpRows) {
       double q = num(row, "q");
       double sigma = num(row, "sigma");
       long steps = (long) num(row, "steps");
       double delta = num(row, "delta");
-      boolean shown = (row.get("q_label").equals("256/60000") || q == 0.01)
-          && (sigma == 0.8 || sigma == 1.1 || sigma == 2.0)
-          && (steps == 1000 || steps == 10000 || steps == 100000) && delta == 1e-5;
+      boolean shown =
+          (row.get("q_label").equals("256/60000") || q == 0.01)
+              && (sigma == 0.8 || sigma == 1.1 || sigma == 2.0)
+              && (steps == 1000 || steps == 10000 || steps == 100000)
+              && delta == 1e-5;
       if (!shown) {
         continue;
       }
       Map<String, String> pld = match(pldRows, row);
       double ours = epsilon(new RdpAccountant(), q, sigma, steps, delta);
       double oursPld = epsilon(new PldAccountant(), q, sigma, steps, delta);
-      md.printf(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
-          row.get("q_label"), row.get("sigma"), steps, row.get("delta"), fmt(ours),
-          fmt(num(row, "dp_accounting_rdp_eps")), fmt(num(row, "opacus_rdp_eps")), fmt(oursPld),
+      md.printf(
+          Locale.ROOT,
+          "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+          row.get("q_label"),
+          row.get("sigma"),
+          steps,
+          row.get("delta"),
+          fmt(ours),
+          fmt(num(row, "dp_accounting_rdp_eps")),
+          fmt(num(row, "opacus_rdp_eps")),
+          fmt(oursPld),
           pld == null ? "—" : fmt(opt(pld, "dp_accounting_pld_eps_vdi_1e-4")),
-          pld == null ? "—" : "[" + fmt(opt(pld, "ms_prv_eps_lower")) + ", " + fmt(opt(pld, "ms_prv_eps_upper")) + "]");
+          pld == null
+              ? "—"
+              : "["
+                  + fmt(opt(pld, "ms_prv_eps_lower"))
+                  + ", "
+                  + fmt(opt(pld, "ms_prv_eps_upper"))
+                  + "]");
     }
     md.println();
   }
 
-  private static void writeSummary(PrintStream md, List<Map<String, String>> rdpRows, List<Map<String, String>> pldRows) {
+  private static void writeSummary(
+      PrintStream md, List<Map<String, String>> rdpRows, List<Map<String, String>> pldRows) {
     double worstRdpOverAnchor = 0;
     double bestRdpUnderAnchor = Double.POSITIVE_INFINITY;
     int rdpCount = 0;
@@ -96,8 +119,13 @@ public final class AccountingReport {
       if (!(anchor >= 0.01 && anchor <= 1000)) {
         continue;
       }
-      double ours = epsilon(new RdpAccountant(), num(row, "q"), num(row, "sigma"), (long) num(row, "steps"),
-          num(row, "delta"));
+      double ours =
+          epsilon(
+              new RdpAccountant(),
+              num(row, "q"),
+              num(row, "sigma"),
+              (long) num(row, "steps"),
+              num(row, "delta"));
       worstRdpOverAnchor = Math.max(worstRdpOverAnchor, ours / anchor);
       bestRdpUnderAnchor = Math.min(bestRdpUnderAnchor, ours / anchor);
       rdpCount++;
@@ -110,8 +138,13 @@ public final class AccountingReport {
       if (anchor.isEmpty()) {
         continue;
       }
-      double ours = epsilon(new PldAccountant(), num(row, "q"), num(row, "sigma"), (long) num(row, "steps"),
-          num(row, "delta"));
+      double ours =
+          epsilon(
+              new PldAccountant(),
+              num(row, "q"),
+              num(row, "sigma"),
+              (long) num(row, "steps"),
+              num(row, "delta"));
       worstPldOverAnchor = Math.max(worstPldOverAnchor, ours / anchor.getAsDouble());
       OptionalDouble lower = opt(row, "ms_prv_eps_lower");
       if (lower.isPresent()) {
@@ -119,10 +152,18 @@ public final class AccountingReport {
       }
       pldCount++;
     }
-    md.printf(Locale.ROOT, "Over the whole grid: dp4j RDP / min(dp_accounting, Opacus) ranges from %.4f to %.4f "
-        + "(%d rows with the anchors' ε in [0.01, 1000]); dp4j PLD / dp_accounting PLD (vdi 1e-4) is at most %.4f "
-        + "(%d rows), and dp4j PLD − MS PRV lower bound is at least %.3g (never below the lower bound).%n%n",
-        bestRdpUnderAnchor, worstRdpOverAnchor, rdpCount, worstPldOverAnchor, pldCount, minMarginOverLower);
+    md.printf(
+        Locale.ROOT,
+        "Over the whole grid: dp4j RDP / min(dp_accounting, Opacus) ranges from %.4f to %.4f (%d"
+            + " rows with the anchors' ε in [0.01, 1000]); dp4j PLD / dp_accounting PLD (vdi 1e-4)"
+            + " is at most %.4f (%d rows), and dp4j PLD − MS PRV lower bound is at least %.3g"
+            + " (never below the lower bound).%n%n",
+        bestRdpUnderAnchor,
+        worstRdpOverAnchor,
+        rdpCount,
+        worstPldOverAnchor,
+        pldCount,
+        minMarginOverLower);
   }
 
   private static void plot(Path png, List<Map<String, String>> pldRows) throws IOException {
@@ -137,9 +178,14 @@ public final class AccountingReport {
       rdp[i] = epsilon(new RdpAccountant(), q, sigma, steps[i], delta);
       pld[i] = epsilon(new PldAccountant(), q, sigma, steps[i], delta);
     }
-    XYChart chart = new XYChartBuilder().width(800).height(500)
-        .title("DP-SGD epsilon, q = 256/60000, sigma = 1.1, delta = 1e-5")
-        .xAxisTitle("steps").yAxisTitle("epsilon").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(500)
+            .title("DP-SGD epsilon, q = 256/60000, sigma = 1.1, delta = 1e-5")
+            .xAxisTitle("steps")
+            .yAxisTitle("epsilon")
+            .build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
@@ -148,7 +194,9 @@ public final class AccountingReport {
     List<Double> ax = new ArrayList<>();
     List<Double> ay = new ArrayList<>();
     for (Map<String, String> row : pldRows) {
-      if (row.get("q_label").equals("256/60000") && num(row, "sigma") == sigma && num(row, "delta") == delta
+      if (row.get("q_label").equals("256/60000")
+          && num(row, "sigma") == sigma
+          && num(row, "delta") == delta
           && opt(row, "dp_accounting_pld_eps_vdi_1e-4").isPresent()) {
         ax.add(num(row, "steps"));
         ay.add(num(row, "dp_accounting_pld_eps_vdi_1e-4"));
@@ -162,10 +210,13 @@ public final class AccountingReport {
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
-  private static Map<String, String> match(List<Map<String, String>> rows, Map<String, String> key) {
+  private static Map<String, String> match(
+      List<Map<String, String>> rows, Map<String, String> key) {
     for (Map<String, String> row : rows) {
-      if (row.get("q").equals(key.get("q")) && row.get("sigma").equals(key.get("sigma"))
-          && row.get("steps").equals(key.get("steps")) && row.get("delta").equals(key.get("delta"))) {
+      if (row.get("q").equals(key.get("q"))
+          && row.get("sigma").equals(key.get("sigma"))
+          && row.get("steps").equals(key.get("steps"))
+          && row.get("delta").equals(key.get("delta"))) {
         return row;
       }
     }
@@ -186,7 +237,9 @@ public final class AccountingReport {
 
   private static OptionalDouble opt(Map<String, String> row, String column) {
     String v = row.get(column);
-    return v == null || v.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(v));
+    return v == null || v.isEmpty()
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(Double.parseDouble(v));
   }
 
   private static List<Map<String, String>> read(Path csv) throws IOException {

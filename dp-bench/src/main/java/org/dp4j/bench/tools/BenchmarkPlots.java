@@ -35,10 +35,10 @@ import org.knowm.xchart.style.Styler;
  * <p>{@code FIGURE} is one of {@link Figure}'s names in lower case: {@code noise} (elements per
  * second against length, from {@code NoiseScalingBenchmark}), {@code clipping} (time per call per
  * shape, clip + sum against the read-pass baseline, from {@code ClipScalingBenchmark}), {@code
- * accounting} (dp4j's accountant times against the anchors' of {@code
- * refdata/anchor_timings.md}, from {@code RdpBenchmark}, {@code PldBenchmark} and {@code
- * CalibrationBenchmark}), {@code dl4j} (private against non-private training step per model, from
- * {@code TrainingStepBenchmark}), {@code table} (the Markdown table only, no chart).
+ * accounting} (dp4j's accountant times against the anchors' of {@code refdata/anchor_timings.md},
+ * from {@code RdpBenchmark}, {@code PldBenchmark} and {@code CalibrationBenchmark}), {@code dl4j}
+ * (private against non-private training step per model, from {@code TrainingStepBenchmark}), {@code
+ * table} (the Markdown table only, no chart).
  */
 public final class BenchmarkPlots {
 
@@ -81,7 +81,8 @@ public final class BenchmarkPlots {
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
-      System.err.println("usage: BenchmarkPlots noise|clipping|accounting|dl4j|table OUT.png RESULTS.json...");
+      System.err.println(
+          "usage: BenchmarkPlots noise|clipping|accounting|dl4j|table OUT.png RESULTS.json...");
       System.exit(2);
     }
     Figure figure = Figure.valueOf(args[0].toUpperCase(Locale.ROOT));
@@ -101,17 +102,19 @@ public final class BenchmarkPlots {
     switch (figure) {
       case NOISE -> {
         md.print(noiseTable(results));
-        BitmapEncoder.saveBitmap(noiseChart(results), png.toString(),
-            BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(
+            noiseChart(results), png.toString(), BitmapEncoder.BitmapFormat.PNG);
       }
-      case CLIPPING -> BitmapEncoder.saveBitmap(clippingChart(results), png.toString(),
-          BitmapEncoder.BitmapFormat.PNG);
-      case DL4J -> BitmapEncoder.saveBitmap(stepChart(results), png.toString(),
-          BitmapEncoder.BitmapFormat.PNG);
+      case CLIPPING ->
+          BitmapEncoder.saveBitmap(
+              clippingChart(results), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+      case DL4J ->
+          BitmapEncoder.saveBitmap(
+              stepChart(results), png.toString(), BitmapEncoder.BitmapFormat.PNG);
       case ACCOUNTING -> {
         md.print(accountingTable(results));
-        BitmapEncoder.saveBitmap(accountingChart(results), png.toString(),
-            BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(
+            accountingChart(results), png.toString(), BitmapEncoder.BitmapFormat.PNG);
       }
       default -> throw new IllegalStateException(figure.toString());
     }
@@ -124,16 +127,26 @@ public final class BenchmarkPlots {
     out.append("| benchmark | parameters | median | min–max | unit | iterations |\n");
     out.append("|---|---|---|---|---|---|\n");
     for (JmhResult r : results) {
-      out.append(String.format(Locale.ROOT, "| `%s.%s` | %s | %s | %s–%s | %s | %d |%n",
-          r.simpleClass(), r.method(), r.params().isEmpty() ? "" : paramsText(r), num(r.median()),
-          num(r.min()), num(r.max()), r.unit(), r.iterations().length));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| `%s.%s` | %s | %s | %s–%s | %s | %d |%n",
+              r.simpleClass(),
+              r.method(),
+              r.params().isEmpty() ? "" : paramsText(r),
+              num(r.median()),
+              num(r.min()),
+              num(r.max()),
+              r.unit(),
+              r.iterations().length));
     }
     return out.append('\n').toString();
   }
 
   private static String paramsText(JmhResult r) {
     List<String> parts = new ArrayList<>();
-    r.params().entrySet().stream().sorted(Map.Entry.comparingByKey())
+    r.params().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(e -> parts.add(e.getKey() + "=" + e.getValue()));
     return String.join(", ", parts);
   }
@@ -202,37 +215,61 @@ public final class BenchmarkPlots {
       ratios.append(" 2^").append(Long.numberOfTrailingZeros(n)).append(" |");
     }
     ratios.append('\n').append(rule).append('\n');
-    rows.forEach((name, byLength) -> {
-      out.append("| `").append(name).append("` |");
-      ratios.append("| `").append(name).append("` |");
-      for (long n : lengths) {
-        JmhResult r = byLength.get(n);
-        if (r == null) {
-          out.append(" — |");
-          ratios.append(" — |");
-          continue;
-        }
-        double scale = toSeconds(1, r.unit()) * 1e9 / n;
-        out.append(' ').append(num(r.median() * scale)).append(" (").append(num(r.min() * scale))
-            .append("–").append(num(r.max() * scale)).append(") |");
-        JmhResult base = add == null ? null : add.get(n);
-        ratios.append(' ').append(base == null ? "—"
-            : num(toSeconds(r.median(), r.unit()) / toSeconds(base.median(), base.unit())) + "×")
-            .append(" |");
-      }
-      out.append('\n');
-      ratios.append('\n');
-    });
+    rows.forEach(
+        (name, byLength) -> {
+          out.append("| `").append(name).append("` |");
+          ratios.append("| `").append(name).append("` |");
+          for (long n : lengths) {
+            JmhResult r = byLength.get(n);
+            if (r == null) {
+              out.append(" — |");
+              ratios.append(" — |");
+              continue;
+            }
+            double scale = toSeconds(1, r.unit()) * 1e9 / n;
+            out.append(' ')
+                .append(num(r.median() * scale))
+                .append(" (")
+                .append(num(r.min() * scale))
+                .append("–")
+                .append(num(r.max() * scale))
+                .append(") |");
+            JmhResult base = add == null ? null : add.get(n);
+            ratios
+                .append(' ')
+                .append(
+                    base == null
+                        ? "—"
+                        : num(
+                                toSeconds(r.median(), r.unit())
+                                    / toSeconds(base.median(), base.unit()))
+                            + "×")
+                .append(" |");
+          }
+          out.append('\n');
+          ratios.append('\n');
+        });
     return out.append('\n').append(ratios).append('\n').toString();
   }
 
   private static XYChart noiseChart(List<JmhResult> results) {
-    String jdks = results.stream().map(JmhResult::jdkVersion).filter(v -> !v.isEmpty()).distinct()
-        .collect(java.util.stream.Collectors.joining(", "));
-    XYChart chart = new XYChartBuilder().width(900).height(560)
-        .title("Bulk noise into float[] and ND4J buffers (median of iterations"
-            + (jdks.isEmpty() ? "" : "; JDK " + jdks) + ")")
-        .xAxisTitle("vector length (floats)").yAxisTitle("elements per second").build();
+    String jdks =
+        results.stream()
+            .map(JmhResult::jdkVersion)
+            .filter(v -> !v.isEmpty())
+            .distinct()
+            .collect(java.util.stream.Collectors.joining(", "));
+    XYChart chart =
+        new XYChartBuilder()
+            .width(900)
+            .height(560)
+            .title(
+                "Bulk noise into float[] and ND4J buffers (median of iterations"
+                    + (jdks.isEmpty() ? "" : "; JDK " + jdks)
+                    + ")")
+            .xAxisTitle("vector length (floats)")
+            .yAxisTitle("elements per second")
+            .build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -247,11 +284,14 @@ public final class BenchmarkPlots {
       double perSecond = n / toSeconds(r.median(), r.unit());
       series.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {n, perSecond});
     }
-    series.forEach((name, points) -> {
-      points.sort((a, b) -> Double.compare(a[0], b[0]));
-      chart.addSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(),
-          points.stream().mapToDouble(p -> p[1]).toArray());
-    });
+    series.forEach(
+        (name, points) -> {
+          points.sort((a, b) -> Double.compare(a[0], b[0]));
+          chart.addSeries(
+              name,
+              points.stream().mapToDouble(p -> p[0]).toArray(),
+              points.stream().mapToDouble(p -> p[1]).toArray());
+        });
     return chart;
   }
 
@@ -261,9 +301,14 @@ public final class BenchmarkPlots {
   }
 
   private static CategoryChart clippingChart(List<JmhResult> results) {
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(520)
-        .title("Flat clip + sum of [B, P] float matrices vs one read pass (median, ms)")
-        .xAxisTitle("shape").yAxisTitle("ms per call").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(900)
+            .height(520)
+            .title("Flat clip + sum of [B, P] float matrices vs one read pass (median, ms)")
+            .xAxisTitle("shape")
+            .yAxisTitle("ms per call")
+            .build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     Map<String, Map<String, Double>> byMethod = new LinkedHashMap<>();
@@ -271,36 +316,62 @@ public final class BenchmarkPlots {
       if (!r.simpleClass().equals("ClipScalingBenchmark")) {
         continue;
       }
-      byMethod.computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
+      byMethod
+          .computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
           .put(r.param("shape"), toSeconds(r.median(), r.unit()) * 1e3);
     }
-    byMethod.forEach((method, values) -> chart.addSeries(method, new ArrayList<>(values.keySet()),
-        new ArrayList<>(values.values())));
-    chart.getStyler().setYAxisMin(logFloor(byMethod.values().stream()
-        .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).min().orElse(1)));
+    byMethod.forEach(
+        (method, values) ->
+            chart.addSeries(
+                method, new ArrayList<>(values.keySet()), new ArrayList<>(values.values())));
+    chart
+        .getStyler()
+        .setYAxisMin(
+            logFloor(
+                byMethod.values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .mapToDouble(Double::doubleValue)
+                    .min()
+                    .orElse(1)));
     return chart;
   }
 
   private static CategoryChart stepChart(List<JmhResult> results) {
-    CategoryChart chart = new CategoryChartBuilder().width(800).height(500)
-        .title("DL4J training step, batch 256: private vs non-private (median, ms)")
-        .xAxisTitle("model").yAxisTitle("ms per step").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(800)
+            .height(500)
+            .title("DL4J training step, batch 256: private vs non-private (median, ms)")
+            .xAxisTitle("model")
+            .yAxisTitle("ms per step")
+            .build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     Map<String, Map<String, Double>> byMethod = new LinkedHashMap<>();
     for (JmhResult r : results) {
       if (r.simpleClass().equals("TrainingStepBenchmark")) {
-        byMethod.computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
+        byMethod
+            .computeIfAbsent(r.method(), k -> new LinkedHashMap<>())
             .put(r.param("model"), toSeconds(r.median(), r.unit()) * 1e3);
       }
     }
     if (byMethod.isEmpty()) {
-      throw new IllegalArgumentException("results must contain TrainingStepBenchmark entries, got none");
+      throw new IllegalArgumentException(
+          "results must contain TrainingStepBenchmark entries, got none");
     }
-    byMethod.forEach((method, values) -> chart.addSeries(method, new ArrayList<>(values.keySet()),
-        new ArrayList<>(values.values())));
-    chart.getStyler().setYAxisMin(logFloor(byMethod.values().stream()
-        .flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).min().orElse(1)));
+    byMethod.forEach(
+        (method, values) ->
+            chart.addSeries(
+                method, new ArrayList<>(values.keySet()), new ArrayList<>(values.values())));
+    chart
+        .getStyler()
+        .setYAxisMin(
+            logFloor(
+                byMethod.values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .mapToDouble(Double::doubleValue)
+                    .min()
+                    .orElse(1)));
     return chart;
   }
 
@@ -310,18 +381,22 @@ public final class BenchmarkPlots {
     for (JmhResult r : results) {
       double ms = toSeconds(r.median(), r.unit()) * 1e3;
       String steps = r.param("steps");
-      String label = switch (r.simpleClass() + "." + r.method()) {
-        case "RdpBenchmark.freshEpsilon" -> steps.equals("TEN_THOUSAND")
-            ? "RDP epsilon, 10^4 steps" : "RDP epsilon, 10^5 steps";
-        case "PldBenchmark.composeAndEpsilon" -> switch (steps) {
-          case "ONE_THOUSAND" -> "PLD epsilon, 10^3 steps";
-          case "TEN_THOUSAND" -> "PLD epsilon, 10^4 steps";
-          default -> "PLD epsilon, 10^5 steps";
-        };
-        case "CalibrationBenchmark.dpSgdNoiseMultiplier" ->
-            "calibration " + r.param("accountant") + ", 10^4 steps";
-        default -> null;
-      };
+      String label =
+          switch (r.simpleClass() + "." + r.method()) {
+            case "RdpBenchmark.freshEpsilon" ->
+                steps.equals("TEN_THOUSAND")
+                    ? "RDP epsilon, 10^4 steps"
+                    : "RDP epsilon, 10^5 steps";
+            case "PldBenchmark.composeAndEpsilon" ->
+                switch (steps) {
+                  case "ONE_THOUSAND" -> "PLD epsilon, 10^3 steps";
+                  case "TEN_THOUSAND" -> "PLD epsilon, 10^4 steps";
+                  default -> "PLD epsilon, 10^5 steps";
+                };
+            case "CalibrationBenchmark.dpSgdNoiseMultiplier" ->
+                "calibration " + r.param("accountant") + ", 10^4 steps";
+            default -> null;
+          };
       if (label != null) {
         ours.put(label, ms);
       }
@@ -331,44 +406,64 @@ public final class BenchmarkPlots {
 
   private static String accountingTable(List<JmhResult> results) {
     Map<String, Double> ours = accountingMillis(results);
-    StringBuilder out = new StringBuilder("| workload | dp4j median (ms) | anchor median (ms) | anchor / dp4j |\n");
+    StringBuilder out =
+        new StringBuilder("| workload | dp4j median (ms) | anchor median (ms) | anchor / dp4j |\n");
     out.append("|---|---|---|---|\n");
-    ANCHOR_MS.forEach((label, anchor) -> {
-      Double mine = ours.get(label);
-      if (mine != null) {
-        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s× |%n", label, num(mine),
-            num(anchor), num(anchor / mine)));
-      }
-    });
+    ANCHOR_MS.forEach(
+        (label, anchor) -> {
+          Double mine = ours.get(label);
+          if (mine != null) {
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s× |%n",
+                    label,
+                    num(mine),
+                    num(anchor),
+                    num(anchor / mine)));
+          }
+        });
     return out.append('\n').toString();
   }
 
   private static CategoryChart accountingChart(List<JmhResult> results) {
     Map<String, Double> ours = accountingMillis(results);
-    CategoryChart chart = new CategoryChartBuilder().width(1000).height(560)
-        .title("Accounting: dp4j (JMH median) vs fastest anchor (anchor_timings.md), same VM kind")
-        .xAxisTitle("workload (q = 256/60000, sigma = 1.1, delta = 1e-5; calibration to eps = 3)")
-        .yAxisTitle("milliseconds").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(1000)
+            .height(560)
+            .title(
+                "Accounting: dp4j (JMH median) vs fastest anchor (anchor_timings.md), same VM kind")
+            .xAxisTitle(
+                "workload (q = 256/60000, sigma = 1.1, delta = 1e-5; calibration to eps = 3)")
+            .yAxisTitle("milliseconds")
+            .build();
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setXAxisLabelRotation(20);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     List<String> labels = new ArrayList<>();
     List<Double> mine = new ArrayList<>();
     List<Double> anchor = new ArrayList<>();
-    ANCHOR_MS.forEach((label, a) -> {
-      if (ours.containsKey(label)) {
-        labels.add(label);
-        mine.add(ours.get(label));
-        anchor.add(a);
-      }
-    });
+    ANCHOR_MS.forEach(
+        (label, a) -> {
+          if (ours.containsKey(label)) {
+            labels.add(label);
+            mine.add(ours.get(label));
+            anchor.add(a);
+          }
+        });
     if (labels.isEmpty()) {
-      throw new IllegalArgumentException("results must contain RdpBenchmark, PldBenchmark or "
-          + "CalibrationBenchmark entries, got none");
+      throw new IllegalArgumentException(
+          "results must contain RdpBenchmark, PldBenchmark or "
+              + "CalibrationBenchmark entries, got none");
     }
-    chart.getStyler().setYAxisMin(logFloor(Math.min(
-        mine.stream().mapToDouble(Double::doubleValue).min().orElse(1),
-        anchor.stream().mapToDouble(Double::doubleValue).min().orElse(1))));
+    chart
+        .getStyler()
+        .setYAxisMin(
+            logFloor(
+                Math.min(
+                    mine.stream().mapToDouble(Double::doubleValue).min().orElse(1),
+                    anchor.stream().mapToDouble(Double::doubleValue).min().orElse(1))));
     chart.addSeries("dp4j", labels, mine);
     chart.addSeries("anchor (Python)", labels, anchor);
     return chart;

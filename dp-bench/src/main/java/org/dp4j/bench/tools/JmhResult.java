@@ -24,8 +24,13 @@ import org.dp4j.core.internal.Checks;
  * @param jdkVersion the forked JVM's version as JMH recorded it ({@code jdkVersion}), or the empty
  *     string when the file has none
  */
-public record JmhResult(String benchmark, String mode, Map<String, String> params, String unit,
-    double[] iterations, String jdkVersion) {
+public record JmhResult(
+    String benchmark,
+    String mode,
+    Map<String, String> params,
+    String unit,
+    double[] iterations,
+    String jdkVersion) {
 
   /** Validates and copies. */
   public JmhResult {
@@ -107,9 +112,14 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
           scores.add(score instanceof Double d ? d : Double.parseDouble(String.valueOf(score)));
         }
       }
-      results.add(new JmhResult((String) e.get("benchmark"), (String) e.get("mode"), params,
-          (String) metric.get("scoreUnit"), scores.stream().mapToDouble(Double::doubleValue).toArray(),
-          e.get("jdkVersion") instanceof String version ? version : ""));
+      results.add(
+          new JmhResult(
+              (String) e.get("benchmark"),
+              (String) e.get("mode"),
+              params,
+              (String) metric.get("scoreUnit"),
+              scores.stream().mapToDouble(Double::doubleValue).toArray(),
+              e.get("jdkVersion") instanceof String version ? version : ""));
     }
     return results;
   }
@@ -235,8 +245,11 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
     }
 
     private void expect(char c) {
-      Checks.require(pos < text.length() && text.charAt(pos) == c, "JMH JSON",
-          "'" + c + "' at offset " + pos, pos < text.length() ? "'" + text.charAt(pos) + "'" : "end");
+      Checks.require(
+          pos < text.length() && text.charAt(pos) == c,
+          "JMH JSON",
+          "'" + c + "' at offset " + pos,
+          pos < text.length() ? "'" + text.charAt(pos) + "'" : "end");
       pos++;
     }
   }

@@ -25,9 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Flat clip + sum of {@code [B, P]} float per-example matrices for B in {64, 256} and P in {2^16,
  * 2^20} (16 MiB to 1 GiB), against one plain read pass over the same ND4J host buffer in the same
- * run (a Java loop with absolute gets). The project's target is clip + sum in at most 2.5 times
- * the read pass's time. {@code org.dp4j.bench.tools.BenchmarkPlots clipping} plots the JSON
- * output.
+ * run (a Java loop with absolute gets). The project's target is clip + sum in at most 2.5 times the
+ * read pass's time. {@code org.dp4j.bench.tools.BenchmarkPlots clipping} plots the JSON output.
  *
  * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
  * ClipScalingBenchmark -rf json -rff clipping.json}.
@@ -35,8 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
-    "-Dorg.bytedeco.javacpp.maxbytes=3G"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx2g",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
+      "-Dorg.bytedeco.javacpp.maxbytes=3G"
+    })
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ClipScalingBenchmark {
@@ -57,8 +61,7 @@ public class ClipScalingBenchmark {
     }
   }
 
-  @Param
-  public Shape shape;
+  @Param public Shape shape;
 
   private PerExampleGradients perExample;
   private FlatClipper clipper;

@@ -27,13 +27,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same direct buffer. Target: {@code clipAndSum <= 2.5 x baselineReadPass} at {@code [256,
  * 2^20]} (1 GiB).
  *
- * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar ClipSumBenchmark}.
+ * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
+ * ClipSumBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
-    "-Dorg.bytedeco.javacpp.maxbytes=3G"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "-Xmx2g",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=5G",
+      "-Dorg.bytedeco.javacpp.maxbytes=3G"
+    })
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ClipSumBenchmark {
@@ -54,8 +60,7 @@ public class ClipSumBenchmark {
     }
   }
 
-  @Param
-  public Shape shape;
+  @Param public Shape shape;
 
   private INDArray gradients;
   private PerExampleGradients perExample;
@@ -88,9 +93,7 @@ public class ClipSumBenchmark {
     return clipper.clipAndSum(perExample);
   }
 
-  /**
-   * Baseline: one plain read pass, a Java sum loop over the direct buffer with absolute gets.
-   */
+  /** Baseline: one plain read pass, a Java sum loop over the direct buffer with absolute gets. */
   @Benchmark
   public float baselineReadPass() {
     FloatBuffer b = buffer;

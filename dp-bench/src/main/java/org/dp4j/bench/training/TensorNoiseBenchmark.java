@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Gaussian noise into a 2^24-float gradient (64 MiB, direct host buffer), secure and seeded,
- * against a plain add loop over the same buffer. Targets: secure {@code >= 1/20} and seeded
- * {@code >= 1/8} of the baseline's throughput.
+ * against a plain add loop over the same buffer. Targets: secure {@code >= 1/20} and seeded {@code
+ * >= 1/8} of the baseline's throughput.
  *
  * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
  * TensorNoiseBenchmark}.
@@ -31,8 +31,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
-    "-Dorg.bytedeco.javacpp.maxbytes=1G"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "--add-modules",
+      "jdk.incubator.vector",
+      "-Xmx2g",
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
+      "-Dorg.bytedeco.javacpp.maxbytes=1G"
+    })
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TensorNoiseBenchmark {
@@ -57,11 +64,9 @@ public class TensorNoiseBenchmark {
     SEEDED_NOT_PRIVATE
   }
 
-  @Param
-  public Size size;
+  @Param public Size size;
 
-  @Param
-  public NoiseMode mode;
+  @Param public NoiseMode mode;
 
   private INDArray gradient;
   private FloatBuffer buffer;
@@ -74,9 +79,10 @@ public class TensorNoiseBenchmark {
     System.out.println("float noise kernel: " + BulkNoise.floatKernel());
     gradient = Nd4j.create(DataType.FLOAT, 1, size.length);
     buffer = gradient.data().asNioFloat();
-    noise = mode == NoiseMode.SECURE
-        ? GaussianTensorNoise.secure()
-        : GaussianTensorNoise.seededNotPrivate(42);
+    noise =
+        mode == NoiseMode.SECURE
+            ? GaussianTensorNoise.secure()
+            : GaussianTensorNoise.seededNotPrivate(42);
     chunk = new float[4096];
   }
 

@@ -20,7 +20,8 @@ class BenchmarkGuardTest {
   void rejectsBadSlowdown(String text) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BenchmarkGuard.parseSlowdown(text));
-    assertTrue(e.getMessage().startsWith("--slowdown must be an integer from 1 to 100, got "),
+    assertTrue(
+        e.getMessage().startsWith("--slowdown must be an integer from 1 to 100, got "),
         e.getMessage());
   }
 
@@ -35,8 +36,9 @@ class BenchmarkGuardTest {
   @ValueSource(strings = {"--fast", "--slowdown", "--json", "--slowdown=3"})
   void usageErrorsExitWithTwo(String argument) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int status = BenchmarkGuard.run(new String[] {argument},
-        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    int status =
+        BenchmarkGuard.run(
+            new String[] {argument}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     assertEquals(2, status);
     assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("usage: BenchmarkGuard"));
   }
@@ -45,7 +47,8 @@ class BenchmarkGuardTest {
   void benchmarksOfListsBaselinesAndHotPathsOnce() {
     GuardCheck a = new GuardCheck("a", "X.hot1", "X.base", 0.1, 0.05);
     GuardCheck b = new GuardCheck("b", "X.hot2", "X.base", 0.1, 0.05);
-    assertEquals(List.of("X.base", "X.hot1", "X.hot2"),
+    assertEquals(
+        List.of("X.base", "X.hot1", "X.hot2"),
         List.copyOf(BenchmarkGuard.benchmarksOf(List.of(a, b))));
   }
 }

@@ -18,15 +18,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The guard's arithmetic and verdicts, on synthetic measurements (no JMH run). */
 class GuardReportTest {
 
-  private static final GuardCheck NOISE = new GuardCheck("noise",
-      "GuardNoiseBenchmark.gaussianSecure", "GuardNoiseBenchmark.baselinePlainAdd", 0.02, 0.01);
+  private static final GuardCheck NOISE =
+      new GuardCheck(
+          "noise",
+          "GuardNoiseBenchmark.gaussianSecure",
+          "GuardNoiseBenchmark.baselinePlainAdd",
+          0.02,
+          0.01);
 
   /**
-   * Largest per-iteration jitter factor of the synthetic runs: each iteration time is multiplied
-   * by a factor in [1/J, J]. Then each fastest iteration moves by at most J, and a ratio by at most J^2 =
-   * 1.19, below the smallest versioned margin (so a run at the reference always passes) and below
-   * 3 / margin for the largest versioned margin, 2.5 (so a 3x slower run always fails); both are
-   * asserted, and no probability is involved.
+   * Largest per-iteration jitter factor of the synthetic runs: each iteration time is multiplied by
+   * a factor in [1/J, J]. Then each fastest iteration moves by at most J, and a ratio by at most
+   * J^2 = 1.19, below the smallest versioned margin (so a run at the reference always passes) and
+   * below 3 / margin for the largest versioned margin, 2.5 (so a 3x slower run always fails); both
+   * are asserted, and no probability is involved.
    */
   private static final double JITTER = 1.09;
 
@@ -40,11 +45,13 @@ class GuardReportTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0,
-      -0.0, -1.0})
+  @ValueSource(
+      doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -1.0})
   void rejectsBadIterationTimes(double bad) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GuardMeasurement.ofIterations("A.b", 1.0, bad, 2.0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GuardMeasurement.ofIterations("A.b", 1.0, bad, 2.0));
     assertEquals("iteration time of A.b must be positive and finite, got " + bad, e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> GuardMeasurement.ofIterations("A.b"));
     assertEquals("times must be non-empty, got []", e.getMessage());
@@ -62,8 +69,12 @@ class GuardReportTest {
     GuardMeasurement quiet = GuardMeasurement.ofIterations("A.b", 10, 11, 12);
     assertEquals(quiet, GuardMeasurement.fastestRound(List.of(loaded, quiet)));
     assertEquals(quiet, GuardMeasurement.fastestRound(List.of(quiet, loaded)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GuardMeasurement.fastestRound(List.of(quiet, GuardMeasurement.ofIterations("C.d", 1))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GuardMeasurement.fastestRound(
+                    List.of(quiet, GuardMeasurement.ofIterations("C.d", 1))));
     assertEquals("rounds must be all of benchmark A.b, got C.d", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> GuardMeasurement.fastestRound(List.of()));
   }
@@ -71,9 +82,14 @@ class GuardReportTest {
   @Test
   void ratioIsBaselineFastestOverHotFastest() {
     // Slow outlier iterations (a loaded machine, a transient JIT state) do not move the ratio.
-    GuardOutcome outcome = GuardOutcome.evaluate(NOISE, Map.of(
-        "GuardNoiseBenchmark.gaussianSecure", GuardMeasurement.ofIterations("x", 5000, 1000, 4000),
-        "GuardNoiseBenchmark.baselinePlainAdd", GuardMeasurement.ofIterations("y", 20, 90, 21)));
+    GuardOutcome outcome =
+        GuardOutcome.evaluate(
+            NOISE,
+            Map.of(
+                "GuardNoiseBenchmark.gaussianSecure",
+                    GuardMeasurement.ofIterations("x", 5000, 1000, 4000),
+                "GuardNoiseBenchmark.baselinePlainAdd",
+                    GuardMeasurement.ofIterations("y", 20, 90, 21)));
     assertEquals(0.02, outcome.speedRatio(), 1e-15);
     assertTrue(outcome.passed());
   }
@@ -87,11 +103,19 @@ class GuardReportTest {
 
   @Test
   void missingMeasurementIsAnError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GuardOutcome.evaluate(NOISE, Map.of("GuardNoiseBenchmark.gaussianSecure",
-            GuardMeasurement.ofIterations("x", 1))));
-    assertTrue(e.getMessage().startsWith(
-        "measurements must be holding GuardNoiseBenchmark.baselinePlainAdd, got "), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GuardOutcome.evaluate(
+                    NOISE,
+                    Map.of(
+                        "GuardNoiseBenchmark.gaussianSecure",
+                        GuardMeasurement.ofIterations("x", 1))));
+    assertTrue(
+        e.getMessage()
+            .startsWith("measurements must be holding GuardNoiseBenchmark.baselinePlainAdd, got "),
+        e.getMessage());
   }
 
   @Test
@@ -136,16 +160,16 @@ class GuardReportTest {
   }
 
   /**
-   * Nine jittered iterations per benchmark; baselines take a random 50-500 us, hot paths baseline
-   * / reference ratio, times {@code slowdown} when {@code victim} is null or is their check.
+   * Nine jittered iterations per benchmark; baselines take a random 50-500 us, hot paths baseline /
+   * reference ratio, times {@code slowdown} when {@code victim} is null or is their check.
    */
-  private static Map<String, GuardMeasurement> synthetic(List<GuardCheck> checks,
-      SplittableRandom random, GuardCheck victim, double slowdown) {
+  private static Map<String, GuardMeasurement> synthetic(
+      List<GuardCheck> checks, SplittableRandom random, GuardCheck victim, double slowdown) {
     Map<String, Double> baselineTimes = new HashMap<>();
     Map<String, GuardMeasurement> run = new HashMap<>();
     for (GuardCheck check : checks) {
-      double base = baselineTimes.computeIfAbsent(check.baselineBenchmark(),
-          b -> random.nextDouble(50, 500));
+      double base =
+          baselineTimes.computeIfAbsent(check.baselineBenchmark(), b -> random.nextDouble(50, 500));
       run.put(check.baselineBenchmark(), jittered(check.baselineBenchmark(), base, random));
     }
     for (GuardCheck check : checks) {

@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.Benchmark;
 /** Parsing and validation of the guard's thresholds, and consistency of the versioned file. */
 class GuardThresholdsTest {
 
-  private static final String VALID = """
+  private static final String VALID =
+      """
       # a comment
       check.noise.hot = GuardNoiseBenchmark.gaussianSecure
       check.noise.baseline = GuardNoiseBenchmark.baselinePlainAdd
@@ -39,28 +40,42 @@ class GuardThresholdsTest {
   @Test
   void parsesEveryCheckSortedByName() throws IOException {
     List<GuardCheck> checks = parse(VALID);
-    assertEquals(List.of(
-        new GuardCheck("clip", "GuardTrainingBenchmark.clipAndSum",
-            "GuardTrainingBenchmark.baselineMatrixReadPass", 1.5, 0.75),
-        new GuardCheck("noise", "GuardNoiseBenchmark.gaussianSecure",
-            "GuardNoiseBenchmark.baselinePlainAdd", 0.02, 0.01)), checks);
+    assertEquals(
+        List.of(
+            new GuardCheck(
+                "clip",
+                "GuardTrainingBenchmark.clipAndSum",
+                "GuardTrainingBenchmark.baselineMatrixReadPass",
+                1.5,
+                0.75),
+            new GuardCheck(
+                "noise",
+                "GuardNoiseBenchmark.gaussianSecure",
+                "GuardNoiseBenchmark.baselinePlainAdd",
+                0.02,
+                0.01)),
+        checks);
     assertEquals(2.0, checks.get(0).margin(), 1e-15);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = ';', value = {
-      "NaN; noise.min-speed-ratio must be positive and finite, got NaN",
-      "Infinity; noise.min-speed-ratio must be positive and finite, got Infinity",
-      "-Infinity; noise.min-speed-ratio must be positive and finite, got -Infinity",
-      "0; noise.min-speed-ratio must be positive and finite, got 0.0",
-      "-0.01; noise.min-speed-ratio must be positive and finite, got -0.01",
-      "1e308; noise.min-speed-ratio must be at most the reference-speed-ratio 0.02, got 1.0E308",
-      "0.03; noise.min-speed-ratio must be at most the reference-speed-ratio 0.02, got 0.03",
-      "fast; noise.min-speed-ratio must be a number, got 'fast'",
-      "'  '; check.noise.min-speed-ratio must be present and non-blank, got ''"})
+  @CsvSource(
+      delimiter = ';',
+      value = {
+        "NaN; noise.min-speed-ratio must be positive and finite, got NaN",
+        "Infinity; noise.min-speed-ratio must be positive and finite, got Infinity",
+        "-Infinity; noise.min-speed-ratio must be positive and finite, got -Infinity",
+        "0; noise.min-speed-ratio must be positive and finite, got 0.0",
+        "-0.01; noise.min-speed-ratio must be positive and finite, got -0.01",
+        "1e308; noise.min-speed-ratio must be at most the reference-speed-ratio 0.02, got 1.0E308",
+        "0.03; noise.min-speed-ratio must be at most the reference-speed-ratio 0.02, got 0.03",
+        "fast; noise.min-speed-ratio must be a number, got 'fast'",
+        "'  '; check.noise.min-speed-ratio must be present and non-blank, got ''"
+      })
   void rejectsBadMinimumNamingParameterRuleAndValue(String value, String message) {
-    String text = VALID.replace("check.noise.min-speed-ratio = 0.01",
-        "check.noise.min-speed-ratio = " + value);
+    String text =
+        VALID.replace(
+            "check.noise.min-speed-ratio = 0.01", "check.noise.min-speed-ratio = " + value);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(text));
     assertEquals(message, e.getMessage());
   }
@@ -68,40 +83,62 @@ class GuardThresholdsTest {
   @ParameterizedTest
   @ValueSource(strings = {"NaN", "Infinity", "0", "-1"})
   void rejectsBadReference(String value) {
-    String text = VALID.replace("check.noise.reference-speed-ratio = 0.02",
-        "check.noise.reference-speed-ratio = " + value);
+    String text =
+        VALID.replace(
+            "check.noise.reference-speed-ratio = 0.02",
+            "check.noise.reference-speed-ratio = " + value);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(text));
-    assertTrue(e.getMessage().startsWith("noise.reference-speed-ratio must be positive and finite, got "),
+    assertTrue(
+        e.getMessage().startsWith("noise.reference-speed-ratio must be positive and finite, got "),
         e.getMessage());
   }
 
   @Test
   void rejectsMissingKey() {
-    String text = VALID.replace("check.clip.baseline = GuardTrainingBenchmark.baselineMatrixReadPass\n", "");
+    String text =
+        VALID.replace("check.clip.baseline = GuardTrainingBenchmark.baselineMatrixReadPass\n", "");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(text));
     assertEquals("check.clip.baseline must be present and non-blank, got nothing", e.getMessage());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"check.noise.max-speed-ratio = 3", "chek.noise.hot = A.b",
-      "check..hot = A.b", "check.hot = A.b", "min-speed-ratio = 1"})
+  @ValueSource(
+      strings = {
+        "check.noise.max-speed-ratio = 3",
+        "chek.noise.hot = A.b",
+        "check..hot = A.b",
+        "check.hot = A.b",
+        "min-speed-ratio = 1"
+      })
   void rejectsUnknownOrMalformedKeys(String line) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> parse(VALID + line + "\n"));
-    assertTrue(e.getMessage().startsWith("threshold key must be check.NAME. followed by one of"),
+    assertTrue(
+        e.getMessage().startsWith("threshold key must be check.NAME. followed by one of"),
         e.getMessage());
   }
 
   @Test
   void rejectsMalformedBenchmarkNamesAndEmptyFiles() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> parse(VALID.replace("GuardNoiseBenchmark.gaussianSecure", "gaussianSecure")));
-    assertEquals("hotBenchmark must be of the form SimpleClassName.method, got 'gaussianSecure'",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse(VALID.replace("GuardNoiseBenchmark.gaussianSecure", "gaussianSecure")));
+    assertEquals(
+        "hotBenchmark must be of the form SimpleClassName.method, got 'gaussianSecure'",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> parse(VALID.replace(
-        "GuardNoiseBenchmark.gaussianSecure", "GuardNoiseBenchmark.baselinePlainAdd")));
-    assertEquals("baselineBenchmark must be different from hotBenchmark, got "
-        + "GuardNoiseBenchmark.baselinePlainAdd", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                parse(
+                    VALID.replace(
+                        "GuardNoiseBenchmark.gaussianSecure",
+                        "GuardNoiseBenchmark.baselinePlainAdd")));
+    assertEquals(
+        "baselineBenchmark must be different from hotBenchmark, got "
+            + "GuardNoiseBenchmark.baselinePlainAdd",
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> GuardThresholds.parse(new Properties()));
     assertEquals("thresholds must be at least one check, got none", e.getMessage());
   }

@@ -29,11 +29,14 @@ class SummaryTest {
 
   @Test
   void optionsAreKeyValuePairs() {
-    assertEquals(Map.of("rows", "10", "plot", "x.png"),
+    assertEquals(
+        Map.of("rows", "10", "plot", "x.png"),
         SparkAggregationBenchmark.options(new String[] {"--rows", "10", "--plot", "x.png"}));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SparkAggregationBenchmark.options(new String[] {"--rows"}));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SparkAggregationBenchmark.options(new String[] {"rows", "10"}));
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class JmhResultTest {
 
   /** The shape JMH 1.37 writes with {@code -rf json} (abridged: fields the reader ignores cut). */
-  private static final String JSON = """
+  private static final String JSON =
+      """
       [
           {
               "jmhVersion" : "1.37",
@@ -66,14 +67,18 @@ class JmhResultTest {
     assertThrows(IllegalArgumentException.class, () -> JmhResult.parse("{}"));
     assertThrows(IllegalArgumentException.class, () -> JmhResult.parse("[ {\"a\" : 1 "));
     assertThrows(IllegalArgumentException.class, () -> JmhResult.parse("[] x"));
-    assertThrows(RuntimeException.class, () -> JmhResult.parse("[ { \"benchmark\" : \"a.B.c\" } ]"));
+    assertThrows(
+        RuntimeException.class, () -> JmhResult.parse("[ { \"benchmark\" : \"a.B.c\" } ]"));
   }
 
   @Test
   void tableShowsMedianAndRange() {
     String table = BenchmarkPlots.markdownTable(JmhResult.parse(JSON));
-    assertTrue(table.contains("| `NoiseScalingBenchmark.gaussianArray` | length=LENGTH_2_20, "
-        + "source=SECURE | 6,000 | 5,000–9,000 | us/op | 3 |"), table);
+    assertTrue(
+        table.contains(
+            "| `NoiseScalingBenchmark.gaussianArray` | length=LENGTH_2_20, "
+                + "source=SECURE | 6,000 | 5,000–9,000 | us/op | 3 |"),
+        table);
   }
 
   @Test
@@ -91,7 +96,8 @@ class JmhResultTest {
 
   @Test
   void accountingLabelsMatchTheAnchors() {
-    String json = """
+    String json =
+        """
         [ { "benchmark" : "org.dp4j.bench.core.accounting.RdpBenchmark.freshEpsilon", "mode" : "avgt",
             "params" : { "steps" : "HUNDRED_THOUSAND" },
             "primaryMetric" : { "scoreUnit" : "us/op", "rawData" : [ [ 800.0 ] ] } },

@@ -10,11 +10,11 @@ import org.dp4j.core.accounting.rdp.ZcdpAccountant;
 import org.dp4j.core.internal.Checks;
 
 /**
- * The accountants dp4j provides, named by kind, so that a configuration can say which accountant
- * it uses with a value rather than a class name or a string. Each kind creates fresh, empty
- * accountants with default settings under a given relation; accountants with non-default
- * settings (for example {@link RdpAccountant#RdpAccountant(NeighbouringRelation, double[])}) are
- * built with their constructors and report their kind through {@link #of(PrivacyAccountant)}.
+ * The accountants dp4j provides, named by kind, so that a configuration can say which accountant it
+ * uses with a value rather than a class name or a string. Each kind creates fresh, empty
+ * accountants with default settings under a given relation; accountants with non-default settings
+ * (for example {@link RdpAccountant#RdpAccountant(NeighbouringRelation, double[])}) are built with
+ * their constructors and report their kind through {@link #of(PrivacyAccountant)}.
  */
 public enum AccountantKind {
   /** {@link BasicCompositionAccountant}: epsilons and deltas add up (Dwork et al. 2006). */

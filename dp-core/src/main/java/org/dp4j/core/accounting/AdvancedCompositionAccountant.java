@@ -56,9 +56,10 @@ public final class AdvancedCompositionAccountant
     }
     double basic = sums.epsilon();
     double slack = delta - sums.delta();
-    double advanced = slack > 0
-        ? Math.sqrt(2 * Math.log(1 / slack) * sums.epsilonSquared()) + sums.expectedLoss()
-        : Double.POSITIVE_INFINITY;
+    double advanced =
+        slack > 0
+            ? Math.sqrt(2 * Math.log(1 / slack) * sums.epsilonSquared()) + sums.expectedLoss()
+            : Double.POSITIVE_INFINITY;
     double best = Math.min(basic, advanced);
     return best == 0 || Double.isNaN(best) ? Math.max(0, best) : Math.nextUp(best);
   }

@@ -66,7 +66,9 @@ public final class BasicCompositionAccountant
   public double delta(double epsilon) {
     Checks.nonNegativeFinite("epsilon", epsilon);
     double deltaSum = sums.delta();
-    return epsilon >= sums.epsilon() ? Math.min(1.0, deltaSum == 0 ? 0 : Math.nextUp(deltaSum)) : 1.0;
+    return epsilon >= sums.epsilon()
+        ? Math.min(1.0, deltaSum == 0 ? 0 : Math.nextUp(deltaSum))
+        : 1.0;
   }
 
   @Override

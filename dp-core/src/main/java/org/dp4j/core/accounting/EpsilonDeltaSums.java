@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Running sums over composed (ε_i, δ_i) guarantees, each counted with its multiplicity: Σε_i,
- * Σε_i², Σε_i(e^{ε_i} − 1) (the expected privacy loss bound of Dwork, Rothblum &amp; Vadhan 2010) and
- * Σδ_i. Immutable.
+ * Σε_i², Σε_i(e^{ε_i} − 1) (the expected privacy loss bound of Dwork, Rothblum &amp; Vadhan 2010)
+ * and Σδ_i. Immutable.
  */
 record EpsilonDeltaSums(double epsilon, double epsilonSquared, double expectedLoss, double delta) {
 

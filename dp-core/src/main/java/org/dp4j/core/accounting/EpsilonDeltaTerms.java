@@ -63,8 +63,9 @@ final class EpsilonDeltaTerms {
 
     @Override
     public Optional<String> gaussian(GaussianEvent event, Void none) {
-      return Optional.of("a Gaussian mechanism has no single (epsilon, delta) guarantee; use "
-          + "RdpAccountant or PldAccountant, or state its guarantee as an EpsilonDeltaEvent");
+      return Optional.of(
+          "a Gaussian mechanism has no single (epsilon, delta) guarantee; use "
+              + "RdpAccountant or PldAccountant, or state its guarantee as an EpsilonDeltaEvent");
     }
 
     @Override
@@ -112,9 +113,10 @@ final class EpsilonDeltaTerms {
 
     @Override
     public Void laplace(LaplaceEvent event, Long count) {
-      double epsilon = event.noiseMultiplier() == 0
-          ? Double.POSITIVE_INFINITY
-          : relation.sumSensitivityFactor() / event.noiseMultiplier();
+      double epsilon =
+          event.noiseMultiplier() == 0
+              ? Double.POSITIVE_INFINITY
+              : relation.sumSensitivityFactor() / event.noiseMultiplier();
       return add(epsilon, 0.0, count);
     }
 
@@ -123,9 +125,8 @@ final class EpsilonDeltaTerms {
       EpsilonDeltaSums inner = EpsilonDeltaSums.EMPTY.plus(terms(event.event(), relation));
       double eps = inner.epsilon();
       double q = event.samplingRate();
-      double amplified = eps == Double.POSITIVE_INFINITY
-          ? eps
-          : Math.nextUp(Math.log1p(q * Math.expm1(eps)));
+      double amplified =
+          eps == Double.POSITIVE_INFINITY ? eps : Math.nextUp(Math.log1p(q * Math.expm1(eps)));
       return add(amplified, Math.min(1.0, q * inner.delta()), count);
     }
 

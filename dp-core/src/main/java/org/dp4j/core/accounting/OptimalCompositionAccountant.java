@@ -20,9 +20,9 @@ import org.dp4j.core.internal.LogMath;
  * </pre>
  *
  * the hockey-stick divergence of k-fold randomized response (Murtagh &amp; Vadhan 2016, "The
- * complexity of computing the optimal composition of differential privacy", Lemma 3.2 and
- * Theorem 1.5 form). The sum is taken in log space; ε for a given δ is found by bisection and the
- * upper end returned. Cost O(k) per evaluation.
+ * complexity of computing the optimal composition of differential privacy", Lemma 3.2 and Theorem
+ * 1.5 form). The sum is taken in log space; ε for a given δ is found by bisection and the upper end
+ * returned. Cost O(k) per evaluation.
  *
  * <p>All composed events must reduce (as in {@link BasicCompositionAccountant}) to one and the same
  * (ε0, δ0); a different guarantee is rejected with a pointer to {@link
@@ -75,9 +75,16 @@ public final class OptimalCompositionAccountant
         eps = t.epsilon();
         delta = t.delta();
       } else if (t.epsilon() != eps || t.delta() != delta) {
-        return Optional.of("optimal composition is for identical mechanisms: already composing ("
-            + eps + ", " + delta + ")-DP, got (" + t.epsilon() + ", " + t.delta()
-            + ")-DP; use AdvancedCompositionAccountant for mixed guarantees");
+        return Optional.of(
+            "optimal composition is for identical mechanisms: already composing ("
+                + eps
+                + ", "
+                + delta
+                + ")-DP, got ("
+                + t.epsilon()
+                + ", "
+                + t.delta()
+                + ")-DP; use AdvancedCompositionAccountant for mixed guarantees");
       }
     }
     return Optional.empty();

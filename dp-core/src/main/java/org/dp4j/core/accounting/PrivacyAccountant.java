@@ -12,10 +12,10 @@ import org.dp4j.core.internal.Checks;
  *
  * <p>An accountant is a mutable accumulator: {@link #compose(PrivacyEvent)} adds an event, and
  * {@link #epsilon(double)} / {@link #delta(double)} read the guarantee of everything composed so
- * far. Reported values are <strong>upper bounds</strong> on the privacy loss under
- * {@link #relation()}: rounding is always pessimistic. An event the accountant cannot analyse is
- * rejected with {@link UnsupportedEventException} and leaves the accountant unchanged. Events are
- * read under {@link #relation()} as {@link PrivacyEvent} documents: a {@link
+ * far. Reported values are <strong>upper bounds</strong> on the privacy loss under {@link
+ * #relation()}: rounding is always pessimistic. An event the accountant cannot analyse is rejected
+ * with {@link UnsupportedEventException} and leaves the accountant unchanged. Events are read under
+ * {@link #relation()} as {@link PrivacyEvent} documents: a {@link
  * org.dp4j.core.event.PerRelationEvent} is charged its branch for that relation, as stated, and
  * {@link #events()} keeps every event as it was composed.
  *
@@ -27,8 +27,8 @@ public interface PrivacyAccountant {
   NeighbouringRelation relation();
 
   /**
-   * Why this accountant cannot analyse {@code event}, or empty when it can. The event is
-   * inspected recursively (samplers and compositions included).
+   * Why this accountant cannot analyse {@code event}, or empty when it can. The event is inspected
+   * recursively (samplers and compositions included).
    *
    * @param event the event, not null
    * @return a one-sentence reason naming the unsupported part, or empty
@@ -45,7 +45,8 @@ public interface PrivacyAccountant {
    *
    * @param event the event, not null
    * @return this accountant, for chaining
-   * @throws UnsupportedEventException when {@link #supports(PrivacyEvent)} is false; nothing changes
+   * @throws UnsupportedEventException when {@link #supports(PrivacyEvent)} is false; nothing
+   *     changes
    */
   PrivacyAccountant compose(PrivacyEvent event);
 

@@ -32,8 +32,8 @@ import org.dp4j.core.internal.Checks;
  * 0x08 PerRelationEvent    addOrRemoveOne:event replaceOne:event
  * </pre>
  *
- * Tags are never reused or renumbered; a new event type gets a new tag (and older readers reject
- * it with a clear message), so everything written before a tag was added still decodes. Decoding
+ * Tags are never reused or renumbered; a new event type gets a new tag (and older readers reject it
+ * with a clear message), so everything written before a tag was added still decodes. Decoding
  * validates every value through the event's constructor and limits nesting to {@value #MAX_DEPTH}
  * levels. Stateless and thread-safe.
  */
@@ -141,7 +141,8 @@ public final class EventCodec {
           return new SelfComposedEvent(read(in, depth + 1), count);
         case TAG_COMPOSED:
           int n = in.getInt();
-          // Each event takes at least 5 bytes (an empty composition), so n is bounded by what is left.
+          // Each event takes at least 5 bytes (an empty composition), so n is bounded by what is
+          // left.
           Checks.require(
               n >= 0 && n <= in.remaining() / 5,
               "composed event count",

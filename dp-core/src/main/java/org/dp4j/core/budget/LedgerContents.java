@@ -75,13 +75,13 @@ public record LedgerContents(
   }
 
   /**
-   * Per-label totals in which the steps of each training run form one row: the labels {@code
-   * "<run> step <k>"} ({@code k} a decimal number), as {@code DpSgdOptimizer} writes them, are
-   * grouped by {@code <run>}, and a step number that does not increase starts a new run of that
-   * name. The row's label is {@code "<run> steps <first>..<last>"} ({@code "<run> step <k>"} for a
-   * single step), followed by {@code " (run <n>)"} from the second run of the same name on. So the
-   * old labels {@code "dp-sgd step <k>"}, which carry no run name, still show one row per run.
-   * Other labels are summed as in {@link #byLabel()}. Rows are in order of first appearance.
+   * Per-label totals in which the steps of each training run form one row: the labels {@code "<run>
+   * step <k>"} ({@code k} a decimal number), as {@code DpSgdOptimizer} writes them, are grouped by
+   * {@code <run>}, and a step number that does not increase starts a new run of that name. The
+   * row's label is {@code "<run> steps <first>..<last>"} ({@code "<run> step <k>"} for a single
+   * step), followed by {@code " (run <n>)"} from the second run of the same name on. So the old
+   * labels {@code "dp-sgd step <k>"}, which carry no run name, still show one row per run. Other
+   * labels are summed as in {@link #byLabel()}. Rows are in order of first appearance.
    */
   public List<LabelSummary> byRun() {
     return summarise(true);
@@ -111,11 +111,10 @@ public record LedgerContents(
       if (!steps) {
         return new LabelSummary(name, spends, epsilon);
       }
-      String range = firstStep == lastStep
-          ? " step " + firstStep
-          : " steps " + firstStep + ".." + lastStep;
-      return new LabelSummary(name + range + (ordinal > 1 ? " (run " + ordinal + ")" : ""),
-          spends, epsilon);
+      String range =
+          firstStep == lastStep ? " step " + firstStep : " steps " + firstStep + ".." + lastStep;
+      return new LabelSummary(
+          name + range + (ordinal > 1 ? " (run " + ordinal + ")" : ""), spends, epsilon);
     }
   }
 
@@ -153,8 +152,9 @@ public record LedgerContents(
         }
         group = current;
       } else {
-        group = groups.computeIfAbsent(
-            new GroupKey(r.label(), 0), k -> new Group(k.label(), 0, false, 0));
+        group =
+            groups.computeIfAbsent(
+                new GroupKey(r.label(), 0), k -> new Group(k.label(), 0, false, 0));
       }
       if (charge) {
         group.spends++;

@@ -21,7 +21,9 @@ final class LedgerFormat {
   static final byte[] MAGIC = "DP4JLDGR".getBytes(StandardCharsets.US_ASCII);
   static final int VERSION = 1;
 
-  /** Header bytes before the accountant name: magic 8, version 2, mode 1, relation 1, 3 x f64, u16. */
+  /**
+   * Header bytes before the accountant name: magic 8, version 2, mode 1, relation 1, 3 x f64, u16.
+   */
   static final int HEADER_FIXED = 38;
 
   /** Record frame: length u32, CRC32C of the length u32, payload, CRC32C of the payload u32. */
@@ -72,7 +74,10 @@ final class LedgerFormat {
     int payloadLength = PAYLOAD_FIXED + label.length + EventCodec.encodedSize(r.event());
     if (payloadLength > MAX_PAYLOAD) {
       throw new IllegalArgumentException(
-          "ledger record must be at most " + MAX_PAYLOAD + " bytes, got " + payloadLength
+          "ledger record must be at most "
+              + MAX_PAYLOAD
+              + " bytes, got "
+              + payloadLength
               + " (event too large)");
     }
     ByteBuffer b = ByteBuffer.allocate(FRAME_OVERHEAD + payloadLength);
@@ -120,15 +125,26 @@ final class LedgerFormat {
         }
         throw new InvalidLedgerException(
             file,
-            "record " + index + " at byte " + pos
+            "record "
+                + index
+                + " at byte "
+                + pos
                 + " is corrupt: its length field fails its checksum; refusing to open a ledger"
                 + " that would lose spent budget");
       }
       if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) {
         throw new InvalidLedgerException(
             file,
-            "record " + index + " at byte " + pos + " is corrupt: payload length must be "
-                + MIN_PAYLOAD + " to " + MAX_PAYLOAD + ", got " + length);
+            "record "
+                + index
+                + " at byte "
+                + pos
+                + " is corrupt: payload length must be "
+                + MIN_PAYLOAD
+                + " to "
+                + MAX_PAYLOAD
+                + ", got "
+                + length);
       }
       long end = (long) pos + FRAME_OVERHEAD + length;
       if (end > bytes.length) {
@@ -142,7 +158,10 @@ final class LedgerFormat {
         }
         throw new InvalidLedgerException(
             file,
-            "record " + index + " at byte " + pos
+            "record "
+                + index
+                + " at byte "
+                + pos
                 + " is corrupt: its checksum does not match, and "
                 + (bytes.length - end)
                 + " bytes of later records follow; refusing to open a ledger that would lose"
@@ -152,8 +171,13 @@ final class LedgerFormat {
       if (record.sequenceNumber() != index) {
         throw new InvalidLedgerException(
             file,
-            "record " + index + " at byte " + pos + " has sequence number "
-                + record.sequenceNumber() + "; records must be numbered 1, 2, 3, ... without gaps");
+            "record "
+                + index
+                + " at byte "
+                + pos
+                + " has sequence number "
+                + record.sequenceNumber()
+                + "; records must be numbered 1, 2, 3, ... without gaps");
       }
       maxReservationId = checkReservation(file, record, pos, open, maxReservationId);
       records.add(record);
@@ -173,8 +197,15 @@ final class LedgerFormat {
         if (id <= maxId) {
           throw new InvalidLedgerException(
               file,
-              "record " + r.sequenceNumber() + " at byte " + pos + " reserves id " + id
-                  + ", but reservation ids must increase (last was " + maxId + ")");
+              "record "
+                  + r.sequenceNumber()
+                  + " at byte "
+                  + pos
+                  + " reserves id "
+                  + id
+                  + ", but reservation ids must increase (last was "
+                  + maxId
+                  + ")");
         }
         open.put(id, r.event());
         return id;
@@ -183,8 +214,15 @@ final class LedgerFormat {
         if (reserved == null || !reserved.equals(r.event())) {
           throw new InvalidLedgerException(
               file,
-              "record " + r.sequenceNumber() + " at byte " + pos + " is a " + r.kind()
-                  + " of reservation " + id + ", which is not an open reservation of that event");
+              "record "
+                  + r.sequenceNumber()
+                  + " at byte "
+                  + pos
+                  + " is a "
+                  + r.kind()
+                  + " of reservation "
+                  + id
+                  + ", which is not an open reservation of that event");
         }
         return maxId;
     }
@@ -196,7 +234,8 @@ final class LedgerFormat {
         && java.util.Arrays.equals(bytes, 0, bytes.length, MAGIC, 0, bytes.length)) {
       throw new InvalidLedgerException(
           file,
-          "the ledger header is incomplete (" + bytes.length
+          "the ledger header is incomplete ("
+              + bytes.length
               + " bytes); the file was never fully created");
     }
     if (bytes.length < MAGIC.length
@@ -207,14 +246,19 @@ final class LedgerFormat {
     if (bytes.length < HEADER_FIXED) {
       throw new InvalidLedgerException(
           file,
-          "the ledger header is incomplete (" + bytes.length + " of at least " + (HEADER_FIXED + 4)
+          "the ledger header is incomplete ("
+              + bytes.length
+              + " of at least "
+              + (HEADER_FIXED + 4)
               + " bytes); the file was never fully created");
     }
     int version = Short.toUnsignedInt(in.getShort(8));
     if (version != VERSION) {
       throw new InvalidLedgerException(
           file,
-          "ledger format version " + version + " is not supported; this dp4j reads version "
+          "ledger format version "
+              + version
+              + " is not supported; this dp4j reads version "
               + VERSION);
     }
     int nameLength = Short.toUnsignedInt(in.getShort(HEADER_FIXED - 2));
@@ -222,7 +266,10 @@ final class LedgerFormat {
     if (bytes.length < headerLength) {
       throw new InvalidLedgerException(
           file,
-          "the ledger header is incomplete (" + bytes.length + " of " + headerLength
+          "the ledger header is incomplete ("
+              + bytes.length
+              + " of "
+              + headerLength
               + " bytes); the file was never fully created");
     }
     if (crc(bytes, 0, headerLength - 4) != in.getInt(headerLength - 4)) {
@@ -243,8 +290,8 @@ final class LedgerFormat {
     }
   }
 
-  private static LedgerRecord parsePayload(
-      Path file, byte[] bytes, int pos, int length, long index) throws InvalidLedgerException {
+  private static LedgerRecord parsePayload(Path file, byte[] bytes, int pos, int length, long index)
+      throws InvalidLedgerException {
     ByteBuffer p = ByteBuffer.wrap(bytes, pos + 8, length).slice();
     try {
       RecordKind kind = RecordKind.fromCode(Byte.toUnsignedInt(p.get()));
@@ -254,8 +301,7 @@ final class LedgerFormat {
       double spentAfter = p.getDouble();
       int labelLength = Short.toUnsignedInt(p.getShort());
       if (labelLength > p.remaining()) {
-        throw new IllegalArgumentException(
-            "label length must fit the record, got " + labelLength);
+        throw new IllegalArgumentException("label length must fit the record, got " + labelLength);
       }
       String label = new String(bytes, pos + 8 + p.position(), labelLength, StandardCharsets.UTF_8);
       p.position(p.position() + labelLength);
@@ -269,8 +315,13 @@ final class LedgerFormat {
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
       throw new InvalidLedgerException(
           file,
-          "record " + index + " at byte " + pos + " passes its checksum but cannot be decoded ("
-              + e.getMessage() + "); was it written by a newer dp4j?",
+          "record "
+              + index
+              + " at byte "
+              + pos
+              + " passes its checksum but cannot be decoded ("
+              + e.getMessage()
+              + "); was it written by a newer dp4j?",
           e);
     }
   }

@@ -19,8 +19,11 @@ public final class LedgerLockedException extends IllegalStateException {
    * @param file the ledger file whose lock could not be taken
    */
   public LedgerLockedException(Path file) {
-    super("ledger " + file + " is in use: it is locked by another process or by another open"
-        + " PrivacyLedger in this JVM");
+    super(
+        "ledger "
+            + file
+            + " is in use: it is locked by another process or by another open"
+            + " PrivacyLedger in this JVM");
     this.file = file;
   }
 

@@ -28,8 +28,14 @@ public final class LedgerMismatchException extends IllegalArgumentException {
    * @param given what the caller passed, in words
    */
   public LedgerMismatchException(Path file, String setting, String recorded, String given) {
-    super(setting + " must equal the one ledger " + file + " was created with, " + recorded
-        + ", got " + given);
+    super(
+        setting
+            + " must equal the one ledger "
+            + file
+            + " was created with, "
+            + recorded
+            + ", got "
+            + given);
     this.file = file;
     this.setting = setting;
     this.recorded = recorded;

@@ -15,20 +15,20 @@ import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
 
 /**
- * A privacy budget over any {@link PrivacyAccountant}: it refuses every release that would push
- * the composed guarantee past a total {@link PrivacyBudget}.
+ * A privacy budget over any {@link PrivacyAccountant}: it refuses every release that would push the
+ * composed guarantee past a total {@link PrivacyBudget}.
  *
  * <p>A {@link BudgetMode#LIMITED limited} filter with total budget {@code (epsilonTotal,
  * deltaTotal)} states its spend as the accountant's epsilon at the fixed target delta {@code
  * deltaTotal}, and accepts an event only when the accountant's epsilon for everything recorded plus
  * the event is {@code <= epsilonTotal}. Because accountants report upper bounds, the released
- * results together are {@code (epsilonTotal, deltaTotal)}-DP by the accountant's composition theorem
- * (for example basic composition, Dwork &amp; Roth 2014 Thm. 3.16, or RDP composition, Mironov 2017
- * Prop. 1). When the <em>parameters</em> of later events are chosen adaptively from earlier
- * outputs, the check is a valid privacy filter for basic composition (Rogers, Roth, Ullman &amp;
- * Vadhan 2016) and for Renyi DP (Feldman &amp; Zrnic 2021); for accountants whose bound assumes
- * parameters fixed in advance (advanced or optimal composition, PLD), fix the sequence of event
- * parameters before the first release, or see Whitehouse, Ramdas, Rogers &amp; Wu 2023 for
+ * results together are {@code (epsilonTotal, deltaTotal)}-DP by the accountant's composition
+ * theorem (for example basic composition, Dwork &amp; Roth 2014 Thm. 3.16, or RDP composition,
+ * Mironov 2017 Prop. 1). When the <em>parameters</em> of later events are chosen adaptively from
+ * earlier outputs, the check is a valid privacy filter for basic composition (Rogers, Roth, Ullman
+ * &amp; Vadhan 2016) and for Renyi DP (Feldman &amp; Zrnic 2021); for accountants whose bound
+ * assumes parameters fixed in advance (advanced or optimal composition, PLD), fix the sequence of
+ * event parameters before the first release, or see Whitehouse, Ramdas, Rogers &amp; Wu 2023 for
  * fully adaptive bounds. An {@link BudgetMode#ODOMETER odometer} records without a limit and only
  * reports.
  *
@@ -38,16 +38,16 @@ import org.dp4j.core.internal.Checks;
  * changes the spend ({@code spend}, {@code reserve}, {@code canAfford}, commit, release, {@code
  * spent}, {@code remaining}, ...) runs under one lock, so the check and the record of a spend are a
  * single atomic step, and two threads can never both spend the last of a budget. With a {@link
- * PrivacyLedger} the record is written under the lock and forced to disk after it (concurrent spends
- * share one force); {@code spend} returns only once its record is durable.
+ * PrivacyLedger} the record is written under the lock and forced to disk after it (concurrent
+ * spends share one force); {@code spend} returns only once its record is durable.
  *
  * <h2>Cost</h2>
  *
- * A successful spend composes the event into the accountant twice (committed state and the
- * charged state used for checks) and evaluates epsilon once, so its cost does not grow with the
- * number of events already spent when the accountant's compose and epsilon do not (true for RDP).
- * Because accountants cannot undo a compose, a refused spend, {@code canAfford} of an event that is
- * then not spent, and {@link Reservation#release()} rebuild the charged state from a {@link
+ * A successful spend composes the event into the accountant twice (committed state and the charged
+ * state used for checks) and evaluates epsilon once, so its cost does not grow with the number of
+ * events already spent when the accountant's compose and epsilon do not (true for RDP). Because
+ * accountants cannot undo a compose, a refused spend, {@code canAfford} of an event that is then
+ * not spent, and {@link Reservation#release()} rebuild the charged state from a {@link
  * PrivacyAccountant#copy()} of the committed one on the next operation. Refusing the same event
  * again without an intervening change costs nothing.
  *
@@ -55,8 +55,8 @@ import org.dp4j.core.internal.Checks;
  *
  * Bad input (null, unsupported event, bad label) throws before anything changes. A refused spend
  * throws {@link PrivacyBudgetExceededException} and changes nothing. If the accountant returns NaN,
- * the spend is taken as {@code +Infinity} (refused when limited). The ledger record is written before
- * memory changes: if it cannot be encoded (an event over 1 MiB) the operation throws {@link
+ * the spend is taken as {@code +Infinity} (refused when limited). The ledger record is written
+ * before memory changes: if it cannot be encoded (an event over 1 MiB) the operation throws {@link
  * IllegalArgumentException} and nothing changes. If the disk write or force fails, the operation
  * throws {@link java.io.UncheckedIOException} and the ledger refuses every later operation; the
  * file may still hold the record, so a reopened ledger can only count more, never less.
@@ -168,8 +168,8 @@ public final class PrivacyFilter {
   }
 
   /**
-   * Atomically checks that {@code event} fits the budget, records it and returns a receipt. Call
-   * it before releasing the result the event describes.
+   * Atomically checks that {@code event} fits the budget, records it and returns a receipt. Call it
+   * before releasing the result the event describes.
    *
    * @param event the event to charge, not null, supported by the accountant
    * @param label what the release is, for the ledger and reports: 1 to {@value #MAX_LABEL_LENGTH}
@@ -353,8 +353,8 @@ public final class PrivacyFilter {
   }
 
   /**
-   * An independent accountant holding everything charged: the initial events, every spend and
-   * every committed or open reservation. Costs a {@link PrivacyAccountant#copy()}.
+   * An independent accountant holding everything charged: the initial events, every spend and every
+   * committed or open reservation. Costs a {@link PrivacyAccountant#copy()}.
    */
   public PrivacyAccountant accountantSnapshot() {
     lock.lock();
@@ -492,8 +492,7 @@ public final class PrivacyFilter {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw new IllegalArgumentException(
-            Checks.message(
-                "label", "well-formed UTF-16 (no unpaired surrogate)", codePoint(c, i)));
+            Checks.message("label", "well-formed UTF-16 (no unpaired surrogate)", codePoint(c, i)));
       }
     }
     return label;

@@ -31,10 +31,11 @@ import org.dp4j.core.internal.Checks;
  * and crashes.
  *
  * <p>Every operation of {@link #filter()} (spend, reservation, commit, release) appends one record
- * (time, label, event, running spent epsilon) protected by CRC32C checksums. Spends and reservations
- * are forced to stable storage ({@link FileChannel#force(boolean) force(true)}) before they return,
- * so an acknowledged spend is never lost; concurrent spends share one force. Commits and releases
- * are not forced: losing one only makes a reopened ledger charge the reservation (pessimistic).
+ * (time, label, event, running spent epsilon) protected by CRC32C checksums. Spends and
+ * reservations are forced to stable storage ({@link FileChannel#force(boolean) force(true)}) before
+ * they return, so an acknowledged spend is never lost; concurrent spends share one force. Commits
+ * and releases are not forced: losing one only makes a reopened ledger charge the reservation
+ * (pessimistic).
  *
  * <p>Opening replays every record into a fresh accountant of the class named in the header.
  * Reservations left open by a crash are charged permanently. A final record torn by a crash (never
@@ -53,10 +54,10 @@ import org.dp4j.core.internal.Checks;
  *
  * <p>The format ({@value #FORMAT_VERSION}) is documented byte by byte in {@code docs/budget.md}.
  *
- * <p>Thread-safe. After {@link #close()} the filter still answers queries but refuses to record.
- * A failed write or force (including {@link java.nio.channels.ClosedByInterruptException}: a
- * thread interrupted inside an operation closes the file, as every {@link FileChannel} does) leaves
- * the ledger <em>failed</em>: it refuses every later operation until it is reopened.
+ * <p>Thread-safe. After {@link #close()} the filter still answers queries but refuses to record. A
+ * failed write or force (including {@link java.nio.channels.ClosedByInterruptException}: a thread
+ * interrupted inside an operation closes the file, as every {@link FileChannel} does) leaves the
+ * ledger <em>failed</em>: it refuses every later operation until it is reopened.
  */
 public final class PrivacyLedger implements Closeable {
 
@@ -111,8 +112,8 @@ public final class PrivacyLedger implements Closeable {
    * Creates a new ledger file for a limited budget and opens it.
    *
    * @param file the file to create; it must not exist
-   * @param accountant an accountant with no events; reopening needs an empty accountant of the
-   *     same class (its name is recorded in the header)
+   * @param accountant an accountant with no events; reopening needs an empty accountant of the same
+   *     class (its name is recorded in the header)
    * @param budget the total budget; epsilon is stated at {@code budget.delta()}
    * @return the open ledger; close it
    * @throws FileAlreadyExistsException when the file exists
@@ -142,8 +143,7 @@ public final class PrivacyLedger implements Closeable {
   public static PrivacyLedger createOdometer(
       Path file, PrivacyAccountant accountant, double targetDelta) throws IOException {
     Checks.delta("targetDelta", targetDelta);
-    return create(
-        file, accountant, BudgetMode.ODOMETER, Double.POSITIVE_INFINITY, targetDelta);
+    return create(file, accountant, BudgetMode.ODOMETER, Double.POSITIVE_INFINITY, targetDelta);
   }
 
   private static PrivacyLedger create(
@@ -180,16 +180,7 @@ public final class PrivacyLedger implements Closeable {
       forceDirectory(file);
       PrivacyLedger ledger =
           new PrivacyLedger(
-              file,
-              channel,
-              lock,
-              header,
-              0,
-              headerBytes.length,
-              accountant.copy(),
-              1,
-              1,
-              0.0);
+              file, channel, lock, header, 0, headerBytes.length, accountant.copy(), 1, 1, 0.0);
       ok = true;
       return ledger;
     } finally {
@@ -227,12 +218,18 @@ public final class PrivacyLedger implements Closeable {
       LedgerFormat.Parsed parsed = LedgerFormat.parse(file, readFully(file, channel));
       LedgerHeader header = parsed.header();
       if (!accountant.getClass().getName().equals(header.accountant())) {
-        throw new LedgerMismatchException(file, "accountant",
-            "an instance of " + header.accountant(), accountant.getClass().getName());
+        throw new LedgerMismatchException(
+            file,
+            "accountant",
+            "an instance of " + header.accountant(),
+            accountant.getClass().getName());
       }
       if (accountant.relation() != header.relation()) {
-        throw new LedgerMismatchException(file, "accountant relation",
-            header.relation().toString(), accountant.relation().toString());
+        throw new LedgerMismatchException(
+            file,
+            "accountant relation",
+            header.relation().toString(),
+            accountant.relation().toString());
       }
       PrivacyAccountant replayed = replay(file, accountant.copy(), parsed);
       if (parsed.tornTailBytes() > 0) {
@@ -262,8 +259,8 @@ public final class PrivacyLedger implements Closeable {
   }
 
   /**
-   * Opens the ledger at {@code file}, or creates it with {@code budget} when there is no file:
-   * the call for a program that charges the same budget on every run.
+   * Opens the ledger at {@code file}, or creates it with {@code budget} when there is no file: the
+   * call for a program that charges the same budget on every run.
    *
    * <p>An existing file must have been created for exactly this budget (same epsilon and delta,
    * limited mode), by an accountant of the same class with the same neighbouring relation;
@@ -276,8 +273,8 @@ public final class PrivacyLedger implements Closeable {
    *     checked against an existing one
    * @param budget the total budget; epsilon is stated at {@code budget.delta()}
    * @return the open ledger; close it
-   * @throws LedgerMismatchException when an existing file records another budget, mode,
-   *     accountant class or relation
+   * @throws LedgerMismatchException when an existing file records another budget, mode, accountant
+   *     class or relation
    * @throws LedgerLockedException when another process or ledger holds the file's lock
    * @throws InvalidLedgerException when the existing file is not a valid ledger
    * @throws IOException as for {@link #create} and {@link #open}
@@ -339,7 +336,9 @@ public final class PrivacyLedger implements Closeable {
     ledger.close();
     String setting = mode == BudgetMode.LIMITED ? "budget" : "odometer target delta";
     throw new LedgerMismatchException(
-        ledger.file(), setting, describe(h.mode(), h.budgetEpsilon(), h.targetDelta()),
+        ledger.file(),
+        setting,
+        describe(h.mode(), h.budgetEpsilon(), h.targetDelta()),
         describe(mode, epsilon, delta));
   }
 
@@ -500,20 +499,27 @@ public final class PrivacyLedger implements Closeable {
     String name = file.toString();
     FileSystemException explained;
     if (e instanceof NoSuchFileException) {
-      explained = folder != null && !Files.isDirectory(folder)
-          ? new NoSuchFileException(name, null, action + ": "
-              + (Files.exists(folder) ? folder + " is not a folder" : "the folder " + folder
-                  + " does not exist"))
-          : new NoSuchFileException(name, null, action + ": no such ledger file");
+      explained =
+          folder != null && !Files.isDirectory(folder)
+              ? new NoSuchFileException(
+                  name,
+                  null,
+                  action
+                      + ": "
+                      + (Files.exists(folder)
+                          ? folder + " is not a folder"
+                          : "the folder " + folder + " does not exist"))
+              : new NoSuchFileException(name, null, action + ": no such ledger file");
     } else if (e instanceof AccessDeniedException) {
       explained = new AccessDeniedException(name, null, action + ": permission denied");
     } else if (e instanceof FileAlreadyExistsException) {
-      explained = new FileAlreadyExistsException(name, null, action + ": the file already exists"
-          + " (open it, or use openOrCreate)");
+      explained =
+          new FileAlreadyExistsException(
+              name, null, action + ": the file already exists" + " (open it, or use openOrCreate)");
     } else {
       String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
-      explained = new FileSystemException(name, null, action + ": "
-          + reason.toLowerCase(Locale.ROOT));
+      explained =
+          new FileSystemException(name, null, action + ": " + reason.toLowerCase(Locale.ROOT));
     }
     explained.initCause(e);
     return explained;
@@ -535,7 +541,8 @@ public final class PrivacyLedger implements Closeable {
   private static byte[] readFully(Path file, FileChannel channel) throws IOException {
     long size = channel.size();
     if (size > Integer.MAX_VALUE - 16) {
-      throw new InvalidLedgerException(file, "the ledger is too large to open (" + size + " bytes)");
+      throw new InvalidLedgerException(
+          file, "the ledger is too large to open (" + size + " bytes)");
     }
     ByteBuffer buffer = ByteBuffer.allocate((int) size);
     while (buffer.hasRemaining()) {
@@ -594,7 +601,10 @@ public final class PrivacyLedger implements Closeable {
     public void ensureWritable() {
       if (failure != null) {
         throw new IllegalStateException(
-            "ledger " + file + " has failed (" + failure.getMessage()
+            "ledger "
+                + file
+                + " has failed ("
+                + failure.getMessage()
                 + "); nothing more can be recorded; reopen it",
             failure);
       }

@@ -3,11 +3,11 @@ package org.dp4j.core.budget;
 import org.dp4j.core.event.PrivacyEvent;
 
 /**
- * Budget set aside by {@link PrivacyFilter#reserve} for a release that may still fail. While
- * {@link ReservationState#OPEN open} the event counts as spent. {@link #commit()} makes it
- * permanent; {@link #release()} returns it to the budget and must only be called when the release
- * did not (and will not) happen. A reservation that is neither committed nor released stays
- * charged; a {@link PrivacyLedger} reopened after a crash charges it permanently.
+ * Budget set aside by {@link PrivacyFilter#reserve} for a release that may still fail. While {@link
+ * ReservationState#OPEN open} the event counts as spent. {@link #commit()} makes it permanent;
+ * {@link #release()} returns it to the budget and must only be called when the release did not (and
+ * will not) happen. A reservation that is neither committed nor released stays charged; a {@link
+ * PrivacyLedger} reopened after a crash charges it permanently.
  *
  * <p>Thread-safe: state changes go through the owning filter's lock.
  */

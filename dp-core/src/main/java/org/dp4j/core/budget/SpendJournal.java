@@ -10,8 +10,8 @@ interface SpendJournal {
   void ensureWritable();
 
   /**
-   * Writes one record (not yet necessarily durable). Called with the filter's lock held, so
-   * records are appended in operation order.
+   * Writes one record (not yet necessarily durable). Called with the filter's lock held, so records
+   * are appended in operation order.
    *
    * @return a ticket to pass to {@link #awaitDurable(long)}
    * @throws java.io.UncheckedIOException when the write fails; the journal is then failed

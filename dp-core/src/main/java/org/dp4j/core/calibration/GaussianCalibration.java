@@ -41,15 +41,16 @@ public final class GaussianCalibration {
 
   /**
    * The smallest standard deviation σ for which adding {@code N(0, σ²)} to a query of the given L2
-   * sensitivity is (ε, δ)-DP (Balle &amp; Wang 2018, Theorem 8 and Algorithm 1; exact, for every ε).
+   * sensitivity is (ε, δ)-DP (Balle &amp; Wang 2018, Theorem 8 and Algorithm 1; exact, for every
+   * ε).
    *
    * @param budget the target; its delta must be positive (no Gaussian mechanism is pure DP); its
    *     epsilon may be 0
-   * @param l2Sensitivity the query's L2 sensitivity, positive and finite, and small enough that
-   *     σ is finite (at most {@link Double#MAX_VALUE} divided by the noise multiplier)
+   * @param l2Sensitivity the query's L2 sensitivity, positive and finite, and small enough that σ
+   *     is finite (at most {@link Double#MAX_VALUE} divided by the noise multiplier)
    * @return σ, in the units of the query, positive and finite
-   * @throws IllegalArgumentException naming the parameter, the rule and the value, for a bad
-   *     budget or sensitivity, or when σ would overflow
+   * @throws IllegalArgumentException naming the parameter, the rule and the value, for a bad budget
+   *     or sensitivity, or when σ would overflow
    */
   public static double analyticSigma(PrivacyBudget budget, double l2Sensitivity) {
     withPositiveDelta(budget);
@@ -59,15 +60,18 @@ public final class GaussianCalibration {
     Checks.require(
         sigma < Double.POSITIVE_INFINITY,
         "l2Sensitivity",
-        "at most " + maxSensitivity(multiplier) + " for this budget (sigma = " + multiplier
+        "at most "
+            + maxSensitivity(multiplier)
+            + " for this budget (sigma = "
+            + multiplier
             + " * l2Sensitivity must be finite)",
         l2Sensitivity);
     return sigma;
   }
 
   /**
-   * The largest sensitivity whose σ = {@code multiplier * sensitivity} is finite: {@code
-   * MAX_VALUE / multiplier}, stepped down until the product does not overflow.
+   * The largest sensitivity whose σ = {@code multiplier * sensitivity} is finite: {@code MAX_VALUE
+   * / multiplier}, stepped down until the product does not overflow.
    */
   private static double maxSensitivity(double multiplier) {
     double max = Double.MAX_VALUE / multiplier;
@@ -93,7 +97,8 @@ public final class GaussianCalibration {
 
   private static double multiplier(double epsilon, double delta) {
     double logTarget = Math.log(delta);
-    // logDelta(s) decreases in s; find hi with logDelta(hi) <= target, lo with logDelta(lo) > target.
+    // logDelta(s) decreases in s; find hi with logDelta(hi) <= target, lo with logDelta(lo) >
+    // target.
     double hi = 1.0;
     while (logDelta(hi, epsilon) > logTarget) {
       hi *= 2.0;
@@ -128,15 +133,15 @@ public final class GaussianCalibration {
 
   private static PrivacyBudget withPositiveDelta(PrivacyBudget budget) {
     Checks.notNull("budget", budget);
-    Checks.require(budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism",
-        budget.delta());
+    Checks.require(
+        budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
     return budget;
   }
 
   /**
    * The classic calibration {@code σ = Δ·sqrt(2 ln(1.25/δ))/ε} (Dwork &amp; Roth 2014, Theorem
-   * A.1). Only proven for ε &lt; 1, and wasteful there (1.2–2.2× the analytic σ); for ε ≥ 1 it
-   * can even fail to give the claimed δ, so this method refuses it. Prefer {@link
+   * A.1). Only proven for ε &lt; 1, and wasteful there (1.2–2.2× the analytic σ); for ε ≥ 1 it can
+   * even fail to give the claimed δ, so this method refuses it. Prefer {@link
    * #analyticSigma(PrivacyBudget, double)}.
    *
    * @param budget epsilon in {@code (0, 1)}, delta in {@code (0, 1)}
@@ -208,11 +213,10 @@ public final class GaussianCalibration {
   /**
    * {@code log δ(ε)} for noise multiplier s: {@code log[Φ(a) − e^ε Φ(b)]} with {@code a = 1/(2s) −
    * εs}, {@code b = −1/(2s) − εs}, computed as {@code log Φ(a) + log(1 − exp(ε + log Φ(b) − log
-   * Φ(a)))}. For large ε the two terms of {@code a} nearly cancel at the answer (both about
-   * {@code sqrt(ε/2)}), so {@code a} is rounded up and {@code b} down by a bound on their
-   * rounding error, {@code 2^-52 (1/(2s) + εs)}: the result stays an upper bound, and is
-   * non-increasing in ε and s. {@code −∞} when {@code Φ(a)} underflows even in log space (δ is
-   * then below e^-1e308).
+   * Φ(a)))}. For large ε the two terms of {@code a} nearly cancel at the answer (both about {@code
+   * sqrt(ε/2)}), so {@code a} is rounded up and {@code b} down by a bound on their rounding error,
+   * {@code 2^-52 (1/(2s) + εs)}: the result stays an upper bound, and is non-increasing in ε and s.
+   * {@code −∞} when {@code Φ(a)} underflows even in log space (δ is then below e^-1e308).
    */
   static double logDelta(double s, double epsilon) {
     double inverse = 0.5 / s;

@@ -12,13 +12,13 @@ import org.dp4j.core.internal.Checks;
  * Finds the smallest noise multiplier whose privacy, as reported by a given accountant, meets a
  * target epsilon at a target delta.
  *
- * <p>The search assumes epsilon decreases as the noise multiplier grows (true of every event
- * family here). It brackets the answer by doubling or halving from 1, then narrows the bracket
- * with the Illinois variant of regula falsi on {@code log ε} against {@code log σ} (Dowell &amp;
- * Jarratt 1971), falling back to bisection where epsilon is infinite. It stops once the bracket is
- * narrower than {@link #DEFAULT_RELATIVE_TOLERANCE} relative and returns its <em>upper</em> end,
- * whose epsilon was computed and is at most the target: the result, re-accounted with a fresh
- * accountant of the same kind, never exceeds the target.
+ * <p>The search assumes epsilon decreases as the noise multiplier grows (true of every event family
+ * here). It brackets the answer by doubling or halving from 1, then narrows the bracket with the
+ * Illinois variant of regula falsi on {@code log ε} against {@code log σ} (Dowell &amp; Jarratt
+ * 1971), falling back to bisection where epsilon is infinite. It stops once the bracket is narrower
+ * than {@link #DEFAULT_RELATIVE_TOLERANCE} relative and returns its <em>upper</em> end, whose
+ * epsilon was computed and is at most the target: the result, re-accounted with a fresh accountant
+ * of the same kind, never exceeds the target.
  *
  * <p>Thread-safety follows the supplier: each evaluation uses a fresh accountant from it.
  */
@@ -58,13 +58,18 @@ public final class NoiseCalibration {
    *     RdpAccountant::new})
    * @return the calibrated multiplier and its epsilon
    */
-  public static Result dpSgdNoiseMultiplier(PrivacyBudget target, double samplingRate, long steps,
+  public static Result dpSgdNoiseMultiplier(
+      PrivacyBudget target,
+      double samplingRate,
+      long steps,
       Supplier<? extends PrivacyAccountant> accountants) {
     Checks.samplingRate("samplingRate", samplingRate);
     Checks.positive("steps", steps);
-    return noiseMultiplier(target,
+    return noiseMultiplier(
+        target,
         sigma -> new GaussianEvent(sigma).poissonSampled(samplingRate).repeated(steps),
-        accountants, DEFAULT_RELATIVE_TOLERANCE);
+        accountants,
+        DEFAULT_RELATIVE_TOLERANCE);
   }
 
   /**
@@ -79,13 +84,19 @@ public final class NoiseCalibration {
    * @throws IllegalArgumentException when even {@link #MAX_NOISE_MULTIPLIER} does not meet the
    *     target
    */
-  public static Result noiseMultiplier(PrivacyBudget target, DoubleFunction<? extends PrivacyEvent> events,
-      Supplier<? extends PrivacyAccountant> accountants, double relativeTolerance) {
+  public static Result noiseMultiplier(
+      PrivacyBudget target,
+      DoubleFunction<? extends PrivacyEvent> events,
+      Supplier<? extends PrivacyAccountant> accountants,
+      double relativeTolerance) {
     Checks.notNull("target", target);
     Checks.require(target.epsilon() > 0, "target.epsilon", "positive", target.epsilon());
     Checks.notNull("events", events);
     Checks.notNull("accountants", accountants);
-    Checks.require(relativeTolerance > 0 && relativeTolerance <= 0.5, "relativeTolerance", "in (0, 0.5]",
+    Checks.require(
+        relativeTolerance > 0 && relativeTolerance <= 0.5,
+        "relativeTolerance",
+        "in (0, 0.5]",
         relativeTolerance);
     Search search = new Search(target, events, accountants);
 
@@ -111,9 +122,14 @@ public final class NoiseCalibration {
         epsLo = epsHi;
         hi = lo * 2;
         if (hi > MAX_NOISE_MULTIPLIER) {
-          throw new IllegalArgumentException("target.epsilon " + target.epsilon()
-              + " is not reachable with a noise multiplier up to " + MAX_NOISE_MULTIPLIER
-              + " (epsilon there: " + epsLo + ")");
+          throw new IllegalArgumentException(
+              "target.epsilon "
+                  + target.epsilon()
+                  + " is not reachable with a noise multiplier up to "
+                  + MAX_NOISE_MULTIPLIER
+                  + " (epsilon there: "
+                  + epsLo
+                  + ")");
         }
         epsHi = search.epsilon(hi);
       } while (epsHi > target.epsilon());
@@ -165,7 +181,9 @@ public final class NoiseCalibration {
     private final Supplier<? extends PrivacyAccountant> accountants;
     private int evaluations;
 
-    Search(PrivacyBudget target, DoubleFunction<? extends PrivacyEvent> events,
+    Search(
+        PrivacyBudget target,
+        DoubleFunction<? extends PrivacyEvent> events,
         Supplier<? extends PrivacyAccountant> accountants) {
       this.target = target;
       this.events = events;

@@ -5,8 +5,8 @@ import java.util.List;
 import org.dp4j.core.internal.Checks;
 
 /**
- * The adaptive composition of several events, in order. The list is copied; it may be empty
- * (no release, no privacy loss).
+ * The adaptive composition of several events, in order. The list is copied; it may be empty (no
+ * release, no privacy loss).
  *
  * @param events the composed events, not null and without null elements
  */

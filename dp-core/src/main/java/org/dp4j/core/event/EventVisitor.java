@@ -2,19 +2,19 @@ package org.dp4j.core.event;
 
 /**
  * One method per kind of {@link PrivacyEvent}: {@link PrivacyEvent#accept(EventVisitor, Object)}
- * calls the method for the event's record. This is how dp4j dispatches on events instead of
- * {@code instanceof} ladders (Java 17 has no exhaustive pattern-matching {@code switch}): adding
- * an event type adds a method here, and the compiler then names every visitor that must handle
- * it (the accountants, the ledger's codec, the relation resolution).
+ * calls the method for the event's record. This is how dp4j dispatches on events instead of {@code
+ * instanceof} ladders (Java 17 has no exhaustive pattern-matching {@code switch}): adding an event
+ * type adds a method here, and the compiler then names every visitor that must handle it (the
+ * accountants, the ledger's codec, the relation resolution).
  *
- * <p>A visitor handles combinators ({@link PoissonSampledEvent}, {@link SelfComposedEvent},
- * {@link ComposedEvent}, {@link PerRelationEvent}) by visiting their inner events itself, with
- * {@code inner.accept(this, context)}; accountants share that walk through a fold in {@code
+ * <p>A visitor handles combinators ({@link PoissonSampledEvent}, {@link SelfComposedEvent}, {@link
+ * ComposedEvent}, {@link PerRelationEvent}) by visiting their inner events itself, with {@code
+ * inner.accept(this, context)}; accountants share that walk through a fold in {@code
  * org.dp4j.core.internal} rather than repeating it.
  *
  * @param <R> what a visit returns ({@link Void} and {@code null} for none)
- * @param <C> a context passed down to each visit, such as a repetition count or an output
- *     buffer ({@link Void} and {@code null} for none)
+ * @param <C> a context passed down to each visit, such as a repetition count or an output buffer
+ *     ({@link Void} and {@code null} for none)
  */
 public interface EventVisitor<R, C> {
 

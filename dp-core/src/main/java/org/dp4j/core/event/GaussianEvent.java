@@ -3,8 +3,8 @@ package org.dp4j.core.event;
 import org.dp4j.core.internal.Checks;
 
 /**
- * One application of the Gaussian mechanism: noise of standard deviation
- * {@code noiseMultiplier * l2Sensitivity} added to a query of the given L2 sensitivity.
+ * One application of the Gaussian mechanism: noise of standard deviation {@code noiseMultiplier *
+ * l2Sensitivity} added to a query of the given L2 sensitivity.
  *
  * @param noiseMultiplier standard deviation divided by L2 sensitivity (dimensionless), finite and
  *     {@code >= 0}; 0 means no noise (infinite privacy loss)

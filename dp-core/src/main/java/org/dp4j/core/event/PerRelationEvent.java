@@ -60,8 +60,8 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
   }
 
   /**
-   * The same statement under both relations: {@code event} is the cost under whichever relation
-   * the accountant uses, taken as stated (a Gaussian or Laplace multiplier is relative to the
+   * The same statement under both relations: {@code event} is the cost under whichever relation the
+   * accountant uses, taken as stated (a Gaussian or Laplace multiplier is relative to the
    * sensitivity under that relation and is not rescaled). For mechanisms whose sensitivity the
    * caller states for the filter's relation.
    *
@@ -114,9 +114,12 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
 
     @Override
     public Void poissonSampled(PoissonSampledEvent event, String name) {
-      throw new IllegalArgumentException(Checks.message(name,
-          "free of PoissonSampledEvent (sample the whole release: PoissonSampledEvent(q,"
-              + " PerRelationEvent(...)))", event));
+      throw new IllegalArgumentException(
+          Checks.message(
+              name,
+              "free of PoissonSampledEvent (sample the whole release: PoissonSampledEvent(q,"
+                  + " PerRelationEvent(...)))",
+              event));
     }
 
     @Override

@@ -10,8 +10,7 @@ import org.dp4j.core.internal.Checks;
  * @param samplingRate inclusion probability of each record, in {@code (0, 1]}
  * @param event the event applied to the sample, not null
  */
-public record PoissonSampledEvent(double samplingRate, PrivacyEvent event)
-    implements PrivacyEvent {
+public record PoissonSampledEvent(double samplingRate, PrivacyEvent event) implements PrivacyEvent {
 
   /** Validates both parameters. */
   public PoissonSampledEvent {

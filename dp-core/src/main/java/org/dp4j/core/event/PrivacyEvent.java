@@ -6,10 +6,10 @@ import org.dp4j.core.internal.Checks;
  * An immutable description of one privacy-relevant release (or a composition of them).
  *
  * <p>The hierarchy is sealed: these records are all the events there are. Code that treats each
- * kind differently implements {@link EventVisitor} and calls {@link #accept(EventVisitor,
- * Object)}, never an {@code instanceof} ladder; Java 17's {@code switch} cannot check that every
- * record is handled (pattern matching for {@code switch} is a preview feature there), while a
- * visitor that misses a record does not compile.
+ * kind differently implements {@link EventVisitor} and calls {@link #accept(EventVisitor, Object)},
+ * never an {@code instanceof} ladder; Java 17's {@code switch} cannot check that every record is
+ * handled (pattern matching for {@code switch} is a preview feature there), while a visitor that
+ * misses a record does not compile.
  *
  * <h2>Neighbouring relation</h2>
  *
@@ -19,9 +19,9 @@ import org.dp4j.core.internal.Checks;
  * <ul>
  *   <li>{@link GaussianEvent} and {@link LaplaceEvent}: the noise multiplier is relative to the
  *       <em>add/remove-one</em> sensitivity of a sum of norm-bounded contributions (DP-SGD's
- *       clipped sum, for example). An accountant under another relation multiplies that
- *       sensitivity by {@link org.dp4j.core.NeighbouringRelation#sumSensitivityFactor()} (2 under
- *       {@code REPLACE_ONE}), that is, divides the multiplier by it.
+ *       clipped sum, for example). An accountant under another relation multiplies that sensitivity
+ *       by {@link org.dp4j.core.NeighbouringRelation#sumSensitivityFactor()} (2 under {@code
+ *       REPLACE_ONE}), that is, divides the multiplier by it.
  *   <li>{@link EpsilonDeltaEvent} and {@link ZcdpEvent}: the guarantee under the accountant's
  *       relation, taken as stated.
  *   <li>{@link PerRelationEvent}: the accountant takes the branch for its relation, stated for that
@@ -74,8 +74,8 @@ public sealed interface PrivacyEvent
   }
 
   /**
-   * {@code count} repetitions of this event: a {@link SelfComposedEvent}, or this event itself
-   * when {@code count == 1}.
+   * {@code count} repetitions of this event: a {@link SelfComposedEvent}, or this event itself when
+   * {@code count == 1}.
    *
    * @param count the number of repetitions, {@code >= 1}
    * @return the repeated event

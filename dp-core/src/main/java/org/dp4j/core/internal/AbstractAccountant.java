@@ -53,8 +53,8 @@ public abstract class AbstractAccountant<A extends AbstractAccountant<A>>
   /**
    * {@inheritDoc}
    *
-   * @throws UnsupportedEventException when any part of {@code event} is unsupported (see the
-   *     class documentation); nothing changes
+   * @throws UnsupportedEventException when any part of {@code event} is unsupported (see the class
+   *     documentation); nothing changes
    */
   @Override
   public final A compose(PrivacyEvent event) {

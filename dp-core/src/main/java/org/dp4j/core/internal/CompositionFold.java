@@ -7,21 +7,21 @@ import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 
 /**
- * The walk over an event's compositions, written once for every accountant: a subclass says
- * what one mechanism costs (the leaf methods of {@link EventVisitor}, and {@code
- * poissonSampled}, since each accountant analyses sampling with its own theorem), and this class
- * walks {@link SelfComposedEvent} and {@link ComposedEvent}. Not public API.
+ * The walk over an event's compositions, written once for every accountant: a subclass says what
+ * one mechanism costs (the leaf methods of {@link EventVisitor}, and {@code poissonSampled}, since
+ * each accountant analyses sampling with its own theorem), and this class walks {@link
+ * SelfComposedEvent} and {@link ComposedEvent}. Not public API.
  *
  * <p>Two directions are offered, and a fold uses whichever keeps its arithmetic as its analysis
  * states it:
  *
  * <ul>
  *   <li>top down, a repetition count reaches the mechanisms through the context: {@link
- *       #repeatContext} gives the context of the repeated event (for example the multiplicity
- *       times the count), and the leaves add their cost, times that multiplicity, somewhere;
- *   <li>bottom up, results combine: {@link #repeat} gives the result of {@code count}
- *       repetitions from that of one, and a composition starts from {@link #empty()} and adds its
- *       parts' results in order with {@link #then}.
+ *       #repeatContext} gives the context of the repeated event (for example the multiplicity times
+ *       the count), and the leaves add their cost, times that multiplicity, somewhere;
+ *   <li>bottom up, results combine: {@link #repeat} gives the result of {@code count} repetitions
+ *       from that of one, and a composition starts from {@link #empty()} and adds its parts'
+ *       results in order with {@link #then}.
  * </ul>
  *
  * <p>Accountants resolve {@link PerRelationEvent}s for their relation before folding ({@link
@@ -49,16 +49,16 @@ public abstract class CompositionFold<R, C> implements EventVisitor<R, C> {
 
   /**
    * The result of {@code count} repetitions of an event whose result, visited under {@link
-   * #repeatContext}, is {@code once}. By default {@code once}: a top-down fold has already
-   * counted the repetitions in the context.
+   * #repeatContext}, is {@code once}. By default {@code once}: a top-down fold has already counted
+   * the repetitions in the context.
    */
   protected R repeat(R once, long count) {
     return once;
   }
 
   /**
-   * The context under which the event of {@code count} repetitions is visited. By default the
-   * same context: a bottom-up fold counts the repetitions in {@link #repeat}.
+   * The context under which the event of {@code count} repetitions is visited. By default the same
+   * context: a bottom-up fold counts the repetitions in {@link #repeat}.
    */
   protected C repeatContext(C context, long count) {
     return context;
@@ -80,8 +80,8 @@ public abstract class CompositionFold<R, C> implements EventVisitor<R, C> {
   }
 
   /**
-   * A per-relation event. By default an {@link IllegalStateException}: an accountant folds
-   * events that {@link RelationResolution#resolve} has already rewritten for its relation.
+   * A per-relation event. By default an {@link IllegalStateException}: an accountant folds events
+   * that {@link RelationResolution#resolve} has already rewritten for its relation.
    */
   @Override
   public R perRelation(PerRelationEvent event, C context) {

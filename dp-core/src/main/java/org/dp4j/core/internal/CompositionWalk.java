@@ -1,9 +1,9 @@
 package org.dp4j.core.internal;
 
 /**
- * A {@link CompositionFold} that only has effects (collecting terms, adding into a running
- * bound, checking): every visit returns {@code null}, and a repetition count reaches the
- * mechanisms through the context ({@link #repeatContext}). Not public API.
+ * A {@link CompositionFold} that only has effects (collecting terms, adding into a running bound,
+ * checking): every visit returns {@code null}, and a repetition count reaches the mechanisms
+ * through the context ({@link #repeatContext}). Not public API.
  *
  * @param <C> the context passed down ({@link Void} for none)
  */

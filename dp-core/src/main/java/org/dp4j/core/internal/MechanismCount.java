@@ -11,10 +11,9 @@ import org.dp4j.core.event.ZcdpEvent;
 
 /**
  * How many times one mechanism occurs in a list of events, repetitions counted: for example how
- * many DP-SGD steps a filter already holds. A mechanism is one event that is not a composition
- * (a Gaussian, Laplace, (epsilon, delta) or zCDP event, or a Poisson-sampled one); it is counted
- * where an equal event stands, and sampled or per-relation events are not looked into. Not
- * public API.
+ * many DP-SGD steps a filter already holds. A mechanism is one event that is not a composition (a
+ * Gaussian, Laplace, (epsilon, delta) or zCDP event, or a Poisson-sampled one); it is counted where
+ * an equal event stands, and sampled or per-relation events are not looked into. Not public API.
  */
 public final class MechanismCount extends CompositionFold<Long, Void> {
 

@@ -5,8 +5,8 @@ import org.dp4j.core.event.PrivacyEvent;
 
 /**
  * A fold that finds why an accountant cannot analyse an event: each leaf (and {@code
- * poissonSampled}) gives its reason or empty, repetitions have the reason of what they repeat,
- * and a composition has the first reason among its parts, in order. Not public API.
+ * poissonSampled}) gives its reason or empty, repetitions have the reason of what they repeat, and
+ * a composition has the first reason among its parts, in order. Not public API.
  */
 public abstract class ReasonFold extends CompositionFold<Optional<String>, Void> {
 

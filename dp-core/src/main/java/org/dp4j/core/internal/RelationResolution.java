@@ -51,8 +51,8 @@ public final class RelationResolution {
   }
 
   /**
-   * A rewrite of events that rebuilds compositions from their rewritten parts, and returns an
-   * event itself when none of its parts changed.
+   * A rewrite of events that rebuilds compositions from their rewritten parts, and returns an event
+   * itself when none of its parts changed.
    */
   private abstract static class Rewrite<C> implements EventVisitor<PrivacyEvent, C> {
 

@@ -41,8 +41,10 @@ class AccountantEntryPointsTest {
           new PoissonSampledEvent(0.05, new GaussianEvent(1.5)),
           new PoissonSampledEvent(0.05, new LaplaceEvent(1.0)),
           new PoissonSampledEvent(1.0, ComposedEvent.of(new LaplaceEvent(1.0))),
-          new SelfComposedEvent(ComposedEvent.of(new LaplaceEvent(4.0),
-              new SelfComposedEvent(EpsilonDeltaEvent.pure(0.1), 3)), 5),
+          new SelfComposedEvent(
+              ComposedEvent.of(
+                  new LaplaceEvent(4.0), new SelfComposedEvent(EpsilonDeltaEvent.pure(0.1), 3)),
+              5),
           PerRelationEvent.of(new LaplaceEvent(1.0), new LaplaceEvent(0.5)),
           ComposedEvent.of(new LaplaceEvent(2.0), new ZcdpEvent(0.01)),
           ComposedEvent.of());
@@ -73,8 +75,9 @@ class AccountantEntryPointsTest {
         UnsupportedEventException e =
             assertThrows(UnsupportedEventException.class, () -> accountant.compose(event));
         assertSame(event, e.event());
-        assertEquals(kind.accountantClass().getSimpleName() + " cannot account for " + event
-            + ": " + reason, e.getMessage());
+        assertEquals(
+            kind.accountantClass().getSimpleName() + " cannot account for " + event + ": " + reason,
+            e.getMessage());
         assertEquals(List.of(EpsilonDeltaEvent.pure(0.2)), accountant.events());
         assertEquals(before, accountant.epsilon(DELTA), 0.0);
       }
@@ -100,16 +103,21 @@ class AccountantEntryPointsTest {
   @MethodSource("accountants")
   void badArgumentsAreRejectedByName(AccountantKind kind, NeighbouringRelation relation) {
     PrivacyAccountant accountant = kind.create(relation);
-    assertEquals("event must not be null",
+    assertEquals(
+        "event must not be null",
         assertThrows(NullPointerException.class, () -> accountant.compose(null)).getMessage());
-    assertEquals("event must not be null",
+    assertEquals(
+        "event must not be null",
         assertThrows(NullPointerException.class, () -> accountant.compose(null, 2)).getMessage());
-    assertEquals("event must not be null",
+    assertEquals(
+        "event must not be null",
         assertThrows(NullPointerException.class, () -> accountant.unsupportedReason(null))
             .getMessage());
-    assertEquals("count must be positive, got 0",
-        assertThrows(IllegalArgumentException.class,
-            () -> accountant.compose(new LaplaceEvent(1.0), 0)).getMessage());
+    assertEquals(
+        "count must be positive, got 0",
+        assertThrows(
+                IllegalArgumentException.class, () -> accountant.compose(new LaplaceEvent(1.0), 0))
+            .getMessage());
     assertTrue(accountant.events().isEmpty());
     assertEquals(relation, accountant.relation());
   }
@@ -118,7 +126,8 @@ class AccountantEntryPointsTest {
   void aCountThatWouldOverflowTheTotalIsReportedBySupports() {
     PldAccountant accountant = new PldAccountant().compose(new LaplaceEvent(1.0), Long.MAX_VALUE);
     PrivacyEvent one = new LaplaceEvent(1.0);
-    assertEquals("the total repetition count exceeds " + Long.MAX_VALUE,
+    assertEquals(
+        "the total repetition count exceeds " + Long.MAX_VALUE,
         accountant.unsupportedReason(one).orElseThrow());
     assertFalse(accountant.supports(one));
     assertThrows(UnsupportedEventException.class, () -> accountant.compose(one));

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.event.PrivacyEvent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class AccountantKindTest {
 
@@ -36,8 +36,8 @@ class AccountantKindTest {
   @Test
   void unknownClassesAndNullsAreNamed() {
     assertTrue(AccountantKind.ofClassName("com.example.MyAccountant").isEmpty());
-    NullPointerException e = assertThrows(NullPointerException.class,
-        () -> AccountantKind.PLD.create(null));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> AccountantKind.PLD.create(null));
     assertTrue(e.getMessage().contains("relation"), e.getMessage());
   }
 }

@@ -28,7 +28,9 @@ class CompositionAccountantsTest {
   }
 
   static Stream<Supplier<PrivacyAccountant>> accountants() {
-    return Stream.of(BasicCompositionAccountant::new, AdvancedCompositionAccountant::new,
+    return Stream.of(
+        BasicCompositionAccountant::new,
+        AdvancedCompositionAccountant::new,
         OptimalCompositionAccountant::new);
   }
 
@@ -38,11 +40,13 @@ class CompositionAccountantsTest {
     double eps0 = row.number("eps0");
     long k = (long) row.number("k");
     double expected = row.number("eps_basic_composition");
-    PrivacyAccountant pure = new BasicCompositionAccountant().compose(EpsilonDeltaEvent.pure(eps0), k);
+    PrivacyAccountant pure =
+        new BasicCompositionAccountant().compose(EpsilonDeltaEvent.pure(eps0), k);
     assertEquals(expected, pure.epsilon(0.0), 1e-12 * expected);
     // Laplace with scale 1/eps0 and sensitivity 1 is eps0-DP.
     double scale = row.number("laplace_scale_for_laplace_columns");
-    PrivacyAccountant laplace = new BasicCompositionAccountant().compose(new LaplaceEvent(scale), k);
+    PrivacyAccountant laplace =
+        new BasicCompositionAccountant().compose(new LaplaceEvent(scale), k);
     assertEquals(expected, laplace.epsilon(0.0), 1e-12 * expected);
   }
 
@@ -53,7 +57,8 @@ class CompositionAccountantsTest {
     long k = (long) row.number("k");
     double delta = row.number("delta_target");
     double expected = row.number("eps_min_basic_advanced");
-    double eps = new AdvancedCompositionAccountant().compose(EpsilonDeltaEvent.pure(eps0), k).epsilon(delta);
+    double eps =
+        new AdvancedCompositionAccountant().compose(EpsilonDeltaEvent.pure(eps0), k).epsilon(delta);
     assertEquals(expected, eps, 1e-12 * expected, row::toString);
     double drv = row.number("eps_advanced_composition_drv");
     if (drv < row.number("eps_basic_composition")) {
@@ -102,8 +107,9 @@ class CompositionAccountantsTest {
     OptimalCompositionAccountant kov = new OptimalCompositionAccountant();
     kov.compose(EpsilonDeltaEvent.pure(0.5), 3);
     double before = kov.epsilon(1e-6);
-    UnsupportedEventException e = assertThrows(UnsupportedEventException.class,
-        () -> kov.compose(EpsilonDeltaEvent.pure(0.25)));
+    UnsupportedEventException e =
+        assertThrows(
+            UnsupportedEventException.class, () -> kov.compose(EpsilonDeltaEvent.pure(0.25)));
     assertTrue(e.getMessage().contains("use AdvancedCompositionAccountant"), e.getMessage());
     assertEquals(3, kov.count());
     assertEquals(before, kov.epsilon(1e-6));
@@ -116,8 +122,11 @@ class CompositionAccountantsTest {
     PrivacyAccountant accountant = factory.get().compose(EpsilonDeltaEvent.pure(1.0));
     List<PrivacyEvent> before = accountant.events();
     double eps = accountant.epsilon(1e-6);
-    for (PrivacyEvent bad : List.of(new GaussianEvent(1.0), new ZcdpEvent(0.1),
-        ComposedEvent.of(EpsilonDeltaEvent.pure(1.0), new GaussianEvent(2.0)))) {
+    for (PrivacyEvent bad :
+        List.of(
+            new GaussianEvent(1.0),
+            new ZcdpEvent(0.1),
+            ComposedEvent.of(EpsilonDeltaEvent.pure(1.0), new GaussianEvent(2.0)))) {
       assertTrue(!accountant.supports(bad));
       assertThrows(UnsupportedEventException.class, () -> accountant.compose(bad));
       assertEquals(before, accountant.events());
@@ -172,22 +181,30 @@ class CompositionAccountantsTest {
   void rejectsBadTargets(Supplier<PrivacyAccountant> factory) {
     PrivacyAccountant accountant = factory.get();
     for (double bad : new double[] {Double.NaN, -0.1, 1.0, Double.POSITIVE_INFINITY}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> accountant.epsilon(bad));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> accountant.epsilon(bad));
       assertEquals("delta must be in [0, 1), got " + bad, e.getMessage());
     }
     for (double bad : new double[] {Double.NaN, -0.1, Double.POSITIVE_INFINITY}) {
       assertThrows(IllegalArgumentException.class, () -> accountant.delta(bad));
     }
     assertThrows(NullPointerException.class, () -> accountant.compose(null));
-    assertThrows(IllegalArgumentException.class, () -> accountant.compose(EpsilonDeltaEvent.pure(1), 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> accountant.compose(EpsilonDeltaEvent.pure(1), 0));
   }
 
   @Test
   void infiniteLossIsReportedAsInfinity() {
-    for (PrivacyAccountant accountant : List.of(new BasicCompositionAccountant(),
-        new AdvancedCompositionAccountant(), new OptimalCompositionAccountant())) {
+    for (PrivacyAccountant accountant :
+        List.of(
+            new BasicCompositionAccountant(),
+            new AdvancedCompositionAccountant(),
+            new OptimalCompositionAccountant())) {
       accountant.compose(new LaplaceEvent(0.0));
-      assertEquals(Double.POSITIVE_INFINITY, accountant.epsilon(1e-5), accountant.getClass().getSimpleName());
+      assertEquals(
+          Double.POSITIVE_INFINITY,
+          accountant.epsilon(1e-5),
+          accountant.getClass().getSimpleName());
       assertEquals(1.0, accountant.delta(100.0), accountant.getClass().getSimpleName());
     }
   }
@@ -201,7 +218,8 @@ class CompositionAccountantsTest {
     assertEquals(1e-6, accountant.delta(eps), 1e-12);
   }
 
-  private static PrivacyAccountant twin(PrivacyAccountant accountant, NeighbouringRelation relation) {
+  private static PrivacyAccountant twin(
+      PrivacyAccountant accountant, NeighbouringRelation relation) {
     if (accountant instanceof BasicCompositionAccountant) {
       return new BasicCompositionAccountant(relation);
     }

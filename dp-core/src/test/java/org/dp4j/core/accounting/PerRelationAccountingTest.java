@@ -62,16 +62,18 @@ class PerRelationAccountingTest {
       if (this == OPTIMAL) {
         return events;
       }
-      events.add(PerRelationEvent.of(
-          new SelfComposedEvent(new LaplaceEvent(4.0), 3),
-          ComposedEvent.of(new LaplaceEvent(1.5), EpsilonDeltaEvent.pure(0.2))));
+      events.add(
+          PerRelationEvent.of(
+              new SelfComposedEvent(new LaplaceEvent(4.0), 3),
+              ComposedEvent.of(new LaplaceEvent(1.5), EpsilonDeltaEvent.pure(0.2))));
       if (compositionOnly()) {
         return events;
       }
       events.add(PerRelationEvent.of(new GaussianEvent(2.0), new GaussianEvent(1.5)));
-      events.add(PerRelationEvent.of(
-          ComposedEvent.of(new GaussianEvent(3.0), new GaussianEvent(4.0)),
-          new SelfComposedEvent(new GaussianEvent(2.5), 4)));
+      events.add(
+          PerRelationEvent.of(
+              ComposedEvent.of(new GaussianEvent(3.0), new GaussianEvent(4.0)),
+              new SelfComposedEvent(new GaussianEvent(2.5), 4)));
       if (this == ZCDP || this == RDP) {
         events.add(PerRelationEvent.of(new ZcdpEvent(0.1), new GaussianEvent(1.5)));
       }
@@ -103,8 +105,7 @@ class PerRelationAccountingTest {
       return new SelfComposedEvent(inAccountantUnits(s.event(), factor), s.count());
     }
     if (branch instanceof ComposedEvent c) {
-      return new ComposedEvent(
-          c.events().stream().map(e -> inAccountantUnits(e, factor)).toList());
+      return new ComposedEvent(c.events().stream().map(e -> inAccountantUnits(e, factor)).toList());
     }
     return branch;
   }
@@ -118,11 +119,12 @@ class PerRelationAccountingTest {
     perRelation.compose(event);
     PrivacyEvent branch = event.branch(relation);
     PrivacyAccountant direct =
-        kind.factory.apply(relation)
+        kind.factory
+            .apply(relation)
             .compose(inAccountantUnits(branch, relation.sumSensitivityFactor()));
     // Stated for the relation: an add/remove accountant, which never rescales, agrees.
-    PrivacyAccountant stated = kind.factory.apply(NeighbouringRelation.ADD_OR_REMOVE_ONE)
-        .compose(branch);
+    PrivacyAccountant stated =
+        kind.factory.apply(NeighbouringRelation.ADD_OR_REMOVE_ONE).compose(branch);
     for (double delta : new double[] {0.0, 1e-6, 1e-3}) {
       double epsilon = perRelation.epsilon(delta);
       assertEquals(direct.epsilon(delta), epsilon, "delta " + delta);
@@ -141,9 +143,11 @@ class PerRelationAccountingTest {
     PerRelationEvent sum =
         PerRelationEvent.of(EpsilonDeltaEvent.pure(1), EpsilonDeltaEvent.pure(2));
     for (Kind kind : new Kind[] {Kind.BASIC, Kind.ADVANCED, Kind.OPTIMAL}) {
-      assertEquals(Math.nextUp(1.0),
+      assertEquals(
+          Math.nextUp(1.0),
           kind.factory.apply(NeighbouringRelation.ADD_OR_REMOVE_ONE).compose(sum).epsilon(0));
-      assertEquals(Math.nextUp(2.0),
+      assertEquals(
+          Math.nextUp(2.0),
           kind.factory.apply(NeighbouringRelation.REPLACE_ONE).compose(sum).epsilon(0));
     }
   }
@@ -162,8 +166,11 @@ class PerRelationAccountingTest {
         sampled = new PoissonSampledEvent(0.01, PerRelationEvent.sameForBoth(new LaplaceEvent(1)));
       }
       String reason = replace.unsupportedReason(sampled).orElseThrow();
-      assertTrue(reason.contains("ADD_OR_REMOVE_ONE") || reason.contains("add/remove")
-          || reason.contains("subsampling"), kind + ": " + reason);
+      assertTrue(
+          reason.contains("ADD_OR_REMOVE_ONE")
+              || reason.contains("add/remove")
+              || reason.contains("subsampling"),
+          kind + ": " + reason);
     }
   }
 
@@ -182,19 +189,29 @@ class PerRelationAccountingTest {
 
   @Test
   void resolutionKeepsEventsWithoutPerRelationPartsAndDoublesReplaceOneMultipliers() {
-    PrivacyEvent plain = ComposedEvent.of(new GaussianEvent(1), new PoissonSampledEvent(
-        0.1, new LaplaceEvent(2)));
+    PrivacyEvent plain =
+        ComposedEvent.of(new GaussianEvent(1), new PoissonSampledEvent(0.1, new LaplaceEvent(2)));
     assertSame(plain, RelationResolution.resolve(plain, NeighbouringRelation.REPLACE_ONE));
-    PerRelationEvent event = PerRelationEvent.of(new GaussianEvent(3), ComposedEvent.of(
-        new GaussianEvent(0.1), new LaplaceEvent(Double.MIN_VALUE), new ZcdpEvent(0.5),
-        new LaplaceEvent(Double.MAX_VALUE)));
-    assertEquals(new GaussianEvent(3),
+    PerRelationEvent event =
+        PerRelationEvent.of(
+            new GaussianEvent(3),
+            ComposedEvent.of(
+                new GaussianEvent(0.1),
+                new LaplaceEvent(Double.MIN_VALUE),
+                new ZcdpEvent(0.5),
+                new LaplaceEvent(Double.MAX_VALUE)));
+    assertEquals(
+        new GaussianEvent(3),
         RelationResolution.resolve(event, NeighbouringRelation.ADD_OR_REMOVE_ONE));
     assertEquals(
-        ComposedEvent.of(new GaussianEvent(0.2), new LaplaceEvent(2 * Double.MIN_VALUE),
-            new ZcdpEvent(0.5), new LaplaceEvent(Double.MAX_VALUE)),
+        ComposedEvent.of(
+            new GaussianEvent(0.2),
+            new LaplaceEvent(2 * Double.MIN_VALUE),
+            new ZcdpEvent(0.5),
+            new LaplaceEvent(Double.MAX_VALUE)),
         RelationResolution.resolve(event, NeighbouringRelation.REPLACE_ONE));
-    assertThrows(NullPointerException.class,
+    assertThrows(
+        NullPointerException.class,
         () -> RelationResolution.resolve(null, NeighbouringRelation.REPLACE_ONE));
     assertThrows(NullPointerException.class, () -> RelationResolution.resolve(event, null));
   }

@@ -165,7 +165,8 @@ class EventCodecTest {
   void theEncodingIsTheDocumentedOne() {
     // docs/budget.md: tag 0x01, then the IEEE 754 bits of 1.0 big-endian (0x3FF0000000000000).
     assertArrayEquals(
-        new byte[] {0x01, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0}, EventCodec.encode(new GaussianEvent(1.0)));
+        new byte[] {0x01, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0},
+        EventCodec.encode(new GaussianEvent(1.0)));
     byte[] selfComposed = EventCodec.encode(new SelfComposedEvent(new ZcdpEvent(0.0), 3));
     assertArrayEquals(
         new byte[] {0x06, 0, 0, 0, 0, 0, 0, 0, 3, 0x04, 0, 0, 0, 0, 0, 0, 0, 0}, selfComposed);
@@ -212,8 +213,10 @@ class EventCodecTest {
     bad.put((byte) 0x01).putDouble(1.0);
     IllegalArgumentException e = decodeFails(bad.array());
     assertTrue(
-        e.getMessage().startsWith(
-            "invalid encoded event at byte 0: addOrRemoveOne must be free of PoissonSampledEvent"),
+        e.getMessage()
+            .startsWith(
+                "invalid encoded event at byte 0: addOrRemoveOne must be free of"
+                    + " PoissonSampledEvent"),
         e.getMessage());
     byte[] truncated = {0x08, 0x04, 0x3F, (byte) 0xF0, 0, 0, 0, 0, 0, 0};
     assertTrue(decodeFails(truncated).getMessage().contains("truncated"));
@@ -229,8 +232,7 @@ class EventCodecTest {
     assertTrue(
         e.getMessage().startsWith("event tag must be 1 to 8 (encoding version 1), got 9 at byte 0"),
         e.getMessage());
-    IllegalArgumentException nested =
-        decodeFails(new byte[] {0x06, 0, 0, 0, 0, 0, 0, 0, 1, 0x00});
+    IllegalArgumentException nested = decodeFails(new byte[] {0x06, 0, 0, 0, 0, 0, 0, 0, 1, 0x00});
     assertTrue(nested.getMessage().contains("got 0 at byte 9"), nested.getMessage());
   }
 
@@ -258,7 +260,8 @@ class EventCodecTest {
         ByteBuffer.allocate(9).put((byte) 0x04).putDouble(Double.POSITIVE_INFINITY);
     decodeFails(infinite.array());
     ByteBuffer delta = ByteBuffer.allocate(17).put((byte) 0x03).putDouble(1).putDouble(1.0);
-    assertTrue(decodeFails(delta.array()).getMessage().contains("delta must be in [0, 1), got 1.0"));
+    assertTrue(
+        decodeFails(delta.array()).getMessage().contains("delta must be in [0, 1), got 1.0"));
     ByteBuffer count = ByteBuffer.allocate(18).put((byte) 0x06).putLong(0);
     count.put((byte) 0x04).putDouble(0);
     assertTrue(decodeFails(count.array()).getMessage().contains("count must be positive, got 0"));

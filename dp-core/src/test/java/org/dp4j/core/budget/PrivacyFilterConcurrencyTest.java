@@ -45,8 +45,7 @@ class PrivacyFilterConcurrencyTest {
     int refused;
     double spentInMemory;
     long operations;
-    try (PrivacyLedger ledger =
-        PrivacyLedger.create(file, new SumAccountant(), budget)) {
+    try (PrivacyLedger ledger = PrivacyLedger.create(file, new SumAccountant(), budget)) {
       PrivacyFilter filter = ledger.filter();
       CyclicBarrier start = new CyclicBarrier(THREADS);
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);

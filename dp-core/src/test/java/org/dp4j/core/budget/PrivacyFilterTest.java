@@ -189,7 +189,10 @@ class PrivacyFilterTest {
   @ParameterizedTest
   @ValueSource(
       doubles = {
-        Double.NaN, -1.0, -0.0 - Double.MIN_VALUE, Double.POSITIVE_INFINITY,
+        Double.NaN,
+        -1.0,
+        -0.0 - Double.MIN_VALUE,
+        Double.POSITIVE_INFINITY,
         Double.NEGATIVE_INFINITY
       })
   void budgetsWithBadEpsilonAreRejected(double epsilon) {
@@ -370,8 +373,8 @@ class PrivacyFilterTest {
 
   /**
    * Property: over a seeded random mix of spends, reservations, commits, releases and probes, the
-   * filter's spend equals basic composition of exactly the accepted and still-charged events,
-   * never exceeds the budget, and spent + remaining never exceeds the total.
+   * filter's spend equals basic composition of exactly the accepted and still-charged events, never
+   * exceeds the budget, and spent + remaining never exceeds the total.
    */
   @ParameterizedTest
   @MethodSource("seeds")

@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The filter against the library's real accountants (composition and RDP): its decisions and its spend agree exactly
- * with the accountant composing the accepted events directly, and a ledger replays to the same
- * value.
+ * The filter against the library's real accountants (composition and RDP): its decisions and its
+ * spend agree exactly with the accountant composing the accepted events directly, and a ledger
+ * replays to the same value.
  */
 class PrivacyFilterWithAccountantsTest {
 
@@ -122,17 +122,19 @@ class PrivacyFilterWithAccountantsTest {
     for (NeighbouringRelation relation : NeighbouringRelation.values()) {
       Path file = dir.resolve(relation + ".ledger");
       double spent;
-      try (PrivacyLedger ledger = PrivacyLedger.create(
-          file, new RdpAccountant(relation), PrivacyBudget.approximate(10, 1e-6))) {
+      try (PrivacyLedger ledger =
+          PrivacyLedger.create(
+              file, new RdpAccountant(relation), PrivacyBudget.approximate(10, 1e-6))) {
         ledger.filter().spend(sum, "sum");
         ledger.filter().spend(gaussian, "gaussian");
         spent = ledger.filter().spent();
       }
       double charged = relation == NeighbouringRelation.REPLACE_ONE ? 0.5 : 0.25;
-      double expected = new RdpAccountant()
-          .compose(EpsilonDeltaEvent.pure(charged))
-          .compose(new GaussianEvent(3.0))
-          .epsilon(1e-6);
+      double expected =
+          new RdpAccountant()
+              .compose(EpsilonDeltaEvent.pure(charged))
+              .compose(new GaussianEvent(3.0))
+              .epsilon(1e-6);
       assertEquals(expected, spent, relation.toString());
       try (PrivacyLedger reopened = PrivacyLedger.open(file, new RdpAccountant(relation))) {
         assertEquals(spent, reopened.filter().spent());

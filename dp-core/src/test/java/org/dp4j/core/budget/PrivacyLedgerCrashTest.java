@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash safety: a child JVM ({@link LedgerCrashChild}) spends against a ledger in a loop and is
  * killed with {@link Process#destroyForcibly()} (SIGKILL on Linux) at seeded random moments. After
- * every kill the ledger must reopen, and its spent epsilon must be at least everything the child had
- * acknowledged. Tagged {@code crash}; it runs in the normal {@code mvn test}.
+ * every kill the ledger must reopen, and its spent epsilon must be at least everything the child
+ * had acknowledged. Tagged {@code crash}; it runs in the normal {@code mvn test}.
  */
 @Tag("crash")
 class PrivacyLedgerCrashTest {

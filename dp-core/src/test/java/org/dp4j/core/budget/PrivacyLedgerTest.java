@@ -86,7 +86,9 @@ class PrivacyLedgerTest {
     Path file = fiveSpends();
     LedgerContents c = PrivacyLedger.read(file);
     assertEquals(
-        List.of(new LabelSummary("a", 3, 0.75), new LabelSummary("b", 1, 0.25),
+        List.of(
+            new LabelSummary("a", 3, 0.75),
+            new LabelSummary("b", 1, 0.25),
             new LabelSummary("c", 1, 0.25)),
         c.byLabel());
     assertEquals(5, c.spendCount());
@@ -176,8 +178,7 @@ class PrivacyLedgerTest {
     ledger.close();
     assertFalse(ledger.isWritable());
     IllegalStateException e =
-        assertThrows(
-            IllegalStateException.class, () -> f.spend(EpsilonDeltaEvent.pure(0.25), "b"));
+        assertThrows(IllegalStateException.class, () -> f.spend(EpsilonDeltaEvent.pure(0.25), "b"));
     assertEquals("ledger " + file() + " is closed", e.getMessage());
     assertThrows(IllegalStateException.class, () -> f.reserve(EpsilonDeltaEvent.pure(0.1), "b"));
     assertThrows(IllegalStateException.class, open::commit);
@@ -212,9 +213,9 @@ class PrivacyLedgerTest {
   }
 
   /**
-   * A real I/O failure: an interrupted thread's FileChannel write throws
-   * ClosedByInterruptException (and closes the channel). The spend fails, memory is unchanged, the
-   * ledger refuses everything after, and reopening shows nothing was lost.
+   * A real I/O failure: an interrupted thread's FileChannel write throws ClosedByInterruptException
+   * (and closes the channel). The spend fails, memory is unchanged, the ledger refuses everything
+   * after, and reopening shows nothing was lost.
    */
   @Test
   void aFailedWriteLeavesMemoryUnchangedAndTheLedgerRefusingEverything() throws IOException {
@@ -275,8 +276,14 @@ class PrivacyLedgerTest {
     PrivacyAccountant other = new OtherAccountant();
     LedgerMismatchException e =
         assertThrows(LedgerMismatchException.class, () -> PrivacyLedger.open(file, other));
-    assertEquals("accountant must equal the one ledger " + file + " was created with, an instance"
-        + " of " + SumAccountant.class.getName() + ", got " + OtherAccountant.class.getName(),
+    assertEquals(
+        "accountant must equal the one ledger "
+            + file
+            + " was created with, an instance"
+            + " of "
+            + SumAccountant.class.getName()
+            + ", got "
+            + OtherAccountant.class.getName(),
         e.getMessage());
     // The failed opens released the lock.
     try (PrivacyLedger ledger = PrivacyLedger.open(file, new SumAccountant())) {
@@ -326,7 +333,8 @@ class PrivacyLedgerTest {
     corrupt[15] ^= 0x01; // inside the budget epsilon
     Files.write(file, corrupt);
     assertTrue(
-        assertThrows(InvalidLedgerException.class, () -> PrivacyLedger.open(file, new SumAccountant()))
+        assertThrows(
+                InvalidLedgerException.class, () -> PrivacyLedger.open(file, new SumAccountant()))
             .getMessage()
             .endsWith("the ledger header is corrupt: its checksum fails"));
   }
@@ -375,8 +383,13 @@ class PrivacyLedgerTest {
         assertThrows(
             InvalidLedgerException.class, () -> PrivacyLedger.open(file, new SumAccountant()));
     assertEquals(
-        file + ": record 3 at byte " + starts.get(2) + " is corrupt: its checksum does not match,"
-            + " and " + (good.length - starts.get(3)) + " bytes of later records follow; refusing"
+        file
+            + ": record 3 at byte "
+            + starts.get(2)
+            + " is corrupt: its checksum does not match,"
+            + " and "
+            + (good.length - starts.get(3))
+            + " bytes of later records follow; refusing"
             + " to open a ledger that would lose spent budget",
         e.getMessage());
     assertEquals(Arrays.toString(bad), Arrays.toString(Files.readAllBytes(file)), "not repaired");
@@ -384,8 +397,8 @@ class PrivacyLedgerTest {
   }
 
   /**
-   * Exhaustive: flipping any single bit of any byte before the final record makes opening fail;
-   * no damaged ledger ever opens with less than its acknowledged spend.
+   * Exhaustive: flipping any single bit of any byte before the final record makes opening fail; no
+   * damaged ledger ever opens with less than its acknowledged spend.
    */
   @Test
   void everySingleBitFlipBeforeTheLastRecordIsDetected() throws IOException {
@@ -411,11 +424,18 @@ class PrivacyLedgerTest {
     Path file = dir.resolve("forged.ledger");
     LedgerHeader header =
         new LedgerHeader(
-            1, BudgetMode.LIMITED, 2.0, 1e-6, NeighbouringRelation.ADD_OR_REMOVE_ONE,
-            SumAccountant.class.getName(), Instant.EPOCH);
+            1,
+            BudgetMode.LIMITED,
+            2.0,
+            1e-6,
+            NeighbouringRelation.ADD_OR_REMOVE_ONE,
+            SumAccountant.class.getName(),
+            Instant.EPOCH);
     PrivacyEvent e = EpsilonDeltaEvent.pure(0.25);
     // A gap in the sequence numbers.
-    write(file, header,
+    write(
+        file,
+        header,
         new LedgerRecord(1, RecordKind.SPEND, Instant.EPOCH, 0, "a", e, 0.25),
         new LedgerRecord(3, RecordKind.SPEND, Instant.EPOCH, 0, "a", e, 0.5));
     assertTrue(
@@ -443,12 +463,19 @@ class PrivacyLedgerTest {
     Path file = dir.resolve("floor.ledger");
     LedgerHeader header =
         new LedgerHeader(
-            1, BudgetMode.LIMITED, 2.0, 1e-6, NeighbouringRelation.ADD_OR_REMOVE_ONE,
-            SumAccountant.class.getName(), Instant.EPOCH);
+            1,
+            BudgetMode.LIMITED,
+            2.0,
+            1e-6,
+            NeighbouringRelation.ADD_OR_REMOVE_ONE,
+            SumAccountant.class.getName(),
+            Instant.EPOCH);
     double recorded = Math.nextUp(0.25);
-    write(file, header,
-        new LedgerRecord(1, RecordKind.SPEND, Instant.EPOCH, 0, "a", EpsilonDeltaEvent.pure(0.25),
-            recorded));
+    write(
+        file,
+        header,
+        new LedgerRecord(
+            1, RecordKind.SPEND, Instant.EPOCH, 0, "a", EpsilonDeltaEvent.pure(0.25), recorded));
     try (PrivacyLedger ledger = PrivacyLedger.open(file, new SumAccountant())) {
       assertEquals(recorded, ledger.filter().spent(), "never below what the ledger recorded");
     }

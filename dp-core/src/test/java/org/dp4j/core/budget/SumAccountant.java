@@ -16,9 +16,9 @@ import org.dp4j.core.internal.EventLog;
 /**
  * Test fixture: basic composition (Dwork &amp; Roth 2014, Thm. 3.16) of pure and approximate DP
  * events and Laplace events; epsilons and deltas add. Sums are exact (BigDecimal), so the result
- * does not depend on composition order, and are rounded up to a double. Gaussian, zCDP and sampled events are
- * unsupported, which the tests use as "unknown event types". It is a public, no-arg class so the
- * crash test's child JVM can build it and the ledger can check its name.
+ * does not depend on composition order, and are rounded up to a double. Gaussian, zCDP and sampled
+ * events are unsupported, which the tests use as "unknown event types". It is a public, no-arg
+ * class so the crash test's child JVM can build it and the ledger can check its name.
  */
 public final class SumAccountant implements PrivacyAccountant {
 

@@ -29,7 +29,8 @@ class GaussianCalibrationTest {
     double sigma = GaussianCalibration.analyticSigma(PrivacyBudget.approximate(eps, delta), 1.0);
     assertEquals(expected, sigma, 1e-6 * expected, row::toString);
     // The returned sigma is on the private side: its exact delta does not exceed the target.
-    assertTrue(GaussianCalibration.delta(new GaussianEvent(sigma), eps) <= delta * (1 + 1e-9),
+    assertTrue(
+        GaussianCalibration.delta(new GaussianEvent(sigma), eps) <= delta * (1 + 1e-9),
         row::toString);
   }
 
@@ -40,12 +41,16 @@ class GaussianCalibrationTest {
     double delta = row.number("delta");
     double classic = row.number("sigma_classic_dwork_roth");
     GaussianEvent mechanism = new GaussianEvent(classic);
-    assertEquals(row.number("delta_actual_at_classic_sigma"),
+    assertEquals(
+        row.number("delta_actual_at_classic_sigma"),
         GaussianCalibration.delta(mechanism, eps),
-        1e-6 * row.number("delta_actual_at_classic_sigma"), row::toString);
-    assertEquals(row.number("eps_actual_at_classic_sigma"),
+        1e-6 * row.number("delta_actual_at_classic_sigma"),
+        row::toString);
+    assertEquals(
+        row.number("eps_actual_at_classic_sigma"),
         GaussianCalibration.epsilon(mechanism, delta),
-        1e-6 * row.number("eps_actual_at_classic_sigma"), row::toString);
+        1e-6 * row.number("eps_actual_at_classic_sigma"),
+        row::toString);
   }
 
   @ParameterizedTest
@@ -53,11 +58,14 @@ class GaussianCalibrationTest {
   void classicSigmaIsOnlyOfferedWhereItsTheoremHolds(RefData.Row row) {
     PrivacyBudget budget = PrivacyBudget.approximate(row.number("eps"), row.number("delta"));
     if (Boolean.parseBoolean(row.text("classic_theorem_applies_eps_lt_1"))) {
-      assertEquals(row.number("sigma_classic_dwork_roth"), GaussianCalibration.classicSigma(budget, 1.0),
+      assertEquals(
+          row.number("sigma_classic_dwork_roth"),
+          GaussianCalibration.classicSigma(budget, 1.0),
           1e-12 * row.number("sigma_classic_dwork_roth"));
     } else {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> GaussianCalibration.classicSigma(budget, 1.0));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> GaussianCalibration.classicSigma(budget, 1.0));
       assertTrue(e.getMessage().contains("budget.epsilon must be in (0, 1)"), e.getMessage());
     }
   }
@@ -75,11 +83,12 @@ class GaussianCalibrationTest {
       for (double delta : List.of(1e-3, 1e-6, 1e-10)) {
         GaussianEvent mechanism = new GaussianEvent(s);
         double eps = GaussianCalibration.epsilon(mechanism, delta);
-        assertTrue(GaussianCalibration.delta(mechanism, eps) <= delta * (1 + 1e-9),
-            () -> s + " " + delta);
+        assertTrue(
+            GaussianCalibration.delta(mechanism, eps) <= delta * (1 + 1e-9), () -> s + " " + delta);
         // The bisection's upper end is tight: slightly smaller epsilon no longer meets delta.
         if (eps > 1e-9) {
-          assertTrue(GaussianCalibration.delta(mechanism, eps * (1 - 1e-9)) > delta * (1 - 1e-6),
+          assertTrue(
+              GaussianCalibration.delta(mechanism, eps * (1 - 1e-9)) > delta * (1 - 1e-6),
               () -> s + " " + delta);
         }
       }
@@ -101,29 +110,34 @@ class GaussianCalibrationTest {
   @ParameterizedTest
   @ValueSource(doubles = {Double.NaN, -1.0, 0.0, Double.POSITIVE_INFINITY})
   void rejectsBadSensitivity(double bad) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GaussianCalibration.analyticSigma(PrivacyBudget.approximate(1, 1e-5), bad));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GaussianCalibration.analyticSigma(PrivacyBudget.approximate(1, 1e-5), bad));
     assertEquals("l2Sensitivity must be positive and finite, got " + bad, e.getMessage());
   }
 
   @Test
   void rejectsPureBudgetAndBadDelta() {
-    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.analyticSigma(PrivacyBudget.pure(1), 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> GaussianCalibration.analyticSigma(PrivacyBudget.pure(1), 1));
     GaussianEvent one = new GaussianEvent(1.0);
     assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.epsilon(one, 0.0));
     assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.epsilon(one, 1.0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> GaussianCalibration.epsilon(new GaussianEvent(Double.NaN), 1e-5));
-    assertThrows(IllegalArgumentException.class,
-        () -> GaussianCalibration.delta(one, Double.NaN));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.delta(one, Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(-1, 1e-5)));
   }
 
   /**
-   * sigma is non-increasing in epsilon over the whole range of doubles: a sweep of 10 epsilons
-   * per decade from 1e-3 to Double.MAX_VALUE (and 0). Above epsilon = 1e154, Phi(a) underflowed
-   * even in log space and made sigma jump back to 1.0 (at 1e160, against 7.07e-76 at 1e150).
+   * sigma is non-increasing in epsilon over the whole range of doubles: a sweep of 10 epsilons per
+   * decade from 1e-3 to Double.MAX_VALUE (and 0). Above epsilon = 1e154, Phi(a) underflowed even in
+   * log space and made sigma jump back to 1.0 (at 1e160, against 7.07e-76 at 1e150).
    */
   @ParameterizedTest
   @ValueSource(doubles = {0.3, 1e-5, 1e-10, 1e-300})
@@ -139,9 +153,10 @@ class GaussianCalibrationTest {
 
   /**
    * For huge epsilon the subtracted term e^eps Phi(b) is negligible (|b| ~ sqrt(2 eps)), so the
-   * smallest sigma solves Phi(1/(2s) - eps s) = delta: s = (-z + sqrt(z^2 + 2 eps)) / (2 eps) = 1
-   * / (z + sqrt(z^2 + 2 eps)) with z = Phi^-1(delta), and the true sigma is at most that. The returned sigma must be at least it
-   * (private side) and within 1e-14 (a few ulps of rounding allowance).
+   * smallest sigma solves Phi(1/(2s) - eps s) = delta: s = (-z + sqrt(z^2 + 2 eps)) / (2 eps) = 1 /
+   * (z + sqrt(z^2 + 2 eps)) with z = Phi^-1(delta), and the true sigma is at most that. The
+   * returned sigma must be at least it (private side) and within 1e-14 (a few ulps of rounding
+   * allowance).
    */
   @ParameterizedTest
   @ValueSource(doubles = {1e30, 1e100, 1e150, 1e160, 1e250, 1e308, Double.MAX_VALUE})
@@ -159,18 +174,21 @@ class GaussianCalibrationTest {
   void sensitivityThatWouldOverflowSigmaIsRejectedWithTheLimit() {
     PrivacyBudget budget = PrivacyBudget.approximate(1.0, 1e-5);
     double multiplier = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(1.0, 1e-5));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GaussianCalibration.analyticSigma(budget, 1e308));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> GaussianCalibration.analyticSigma(budget, 1e308));
     assertTrue(e.getMessage().startsWith("l2Sensitivity must be at most "), e.getMessage());
     assertTrue(e.getMessage().endsWith(", got 1.0E308"), e.getMessage());
     double limit = Double.parseDouble(e.getMessage().split(" ")[5]);
     // The stated limit itself works, and is the largest that does.
     double sigma = GaussianCalibration.analyticSigma(budget, limit);
     assertTrue(sigma < Double.POSITIVE_INFINITY && sigma == limit * multiplier);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> GaussianCalibration.analyticSigma(budget, Math.nextUp(limit)));
     // Large epsilon needs little noise: there even the largest double is fine.
-    assertTrue(GaussianCalibration.analyticSigma(PrivacyBudget.approximate(100, 1e-5),
-        Double.MAX_VALUE) < Double.POSITIVE_INFINITY);
+    assertTrue(
+        GaussianCalibration.analyticSigma(PrivacyBudget.approximate(100, 1e-5), Double.MAX_VALUE)
+            < Double.POSITIVE_INFINITY);
   }
 }

@@ -83,8 +83,15 @@ class EventVisitorTest {
     List<String> called =
         ONE_OF_EACH.stream().map(e -> e.accept(new Names(context), context)).toList();
     assertEquals(
-        List.of("gaussian", "laplace", "epsilonDelta", "zcdp", "poissonSampled", "selfComposed",
-            "composed", "perRelation"),
+        List.of(
+            "gaussian",
+            "laplace",
+            "epsilonDelta",
+            "zcdp",
+            "poissonSampled",
+            "selfComposed",
+            "composed",
+            "perRelation"),
         called);
   }
 
@@ -98,7 +105,6 @@ class EventVisitorTest {
             .collect(Collectors.toSet());
     assertEquals(permitted, visited);
     assertEquals(permitted.size(), EventVisitor.class.getDeclaredMethods().length);
-    assertEquals(
-        permitted, ONE_OF_EACH.stream().map(Object::getClass).collect(Collectors.toSet()));
+    assertEquals(permitted, ONE_OF_EACH.stream().map(Object::getClass).collect(Collectors.toSet()));
   }
 }

@@ -29,24 +29,28 @@ class PerRelationEventTest {
   @Test
   void compositionsAreAllowedInsideABranch() {
     PrivacyEvent composed =
-        ComposedEvent.of(
-            new SelfComposedEvent(EpsilonDeltaEvent.pure(0.1), 3), new ZcdpEvent(0.2));
+        ComposedEvent.of(new SelfComposedEvent(EpsilonDeltaEvent.pure(0.1), 3), new ZcdpEvent(0.2));
     assertEquals(composed, PerRelationEvent.of(composed, ComposedEvent.of()).addOrRemoveOne());
   }
 
   @Test
   void poissonSamplingInsideABranchIsRejectedByName() {
     IllegalArgumentException direct =
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+            IllegalArgumentException.class,
             () -> PerRelationEvent.of(SAMPLED, new GaussianEvent(1)));
-    assertTrue(direct.getMessage().startsWith("addOrRemoveOne must be free of PoissonSampledEvent"),
+    assertTrue(
+        direct.getMessage().startsWith("addOrRemoveOne must be free of PoissonSampledEvent"),
         direct.getMessage());
     IllegalArgumentException nested =
-        assertThrows(IllegalArgumentException.class,
-            () -> PerRelationEvent.of(
-                new GaussianEvent(1),
-                ComposedEvent.of(new ZcdpEvent(1), new SelfComposedEvent(SAMPLED, 2))));
-    assertTrue(nested.getMessage().startsWith("replaceOne must be free of PoissonSampledEvent"),
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PerRelationEvent.of(
+                    new GaussianEvent(1),
+                    ComposedEvent.of(new ZcdpEvent(1), new SelfComposedEvent(SAMPLED, 2))));
+    assertTrue(
+        nested.getMessage().startsWith("replaceOne must be free of PoissonSampledEvent"),
         nested.getMessage());
     // Sampling the whole per-relation release is the way to write it.
     PrivacyEvent sampledRelease =
@@ -58,9 +62,11 @@ class PerRelationEventTest {
   void nestedPerRelationEventsAreRejected() {
     PerRelationEvent inner = PerRelationEvent.sameForBoth(new GaussianEvent(1));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+            IllegalArgumentException.class,
             () -> PerRelationEvent.of(new GaussianEvent(1), ComposedEvent.of(inner)));
-    assertTrue(e.getMessage().startsWith("replaceOne must be free of nested PerRelationEvent"),
+    assertTrue(
+        e.getMessage().startsWith("replaceOne must be free of nested PerRelationEvent"),
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> PerRelationEvent.sameForBoth(inner));
   }
@@ -74,7 +80,6 @@ class PerRelationEventTest {
         assertThrows(NullPointerException.class, () -> PerRelationEvent.of(ZERO, null));
     assertEquals("replaceOne must not be null", second.getMessage());
     assertThrows(NullPointerException.class, () -> PerRelationEvent.sameForBoth(null));
-    assertThrows(NullPointerException.class,
-        () -> PerRelationEvent.sameForBoth(ZERO).branch(null));
+    assertThrows(NullPointerException.class, () -> PerRelationEvent.sameForBoth(ZERO).branch(null));
   }
 }

@@ -30,8 +30,15 @@ class PrivacyEventFactoriesTest {
 
   @ParameterizedTest
   @ValueSource(
-      doubles = {0.0, -0.5, 1.0000000000000002, Double.NaN, Double.POSITIVE_INFINITY,
-          Double.NEGATIVE_INFINITY, -Double.MIN_VALUE})
+      doubles = {
+        0.0,
+        -0.5,
+        1.0000000000000002,
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY,
+        -Double.MIN_VALUE
+      })
   void samplingRatesOutsideTheUnitIntervalAreRejectedByName(double rate) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> NOISE.poissonSampled(rate));

@@ -115,8 +115,9 @@ class CompositionFoldTest {
   void bottomUpResultsCombineThroughRepeatAndThen() {
     PrivacyEvent pure =
         new SelfComposedEvent(
-            ComposedEvent.of(new LaplaceEvent(2.0),
-                new SelfComposedEvent(EpsilonDeltaEvent.pure(0.25), 3)), 4);
+            ComposedEvent.of(
+                new LaplaceEvent(2.0), new SelfComposedEvent(EpsilonDeltaEvent.pure(0.25), 3)),
+            4);
     assertEquals(4 * (0.5 + 3 * 0.25), pure.accept(new EpsilonSum(), null));
     assertEquals(0.0, ComposedEvent.of().accept(new EpsilonSum(), null));
   }

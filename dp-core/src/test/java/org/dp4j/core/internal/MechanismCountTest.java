@@ -23,8 +23,9 @@ class MechanismCountTest {
         List.of(
             STEP,
             new SelfComposedEvent(STEP, 10),
-            ComposedEvent.of(new LaplaceEvent(1.0), new SelfComposedEvent(
-                ComposedEvent.of(STEP, STEP, new GaussianEvent(1.1)), 3)),
+            ComposedEvent.of(
+                new LaplaceEvent(1.0),
+                new SelfComposedEvent(ComposedEvent.of(STEP, STEP, new GaussianEvent(1.1)), 3)),
             ComposedEvent.of());
     assertEquals(1 + 10 + 3 * 2, MechanismCount.in(events, STEP));
     assertEquals(3, MechanismCount.in(events, new GaussianEvent(1.1)));

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Reads the reference CSVs copied from {@code ../shared/refdata} into test resources
- * ({@code org/dp4j/core/refdata/}, provenance in {@code REFDATA-README.md} beside them).
- * The files have a header row, no quoting, and empty cells for "not computed".
+ * Reads the reference CSVs copied from {@code ../shared/refdata} into test resources ({@code
+ * org/dp4j/core/refdata/}, provenance in {@code REFDATA-README.md} beside them). The files have a
+ * header row, no quoting, and empty cells for "not computed".
  */
 public final class RefData {
 
@@ -37,7 +37,8 @@ public final class RefData {
     /** The cell as a double; fails if empty. {@code inf} parses as infinity. */
     public double number(String column) {
       return optional(column)
-          .orElseThrow(() -> new IllegalStateException(file + ":" + line + " " + column + " is empty"));
+          .orElseThrow(
+              () -> new IllegalStateException(file + ":" + line + " " + column + " is empty"));
     }
 
     /** The cell as a double, or empty when the cell is empty. */
@@ -46,11 +47,12 @@ public final class RefData {
       if (v.isEmpty()) {
         return OptionalDouble.empty();
       }
-      return OptionalDouble.of(switch (v) {
-        case "inf" -> Double.POSITIVE_INFINITY;
-        case "-inf" -> Double.NEGATIVE_INFINITY;
-        default -> Double.parseDouble(v);
-      });
+      return OptionalDouble.of(
+          switch (v) {
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(v);
+          });
     }
 
     @Override
@@ -78,7 +80,14 @@ public final class RefData {
         }
         String[] parts = line.split(",", -1);
         if (parts.length != header.size()) {
-          throw new IllegalStateException(fileName + ":" + number + " has " + parts.length + " cells, header has " + header.size());
+          throw new IllegalStateException(
+              fileName
+                  + ":"
+                  + number
+                  + " has "
+                  + parts.length
+                  + " cells, header has "
+                  + header.size());
         }
         Map<String, String> cells = new HashMap<>();
         for (int i = 0; i < parts.length; i++) {

@@ -35,8 +35,14 @@ final class AffinePass implements LayerRule.Pass {
   private final INDArray output;
   private INDArray delta;
 
-  private AffinePass(LayerSite site, INDArray weights, INDArray bias, INDArray input,
-      INDArray preOutput, IActivation activation, INDArray output) {
+  private AffinePass(
+      LayerSite site,
+      INDArray weights,
+      INDArray bias,
+      INDArray input,
+      INDArray preOutput,
+      IActivation activation,
+      INDArray output) {
     this.site = site;
     this.weights = weights;
     this.bias = bias;
@@ -61,8 +67,9 @@ final class AffinePass implements LayerRule.Pass {
     INDArray a = input.castTo(type);
     INDArray w = site.layer().getParam("W");
     INDArray b = site.layer().getParam("b");
-    INDArray z = Nd4j.gemm(a, w, Nd4j.createUninitialized(type, a.size(0), w.size(1)), false,
-        false, 1.0, 0.0);
+    INDArray z =
+        Nd4j.gemm(
+            a, w, Nd4j.createUninitialized(type, a.size(0), w.size(1)), false, false, 1.0, 0.0);
     if (b != null) {
       z.addiRowVector(b);
     }
@@ -78,14 +85,22 @@ final class AffinePass implements LayerRule.Pass {
   @Override
   public INDArray backward(INDArray outputGradient, boolean inputGradientNeeded) {
     // Last use of the pre-activation: backprop may overwrite it.
-    delta = activation == null ? outputGradient
-        : activation.backprop(preOutput, outputGradient).getFirst();
+    delta =
+        activation == null
+            ? outputGradient
+            : activation.backprop(preOutput, outputGradient).getFirst();
     if (!inputGradientNeeded) {
       return null;
     }
     // Delta W^T, transposed by the gemm flag.
-    return Nd4j.gemm(delta, weights, Nd4j.createUninitialized(site.dataType(), delta.size(0),
-        weights.size(0)), false, true, 1.0, 0.0);
+    return Nd4j.gemm(
+        delta,
+        weights,
+        Nd4j.createUninitialized(site.dataType(), delta.size(0), weights.size(0)),
+        false,
+        true,
+        1.0,
+        0.0);
   }
 
   @Override

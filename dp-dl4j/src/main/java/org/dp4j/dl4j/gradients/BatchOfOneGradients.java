@@ -10,18 +10,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Exact per-example gradients for any {@link MultiLayerNetwork}, by running DL4J's backward pass
- * once per example (a batch of one). Correct for every layer that does not mix examples (see
- * {@link org.dp4j.dl4j.validation.LayerValidator}), but slow: {@code B} forward and backward
- * passes and a {@code [B, P]} matrix per batch. Use {@link GradientMethod#GHOST} or {@link
+ * once per example (a batch of one). Correct for every layer that does not mix examples (see {@link
+ * org.dp4j.dl4j.validation.LayerValidator}), but slow: {@code B} forward and backward passes and a
+ * {@code [B, P]} matrix per batch. Use {@link GradientMethod#GHOST} or {@link
  * GradientMethod#LAYERWISE} where they apply.
  *
- * <p>Row {@code i} is the gradient of example {@code i}'s loss (DL4J's batch gradient is the sum
- * of these; nothing is divided by the batch size) in the order and layout of {@link
+ * <p>Row {@code i} is the gradient of example {@code i}'s loss (DL4J's batch gradient is the sum of
+ * these; nothing is divided by the batch size) in the order and layout of {@link
  * MultiLayerNetwork#params()} (DL4J stores weight matrices in {@code 'f'} order there).
  * Regularization is not included (the validator rejects it).
  *
- * <p>Changes the network's input, labels and gradient fields (not its parameters). Not
- * thread-safe with respect to the network.
+ * <p>Changes the network's input, labels and gradient fields (not its parameters). Not thread-safe
+ * with respect to the network.
  */
 public final class BatchOfOneGradients {
 
@@ -36,14 +36,14 @@ public final class BatchOfOneGradients {
    * @return a {@code FLOAT} matrix {@code [B, P]}, {@code P = network.numParams()}
    * @throws IllegalArgumentException when the leading dimensions differ
    */
-  public static INDArray perExampleGradients(MultiLayerNetwork network, INDArray features,
-      INDArray labels) {
+  public static INDArray perExampleGradients(
+      MultiLayerNetwork network, INDArray features, INDArray labels) {
     return perExampleGradients(network, features, labels, null);
   }
 
   /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
-  static INDArray perExampleGradients(MultiLayerNetwork network, INDArray features,
-      INDArray labels, double[] losses) {
+  static INDArray perExampleGradients(
+      MultiLayerNetwork network, INDArray features, INDArray labels, double[] losses) {
     Checks.notNull("network", network);
     long batch = BatchSize.of(features, labels);
     long parameters = network.numParams();

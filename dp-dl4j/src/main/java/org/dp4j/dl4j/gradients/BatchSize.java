@@ -17,10 +17,16 @@ final class BatchSize {
   static int of(INDArray features, INDArray labels) {
     Checks.notNull("features", features);
     Checks.notNull("labels", labels);
-    Checks.require(labels.size(0) == features.size(0), "labels.size(0)",
-        "equal to features.size(0) " + features.size(0), labels.size(0));
-    Checks.require(features.size(0) <= Integer.MAX_VALUE, "features.size(0)",
-        "at most " + Integer.MAX_VALUE, features.size(0));
+    Checks.require(
+        labels.size(0) == features.size(0),
+        "labels.size(0)",
+        "equal to features.size(0) " + features.size(0),
+        labels.size(0));
+    Checks.require(
+        features.size(0) <= Integer.MAX_VALUE,
+        "features.size(0)",
+        "at most " + Integer.MAX_VALUE,
+        features.size(0));
     return (int) features.size(0);
   }
 }

@@ -7,9 +7,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The per-example factors {@code c_i} that dp-training's flat clipper chose for a batch (its one
  * rule: error-inflated norm, slack {@code 1 - 2^-20}, factor 0 for a skipped non-finite example),
- * as the layer rules apply them when they write {@code sum_i c_i g_i}. An example whose factor is
- * 0 must contribute exactly zero: its rows are zeroed before any product, since {@code 0 * NaN}
- * is NaN.
+ * as the layer rules apply them when they write {@code sum_i c_i g_i}. An example whose factor is 0
+ * must contribute exactly zero: its rows are zeroed before any product, since {@code 0 * NaN} is
+ * NaN.
  *
  * @param factors one factor per example, in {@code [0, 1]}; not modified
  */

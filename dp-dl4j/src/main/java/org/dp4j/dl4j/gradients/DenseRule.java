@@ -5,13 +5,12 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link DenseLayer} {@code activation(a W + b)}, with or without bias, any activation: ghost
- * norms ({@link AffinePass}). Layer normalization is not supported.
+ * {@link DenseLayer} {@code activation(a W + b)}, with or without bias, any activation: ghost norms
+ * ({@link AffinePass}). Layer normalization is not supported.
  */
 record DenseRule(LayerSite site, DenseLayer config) implements LayerRule {
 
-  static final Type TYPE = Type.of("a DenseLayer", DenseLayer.class, site -> true,
-      DenseRule::new);
+  static final Type TYPE = Type.of("a DenseLayer", DenseLayer.class, site -> true, DenseRule::new);
 
   @Override
   public Optional<String> unsupportedReason() {

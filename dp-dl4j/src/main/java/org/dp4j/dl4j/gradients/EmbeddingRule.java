@@ -16,8 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 record EmbeddingRule(LayerSite site, EmbeddingLayer config) implements LayerRule {
 
-  static final Type TYPE = Type.of("a first EmbeddingLayer", EmbeddingLayer.class,
-      site -> site.first() && !site.last(), EmbeddingRule::new);
+  static final Type TYPE =
+      Type.of(
+          "a first EmbeddingLayer",
+          EmbeddingLayer.class,
+          site -> site.first() && !site.last(),
+          EmbeddingRule::new);
 
   @Override
   public boolean hasParameters() {
@@ -27,20 +31,26 @@ record EmbeddingRule(LayerSite site, EmbeddingLayer config) implements LayerRule
   @Override
   public Pass forward(INDArray input) {
     // First in the network, so no layer below needs the (meaningless) one-hot input gradient.
-    return AffinePass.forward(site, oneHot(input, config.getNIn(), site.dataType()),
-        config.getActivationFn());
+    return AffinePass.forward(
+        site, oneHot(input, config.getNIn(), site.dataType()), config.getActivationFn());
   }
 
   /** The one-hot rows of a {@code [B, 1]} index input. */
   private static INDArray oneHot(INDArray indices, long vocabulary, DataType type) {
-    Checks.require(indices.size(1) == 1 && indices.rank() == 2, "features.shape()",
-        "[B, 1] (one index per example) for an EmbeddingLayer", Arrays.toString(indices.shape()));
+    Checks.require(
+        indices.size(1) == 1 && indices.rank() == 2,
+        "features.shape()",
+        "[B, 1] (one index per example) for an EmbeddingLayer",
+        Arrays.toString(indices.shape()));
     double[] ids = indices.castTo(DataType.DOUBLE).reshape(indices.size(0)).toDoubleVector();
     INDArray out = Nd4j.zeros(type, ids.length, vocabulary);
     for (int i = 0; i < ids.length; i++) {
       double id = ids[i];
-      Checks.require(id >= 0 && id < vocabulary && id == Math.rint(id), "features[" + i + "]",
-          "an integer index in [0, " + vocabulary + ")", id);
+      Checks.require(
+          id >= 0 && id < vocabulary && id == Math.rint(id),
+          "features[" + i + "]",
+          "an integer index in [0, " + vocabulary + ")",
+          id);
       out.putScalar(i, (long) id, 1.0);
     }
     return out;

@@ -21,8 +21,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * <p>The engine runs {@link #forward} layer by layer, applies the final rule's {@link #loss}, runs
  * {@link Pass#backward} in reverse, sums every pass's {@link Pass#addSquaredNorms}, computes one
  * clip factor per example ({@link ClipFactors}) and lets every pass add its {@link
- * Pass#addClippedSum}. A rule must not mix the examples of a batch: row {@code i} of every array
- * it sees and returns belongs to example {@code i}.
+ * Pass#addClippedSum}. A rule must not mix the examples of a batch: row {@code i} of every array it
+ * sees and returns belongs to example {@code i}.
  *
  * <p>Rules are built per call from a {@link LayerSite}; they read the layer's current parameters
  * and never change them. Not thread-safe.
@@ -38,8 +38,8 @@ interface LayerRule {
   }
 
   /**
-   * Whether the layer's per-example gradients are formed in memory (im2col for convolutions)
-   * rather than reduced to ghost norms; {@link GradientMethod#GHOST} refuses such layers.
+   * Whether the layer's per-example gradients are formed in memory (im2col for convolutions) rather
+   * than reduced to ghost norms; {@link GradientMethod#GHOST} refuses such layers.
    */
   default boolean formsPerExampleGradients() {
     return false;
@@ -85,9 +85,9 @@ interface LayerRule {
     INDArray backward(INDArray outputGradient, boolean inputGradientNeeded);
 
     /**
-     * Adds each example's squared L2 norm of this layer's parameter gradient, in double, to
-     * {@code squaredNorms[i]} (NaN or infinite when the example's gradient is not finite). Called
-     * after {@link #backward}.
+     * Adds each example's squared L2 norm of this layer's parameter gradient, in double, to {@code
+     * squaredNorms[i]} (NaN or infinite when the example's gradient is not finite). Called after
+     * {@link #backward}.
      */
     default void addSquaredNorms(double[] squaredNorms) {}
 
@@ -106,14 +106,13 @@ interface LayerRule {
   }
 
   /**
-   * The pass of a layer without parameters: its output, and the map from an output gradient to
-   * the input gradient (only called when needed).
+   * The pass of a layer without parameters: its output, and the map from an output gradient to the
+   * input gradient (only called when needed).
    *
    * @param output the layer's output
    * @param inputGradient {@code dL/d(output) -> dL/d(input)}, per example
    */
-  record ParameterFreePass(INDArray output, UnaryOperator<INDArray> inputGradient)
-      implements Pass {
+  record ParameterFreePass(INDArray output, UnaryOperator<INDArray> inputGradient) implements Pass {
 
     @Override
     public INDArray backward(INDArray outputGradient, boolean inputGradientNeeded) {
@@ -136,16 +135,21 @@ interface LayerRule {
    * @param handles whether a site holds this type (class and position)
    * @param create the rule for a site it handles
    */
-  record Type(String description, Predicate<LayerSite> handles,
-      Function<LayerSite, LayerRule> create) {
+  record Type(
+      String description, Predicate<LayerSite> handles, Function<LayerSite, LayerRule> create) {
 
     /**
-     * The type of the layers whose configuration is exactly of class {@code layer} (not a
-     * subclass: a subclass computes something else) at a position {@code place} accepts.
+     * The type of the layers whose configuration is exactly of class {@code layer} (not a subclass:
+     * a subclass computes something else) at a position {@code place} accepts.
      */
-    static <L extends Layer> Type of(String description, Class<L> layer,
-        Predicate<LayerSite> place, BiFunction<LayerSite, L, LayerRule> create) {
-      return new Type(description, site -> site.config().getClass() == layer && place.test(site),
+    static <L extends Layer> Type of(
+        String description,
+        Class<L> layer,
+        Predicate<LayerSite> place,
+        BiFunction<LayerSite, L, LayerRule> create) {
+      return new Type(
+          description,
+          site -> site.config().getClass() == layer && place.test(site),
           site -> create.apply(site, layer.cast(site.config())));
     }
   }

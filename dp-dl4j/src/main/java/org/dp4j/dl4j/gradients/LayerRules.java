@@ -11,8 +11,14 @@ import java.util.stream.Collectors;
 final class LayerRules {
 
   /** Every rule's type, in the order the unsupported-layer message lists them. */
-  static final List<LayerRule.Type> TYPES = List.of(ConvolutionRule.TYPE, PoolingRule.TYPE,
-      DenseRule.TYPE, EmbeddingRule.TYPE, OutputRule.TYPE, LossRule.TYPE);
+  static final List<LayerRule.Type> TYPES =
+      List.of(
+          ConvolutionRule.TYPE,
+          PoolingRule.TYPE,
+          DenseRule.TYPE,
+          EmbeddingRule.TYPE,
+          OutputRule.TYPE,
+          LossRule.TYPE);
 
   private LayerRules() {}
 
@@ -37,8 +43,10 @@ final class LayerRules {
       return reason.map(r -> site.name() + " " + r);
     }
     if (method == GradientMethod.GHOST && rule.formsPerExampleGradients()) {
-      return Optional.of(site.name() + " forms per-example gradients, which ghost clipping does "
-          + "not; use LAYERWISE");
+      return Optional.of(
+          site.name()
+              + " forms per-example gradients, which ghost clipping does "
+              + "not; use LAYERWISE");
     }
     return Optional.empty();
   }
@@ -49,8 +57,10 @@ final class LayerRules {
    * @throws IllegalStateException when no rule handles it
    */
   static LayerRule ruleFor(LayerSite site) {
-    return type(site).orElseThrow(() -> new IllegalStateException(site.name() + " has no rule"))
-        .create().apply(site);
+    return type(site)
+        .orElseThrow(() -> new IllegalStateException(site.name() + " has no rule"))
+        .create()
+        .apply(site);
   }
 
   private static Optional<LayerRule.Type> type(LayerSite site) {
@@ -61,6 +71,7 @@ final class LayerRules {
   private static String descriptions() {
     List<String> all = TYPES.stream().map(LayerRule.Type::description).toList();
     return all.subList(0, all.size() - 1).stream().collect(Collectors.joining(", "))
-        + " or " + all.get(all.size() - 1);
+        + " or "
+        + all.get(all.size() - 1);
   }
 }

@@ -13,8 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param first whether the layer reads the network's features (through its preprocessor, if any)
  * @param last whether the layer's output is the network's output
  */
-record LayerSite(String label, org.deeplearning4j.nn.api.Layer layer, INDArray parameters,
-    boolean first, boolean last) {
+record LayerSite(
+    String label,
+    org.deeplearning4j.nn.api.Layer layer,
+    INDArray parameters,
+    boolean first,
+    boolean last) {
 
   /** The layer's configuration. */
   Layer config() {

@@ -10,8 +10,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 record LossRule(LayerSite site, LossLayer config) implements LayerRule {
 
-  static final Type TYPE = Type.of("a final LossLayer after another layer", LossLayer.class,
-      site -> site.last() && !site.first(), LossRule::new);
+  static final Type TYPE =
+      Type.of(
+          "a final LossLayer after another layer",
+          LossLayer.class,
+          site -> site.last() && !site.first(),
+          LossRule::new);
 
   @Override
   public Optional<Loss> loss() {

@@ -20,20 +20,19 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>{@link #gradients} runs the rules' forward passes in order, DL4J's own loss function on the
  * last rule's output ({@code ILossFunction.computeScoreArray} and {@code computeGradient},
- * per-example sums, not means), the rules' backward passes in reverse (no input gradient below
- * the first layer with parameters), and sums the per-example squared norms {@code ||g_i||^2}
- * over the rules in double. dp-training's flat clipper then picks one factor per example by its
- * one rule (error-inflated norm, slack {@code 1 - 2^-20}, non-finite examples skipped or
- * rejected), and every rule writes its block of the clipped sum {@code sum_i c_i g_i}, laid out
- * as {@code params()}. Every batch gets a fresh sum; nothing is cached, so batch sizes may change
- * freely.
+ * per-example sums, not means), the rules' backward passes in reverse (no input gradient below the
+ * first layer with parameters), and sums the per-example squared norms {@code ||g_i||^2} over the
+ * rules in double. dp-training's flat clipper then picks one factor per example by its one rule
+ * (error-inflated norm, slack {@code 1 - 2^-20}, non-finite examples skipped or rejected), and
+ * every rule writes its block of the clipped sum {@code sum_i c_i g_i}, laid out as {@code
+ * params()}. Every batch gets a fresh sum; nothing is cached, so batch sizes may change freely.
  *
  * <p>{@link GradientMethod#GHOST} accepts networks whose rules all work from ghost norms (dense,
- * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE}
- * also accepts rules that form per-example gradients (convolutions). The computation is the same.
+ * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE} also
+ * accepts rules that form per-example gradients (convolutions). The computation is the same.
  *
- * <p>Reads the network's current parameters and never changes them; sets the input field of
- * pooling layers, as DL4J's forward pass does. Not thread-safe.
+ * <p>Reads the network's current parameters and never changes them; sets the input field of pooling
+ * layers, as DL4J's forward pass does. Not thread-safe.
  */
 final class MultiLayerClipping implements NetworkGradients {
 
@@ -53,16 +52,19 @@ final class MultiLayerClipping implements NetworkGradients {
    */
   static MultiLayerClipping of(MultiLayerNetwork network, GradientMethod method) {
     String reason = unsupportedReason(network, method).orElse(null);
-    Checks.require(reason == null, "network", "supported by "
-        + (method == GradientMethod.GHOST ? "ghost" : "layerwise") + " clipping", reason);
+    Checks.require(
+        reason == null,
+        "network",
+        "supported by " + (method == GradientMethod.GHOST ? "ghost" : "layerwise") + " clipping",
+        reason);
     return new MultiLayerClipping(network, method);
   }
 
   /** The clipping of {@code network} by {@code method}, or empty when a layer is not supported. */
-  static Optional<NetworkGradients> ifSupported(MultiLayerNetwork network,
-      GradientMethod method) {
+  static Optional<NetworkGradients> ifSupported(MultiLayerNetwork network, GradientMethod method) {
     return unsupportedReason(network, method).isEmpty()
-        ? Optional.of(new MultiLayerClipping(network, method)) : Optional.empty();
+        ? Optional.of(new MultiLayerClipping(network, method))
+        : Optional.empty();
   }
 
   /**
@@ -74,25 +76,35 @@ final class MultiLayerClipping implements NetworkGradients {
    */
   static Optional<String> unsupportedReason(MultiLayerNetwork network, GradientMethod method) {
     Checks.notNull("network", network);
-    Checks.require(method == GradientMethod.GHOST || method == GradientMethod.LAYERWISE,
-        "method", "GHOST or LAYERWISE", method);
+    Checks.require(
+        method == GradientMethod.GHOST || method == GradientMethod.LAYERWISE,
+        "method",
+        "GHOST or LAYERWISE",
+        method);
     MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
     List<LayerSite> sites = sites(network);
     for (int i = 0; i < sites.size(); i++) {
       LayerSite site = sites.get(i);
       InputPreProcessor preprocessor = conf.getInputPreProcess(i);
-      Optional<String> reason = LayerRules.unsupportedReason(site, method).or(() ->
-          preprocessor == null ? Optional.empty()
-              : new PreprocessorRule(preprocessor).unsupportedReason()
-                  .map(r -> site.name() + " " + r));
+      Optional<String> reason =
+          LayerRules.unsupportedReason(site, method)
+              .or(
+                  () ->
+                      preprocessor == null
+                          ? Optional.empty()
+                          : new PreprocessorRule(preprocessor)
+                              .unsupportedReason()
+                              .map(r -> site.name() + " " + r));
       if (reason.isPresent()) {
         return reason;
       }
     }
     LayerSite last = sites.get(sites.size() - 1);
     if (LayerRules.ruleFor(last).loss().isEmpty()) {
-      return Optional.of(last.name() + " is the last layer but computes no loss; end the "
-          + "network with an OutputLayer or a LossLayer");
+      return Optional.of(
+          last.name()
+              + " is the last layer but computes no loss; end the "
+              + "network with an OutputLayer or a LossLayer");
     }
     return Optional.empty();
   }
@@ -121,8 +133,8 @@ final class MultiLayerClipping implements NetworkGradients {
   }
 
   /**
-   * One batch's forward and backward pass through every rule, as clippable gradients: the
-   * squared norms are ready; {@link #weightedSum} lets every rule write its block.
+   * One batch's forward and backward pass through every rule, as clippable gradients: the squared
+   * norms are ready; {@link #weightedSum} lets every rule write its block.
    */
   final class Backward implements ClippableGradients {
     private final List<LayerRule.Pass> passes;
@@ -183,11 +195,14 @@ final class MultiLayerClipping implements NetworkGradients {
     @Override
     public INDArray weightedSum(float[] factors) {
       Checks.notNull("factors", factors);
-      Checks.require(factors.length == squaredNorms.length, "factors.length",
-          "equal to the batch size " + squaredNorms.length, factors.length);
+      Checks.require(
+          factors.length == squaredNorms.length,
+          "factors.length",
+          "equal to the batch size " + squaredNorms.length,
+          factors.length);
       if (summed) {
-        throw new IllegalStateException("weightedSum must be called once per batch, got a second "
-            + "call");
+        throw new IllegalStateException(
+            "weightedSum must be called once per batch, got a second " + "call");
       }
       summed = true;
       long parameters = network.numParams();
@@ -198,8 +213,12 @@ final class MultiLayerClipping implements NetworkGradients {
         written += layer.addClippedSum(clip, sum);
       }
       if (factors.length > 0 && written != parameters) {
-        throw new IllegalStateException("the layer rules laid out " + written + " parameters, "
-            + "the network has " + parameters);
+        throw new IllegalStateException(
+            "the layer rules laid out "
+                + written
+                + " parameters, "
+                + "the network has "
+                + parameters);
       }
       return sum;
     }
@@ -207,7 +226,8 @@ final class MultiLayerClipping implements NetworkGradients {
     /** The batch's mean loss, a non-private diagnostic; empty for an empty batch. */
     @Override
     public OptionalDouble meanLoss() {
-      return squaredNorms.length == 0 ? OptionalDouble.empty()
+      return squaredNorms.length == 0
+          ? OptionalDouble.empty()
           : OptionalDouble.of(lossSum / squaredNorms.length);
     }
   }
@@ -229,11 +249,14 @@ final class MultiLayerClipping implements NetworkGradients {
     }
     LayerRule.Loss loss = rules.get(rules.size() - 1).loss().orElseThrow();
     INDArray typedLabels = labels.castTo(network.params().dataType());
-    double lossSum = loss.function().computeScoreArray(typedLabels, output.dup(),
-        loss.activation(), null).sumNumber().doubleValue();
+    double lossSum =
+        loss.function()
+            .computeScoreArray(typedLabels, output.dup(), loss.activation(), null)
+            .sumNumber()
+            .doubleValue();
     // The last use of the output, which the final rule owns: computeGradient may overwrite it.
-    INDArray gradient = loss.function().computeGradient(typedLabels, output, loss.activation(),
-        null);
+    INDArray gradient =
+        loss.function().computeGradient(typedLabels, output, loss.activation(), null);
     int firstWithParameters = 0;
     while (firstWithParameters < rules.size() && !rules.get(firstWithParameters).hasParameters()) {
       firstWithParameters++;
@@ -264,13 +287,15 @@ final class MultiLayerClipping implements NetworkGradients {
 
   private static List<LayerSite> sites(MultiLayerNetwork network) {
     org.deeplearning4j.nn.api.Layer[] layers = network.getLayers();
-    Checks.require(layers != null && layers.length > 0, "network", "initialised (init())",
+    Checks.require(
+        layers != null && layers.length > 0,
+        "network",
+        "initialised (init())",
         "a network without layers");
     INDArray parameters = network.params();
     List<LayerSite> sites = new ArrayList<>(layers.length);
     for (int i = 0; i < layers.length; i++) {
-      sites.add(new LayerSite("layer " + i, layers[i], parameters, i == 0,
-          i == layers.length - 1));
+      sites.add(new LayerSite("layer " + i, layers[i], parameters, i == 0, i == layers.length - 1));
     }
     return sites;
   }

@@ -9,18 +9,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A network's per-example gradients of a batch, in dp-training's clipping vocabulary: {@link
- * #gradients} gives {@link ClippableGradients} that a {@link FlatClipper} (fixed or adaptive)
- * clips into a {@code ClippedSum} laid out as {@code params()}, each example's whole gradient
- * {@code g_i} scaled by {@code min(1, C / ||g_i||_2)} (Abadi et al. 2016, Algorithm 1). Ghost and
- * layerwise clipping never form the per-example gradients; the batch-of-one loop does.
+ * #gradients} gives {@link ClippableGradients} that a {@link FlatClipper} (fixed or adaptive) clips
+ * into a {@code ClippedSum} laid out as {@code params()}, each example's whole gradient {@code g_i}
+ * scaled by {@code min(1, C / ||g_i||_2)} (Abadi et al. 2016, Algorithm 1). Ghost and layerwise
+ * clipping never form the per-example gradients; the batch-of-one loop does.
  *
  * <p>Implementations hold the network; they are not thread-safe.
  */
 public interface NetworkGradients {
 
   /**
-   * The per-example gradients of one batch at the network's current parameters, with the
-   * batch's mean loss (a non-private diagnostic, {@link ClippableGradients#meanLoss()}).
+   * The per-example gradients of one batch at the network's current parameters, with the batch's
+   * mean loss (a non-private diagnostic, {@link ClippableGradients#meanLoss()}).
    *
    * @param features the batch's features, leading dimension {@code B >= 0}
    * @param labels the batch's labels, leading dimension {@code B}
@@ -30,8 +30,8 @@ public interface NetworkGradients {
   ClippableGradients gradients(INDArray features, INDArray labels);
 
   /**
-   * The method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE} or
-   * {@code BATCH_OF_ONE}).
+   * The method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE} or {@code
+   * BATCH_OF_ONE}).
    */
   GradientMethod method();
 
@@ -39,8 +39,8 @@ public interface NetworkGradients {
    * The gradients of {@code network}, validated with {@link LayerValidator}.
    *
    * @param network an initialised network
-   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported, else
-   *     layerwise clipping where supported, else the batch-of-one loop
+   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported, else layerwise
+   *     clipping where supported, else the batch-of-one loop
    * @return the per-example gradients of the network's batches
    * @throws IllegalArgumentException when the network mixes examples, or {@code GHOST} or {@code
    *     LAYERWISE} is asked for a network it does not support (the message says which layer)
@@ -52,9 +52,10 @@ public interface NetworkGradients {
     return switch (method) {
       case GHOST, LAYERWISE -> MultiLayerClipping.of(network, method);
       case BATCH_OF_ONE -> new BatchOfOneClipping(network);
-      case AUTO -> MultiLayerClipping.ifSupported(network, GradientMethod.GHOST)
-          .or(() -> MultiLayerClipping.ifSupported(network, GradientMethod.LAYERWISE))
-          .orElseGet(() -> new BatchOfOneClipping(network));
+      case AUTO ->
+          MultiLayerClipping.ifSupported(network, GradientMethod.GHOST)
+              .or(() -> MultiLayerClipping.ifSupported(network, GradientMethod.LAYERWISE))
+              .orElseGet(() -> new BatchOfOneClipping(network));
     };
   }
 }

@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 record OutputRule(LayerSite site, OutputLayer config) implements LayerRule {
 
-  static final Type TYPE = Type.of("a final OutputLayer", OutputLayer.class, LayerSite::last,
-      OutputRule::new);
+  static final Type TYPE =
+      Type.of("a final OutputLayer", OutputLayer.class, LayerSite::last, OutputRule::new);
 
   @Override
   public boolean hasParameters() {

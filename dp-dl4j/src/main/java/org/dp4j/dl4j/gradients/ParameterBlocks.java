@@ -17,16 +17,16 @@ final class ParameterBlocks {
   static long offsetIn(INDArray params, INDArray view) {
     long offset = view.offset() - params.offset();
     if (offset < 0 || offset + view.length() > params.length()) {
-      throw new IllegalStateException("parameter view at " + view.offset() + " is not inside "
-          + "params()");
+      throw new IllegalStateException(
+          "parameter view at " + view.offset() + " is not inside " + "params()");
     }
     return offset;
   }
 
   /**
-   * The block of {@code sum} where the matrix view {@code view} lies in {@code params}, as a
-   * {@code [rows, columns]} view in the same order ({@code 'f'} for DL4J's dense weights), so that
-   * a product can be written into it directly.
+   * The block of {@code sum} where the matrix view {@code view} lies in {@code params}, as a {@code
+   * [rows, columns]} view in the same order ({@code 'f'} for DL4J's dense weights), so that a
+   * product can be written into it directly.
    */
   static INDArray matrix(INDArray sum, INDArray params, INDArray view) {
     long offset = offsetIn(params, view);
@@ -38,8 +38,8 @@ final class ParameterBlocks {
 
   /** The block of {@code sum} where the view {@code view} lies in {@code params}, as a vector. */
   static INDArray vector(INDArray sum, INDArray params, INDArray view) {
-    return Nd4j.create(sum.data(), new long[] {view.length()}, new long[] {1},
-        offsetIn(params, view), 'c');
+    return Nd4j.create(
+        sum.data(), new long[] {view.length()}, new long[] {1}, offsetIn(params, view), 'c');
   }
 
   /**
@@ -51,8 +51,8 @@ final class ParameterBlocks {
   static long write(INDArray sum, INDArray params, INDArray view, INDArray gradient) {
     long offset = offsetIn(params, view);
     long length = view.length();
-    INDArray flat = Nd4j.toFlattened(view.ordering(), gradient.reshape(view.ordering(),
-        view.shape()));
+    INDArray flat =
+        Nd4j.toFlattened(view.ordering(), gradient.reshape(view.ordering(), view.shape()));
     sum.get(NDArrayIndex.point(0), NDArrayIndex.interval(offset, offset + length))
         .assign(flat.castTo(DataType.FLOAT));
     return length;

@@ -9,13 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@link SubsamplingLayer} with MAX or AVG pooling in {@code NCHW}: no parameters; DL4J's own
- * forward and backward pass (max pooling routes each example's gradient to its own arg-max).
- * Sets the layer's input field, as DL4J's forward pass does.
+ * forward and backward pass (max pooling routes each example's gradient to its own arg-max). Sets
+ * the layer's input field, as DL4J's forward pass does.
  */
 record PoolingRule(LayerSite site, SubsamplingLayer config) implements LayerRule {
 
-  static final Type TYPE = Type.of("a SubsamplingLayer", SubsamplingLayer.class, site -> true,
-      PoolingRule::new);
+  static final Type TYPE =
+      Type.of("a SubsamplingLayer", SubsamplingLayer.class, site -> true, PoolingRule::new);
 
   @Override
   public Optional<String> unsupportedReason() {
@@ -33,7 +33,7 @@ record PoolingRule(LayerSite site, SubsamplingLayer config) implements LayerRule
   public Pass forward(INDArray input) {
     LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     INDArray output = site.layer().activate(input.castTo(site.dataType()), true, noWorkspaces);
-    return new ParameterFreePass(output,
-        gradient -> site.layer().backpropGradient(gradient, noWorkspaces).getSecond());
+    return new ParameterFreePass(
+        output, gradient -> site.layer().backpropGradient(gradient, noWorkspaces).getSecond());
   }
 }

@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The input preprocessors that DL4J inserts for {@code InputType.convolutionalFlat(...)}: {@link
  * FeedForwardToCnnPreProcessor} and {@link CnnToFeedForwardPreProcessor} ({@code NCHW}). They
- * reshape each example on its own and have no parameters; DL4J's own {@code preProcess} and
- * {@code backprop} run them.
+ * reshape each example on its own and have no parameters; DL4J's own {@code preProcess} and {@code
+ * backprop} run them.
  */
 record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
 
@@ -20,14 +20,18 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
   public Optional<String> unsupportedReason() {
     if (preprocessor.getClass() != FeedForwardToCnnPreProcessor.class
         && preprocessor.getClass() != CnnToFeedForwardPreProcessor.class) {
-      return Optional.of("has an unsupported input preprocessor "
-          + preprocessor.getClass().getSimpleName() + " (only FeedForwardToCnnPreProcessor and "
-          + "CnnToFeedForwardPreProcessor)");
+      return Optional.of(
+          "has an unsupported input preprocessor "
+              + preprocessor.getClass().getSimpleName()
+              + " (only FeedForwardToCnnPreProcessor and "
+              + "CnnToFeedForwardPreProcessor)");
     }
     if (preprocessor instanceof CnnToFeedForwardPreProcessor flatten
         && flatten.getFormat() != CNN2DFormat.NCHW) {
-      return Optional.of("has a CnnToFeedForwardPreProcessor in format " + flatten.getFormat()
-          + "; only NCHW is supported");
+      return Optional.of(
+          "has a CnnToFeedForwardPreProcessor in format "
+              + flatten.getFormat()
+              + "; only NCHW is supported");
     }
     return Optional.empty();
   }
@@ -37,7 +41,7 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
     LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     int batch = Math.toIntExact(input.size(0));
     INDArray output = preprocessor.preProcess(input, batch, noWorkspaces);
-    return new ParameterFreePass(output,
-        gradient -> preprocessor.backprop(gradient, batch, noWorkspaces));
+    return new ParameterFreePass(
+        output, gradient -> preprocessor.backprop(gradient, batch, noWorkspaces));
   }
 }

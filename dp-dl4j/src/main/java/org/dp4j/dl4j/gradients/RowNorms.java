@@ -14,8 +14,8 @@ final class RowNorms {
 
   /**
    * Row-wise sums of squares, accumulated in double. Host {@code 'c'}-contiguous {@code FLOAT} or
-   * {@code DOUBLE} matrices (the usual case) are read straight from their buffer; anything else
-   * is cast to a double copy first. A NaN or infinite entry gives a NaN or infinite sum.
+   * {@code DOUBLE} matrices (the usual case) are read straight from their buffer; anything else is
+   * cast to a double copy first. A NaN or infinite entry gives a NaN or infinite sum.
    */
   static double[] squared(INDArray matrix) {
     int rows = Math.toIntExact(matrix.size(0));
@@ -24,8 +24,11 @@ final class RowNorms {
     if (rows == 0 || columns == 0) {
       return out;
     }
-    boolean contiguous = Nd4j.getEnvironment().isCPU() && matrix.ordering() == 'c'
-        && Shape.hasDefaultStridesForShape(matrix) && !matrix.isView();
+    boolean contiguous =
+        Nd4j.getEnvironment().isCPU()
+            && matrix.ordering() == 'c'
+            && Shape.hasDefaultStridesForShape(matrix)
+            && !matrix.isView();
     if (contiguous && matrix.dataType() == DataType.FLOAT) {
       FloatBuffer buffer = matrix.data().asNioFloat();
       int base = Math.toIntExact(matrix.offset());

@@ -36,13 +36,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * Private training of a Deeplearning4j network with DP-SGD (Abadi et al. 2016, Algorithm 1):
- * every step draws a Poisson batch (each record independently with probability {@code q}),
- * computes the batch's per-example gradients ({@link NetworkGradients}: ghost clipping or the
- * exact batch-of-one loop), and hands them to dp-training's {@link DpSgdOptimizer}, which clips
- * them, adds Gaussian noise, divides by the expected batch size, charges the run's budget filter
- * (refusing the step with {@link PrivacyBudgetExceededException} when the budget cannot afford
- * it, nothing changed) and applies the updater to {@code params()} in place.
+ * Private training of a Deeplearning4j network with DP-SGD (Abadi et al. 2016, Algorithm 1): every
+ * step draws a Poisson batch (each record independently with probability {@code q}), computes the
+ * batch's per-example gradients ({@link NetworkGradients}: ghost clipping or the exact batch-of-one
+ * loop), and hands them to dp-training's {@link DpSgdOptimizer}, which clips them, adds Gaussian
+ * noise, divides by the expected batch size, charges the run's budget filter (refusing the step
+ * with {@link PrivacyBudgetExceededException} when the budget cannot afford it, nothing changed)
+ * and applies the updater to {@code params()} in place.
  *
  * <pre>{@code
  * DpTrainer trainer = DpTrainer.builder(network, trainData)
@@ -53,21 +53,21 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <p>Everything privacy-relevant is stated once, on the builder, and resolved into one {@link
  * DpSgdConfig}: the target (what this run may spend) or a fixed noise multiplier, the accountant
- * kind (PLD by default), the clip norm; the dataset size comes from the data and the planned
- * steps from the epochs. The budget filter is derived from the target, or a ledger's
- * ({@link Builder#ledger(Path, double)}): a run on a ledger that already holds spends is
- * calibrated to what the ledger can still afford.
+ * kind (PLD by default), the clip norm; the dataset size comes from the data and the planned steps
+ * from the epochs. The budget filter is derived from the target, or a ledger's ({@link
+ * Builder#ledger(Path, double)}): a run on a ledger that already holds spends is calibrated to what
+ * the ledger can still afford.
  *
- * <p>The network's updater is used on the noisy gradient (or the builder's); its regularization
- * and DL4J listeners are not. Secure randomness by default (batches and noise); seeded sources
- * only through the builder's loudly named methods, and the {@link #privacyStatement()} then says
- * the run is not private.
+ * <p>The network's updater is used on the noisy gradient (or the builder's); its regularization and
+ * DL4J listeners are not. Secure randomness by default (batches and noise); seeded sources only
+ * through the builder's loudly named methods, and the {@link #privacyStatement()} then says the run
+ * is not private.
  *
  * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
- * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link
- * DpSgdOptimizer}): that step was charged, and nothing more is spent. Checking released values is
- * post-processing; the batch loss is not checked, because it is not private (it is only reported
- * to the listener as a diagnostic).
+ * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link DpSgdOptimizer}):
+ * that step was charged, and nothing more is spent. Checking released values is post-processing;
+ * the batch loss is not checked, because it is not private (it is only reported to the listener as
+ * a diagnostic).
  *
  * <p><b>Ledger labels.</b> Steps are charged as {@code "<run name> step <k>"} (default run name
  * {@code "dp-sgd run <start time>"}, or {@link Builder#runName(String)}), so a ledger summary shows
@@ -106,10 +106,11 @@ public final class DpTrainer implements AutoCloseable {
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
     this.privateSampling = b.privateSampling;
-    this.optimizer = b.checkpoint != null
-        ? DpSgdOptimizer.restore(updater, config, b.noise, b.checkpoint, network.params(),
-            b.resumeAccounting)
-        : DpSgdOptimizer.wrap(updater, config, b.noise);
+    this.optimizer =
+        b.checkpoint != null
+            ? DpSgdOptimizer.restore(
+                updater, config, b.noise, b.checkpoint, network.params(), b.resumeAccounting)
+            : DpSgdOptimizer.wrap(updater, config, b.noise);
     if (b.runName != null) {
       optimizer.runName(b.runName);
     }
@@ -120,8 +121,8 @@ public final class DpTrainer implements AutoCloseable {
    * A builder for training {@code network} on {@code trainData}.
    *
    * @param network an initialised network ({@code init()} called); trained in place
-   * @param trainData the training set: features with the dataset size as leading dimension,
-   *     labels; its size is the dataset size of the privacy analysis
+   * @param trainData the training set: features with the dataset size as leading dimension, labels;
+   *     its size is the dataset size of the privacy analysis
    * @return the builder
    */
   public static Builder builder(MultiLayerNetwork network, DataSet trainData) {
@@ -139,8 +140,7 @@ public final class DpTrainer implements AutoCloseable {
    */
   public StepResult step() {
     int[] batch = sampler.nextBatch();
-    ClippableGradients perExample = gradients.gradients(rows(features, batch),
-        rows(labels, batch));
+    ClippableGradients perExample = gradients.gradients(rows(features, batch), rows(labels, batch));
     StepResult result = optimizer.step(network.params(), perExample);
     listener.onStep(result);
     return result;
@@ -151,8 +151,8 @@ public final class DpTrainer implements AutoCloseable {
    * (counting steps restored from a checkpoint).
    *
    * @return the number of steps run by this call
-   * @throws PrivacyBudgetExceededException when the budget runs out first; the steps before it
-   *     were applied and charged
+   * @throws PrivacyBudgetExceededException when the budget runs out first; the steps before it were
+   *     applied and charged
    * @throws TrainingDivergedException when a step's update or the updated parameters are not
    *     finite; the steps up to and including it were charged, nothing more is spent
    */
@@ -270,14 +270,14 @@ public final class DpTrainer implements AutoCloseable {
       this.data = Checks.notNull("trainData", data);
       Checks.notNull("trainData.getFeatures()", data.getFeatures());
       Checks.notNull("trainData.getLabels()", data.getLabels());
-      Checks.require(network.params() != null, "network", "initialised (call init())", "null "
-          + "parameters");
+      Checks.require(
+          network.params() != null, "network", "initialised (call init())", "null " + "parameters");
     }
 
     /**
-     * What this run may spend: the noise multiplier is calibrated so that the planned steps
-     * spend at most {@code target} (and, on a ledger, what the ledger can still afford); its
-     * delta is the delta of every epsilon the run states.
+     * What this run may spend: the noise multiplier is calibrated so that the planned steps spend
+     * at most {@code target} (and, on a ledger, what the ledger can still afford); its delta is the
+     * delta of every epsilon the run states.
      */
     public Builder target(PrivacyBudget target) {
       this.target = Checks.notNull("target", target);
@@ -335,8 +335,8 @@ public final class DpTrainer implements AutoCloseable {
 
     /**
      * The expected (Poisson) batch size {@code m}, in {@code [1, N]} for {@code N} training
-     * examples: every record joins each batch with probability {@code m / N}, and the noisy sum
-     * is divided by {@code m}.
+     * examples: every record joins each batch with probability {@code m / N}, and the noisy sum is
+     * divided by {@code m}.
      */
     public Builder batchSize(int batchSize) {
       this.batchSize = Checks.positive("batchSize", batchSize);
@@ -358,14 +358,12 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * Charges every step to the ledger at {@code file}, opened or created with {@link
      * PrivacyLedger#openOrCreate}: a new ledger is limited to {@code budgetEpsilon} at the run's
-     * delta and kept by the run's accountant kind; an existing one must have been created with
-     * the same budget, delta and accountant. A run on a ledger that already holds spends is
-     * calibrated to what it can still afford. The trainer holds the ledger until {@link
-     * DpTrainer#close()}.
+     * delta and kept by the run's accountant kind; an existing one must have been created with the
+     * same budget, delta and accountant. A run on a ledger that already holds spends is calibrated
+     * to what it can still afford. The trainer holds the ledger until {@link DpTrainer#close()}.
      *
      * @param file the ledger file; its folder must exist
-     * @param budgetEpsilon the ledger's total epsilon, positive and finite (set when it is
-     *     created)
+     * @param budgetEpsilon the ledger's total epsilon, positive and finite (set when it is created)
      */
     public Builder ledger(Path file, double budgetEpsilon) {
       this.ledgerFile = Checks.notNull("file", file);
@@ -374,8 +372,8 @@ public final class DpTrainer implements AutoCloseable {
     }
 
     /**
-     * Charges every step to {@code filter} (for example an open ledger's) instead of a derived
-     * one; its accountant kind and delta must agree with the run's (see {@link
+     * Charges every step to {@code filter} (for example an open ledger's) instead of a derived one;
+     * its accountant kind and delta must agree with the run's (see {@link
      * DpSgdConfig.Builder#filter}).
      */
     public Builder filter(PrivacyFilter filter) {
@@ -436,8 +434,8 @@ public final class DpTrainer implements AutoCloseable {
     }
 
     /**
-     * Adds per-example gradients (an audit's canaries) to every step before clipping; default
-     * none (see {@link GradientInjector}).
+     * Adds per-example gradients (an audit's canaries) to every step before clipping; default none
+     * (see {@link GradientInjector}).
      */
     public Builder gradientInjector(GradientInjector injector) {
       this.injector = Checks.notNull("injector", injector);
@@ -459,30 +457,44 @@ public final class DpTrainer implements AutoCloseable {
      * builds the trainer.
      *
      * @return the trainer
-     * @throws IllegalArgumentException when a setting is missing or conflicting, the network
-     *     mixes examples or has no shared updater and none was set, or a ledger or filter
-     *     disagrees with the run (accountant kind, delta, budget)
+     * @throws IllegalArgumentException when a setting is missing or conflicting, the network mixes
+     *     examples or has no shared updater and none was set, or a ledger or filter disagrees with
+     *     the run (accountant kind, delta, budget)
      * @throws PrivacyBudgetExceededException when the ledger or filter cannot afford the planned
      *     steps at any noise multiplier
      * @throws UncheckedIOException when the ledger cannot be read or written
      */
     public DpTrainer build() {
       long examples = data.getFeatures().size(0);
-      Checks.require(examples >= 1 && examples <= Integer.MAX_VALUE, "trainData size",
-          "in [1, " + Integer.MAX_VALUE + "]", examples);
-      Checks.require(data.getLabels().size(0) == examples, "trainData labels",
-          "one row per example (" + examples + ")", data.getLabels().size(0));
+      Checks.require(
+          examples >= 1 && examples <= Integer.MAX_VALUE,
+          "trainData size",
+          "in [1, " + Integer.MAX_VALUE + "]",
+          examples);
+      Checks.require(
+          data.getLabels().size(0) == examples,
+          "trainData labels",
+          "one row per example (" + examples + ")",
+          data.getLabels().size(0));
       int n = (int) examples;
       Checks.require(batchSize > 0, "batchSize", "set", "nothing");
-      Checks.require(batchSize <= n, "batchSize", "at most the number of training examples " + n,
-          batchSize);
-      Checks.require((epochs > 0) != (steps > 0), "epochs", "set, or steps set, but not both",
-          epochs);
-      Checks.require(ledgerFile == null || !filterSet, "ledger", "not combined with filter",
-          ledgerFile);
-      IUpdater chosen = updater != null ? updater : NetworkUpdater.of(network).orElseThrow(
-          () -> new IllegalArgumentException(Checks.message("updater", "set (the network's "
-              + "layers do not share one updater)", "nothing")));
+      Checks.require(
+          batchSize <= n, "batchSize", "at most the number of training examples " + n, batchSize);
+      Checks.require(
+          (epochs > 0) != (steps > 0), "epochs", "set, or steps set, but not both", epochs);
+      Checks.require(
+          ledgerFile == null || !filterSet, "ledger", "not combined with filter", ledgerFile);
+      IUpdater chosen =
+          updater != null
+              ? updater
+              : NetworkUpdater.of(network)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              Checks.message(
+                                  "updater",
+                                  "set (the network's " + "layers do not share one updater)",
+                                  "nothing")));
       long planned = steps > 0 ? steps : Math.max(1, Math.round((double) epochs * n / batchSize));
       config.datasetSize(n).expectedBatchSize(batchSize).plannedSteps(planned);
       if (!clippingSet) {
@@ -505,12 +517,13 @@ public final class DpTrainer implements AutoCloseable {
 
     private PrivacyLedger openLedger() {
       double delta = target != null ? target.delta() : targetDelta;
-      Checks.require(delta > 0 && delta < 1, "targetDelta", "set, or a target set, for a ledger",
-          delta);
+      Checks.require(
+          delta > 0 && delta < 1, "targetDelta", "set, or a target set, for a ledger", delta);
       AccountantKind kind = accountant != null ? accountant : DpSgdConfig.DEFAULT_ACCOUNTANT;
       try {
-        PrivacyLedger opened = PrivacyLedger.openOrCreate(ledgerFile, kind.create(RELATION),
-            PrivacyBudget.approximate(ledgerBudget, delta));
+        PrivacyLedger opened =
+            PrivacyLedger.openOrCreate(
+                ledgerFile, kind.create(RELATION), PrivacyBudget.approximate(ledgerBudget, delta));
         config.filter(opened.filter());
         return opened;
       } catch (IOException e) {

@@ -12,8 +12,8 @@ final class NetworkUpdater {
   private NetworkUpdater() {}
 
   /**
-   * The one updater (weights and biases) of every layer with an updater, or empty when the
-   * layers use different ones.
+   * The one updater (weights and biases) of every layer with an updater, or empty when the layers
+   * use different ones.
    */
   static Optional<IUpdater> of(MultiLayerNetwork network) {
     IUpdater shared = null;

@@ -17,6 +17,6 @@ public interface TrainingListener {
 
   /** A listener that does nothing. */
   static TrainingListener none() {
-    return result -> { };
+    return result -> {};
   }
 }

@@ -15,14 +15,14 @@ import org.dp4j.core.internal.Checks;
  * Rejects networks that DP-SGD cannot train correctly.
  *
  * <p>DP-SGD bounds each example's influence by clipping its own gradient (Abadi et al. 2016,
- * Algorithm 1). A layer whose output for one example depends on the <em>other</em> examples of
- * the batch breaks that bound: {@link BatchNormalization} (batch mean and variance; use {@code
+ * Algorithm 1). A layer whose output for one example depends on the <em>other</em> examples of the
+ * batch breaks that bound: {@link BatchNormalization} (batch mean and variance; use {@code
  * DenseLayer.Builder.hasLayerNorm(true)}, a per-example normalisation, or remove it) and {@link
  * CenterLossOutputLayer} (class centres updated from the batch; use {@code OutputLayer}).
  *
- * <p>Regularization (L1, L2, weight decay) configured on a layer is applied by DL4J's own
- * updater, which DP-SGD replaces; rather than dropping it silently, it is rejected. Weight noise
- * and gradient normalization are rejected for the same reason.
+ * <p>Regularization (L1, L2, weight decay) configured on a layer is applied by DL4J's own updater,
+ * which DP-SGD replaces; rather than dropping it silently, it is rejected. Weight noise and
+ * gradient normalization are rejected for the same reason.
  *
  * <p>Stateless and thread-safe.
  */
@@ -31,8 +31,8 @@ public final class LayerValidator {
   private LayerValidator() {}
 
   /**
-   * The problems of {@code configuration}, one message per offending layer setting; empty when
-   * the network can be trained privately.
+   * The problems of {@code configuration}, one message per offending layer setting; empty when the
+   * network can be trained privately.
    *
    * @param configuration the network configuration, not null
    * @return the messages, each naming the layer index, its type, the rule and the replacement
@@ -44,26 +44,38 @@ public final class LayerValidator {
       Layer layer = configuration.getConf(i).getLayer();
       String name = "layer " + i + " (" + layer.getClass().getSimpleName() + ")";
       if (layer instanceof BatchNormalization) {
-        problems.add(name + " must not mix the examples of a batch, got batch normalization "
-            + "(batch statistics); remove it or use DenseLayer.Builder.hasLayerNorm(true), a "
-            + "per-example normalization");
+        problems.add(
+            name
+                + " must not mix the examples of a batch, got batch normalization "
+                + "(batch statistics); remove it or use DenseLayer.Builder.hasLayerNorm(true), a "
+                + "per-example normalization");
       } else if (layer instanceof CenterLossOutputLayer) {
-        problems.add(name + " must not mix the examples of a batch, got class centres updated "
-            + "from the batch; use OutputLayer");
+        problems.add(
+            name
+                + " must not mix the examples of a batch, got class centres updated "
+                + "from the batch; use OutputLayer");
       }
       if (layer instanceof BaseLayer base) {
         if (!isEmpty(base.getRegularization()) || !isEmpty(base.getRegularizationBias())) {
-          problems.add(name + " must have no regularization (DP-SGD replaces DL4J's updater, "
-              + "which applies it), got " + base.getRegularization() + " / "
-              + base.getRegularizationBias() + "; remove l1/l2/weightDecay");
+          problems.add(
+              name
+                  + " must have no regularization (DP-SGD replaces DL4J's updater, "
+                  + "which applies it), got "
+                  + base.getRegularization()
+                  + " / "
+                  + base.getRegularizationBias()
+                  + "; remove l1/l2/weightDecay");
         }
         if (base.getWeightNoise() != null) {
           problems.add(name + " must have no weight noise, got " + base.getWeightNoise());
         }
         GradientNormalization normalization = base.getGradientNormalization();
         if (normalization != null && normalization != GradientNormalization.None) {
-          problems.add(name + " must have no gradient normalization (DP-SGD clips per example), "
-              + "got " + normalization);
+          problems.add(
+              name
+                  + " must have no gradient normalization (DP-SGD clips per example), "
+                  + "got "
+                  + normalization);
         }
       }
     }

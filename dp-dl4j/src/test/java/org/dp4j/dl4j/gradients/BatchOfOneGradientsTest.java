@@ -27,33 +27,51 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The batch-of-one loop gives exact per-example gradients: for every layer type its rows add up
- * to DL4J's batch gradient (a sum over the batch), and it leaves the parameters unchanged.
+ * The batch-of-one loop gives exact per-example gradients: for every layer type its rows add up to
+ * DL4J's batch gradient (a sum over the batch), and it leaves the parameters unchanged.
  */
 class BatchOfOneGradientsTest {
 
-  enum Kind { MLP, CNN, EMBEDDING }
+  enum Kind {
+    MLP,
+    CNN,
+    EMBEDDING
+  }
 
   static MultiLayerNetwork network(Kind kind, long seed) {
     if (kind == Kind.MLP) {
-      return TestNetworks.mlp(seed, 6, new int[] {5}, Activation.TANH, Head.SOFTMAX_MCXENT, 3,
-          true, false);
+      return TestNetworks.mlp(
+          seed, 6, new int[] {5}, Activation.TANH, Head.SOFTMAX_MCXENT, 3, true, false);
     }
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed)
-        .dataType(DataType.FLOAT).updater(new Sgd(0.1)).list();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(DataType.FLOAT)
+            .updater(new Sgd(0.1))
+            .list();
     if (kind == Kind.CNN) {
       list.layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
-          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-              .kernelSize(2, 2).stride(2, 2).build())
+          .layer(
+              new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                  .kernelSize(2, 2)
+                  .stride(2, 2)
+                  .build())
           .layer(new DenseLayer.Builder().nOut(6).activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
-              .activation(Activation.SOFTMAX).build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nOut(3)
+                  .activation(Activation.SOFTMAX)
+                  .build())
           .setInputType(InputType.convolutionalFlat(8, 8, 1));
     } else {
-      list.layer(new EmbeddingLayer.Builder().nIn(10).nOut(4).activation(Activation.IDENTITY)
-              .build())
-          .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(4).nOut(3)
-              .activation(Activation.SOFTMAX).build());
+      list.layer(
+              new EmbeddingLayer.Builder().nIn(10).nOut(4).activation(Activation.IDENTITY).build())
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nIn(4)
+                  .nOut(3)
+                  .activation(Activation.SOFTMAX)
+                  .build());
     }
     MultiLayerConfiguration conf = list.build();
     MultiLayerNetwork network = new MultiLayerNetwork(conf);
@@ -107,20 +125,29 @@ class BatchOfOneGradientsTest {
     for (Kind kind : Kind.values()) {
       MultiLayerNetwork network = network(kind, 80);
       NetworkGradients clipping = NetworkGradients.forNetwork(network, GradientMethod.AUTO);
-      assertEquals(kind == Kind.CNN ? GradientMethod.LAYERWISE : GradientMethod.GHOST,
-          clipping.method(), kind.name());
+      assertEquals(
+          kind == Kind.CNN ? GradientMethod.LAYERWISE : GradientMethod.GHOST,
+          clipping.method(),
+          kind.name());
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetworkGradients.forNetwork(network(Kind.CNN, 81), GradientMethod.GHOST));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NetworkGradients.forNetwork(network(Kind.CNN, 81), GradientMethod.GHOST));
     assertTrue(e.getMessage().contains("ConvolutionLayer"), e.getMessage());
   }
 
   @Test
   void mismatchedBatchSizesAreRejected() {
     MultiLayerNetwork network = network(Kind.MLP, 90);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> BatchOfOneGradients.perExampleGradients(network, features(Kind.MLP, 91, 4),
-            TestNetworks.labels(92, 3, 3, Head.SOFTMAX_MCXENT)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BatchOfOneGradients.perExampleGradients(
+                    network,
+                    features(Kind.MLP, 91, 4),
+                    TestNetworks.labels(92, 3, 3, Head.SOFTMAX_MCXENT)));
     assertEquals("labels.size(0) must be equal to features.size(0) 4, got 3", e.getMessage());
   }
 }

@@ -20,19 +20,28 @@ class DenseRuleTest {
   @CsvSource({"true, TANH", "false, TANH", "true, RELU", "false, SOFTMAX", "false, IDENTITY"})
   void denseLayersEqualTheBatchOfOneLoop(boolean bias, Activation activation) {
     long seed = 5000 + activation.ordinal() * 2L + (bias ? 1 : 0);
-    MultiLayerNetwork network = TestNetworks.mlp(seed, 5, new int[] {6, 4}, activation,
-        Head.SOFTMAX_MCXENT, 3, bias, false);
-    RuleChecks.assertRulesEqualBatchOfOne(network, GradientMethod.GHOST,
+    MultiLayerNetwork network =
+        TestNetworks.mlp(
+            seed, 5, new int[] {6, 4}, activation, Head.SOFTMAX_MCXENT, 3, bias, false);
+    RuleChecks.assertRulesEqualBatchOfOne(
+        network,
+        GradientMethod.GHOST,
         TestNetworks.gaussian(seed + 2, 7, 5, 1.0),
-        TestNetworks.labels(seed + 3, 7, 3, Head.SOFTMAX_MCXENT), 0, 1);
+        TestNetworks.labels(seed + 3, 7, 3, Head.SOFTMAX_MCXENT),
+        0,
+        1);
   }
 
   @Test
   void layerNormalizationIsRefused() {
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(5100)
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).hasLayerNorm(true).build())
-        .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()), 5100);
-    assertEquals("layer 0 (DenseLayer) uses layer normalization",
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(5100)
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).hasLayerNorm(true).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()),
+            5100);
+    assertEquals(
+        "layer 0 (DenseLayer) uses layer normalization",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.LAYERWISE).orElseThrow());
   }
 }

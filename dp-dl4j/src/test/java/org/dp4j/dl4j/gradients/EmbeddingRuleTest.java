@@ -26,29 +26,48 @@ class EmbeddingRuleTest {
   @ValueSource(booleans = {true, false})
   void embeddingLayersEqualTheBatchOfOneLoop(boolean bias) {
     long seed = bias ? 5500 : 5501;
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(seed)
-        .layer(new EmbeddingLayer.Builder().nIn(VOCABULARY).nOut(4).hasBias(bias)
-            .activation(Activation.TANH).build())
-        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nIn(4).nOut(3)
-            .activation(Activation.SOFTMAX).build()), seed);
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(seed)
+                .layer(
+                    new EmbeddingLayer.Builder()
+                        .nIn(VOCABULARY)
+                        .nOut(4)
+                        .hasBias(bias)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(
+                    new OutputLayer.Builder(LossFunction.MCXENT)
+                        .nIn(4)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build()),
+            seed);
     SplittableRandom random = new SplittableRandom(seed + 2);
     float[][] ids = new float[8][1];
     for (float[] id : ids) {
       id[0] = random.nextInt(VOCABULARY);
     }
     INDArray x = Nd4j.createFromArray(ids);
-    RuleChecks.assertRulesEqualBatchOfOne(network, GradientMethod.GHOST, x,
-        TestNetworks.labels(seed + 3, 8, 3, Head.SOFTMAX_MCXENT), 0);
+    RuleChecks.assertRulesEqualBatchOfOne(
+        network,
+        GradientMethod.GHOST,
+        x,
+        TestNetworks.labels(seed + 3, 8, 3, Head.SOFTMAX_MCXENT),
+        0);
   }
 
   @Test
   void anEmbeddingAfterAnotherLayerIsRefused() {
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(5502)
-        .layer(new DenseLayer.Builder().nIn(3).nOut(1).build())
-        .layer(new EmbeddingLayer.Builder().nIn(VOCABULARY).nOut(4).build())
-        .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()), 5502);
-    String reason = MultiLayerClipping.unsupportedReason(network, GradientMethod.LAYERWISE)
-        .orElseThrow();
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(5502)
+                .layer(new DenseLayer.Builder().nIn(3).nOut(1).build())
+                .layer(new EmbeddingLayer.Builder().nIn(VOCABULARY).nOut(4).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()),
+            5502);
+    String reason =
+        MultiLayerClipping.unsupportedReason(network, GradientMethod.LAYERWISE).orElseThrow();
     assertTrue(reason.startsWith("layer 1 (EmbeddingLayer) is not a "), reason);
   }
 }

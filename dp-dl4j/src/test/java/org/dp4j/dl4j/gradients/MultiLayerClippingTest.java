@@ -13,23 +13,33 @@ class MultiLayerClippingTest {
 
   @Test
   void aNetworkWithoutALossIsRefused() {
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(6200)
-        .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
-        .layer(new DenseLayer.Builder().nIn(3).nOut(2).build()), 6200);
-    assertEquals("layer 1 (DenseLayer) is the last layer but computes no loss; end the network "
-        + "with an OutputLayer or a LossLayer",
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(6200)
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
+                .layer(new DenseLayer.Builder().nIn(3).nOut(2).build()),
+            6200);
+    assertEquals(
+        "layer 1 (DenseLayer) is the last layer but computes no loss; end the network "
+            + "with an OutputLayer or a LossLayer",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
-    assertEquals(GradientMethod.BATCH_OF_ONE,
+    assertEquals(
+        GradientMethod.BATCH_OF_ONE,
         NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
   }
 
   @Test
   void aNetworkThatIsNotInitialisedIsRefused() {
-    MultiLayerNetwork network = new MultiLayerNetwork(TestNetworks.builder(6300)
-        .layer(new DenseLayer.Builder().nIn(4).nOut(3).build()).build());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NetworkGradients.forNetwork(network, GradientMethod.GHOST));
-    assertEquals("network must be initialised (init()), got a network without layers",
-        e.getMessage());
+    MultiLayerNetwork network =
+        new MultiLayerNetwork(
+            TestNetworks.builder(6300)
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
+                .build());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NetworkGradients.forNetwork(network, GradientMethod.GHOST));
+    assertEquals(
+        "network must be initialised (init()), got a network without layers", e.getMessage());
   }
 }

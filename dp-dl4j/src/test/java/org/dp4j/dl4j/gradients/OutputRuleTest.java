@@ -41,24 +41,31 @@ class OutputRuleTest {
    * A tanh layer of 6 and the head on 3 outputs, as an OutputLayer or as a dense layer and a
    * LossLayer, checked at {@code layers}.
    */
-  static void assertHeadEqualsBatchOfOne(long seedBase, Head head, boolean bias,
-      boolean lossLayer, int... layers) {
+  static void assertHeadEqualsBatchOfOne(
+      long seedBase, Head head, boolean bias, boolean lossLayer, int... layers) {
     long seed = seedBase + head.ordinal() * 2L + (bias ? 1 : 0);
-    MultiLayerNetwork network = TestNetworks.mlp(seed, 5, new int[] {6}, Activation.TANH, head,
-        3, bias, lossLayer);
-    RuleChecks.assertRulesEqualBatchOfOne(network, GradientMethod.GHOST,
-        TestNetworks.gaussian(seed + 2, 7, 5, 1.0), TestNetworks.labels(seed + 3, 7, 3, head),
+    MultiLayerNetwork network =
+        TestNetworks.mlp(seed, 5, new int[] {6}, Activation.TANH, head, 3, bias, lossLayer);
+    RuleChecks.assertRulesEqualBatchOfOne(
+        network,
+        GradientMethod.GHOST,
+        TestNetworks.gaussian(seed + 2, 7, 5, 1.0),
+        TestNetworks.labels(seed + 3, 7, 3, head),
         layers);
   }
 
   @Test
   void anOutputLayerBeforeTheLastIsRefusedWithTheTypesThatHaveRules() {
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(5300)
-        .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(5).nOut(4).build())
-        .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()), 5300);
-    assertEquals("layer 0 (OutputLayer) is not a ConvolutionLayer, a SubsamplingLayer, a "
-        + "DenseLayer, a first EmbeddingLayer, a final OutputLayer or a final LossLayer after "
-        + "another layer",
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(5300)
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(5).nOut(4).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()),
+            5300);
+    assertEquals(
+        "layer 0 (OutputLayer) is not a ConvolutionLayer, a SubsamplingLayer, a "
+            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer or a final LossLayer after "
+            + "another layer",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
   }
 }

@@ -25,35 +25,53 @@ class PreprocessorRuleTest {
 
   @Test
   void convolutionalFlatPreprocessorsEqualTheBatchOfOneLoop() {
-    MultiLayerNetwork network = TestNetworks.build(TestNetworks.builder(6000)
-        .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build())
-        .layer(new DenseLayer.Builder().nOut(4).activation(Activation.TANH).build())
-        .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3)
-            .activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutionalFlat(5, 6, 1)), 6000);
-    RuleChecks.assertRulesEqualBatchOfOne(network, GradientMethod.LAYERWISE,
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(6000)
+                .layer(
+                    new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build())
+                .layer(new DenseLayer.Builder().nOut(4).activation(Activation.TANH).build())
+                .layer(
+                    new OutputLayer.Builder(LossFunction.MCXENT)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(5, 6, 1)),
+            6000);
+    RuleChecks.assertRulesEqualBatchOfOne(
+        network,
+        GradientMethod.LAYERWISE,
         TestNetworks.gaussian(6002, 6, 30, 1.0),
-        TestNetworks.labels(6003, 6, 3, Head.SOFTMAX_MCXENT), 0, 1);
+        TestNetworks.labels(6003, 6, 3, Head.SOFTMAX_MCXENT),
+        0,
+        1);
   }
 
   @Test
   void otherPreprocessorsAreRefused() {
-    MultiLayerNetwork rnn = TestNetworks.build(TestNetworks.builder(6100)
-        .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
-        .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(2).build())
-        .inputPreProcessor(0, new RnnToFeedForwardPreProcessor()), 6100);
-    assertEquals("layer 0 (DenseLayer) has an unsupported input preprocessor "
-        + "RnnToFeedForwardPreProcessor (only FeedForwardToCnnPreProcessor and "
-        + "CnnToFeedForwardPreProcessor)",
+    MultiLayerNetwork rnn =
+        TestNetworks.build(
+            TestNetworks.builder(6100)
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(2).build())
+                .inputPreProcessor(0, new RnnToFeedForwardPreProcessor()),
+            6100);
+    assertEquals(
+        "layer 0 (DenseLayer) has an unsupported input preprocessor "
+            + "RnnToFeedForwardPreProcessor (only FeedForwardToCnnPreProcessor and "
+            + "CnnToFeedForwardPreProcessor)",
         MultiLayerClipping.unsupportedReason(rnn, GradientMethod.GHOST).orElseThrow());
 
-    MultiLayerNetwork nhwc = TestNetworks.build(TestNetworks.builder(6101)
-        .layer(new ConvolutionLayer.Builder(2, 2).nIn(1).nOut(2).build())
-        .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(18).nOut(2).build())
-        .inputPreProcessor(1, new CnnToFeedForwardPreProcessor(3, 3, 2, CNN2DFormat.NHWC)),
-        6101);
-    assertEquals("layer 1 (OutputLayer) has a CnnToFeedForwardPreProcessor in format NHWC; only "
-        + "NCHW is supported",
+    MultiLayerNetwork nhwc =
+        TestNetworks.build(
+            TestNetworks.builder(6101)
+                .layer(new ConvolutionLayer.Builder(2, 2).nIn(1).nOut(2).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(18).nOut(2).build())
+                .inputPreProcessor(1, new CnnToFeedForwardPreProcessor(3, 3, 2, CNN2DFormat.NHWC)),
+            6101);
+    assertEquals(
+        "layer 1 (OutputLayer) has a CnnToFeedForwardPreProcessor in format NHWC; only "
+            + "NCHW is supported",
         MultiLayerClipping.unsupportedReason(nhwc, GradientMethod.LAYERWISE).orElseThrow());
   }
 }

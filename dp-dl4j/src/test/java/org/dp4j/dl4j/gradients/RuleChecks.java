@@ -29,11 +29,11 @@ final class RuleChecks {
   /**
    * The rule of each of {@code layers} adds to example {@code i}'s squared norm the squared norm of
    * that layer's block of example {@code i}'s gradient (zero for a layer without parameters),
-   * within {@link #RELATIVE_TOLERANCE} relative; and the whole network agrees with the loop
-   * ({@link #assertEqualsBatchOfOne}).
+   * within {@link #RELATIVE_TOLERANCE} relative; and the whole network agrees with the loop ({@link
+   * #assertEqualsBatchOfOne}).
    */
-  static void assertRulesEqualBatchOfOne(MultiLayerNetwork network, GradientMethod method,
-      INDArray x, INDArray y, int... layers) {
+  static void assertRulesEqualBatchOfOne(
+      MultiLayerNetwork network, GradientMethod method, INDArray x, INDArray y, int... layers) {
     int batch = (int) x.size(0);
     INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
     MultiLayerClipping.Backward pass = MultiLayerClipping.of(network, method).backward(x, y);
@@ -42,14 +42,19 @@ final class RuleChecks {
       long length = network.getLayer(layer).numParams();
       if (length > 0) {
         long start = network.getLayer(layer).params().offset() - network.params().offset();
-        INDArray block = exact.get(NDArrayIndex.all(), NDArrayIndex.interval(start,
-            start + length)).castTo(DataType.DOUBLE);
+        INDArray block =
+            exact
+                .get(NDArrayIndex.all(), NDArrayIndex.interval(start, start + length))
+                .castTo(DataType.DOUBLE);
         expected = block.mul(block).sum(1).toDoubleVector();
       }
       double[] actual = new double[batch];
       pass.passes().get(ruleIndex(network, layer)).addSquaredNorms(actual);
       for (int i = 0; i < batch; i++) {
-        assertEquals(expected[i], actual[i], RELATIVE_TOLERANCE * expected[i],
+        assertEquals(
+            expected[i],
+            actual[i],
+            RELATIVE_TOLERANCE * expected[i],
             "layer " + layer + ", squared norm of example " + i);
       }
     }
@@ -57,8 +62,8 @@ final class RuleChecks {
   }
 
   /** Norms and clipped sums (clip norms below, inside and above the norms) match the loop. */
-  static void assertEqualsBatchOfOne(MultiLayerNetwork network, GradientMethod method,
-      INDArray x, INDArray y) {
+  static void assertEqualsBatchOfOne(
+      MultiLayerNetwork network, GradientMethod method, INDArray x, INDArray y) {
     int batch = (int) x.size(0);
     MultiLayerClipping clipping = MultiLayerClipping.of(network, method);
     INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
@@ -68,21 +73,22 @@ final class RuleChecks {
       INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
       exactNorms[i] = Math.sqrt(row.mul(row).sumNumber().doubleValue());
       assertTrue(exactNorms[i] > 0, "example " + i + " has a zero gradient");
-      assertEquals(exactNorms[i], norms[i], RELATIVE_TOLERANCE * exactNorms[i],
-          "norm of example " + i);
+      assertEquals(
+          exactNorms[i], norms[i], RELATIVE_TOLERANCE * exactNorms[i], "norm of example " + i);
     }
     double[] sorted = exactNorms.clone();
     Arrays.sort(sorted);
-    double median = batch == 1 ? sorted[0] : Math.sqrt(sorted[(batch - 1) / 2]
-        * sorted[(batch - 1) / 2 + 1]);
-    double[] clipNorms = batch == 1 ? new double[] {sorted[0] / 3, sorted[0] * 2}
-        : new double[] {sorted[0] / 3, median, sorted[batch - 1] * 2};
+    double median =
+        batch == 1 ? sorted[0] : Math.sqrt(sorted[(batch - 1) / 2] * sorted[(batch - 1) / 2 + 1]);
+    double[] clipNorms =
+        batch == 1
+            ? new double[] {sorted[0] / 3, sorted[0] * 2}
+            : new double[] {sorted[0] / 3, median, sorted[batch - 1] * 2};
     for (double clipNorm : clipNorms) {
-      ClippedSum expected = FlatClipper.of(clipNorm)
-          .clipAndSum(PerExampleGradients.ofMatrix(exact));
+      ClippedSum expected =
+          FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
       ClippedSum actual = clip(clipping, x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
-      TestNetworks.assertSumsClose(expected.sum(), actual.sum(), clipNorm,
-          RELATIVE_TOLERANCE);
+      TestNetworks.assertSumsClose(expected.sum(), actual.sum(), clipNorm, RELATIVE_TOLERANCE);
       assertEquals(expected.clippedCount(), actual.clippedCount(), "clipped");
       assertEquals(expected.withinNormCount(), actual.withinNormCount(), "within");
       assertEquals(clipNorm, actual.l2Sensitivity());
@@ -104,8 +110,12 @@ final class RuleChecks {
    * Clips a batch as the trainer does: dp-training's flat clipper over the network's per-example
    * gradients.
    */
-  static ClippedSum clip(NetworkGradients gradients, INDArray features, INDArray labels,
-      double clipNorm, NonFiniteGradientPolicy policy) {
+  static ClippedSum clip(
+      NetworkGradients gradients,
+      INDArray features,
+      INDArray labels,
+      double clipNorm,
+      NonFiniteGradientPolicy policy) {
     return FlatClipper.of(clipNorm, policy).clipAndSum(gradients.gradients(features, labels));
   }
 }

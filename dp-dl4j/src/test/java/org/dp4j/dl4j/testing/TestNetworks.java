@@ -44,24 +44,53 @@ public final class TestNetworks {
    *
    * @param lossLayer end in a dense layer plus a {@link LossLayer} instead of an OutputLayer
    */
-  public static MultiLayerNetwork mlp(long seed, int nIn, int[] hidden, Activation hiddenActivation,
-      Head head, int nOut, boolean bias, boolean lossLayer) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(seed).dataType(DataType.FLOAT).updater(new Sgd(0.1)).list();
+  public static MultiLayerNetwork mlp(
+      long seed,
+      int nIn,
+      int[] hidden,
+      Activation hiddenActivation,
+      Head head,
+      int nOut,
+      boolean bias,
+      boolean lossLayer) {
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(DataType.FLOAT)
+            .updater(new Sgd(0.1))
+            .list();
     int in = nIn;
     int index = 0;
     for (int h : hidden) {
-      list.layer(index++, new DenseLayer.Builder().nIn(in).nOut(h).hasBias(bias)
-          .activation(hiddenActivation).build());
+      list.layer(
+          index++,
+          new DenseLayer.Builder()
+              .nIn(in)
+              .nOut(h)
+              .hasBias(bias)
+              .activation(hiddenActivation)
+              .build());
       in = h;
     }
     if (lossLayer) {
-      list.layer(index++, new DenseLayer.Builder().nIn(in).nOut(nOut).hasBias(bias)
-          .activation(Activation.IDENTITY).build());
+      list.layer(
+          index++,
+          new DenseLayer.Builder()
+              .nIn(in)
+              .nOut(nOut)
+              .hasBias(bias)
+              .activation(Activation.IDENTITY)
+              .build());
       list.layer(index, new LossLayer.Builder(head.loss).activation(head.activation).build());
     } else {
-      list.layer(index, new OutputLayer.Builder(head.loss).nIn(in).nOut(nOut).hasBias(bias)
-          .activation(head.activation).build());
+      list.layer(
+          index,
+          new OutputLayer.Builder(head.loss)
+              .nIn(in)
+              .nOut(nOut)
+              .hasBias(bias)
+              .activation(head.activation)
+              .build());
     }
     MultiLayerConfiguration conf = list.build();
     MultiLayerNetwork network = new MultiLayerNetwork(conf);
@@ -72,8 +101,11 @@ public final class TestNetworks {
 
   /** A FLOAT list builder with a seed and SGD (not used by DP-SGD, needed by DL4J). */
   public static NeuralNetConfiguration.ListBuilder builder(long seed) {
-    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-        .updater(new Sgd(0.1)).list();
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .updater(new Sgd(0.1))
+        .list();
   }
 
   /** The initialised network of {@code list}, with seeded N(0, 0.5^2) parameters. */
@@ -96,8 +128,9 @@ public final class TestNetworks {
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
         double u = 1.0 - random.nextDouble();
-        values[i][j] = (float) (scale * Math.sqrt(-2 * Math.log(u))
-            * Math.cos(2 * Math.PI * random.nextDouble()));
+        values[i][j] =
+            (float)
+                (scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble()));
       }
     }
     return Nd4j.createFromArray(values);
@@ -118,11 +151,11 @@ public final class TestNetworks {
 
   /**
    * Asserts two clipped sums agree entry by entry within {@code relativeTolerance} of the largest
-   * expected entry (entries near zero have no relative precision in float), with a floor of
-   * {@code 1e-6 * clipNorm} for sums that are all but zero.
+   * expected entry (entries near zero have no relative precision in float), with a floor of {@code
+   * 1e-6 * clipNorm} for sums that are all but zero.
    */
-  public static void assertSumsClose(INDArray expected, INDArray actual, double clipNorm,
-      double relativeTolerance) {
+  public static void assertSumsClose(
+      INDArray expected, INDArray actual, double clipNorm, double relativeTolerance) {
     float[] e = expected.dup('c').data().asFloat();
     float[] a = actual.dup('c').data().asFloat();
     org.junit.jupiter.api.Assertions.assertEquals(e.length, a.length, "length");
@@ -131,8 +164,8 @@ public final class TestNetworks {
       scale = Math.max(scale, Math.abs(v));
     }
     for (int j = 0; j < e.length; j++) {
-      org.junit.jupiter.api.Assertions.assertEquals(e[j], a[j],
-          relativeTolerance * Math.max(scale, 1e-6 * clipNorm), "entry " + j);
+      org.junit.jupiter.api.Assertions.assertEquals(
+          e[j], a[j], relativeTolerance * Math.max(scale, 1e-6 * clipNorm), "entry " + j);
     }
   }
 }

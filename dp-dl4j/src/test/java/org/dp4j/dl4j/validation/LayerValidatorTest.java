@@ -22,13 +22,18 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 class LayerValidatorTest {
 
   private static NeuralNetConfiguration.Builder base() {
-    return new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT)
+    return new NeuralNetConfiguration.Builder()
+        .seed(1)
+        .dataType(DataType.FLOAT)
         .updater(new Sgd(0.1));
   }
 
   private static OutputLayer output() {
-    return new OutputLayer.Builder(LossFunction.MCXENT).nIn(4).nOut(3)
-        .activation(Activation.SOFTMAX).build();
+    return new OutputLayer.Builder(LossFunction.MCXENT)
+        .nIn(4)
+        .nOut(3)
+        .activation(Activation.SOFTMAX)
+        .build();
   }
 
   private static MultiLayerNetwork build(NeuralNetConfiguration.ListBuilder list) {
@@ -39,68 +44,96 @@ class LayerValidatorTest {
 
   @Test
   void batchNormalizationIsRejectedWithItsReplacement() {
-    MultiLayerNetwork network = build(base().list()
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
-        .layer(new BatchNormalization.Builder().nIn(4).nOut(4).build())
-        .layer(output()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LayerValidator.validate(network));
-    assertTrue(e.getMessage().startsWith("layer 1 (BatchNormalization) must not mix the "
-        + "examples of a batch"), e.getMessage());
+    MultiLayerNetwork network =
+        build(
+            base()
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(new BatchNormalization.Builder().nIn(4).nOut(4).build())
+                .layer(output()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LayerValidator.validate(network));
+    assertTrue(
+        e.getMessage()
+            .startsWith("layer 1 (BatchNormalization) must not mix the " + "examples of a batch"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("hasLayerNorm(true)"), e.getMessage());
   }
 
   @Test
   void centerLossIsRejected() {
-    MultiLayerNetwork network = build(base().list()
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
-        .layer(new CenterLossOutputLayer.Builder(LossFunction.MCXENT).nIn(4).nOut(3)
-            .activation(Activation.SOFTMAX).build()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LayerValidator.validate(network));
+    MultiLayerNetwork network =
+        build(
+            base()
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(
+                    new CenterLossOutputLayer.Builder(LossFunction.MCXENT)
+                        .nIn(4)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LayerValidator.validate(network));
     assertTrue(e.getMessage().contains("use OutputLayer"), e.getMessage());
   }
 
   @Test
   void regularizationIsRejectedNotDropped() {
-    MultiLayerNetwork network = build(base().l2(1e-4).list()
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
-        .layer(output()));
+    MultiLayerNetwork network =
+        build(
+            base()
+                .l2(1e-4)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(output()));
     assertEquals(2, LayerValidator.problems(network.getLayerWiseConfigurations()).size());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LayerValidator.validate(network));
-    assertTrue(e.getMessage().startsWith("layer 0 (DenseLayer) must have no regularization"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LayerValidator.validate(network));
+    assertTrue(
+        e.getMessage().startsWith("layer 0 (DenseLayer) must have no regularization"),
         e.getMessage());
   }
 
   @Test
   void gradientNormalizationIsRejectedUnlessNone() {
-    MultiLayerNetwork clipped = build(base().gradientNormalization(
-        GradientNormalization.ClipL2PerLayer).list()
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
-        .layer(output()));
-    assertEquals("layer 0 (DenseLayer) must have no gradient normalization (DP-SGD clips per "
-        + "example), got ClipL2PerLayer",
+    MultiLayerNetwork clipped =
+        build(
+            base()
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(output()));
+    assertEquals(
+        "layer 0 (DenseLayer) must have no gradient normalization (DP-SGD clips per "
+            + "example), got ClipL2PerLayer",
         LayerValidator.problems(clipped.getLayerWiseConfigurations()).get(0));
-    MultiLayerNetwork none = build(base().gradientNormalization(GradientNormalization.None).list()
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
-        .layer(output()));
+    MultiLayerNetwork none =
+        build(
+            base()
+                .gradientNormalization(GradientNormalization.None)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(output()));
     assertTrue(LayerValidator.problems(none.getLayerWiseConfigurations()).isEmpty());
   }
 
   @Test
   void perExampleLayersPass() {
-    MultiLayerNetwork network = build(base().list()
-        .layer(new DenseLayer.Builder().nIn(5).nOut(4).hasLayerNorm(true).build())
-        .layer(output()));
+    MultiLayerNetwork network =
+        build(
+            base()
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).hasLayerNorm(true).build())
+                .layer(output()));
     assertTrue(LayerValidator.problems(network.getLayerWiseConfigurations()).isEmpty());
     assertDoesNotThrow(() -> LayerValidator.validate(network));
   }
 
   @Test
   void nullIsRejected() {
-    NullPointerException e = assertThrows(NullPointerException.class,
-        () -> LayerValidator.validate(null));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> LayerValidator.validate(null));
     assertEquals("network must not be null", e.getMessage());
   }
 }

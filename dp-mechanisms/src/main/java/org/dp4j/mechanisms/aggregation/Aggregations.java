@@ -102,12 +102,16 @@ final class Aggregations {
     return x == 0 || x == Double.POSITIVE_INFINITY ? x : Math.nextUp(x + x * 0x1p-48);
   }
 
-  /** The budget split evenly into {@code parts} by basic composition (Dwork &amp; Roth 2014, Thm. 3.16). */
+  /**
+   * The budget split evenly into {@code parts} by basic composition (Dwork &amp; Roth 2014, Thm.
+   * 3.16).
+   */
   static PrivacyBudget share(PrivacyBudget budget, int parts) {
     return PrivacyBudget.approximate(budget.epsilon() / parts, budget.delta() / parts);
   }
 
-  static void checkCommon(PrivacyBudget budget, Bounds bounds, NoiseKind kind, UniformRandomProvider random) {
+  static void checkCommon(
+      PrivacyBudget budget, Bounds bounds, NoiseKind kind, UniformRandomProvider random) {
     Checks.notNull("budget", budget);
     Checks.notNull("bounds", bounds);
     Checks.notNull("noise", kind);
@@ -115,7 +119,11 @@ final class Aggregations {
   }
 
   static double checkLevel(double confidenceLevel) {
-    Checks.require(confidenceLevel > 0 && confidenceLevel < 1, "confidenceLevel", "in (0, 1)", confidenceLevel);
+    Checks.require(
+        confidenceLevel > 0 && confidenceLevel < 1,
+        "confidenceLevel",
+        "in (0, 1)",
+        confidenceLevel);
     return confidenceLevel;
   }
 

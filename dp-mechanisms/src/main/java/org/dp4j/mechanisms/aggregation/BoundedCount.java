@@ -43,8 +43,11 @@ public final class BoundedCount {
     return of(budget, noise, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, NoiseKind)}, drawing from {@code random} (private only if secure). */
-  public static BoundedCount of(PrivacyBudget budget, NoiseKind noise, UniformRandomProvider random) {
+  /**
+   * As {@link #of(PrivacyBudget, NoiseKind)}, drawing from {@code random} (private only if secure).
+   */
+  public static BoundedCount of(
+      PrivacyBudget budget, NoiseKind noise, UniformRandomProvider random) {
     Checks.notNull("budget", budget);
     Checks.notNull("noise", noise);
     Checks.notNull("random", random);

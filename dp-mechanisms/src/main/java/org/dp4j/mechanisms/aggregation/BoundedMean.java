@@ -13,9 +13,9 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
 
 /**
  * A noisy mean of values clamped to {@link Bounds}, as in Google's library: half the budget for a
- * noisy count {@code N}, half for a noisy sum {@code S} of the values centred at the midpoint {@code
- * m} (sensitivity {@code (upper - lower) / 2}); the release is {@code m + S / N} clamped to the
- * bounds (post-processing).
+ * noisy count {@code N}, half for a noisy sum {@code S} of the values centred at the midpoint
+ * {@code m} (sensitivity {@code (upper - lower) / 2}); the release is {@code m + S / N} clamped to
+ * the bounds (post-processing).
  *
  * <p><b>Cost.</b> A record contributes 1 to the count and its centred value {@code c}, {@code |c|
  * <= r = (upper - lower) / 2}, to the sum, or nothing when it is NaN. The cost of one release is
@@ -30,18 +30,18 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  *       by up to {@code 2r = upper - lower}) or by NaN (the count moves by 1, the sum by up to
  *       {@code r}); the event is the worse of the two, computed on the grid of the
  *       floating-point-safe mechanisms. With Laplace noise, {@code max(ε_sum(2r), ε/2 + ε/2)}: the
- *       budget's ε (the first term is at most ε: the grid shift of {@code 2r} is at most twice
- *       that of {@code r}). With Gaussian noise, a Gaussian of {@code mu = max(mu_sum(2r),
+ *       budget's ε (the first term is at most ε: the grid shift of {@code 2r} is at most twice that
+ *       of {@code r}). With Gaussian noise, a Gaussian of {@code mu = max(mu_sum(2r),
  *       sqrt(mu_count^2 + mu_sum(r)^2))}, where the parts' {@code mu_count} and {@code mu_sum(r)}
  *       are equal ({@code mu0}) up to the grid: {@code 2 mu0}, against {@code sqrt(2) mu0} under
  *       add/remove. Charging each part its own worst case instead would claim {@code sqrt(5) mu0}
  *       or {@code 3ε/2}.
  * </ul>
  *
- * <p><b>Confidence interval.</b> Both noises' intervals are taken at level {@code sqrt(level)}; they
- * are independent, so both hold with probability {@code level}, and then the true mean lies between
- * the extreme ratios {@code m + s / c} over the two intervals (clamped to the bounds; the whole
- * bounds when the count's interval reaches 0). Not thread-safe.
+ * <p><b>Confidence interval.</b> Both noises' intervals are taken at level {@code sqrt(level)};
+ * they are independent, so both hold with probability {@code level}, and then the true mean lies
+ * between the extreme ratios {@code m + s / c} over the two intervals (clamped to the bounds; the
+ * whole bounds when the count's interval reaches 0). Not thread-safe.
  */
 public final class BoundedMean {
 
@@ -78,8 +78,12 @@ public final class BoundedMean {
     return of(budget, bounds, noise, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if secure). */
-  public static BoundedMean of(PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
+  /**
+   * As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if
+   * secure).
+   */
+  public static BoundedMean of(
+      PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
     Aggregations.checkCommon(budget, bounds, noise, random);
     PrivacyBudget half = Aggregations.share(budget, 2);
     return new BoundedMean(

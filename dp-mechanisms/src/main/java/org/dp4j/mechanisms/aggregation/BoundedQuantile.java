@@ -12,11 +12,11 @@ import org.dp4j.mechanisms.selection.ExponentialMechanism;
 
 /**
  * A private quantile by the exponential mechanism over a fixed grid of candidates (Smith 2011,
- * "Privacy-preserving statistical estimation with optimal convergence rates", restricted to a grid):
- * candidates {@code c_j = lower + j (upper - lower) / (m - 1)}, utility {@code -|#{x < c_j} - q n|},
- * sensitivity 1 under both relations. The candidates depend only on the bounds, never on the data,
- * and the selection uses exact Bernoulli sampling. The result's resolution is the grid step. Pure
- * ε-DP; no confidence interval. Not thread-safe.
+ * "Privacy-preserving statistical estimation with optimal convergence rates", restricted to a
+ * grid): candidates {@code c_j = lower + j (upper - lower) / (m - 1)}, utility {@code -|#{x < c_j}
+ * - q n|}, sensitivity 1 under both relations. The candidates depend only on the bounds, never on
+ * the data, and the selection uses exact Bernoulli sampling. The result's resolution is the grid
+ * step. Pure ε-DP; no confidence interval. Not thread-safe.
  *
  * <p><b>Cost.</b> With {@code d_j = #{x < c_j} - q n}, adding a record {@code x} moves {@code d_j}
  * by {@code 1 - q} for the candidates above {@code x} and by {@code -q} for the others; replacing
@@ -24,8 +24,8 @@ import org.dp4j.mechanisms.selection.ExponentialMechanism;
  * utilities {@code -|d_j|} have sensitivity 1 under both relations, and the exponential mechanism
  * at rate {@code ε / 2} is ε-DP under both (McSherry &amp; Talwar 2007, Thm. 6). That is the worst
  * case over the quantile {@code q}, which {@link #event()} cannot know: for add/remove the utility
- * changes span at most {@code 2 max(q, 1 - q)}, so a median costs at most ε/2 there, and the
- * cost tends to ε as {@code q} tends to 0 or 1. {@link #event()} is {@code
+ * changes span at most {@code 2 max(q, 1 - q)}, so a median costs at most ε/2 there, and the cost
+ * tends to ε as {@code q} tends to 0 or 1. {@link #event()} is {@code
  * PerRelationEvent.sameForBoth(EpsilonDeltaEvent.pure(ε))}.
  */
 public final class BoundedQuantile {
@@ -67,9 +67,14 @@ public final class BoundedQuantile {
   public static BoundedQuantile of(
       PrivacyBudget budget, Bounds bounds, int candidateCount, UniformRandomProvider random) {
     Checks.notNull("bounds", bounds);
-    Checks.require(bounds.upper() > bounds.lower(), "bounds.upper", "> bounds.lower = " + bounds.lower(), bounds.upper());
+    Checks.require(
+        bounds.upper() > bounds.lower(),
+        "bounds.upper",
+        "> bounds.lower = " + bounds.lower(),
+        bounds.upper());
     Checks.require(candidateCount >= 2, "candidateCount", "at least 2", candidateCount);
-    return new BoundedQuantile(bounds, candidateCount, ExponentialMechanism.of(budget, 1.0, random));
+    return new BoundedQuantile(
+        bounds, candidateCount, ExponentialMechanism.of(budget, 1.0, random));
   }
 
   /**
@@ -82,7 +87,8 @@ public final class BoundedQuantile {
   public double release(double[] values, double quantile) {
     Checks.notNull("values", values);
     Checks.probability("quantile", quantile);
-    double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).map(bounds::clamp).sorted().toArray();
+    double[] sorted =
+        Arrays.stream(values).filter(v -> !Double.isNaN(v)).map(bounds::clamp).sorted().toArray();
     double target = quantile * sorted.length;
     double[] utilities = new double[candidates.length];
     int below = 0;

@@ -55,10 +55,15 @@ public final class BoundedSum {
     return of(budget, bounds, noise, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if secure). */
-  public static BoundedSum of(PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
+  /**
+   * As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if
+   * secure).
+   */
+  public static BoundedSum of(
+      PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
     Aggregations.checkCommon(budget, bounds, noise, random);
-    return new BoundedSum(bounds, Aggregations.mechanism(budget, bounds.maxMagnitude(), noise, random));
+    return new BoundedSum(
+        bounds, Aggregations.mechanism(budget, bounds.maxMagnitude(), noise, random));
   }
 
   /**

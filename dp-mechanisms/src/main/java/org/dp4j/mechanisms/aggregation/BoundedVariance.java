@@ -32,14 +32,13 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  *       c'| <= 2r} and {@code v = |c - c'| |c + c'| <= u (2r - u)} (as {@code |c + c'| + |c - c'| =
  *       2 max(|c|, |c'|)}), and every such pair is reached. The event is the worse of the two: with
  *       Laplace noise the value swap costs at most about {@code 3ε/4} (at {@code u = 3r/2}), so the
- *       budget's ε; with Gaussian noise (parts at {@code mu0} each) the value swap's {@code
- *       mu0 sqrt(x^2 + x^2 (2 - x)^2)}, {@code x = u / r}, grows up to {@code 2 mu0} at {@code u =
- *       2r}, above the NaN swap's {@code sqrt(3) mu0}. The maximum over {@code u} is taken in
- *       closed form (a concave quadratic for Laplace; for Gaussian the ends and the real roots of
- *       the derivative, {@code x = (3 ± sqrt(1 - 2 (mu_S/mu_Q)^2)) / 2}), with each part's grid
- *       shift {@code floor(s / g) + 1} bounded by {@code s / g + 1} and the extra steps added by
- *       the triangle inequality, so the value is an upper bound exact to about one grid step in
- *       2^40.
+ *       budget's ε; with Gaussian noise (parts at {@code mu0} each) the value swap's {@code mu0
+ *       sqrt(x^2 + x^2 (2 - x)^2)}, {@code x = u / r}, grows up to {@code 2 mu0} at {@code u = 2r},
+ *       above the NaN swap's {@code sqrt(3) mu0}. The maximum over {@code u} is taken in closed
+ *       form (a concave quadratic for Laplace; for Gaussian the ends and the real roots of the
+ *       derivative, {@code x = (3 ± sqrt(1 - 2 (mu_S/mu_Q)^2)) / 2}), with each part's grid shift
+ *       {@code floor(s / g) + 1} bounded by {@code s / g + 1} and the extra steps added by the
+ *       triangle inequality, so the value is an upper bound exact to about one grid step in 2^40.
  * </ul>
  */
 public final class BoundedVariance {
@@ -54,7 +53,10 @@ public final class BoundedVariance {
   private final PerRelationEvent event;
 
   private BoundedVariance(
-      Bounds bounds, NoiseKind kind, NoiseMechanism count, NoiseMechanism sum,
+      Bounds bounds,
+      NoiseKind kind,
+      NoiseMechanism count,
+      NoiseMechanism sum,
       NoiseMechanism sumOfSquares) {
     this.bounds = bounds;
     this.count = count;
@@ -116,10 +118,10 @@ public final class BoundedVariance {
       }
     }
     double steps =
-        Math.sqrt(square(sum.granularity() / sum.sigma())
-            + square(squares.granularity() / squares.sigma()));
-    return Aggregations.roundedUp(
-        Math.sqrt(best + MAXIMUM_ROUNDING * (4 * alpha + beta)) + steps);
+        Math.sqrt(
+            square(sum.granularity() / sum.sigma())
+                + square(squares.granularity() / squares.sigma()));
+    return Aggregations.roundedUp(Math.sqrt(best + MAXIMUM_ROUNDING * (4 * alpha + beta)) + steps);
   }
 
   private static double square(double x) {
@@ -131,8 +133,12 @@ public final class BoundedVariance {
     return of(budget, bounds, noise, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if secure). */
-  public static BoundedVariance of(PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
+  /**
+   * As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if
+   * secure).
+   */
+  public static BoundedVariance of(
+      PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
     Aggregations.checkCommon(budget, bounds, noise, random);
     PrivacyBudget third = Aggregations.share(budget, 3);
     double r = bounds.halfWidth();

@@ -24,7 +24,9 @@ public record Bounds(double lower, double upper) {
     return value < lower ? lower : value > upper ? upper : value;
   }
 
-  /** {@code max(|lower|, |upper|)}: how much one clamped value can change a sum under add/remove. */
+  /**
+   * {@code max(|lower|, |upper|)}: how much one clamped value can change a sum under add/remove.
+   */
   public double maxMagnitude() {
     return Math.max(Math.abs(lower), Math.abs(upper));
   }

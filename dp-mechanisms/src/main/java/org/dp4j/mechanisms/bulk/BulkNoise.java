@@ -20,10 +20,10 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * and sign; the random words are generated a block of 1024 at a time (in one call for a {@link
  * org.dp4j.mechanisms.random.WordBlockSource}) and the sampling runs over the block in a fast pass
  * (plain Java, or SIMD through the incubating Vector API where {@link #floatKernel()} says so),
- * followed by a pass over the rare wedge and tail cases. For
- * {@code double} targets, standard normals come from the McFarland (2016) ziggurat as implemented
- * by Commons RNG's {@link ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample)
- * and Laplace variates are Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
+ * followed by a pass over the rare wedge and tail cases. For {@code double} targets, standard
+ * normals come from the McFarland (2016) ziggurat as implemented by Commons RNG's {@link
+ * ZigguratSampler.NormalizedGaussian} (about one 64-bit word per sample) and Laplace variates are
+ * Commons RNG's exponential ziggurat with a random sign. {@link #using(UniformRandomProvider)}
  * accepts any source; a fast seeded one for tests and benchmarks comes from {@link
  * org.dp4j.mechanisms.testing.SeededNoise#bulk(long)}, which is <b>not private</b>. The float array
  * and float buffer methods consume a source identically, so a seeded source gives the same noise on
@@ -40,12 +40,12 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
  * <p><b>Arguments.</b> Every method checks its arguments before touching the data or the source: a
  * bad range ({@link IndexOutOfBoundsException}), a read-only buffer ({@link
  * java.nio.ReadOnlyBufferException}), or a standard deviation or scale that is NaN, infinite or
- * negative ({@link IllegalArgumentException}) leaves everything unchanged. A zero standard deviation
- * or scale adds zero. Buffer methods use absolute indices and never move the buffer's position.
- * Non-finite elements stay non-finite (NaN plus noise is NaN).
+ * negative ({@link IllegalArgumentException}) leaves everything unchanged. A zero standard
+ * deviation or scale adds zero. Buffer methods use absolute indices and never move the buffer's
+ * position. Non-finite elements stay non-finite (NaN plus noise is NaN).
  *
- * <p><b>Not thread-safe</b>: one instance per thread (instances are cheap; each secure instance owns
- * its own AES key).
+ * <p><b>Not thread-safe</b>: one instance per thread (instances are cheap; each secure instance
+ * owns its own AES key).
  */
 public final class BulkNoise {
 
@@ -54,8 +54,10 @@ public final class BulkNoise {
   private final FloatZiggurat floatGaussian;
   private final FloatZiggurat floatLaplace;
   private final ZigguratSampler.Exponential exponential;
+
   /** Unused random sign bits for Laplace noise into doubles, consumed from the low end. */
   private long signBits;
+
   /** How many bits of {@link #signBits} are still unused. */
   private int signBitsLeft;
 
@@ -71,11 +73,13 @@ public final class BulkNoise {
   /**
    * The float kernel this JVM uses for {@code float[]} and {@link FloatBuffer} targets: {@link
    * FloatNoiseKernel#VECTOR} on Java 25 or later started with {@code --add-modules
-   * jdk.incubator.vector} on a CPU with 8 or more float lanes, else {@link FloatNoiseKernel#SCALAR}.
-   * Fixed for the life of the JVM; the noise is the same either way.
+   * jdk.incubator.vector} on a CPU with 8 or more float lanes, else {@link
+   * FloatNoiseKernel#SCALAR}. Fixed for the life of the JVM; the noise is the same either way.
    */
   public static FloatNoiseKernel floatKernel() {
-    return FastPasses.preferred() instanceof ScalarFastPass ? FloatNoiseKernel.SCALAR : FloatNoiseKernel.VECTOR;
+    return FastPasses.preferred() instanceof ScalarFastPass
+        ? FloatNoiseKernel.SCALAR
+        : FloatNoiseKernel.VECTOR;
   }
 
   /**
@@ -115,7 +119,10 @@ public final class BulkNoise {
     floatGaussian.addTo(values, offset, offset + length, standardDeviation);
   }
 
-  /** Adds N(0, standardDeviation²) noise to every element; see {@link #addGaussian(float[], int, int, double)}. */
+  /**
+   * Adds N(0, standardDeviation²) noise to every element; see {@link #addGaussian(float[], int,
+   * int, double)}.
+   */
   public void addGaussian(float[] values, double standardDeviation) {
     addGaussian(values, 0, Checks.notNull("values", values).length, standardDeviation);
   }
@@ -135,8 +142,9 @@ public final class BulkNoise {
   }
 
   /**
-   * As {@link #addGaussian(float[], int, int, double)}, for the absolute index range {@code [offset,
-   * offset + length)} of a (heap or direct, any byte order) buffer; the position is not moved.
+   * As {@link #addGaussian(float[], int, int, double)}, for the absolute index range {@code
+   * [offset, offset + length)} of a (heap or direct, any byte order) buffer; the position is not
+   * moved.
    *
    * @throws java.nio.ReadOnlyBufferException when the buffer is read-only
    */
@@ -178,14 +186,20 @@ public final class BulkNoise {
     }
   }
 
-  /** As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not moved. */
+  /**
+   * As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not
+   * moved.
+   */
   public void addLaplace(FloatBuffer values, int offset, int length, double scale) {
     checkWritable(values, offset, length);
     Checks.nonNegativeFinite("scale", scale);
     floatLaplace.addTo(values, offset, offset + length, scale);
   }
 
-  /** As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not moved. */
+  /**
+   * As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not
+   * moved.
+   */
   public void addLaplace(DoubleBuffer values, int offset, int length, double scale) {
     checkWritable(values, offset, length);
     Checks.nonNegativeFinite("scale", scale);
@@ -194,7 +208,10 @@ public final class BulkNoise {
     }
   }
 
-  /** One standard Laplace variate (scale 1) for doubles: an Exp(1) variate with a uniformly random sign. */
+  /**
+   * One standard Laplace variate (scale 1) for doubles: an Exp(1) variate with a uniformly random
+   * sign.
+   */
   private double laplace() {
     if (signBitsLeft == 0) {
       signBits = source.nextLong();

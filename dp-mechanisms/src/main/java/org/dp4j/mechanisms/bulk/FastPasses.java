@@ -46,10 +46,11 @@ final class FastPasses {
       return null;
     }
     try {
-      ZigguratFastPass vector = (ZigguratFastPass) Class.forName(
-              FastPasses.class.getPackageName() + ".VectorFastPass")
-          .getDeclaredConstructor()
-          .newInstance();
+      ZigguratFastPass vector =
+          (ZigguratFastPass)
+              Class.forName(FastPasses.class.getPackageName() + ".VectorFastPass")
+                  .getDeclaredConstructor()
+                  .newInstance();
       return agreesWithScalar(vector) ? vector : null;
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       // Too few lanes arrives as an InvocationTargetException; a missing method as a LinkageError.
@@ -59,8 +60,8 @@ final class FastPasses {
 
   /**
    * Runs {@code pass} and the scalar pass on the same pseudo-random block (a 64-bit linear
-   * congruential sequence: words, thresholds in {@code [0, 2^23]}, widths of both signs, values)
-   * of 3 groups and a partial group, and compares every float bit for bit and every mask word.
+   * congruential sequence: words, thresholds in {@code [0, 2^23]}, widths of both signs, values) of
+   * 3 groups and a partial group, and compares every float bit for bit and every mask word.
    */
   static boolean agreesWithScalar(ZigguratFastPass pass) {
     int n = 3 * Integer.SIZE + 7;
@@ -82,7 +83,8 @@ final class FastPasses {
     float[] scalarValues = values.clone();
     int[] masks = new int[(n + Integer.SIZE - 1) / Integer.SIZE];
     int[] scalarMasks = masks.clone();
-    ScalarFastPass.INSTANCE.run(words, n, thresholds, widths, scalarValues, 0, scalarMasks, new int[n]);
+    ScalarFastPass.INSTANCE.run(
+        words, n, thresholds, widths, scalarValues, 0, scalarMasks, new int[n]);
     pass.run(words, n, thresholds, widths, values, 0, masks, new int[n]);
     for (int i = 0; i < n; i++) {
       if (Float.floatToRawIntBits(values[i]) != Float.floatToRawIntBits(scalarValues[i])) {

@@ -9,8 +9,8 @@ public enum FloatNoiseKernel {
   /** Plain Java, one element at a time: every JVM. */
   SCALAR,
   /**
-   * SIMD through the incubating Vector API: chosen on Java 25 or later when the JVM was started with
-   * {@code --add-modules jdk.incubator.vector} and the CPU has vectors of 8 or more floats.
+   * SIMD through the incubating Vector API: chosen on Java 25 or later when the JVM was started
+   * with {@code --add-modules jdk.incubator.vector} and the CPU has vectors of 8 or more floats.
    */
   VECTOR
 }

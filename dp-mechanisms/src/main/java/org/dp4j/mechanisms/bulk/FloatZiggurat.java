@@ -4,11 +4,11 @@ import java.nio.FloatBuffer;
 
 /**
  * Standard normal or standard Laplace variates at float resolution, one 32-bit random word per
- * sample, added in place to a float array or buffer: a 512-layer ziggurat (Marsaglia &amp; Tsang 2000,
- * "The Ziggurat Method for Generating Random Variables", J. Stat. Softw. 5(8)) on the symmetric
- * density, with the layer index, the sign and the uniform taken from <em>disjoint</em> bits (Doornik
- * 2005, "An Improved Ziggurat Method to Generate Normal Random Samples", which shows that the
- * original's shared bits bias the output).
+ * sample, added in place to a float array or buffer: a 512-layer ziggurat (Marsaglia &amp; Tsang
+ * 2000, "The Ziggurat Method for Generating Random Variables", J. Stat. Softw. 5(8)) on the
+ * symmetric density, with the layer index, the sign and the uniform taken from <em>disjoint</em>
+ * bits (Doornik 2005, "An Improved Ziggurat Method to Generate Normal Random Samples", which shows
+ * that the original's shared bits bias the output).
  *
  * <p><b>Bits.</b> Each word gives 9 layer bits {@code i} (bits 0-8), a sign (bit 9) and a 22-bit
  * integer {@code m} (bits 10-31); the candidate magnitude is {@code (2m + 1) x_i / 2^23}, the
@@ -23,22 +23,22 @@ import java.nio.FloatBuffer;
  * ZigguratFastPass}) adds, for every word whose candidate lies inside its layer's inner rectangle
  * ({@code 2m + 1 < k_i}), {@code (2m + 1)} times the pre-scaled, signed layer width to the element,
  * and marks every other word in a 32-bit mask per 32 elements; the element of a marked word is left
- * unchanged. The second pass visits the marked words (0.80% of Gaussian and 1.20% of Laplace
- * words) and adds the wedge or tail sample, drawn with fresh 53-bit uniforms: the wedge is
- * accepted under the exact density, the Gaussian tail beyond {@code r} is Marsaglia's (1964) exact
- * rejection from an exponential, the exponential tail is {@code r + Exp(1)} (exact by
- * memorylessness). The fast pass runs in plain Java, or with the incubating Vector API where {@link
- * FastPasses} finds it faster; both give the same floats.
+ * unchanged. The second pass visits the marked words (0.80% of Gaussian and 1.20% of Laplace words)
+ * and adds the wedge or tail sample, drawn with fresh 53-bit uniforms: the wedge is accepted under
+ * the exact density, the Gaussian tail beyond {@code r} is Marsaglia's (1964) exact rejection from
+ * an exponential, the exponential tail is {@code r + Exp(1)} (exact by memorylessness). The fast
+ * pass runs in plain Java, or with the incubating Vector API where {@link FastPasses} finds it
+ * faster; both give the same floats.
  *
- * <p><b>Scaling and rounding.</b> Per call the layer widths are multiplied by the standard deviation
- * (or scale) in double precision and rounded to float; the fast-path value is then one float product
- * {@code (float) (2m + 1) * width} (the conversion is exact, as {@code 2m + 1 < 2^23}). Two
- * roundings, so the value is within a relative {@code 2^-23} of {@code s (2m + 1) x_i / 2^23}, far
- * below the spread of the noise and the same order as the final rounding of the sum to float. This
- * needs normal float widths: for a positive scale below {@link #minimumFastScale()} (5.8e-31 for
- * the Gaussian, 2.2e-30 for the Laplace shape) every word takes the word-by-word path, {@code
- * (float) (s * sample(word))} with the product in double, which is slower but as accurate. Slow-path samples are
- * always one double product rounded to float.
+ * <p><b>Scaling and rounding.</b> Per call the layer widths are multiplied by the standard
+ * deviation (or scale) in double precision and rounded to float; the fast-path value is then one
+ * float product {@code (float) (2m + 1) * width} (the conversion is exact, as {@code 2m + 1 <
+ * 2^23}). Two roundings, so the value is within a relative {@code 2^-23} of {@code s (2m + 1) x_i /
+ * 2^23}, far below the spread of the noise and the same order as the final rounding of the sum to
+ * float. This needs normal float widths: for a positive scale below {@link #minimumFastScale()}
+ * (5.8e-31 for the Gaussian, 2.2e-30 for the Laplace shape) every word takes the word-by-word path,
+ * {@code (float) (s * sample(word))} with the product in double, which is slower but as accurate.
+ * Slow-path samples are always one double product rounded to float.
  *
  * <p><b>Randomness.</b> Words come from {@link RandomWords} a block at a time; the float array and
  * float buffer paths run the same block kernel (a buffer block is copied to a scratch array and
@@ -52,42 +52,52 @@ final class FloatZiggurat {
     /**
      * N(0, 1): 512 layers of {@code exp(-x²/2)}, r solving the Marsaglia &amp; Tsang (2000)
      * construction ("the base layer's area is v = r f(r) + sqrt(pi/2) erfc(r / sqrt 2)", and the
-     * layers close at f(0) = 1) to double precision by 50-digit bisection. The same solver gives the
-     * 256-layer values usually quoted with their method, r = 3.6541528853610088; {@code
+     * layers close at f(0) = 1) to double precision by 50-digit bisection. The same solver gives
+     * the 256-layer values usually quoted with their method, r = 3.6541528853610088; {@code
      * FloatZigguratTest} re-derives both.
      */
     GAUSSIAN(true, 3.8520461503683912, 2.4567663515413557e-3),
     /**
-     * Laplace(0, 1), as an Exp(1) magnitude with a sign: 512 layers of {@code exp(-x)}, r solving the
-     * same construction with v = (r + 1) e^-r (the solver reproduces their published 256-layer r =
-     * 7.69711747013104972); {@code FloatZigguratTest} re-derives both.
+     * Laplace(0, 1), as an Exp(1) magnitude with a sign: 512 layers of {@code exp(-x)}, r solving
+     * the same construction with v = (r + 1) e^-r (the solver reproduces their published 256-layer
+     * r = 7.69711747013104972); {@code FloatZigguratTest} re-derives both.
      */
     LAPLACE(false, 8.4817399632227315, 1.9647856504077357e-3);
 
     /** Normal (else exponential) density; a field because the constructor needs it. */
     private final boolean gaussian;
+
     /** Right edge of the base layer's rectangle, r: the tail starts there. */
     final double r;
+
     /** Area of each layer (unnormalised density), v. */
     final double v;
+
     /**
      * Accept thresholds by {@code word & 1023} (layer and sign): {@code 2m + 1 < k} lies inside the
      * layer's inner rectangle. Both signs share a threshold; the table is doubled so that the fast
      * path indexes it and the width table with the same bits.
      */
     private final int[] k = new int[2 * LAYERS];
+
     /** Width of layer i divided by 2^23 ({@link #GRID}). */
     private final double[] w = new double[LAYERS];
+
     /** The unnormalised density at the layer edges, {@code f(x_i)}; f[0] = 1. */
     private final double[] f = new double[LAYERS];
-    /** {@code Float.MIN_NORMAL} over the narrowest width: see {@link FloatZiggurat#minimumFastScale()}. */
+
+    /**
+     * {@code Float.MIN_NORMAL} over the narrowest width: see {@link
+     * FloatZiggurat#minimumFastScale()}.
+     */
     private final double minimumFastScale;
 
     Shape(boolean gaussian, double r, double v) {
       this.gaussian = gaussian;
       this.r = r;
       this.v = v;
-      // Marsaglia & Tsang (2000), zigset(): x_511 = r, x_i = f^-1(v / x_(i+1) + f(x_(i+1))). Layer i
+      // Marsaglia & Tsang (2000), zigset(): x_511 = r, x_i = f^-1(v / x_(i+1) + f(x_(i+1))). Layer
+      // i
       // (1..511) has inner rectangle [0, x_(i-1)) with x_0 = 0; the base layer's is [0, r) out of
       // its width v / f(r).
       double[] edges = new double[LAYERS];
@@ -132,25 +142,36 @@ final class FloatZiggurat {
   }
 
   static final int LAYERS = 512;
-  /** The odd grid value is {@code (word >>> VALUE_SHIFT) | 1}: the sign bit is overwritten by the 1. */
+
+  /**
+   * The odd grid value is {@code (word >>> VALUE_SHIFT) | 1}: the sign bit is overwritten by the 1.
+   */
   static final int VALUE_SHIFT = 9;
+
   /** Odd grid values {@code 2m + 1} lie below this: a candidate is {@code (2m + 1) x_i / GRID}. */
   static final double GRID = 0x1.0p23;
+
   private static final int LAYER_MASK = LAYERS - 1;
   private static final int SIGN_BIT = LAYERS;
+
   /** Layer and sign bits: the index into the doubled tables. */
   static final int TABLE_MASK = 2 * LAYERS - 1;
 
   private final RandomWords random;
   private final Shape shape;
   private final ZigguratFastPass fastPass;
+
   /** {@code (float) (scale * shape.w)}, negated for the sign bit, by {@code word & 1023}. */
   private final float[] scaledWidths = new float[2 * LAYERS];
+
   private double scaledFor = Double.NaN;
+
   /** One bit per element of the current block: set where the word left the fast path. */
   private final int[] slowMasks = new int[RandomWords.BLOCK / Integer.SIZE];
+
   /** Scratch of the fast pass. */
   private final int[] tableIndices = new int[RandomWords.BLOCK];
+
   /** Scratch for buffer blocks. */
   private final float[] bufferBlock = new float[RandomWords.BLOCK];
 
@@ -174,7 +195,10 @@ final class FloatZiggurat {
     return shape.minimumFastScale;
   }
 
-  /** Adds {@code scale * Z} to {@code values[offset, end)}; arguments pre-checked, scale finite >= 0. */
+  /**
+   * Adds {@code scale * Z} to {@code values[offset, end)}; arguments pre-checked, scale finite >=
+   * 0.
+   */
   void addTo(float[] values, int offset, int end, double scale) {
     boolean fast = isFast(scale);
     for (int start = offset; start < end; start += RandomWords.BLOCK) {
@@ -211,7 +235,9 @@ final class FloatZiggurat {
     return true;
   }
 
-  /** Adds noise to {@code values[start, start + n)}, {@code n <= BLOCK}, from one block of words. */
+  /**
+   * Adds noise to {@code values[start, start + n)}, {@code n <= BLOCK}, from one block of words.
+   */
   private void addBlock(float[] values, int start, int n, double scale, boolean fast) {
     int[] words = random.next(n);
     if (!fast) {

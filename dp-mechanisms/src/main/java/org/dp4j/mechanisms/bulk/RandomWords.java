@@ -5,16 +5,16 @@ import org.dp4j.mechanisms.random.WordBlockSource;
 
 /**
  * Random 32-bit words for the float ziggurats, a block at a time: generation is split from sampling
- * so that the sampler's loop runs over an {@code int[]} already in L1 cache and the generator's loop
- * is not interleaved with it.
+ * so that the sampler's loop runs over an {@code int[]} already in L1 cache and the generator's
+ * loop is not interleaved with it.
  *
  * <p>Every word is a fresh, independent uniform draw from the source, used exactly once. A {@link
- * WordBlockSource} (the secure {@link org.dp4j.mechanisms.random.AesCtrRandom}, the seeded source of
- * {@link org.dp4j.mechanisms.testing.SeededNoise}) fills the block itself; any other source gives a
- * block of {@code n} words in {@code ceil(n / 2)} {@code nextLong()} calls (low half first, the high
- * half of the last call dropped when {@code n} is odd). The slow paths of the samplers draw further
- * words with {@link #nextLong()} after the block, from stream positions no block word uses.
- * Package-private; not thread-safe.
+ * WordBlockSource} (the secure {@link org.dp4j.mechanisms.random.AesCtrRandom}, the seeded source
+ * of {@link org.dp4j.mechanisms.testing.SeededNoise}) fills the block itself; any other source
+ * gives a block of {@code n} words in {@code ceil(n / 2)} {@code nextLong()} calls (low half first,
+ * the high half of the last call dropped when {@code n} is odd). The slow paths of the samplers
+ * draw further words with {@link #nextLong()} after the block, from stream positions no block word
+ * uses. Package-private; not thread-safe.
  */
 final class RandomWords {
 
@@ -24,8 +24,10 @@ final class RandomWords {
   private static final double TWO_POW_MINUS_53 = 0x1.0p-53;
 
   private final UniformRandomProvider source;
+
   /** The source when it fills blocks itself, else null. */
   private final WordBlockSource blocks;
+
   private final int[] words = new int[BLOCK];
 
   RandomWords(UniformRandomProvider source) {

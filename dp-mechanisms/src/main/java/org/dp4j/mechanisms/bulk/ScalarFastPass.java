@@ -19,14 +19,28 @@ final class ScalarFastPass implements ZigguratFastPass {
   }
 
   @Override
-  public void run(int[] words, int n, int[] thresholds, float[] widths, float[] values, int start,
-      int[] slowMasks, int[] tableIndices) {
+  public void run(
+      int[] words,
+      int n,
+      int[] thresholds,
+      float[] widths,
+      float[] values,
+      int start,
+      int[] slowMasks,
+      int[] tableIndices) {
     runFrom(0, words, n, thresholds, widths, values, start, slowMasks);
   }
 
   /** As {@link #run} over words {@code [from, n)}; {@code from} is a multiple of 32. */
-  static void runFrom(int from, int[] words, int n, int[] thresholds, float[] widths, float[] values,
-      int start, int[] slowMasks) {
+  static void runFrom(
+      int from,
+      int[] words,
+      int n,
+      int[] thresholds,
+      float[] widths,
+      float[] values,
+      int start,
+      int[] slowMasks) {
     // One long loop that writes a mask word only for the rare slow word: shorter code per element
     // than accumulating each group's mask in a register (about 10% faster in probes on JDK 17).
     Arrays.fill(slowMasks, from >>> 5, (n + Integer.SIZE - 1) >>> 5, 0);

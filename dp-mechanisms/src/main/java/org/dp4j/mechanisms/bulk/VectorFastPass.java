@@ -27,8 +27,13 @@ final class VectorFastPass implements ZigguratFastPass {
   VectorFastPass() {
     int lanes = INTS.length();
     if (lanes < 8 || lanes > Integer.SIZE || FLOATS.length() != lanes) {
-      throw new UnsupportedOperationException("preferred vector species must have 8 to 32 lanes for"
-          + " both int and float, got " + lanes + " int and " + FLOATS.length() + " float lanes");
+      throw new UnsupportedOperationException(
+          "preferred vector species must have 8 to 32 lanes for"
+              + " both int and float, got "
+              + lanes
+              + " int and "
+              + FLOATS.length()
+              + " float lanes");
     }
   }
 
@@ -38,8 +43,15 @@ final class VectorFastPass implements ZigguratFastPass {
   }
 
   @Override
-  public void run(int[] words, int n, int[] thresholds, float[] widths, float[] values, int start,
-      int[] slowMasks, int[] tableIndices) {
+  public void run(
+      int[] words,
+      int n,
+      int[] thresholds,
+      float[] widths,
+      float[] values,
+      int start,
+      int[] slowMasks,
+      int[] tableIndices) {
     int lanes = INTS.length();
     int vectorEnd = n & -Integer.SIZE;
     for (int i = 0; i < vectorEnd; i += lanes) {
@@ -49,13 +61,15 @@ final class VectorFastPass implements ZigguratFastPass {
       int slow = 0;
       for (int lane = 0; lane < Integer.SIZE; lane += lanes) {
         int i = group + lane;
-        IntVector odd = IntVector.fromArray(INTS, words, i)
-            .lanewise(VectorOperators.LSHR, FloatZiggurat.VALUE_SHIFT)
-            .or(1);
+        IntVector odd =
+            IntVector.fromArray(INTS, words, i)
+                .lanewise(VectorOperators.LSHR, FloatZiggurat.VALUE_SHIFT)
+                .or(1);
         VectorMask<Integer> inside =
             odd.lt(IntVector.fromArray(INTS, thresholds, 0, tableIndices, i));
-        FloatVector candidate = ((FloatVector) odd.convert(VectorOperators.I2F, 0))
-            .mul(FloatVector.fromArray(FLOATS, widths, 0, tableIndices, i));
+        FloatVector candidate =
+            ((FloatVector) odd.convert(VectorOperators.I2F, 0))
+                .mul(FloatVector.fromArray(FLOATS, widths, 0, tableIndices, i));
         FloatVector.fromArray(FLOATS, values, start + i)
             .add(candidate, inside.cast(FLOATS))
             .intoArray(values, start + i);

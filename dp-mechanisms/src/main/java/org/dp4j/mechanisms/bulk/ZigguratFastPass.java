@@ -11,10 +11,10 @@ package org.dp4j.mechanisms.bulk;
 interface ZigguratFastPass {
 
   /**
-   * For each {@code i} in {@code [0, n)}, with {@code w = words[i]}, {@code t = w & 1023} and {@code
-   * odd = (w >>> 9) | 1}: if {@code odd < thresholds[t]}, sets {@code values[start + i] += (float)
-   * odd * widths[t]} (one float product, one float sum), else leaves the element unchanged and sets
-   * bit {@code i & 31} of {@code slowMasks[i >>> 5]}. Every mask word of the block, {@code
+   * For each {@code i} in {@code [0, n)}, with {@code w = words[i]}, {@code t = w & 1023} and
+   * {@code odd = (w >>> 9) | 1}: if {@code odd < thresholds[t]}, sets {@code values[start + i] +=
+   * (float) odd * widths[t]} (one float product, one float sum), else leaves the element unchanged
+   * and sets bit {@code i & 31} of {@code slowMasks[i >>> 5]}. Every mask word of the block, {@code
    * slowMasks[0, ceil(n / 32))}, is overwritten.
    *
    * @param words the block's random words, at least {@code n}
@@ -24,8 +24,16 @@ interface ZigguratFastPass {
    * @param values the target; elements {@code [start, start + n)} are updated
    * @param start the first target element
    * @param slowMasks receives one bit per word that left the fast path
-   * @param tableIndices scratch of at least {@code n} entries (the vector pass stores {@code t} there)
+   * @param tableIndices scratch of at least {@code n} entries (the vector pass stores {@code t}
+   *     there)
    */
-  void run(int[] words, int n, int[] thresholds, float[] widths, float[] values, int start,
-      int[] slowMasks, int[] tableIndices);
+  void run(
+      int[] words,
+      int n,
+      int[] thresholds,
+      float[] widths,
+      float[] values,
+      int start,
+      int[] slowMasks,
+      int[] tableIndices);
 }

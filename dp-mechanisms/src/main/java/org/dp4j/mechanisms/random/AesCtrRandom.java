@@ -18,34 +18,34 @@ import org.dp4j.core.internal.Checks;
  *
  * <h2>Construction</h2>
  *
- * <p>The initial 256-bit key comes from {@link SecureRandom} (on Linux the non-blocking
- * {@code /dev/urandom}-backed {@code NativePRNG}). Each refill encrypts {@value #REFILL_BYTES}
- * zero bytes under the current key with a zero counter block (the key is never reused with the same
- * counter, because it is replaced at every refill). The first 32 bytes of that keystream become the
- * next key and are overwritten in the buffer; the remaining {@value #OUTPUT_BYTES} bytes are handed
- * out, little-endian, 8 per {@link #nextLong()}.
+ * <p>The initial 256-bit key comes from {@link SecureRandom} (on Linux the non-blocking {@code
+ * /dev/urandom}-backed {@code NativePRNG}). Each refill encrypts {@value #REFILL_BYTES} zero bytes
+ * under the current key with a zero counter block (the key is never reused with the same counter,
+ * because it is replaced at every refill). The first 32 bytes of that keystream become the next key
+ * and are overwritten in the buffer; the remaining {@value #OUTPUT_BYTES} bytes are handed out,
+ * little-endian, 8 per {@link #nextLong()}.
  *
  * <h2>Security</h2>
  *
  * <ul>
  *   <li><b>Indistinguishability.</b> Outputs are indistinguishable from uniform for any
- *       computationally bounded observer as long as AES-256 is a pseudorandom permutation; each
- *       key encrypts only {@value #REFILL_BYTES} bytes (2<sup>12</sup> blocks), far below the
+ *       computationally bounded observer as long as AES-256 is a pseudorandom permutation; each key
+ *       encrypts only {@value #REFILL_BYTES} bytes (2<sup>12</sup> blocks), far below the
  *       2<sup>64</sup>-block birthday bound of CTR mode.
  *   <li><b>Backtracking resistance.</b> A key is discarded (overwritten) as soon as the next one is
- *       derived, so an attacker who reads the generator's state learns the unread part of the current
- *       buffer and the future, but nothing about outputs already consumed (consumed bytes are zeroed
- *       in the buffer as they are read). Java may keep copies of key
- *       bytes inside the JCE provider until they are garbage collected; this class cannot erase those.
- *   <li><b>No prediction resistance</b>: no fresh entropy is mixed in after construction. Create a new
- *       instance (for example per training run) if that matters in your threat model.
+ *       derived, so an attacker who reads the generator's state learns the unread part of the
+ *       current buffer and the future, but nothing about outputs already consumed (consumed bytes
+ *       are zeroed in the buffer as they are read). Java may keep copies of key bytes inside the
+ *       JCE provider until they are garbage collected; this class cannot erase those.
+ *   <li><b>No prediction resistance</b>: no fresh entropy is mixed in after construction. Create a
+ *       new instance (for example per training run) if that matters in your threat model.
  * </ul>
  *
  * <p>Speed: AES-CTR uses the CPU's AES-NI instructions through HotSpot's counter-mode intrinsic,
  * giving on the order of 1-3 GB/s of keystream per core.
  *
- * <p><b>Not thread-safe</b>: use one instance per thread. Not serializable, not cloneable, and it has
- * no seeded constructor in the public API: a seeded generator is not private (see {@link
+ * <p><b>Not thread-safe</b>: use one instance per thread. Not serializable, not cloneable, and it
+ * has no seeded constructor in the public API: a seeded generator is not private (see {@link
  * org.dp4j.mechanisms.testing.SeededNoise} for reproducible, non-private testing).
  */
 public final class AesCtrRandom implements WordBlockSource {
@@ -68,8 +68,10 @@ public final class AesCtrRandom implements WordBlockSource {
   private final byte[] keystream = new byte[REFILL_BYTES];
   private final byte[] key = new byte[KEY_BYTES];
   private final IvParameterSpec zeroCounter = new IvParameterSpec(new byte[16]);
+
   /** A word that straddles a refill is assembled here. */
   private final byte[] straddle = new byte[Integer.BYTES];
+
   /** Index of the next unread output byte in {@link #keystream}; output starts at byte 32. */
   private int position;
 
@@ -90,7 +92,8 @@ public final class AesCtrRandom implements WordBlockSource {
   }
 
   /**
-   * A new generator keyed from the operating system's entropy source (a fresh {@link SecureRandom}).
+   * A new generator keyed from the operating system's entropy source (a fresh {@link
+   * SecureRandom}).
    *
    * @return a new, independent secure generator
    */
@@ -109,7 +112,8 @@ public final class AesCtrRandom implements WordBlockSource {
       cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), zeroCounter);
       int written = cipher.update(zeros, 0, REFILL_BYTES, keystream, 0);
       if (written != REFILL_BYTES) {
-        throw new IllegalStateException("AES-CTR returned " + written + " bytes, expected " + REFILL_BYTES);
+        throw new IllegalStateException(
+            "AES-CTR returned " + written + " bytes, expected " + REFILL_BYTES);
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-CTR keystream generation failed", e);

@@ -21,7 +21,8 @@ public interface WordBlockSource extends UniformRandomProvider {
    * @param words the destination, not null
    * @param count how many words, {@code 0 <= count <= words.length}
    * @throws NullPointerException when {@code words} is null
-   * @throws IndexOutOfBoundsException when {@code count} is negative or exceeds {@code words.length}
+   * @throws IndexOutOfBoundsException when {@code count} is negative or exceeds {@code
+   *     words.length}
    */
   void nextWords(int[] words, int count);
 }

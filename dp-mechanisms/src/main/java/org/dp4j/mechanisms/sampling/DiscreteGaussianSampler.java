@@ -5,9 +5,9 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.internal.Checks;
 
 /**
- * Exact sampler of the discrete Gaussian distribution on the integers, {@code P[X = k] ∝
- * exp(-k^2 / (2 sigma^2))} (Canonne, Kamath &amp; Steinke 2020, Algorithm 3: rejection from a discrete
- * Laplace of scale {@code floor(sigma) + 1}).
+ * Exact sampler of the discrete Gaussian distribution on the integers, {@code P[X = k] ∝ exp(-k^2 /
+ * (2 sigma^2))} (Canonne, Kamath &amp; Steinke 2020, Algorithm 3: rejection from a discrete Laplace
+ * of scale {@code floor(sigma) + 1}).
  *
  * <p>{@code sigma} is given as a double and used <em>exactly</em>: a finite double is the rational
  * {@code m * 2^e}, so {@code sigma^2} is an exact rational and all arithmetic is on big integers.
@@ -27,11 +27,15 @@ public final class DiscreteGaussianSampler {
   private final DiscreteLaplaceSampler laplace;
   private final ExactBernoulli bernoulli;
   private final BigInteger laplaceScale;
+
   /** sigma^2 = varianceNumerator / varianceDenominator, exactly. */
   private final BigInteger varianceNumerator;
+
   private final BigInteger varianceDenominator;
+
   /** The same quantities as longs when they fit (-1 otherwise), for the fast path. */
   private final long varianceNumeratorLong;
+
   private final long denominatorTimesScale;
   private final long gammaDenominatorLong;
   private final BigInteger gammaDenominator;
@@ -71,7 +75,8 @@ public final class DiscreteGaussianSampler {
    * @param sigma positive, finite and at most {@link #MAX_SIGMA}; normal (not subnormal)
    * @param random the uniform source, not null (use a secure one for privacy)
    * @return the sampler
-   * @throws IllegalArgumentException when sigma is NaN, infinite, not positive, subnormal or too large
+   * @throws IllegalArgumentException when sigma is NaN, infinite, not positive, subnormal or too
+   *     large
    */
   public static DiscreteGaussianSampler of(double sigma, UniformRandomProvider random) {
     Checks.require(
@@ -110,7 +115,10 @@ public final class DiscreteGaussianSampler {
       }
     }
     BigInteger centred =
-        BigInteger.valueOf(absY).multiply(varianceDenominator).multiply(laplaceScale).subtract(varianceNumerator);
+        BigInteger.valueOf(absY)
+            .multiply(varianceDenominator)
+            .multiply(laplaceScale)
+            .subtract(varianceNumerator);
     return bernoulli.bernoulliExpMinus(centred.multiply(centred), gammaDenominator);
   }
 

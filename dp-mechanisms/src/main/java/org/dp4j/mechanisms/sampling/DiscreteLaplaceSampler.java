@@ -4,12 +4,12 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.internal.Checks;
 
 /**
- * Exact sampler of the discrete Laplace (two-sided geometric) distribution on the integers,
- * {@code P[X = k] = (1 - p) / (1 + p) * p^|k|} with {@code p = exp(-1 / scale)}, for a rational
- * {@code scale = scaleNumerator / scaleDenominator} (Canonne, Kamath &amp; Steinke 2020, Algorithm 2).
+ * Exact sampler of the discrete Laplace (two-sided geometric) distribution on the integers, {@code
+ * P[X = k] = (1 - p) / (1 + p) * p^|k|} with {@code p = exp(-1 / scale)}, for a rational {@code
+ * scale = scaleNumerator / scaleDenominator} (Canonne, Kamath &amp; Steinke 2020, Algorithm 2).
  *
- * <p>Adding it to an integer query of L1 sensitivity {@code Δ} gives {@code Δ / scale}-DP
- * (Ghosh, Roughgarden &amp; Sundararajan 2009). Variance {@code 2p / (1 - p)^2}.
+ * <p>Adding it to an integer query of L1 sensitivity {@code Δ} gives {@code Δ / scale}-DP (Ghosh,
+ * Roughgarden &amp; Sundararajan 2009). Variance {@code 2p / (1 - p)^2}.
  *
  * <p>Every decision compares uniform integers, so there is no floating-point error anywhere: the
  * sample distribution is exactly the one above. Expected uniform draws per sample are O(1) (CKS
@@ -41,7 +41,8 @@ public final class DiscreteLaplaceSampler {
       long scaleNumerator, long scaleDenominator, UniformRandomProvider random) {
     Checks.positive("scaleNumerator", scaleNumerator);
     Checks.positive("scaleDenominator", scaleDenominator);
-    return new DiscreteLaplaceSampler(Checks.notNull("random", random), scaleNumerator, scaleDenominator);
+    return new DiscreteLaplaceSampler(
+        Checks.notNull("random", random), scaleNumerator, scaleDenominator);
   }
 
   /** A sampler with an integer scale {@code >= 1}. */

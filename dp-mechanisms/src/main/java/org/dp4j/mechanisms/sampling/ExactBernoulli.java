@@ -4,10 +4,11 @@ import java.math.BigInteger;
 import org.apache.commons.rng.UniformRandomProvider;
 
 /**
- * Exact Bernoulli trials with rational parameters, from uniform integers only (Canonne, Kamath &amp;
- * Steinke 2020, Algorithm 1 for {@code exp(-gamma)}). Uniform integers below a bound come from
- * {@link UniformRandomProvider#nextLong(long)} (unbiased, rejection-based) or, past 2^63, from
- * rejection on random bits decided 63 bits at a time. No floating-point operation influences an outcome. Not thread-safe.
+ * Exact Bernoulli trials with rational parameters, from uniform integers only (Canonne, Kamath
+ * &amp; Steinke 2020, Algorithm 1 for {@code exp(-gamma)}). Uniform integers below a bound come
+ * from {@link UniformRandomProvider#nextLong(long)} (unbiased, rejection-based) or, past 2^63, from
+ * rejection on random bits decided 63 bits at a time. No floating-point operation influences an
+ * outcome. Not thread-safe.
  */
 public final class ExactBernoulli {
 
@@ -28,8 +29,8 @@ public final class ExactBernoulli {
   }
 
   /**
-   * True with probability exactly {@code exp(-gamma)}, where the double {@code gamma} is read as the
-   * exact rational it represents.
+   * True with probability exactly {@code exp(-gamma)}, where the double {@code gamma} is read as
+   * the exact rational it represents.
    *
    * @param gamma finite and {@code >= 0}
    * @return the outcome
@@ -55,16 +56,20 @@ public final class ExactBernoulli {
     return random;
   }
 
-  /** True with probability {@code numerator / denominator}; requires {@code 0 <= num <= den}, {@code den > 0}. */
+  /**
+   * True with probability {@code numerator / denominator}; requires {@code 0 <= num <= den}, {@code
+   * den > 0}.
+   */
   boolean bernoulli(long numerator, long denominator) {
     return random.nextLong(denominator) < numerator;
   }
 
   /**
-   * True with probability {@code numerator / denominator} for big integers, {@code 0 <= num <= den}.
+   * True with probability {@code numerator / denominator} for big integers, {@code 0 <= num <=
+   * den}.
    *
-   * <p>Draws a uniform {@code U} in {@code [0, 2^b)}, {@code b = den.bitLength()}, rejecting {@code U
-   * >= den}, and answers {@code U < num}. Only the top 63 bits of {@code U} are drawn first; they
+   * <p>Draws a uniform {@code U} in {@code [0, 2^b)}, {@code b = den.bitLength()}, rejecting {@code
+   * U >= den}, and answers {@code U < num}. Only the top 63 bits of {@code U} are drawn first; they
    * decide the answer unless they equal the top bits of {@code num} or {@code den} (probability
    * about 2^-61), when the low bits are drawn too. The result is exact.
    */
@@ -103,8 +108,8 @@ public final class ExactBernoulli {
   }
 
   /**
-   * True with probability {@code exp(-numerator / denominator)} (CKS 2020, Algorithm 1), for
-   * {@code numerator >= 0}, {@code denominator > 0}.
+   * True with probability {@code exp(-numerator / denominator)} (CKS 2020, Algorithm 1), for {@code
+   * numerator >= 0}, {@code denominator > 0}.
    */
   boolean bernoulliExpMinus(long numerator, long denominator) {
     long whole = numerator / denominator;

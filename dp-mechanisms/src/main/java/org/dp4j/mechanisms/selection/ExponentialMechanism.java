@@ -11,9 +11,9 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
 import org.dp4j.mechanisms.sampling.ExactBernoulli;
 
 /**
- * The exponential mechanism (McSherry &amp; Talwar 2007): selects candidate {@code i} with probability
- * proportional to {@code exp(ε u_i / (2 Δ))}, where {@code Δ} bounds how much any utility changes
- * between neighbouring datasets. It is ε-DP.
+ * The exponential mechanism (McSherry &amp; Talwar 2007): selects candidate {@code i} with
+ * probability proportional to {@code exp(ε u_i / (2 Δ))}, where {@code Δ} bounds how much any
+ * utility changes between neighbouring datasets. It is ε-DP.
  *
  * <p><b>Exact sampling.</b> Candidates are proposed uniformly and accepted with probability {@code
  * exp(-ε (u* - u_i) / (2 Δ))} by an exact Bernoulli trial; an accepted candidate therefore has
@@ -38,7 +38,8 @@ public final class ExponentialMechanism {
   private final UniformRandomProvider random;
   private final ExactBernoulli bernoulli;
 
-  private ExponentialMechanism(double epsilon, double utilitySensitivity, UniformRandomProvider random) {
+  private ExponentialMechanism(
+      double epsilon, double utilitySensitivity, UniformRandomProvider random) {
     this.epsilon = epsilon;
     this.utilitySensitivity = utilitySensitivity;
     this.random = random;
@@ -49,15 +50,18 @@ public final class ExponentialMechanism {
    * An exponential mechanism on a new secure source.
    *
    * @param budget pure ({@code delta == 0}), positive epsilon
-   * @param utilitySensitivity bound on the change of any one utility between neighbours, positive and
-   *     finite
+   * @param utilitySensitivity bound on the change of any one utility between neighbours, positive
+   *     and finite
    * @return the mechanism
    */
   public static ExponentialMechanism of(PrivacyBudget budget, double utilitySensitivity) {
     return of(budget, utilitySensitivity, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, double)}, drawing from {@code random} (private only if it is secure). */
+  /**
+   * As {@link #of(PrivacyBudget, double)}, drawing from {@code random} (private only if it is
+   * secure).
+   */
   public static ExponentialMechanism of(
       PrivacyBudget budget, double utilitySensitivity, UniformRandomProvider random) {
     double epsilon = SelectionSupport.checkedEpsilon(budget);
@@ -106,9 +110,9 @@ public final class ExponentialMechanism {
   }
 
   /**
-   * The pure epsilon of one selection when the utilities' sensitivity is {@code
-   * utilitySensitivity} (the rate stays the calibrated one): {@code ε utilitySensitivity / Δ},
-   * rounded up; exactly ε at the calibrated sensitivity.
+   * The pure epsilon of one selection when the utilities' sensitivity is {@code utilitySensitivity}
+   * (the rate stays the calibrated one): {@code ε utilitySensitivity / Δ}, rounded up; exactly ε at
+   * the calibrated sensitivity.
    *
    * @param utilitySensitivity finite and {@code >= 0}
    * @return epsilon {@code >= 0}
@@ -120,6 +124,10 @@ public final class ExponentialMechanism {
 
   @Override
   public String toString() {
-    return "ExponentialMechanism[epsilon=" + epsilon + ", utilitySensitivity=" + utilitySensitivity + "]";
+    return "ExponentialMechanism[epsilon="
+        + epsilon
+        + ", utilitySensitivity="
+        + utilitySensitivity
+        + "]";
   }
 }

@@ -11,10 +11,10 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
 import org.dp4j.mechanisms.sampling.ExactBernoulli;
 
 /**
- * Permute-and-flip (McKenna &amp; Sheldon 2020, "Permute-and-Flip: A new mechanism for differentially
- * private selection"): visit the candidates in uniformly random order and stop at the first {@code
- * i} for which a coin with probability {@code exp(ε (u_i - u*) / (2 Δ))} lands heads. It is ε-DP and
- * never has larger expected error than the exponential mechanism.
+ * Permute-and-flip (McKenna &amp; Sheldon 2020, "Permute-and-Flip: A new mechanism for
+ * differentially private selection"): visit the candidates in uniformly random order and stop at
+ * the first {@code i} for which a coin with probability {@code exp(ε (u_i - u*) / (2 Δ))} lands
+ * heads. It is ε-DP and never has larger expected error than the exponential mechanism.
  *
  * <p>The coins are exact Bernoulli trials; the permutation is a Fisher-Yates shuffle on unbiased
  * integers. The exponent uses epsilon reduced by a relative 2^-30, covering its rounding error. The
@@ -42,13 +42,20 @@ public final class PermuteAndFlip {
     this.bernoulli = ExactBernoulli.of(random);
   }
 
-  /** Permute-and-flip on a new secure source; parameters as in {@link ExponentialMechanism#of(PrivacyBudget, double)}. */
+  /**
+   * Permute-and-flip on a new secure source; parameters as in {@link
+   * ExponentialMechanism#of(PrivacyBudget, double)}.
+   */
   public static PermuteAndFlip of(PrivacyBudget budget, double utilitySensitivity) {
     return of(budget, utilitySensitivity, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, double)}, drawing from {@code random} (private only if it is secure). */
-  public static PermuteAndFlip of(PrivacyBudget budget, double utilitySensitivity, UniformRandomProvider random) {
+  /**
+   * As {@link #of(PrivacyBudget, double)}, drawing from {@code random} (private only if it is
+   * secure).
+   */
+  public static PermuteAndFlip of(
+      PrivacyBudget budget, double utilitySensitivity, UniformRandomProvider random) {
     double epsilon = SelectionSupport.checkedEpsilon(budget);
     Checks.positiveFinite("utilitySensitivity", utilitySensitivity);
     return new PermuteAndFlip(epsilon, utilitySensitivity, Checks.notNull("random", random));
@@ -104,10 +111,9 @@ public final class PermuteAndFlip {
   }
 
   /**
-   * The pure epsilon of one selection when the utilities' sensitivity is {@code
-   * utilitySensitivity} (the coins stay the calibrated ones): {@code ε utilitySensitivity / Δ},
-   * rounded up; exactly ε at the calibrated sensitivity (McKenna &amp; Sheldon 2020, Thm. 1, at
-   * any sensitivity).
+   * The pure epsilon of one selection when the utilities' sensitivity is {@code utilitySensitivity}
+   * (the coins stay the calibrated ones): {@code ε utilitySensitivity / Δ}, rounded up; exactly ε
+   * at the calibrated sensitivity (McKenna &amp; Sheldon 2020, Thm. 1, at any sensitivity).
    *
    * @param utilitySensitivity finite and {@code >= 0}
    * @return epsilon {@code >= 0}

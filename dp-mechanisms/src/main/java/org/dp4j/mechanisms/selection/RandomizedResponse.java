@@ -12,14 +12,14 @@ import org.dp4j.mechanisms.random.AesCtrRandom;
 import org.dp4j.mechanisms.sampling.ExactBernoulli;
 
 /**
- * k-ary randomized response (Warner 1965; the k-ary form of Kairouz, Oh &amp; Viswanath 2016): report
- * the true category with probability {@code e^ε / (e^ε + k - 1)} and each other category with
- * probability {@code 1 / (e^ε + k - 1)}. It is ε-DP for one respondent (local model); with k = 2 it
- * is the worst-case ε-DP mechanism for composition.
+ * k-ary randomized response (Warner 1965; the k-ary form of Kairouz, Oh &amp; Viswanath 2016):
+ * report the true category with probability {@code e^ε / (e^ε + k - 1)} and each other category
+ * with probability {@code 1 / (e^ε + k - 1)}. It is ε-DP for one respondent (local model); with k =
+ * 2 it is the worst-case ε-DP mechanism for composition.
  *
- * <p><b>Exact sampling.</b> Draw a uniform category; keep it if it is the true one, otherwise keep it
- * with probability exactly {@code exp(-ε)} (exact Bernoulli trial on the double epsilon) and retry
- * on rejection. The kept category has exactly the distribution above. Not thread-safe.
+ * <p><b>Exact sampling.</b> Draw a uniform category; keep it if it is the true one, otherwise keep
+ * it with probability exactly {@code exp(-ε)} (exact Bernoulli trial on the double epsilon) and
+ * retry on rejection. The kept category has exactly the distribution above. Not thread-safe.
  *
  * <p><b>Cost.</b> One call releases one report about one respondent. Changing the respondent's
  * category changes the probability of any report by a factor at most {@code e^ε} (the true
@@ -29,8 +29,8 @@ import org.dp4j.mechanisms.sampling.ExactBernoulli;
  * gives no report at all, so the report itself shows that its respondent took part: no finite
  * guarantee holds. {@link #event()} is therefore {@code PerRelationEvent.of(LaplaceEvent(0),
  * EpsilonDeltaEvent.pure(ε))}; {@code LaplaceEvent(0)} (no noise) is an infinite cost, which a
- * budget-limited add/remove filter refuses. Charge randomized response to a filter whose
- * accountant is built with {@code NeighbouringRelation.REPLACE_ONE}.
+ * budget-limited add/remove filter refuses. Charge randomized response to a filter whose accountant
+ * is built with {@code NeighbouringRelation.REPLACE_ONE}.
  */
 public final class RandomizedResponse {
 
@@ -57,8 +57,11 @@ public final class RandomizedResponse {
     return of(budget, categories, AesCtrRandom.fromOperatingSystem());
   }
 
-  /** As {@link #of(PrivacyBudget, int)}, drawing from {@code random} (private only if it is secure). */
-  public static RandomizedResponse of(PrivacyBudget budget, int categories, UniformRandomProvider random) {
+  /**
+   * As {@link #of(PrivacyBudget, int)}, drawing from {@code random} (private only if it is secure).
+   */
+  public static RandomizedResponse of(
+      PrivacyBudget budget, int categories, UniformRandomProvider random) {
     double epsilon = SelectionSupport.checkedEpsilon(budget);
     Checks.require(categories >= 2, "categories", "at least 2", categories);
     return new RandomizedResponse(epsilon, categories, Checks.notNull("random", random));
@@ -73,7 +76,10 @@ public final class RandomizedResponse {
    */
   public int respond(int trueCategory) {
     Checks.require(
-        trueCategory >= 0 && trueCategory < categories, "trueCategory", "in [0, " + categories + ")", trueCategory);
+        trueCategory >= 0 && trueCategory < categories,
+        "trueCategory",
+        "in [0, " + categories + ")",
+        trueCategory);
     while (true) {
       int c = random.nextInt(categories);
       if (c == trueCategory || bernoulli.expMinus(epsilon)) {
@@ -89,7 +95,10 @@ public final class RandomizedResponse {
    */
   public int respond(int trueCategory, PrivacyFilter filter, String label) {
     Checks.require(
-        trueCategory >= 0 && trueCategory < categories, "trueCategory", "in [0, " + categories + ")", trueCategory);
+        trueCategory >= 0 && trueCategory < categories,
+        "trueCategory",
+        "in [0, " + categories + ")",
+        trueCategory);
     Checks.notNull("filter", filter);
     filter.spend(event(), label);
     return respond(trueCategory);
@@ -102,15 +111,19 @@ public final class RandomizedResponse {
 
   /**
    * Unbiased estimates of the true category frequencies from report counts: {@code (c_j / n - q) /
-   * (p - q)} with {@code p} the truth probability and {@code q = (1 - p) / (k - 1)}. Post-processing;
-   * estimates may fall outside [0, 1].
+   * (p - q)} with {@code p} the truth probability and {@code q = (1 - p) / (k - 1)}.
+   * Post-processing; estimates may fall outside [0, 1].
    *
    * @param reportCounts one non-negative count per category, total positive
    * @return estimated fractions, summing to 1
    */
   public double[] estimateFrequencies(long[] reportCounts) {
     Checks.notNull("reportCounts", reportCounts);
-    Checks.require(reportCounts.length == categories, "reportCounts.length", "" + categories, reportCounts.length);
+    Checks.require(
+        reportCounts.length == categories,
+        "reportCounts.length",
+        "" + categories,
+        reportCounts.length);
     long total = 0;
     for (int j = 0; j < categories; j++) {
       Checks.nonNegative("reportCounts[" + j + "]", reportCounts[j]);

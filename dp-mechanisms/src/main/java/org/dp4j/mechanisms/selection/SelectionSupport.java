@@ -34,7 +34,8 @@ final class SelectionSupport {
     }
     double value = epsilon * utilitySensitivity / calibrated;
     return value == 0 || value == Double.POSITIVE_INFINITY
-        ? value : Math.nextUp(value + value * 0x1p-50);
+        ? value
+        : Math.nextUp(value + value * 0x1p-50);
   }
 
   /** Checks utilities are non-empty and finite; returns their maximum. */

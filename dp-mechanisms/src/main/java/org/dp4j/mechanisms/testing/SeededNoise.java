@@ -6,14 +6,15 @@ import org.dp4j.mechanisms.bulk.BulkNoise;
 /**
  * <b>NOT PRIVATE.</b> Seeded, reproducible, fast randomness for tests and benchmarks only.
  *
- * <p>The generator is Commons RNG's xoshiro256++ (Blackman &amp; Vigna 2018): statistically excellent
- * and about ten times faster than the secure default, but its whole future and past follow from its
- * 256-bit state, and that state follows from the seed. Noise drawn from it can be subtracted by anyone
- * who knows the seed, and the state can be recovered from a few outputs. Outputs computed with these
- * sources carry <b>no differential-privacy guarantee</b>, whatever privacy event a mechanism reports.
+ * <p>The generator is Commons RNG's xoshiro256++ (Blackman &amp; Vigna 2018): statistically
+ * excellent and about ten times faster than the secure default, but its whole future and past
+ * follow from its 256-bit state, and that state follows from the seed. Noise drawn from it can be
+ * subtracted by anyone who knows the seed, and the state can be recovered from a few outputs.
+ * Outputs computed with these sources carry <b>no differential-privacy guarantee</b>, whatever
+ * privacy event a mechanism reports.
  *
- * <p>For real releases use the no-source factories ({@code BulkNoise.secure()},
- * {@code LaplaceMechanism.of(...)}), which draw from {@link org.dp4j.mechanisms.random.AesCtrRandom}.
+ * <p>For real releases use the no-source factories ({@code BulkNoise.secure()}, {@code
+ * LaplaceMechanism.of(...)}), which draw from {@link org.dp4j.mechanisms.random.AesCtrRandom}.
  */
 public final class SeededNoise {
 
@@ -33,8 +34,8 @@ public final class SeededNoise {
   }
 
   /**
-   * <b>Not private.</b> Bulk noise from a seeded source, for reproducible tests and the
-   * "fast, non-private" benchmarks.
+   * <b>Not private.</b> Bulk noise from a seeded source, for reproducible tests and the "fast,
+   * non-private" benchmarks.
    *
    * @param seed any value; equal seeds give equal noise
    * @return a new instance

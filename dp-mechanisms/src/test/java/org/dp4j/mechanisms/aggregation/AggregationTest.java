@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AggregationTest {
 
   private static PrivacyBudget budgetFor(NoiseKind kind, double epsilon) {
-    return kind == NoiseKind.LAPLACE ? PrivacyBudget.pure(epsilon) : PrivacyBudget.approximate(epsilon, 1e-6);
+    return kind == NoiseKind.LAPLACE
+        ? PrivacyBudget.pure(epsilon)
+        : PrivacyBudget.approximate(epsilon, 1e-6);
   }
 
   private static double[] data(int n, long seed) {
@@ -47,7 +49,8 @@ class AggregationTest {
     int countCovered = 0;
     int sumCovered = 0;
     for (int i = 0; i < trials; i++) {
-      countCovered += count.release(values.length, 0.9).confidenceInterval().contains(values.length) ? 1 : 0;
+      countCovered +=
+          count.release(values.length, 0.9).confidenceInterval().contains(values.length) ? 1 : 0;
       sumCovered += sum.release(values, 0.9).confidenceInterval().contains(trueSum) ? 1 : 0;
     }
     // Coverage within 5.3 binomial sd of 0.9 (false failure ~1.2e-7 each).
@@ -92,7 +95,8 @@ class AggregationTest {
     for (int i = 0; i < uniform.length; i++) {
       uniform[i] = random.nextDouble();
     }
-    BoundedVariance variance = BoundedVariance.of(PrivacyBudget.pure(10), bounds, NoiseKind.LAPLACE, random);
+    BoundedVariance variance =
+        BoundedVariance.of(PrivacyBudget.pure(10), bounds, NoiseKind.LAPLACE, random);
     // Var(U(0,1)) = 1/12; noise at epsilon 10 and n = 20000 is far below 0.005.
     assertEquals(1.0 / 12, variance.release(uniform), 0.005);
     BoundedQuantile quantile = BoundedQuantile.of(PrivacyBudget.pure(10), bounds, 1025, random);
@@ -107,40 +111,59 @@ class AggregationTest {
     UniformRandomProvider random = SeededNoise.uniform(12);
     double[] messy = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.5};
     double[] copy = messy.clone();
-    NoisyStatistic mean = BoundedMean.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, random).release(messy, 0.9);
+    NoisyStatistic mean =
+        BoundedMean.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, random)
+            .release(messy, 0.9);
     assertTrue(mean.value() >= -1 && mean.value() <= 1);
     assertArrayEquals(copy, messy, "input must not change");
-    assertTrue(Double.isFinite(BoundedSum.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, random)
-        .release(new double[0], 0.9).value()));
-    double v = BoundedVariance.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, random).release(new double[0]);
+    assertTrue(
+        Double.isFinite(
+            BoundedSum.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, random)
+                .release(new double[0], 0.9)
+                .value()));
+    double v =
+        BoundedVariance.of(PrivacyBudget.pure(1), bounds, NoiseKind.LAPLACE, random)
+            .release(new double[0]);
     assertTrue(v >= 0 && v <= 1);
-    double q = BoundedQuantile.of(PrivacyBudget.pure(1), bounds, 33, random).release(new double[0], 0.5);
+    double q =
+        BoundedQuantile.of(PrivacyBudget.pure(1), bounds, 33, random).release(new double[0], 0.5);
     assertTrue(q >= -1 && q <= 1);
   }
 
   @Test
   void rejectsBadArguments() {
-    assertEquals("upper must be >= lower = 2.0, got 1.0",
+    assertEquals(
+        "upper must be >= lower = 2.0, got 1.0",
         assertThrows(IllegalArgumentException.class, () -> new Bounds(2, 1)).getMessage());
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+    for (double bad :
+        new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
       assertThrows(IllegalArgumentException.class, () -> new Bounds(bad, 1));
       assertThrows(IllegalArgumentException.class, () -> new Bounds(0, bad));
     }
-    assertThrows(IllegalArgumentException.class, () -> new Bounds(-Double.MAX_VALUE, Double.MAX_VALUE));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Bounds(-Double.MAX_VALUE, Double.MAX_VALUE));
     UniformRandomProvider random = SeededNoise.uniform(1);
     Bounds bounds = new Bounds(0, 1);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BoundedSum.of(PrivacyBudget.approximate(1, 1e-6), bounds, NoiseKind.LAPLACE, random));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BoundedSum.of(PrivacyBudget.pure(1), bounds, NoiseKind.GAUSSIAN, random));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BoundedSum.of(PrivacyBudget.pure(1), new Bounds(0, 0), NoiseKind.LAPLACE, random));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BoundedMean.of(PrivacyBudget.pure(1), new Bounds(3, 3), NoiseKind.LAPLACE, random));
-    assertThrows(NullPointerException.class, () -> BoundedSum.of(PrivacyBudget.pure(1), null, NoiseKind.LAPLACE, random));
-    assertThrows(NullPointerException.class, () -> BoundedCount.of(PrivacyBudget.pure(1), null, random));
+    assertThrows(
+        NullPointerException.class,
+        () -> BoundedSum.of(PrivacyBudget.pure(1), null, NoiseKind.LAPLACE, random));
+    assertThrows(
+        NullPointerException.class, () -> BoundedCount.of(PrivacyBudget.pure(1), null, random));
     BoundedCount count = BoundedCount.of(PrivacyBudget.pure(1), NoiseKind.LAPLACE, random);
-    assertEquals("count must be non-negative, got -1",
+    assertEquals(
+        "count must be non-negative, got -1",
         assertThrows(IllegalArgumentException.class, () -> count.release(-1, 0.9)).getMessage());
     for (double level : new double[] {0, 1, Double.NaN, -0.1}) {
       assertThrows(IllegalArgumentException.class, () -> count.release(1, level));
@@ -151,8 +174,11 @@ class AggregationTest {
     for (double bad : new double[] {-0.1, 1.1, Double.NaN}) {
       assertThrows(IllegalArgumentException.class, () -> quantile.release(new double[] {0.5}, bad));
     }
-    assertThrows(IllegalArgumentException.class, () -> BoundedQuantile.of(PrivacyBudget.pure(1), bounds, 1, random));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BoundedQuantile.of(PrivacyBudget.pure(1), bounds, 1, random));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> BoundedQuantile.of(PrivacyBudget.pure(1), new Bounds(1, 1), 5, random));
   }
 }

@@ -20,9 +20,11 @@ class FastPassesTest {
   void theVectorPassLoadsAndAgreesWhereTheModuleIsPresent() {
     // The test JVM runs with --add-modules jdk.incubator.vector (the parent POM's argLine); on a
     // CPU with 8 or more float lanes the vector pass must load and pass the self-test.
-    assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+    assumeTrue(
+        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
         "needs --add-modules jdk.incubator.vector");
-    assumeTrue(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() >= 8,
+    assumeTrue(
+        jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() >= 8,
         "a CPU with fewer than 8 float lanes gets no vector pass");
     ZigguratFastPass vector = FastPasses.vectorIfAvailable();
     assertNotNull(vector);
@@ -31,20 +33,25 @@ class FastPassesTest {
 
   @Test
   void theSelfTestRejectsAPassThatDiffersInOneUlpOrOneMaskBit() {
-    ZigguratFastPass oneUlpHigh = (words, n, k, widths, values, start, masks, scratch) -> {
-      ScalarFastPass.INSTANCE.run(words, n, k, widths, values, start, masks, scratch);
-      values[start + n / 2] = Math.nextUp(values[start + n / 2]);
-    };
-    ZigguratFastPass oneBitFlipped = (words, n, k, widths, values, start, masks, scratch) -> {
-      ScalarFastPass.INSTANCE.run(words, n, k, widths, values, start, masks, scratch);
-      masks[1] ^= 1 << 7;
-    };
-    ZigguratFastPass throwing = (words, n, k, widths, values, start, masks, scratch) -> {
-      throw new UnsupportedOperationException("a Vector API method this JDK lacks");
-    };
+    ZigguratFastPass oneUlpHigh =
+        (words, n, k, widths, values, start, masks, scratch) -> {
+          ScalarFastPass.INSTANCE.run(words, n, k, widths, values, start, masks, scratch);
+          values[start + n / 2] = Math.nextUp(values[start + n / 2]);
+        };
+    ZigguratFastPass oneBitFlipped =
+        (words, n, k, widths, values, start, masks, scratch) -> {
+          ScalarFastPass.INSTANCE.run(words, n, k, widths, values, start, masks, scratch);
+          masks[1] ^= 1 << 7;
+        };
+    ZigguratFastPass throwing =
+        (words, n, k, widths, values, start, masks, scratch) -> {
+          throw new UnsupportedOperationException("a Vector API method this JDK lacks");
+        };
     assertFalse(FastPasses.agreesWithScalar(oneUlpHigh));
     assertFalse(FastPasses.agreesWithScalar(oneBitFlipped));
-    assertThrows(UnsupportedOperationException.class,
-        () -> FastPasses.agreesWithScalar(throwing), "vectorIfAvailable catches it");
+    assertThrows(
+        UnsupportedOperationException.class,
+        () -> FastPasses.agreesWithScalar(throwing),
+        "vectorIfAvailable catches it");
   }
 }

@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.mechanisms.bulk.FloatZiggurat.Shape;
 import org.dp4j.mechanisms.random.TestKeys;
 import org.dp4j.mechanisms.stats.GoodnessOfFit;
 import org.dp4j.mechanisms.testing.SeededNoise;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,9 +41,11 @@ class FloatZigguratTest {
   @ParameterizedTest
   @EnumSource(Shape.class)
   void everyLayerHasAreaV(Shape shape) {
-    // Marsaglia & Tsang (2000): layer i (1..511) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is the
+    // Marsaglia & Tsang (2000): layer i (1..511) is [0, x_i] x [f(x_i), f(x_(i-1))]; the base is
+    // the
     // rectangle [0, r] x [0, f(r)] plus the tail. Tolerance 1e-12 relative: r and v are given to
-    // 17 digits and the recursion loses a few to rounding (the 13-digit published Gaussian r fails).
+    // 17 digits and the recursion loses a few to rounding (the 13-digit published Gaussian r
+    // fails).
     double v = shape.v;
     double base = shape.r * shape.density(shape.r) + tailArea(shape, shape.r);
     assertEquals(v, base, 1e-12 * v, "base layer");
@@ -58,21 +60,23 @@ class FloatZigguratTest {
 
   /**
    * r such that the top layer of an n-layer ziggurat has area v(r) = r f(r) + tail(r), by bisection
-   * (the construction of Marsaglia &amp; Tsang 2000); an independent re-derivation of the constants.
+   * (the construction of Marsaglia &amp; Tsang 2000); an independent re-derivation of the
+   * constants.
    */
   private static double solveR(Shape shape, int layers) {
-    DoubleUnaryOperator closing = r -> {
-      double v = r * shape.density(r) + tailArea(shape, r);
-      double x = r;
-      for (int i = layers - 2; i >= 1; i--) {
-        double y = v / x + shape.density(x);
-        if (!(y < 1)) {
-          return Double.POSITIVE_INFINITY; // r too small: the layers overshoot f(0) = 1
-        }
-        x = shape.inverseDensity(y);
-      }
-      return v / x + shape.density(x) - 1;
-    };
+    DoubleUnaryOperator closing =
+        r -> {
+          double v = r * shape.density(r) + tailArea(shape, r);
+          double x = r;
+          for (int i = layers - 2; i >= 1; i--) {
+            double y = v / x + shape.density(x);
+            if (!(y < 1)) {
+              return Double.POSITIVE_INFINITY; // r too small: the layers overshoot f(0) = 1
+            }
+            x = shape.inverseDensity(y);
+          }
+          return v / x + shape.density(x) - 1;
+        };
     double lo = 1;
     double hi = 12;
     for (int k = 0; k < 200; k++) {
@@ -88,10 +92,12 @@ class FloatZigguratTest {
 
   @Test
   void theSolverReproducesThePublishedConstants() {
-    // Published with Marsaglia & Tsang's (2000) method: normal 128 layers r = 3.442619855899 (given to
+    // Published with Marsaglia & Tsang's (2000) method: normal 128 layers r = 3.442619855899 (given
+    // to
     // 13 digits), normal 256 layers r = 3.6541528853610088, exponential 256 layers
     // r = 7.69711747013104972. The same solver gives the 512-layer constants the tables use
-    // (50-digit bisection: normal r = 3.85204615036839124..., exponential r = 8.48173996322273152...).
+    // (50-digit bisection: normal r = 3.85204615036839124..., exponential r =
+    // 8.48173996322273152...).
     assertEquals(3.442619855899, solveR(Shape.GAUSSIAN, 128), 1e-11);
     assertEquals(3.6541528853610088, solveR(Shape.GAUSSIAN, 256), 1e-12);
     assertEquals(7.69711747013104972, solveR(Shape.LAPLACE, 256), 1e-12);
@@ -99,8 +105,10 @@ class FloatZigguratTest {
     assertEquals(Shape.GAUSSIAN.r, solveR(Shape.GAUSSIAN, FloatZiggurat.LAYERS), 1e-12);
     assertEquals(Shape.LAPLACE.r, solveR(Shape.LAPLACE, FloatZiggurat.LAYERS), 1e-12);
     double r = Shape.GAUSSIAN.r;
-    assertEquals(r * Math.exp(-0.5 * r * r) + Math.sqrt(Math.PI / 2) * Erf.erfc(r / Math.sqrt(2)),
-        Shape.GAUSSIAN.v, 1e-15);
+    assertEquals(
+        r * Math.exp(-0.5 * r * r) + Math.sqrt(Math.PI / 2) * Erf.erfc(r / Math.sqrt(2)),
+        Shape.GAUSSIAN.v,
+        1e-15);
     assertEquals((Shape.LAPLACE.r + 1) * Math.exp(-Shape.LAPLACE.r), Shape.LAPLACE.v, 1e-15);
   }
 
@@ -122,7 +130,9 @@ class FloatZigguratTest {
 
   // ---- slow paths, driven word by word ------------------------------------------------------
 
-  /** The 32-bit word with layer {@code layer} (bits 0-8), a sign (bit 9) and {@code m} (bits 10-31). */
+  /**
+   * The 32-bit word with layer {@code layer} (bits 0-8), a sign (bit 9) and {@code m} (bits 10-31).
+   */
   private static int word(int layer, boolean negative, int m) {
     return (m << 10) | (negative ? 1 << 9 : 0) | layer;
   }
@@ -141,7 +151,8 @@ class FloatZigguratTest {
       assertTrue(positive >= shape.r, "+tail " + positive);
       assertTrue(negative <= -shape.r, "-tail " + negative);
     }
-    assertTrue(z.sample(word(0, false, smallestTailM - 1)) < shape.r, "the largest base-rectangle word");
+    assertTrue(
+        z.sample(word(0, false, smallestTailM - 1)) < shape.r, "the largest base-rectangle word");
     // Inside the base rectangle it is the fast path: exactly (2m + 1) x_0 / 2^24.
     assertEquals(shape.edge(0) * 5 / FloatZiggurat.GRID, z.sample(word(0, false, 2)), 0.0);
     assertEquals(-shape.edge(0) * 5 / FloatZiggurat.GRID, z.sample(word(0, true, 2)), 0.0);
@@ -159,8 +170,8 @@ class FloatZigguratTest {
     int m = (int) ((lower + upper) / 2 / upper * FloatZiggurat.GRID / 2); // mid-wedge
     assertTrue(2 * m + 1 >= shape.threshold(layer), "a wedge word");
     double x = (2.0 * m + 1) * upper / FloatZiggurat.GRID;
-    double accept = (shape.density(x) - shape.density(upper))
-        / (shape.density(lower) - shape.density(upper));
+    double accept =
+        (shape.density(x) - shape.density(upper)) / (shape.density(lower) - shape.density(upper));
     FloatZiggurat z = new FloatZiggurat(new RandomWords(SeededNoise.uniform(13)), shape);
     int n = 200_000;
     int same = 0;
@@ -179,12 +190,20 @@ class FloatZigguratTest {
   /** The fast passes this JVM can run: the scalar one, and the vector one where it loads. */
   static Stream<ZigguratFastPass> passes() {
     ZigguratFastPass vector = FastPasses.vectorIfAvailable();
-    return vector == null ? Stream.of(ScalarFastPass.INSTANCE) : Stream.of(ScalarFastPass.INSTANCE, vector);
+    return vector == null
+        ? Stream.of(ScalarFastPass.INSTANCE)
+        : Stream.of(ScalarFastPass.INSTANCE, vector);
   }
 
   static Stream<Arguments> shapesPassesAndScales() {
-    return Stream.of(Shape.values()).flatMap(shape -> passes().flatMap(pass ->
-        Stream.of(1.0, 0.37, 2.5e7).map(scale -> Arguments.of(shape, pass, scale))));
+    return Stream.of(Shape.values())
+        .flatMap(
+            shape ->
+                passes()
+                    .flatMap(
+                        pass ->
+                            Stream.of(1.0, 0.37, 2.5e7)
+                                .map(scale -> Arguments.of(shape, pass, scale))));
   }
 
   /**
@@ -202,15 +221,17 @@ class FloatZigguratTest {
     return (float) (scale * reference.sample(w));
   }
 
-  /** The noise one word must add, given a reference sampler that draws the slow paths' randomness. */
+  /**
+   * The noise one word must add, given a reference sampler that draws the slow paths' randomness.
+   */
   private interface WordNoise {
     float of(FloatZiggurat reference, int word);
   }
 
   /**
    * What a kernel on the stream of {@code seed} must make of {@code initial}: each element plus
-   * {@code noise} of its word, in stream order, with the slow paths' extra randomness drawn from the
-   * same stream. {@code initial} is not changed.
+   * {@code noise} of its word, in stream order, with the slow paths' extra randomness drawn from
+   * the same stream. {@code initial} is not changed.
    */
   private static float[] wordByWord(Shape shape, long seed, float[] initial, WordNoise noise) {
     RandomWords twin = new RandomWords(SeededNoise.uniform(seed));
@@ -238,18 +259,27 @@ class FloatZigguratTest {
     int n = 3 * BLOCK + 37;
     float[] values = new float[n];
     UniformRandomProvider fill = SeededNoise.uniform(14);
-    float[] special = {-0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -1e30f};
+    float[] special = {
+      -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -1e30f
+    };
     for (int i = 0; i < n; i++) {
       values[i] = i < special.length ? special[i] : (float) (fill.nextDouble() * 8 - 4);
     }
     int[] slowWords = {0};
-    float[] expected = wordByWord(shape, 15, values, (reference, w) -> {
-      slowWords[0] += ((w >>> 9) | 1) < shape.threshold(w & 511) ? 0 : 1;
-      return expectedNoise(shape, reference, w, scale);
-    });
-    new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape, pass).addTo(values, 0, n, scale);
+    float[] expected =
+        wordByWord(
+            shape,
+            15,
+            values,
+            (reference, w) -> {
+              slowWords[0] += ((w >>> 9) | 1) < shape.threshold(w & 511) ? 0 : 1;
+              return expectedNoise(shape, reference, w, scale);
+            });
+    new FloatZiggurat(new RandomWords(SeededNoise.uniform(15)), shape, pass)
+        .addTo(values, 0, n, scale);
     for (int i = 0; i < n; i++) {
-      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(values[i]), "index " + i);
+      assertEquals(
+          Float.floatToIntBits(expected[i]), Float.floatToIntBits(values[i]), "index " + i);
     }
     assertTrue(slowWords[0] >= 10, "the stream exercises the second pass: " + slowWords[0]);
   }
@@ -258,7 +288,8 @@ class FloatZigguratTest {
   @ValueSource(ints = {0, 1, 7, 8, 31, 32, 33, 100, BLOCK - 1, BLOCK})
   void theVectorPassComputesTheScalarPassesFloatsAndMasks(int n) {
     ZigguratFastPass vector = FastPasses.vectorIfAvailable();
-    Assumptions.assumeTrue(vector != null, "the vector pass needs jdk.incubator.vector and 8 or more lanes");
+    Assumptions.assumeTrue(
+        vector != null, "the vector pass needs jdk.incubator.vector and 8 or more lanes");
     // Random thresholds (all 0, all 2^24 and in between) and widths (of both signs, subnormal,
     // infinite and NaN among them), random words and values: every lane must match, and so must
     // the slow masks; mask words past the block keep what they held.
@@ -268,8 +299,12 @@ class FloatZigguratTest {
       float[] widths = new float[1024];
       for (int t = 0; t < 1024; t++) {
         k[t] = round == 0 ? 0 : round == 1 ? 1 << 23 : g.nextInt((1 << 23) + 1);
-        widths[t] = t % 97 == 0 ? Float.MIN_VALUE : t % 89 == 0 ? Float.POSITIVE_INFINITY
-            : t % 83 == 0 ? Float.NaN : (float) ((g.nextDouble() - 0.5) * 1e-6);
+        widths[t] =
+            t % 97 == 0
+                ? Float.MIN_VALUE
+                : t % 89 == 0
+                    ? Float.POSITIVE_INFINITY
+                    : t % 83 == 0 ? Float.NaN : (float) ((g.nextDouble() - 0.5) * 1e-6);
       }
       int[] words = new int[BLOCK];
       float[] values = new float[BLOCK + 3];
@@ -282,17 +317,22 @@ class FloatZigguratTest {
       int[] vectorMasks = new int[BLOCK / 32];
       java.util.Arrays.fill(scalarMasks, 0x5a5a5a5a);
       java.util.Arrays.fill(vectorMasks, 0x5a5a5a5a);
-      ScalarFastPass.INSTANCE.run(words, n, k, widths, scalarValues, 3, scalarMasks, new int[BLOCK]);
+      ScalarFastPass.INSTANCE.run(
+          words, n, k, widths, scalarValues, 3, scalarMasks, new int[BLOCK]);
       vector.run(words, n, k, widths, values, 3, vectorMasks, new int[BLOCK]);
       for (int i = 0; i < values.length; i++) {
-        assertEquals(Float.floatToIntBits(scalarValues[i]), Float.floatToIntBits(values[i]), "round " + round + " index " + i);
+        assertEquals(
+            Float.floatToIntBits(scalarValues[i]),
+            Float.floatToIntBits(values[i]),
+            "round " + round + " index " + i);
       }
       assertArrayEquals(scalarMasks, vectorMasks, "round " + round);
       if (round == 0) {
         assertEquals(n, slowBits(scalarMasks, n), "threshold 0 sends every word to the slow pass");
       }
       if (round == 1) {
-        assertEquals(0, slowBits(scalarMasks, n), "threshold 2^23 keeps every word on the fast path");
+        assertEquals(
+            0, slowBits(scalarMasks, n), "threshold 2^23 keeps every word on the fast path");
       }
     }
   }
@@ -312,33 +352,42 @@ class FloatZigguratTest {
     // (float) (scale * sample(word)), the product in double. At the minimum the fast path runs.
     FloatZiggurat probe = new FloatZiggurat(new RandomWords(SeededNoise.uniform(1)), shape);
     double minimum = probe.minimumFastScale();
-    // Float.MIN_NORMAL over the top layer's width x_1 / 2^23: x_1 = 0.17042 (Gaussian), 0.044824 (Laplace).
+    // Float.MIN_NORMAL over the top layer's width x_1 / 2^23: x_1 = 0.17042 (Gaussian), 0.044824
+    // (Laplace).
     assertEquals(shape == Shape.GAUSSIAN ? 5.7862e-31 : 2.1999e-30, minimum, 1e-4 * minimum);
     int n = BLOCK + 5;
     for (double scale : new double[] {Math.nextDown(minimum), minimum * 0.01, Double.MIN_VALUE}) {
       float[] values = new float[n];
       new FloatZiggurat(new RandomWords(SeededNoise.uniform(70)), shape).addTo(values, 0, n, scale);
-      float[] expected = wordByWord(shape, 70, new float[n], (reference, w) -> (float) (scale * reference.sample(w)));
+      float[] expected =
+          wordByWord(
+              shape, 70, new float[n], (reference, w) -> (float) (scale * reference.sample(w)));
       assertArrayEquals(expected, values, "scale " + scale);
     }
     float[] atMinimum = new float[n];
-    new FloatZiggurat(new RandomWords(SeededNoise.uniform(71)), shape).addTo(atMinimum, 0, n, minimum);
-    float[] expected = wordByWord(shape, 71, new float[n], (reference, w) -> expectedNoise(shape, reference, w, minimum));
+    new FloatZiggurat(new RandomWords(SeededNoise.uniform(71)), shape)
+        .addTo(atMinimum, 0, n, minimum);
+    float[] expected =
+        wordByWord(
+            shape, 71, new float[n], (reference, w) -> expectedNoise(shape, reference, w, minimum));
     assertArrayEquals(expected, atMinimum, "at the minimum the fast path runs");
   }
 
   @Test
   void theVectorPassIsPreferredOnlyWhereItWasMeasuredFaster() {
-    boolean vectorAllowed = Runtime.version().feature() >= FastPasses.MINIMUM_VECTOR_FEATURE
-        && FastPasses.vectorIfAvailable() != null;
-    assertEquals(vectorAllowed ? FloatNoiseKernel.VECTOR : FloatNoiseKernel.SCALAR, BulkNoise.floatKernel());
+    boolean vectorAllowed =
+        Runtime.version().feature() >= FastPasses.MINIMUM_VECTOR_FEATURE
+            && FastPasses.vectorIfAvailable() != null;
+    assertEquals(
+        vectorAllowed ? FloatNoiseKernel.VECTOR : FloatNoiseKernel.SCALAR, BulkNoise.floatKernel());
     assertEquals(vectorAllowed, !(FastPasses.preferred() instanceof ScalarFastPass));
   }
 
   // ---- tail masses --------------------------------------------------------------------------
 
   /** Largest |observed - expected| / tolerance of P(|X| > t) over the thresholds; <= 1 passes. */
-  private static double worstTailError(float[] a, Shape expectedShape, double scale, double[] thresholds) {
+  private static double worstTailError(
+      float[] a, Shape expectedShape, double scale, double[] thresholds) {
     double worst = 0;
     for (double t : thresholds) {
       int beyond = 0;
@@ -347,7 +396,11 @@ class FloatZigguratTest {
       }
       double z = t / scale;
       double p = expectedShape == Shape.GAUSSIAN ? Erf.erfc(z / Math.sqrt(2)) : Math.exp(-z);
-      worst = Math.max(worst, Math.abs((double) beyond / a.length - p) / GoodnessOfFit.binomialTolerance(p, a.length));
+      worst =
+          Math.max(
+              worst,
+              Math.abs((double) beyond / a.length - p)
+                  / GoodnessOfFit.binomialTolerance(p, a.length));
     }
     return worst;
   }
@@ -375,15 +428,22 @@ class FloatZigguratTest {
     int n = 2_000_000;
     float[] g = new float[n];
     BulkNoise.using(TestKeys.fixedKey(41)).addGaussian(g, 1.0);
-    assertTrue(worstTailError(g, Shape.GAUSSIAN, 1.0, new double[] {1.0, 2.5, Shape.GAUSSIAN.r, 4.0}) <= 1.0);
+    assertTrue(
+        worstTailError(g, Shape.GAUSSIAN, 1.0, new double[] {1.0, 2.5, Shape.GAUSSIAN.r, 4.0})
+            <= 1.0);
     float[] l = new float[n];
     BulkNoise.using(TestKeys.fixedKey(42)).addLaplace(l, 0, n, 1.0);
-    assertTrue(worstTailError(l, Shape.LAPLACE, 1.0, new double[] {0.5, 2.0, Shape.LAPLACE.r, 8.0}) <= 1.0);
+    assertTrue(
+        worstTailError(l, Shape.LAPLACE, 1.0, new double[] {0.5, 2.0, Shape.LAPLACE.r, 8.0})
+            <= 1.0);
   }
 
   // ---- blocks, ranges, scaling --------------------------------------------------------------
 
-  enum Kind { GAUSSIAN, LAPLACE }
+  enum Kind {
+    GAUSSIAN,
+    LAPLACE
+  }
 
   private static void add(BulkNoise noise, Kind kind, float[] a, int offset, int length, double s) {
     if (kind == Kind.GAUSSIAN) {
@@ -393,7 +453,8 @@ class FloatZigguratTest {
     }
   }
 
-  private static void add(BulkNoise noise, Kind kind, FloatBuffer b, int offset, int length, double s) {
+  private static void add(
+      BulkNoise noise, Kind kind, FloatBuffer b, int offset, int length, double s) {
     if (kind == Kind.GAUSSIAN) {
       noise.addGaussian(b, offset, length, s);
     } else {
@@ -411,7 +472,8 @@ class FloatZigguratTest {
       java.util.Arrays.fill(array, 1f);
       add(SeededNoise.bulk(21), kind, array, offset, length, 2.0);
       FloatBuffer heap = FloatBuffer.allocate(size);
-      FloatBuffer direct = ByteBuffer.allocateDirect(4 * size).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      FloatBuffer direct =
+          ByteBuffer.allocateDirect(4 * size).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       for (int i = 0; i < size; i++) {
         heap.put(i, 1f);
         direct.put(i, 1f);

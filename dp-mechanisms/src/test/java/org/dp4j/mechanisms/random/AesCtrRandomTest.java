@@ -22,7 +22,8 @@ class AesCtrRandomTest {
   /** Independent model of the generator: AES-256 in ECB on explicit big-endian counter blocks. */
   private static final class Model {
     private byte[] key;
-    private final ByteBuffer output = ByteBuffer.allocate(AesCtrRandom.OUTPUT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer output =
+        ByteBuffer.allocate(AesCtrRandom.OUTPUT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
     Model(byte[] key) throws Exception {
       this.key = key.clone();
@@ -55,7 +56,8 @@ class AesCtrRandomTest {
     Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
     ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[32], "AES"));
     // AES-256(key = 0, block = 0), a widely published known answer.
-    assertEquals("dc95c078a2408989ad48a21492842087", HexFormat.of().formatHex(ecb.doFinal(new byte[16])));
+    assertEquals(
+        "dc95c078a2408989ad48a21492842087", HexFormat.of().formatHex(ecb.doFinal(new byte[16])));
   }
 
   @ParameterizedTest
@@ -132,9 +134,11 @@ class AesCtrRandomTest {
     for (long c : counts) {
       statistic += (c - expected) * (c - expected) / expected;
     }
-    // Critical value at false-failure rate 1e-6 for 255 degrees of freedom (fixed key: deterministic).
+    // Critical value at false-failure rate 1e-6 for 255 degrees of freedom (fixed key:
+    // deterministic).
     double critical =
-        new ChiSquaredDistribution(255).inverseCumulativeProbability(1 - GoodnessOfFit.FALSE_FAILURE_RATE);
+        new ChiSquaredDistribution(255)
+            .inverseCumulativeProbability(1 - GoodnessOfFit.FALSE_FAILURE_RATE);
     assertTrue(statistic < critical, "chi2=" + statistic + " critical=" + critical);
   }
 

@@ -8,8 +8,8 @@ public final class DiscreteDistributions {
   private DiscreteDistributions() {}
 
   /**
-   * CDF of the discrete Laplace with {@code p = exp(-1/scale)}: for k >= 0, {@code 1 - p^(k+1) / (1 +
-   * p)}; for k < 0, {@code p^(-k) / (1 + p)}.
+   * CDF of the discrete Laplace with {@code p = exp(-1/scale)}: for k >= 0, {@code 1 - p^(k+1) / (1
+   * + p)}; for k < 0, {@code p^(-k) / (1 + p)}.
    */
   public static LongToDoubleFunction discreteLaplaceCdf(double scale) {
     double logP = -1.0 / scale;
@@ -17,7 +17,10 @@ public final class DiscreteDistributions {
     return k -> k >= 0 ? 1.0 - Math.exp((k + 1) * logP) / (1 + p) : Math.exp(-k * logP) / (1 + p);
   }
 
-  /** CDF of the discrete Gaussian with parameter sigma, by summing the normalised mass (|k| <= 40 sigma + 50). */
+  /**
+   * CDF of the discrete Gaussian with parameter sigma, by summing the normalised mass (|k| <= 40
+   * sigma + 50).
+   */
   public static LongToDoubleFunction discreteGaussianCdf(double sigma) {
     int half = (int) Math.ceil(40 * sigma) + 50;
     double[] mass = new double[2 * half + 1];

@@ -36,20 +36,24 @@ class DiscreteGaussianSamplerTest {
     // False-failure rate 1e-6 (chi-square critical value at that level; fixed seed).
     ChiSquare fit =
         GoodnessOfFit.chiSquare(
-            draw(sampler, N), DiscreteDistributions.discreteGaussianCdf(sigma), GoodnessOfFit.FALSE_FAILURE_RATE);
+            draw(sampler, N),
+            DiscreteDistributions.discreteGaussianCdf(sigma),
+            GoodnessOfFit.FALSE_FAILURE_RATE);
     assertTrue(fit.accepted(), fit.toString());
   }
 
   @Test
   void fitsAtAHugeSigmaOnTheSecureSource() {
-    // sigma = 2^40 + 0.375: the regime of the floating-point-safe Gaussian mechanism. Bin masses come
+    // sigma = 2^40 + 0.375: the regime of the floating-point-safe Gaussian mechanism. Bin masses
+    // come
     // from the continuous normal CDF at half-integers; by Poisson summation the discrete Gaussian's
     // CDF differs from it by far less than 1e-9 at this sigma, invisible at n = 50,000.
     double sigma = 0x1.0p40 + 0.375;
     DiscreteGaussianSampler sampler = DiscreteGaussianSampler.of(sigma, TestKeys.fixedKey(9));
     NormalDistribution normal = new NormalDistribution(null, 0, sigma);
     LongToDoubleFunction cdf = k -> normal.cumulativeProbability(k + 0.5);
-    ChiSquare fit = GoodnessOfFit.chiSquare(draw(sampler, 50_000), cdf, GoodnessOfFit.FALSE_FAILURE_RATE);
+    ChiSquare fit =
+        GoodnessOfFit.chiSquare(draw(sampler, 50_000), cdf, GoodnessOfFit.FALSE_FAILURE_RATE);
     assertTrue(fit.accepted(), fit.toString());
   }
 
@@ -75,7 +79,9 @@ class DiscreteGaussianSamplerTest {
     }
     ChiSquare fit =
         GoodnessOfFit.chiSquare(
-            samples, DiscreteDistributions.discreteGaussianCdf(sigma), GoodnessOfFit.FALSE_FAILURE_RATE);
+            samples,
+            DiscreteDistributions.discreteGaussianCdf(sigma),
+            GoodnessOfFit.FALSE_FAILURE_RATE);
     assertFalse(fit.accepted(), fit.toString());
   }
 
@@ -84,11 +90,19 @@ class DiscreteGaussianSamplerTest {
     UniformRandomProvider random = SeededNoise.uniform(1);
     for (double bad :
         new double[] {
-          Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -1.0,
-          Double.MIN_VALUE, 0x1.0p53, Double.MAX_VALUE
+          Double.NaN,
+          Double.POSITIVE_INFINITY,
+          Double.NEGATIVE_INFINITY,
+          0.0,
+          -0.0,
+          -1.0,
+          Double.MIN_VALUE,
+          0x1.0p53,
+          Double.MAX_VALUE
         }) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> DiscreteGaussianSampler.of(bad, random));
+          assertThrows(
+              IllegalArgumentException.class, () -> DiscreteGaussianSampler.of(bad, random));
       assertTrue(e.getMessage().startsWith("sigma must be in ["), e.getMessage());
       assertTrue(e.getMessage().endsWith("got " + bad), e.getMessage());
     }

@@ -29,7 +29,8 @@ class DiscreteLaplaceSamplerTest {
   @ParameterizedTest(name = "scale {0}/{1}")
   @CsvSource({"1,1", "3,1", "7,2", "1,3", "100,7", "1099511627776,1"})
   void fitsTheDiscreteLaplaceByChiSquare(long t, long s) {
-    DiscreteLaplaceSampler sampler = DiscreteLaplaceSampler.of(t, s, SeededNoise.uniform(t * 31 + s));
+    DiscreteLaplaceSampler sampler =
+        DiscreteLaplaceSampler.of(t, s, SeededNoise.uniform(t * 31 + s));
     // False-failure rate 1e-6 (chi-square critical value at that level; fixed seed).
     ChiSquare fit =
         GoodnessOfFit.chiSquare(
@@ -45,7 +46,9 @@ class DiscreteLaplaceSamplerTest {
     DiscreteLaplaceSampler sampler = DiscreteLaplaceSampler.of(5, 2, TestKeys.fixedKey(3));
     ChiSquare fit =
         GoodnessOfFit.chiSquare(
-            draw(sampler, N), DiscreteDistributions.discreteLaplaceCdf(2.5), GoodnessOfFit.FALSE_FAILURE_RATE);
+            draw(sampler, N),
+            DiscreteDistributions.discreteLaplaceCdf(2.5),
+            GoodnessOfFit.FALSE_FAILURE_RATE);
     assertTrue(fit.accepted(), fit.toString());
   }
 
@@ -54,7 +57,9 @@ class DiscreteLaplaceSamplerTest {
     DiscreteLaplaceSampler wrong = DiscreteLaplaceSampler.of(33, 10, SeededNoise.uniform(11));
     ChiSquare fit =
         GoodnessOfFit.chiSquare(
-            draw(wrong, N), DiscreteDistributions.discreteLaplaceCdf(3.0), GoodnessOfFit.FALSE_FAILURE_RATE);
+            draw(wrong, N),
+            DiscreteDistributions.discreteLaplaceCdf(3.0),
+            GoodnessOfFit.FALSE_FAILURE_RATE);
     assertFalse(fit.accepted(), fit.toString());
   }
 
@@ -71,7 +76,9 @@ class DiscreteLaplaceSamplerTest {
     }
     ChiSquare fit =
         GoodnessOfFit.chiSquare(
-            samples, DiscreteDistributions.discreteLaplaceCdf(scale), GoodnessOfFit.FALSE_FAILURE_RATE);
+            samples,
+            DiscreteDistributions.discreteLaplaceCdf(scale),
+            GoodnessOfFit.FALSE_FAILURE_RATE);
     assertFalse(fit.accepted(), fit.toString());
   }
 

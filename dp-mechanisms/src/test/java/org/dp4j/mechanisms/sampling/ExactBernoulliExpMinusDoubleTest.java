@@ -15,7 +15,8 @@ class ExactBernoulliExpMinusDoubleTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.0, 1e-300, 0.1, 0.7310585786300049, 1.0, 2.5, 9.0})
   void expMinusOfADoubleHasProbabilityExpMinusGamma(double gamma) {
-    ExactBernoulli bernoulli = ExactBernoulli.of(SeededNoise.uniform(Double.doubleToLongBits(gamma)));
+    ExactBernoulli bernoulli =
+        ExactBernoulli.of(SeededNoise.uniform(Double.doubleToLongBits(gamma)));
     int n = 200_000;
     int hits = 0;
     for (int i = 0; i < n; i++) {
@@ -32,8 +33,10 @@ class ExactBernoulliExpMinusDoubleTest {
     for (int i = 0; i < 1000; i++) {
       assertTrue(!bernoulli.expMinus(1e300));
     }
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1.0, -Double.MIN_VALUE}) {
-      assertEquals("gamma must be non-negative and finite, got " + bad,
+    for (double bad :
+        new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1.0, -Double.MIN_VALUE}) {
+      assertEquals(
+          "gamma must be non-negative and finite, got " + bad,
           assertThrows(IllegalArgumentException.class, () -> bernoulli.expMinus(bad)).getMessage());
     }
     assertThrows(NullPointerException.class, () -> ExactBernoulli.of(null));

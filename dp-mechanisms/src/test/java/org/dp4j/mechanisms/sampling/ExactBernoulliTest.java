@@ -25,7 +25,8 @@ class ExactBernoulliTest {
     for (int i = 0; i < N; i++) {
       longHits += bernoulli.bernoulliExpMinus(num, den) ? 1 : 0;
       bigHits +=
-          bernoulli.bernoulliExpMinus(BigInteger.valueOf(num).multiply(shift), BigInteger.valueOf(den).multiply(shift))
+          bernoulli.bernoulliExpMinus(
+                  BigInteger.valueOf(num).multiply(shift), BigInteger.valueOf(den).multiply(shift))
               ? 1
               : 0;
     }
@@ -39,14 +40,19 @@ class ExactBernoulliTest {
   @Test
   void bigIntegerBernoulliHasTheRatioAsProbability() {
     ExactBernoulli bernoulli = new ExactBernoulli(SeededNoise.uniform(3));
-    // 1/3 and 5/7 with 90-bit denominators: the 63-top-bit path of bernoulli(BigInteger, BigInteger).
+    // 1/3 and 5/7 with 90-bit denominators: the 63-top-bit path of bernoulli(BigInteger,
+    // BigInteger).
     BigInteger scale = BigInteger.ONE.shiftLeft(88).add(BigInteger.valueOf(12345));
     int n = 200_000;
     int thirds = 0;
     int fiveSevenths = 0;
     for (int i = 0; i < n; i++) {
       thirds += bernoulli.bernoulli(scale, scale.multiply(BigInteger.valueOf(3))) ? 1 : 0;
-      fiveSevenths += bernoulli.bernoulli(scale.multiply(BigInteger.valueOf(5)), scale.multiply(BigInteger.valueOf(7))) ? 1 : 0;
+      fiveSevenths +=
+          bernoulli.bernoulli(
+                  scale.multiply(BigInteger.valueOf(5)), scale.multiply(BigInteger.valueOf(7)))
+              ? 1
+              : 0;
     }
     // 5.3 binomial sd: false failure about 1.2e-7 each.
     assertEquals(1.0 / 3, (double) thirds / n, GoodnessOfFit.binomialTolerance(1.0 / 3, n));

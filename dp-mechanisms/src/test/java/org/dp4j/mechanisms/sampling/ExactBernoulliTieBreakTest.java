@@ -9,9 +9,9 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The big-integer Bernoulli decides from the top 63 bits of its uniform draw unless they tie with the
- * top bits of the numerator or denominator (probability about 2^-61, so random tests never reach
- * it). A scripted source forces the ties and checks the answer against the exact comparison.
+ * The big-integer Bernoulli decides from the top 63 bits of its uniform draw unless they tie with
+ * the top bits of the numerator or denominator (probability about 2^-61, so random tests never
+ * reach it). A scripted source forces the ties and checks the answer against the exact comparison.
  */
 class ExactBernoulliTieBreakTest {
 
@@ -33,9 +33,11 @@ class ExactBernoulliTieBreakTest {
     long numTop = num.shiftRight(shift).longValue();
     long numLow = num.subtract(BigInteger.valueOf(numTop).shiftLeft(shift)).longValue();
     // Tie, then low bits below num's low bits: U < num.
-    assertEquals(true, ExactBernoulli.of(scripted(numTop << 1, lowWord(numLow - 1))).bernoulli(num, den));
+    assertEquals(
+        true, ExactBernoulli.of(scripted(numTop << 1, lowWord(numLow - 1))).bernoulli(num, den));
     // Tie, then low bits equal: U == num, so U < num is false.
-    assertEquals(false, ExactBernoulli.of(scripted(numTop << 1, lowWord(numLow))).bernoulli(num, den));
+    assertEquals(
+        false, ExactBernoulli.of(scripted(numTop << 1, lowWord(numLow))).bernoulli(num, den));
   }
 
   @Test
@@ -47,12 +49,16 @@ class ExactBernoulliTieBreakTest {
     long denLow = den.subtract(BigInteger.valueOf(denTop).shiftLeft(shift)).longValue();
     long numTop = num.shiftRight(shift).longValue();
     // Tie with den, low bits >= den's: rejected; the next draw (below numTop) answers true.
-    assertEquals(true,
-        ExactBernoulli.of(scripted(denTop << 1, lowWord(denLow), (numTop - 1) << 1)).bernoulli(num, den));
+    assertEquals(
+        true,
+        ExactBernoulli.of(scripted(denTop << 1, lowWord(denLow), (numTop - 1) << 1))
+            .bernoulli(num, den));
     // Tie with den, low bits below: U < den is valid and U > num, so false.
-    assertEquals(false, ExactBernoulli.of(scripted(denTop << 1, lowWord(denLow - 1))).bernoulli(num, den));
+    assertEquals(
+        false, ExactBernoulli.of(scripted(denTop << 1, lowWord(denLow - 1))).bernoulli(num, den));
     // Above den's top: rejected; then a draw between the tops: false.
-    assertEquals(false,
+    assertEquals(
+        false,
         ExactBernoulli.of(scripted((denTop + 1) << 1, (numTop + 1) << 1)).bernoulli(num, den));
   }
 

@@ -19,7 +19,10 @@ class SelectionTest {
 
   private static final int N = 100_000;
 
-  /** Pearson chi-square of category counts against probabilities; critical value at false-failure 1e-6. */
+  /**
+   * Pearson chi-square of category counts against probabilities; critical value at false-failure
+   * 1e-6.
+   */
   private static boolean fits(IntSupplier draw, double[] probabilities) {
     long[] counts = new long[probabilities.length];
     for (int i = 0; i < N; i++) {
@@ -30,8 +33,9 @@ class SelectionTest {
       double expected = probabilities[j] * N;
       statistic += (counts[j] - expected) * (counts[j] - expected) / expected;
     }
-    double critical = new ChiSquaredDistribution(probabilities.length - 1)
-        .inverseCumulativeProbability(1 - GoodnessOfFit.FALSE_FAILURE_RATE);
+    double critical =
+        new ChiSquaredDistribution(probabilities.length - 1)
+            .inverseCumulativeProbability(1 - GoodnessOfFit.FALSE_FAILURE_RATE);
     return statistic <= critical;
   }
 
@@ -48,8 +52,12 @@ class SelectionTest {
     return w;
   }
 
-  /** Permute-and-flip probabilities by enumerating all permutations (McKenna and Sheldon 2020, Alg. 1). */
-  private static double[] permuteAndFlipProbabilities(double[] u, double epsilon, double sensitivity) {
+  /**
+   * Permute-and-flip probabilities by enumerating all permutations (McKenna and Sheldon 2020, Alg.
+   * 1).
+   */
+  private static double[] permuteAndFlipProbabilities(
+      double[] u, double epsilon, double sensitivity) {
     int n = u.length;
     double max = java.util.Arrays.stream(u).max().orElseThrow();
     double[] p = new double[n];
@@ -79,9 +87,13 @@ class SelectionTest {
     }
     int total = 0;
     for (int i = k; i < perm.length; i++) {
-      int t = perm[k]; perm[k] = perm[i]; perm[i] = t;
+      int t = perm[k];
+      perm[k] = perm[i];
+      perm[i] = t;
       total += enumerate(perm, k + 1, p, result);
-      t = perm[k]; perm[k] = perm[i]; perm[i] = t;
+      t = perm[k];
+      perm[k] = perm[i];
+      perm[i] = t;
     }
     return total;
   }
@@ -90,11 +102,14 @@ class SelectionTest {
 
   @Test
   void exponentialMechanismSelectsWithTheExponentialWeights() {
-    ExponentialMechanism m = ExponentialMechanism.of(PrivacyBudget.pure(1.2), 1.0, SeededNoise.uniform(1));
+    ExponentialMechanism m =
+        ExponentialMechanism.of(PrivacyBudget.pure(1.2), 1.0, SeededNoise.uniform(1));
     assertTrue(fits(() -> m.select(UTILITIES), exponentialProbabilities(UTILITIES, 1.2, 1.0)));
     // Power: the same draws do not fit the weights of epsilon x 1.3.
-    ExponentialMechanism again = ExponentialMechanism.of(PrivacyBudget.pure(1.2), 1.0, SeededNoise.uniform(1));
-    assertFalse(fits(() -> again.select(UTILITIES), exponentialProbabilities(UTILITIES, 1.56, 1.0)));
+    ExponentialMechanism again =
+        ExponentialMechanism.of(PrivacyBudget.pure(1.2), 1.0, SeededNoise.uniform(1));
+    assertFalse(
+        fits(() -> again.select(UTILITIES), exponentialProbabilities(UTILITIES, 1.56, 1.0)));
     assertEquals(EpsilonDeltaEvent.pure(1.2), m.event());
   }
 
@@ -130,27 +145,34 @@ class SelectionTest {
   @Test
   void randomizedResponseHasTheStatedProbabilitiesAndPassesTheEmpiricalCheck() {
     double epsilon = 1.0;
-    RandomizedResponse rr = RandomizedResponse.of(PrivacyBudget.pure(epsilon), 4, SeededNoise.uniform(3));
+    RandomizedResponse rr =
+        RandomizedResponse.of(PrivacyBudget.pure(epsilon), 4, SeededNoise.uniform(3));
     double p = Math.exp(epsilon) / (Math.exp(epsilon) + 3);
     assertEquals(p, rr.truthProbability(), 1e-15);
     double q = (1 - p) / 3;
     assertTrue(fits(() -> rr.respond(2), new double[] {q, q, p, q}));
 
-    RandomizedResponse other = RandomizedResponse.of(PrivacyBudget.pure(epsilon), 4, SeededNoise.uniform(4));
+    RandomizedResponse other =
+        RandomizedResponse.of(PrivacyBudget.pure(epsilon), 4, SeededNoise.uniform(4));
     // Buckets = categories; see EmpiricalPrivacyCheck for the tolerance (false failure < 4e-6).
-    EmpiricalPrivacyCheck.Result ok = EmpiricalPrivacyCheck.check(
-        () -> rr.respond(0), () -> other.respond(1), 200_000, 0, 4, 4, epsilon, 0);
+    EmpiricalPrivacyCheck.Result ok =
+        EmpiricalPrivacyCheck.check(
+            () -> rr.respond(0), () -> other.respond(1), 200_000, 0, 4, 4, epsilon, 0);
     assertTrue(ok.passed(), ok.toString());
-    RandomizedResponse loose1 = RandomizedResponse.of(PrivacyBudget.pure(2 * epsilon), 4, SeededNoise.uniform(5));
-    RandomizedResponse loose2 = RandomizedResponse.of(PrivacyBudget.pure(2 * epsilon), 4, SeededNoise.uniform(6));
-    EmpiricalPrivacyCheck.Result bad = EmpiricalPrivacyCheck.check(
-        () -> loose1.respond(0), () -> loose2.respond(1), 200_000, 0, 4, 4, epsilon, 0);
+    RandomizedResponse loose1 =
+        RandomizedResponse.of(PrivacyBudget.pure(2 * epsilon), 4, SeededNoise.uniform(5));
+    RandomizedResponse loose2 =
+        RandomizedResponse.of(PrivacyBudget.pure(2 * epsilon), 4, SeededNoise.uniform(6));
+    EmpiricalPrivacyCheck.Result bad =
+        EmpiricalPrivacyCheck.check(
+            () -> loose1.respond(0), () -> loose2.respond(1), 200_000, 0, 4, 4, epsilon, 0);
     assertFalse(bad.passed(), bad.toString());
   }
 
   @Test
   void randomizedResponseFrequencyEstimatesAreUnbiased() {
-    RandomizedResponse rr = RandomizedResponse.of(PrivacyBudget.pure(2.0), 3, SeededNoise.uniform(7));
+    RandomizedResponse rr =
+        RandomizedResponse.of(PrivacyBudget.pure(2.0), 3, SeededNoise.uniform(7));
     double[] truth = {0.5, 0.3, 0.2};
     long[] counts = new long[3];
     int n = 300_000;
@@ -172,24 +194,40 @@ class SelectionTest {
   @Test
   void rejectsBadArguments() {
     var random = SeededNoise.uniform(1);
-    assertThrows(IllegalArgumentException.class, () -> ExponentialMechanism.of(PrivacyBudget.approximate(1, 1e-6), 1, random));
-    assertThrows(IllegalArgumentException.class, () -> ExponentialMechanism.of(PrivacyBudget.pure(0), 1, random));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ExponentialMechanism.of(PrivacyBudget.approximate(1, 1e-6), 1, random));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ExponentialMechanism.of(PrivacyBudget.pure(0), 1, random));
     for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0.0, -1.0}) {
-      assertThrows(IllegalArgumentException.class, () -> ExponentialMechanism.of(PrivacyBudget.pure(1), bad, random));
-      assertThrows(IllegalArgumentException.class, () -> PermuteAndFlip.of(PrivacyBudget.pure(1), bad, random));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ExponentialMechanism.of(PrivacyBudget.pure(1), bad, random));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> PermuteAndFlip.of(PrivacyBudget.pure(1), bad, random));
     }
     ExponentialMechanism em = ExponentialMechanism.of(PrivacyBudget.pure(1), 1, random);
     PermuteAndFlip pf = PermuteAndFlip.of(PrivacyBudget.pure(1), 1, random);
-    assertEquals("utilities.length must be positive, got 0",
+    assertEquals(
+        "utilities.length must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> em.select(new double[0])).getMessage());
-    assertEquals("utilities[1] must be finite, got NaN",
-        assertThrows(IllegalArgumentException.class, () -> pf.select(new double[] {1, Double.NaN})).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> em.select(new double[] {Double.NEGATIVE_INFINITY}));
+    assertEquals(
+        "utilities[1] must be finite, got NaN",
+        assertThrows(IllegalArgumentException.class, () -> pf.select(new double[] {1, Double.NaN}))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> em.select(new double[] {Double.NEGATIVE_INFINITY}));
     assertThrows(NullPointerException.class, () -> em.select(null));
     assertEquals(0, em.select(new double[] {7.0}));
     assertEquals(0, pf.select(new double[] {7.0}));
-    assertEquals("categories must be at least 2, got 1",
-        assertThrows(IllegalArgumentException.class, () -> RandomizedResponse.of(PrivacyBudget.pure(1), 1, random)).getMessage());
+    assertEquals(
+        "categories must be at least 2, got 1",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RandomizedResponse.of(PrivacyBudget.pure(1), 1, random))
+            .getMessage());
     RandomizedResponse rr = RandomizedResponse.of(PrivacyBudget.pure(1), 2, random);
     assertThrows(IllegalArgumentException.class, () -> rr.respond(2));
     assertThrows(IllegalArgumentException.class, () -> rr.respond(-1));

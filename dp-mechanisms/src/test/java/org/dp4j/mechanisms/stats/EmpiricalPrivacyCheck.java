@@ -4,13 +4,13 @@ import java.util.function.DoubleSupplier;
 
 /**
  * An empirical differential-privacy check in the style of Google's statistical DP tester: run a
- * mechanism many times on two neighbouring inputs, histogram the outputs, and verify for every bucket
- * B, in both directions, that {@code P1(B) <= e^ε P2(B) + δ} up to sampling error.
+ * mechanism many times on two neighbouring inputs, histogram the outputs, and verify for every
+ * bucket B, in both directions, that {@code P1(B) <= e^ε P2(B) + δ} up to sampling error.
  *
  * <p>Tolerance per comparison: {@code z * (sd1 + e^ε sd2)} with {@code sd = sqrt(p̂ (1 - p̂) / n)},
- * z = 5.5 (one-sided normal tail 1.9e-8). Only buckets where both counts are at least 50 are compared
- * (so the normal approximation holds); with at most 200 comparisons the whole check falsely fails
- * with probability below 200 * 1.9e-8 ≈ 4e-6 (Bonferroni).
+ * z = 5.5 (one-sided normal tail 1.9e-8). Only buckets where both counts are at least 50 are
+ * compared (so the normal approximation holds); with at most 200 comparisons the whole check
+ * falsely fails with probability below 200 * 1.9e-8 ≈ 4e-6 (Bonferroni).
  */
 public final class EmpiricalPrivacyCheck {
 
@@ -66,13 +66,22 @@ public final class EmpiricalPrivacyCheck {
       double excess = Math.max(excess12, excess21);
       if (excess > worst) {
         worst = excess;
-        where = "bucket " + b + " [" + (lower + b * (upper - lower) / buckets) + ", ...): p1=" + p1 + " p2=" + p2;
+        where =
+            "bucket "
+                + b
+                + " ["
+                + (lower + b * (upper - lower) / buckets)
+                + ", ...): p1="
+                + p1
+                + " p2="
+                + p2;
       }
     }
     return new Result(worst, where, compared);
   }
 
-  private static long[] histogram(DoubleSupplier mechanism, int samples, double lower, double upper, int buckets) {
+  private static long[] histogram(
+      DoubleSupplier mechanism, int samples, double lower, double upper, int buckets) {
     long[] counts = new long[buckets];
     double width = (upper - lower) / buckets;
     for (int i = 0; i < samples; i++) {

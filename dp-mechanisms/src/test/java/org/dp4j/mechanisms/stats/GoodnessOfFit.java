@@ -10,8 +10,8 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 
 /**
  * Goodness-of-fit checks for the sampler tests, each with an explicit false-failure rate. The
- * reference distributions come from Commons Math (an independent implementation) or from closed-form
- * CDFs written in the tests.
+ * reference distributions come from Commons Math (an independent implementation) or from
+ * closed-form CDFs written in the tests.
  */
 public final class GoodnessOfFit {
 
@@ -32,19 +32,21 @@ public final class GoodnessOfFit {
   }
 
   /**
-   * Pearson's chi-square test of integer samples against a distribution given by its CDF
-   * {@code P[X <= k]}. Bins are consecutive integer ranges, merged until each expects at least 20
-   * samples; the two outer bins take the tails. The critical value is the {@code 1 -
-   * falseFailureRate} quantile of chi-square with (bins - 1) degrees of freedom, so the test wrongly
-   * rejects the true distribution with probability {@code falseFailureRate} (asymptotically).
+   * Pearson's chi-square test of integer samples against a distribution given by its CDF {@code P[X
+   * <= k]}. Bins are consecutive integer ranges, merged until each expects at least 20 samples; the
+   * two outer bins take the tails. The critical value is the {@code 1 - falseFailureRate} quantile
+   * of chi-square with (bins - 1) degrees of freedom, so the test wrongly rejects the true
+   * distribution with probability {@code falseFailureRate} (asymptotically).
    */
-  public static ChiSquare chiSquare(long[] samples, LongToDoubleFunction cdf, double falseFailureRate) {
+  public static ChiSquare chiSquare(
+      long[] samples, LongToDoubleFunction cdf, double falseFailureRate) {
     long[] sorted = samples.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     long lo = sorted[0];
     long hi = sorted[n - 1];
-    // Bin edges: upper bounds u_0 < u_1 < ... ; bin j = (u_{j-1}, u_j], first bin (-inf, u_0], last (u_last, inf).
+    // Bin edges: upper bounds u_0 < u_1 < ... ; bin j = (u_{j-1}, u_j], first bin (-inf, u_0], last
+    // (u_last, inf).
     List<Long> uppers = new ArrayList<>();
     List<Double> probabilities = new ArrayList<>();
     double previousCdf = 0.0;
@@ -74,7 +76,8 @@ public final class GoodnessOfFit {
       statistic += diff * diff / expected;
     }
     int df = Math.max(1, bins - 1);
-    double critical = new ChiSquaredDistribution(df).inverseCumulativeProbability(1.0 - falseFailureRate);
+    double critical =
+        new ChiSquaredDistribution(df).inverseCumulativeProbability(1.0 - falseFailureRate);
     return new ChiSquare(statistic, df, critical);
   }
 

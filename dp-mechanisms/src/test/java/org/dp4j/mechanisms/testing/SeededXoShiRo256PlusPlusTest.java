@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.simple.RandomSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SeededXoShiRo256PlusPlusTest {
 
@@ -38,11 +38,13 @@ class SeededXoShiRo256PlusPlusTest {
         long expected = commons.nextLong();
         assertEquals((int) expected, words[i], "round " + round + ", word " + i);
         if (i + 1 < count) {
-          assertEquals((int) (expected >>> 32), words[i + 1], "round " + round + ", word " + (i + 1));
+          assertEquals(
+              (int) (expected >>> 32), words[i + 1], "round " + round + ", word " + (i + 1));
         }
       }
       assertEquals(12345, words[count], "nothing written past count");
-      assertEquals(commons.nextLong(), ours.nextLong(), "the long stream continues after the block");
+      assertEquals(
+          commons.nextLong(), ours.nextLong(), "the long stream continues after the block");
     }
   }
 

@@ -25,11 +25,22 @@ import org.dp4j.core.internal.Checks;
  * @param seed the seed of a NOT PRIVATE mode (0 otherwise)
  * @param boundingKey the bounding PRF's key
  */
-public record ExecutionSpec(int groupColumns, List<String> valueColumns, int maxGroupsPerUnit,
-    int maxRowsPerGroup, List<Part> parts, List<MechanismSpec> mechanisms,
-    List<HistogramSpec> histograms, List<QuantileSpec> quantiles, SelectionSpec selection,
-    List<OutputSpec> outputs, double confidenceLevel, RandomnessMode randomness, long seed,
-    SipHash boundingKey) implements Serializable {
+public record ExecutionSpec(
+    int groupColumns,
+    List<String> valueColumns,
+    int maxGroupsPerUnit,
+    int maxRowsPerGroup,
+    List<Part> parts,
+    List<MechanismSpec> mechanisms,
+    List<HistogramSpec> histograms,
+    List<QuantileSpec> quantiles,
+    SelectionSpec selection,
+    List<OutputSpec> outputs,
+    double confidenceLevel,
+    RandomnessMode randomness,
+    long seed,
+    SipHash boundingKey)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -40,8 +51,8 @@ public record ExecutionSpec(int groupColumns, List<String> valueColumns, int max
     Checks.positive("maxGroupsPerUnit", maxGroupsPerUnit);
     Checks.positive("maxRowsPerGroup", maxRowsPerGroup);
     parts = List.copyOf(parts);
-    Checks.require(mechanisms.size() == parts.size(), "mechanisms", "one per part",
-        mechanisms.size());
+    Checks.require(
+        mechanisms.size() == parts.size(), "mechanisms", "one per part", mechanisms.size());
     mechanisms = java.util.Collections.unmodifiableList(new ArrayList<>(mechanisms));
     histograms = List.copyOf(histograms);
     quantiles = List.copyOf(quantiles);

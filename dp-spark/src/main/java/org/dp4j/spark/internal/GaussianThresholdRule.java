@@ -8,20 +8,20 @@ import org.dp4j.core.internal.LogMath;
 /**
  * Gaussian thresholding for partition selection: a group is released when its noisy count of
  * privacy units, {@code n + N(0, sigma^2)}, exceeds a threshold {@code tau} (Google's
- * differential-privacy library, "Gaussian thresholding"; Wilkins, Kifer, Zhang &amp; Karrer,
- * "Exact privacy analysis of the Gaussian sparse histogram mechanism", 2024, Sec. 3).
+ * differential-privacy library, "Gaussian thresholding"; Wilkins, Kifer, Zhang &amp; Karrer, "Exact
+ * privacy analysis of the Gaussian sparse histogram mechanism", 2024, Sec. 3).
  *
  * <p><b>Privacy.</b> Adding or removing one unit changes the unit counts of the groups that exist
  * either way by at most 1 in each of at most K groups: those noisy counts are the Gaussian
  * mechanism with L2 sensitivity sqrt(K), and the threshold is post-processing. A group that exists
- * only because of the unit has {@code n = 1}; it is released with probability {@code p = P[1 +
- * N(0, sigma^2) > tau]}, and nothing else can distinguish the neighbours through it. So the rule
- * is the Gaussian event composed with K events {@code (0, p)} (one per possible new group).
- * {@link #of(double, double, int, double)} chooses {@code tau = 1 + sigma * Phi^-1(1 - p)} with a
- * margin: p is reduced by a relative 2^-20, the threshold checked with the accurate normal tail of
- * dp-core and moved up by two grid steps of the noise, so the discrete Gaussian noise (whose tails
- * match the continuous one within one grid step at 2^36 steps per sigma) never crosses it more
- * often than p.
+ * only because of the unit has {@code n = 1}; it is released with probability {@code p = P[1 + N(0,
+ * sigma^2) > tau]}, and nothing else can distinguish the neighbours through it. So the rule is the
+ * Gaussian event composed with K events {@code (0, p)} (one per possible new group). {@link
+ * #of(double, double, int, double)} chooses {@code tau = 1 + sigma * Phi^-1(1 - p)} with a margin:
+ * p is reduced by a relative 2^-20, the threshold checked with the accurate normal tail of dp-core
+ * and moved up by two grid steps of the noise, so the discrete Gaussian noise (whose tails match
+ * the continuous one within one grid step at 2^36 steps per sigma) never crosses it more often than
+ * p.
  *
  * @param sigma the standard deviation of the noise on the unit counts, in units
  * @param threshold tau: a group is released when its noisy unit count is strictly greater
@@ -46,13 +46,16 @@ public record GaussianThresholdRule(double sigma, double threshold) implements S
    * @param newGroupProbability p, in {@code (0, 1)}
    * @return the rule
    */
-  public static GaussianThresholdRule of(double sigma, double granularity, int maxGroupsPerUnit,
-      double newGroupProbability) {
+  public static GaussianThresholdRule of(
+      double sigma, double granularity, int maxGroupsPerUnit, double newGroupProbability) {
     Checks.positiveFinite("sigma", sigma);
     Checks.positiveFinite("granularity", granularity);
     Checks.positive("maxGroupsPerUnit", maxGroupsPerUnit);
-    Checks.require(newGroupProbability > 0 && newGroupProbability < 1, "newGroupProbability",
-        "in (0, 1)", newGroupProbability);
+    Checks.require(
+        newGroupProbability > 0 && newGroupProbability < 1,
+        "newGroupProbability",
+        "in (0, 1)",
+        newGroupProbability);
     double target = newGroupProbability * (1 - 0x1.0p-20);
     double z = Math.sqrt(2.0) * Erf.erfcInv(2.0 * target);
     if (!(z > 0) || Double.isInfinite(z)) {

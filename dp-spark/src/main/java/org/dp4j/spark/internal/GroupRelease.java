@@ -34,11 +34,12 @@ public final class GroupRelease implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    UniformRandomProvider random = switch (spec.randomness()) {
-      case SECURE -> AesCtrRandom.fromOperatingSystem();
-      case SEEDED -> SeededNoise.uniform(spec.seed());
-      case SEEDED_WITHOUT_NOISE -> null;
-    };
+    UniformRandomProvider random =
+        switch (spec.randomness()) {
+          case SECURE -> AesCtrRandom.fromOperatingSystem();
+          case SEEDED -> SeededNoise.uniform(spec.seed());
+          case SEEDED_WITHOUT_NOISE -> null;
+        };
     GroupReleaser releaser = new GroupReleaser(spec, random);
     return new Iterator<>() {
       private Row next;

@@ -2,12 +2,11 @@ package org.dp4j.spark.internal;
 
 import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.spark.sql.Row;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.mechanisms.ConfidenceInterval;
 import org.dp4j.mechanisms.NoiseMechanism;
-
 import org.dp4j.mechanisms.selection.ExponentialMechanism;
-import org.apache.spark.sql.Row;
 
 /**
  * The per-group release kernel, run on executors (and directly by tests, without Spark): decides
@@ -50,11 +49,12 @@ public final class GroupReleaser {
     List<Integer> valueParts = spec.valuePartIndices();
     for (int i = 0; i < n; i++) {
       Part p = spec.parts().get(i);
-      sumField[i] = switch (p.kind()) {
-        case COUNT -> groups;
-        case DISTINCT_UNITS -> groups + 1;
-        default -> groups + 2 + valueParts.indexOf(i);
-      };
+      sumField[i] =
+          switch (p.kind()) {
+            case COUNT -> groups;
+            case DISTINCT_UNITS -> groups + 1;
+            default -> groups + 2 + valueParts.indexOf(i);
+          };
       if (noisy) {
         mechanisms[i] = spec.mechanisms().get(i).build(random);
       }
@@ -62,8 +62,9 @@ public final class GroupReleaser {
     this.quantileMechanisms = new ExponentialMechanism[spec.quantiles().size()];
     for (int q = 0; q < quantileMechanisms.length && noisy; q++) {
       QuantileSpec qs = spec.quantiles().get(q);
-      quantileMechanisms[q] = ExponentialMechanism.of(PrivacyBudget.pure(qs.epsilonPerGroup()),
-          qs.utilitySensitivity(), random);
+      quantileMechanisms[q] =
+          ExponentialMechanism.of(
+              PrivacyBudget.pure(qs.epsilonPerGroup()), qs.utilitySensitivity(), random);
     }
     this.candidates = new double[spec.histograms().size()][];
     for (int h = 0; h < candidates.length; h++) {
@@ -96,8 +97,8 @@ public final class GroupReleaser {
           released = units > 0;
         }
       }
-      case TRUNCATED_GEOMETRIC -> released = noisy
-          ? selection.geometric().release(units, random) : units > 0;
+      case TRUNCATED_GEOMETRIC ->
+          released = noisy ? selection.geometric().release(units, random) : units > 0;
       default -> throw new IllegalStateException("unknown selection " + selection.kind());
     }
     if (!released) {

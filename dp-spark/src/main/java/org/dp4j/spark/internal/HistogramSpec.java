@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.Arrays;
 import org.dp4j.core.internal.Checks;
 
-
 /**
  * The per-group histogram a column's quantiles are selected from: {@code C} candidates {@code c_j =
  * L + (U - L) j / (C - 1)} (the last exactly U), fixed by the bounds alone, and a value's bin is

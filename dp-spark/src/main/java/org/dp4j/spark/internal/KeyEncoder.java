@@ -36,7 +36,9 @@ final class KeyEncoder {
       putTag(0);
     } else if (value instanceof String s) {
       putText(1, s);
-    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
         || value instanceof Byte) {
       putTag(2);
       putLong(((Number) value).longValue());

@@ -3,8 +3,8 @@ package org.dp4j.spark.internal;
 import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
-import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.calibration.GaussianCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.GaussianMechanism;
 import org.dp4j.mechanisms.LaplaceMechanism;
@@ -37,8 +37,15 @@ import org.dp4j.mechanisms.testing.SeededNoise;
  * @param granularity the grid step the driver's mechanism used, in units
  * @param scale the driver's sigma or scale, in units
  */
-public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double sensitivity,
-    double minimumScale, double granularity, double scale) implements Serializable {
+public record MechanismSpec(
+    NoiseKind kind,
+    double epsilon,
+    double delta,
+    double sensitivity,
+    double minimumScale,
+    double granularity,
+    double scale)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -63,26 +70,31 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
       double eps = 1.0 / (2.0 * requested * requested);
       double del = GaussianCalibration.delta(new GaussianEvent(requested), eps);
       if (!(del > 0 && del < 1)) {
-        throw new IllegalArgumentException("noise multiplier " + z
-            + " is outside the range a Gaussian mechanism can be built for");
+        throw new IllegalArgumentException(
+            "noise multiplier "
+                + z
+                + " is outside the range a Gaussian mechanism can be built for");
       }
-      GaussianMechanism m = GaussianMechanism.of(PrivacyBudget.approximate(eps, del), passed,
-          SeededNoise.uniform(0));
+      GaussianMechanism m =
+          GaussianMechanism.of(PrivacyBudget.approximate(eps, del), passed, SeededNoise.uniform(0));
       double needed = z * (l2Sensitivity + rootC * m.granularity()) * CLAIM_MARGIN;
       if (m.sigma() >= needed) {
-        return new MechanismSpec(NoiseKind.GAUSSIAN, eps, del, passed, needed, m.granularity(),
-            m.sigma());
+        return new MechanismSpec(
+            NoiseKind.GAUSSIAN, eps, del, passed, needed, m.granularity(), m.sigma());
       }
       passed += 2 * rootC * m.granularity() + (needed - m.sigma()) / z;
       requested *= 1 + 0x1.0p-20;
     }
-    throw new IllegalStateException("no Gaussian mechanism found with noise multiplier " + z
-        + " for sensitivity " + l2Sensitivity);
+    throw new IllegalStateException(
+        "no Gaussian mechanism found with noise multiplier "
+            + z
+            + " for sensitivity "
+            + l2Sensitivity);
   }
 
   /**
-   * The Laplace mechanism whose scale is at least {@code z} times the L1 shift (so it is
-   * {@code 1/z}-DP for the whole part).
+   * The Laplace mechanism whose scale is at least {@code z} times the L1 shift (so it is {@code
+   * 1/z}-DP for the whole part).
    *
    * @param z the noise multiplier claimed (Laplace scale over L1 sensitivity)
    * @param l1Sensitivity the part's L1 sensitivity in units
@@ -95,17 +107,20 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
     double eps = 1.0 / z;
     double passed = l1Sensitivity * (1 + 0x1.0p-20);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      LaplaceMechanism m = LaplaceMechanism.of(PrivacyBudget.pure(eps), passed,
-          SeededNoise.uniform(0));
+      LaplaceMechanism m =
+          LaplaceMechanism.of(PrivacyBudget.pure(eps), passed, SeededNoise.uniform(0));
       double needed = z * (l1Sensitivity + changedCoordinates * m.granularity()) * CLAIM_MARGIN;
       if (m.scale() >= needed) {
-        return new MechanismSpec(NoiseKind.LAPLACE, eps, 0.0, passed, needed, m.granularity(),
-            m.scale());
+        return new MechanismSpec(
+            NoiseKind.LAPLACE, eps, 0.0, passed, needed, m.granularity(), m.scale());
       }
       passed += 2 * changedCoordinates * m.granularity() + (needed - m.scale()) / z;
     }
-    throw new IllegalStateException("no Laplace mechanism found with noise multiplier " + z
-        + " for sensitivity " + l1Sensitivity);
+    throw new IllegalStateException(
+        "no Laplace mechanism found with noise multiplier "
+            + z
+            + " for sensitivity "
+            + l1Sensitivity);
   }
 
   /**
@@ -121,8 +136,8 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
     double builtGranularity;
     NoiseMechanism m;
     if (kind == NoiseKind.GAUSSIAN) {
-      GaussianMechanism g = GaussianMechanism.of(PrivacyBudget.approximate(epsilon, delta),
-          sensitivity, random);
+      GaussianMechanism g =
+          GaussianMechanism.of(PrivacyBudget.approximate(epsilon, delta), sensitivity, random);
       builtScale = g.sigma();
       builtGranularity = g.granularity();
       m = g;
@@ -133,9 +148,18 @@ public record MechanismSpec(NoiseKind kind, double epsilon, double delta, double
       m = l;
     }
     if (!(builtScale >= minimumScale / CLAIM_MARGIN) || builtGranularity != granularity) {
-      throw new IllegalStateException("this JVM built a " + kind + " mechanism with scale "
-          + builtScale + " and grid " + builtGranularity + ", the driver verified " + scale
-          + " and " + granularity + "; refusing to release");
+      throw new IllegalStateException(
+          "this JVM built a "
+              + kind
+              + " mechanism with scale "
+              + builtScale
+              + " and grid "
+              + builtGranularity
+              + ", the driver verified "
+              + scale
+              + " and "
+              + granularity
+              + "; refusing to release");
     }
     return m;
   }

@@ -4,10 +4,9 @@ import java.io.Serializable;
 import java.util.List;
 import org.dp4j.core.internal.Checks;
 
-
 /**
- * One released column (or three with a confidence interval: the value, {@code _low} and
- * {@code _high}).
+ * One released column (or three with a confidence interval: the value, {@code _low} and {@code
+ * _high}).
  *
  * @param name the column name
  * @param kind how it is computed
@@ -17,8 +16,14 @@ import org.dp4j.core.internal.Checks;
  * @param quantile the quantile index for QUANTILE, else -1
  * @param interval whether {@code _low}/{@code _high} columns follow
  */
-public record OutputSpec(String name, OutputKind kind, List<Integer> parts, ValueBounds bounds,
-    int quantile, boolean interval) implements Serializable {
+public record OutputSpec(
+    String name,
+    OutputKind kind,
+    List<Integer> parts,
+    ValueBounds bounds,
+    int quantile,
+    boolean interval)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 

@@ -3,7 +3,6 @@ package org.dp4j.spark.internal;
 import java.io.Serializable;
 import org.dp4j.core.internal.Checks;
 
-
 /**
  * One elementary noisy sum of a query, computed per group in <em>fixed point</em>.
  *
@@ -13,8 +12,8 @@ import org.dp4j.core.internal.Checks;
  * depend on the order Spark adds them in, so a unit's influence on a group's sum is at most M times
  * its largest term, exactly: floating-point sums, whose rounding depends on the other rows, can
  * exceed that bound (Casacuberta, Shoemate, Vadhan &amp; Wagaman, "Widespread underestimation of
- * sensitivity in differentially private libraries and how to fix it", CCS 2022). The resolution
- * is {@code 2^-20} of the largest term; noise is added to the integer sum (as a double, exact below
+ * sensitivity in differentially private libraries and how to fix it", CCS 2022). The resolution is
+ * {@code 2^-20} of the largest term; noise is added to the integer sum (as a double, exact below
  * 2^53; larger sums are clamped to +/-(2^53 - 1), which cannot increase the sensitivity) and the
  * result scaled back by the exact power of two.
  *
@@ -25,8 +24,9 @@ import org.dp4j.core.internal.Checks;
  * @param unitExponent the term is scaled by {@code 2^unitExponent} (0 for counts)
  * @param maxTermUnits the largest |term| in units, at least 1
  */
-public record Part(PartKind kind, int valueIndex, ValueBounds bounds, int unitExponent,
-    long maxTermUnits) implements Serializable {
+public record Part(
+    PartKind kind, int valueIndex, ValueBounds bounds, int unitExponent, long maxTermUnits)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -40,12 +40,18 @@ public record Part(PartKind kind, int valueIndex, ValueBounds bounds, int unitEx
   public Part {
     Checks.notNull("kind", kind);
     boolean counting = kind == PartKind.COUNT || kind == PartKind.DISTINCT_UNITS;
-    Checks.require(counting == (valueIndex < 0), "valueIndex", counting ? "-1 for a count" : ">= 0",
+    Checks.require(
+        counting == (valueIndex < 0),
+        "valueIndex",
+        counting ? "-1 for a count" : ">= 0",
         valueIndex);
-    Checks.require(counting == (bounds == null), "bounds", counting ? "null for a count" : "given",
-        bounds);
-    Checks.require(maxTermUnits >= 1 && maxTermUnits <= MAX_TERM_UNITS, "maxTermUnits",
-        "in [1, 2^20]", maxTermUnits);
+    Checks.require(
+        counting == (bounds == null), "bounds", counting ? "null for a count" : "given", bounds);
+    Checks.require(
+        maxTermUnits >= 1 && maxTermUnits <= MAX_TERM_UNITS,
+        "maxTermUnits",
+        "in [1, 2^20]",
+        maxTermUnits);
   }
 
   /** The rows counted per group. */
@@ -69,13 +75,17 @@ public record Part(PartKind kind, int valueIndex, ValueBounds bounds, int unitEx
    */
   public static Part ofValues(PartKind kind, int valueIndex, ValueBounds bounds) {
     Checks.notNull("bounds", bounds);
-    Checks.require(bounds.upper() > bounds.lower(), "upper", "> lower = " + bounds.lower(),
-        bounds.upper());
-    double largest = Math.max(Math.abs(rawTerm(kind, bounds, bounds.lower())),
-        Math.abs(rawTerm(kind, bounds, bounds.upper())));
-    Checks.require(largest < Double.POSITIVE_INFINITY, "bounds [" + bounds.lower() + ", "
-        + bounds.upper() + "]", "narrow enough that ((upper - lower) / 2)^2 is finite for a "
-        + kind, largest);
+    Checks.require(
+        bounds.upper() > bounds.lower(), "upper", "> lower = " + bounds.lower(), bounds.upper());
+    double largest =
+        Math.max(
+            Math.abs(rawTerm(kind, bounds, bounds.lower())),
+            Math.abs(rawTerm(kind, bounds, bounds.upper())));
+    Checks.require(
+        largest < Double.POSITIVE_INFINITY,
+        "bounds [" + bounds.lower() + ", " + bounds.upper() + "]",
+        "narrow enough that ((upper - lower) / 2)^2 is finite for a " + kind,
+        largest);
     if (kind != PartKind.SUM && !(largest > 0)) {
       largest = Double.MIN_NORMAL; // centred terms of a width that rounds to 0: all terms 0
     }
@@ -90,8 +100,8 @@ public record Part(PartKind kind, int valueIndex, ValueBounds bounds, int unitEx
   }
 
   /**
-   * A row's term in units: {@code rint(term(value) * 2^unitExponent)}. Monotone in the term, so
-   * its magnitude never exceeds {@link #maxTermUnits()}.
+   * A row's term in units: {@code rint(term(value) * 2^unitExponent)}. Monotone in the term, so its
+   * magnitude never exceeds {@link #maxTermUnits()}.
    *
    * @param value the raw value (not NaN); it is clamped first
    * @return the term in units

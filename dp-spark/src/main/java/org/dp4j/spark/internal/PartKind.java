@@ -1,8 +1,8 @@
 package org.dp4j.spark.internal;
 
 /**
- * The elementary noisy sums a query is built from; every metric is post-processing of some of
- * them (see {@link Part}).
+ * The elementary noisy sums a query is built from; every metric is post-processing of some of them
+ * (see {@link Part}).
  */
 public enum PartKind {
   /** Kept rows per group; a unit adds at most M to each of at most K groups. */

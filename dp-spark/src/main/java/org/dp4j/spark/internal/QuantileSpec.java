@@ -15,8 +15,9 @@ import org.dp4j.core.internal.Checks;
  * @param epsilonPerGroup the exponential mechanism's epsilon in each group, positive
  * @param utilitySensitivity {@code M max(q, 1 - q)}
  */
-public record QuantileSpec(int histogram, double rank, double epsilonPerGroup,
-    double utilitySensitivity) implements Serializable {
+public record QuantileSpec(
+    int histogram, double rank, double epsilonPerGroup, double utilitySensitivity)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 

@@ -60,9 +60,15 @@ public final class QueryCalibration {
    * @param selection the selection rule
    * @param event the composed event of the whole query
    */
-  public record Result(double noiseMultiplier, double equalSplitMultiplier, int releases,
-      List<MechanismSpec> mechanisms, double quantileEpsilonPerGroup,
-      double equalSplitQuantileEpsilonPerGroup, SelectionSpec selection, PrivacyEvent event) {}
+  public record Result(
+      double noiseMultiplier,
+      double equalSplitMultiplier,
+      int releases,
+      List<MechanismSpec> mechanisms,
+      double quantileEpsilonPerGroup,
+      double equalSplitQuantileEpsilonPerGroup,
+      SelectionSpec selection,
+      PrivacyEvent event) {}
 
   /**
    * Calibrates.
@@ -81,64 +87,96 @@ public final class QueryCalibration {
    * @return the calibration
    * @throws IllegalArgumentException when the budget cannot pay for the query
    */
-  public static Result calibrate(PrivacyBudget budget, NoiseKind noise, List<Part> parts,
-      int quantileRanks, SelectionSpec.Kind selection, int maxGroupsPerUnit,
-      int maxRowsPerGroup, boolean equalSplit) {
+  public static Result calibrate(
+      PrivacyBudget budget,
+      NoiseKind noise,
+      List<Part> parts,
+      int quantileRanks,
+      SelectionSpec.Kind selection,
+      int maxGroupsPerUnit,
+      int maxRowsPerGroup,
+      boolean equalSplit) {
     Checks.notNull("budget", budget);
     Checks.require(budget.epsilon() > 0, "epsilon", "positive", budget.epsilon());
     boolean gaussian = noise == NoiseKind.GAUSSIAN;
-    Checks.require(!gaussian || budget.delta() > 0, "delta", "positive for Gaussian noise",
-        budget.delta());
-    Checks.require(selection == SelectionSpec.Kind.PUBLIC || budget.delta() > 0, "delta",
+    Checks.require(
+        !gaussian || budget.delta() > 0, "delta", "positive for Gaussian noise", budget.delta());
+    Checks.require(
+        selection == SelectionSpec.Kind.PUBLIC || budget.delta() > 0,
+        "delta",
         "positive for private partition selection (only public groups allow pure DP)",
         budget.delta());
-    Checks.require(selection != SelectionSpec.Kind.GAUSSIAN_THRESHOLD || gaussian,
-        "partition selection", "TRUNCATED_GEOMETRIC with Laplace noise", selection);
+    Checks.require(
+        selection != SelectionSpec.Kind.GAUSSIAN_THRESHOLD || gaussian,
+        "partition selection",
+        "TRUNCATED_GEOMETRIC with Laplace noise",
+        selection);
     int k = maxGroupsPerUnit;
     int releases = parts.size() + quantileRanks + (selection == SelectionSpec.Kind.PUBLIC ? 0 : 1);
     Checks.require(releases > 0, "metrics", "at least one", 0);
     double deltaShare = budget.delta() / releases;
     // New-group probability of Gaussian thresholding: 1 - (1 - p)^K = delta / P.
     double newGroup = deltaShare > 0 ? -Math.expm1(Math.log1p(-deltaShare) / k) : 0.0;
-    Family family = new Family(gaussian, parts.size(), quantileRanks, selection, k, releases,
-        deltaShare, newGroup);
-    NoiseCalibration.Result r = NoiseCalibration.noiseMultiplier(budget, family::event,
-        PldAccountant::new, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE);
-    double equalSplitMultiplier = gaussian
-        ? GaussianCalibration.noiseMultiplier(
-            PrivacyBudget.approximate(budget.epsilon() / releases, deltaShare))
-        : releases / budget.epsilon();
+    Family family =
+        new Family(
+            gaussian, parts.size(), quantileRanks, selection, k, releases, deltaShare, newGroup);
+    NoiseCalibration.Result r =
+        NoiseCalibration.noiseMultiplier(
+            budget, family::event, PldAccountant::new, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE);
+    double equalSplitMultiplier =
+        gaussian
+            ? GaussianCalibration.noiseMultiplier(
+                PrivacyBudget.approximate(budget.epsilon() / releases, deltaShare))
+            : releases / budget.epsilon();
     // The equal split's events are the family's at its multiplier: each release then has
     // (epsilon / P, delta / P); the maximum keeps PLD's tiny pessimism from exceeding the budget.
-    double z = equalSplit ? Math.max(r.noiseMultiplier(), equalSplitMultiplier)
-        : r.noiseMultiplier();
+    double z =
+        equalSplit ? Math.max(r.noiseMultiplier(), equalSplitMultiplier) : r.noiseMultiplier();
 
     List<MechanismSpec> mechanisms = new ArrayList<>();
     for (Part p : parts) {
       double perGroup = p.perGroupUnits(maxRowsPerGroup);
-      mechanisms.add(gaussian
-          ? MechanismSpec.forGaussian(z, Math.sqrt(k) * perGroup, k)
-          : MechanismSpec.forLaplace(z, k * perGroup, k));
+      mechanisms.add(
+          gaussian
+              ? MechanismSpec.forGaussian(z, Math.sqrt(k) * perGroup, k)
+              : MechanismSpec.forLaplace(z, k * perGroup, k));
     }
     double perGroupEpsilon = family.pureEpsilon(z) / k;
     if (quantileRanks > 0 && !(perGroupEpsilon > 0)) {
-      throw new IllegalArgumentException("epsilon " + budget.epsilon()
-          + " is too small to select quantiles (per-group epsilon rounds to 0)");
+      throw new IllegalArgumentException(
+          "epsilon "
+              + budget.epsilon()
+              + " is too small to select quantiles (per-group epsilon rounds to 0)");
     }
-    SelectionSpec spec = switch (selection) {
-      case PUBLIC -> SelectionSpec.publicGroups();
-      case GAUSSIAN_THRESHOLD -> {
-        int d = distinctPart(parts);
-        MechanismSpec m = mechanisms.get(d);
-        yield new SelectionSpec(SelectionSpec.Kind.GAUSSIAN_THRESHOLD,
-            GaussianThresholdRule.of(m.scale(), m.granularity(), k, newGroup), null, d);
-      }
-      case TRUNCATED_GEOMETRIC -> new SelectionSpec(SelectionSpec.Kind.TRUNCATED_GEOMETRIC, null,
-          new TruncatedGeometricRule(perGroupEpsilon, deltaShare / k), -1);
-    };
+    SelectionSpec spec =
+        switch (selection) {
+          case PUBLIC -> SelectionSpec.publicGroups();
+          case GAUSSIAN_THRESHOLD -> {
+            int d = distinctPart(parts);
+            MechanismSpec m = mechanisms.get(d);
+            yield new SelectionSpec(
+                SelectionSpec.Kind.GAUSSIAN_THRESHOLD,
+                GaussianThresholdRule.of(m.scale(), m.granularity(), k, newGroup),
+                null,
+                d);
+          }
+          case TRUNCATED_GEOMETRIC ->
+              new SelectionSpec(
+                  SelectionSpec.Kind.TRUNCATED_GEOMETRIC,
+                  null,
+                  new TruncatedGeometricRule(perGroupEpsilon, deltaShare / k),
+                  -1);
+        };
     double equalSplitQuantile = quantileRanks > 0 ? budget.epsilon() / releases / k : 0.0;
-    return new Result(z, equalSplitMultiplier, releases, mechanisms,
-        quantileRanks > 0 ? perGroupEpsilon : 0.0, equalSplitQuantile, spec, family.event(z));
+    return new Result(
+        z,
+        equalSplitMultiplier,
+        releases,
+        mechanisms,
+        quantileRanks > 0 ? perGroupEpsilon : 0.0,
+        equalSplitQuantile,
+        spec,
+        family.event(z));
   }
 
   /** The index of the DISTINCT_UNITS part. */
@@ -153,8 +191,15 @@ public final class QueryCalibration {
   }
 
   /** The one-parameter family of the query's events. */
-  private record Family(boolean gaussian, int parts, int quantileRanks,
-      SelectionSpec.Kind selection, int k, int releases, double deltaShare, double newGroup) {
+  private record Family(
+      boolean gaussian,
+      int parts,
+      int quantileRanks,
+      SelectionSpec.Kind selection,
+      int k,
+      int releases,
+      double deltaShare,
+      double newGroup) {
 
     double pureEpsilon(double z) {
       return gaussian ? GaussianCalibration.epsilon(new GaussianEvent(z), deltaShare) : 1.0 / z;
@@ -163,8 +208,8 @@ public final class QueryCalibration {
     PrivacyEvent event(double z) {
       List<PrivacyEvent> events = new ArrayList<>();
       double perGroup = pureEpsilon(z) / k;
-      PrivacyEvent part = gaussian
-          ? new GaussianEvent(z) : repeat(EpsilonDeltaEvent.pure(perGroup));
+      PrivacyEvent part =
+          gaussian ? new GaussianEvent(z) : repeat(EpsilonDeltaEvent.pure(perGroup));
       for (int i = 0; i < parts; i++) {
         events.add(part);
       }

@@ -22,14 +22,14 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Spark plan of one query, from the user's rows to the released groups. Nothing runs until
- * the caller's single action ({@code collectAsList}) on the returned dataset.
+ * The Spark plan of one query, from the user's rows to the released groups. Nothing runs until the
+ * caller's single action ({@code collectAsList}) on the returned dataset.
  *
  * <ol>
- *   <li>Select the unit, group and value columns (renamed {@code _u}, {@code _g0..},
- *       {@code _v0..}, values cast to double). Drop rows whose unit is null or whose value in any
- *       value column is null or NaN (the documented rule for bad rows; infinities are clamped
- *       later); turn -0.0 into 0.0. With public groups, keep only rows of listed groups.
+ *   <li>Select the unit, group and value columns (renamed {@code _u}, {@code _g0..}, {@code _v0..},
+ *       values cast to double). Drop rows whose unit is null or whose value in any value column is
+ *       null or NaN (the documented rule for bad rows; infinities are clamped later); turn -0.0
+ *       into 0.0. With public groups, keep only rows of listed groups.
  *   <li>Repartition by unit and sort within partitions by (unit, groups, values), then bound each
  *       unit's contribution in one streaming pass ({@link ContributionBounding}).
  *   <li>Sum the bounded contributions per group with Spark's aggregation (and per histogram bin
@@ -53,8 +53,13 @@ public final class QueryPipeline {
    * @param spec the execution spec
    * @return the lazy plan
    */
-  public static Dataset<Row> released(Dataset<Row> data, String unit, List<String> groups,
-      List<DataType> groupTypes, Dataset<Row> publicGroups, ExecutionSpec spec) {
+  public static Dataset<Row> released(
+      Dataset<Row> data,
+      String unit,
+      List<String> groups,
+      List<DataType> groupTypes,
+      Dataset<Row> publicGroups,
+      ExecutionSpec spec) {
     int n = groups.size();
     List<String> values = spec.valueColumns();
     List<Column> select = new ArrayList<>();
@@ -87,9 +92,10 @@ public final class QueryPipeline {
     boolean histograms = !spec.histograms().isEmpty();
     int valueParts = spec.valuePartIndices().size();
     StructType partialSchema = partialSchema(groupTypes, histograms, valueParts);
-    Dataset<Row> partials = rows.repartition(col("_u"))
-        .sortWithinPartitions(order.toArray(new Column[0]))
-        .mapPartitions(new ContributionBounding(spec), Encoders.row(partialSchema));
+    Dataset<Row> partials =
+        rows.repartition(col("_u"))
+            .sortWithinPartitions(order.toArray(new Column[0]))
+            .mapPartitions(new ContributionBounding(spec), Encoders.row(partialSchema));
 
     Column[] groupCols = new Column[n];
     for (int g = 0; g < n; g++) {
@@ -97,24 +103,27 @@ public final class QueryPipeline {
     }
     Dataset<Row> aggregated;
     if (!histograms) {
-      aggregated = partials.groupBy(groupCols).agg(sum(col("_rows")).as("_rows"),
-          sumColumns(valueParts, true));
+      aggregated =
+          partials
+              .groupBy(groupCols)
+              .agg(sum(col("_rows")).as("_rows"), sumColumns(valueParts, true));
     } else {
       Column[] byBin = new Column[n + 2];
       System.arraycopy(groupCols, 0, byBin, 0, n);
       byBin[n] = col("_hq");
       byBin[n + 1] = col("_hb");
-      Dataset<Row> bins = partials.groupBy(byBin).agg(sum(col("_rows")).as("_rows"),
-          sumColumns(valueParts, true));
+      Dataset<Row> bins =
+          partials.groupBy(byBin).agg(sum(col("_rows")).as("_rows"), sumColumns(valueParts, true));
       Column[] rest = new Column[valueParts + 2];
       rest[0] = sum(col("_units")).as("_units");
       for (int i = 0; i < valueParts; i++) {
         rest[1 + i] = sum(col("_s" + i)).as("_s" + i);
       }
-      rest[valueParts + 1] = collect_list(when(col("_hq").geq(0),
-          struct(col("_hq"), col("_hb"), col("_rows")))).as("_hist");
-      aggregated = bins.groupBy(groupCols)
-          .agg(sum(when(col("_hq").lt(0), col("_rows"))).as("_rows"), rest);
+      rest[valueParts + 1] =
+          collect_list(when(col("_hq").geq(0), struct(col("_hq"), col("_hb"), col("_rows"))))
+              .as("_hist");
+      aggregated =
+          bins.groupBy(groupCols).agg(sum(when(col("_hq").lt(0), col("_rows"))).as("_rows"), rest);
     }
     if (publicGroups != null) {
       Dataset<Row> keys = publicGroups;
@@ -128,14 +137,14 @@ public final class QueryPipeline {
           out.add(agg.col(f).as(f));
         }
       }
-      aggregated = keys.join(agg, keysEqual(keys, agg, n), "left_outer")
-          .select(out.toArray(new Column[0]));
+      aggregated =
+          keys.join(agg, keysEqual(keys, agg, n), "left_outer").select(out.toArray(new Column[0]));
     }
     if (spec.randomness() != RandomnessMode.SECURE) {
       aggregated = aggregated.repartition(1).sortWithinPartitions(groupCols);
     }
-    return aggregated.mapPartitions(new GroupRelease(spec),
-        Encoders.row(releasedSchema(groupTypes, spec)));
+    return aggregated.mapPartitions(
+        new GroupRelease(spec), Encoders.row(releasedSchema(groupTypes, spec)));
   }
 
   /** {@code [_g0.., columns]}: groups with their types, then every output column as double. */
@@ -155,8 +164,8 @@ public final class QueryPipeline {
   }
 
   /** The bounding function's output schema (see {@link ContributionBounding}). */
-  public static StructType partialSchema(List<DataType> groupTypes, boolean histograms,
-      int valueParts) {
+  public static StructType partialSchema(
+      List<DataType> groupTypes, boolean histograms, int valueParts) {
     List<StructField> fields = new ArrayList<>();
     for (int g = 0; g < groupTypes.size(); g++) {
       fields.add(DataTypes.createStructField(groupName(g), groupTypes.get(g), true));

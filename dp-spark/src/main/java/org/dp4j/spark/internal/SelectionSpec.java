@@ -11,8 +11,9 @@ import org.dp4j.core.internal.Checks;
  * @param geometric the truncated geometric rule, or null
  * @param distinctPart the index of the distinct-units part whose noisy value is thresholded, or -1
  */
-public record SelectionSpec(Kind kind, GaussianThresholdRule threshold,
-    TruncatedGeometricRule geometric, int distinctPart) implements Serializable {
+public record SelectionSpec(
+    Kind kind, GaussianThresholdRule threshold, TruncatedGeometricRule geometric, int distinctPart)
+    implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -29,10 +30,16 @@ public record SelectionSpec(Kind kind, GaussianThresholdRule threshold,
   /** Validates that the rule matches the kind. */
   public SelectionSpec {
     Checks.notNull("kind", kind);
-    Checks.require((kind == Kind.GAUSSIAN_THRESHOLD) == (threshold != null && distinctPart >= 0),
-        "threshold", "given exactly for Gaussian thresholding", threshold);
-    Checks.require((kind == Kind.TRUNCATED_GEOMETRIC) == (geometric != null), "geometric",
-        "given exactly for the truncated geometric rule", geometric);
+    Checks.require(
+        (kind == Kind.GAUSSIAN_THRESHOLD) == (threshold != null && distinctPart >= 0),
+        "threshold",
+        "given exactly for Gaussian thresholding",
+        threshold);
+    Checks.require(
+        (kind == Kind.TRUNCATED_GEOMETRIC) == (geometric != null),
+        "geometric",
+        "given exactly for the truncated geometric rule",
+        geometric);
   }
 
   /** Public groups. */

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Keeps the {@code capacity} entries with the smallest priorities seen so far (priorities compared
  * as unsigned 64-bit numbers, ties broken by the smaller sequence number): a bounded max-heap. With
- * independent uniform priorities the kept entries are a uniformly random subset of size
- * {@code min(capacity, offered)}. Not thread-safe.
+ * independent uniform priorities the kept entries are a uniformly random subset of size {@code
+ * min(capacity, offered)}. Not thread-safe.
  *
  * @param <T> the payload
  */

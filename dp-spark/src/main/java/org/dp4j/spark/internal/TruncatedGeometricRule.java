@@ -15,20 +15,19 @@ import org.dp4j.core.internal.Checks;
  *   pi(n) = min( e^eps * pi(n-1) + delta,  1 - e^-eps * (1 - pi(n-1) - delta),  1 )
  * </pre>
  *
- * which is (eps, delta)-DP for a unit that changes {@code n} by at most 1 (both inequalities of
- * the definition, in both directions, hold with equality where they bind), and the largest such
+ * which is (eps, delta)-DP for a unit that changes {@code n} by at most 1 (both inequalities of the
+ * definition, in both directions, hold with equality where they bind), and the largest such
  * function pointwise. A unit in at most K groups is covered by running it at (eps/K, delta/K) in
  * every group, or by composing K copies of its event (what dp-spark does, under PLD).
  *
- * <p><b>Rounding.</b> The table is computed in doubles with epsilon reduced by a relative 2^-30
- * and delta by a relative 2^-30 and an absolute {@code e^eps 2^-50}. Near 0 a step's rounding is
+ * <p><b>Rounding.</b> The table is computed in doubles with epsilon reduced by a relative 2^-30 and
+ * delta by a relative 2^-30 and an absolute {@code e^eps 2^-50}. Near 0 a step's rounding is
  * relative (at most 2^-51, covered by the epsilon margin as long as {@code eps >= 2^-20}); near 1
  * it is absolute (at most 2^-53 on {@code pi}, so {@code e^eps 2^-53} on the second inequality,
  * covered by the absolute delta margin). Smaller epsilons, and deltas that the margin would eat
- * more than half of, are rejected. The trial is exact
- * ({@link DyadicBernoulli}). Beyond {@value #MAX_TABLE} units the probability stays at the last
- * table value (a flat continuation satisfies both inequalities), which only happens for
- * epsilons below about 1e-5.
+ * more than half of, are rejected. The trial is exact ({@link DyadicBernoulli}). Beyond {@value
+ * #MAX_TABLE} units the probability stays at the last table value (a flat continuation satisfies
+ * both inequalities), which only happens for epsilons below about 1e-5.
  *
  * <p>Immutable; the table is built lazily once per instance (per Spark task).
  */
@@ -55,11 +54,16 @@ public final class TruncatedGeometricRule implements Serializable {
    * @param delta per-group delta, in {@code (0, 1)}
    */
   public TruncatedGeometricRule(double epsilon, double delta) {
-    Checks.require(epsilon >= MIN_EPSILON && epsilon < Double.POSITIVE_INFINITY,
-        "partition selection epsilon per group", "finite and at least 2^-20", epsilon);
+    Checks.require(
+        epsilon >= MIN_EPSILON && epsilon < Double.POSITIVE_INFINITY,
+        "partition selection epsilon per group",
+        "finite and at least 2^-20",
+        epsilon);
     Checks.positiveDelta("partition selection delta per group", delta);
-    Checks.require(reducedDelta(epsilon, delta) >= delta / 2,
-        "partition selection delta per group", "at least e^epsilon 2^-49 (epsilon " + epsilon + ")",
+    Checks.require(
+        reducedDelta(epsilon, delta) >= delta / 2,
+        "partition selection delta per group",
+        "at least e^epsilon 2^-49 (epsilon " + epsilon + ")",
         delta);
     this.epsilon = epsilon;
     this.delta = delta;
@@ -124,8 +128,8 @@ public final class TruncatedGeometricRule implements Serializable {
     int n = 1;
     double previous = 0.0;
     while (n < MAX_TABLE) {
-      double next = Math.min(Math.min(growth * previous + del,
-          1 - shrink * (1 - previous - del)), 1.0);
+      double next =
+          Math.min(Math.min(growth * previous + del, 1 - shrink * (1 - previous - del)), 1.0);
       if (n == grow.length) {
         grow = java.util.Arrays.copyOf(grow, Math.min(MAX_TABLE, 2 * grow.length));
       }

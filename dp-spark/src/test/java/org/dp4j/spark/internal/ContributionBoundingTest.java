@@ -17,15 +17,30 @@ import org.junit.jupiter.api.Test;
 /** The bounding kernel outside Spark, on sorted rows {@code [unit, group, value]}. */
 class ContributionBoundingTest {
 
-  private static final List<Part> PARTS = List.of(Part.count(), Part.distinctUnits(),
-      Part.ofValues(PartKind.SUM, 0, new ValueBounds(0, 100)));
+  private static final List<Part> PARTS =
+      List.of(
+          Part.count(),
+          Part.distinctUnits(),
+          Part.ofValues(PartKind.SUM, 0, new ValueBounds(0, 100)));
 
   private static ExecutionSpec spec(int k, int m, long seed, boolean histogram) {
     List<MechanismSpec> none = Arrays.asList(new MechanismSpec[PARTS.size()]);
-    List<HistogramSpec> histograms = histogram
-        ? List.of(new HistogramSpec(0, new ValueBounds(0, 100), 101)) : List.of();
-    return new ExecutionSpec(1, List.of("v"), k, m, PARTS, none, histograms, List.of(),
-        SelectionSpec.publicGroups(), List.of(), 0.95, RandomnessMode.SEEDED_WITHOUT_NOISE, seed,
+    List<HistogramSpec> histograms =
+        histogram ? List.of(new HistogramSpec(0, new ValueBounds(0, 100), 101)) : List.of();
+    return new ExecutionSpec(
+        1,
+        List.of("v"),
+        k,
+        m,
+        PARTS,
+        none,
+        histograms,
+        List.of(),
+        SelectionSpec.publicGroups(),
+        List.of(),
+        0.95,
+        RandomnessMode.SEEDED_WITHOUT_NOISE,
+        seed,
         SipHash.withKey(seed, ~seed));
   }
 
@@ -35,14 +50,15 @@ class ContributionBoundingTest {
     for (Object[] r : unitGroupValue) {
       rows.add(RowFactory.create(r));
     }
-    rows.sort((a, b) -> {
-      int c = a.getString(0).compareTo(b.getString(0));
-      if (c != 0) {
-        return c;
-      }
-      c = a.getString(1).compareTo(b.getString(1));
-      return c != 0 ? c : Double.compare(a.getDouble(2), b.getDouble(2));
-    });
+    rows.sort(
+        (a, b) -> {
+          int c = a.getString(0).compareTo(b.getString(0));
+          if (c != 0) {
+            return c;
+          }
+          c = a.getString(1).compareTo(b.getString(1));
+          return c != 0 ? c : Double.compare(a.getDouble(2), b.getDouble(2));
+        });
     return rows;
   }
 
@@ -84,8 +100,16 @@ class ContributionBoundingTest {
   @Test
   void keptGroupsAreAUniformSubsetOverKeys() {
     // One unit in 5 groups, K = 2: every group kept with probability 2/5, every pair with 1/10.
-    List<Row> input = rows(new Object[][] {{"u", "a", 1.0}, {"u", "b", 1.0}, {"u", "c", 1.0},
-        {"u", "d", 1.0}, {"u", "e", 1.0}, {"u", "e", 2.0}});
+    List<Row> input =
+        rows(
+            new Object[][] {
+              {"u", "a", 1.0},
+              {"u", "b", 1.0},
+              {"u", "c", 1.0},
+              {"u", "d", 1.0},
+              {"u", "e", 1.0},
+              {"u", "e", 2.0}
+            });
     int trials = 20_000;
     Map<String, Integer> singles = new HashMap<>();
     Map<String, Integer> pairs = new HashMap<>();
@@ -101,21 +125,27 @@ class ContributionBoundingTest {
     }
     // Each proportion within 5.3 binomial standard deviations: false failure about 1.2e-7 each.
     for (String g : List.of("a", "b", "c", "d", "e")) {
-      assertEquals(0.4, singles.getOrDefault(g, 0) / (double) trials,
-          StatisticalChecks.binomialTolerance(0.4, trials), g);
+      assertEquals(
+          0.4,
+          singles.getOrDefault(g, 0) / (double) trials,
+          StatisticalChecks.binomialTolerance(0.4, trials),
+          g);
     }
     assertEquals(10, pairs.size());
     for (Map.Entry<String, Integer> e : pairs.entrySet()) {
-      assertEquals(0.1, e.getValue() / (double) trials,
-          StatisticalChecks.binomialTolerance(0.1, trials), e.getKey());
+      assertEquals(
+          0.1,
+          e.getValue() / (double) trials,
+          StatisticalChecks.binomialTolerance(0.1, trials),
+          e.getKey());
     }
   }
 
   @Test
   void keptRowsAreAUniformSubsetCountingDuplicates() {
     // Rows 1, 1, 1, 2 of one (unit, group), M = 1: value 1 kept with probability 3/4.
-    List<Row> input = rows(new Object[][] {{"u", "a", 1.0}, {"u", "a", 1.0}, {"u", "a", 1.0},
-        {"u", "a", 2.0}});
+    List<Row> input =
+        rows(new Object[][] {{"u", "a", 1.0}, {"u", "a", 1.0}, {"u", "a", 1.0}, {"u", "a", 2.0}});
     Part sum = PARTS.get(2);
     int trials = 20_000;
     int ones = 0;
@@ -131,8 +161,16 @@ class ContributionBoundingTest {
 
   @Test
   void sameKeySameChoiceAndFixedPointSumsOfTheKeptRows() {
-    List<Row> input = rows(new Object[][] {{"u", "a", 10.0}, {"u", "a", 20.5}, {"u", "a", 30.25},
-        {"v", "a", 1e9}, {"v", "b", -3.0}, {"w", "b", Double.POSITIVE_INFINITY}});
+    List<Row> input =
+        rows(
+            new Object[][] {
+              {"u", "a", 10.0},
+              {"u", "a", 20.5},
+              {"u", "a", 30.25},
+              {"v", "a", 1e9},
+              {"v", "b", -3.0},
+              {"w", "b", Double.POSITIVE_INFINITY}
+            });
     List<Row> first = bound(spec(1, 2, 5, false), input);
     assertEquals(first, bound(spec(1, 2, 5, false), input));
     Part sum = PARTS.get(2);

@@ -28,10 +28,10 @@ class GaussianThresholdRuleTest {
 
   @Test
   void releaseFrequenciesThroughTheDiscreteGaussianMatchTheFormula() {
-    GaussianMechanism noise = GaussianMechanism.of(PrivacyBudget.approximate(0.5, 1e-3), 1.0,
-        SeededNoise.uniform(7));
-    GaussianThresholdRule rule = GaussianThresholdRule.of(noise.sigma(), noise.granularity(), 1,
-        1e-4);
+    GaussianMechanism noise =
+        GaussianMechanism.of(PrivacyBudget.approximate(0.5, 1e-3), 1.0, SeededNoise.uniform(7));
+    GaussianThresholdRule rule =
+        GaussianThresholdRule.of(noise.sigma(), noise.granularity(), 1, 1e-4);
     GaussianThresholdRule shifted =
         new GaussianThresholdRule(noise.sigma(), rule.threshold() + 0.5);
     int trials = 40_000;
@@ -44,11 +44,11 @@ class GaussianThresholdRuleTest {
       }
       double rate = (double) released / trials;
       // Binomial, 5.3 standard deviations (+1/trials near 0 and 1): false failure 1.2e-7 each.
-      assertEquals(p, rate, StatisticalChecks.binomialTolerance(p, trials) + 1.0 / trials,
-          "n " + n);
+      assertEquals(
+          p, rate, StatisticalChecks.binomialTolerance(p, trials) + 1.0 / trials, "n " + n);
       double q = shifted.releaseProbability(n);
-      powerShown |= Math.abs(q - rate) > StatisticalChecks.binomialTolerance(q, trials)
-          + 1.0 / trials;
+      powerShown |=
+          Math.abs(q - rate) > StatisticalChecks.binomialTolerance(q, trials) + 1.0 / trials;
     }
     assertTrue(powerShown, "the check must tell the threshold from one 0.5 higher");
   }
@@ -56,8 +56,8 @@ class GaussianThresholdRuleTest {
   @Test
   void rejectsBadParameters() {
     assertThrows(IllegalArgumentException.class, () -> GaussianThresholdRule.of(0, 1e-9, 1, 1e-6));
-    assertThrows(IllegalArgumentException.class,
-        () -> GaussianThresholdRule.of(Double.NaN, 1e-9, 1, 1e-6));
+    assertThrows(
+        IllegalArgumentException.class, () -> GaussianThresholdRule.of(Double.NaN, 1e-9, 1, 1e-6));
     assertThrows(IllegalArgumentException.class, () -> GaussianThresholdRule.of(1, 1e-9, 0, 1e-6));
     assertThrows(IllegalArgumentException.class, () -> GaussianThresholdRule.of(1, 1e-9, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> GaussianThresholdRule.of(1, 1e-9, 1, 1));

@@ -17,16 +17,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MechanismSpecTest {
 
   @ParameterizedTest(name = "z {0}, sensitivity {1}, K {2}")
-  @CsvSource({"1, 1, 1", "13.9, 1.7320508, 3", "0.3, 983040, 1", "250, 3e7, 1000", "4.2, 1e-6, 1",
-      "0.01, 5, 2", "1e4, 1, 1000000"})
-  void gaussianIsAtLeastAsNoisyAsClaimedIncludingTheRoundingOfEachChangedGroup(double z,
-      double sensitivity, int k) {
+  @CsvSource({
+    "1, 1, 1",
+    "13.9, 1.7320508, 3",
+    "0.3, 983040, 1",
+    "250, 3e7, 1000",
+    "4.2, 1e-6, 1",
+    "0.01, 5, 2",
+    "1e4, 1, 1000000"
+  })
+  void gaussianIsAtLeastAsNoisyAsClaimedIncludingTheRoundingOfEachChangedGroup(
+      double z, double sensitivity, int k) {
     MechanismSpec spec = MechanismSpec.forGaussian(z, sensitivity, k);
     GaussianMechanism m = (GaussianMechanism) spec.build(SeededNoise.uniform(1));
     assertEquals(spec.granularity(), m.granularity());
     assertTrue(m.sigma() >= z * (sensitivity + Math.sqrt(k) * m.granularity()), spec.toString());
     // ... and not wastefully more: within a relative 1e-5 of the claim plus a few grid steps.
-    assertTrue(m.sigma() <= z * (sensitivity + 4 * Math.sqrt(k) * m.granularity()) * (1 + 1e-5),
+    assertTrue(
+        m.sigma() <= z * (sensitivity + 4 * Math.sqrt(k) * m.granularity()) * (1 + 1e-5),
         spec.toString());
   }
 
@@ -36,8 +44,8 @@ class MechanismSpecTest {
     MechanismSpec spec = MechanismSpec.forLaplace(z, sensitivity, k);
     LaplaceMechanism m = (LaplaceMechanism) spec.build(SeededNoise.uniform(1));
     assertTrue(m.scale() >= z * (sensitivity + k * m.granularity()), spec.toString());
-    assertTrue(m.scale() <= z * (sensitivity + 4 * k * m.granularity()) * (1 + 1e-5),
-        spec.toString());
+    assertTrue(
+        m.scale() <= z * (sensitivity + 4 * k * m.granularity()) * (1 + 1e-5), spec.toString());
   }
 
   @Test
@@ -53,8 +61,8 @@ class MechanismSpecTest {
     double sigma = gaussian.scale();
     // Kolmogorov-Smirnov p-value above 1e-6: false failure 1e-6; and below it for sigma * 1.1.
     assertTrue(ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, sigma), x, false) > 1e-6);
-    assertTrue(ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, 1.1 * sigma), x, false)
-        < 1e-6);
+    assertTrue(
+        ks.kolmogorovSmirnovTest(new NormalDistribution(null, 0, 1.1 * sigma), x, false) < 1e-6);
     MechanismSpec laplace = MechanismSpec.forLaplace(4.0, 3.0, 3);
     NoiseMechanism l = laplace.build(SeededNoise.uniform(4));
     for (int i = 0; i < n; i++) {
@@ -62,7 +70,7 @@ class MechanismSpecTest {
     }
     double b = laplace.scale();
     assertTrue(ks.kolmogorovSmirnovTest(new LaplaceDistribution(null, 0, b), x, false) > 1e-6);
-    assertTrue(ks.kolmogorovSmirnovTest(new LaplaceDistribution(null, 0, 1.1 * b), x, false)
-        < 1e-6);
+    assertTrue(
+        ks.kolmogorovSmirnovTest(new LaplaceDistribution(null, 0, 1.1 * b), x, false) < 1e-6);
   }
 }

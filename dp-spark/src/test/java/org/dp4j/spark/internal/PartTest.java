@@ -4,24 +4,52 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PartTest {
 
-  private static final double[] CANDIDATES = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, -1e-300,
-      Double.MIN_VALUE, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE,
-      Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 59.99, 60.0, 60.0000001, 123.456, -7.25,
-      3.0e-5, 1e15, -1e15};
+  private static final double[] CANDIDATES = {
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    1e-300,
+    -1e-300,
+    Double.MIN_VALUE,
+    1e300,
+    -1e300,
+    Double.MAX_VALUE,
+    -Double.MAX_VALUE,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    59.99,
+    60.0,
+    60.0000001,
+    123.456,
+    -7.25,
+    3.0e-5,
+    1e15,
+    -1e15
+  };
 
   @ParameterizedTest(name = "[{0}, {1}]")
-  @CsvSource({"0, 60", "-5, 5", "-1e6, 3", "1e-9, 2e-9", "-1e300, 1e300", "-7.25, -1", "1e15, 1e16",
-      "0, 1e-300"})
+  @CsvSource({
+    "0, 60",
+    "-5, 5",
+    "-1e6, 3",
+    "1e-9, 2e-9",
+    "-1e300, 1e300",
+    "-7.25, -1",
+    "1e15, 1e16",
+    "0, 1e-300"
+  })
   void termsNeverExceedTheirBoundAndAreMonotone(double lower, double upper) {
     ValueBounds b = new ValueBounds(lower, upper);
-    for (PartKind kind : new PartKind[] {PartKind.SUM, PartKind.CENTERED_SUM,
-        PartKind.CENTERED_SQUARES}) {
+    for (PartKind kind :
+        new PartKind[] {PartKind.SUM, PartKind.CENTERED_SUM, PartKind.CENTERED_SQUARES}) {
       if (kind == PartKind.CENTERED_SQUARES && upper / 2 - lower / 2 > 1e154) {
         // Squares of half-widths beyond 1e154 overflow: such bounds are refused for variances.
         assertThrows(IllegalArgumentException.class, () -> Part.ofValues(kind, 0, b));
@@ -31,8 +59,9 @@ class PartTest {
       assertTrue(p.maxTermUnits() >= 1 && p.maxTermUnits() <= Part.MAX_TERM_UNITS, p.toString());
       for (double v : CANDIDATES) {
         long u = p.units(v);
-        assertTrue(Math.abs(u) <= p.maxTermUnits(), kind + " of " + v + ": " + u + " > "
-            + p.maxTermUnits());
+        assertTrue(
+            Math.abs(u) <= p.maxTermUnits(),
+            kind + " of " + v + ": " + u + " > " + p.maxTermUnits());
         for (double w : CANDIDATES) {
           if (kind != PartKind.CENTERED_SQUARES && v <= w) {
             assertTrue(p.units(v) <= p.units(w), kind + " not monotone at " + v + ", " + w);
@@ -72,11 +101,11 @@ class PartTest {
     assertEquals((double) Part.MAX_EXACT_SUM, Part.exactSum(Long.MAX_VALUE));
     assertEquals((double) -Part.MAX_EXACT_SUM, Part.exactSum(Long.MIN_VALUE));
     assertEquals(12345.0, Part.exactSum(12345));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Part.ofValues(PartKind.SUM, 0, new ValueBounds(1, 1)));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ValueBounds(Double.NaN, 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> new ValueBounds(0, Double.POSITIVE_INFINITY));
+    assertThrows(IllegalArgumentException.class, () -> new ValueBounds(Double.NaN, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ValueBounds(0, Double.POSITIVE_INFINITY));
   }
 }

@@ -40,8 +40,9 @@ class TruncatedGeometricRuleTest {
       // absolute e^eps 2^-50 on delta, a relative e^eps 2^-50 / delta on the probabilities.
       double optimal = paper(eps, delta, n);
       double relative = 1e-6 + 2 * Math.exp(eps) * 0x1.0p-50 / delta;
-      assertTrue(p <= optimal && p >= optimal * (1 - relative) - 1e-15, "n " + n + ": " + p
-          + " vs " + optimal);
+      assertTrue(
+          p <= optimal && p >= optimal * (1 - relative) - 1e-15,
+          "n " + n + ": " + p + " vs " + optimal);
     }
     assertEquals(1.0, rule.releaseProbability(last + 1000));
     // pi(1) is delta (slightly less): a group only one unit contributes to is rarely released.
@@ -66,8 +67,8 @@ class TruncatedGeometricRuleTest {
       double tolerance = StatisticalChecks.binomialTolerance(p, trials) + 1.0 / trials;
       assertEquals(p, rate, tolerance, "n " + n);
       double q = larger.releaseProbability(n);
-      powerShown |= Math.abs(q - rate) > StatisticalChecks.binomialTolerance(q, trials)
-          + 1.0 / trials;
+      powerShown |=
+          Math.abs(q - rate) > StatisticalChecks.binomialTolerance(q, trials) + 1.0 / trials;
     }
     assertTrue(powerShown, "the frequency check must tell epsilon 0.5 from 0.75");
   }
@@ -75,12 +76,13 @@ class TruncatedGeometricRuleTest {
   @Test
   void rejectsEpsilonsTooSmallForItsMarginAndBadDeltas() {
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1e-7, 1e-6));
-    assertThrows(IllegalArgumentException.class,
-        () -> new TruncatedGeometricRule(Double.NaN, 1e-6));
+    assertThrows(
+        IllegalArgumentException.class, () -> new TruncatedGeometricRule(Double.NaN, 1e-6));
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1, 0));
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1, 1e-16));
     assertThrows(IllegalArgumentException.class, () -> new TruncatedGeometricRule(1, 1));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new TruncatedGeometricRule(1, 1e-6).releaseProbability(-1));
   }
 }

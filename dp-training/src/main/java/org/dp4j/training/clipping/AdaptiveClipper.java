@@ -2,22 +2,22 @@ package org.dp4j.training.clipping;
 
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.noise.GradientNoise;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The clipping phase of one step of adaptive clipping ({@link AdaptiveClipping}): flat clipping
- * at this step's clip norm, the noise split that pays for the count, and the step to the next
- * clip norm ({@link #next}), which returns a new clipper. Immutable and thread-safe; created by
- * {@link AdaptiveClipping#clipper(NonFiniteGradientPolicy)}.
+ * The clipping phase of one step of adaptive clipping ({@link AdaptiveClipping}): flat clipping at
+ * this step's clip norm, the noise split that pays for the count, and the step to the next clip
+ * norm ({@link #next}), which returns a new clipper. Immutable and thread-safe; created by {@link
+ * AdaptiveClipping#clipper(NonFiniteGradientPolicy)}.
  */
 public final class AdaptiveClipper implements PerExampleClipper {
 
   private final AdaptiveClipping settings;
   private final FlatClipper flat;
 
-  AdaptiveClipper(AdaptiveClipping settings, double clipNorm,
-      NonFiniteGradientPolicy nonFinitePolicy) {
+  AdaptiveClipper(
+      AdaptiveClipping settings, double clipNorm, NonFiniteGradientPolicy nonFinitePolicy) {
     this.settings = Checks.notNull("settings", settings);
     this.flat = FlatClipper.of(clipNorm, nonFinitePolicy);
   }
@@ -63,8 +63,8 @@ public final class AdaptiveClipper implements PerExampleClipper {
   public AdaptiveClipper next(ClippedSum clipped, GradientNoise noise, double expectedBatchSize) {
     Checks.notNull("clipped", clipped);
     Checks.notNull("noise", noise);
-    INDArray count = Nd4j.createFromArray(
-        new double[] {clipped.withinNormCount() - 0.5 * clipped.batchSize()});
+    INDArray count =
+        Nd4j.createFromArray(new double[] {clipped.withinNormCount() - 0.5 * clipped.batchSize()});
     noise.addNoise(count, settings.countNoiseStd());
     double next = settings.nextClipNorm(clipNorm(), count.getDouble(0), expectedBatchSize);
     return new AdaptiveClipper(settings, next, nonFinitePolicy());
@@ -73,13 +73,18 @@ public final class AdaptiveClipper implements PerExampleClipper {
   /** A clipper at the checkpoint's clip norm (positive and finite). */
   @Override
   public AdaptiveClipper resumedAt(double clipNorm) {
-    return new AdaptiveClipper(settings, Checks.positiveFinite("checkpoint.clipNorm", clipNorm),
-        nonFinitePolicy());
+    return new AdaptiveClipper(
+        settings, Checks.positiveFinite("checkpoint.clipNorm", clipNorm), nonFinitePolicy());
   }
 
   @Override
   public String toString() {
-    return "AdaptiveClipper[clipNorm=" + clipNorm() + ", " + settings + ", nonFinitePolicy="
-        + nonFinitePolicy() + "]";
+    return "AdaptiveClipper[clipNorm="
+        + clipNorm()
+        + ", "
+        + settings
+        + ", nonFinitePolicy="
+        + nonFinitePolicy()
+        + "]";
   }
 }

@@ -4,15 +4,15 @@ import org.dp4j.core.internal.Checks;
 
 /**
  * The settings of adaptive quantile clipping (Andrew, Thakkar, McMahan &amp; Ramaswamy 2021,
- * "Differentially Private Learning with Adaptive Clipping", NeurIPS, Algorithm 1 with the
- * geometric update); {@link #clipper(NonFiniteGradientPolicy)} gives the clipping phase of the
- * first step, an {@link AdaptiveClipper}.
+ * "Differentially Private Learning with Adaptive Clipping", NeurIPS, Algorithm 1 with the geometric
+ * update); {@link #clipper(NonFiniteGradientPolicy)} gives the clipping phase of the first step, an
+ * {@link AdaptiveClipper}.
  *
- * <p>After each step the flat clip norm moves towards the {@code targetQuantile} of the
- * per-example gradient norms: with {@code b_i = 1} when example {@code i} was within the norm,
- * the step privately releases {@code R = sum_i (b_i - 1/2) + N(0, countNoiseStd^2)}, estimates the
- * fraction within the norm as {@code bHat = R / m + 1/2} ({@code m} the expected batch size), and
- * sets {@code C <- C * exp(-learningRate * (bHat - targetQuantile))}.
+ * <p>After each step the flat clip norm moves towards the {@code targetQuantile} of the per-example
+ * gradient norms: with {@code b_i = 1} when example {@code i} was within the norm, the step
+ * privately releases {@code R = sum_i (b_i - 1/2) + N(0, countNoiseStd^2)}, estimates the fraction
+ * within the norm as {@code bHat = R / m + 1/2} ({@code m} the expected batch size), and sets
+ * {@code C <- C * exp(-learningRate * (bHat - targetQuantile))}.
  *
  * <p><b>Privacy cost.</b> Each summand {@code b_i - 1/2} lies in {@code [-1/2, 1/2]}, so {@code R}
  * has sensitivity 1/2 under add/remove-one: a Gaussian mechanism with noise multiplier {@code 2 *
@@ -20,8 +20,8 @@ import org.dp4j.core.internal.Checks;
  * pair is one Gaussian mechanism with multiplier {@code z = (z_grad^-2 + (2
  * countNoiseStd)^-2)^(-1/2)} (ibid., Theorem 1). dp4j accounts every step at {@code z} (the
  * configured noise multiplier) and adds gradient noise at the larger {@link
- * #gradientNoiseMultiplier(double)}, so the count's cost is included in the ledger, never on top
- * of it.
+ * #gradientNoiseMultiplier(double)}, so the count's cost is included in the ledger, never on top of
+ * it.
  *
  * <p>Built with {@link #builder()}. Immutable and thread-safe.
  */
@@ -95,11 +95,14 @@ public final class AdaptiveClipping {
   public double gradientNoiseMultiplier(double accountedNoiseMultiplier) {
     Checks.positiveFinite("noiseMultiplier", accountedNoiseMultiplier);
     double countMultiplier = 2 * countNoiseStd;
-    Checks.require(accountedNoiseMultiplier < countMultiplier, "noiseMultiplier",
+    Checks.require(
+        accountedNoiseMultiplier < countMultiplier,
+        "noiseMultiplier",
         "below 2 * countNoiseStd = " + countMultiplier + " for adaptive clipping",
         accountedNoiseMultiplier);
-    double inverseSquare = 1 / (accountedNoiseMultiplier * accountedNoiseMultiplier)
-        - 1 / (countMultiplier * countMultiplier);
+    double inverseSquare =
+        1 / (accountedNoiseMultiplier * accountedNoiseMultiplier)
+            - 1 / (countMultiplier * countMultiplier);
     // Round the result up: more gradient noise is always safe.
     return Math.nextUp(Math.nextUp(1 / Math.sqrt(inverseSquare * (1 - 0x1p-50))));
   }
@@ -138,14 +141,20 @@ public final class AdaptiveClipping {
 
   @Override
   public String toString() {
-    return "AdaptiveClipping[initialClipNorm=" + initialClipNorm + ", targetQuantile="
-        + targetQuantile + ", learningRate=" + learningRate + ", countNoiseStd=" + countNoiseStd
+    return "AdaptiveClipping[initialClipNorm="
+        + initialClipNorm
+        + ", targetQuantile="
+        + targetQuantile
+        + ", learningRate="
+        + learningRate
+        + ", countNoiseStd="
+        + countNoiseStd
         + "]";
   }
 
   /**
-   * Collects the settings by name. Required: {@link #initialClipNorm} and {@link
-   * #countNoiseStd}. Not thread-safe.
+   * Collects the settings by name. Required: {@link #initialClipNorm} and {@link #countNoiseStd}.
+   * Not thread-safe.
    */
   public static final class Builder {
     private double initialClipNorm = Double.NaN;
@@ -166,8 +175,8 @@ public final class AdaptiveClipping {
      * #DEFAULT_TARGET_QUANTILE}.
      */
     public Builder targetQuantile(double targetQuantile) {
-      Checks.require(targetQuantile > 0 && targetQuantile < 1, "targetQuantile", "in (0, 1)",
-          targetQuantile);
+      Checks.require(
+          targetQuantile > 0 && targetQuantile < 1, "targetQuantile", "in (0, 1)", targetQuantile);
       this.targetQuantile = targetQuantile;
       return this;
     }
@@ -182,8 +191,8 @@ public final class AdaptiveClipping {
     }
 
     /**
-     * The standard deviation of the count noise, positive and finite (required; the paper
-     * suggests about {@code m / 20} for an expected batch size {@code m}).
+     * The standard deviation of the count noise, positive and finite (required; the paper suggests
+     * about {@code m / 20} for an expected batch size {@code m}).
      */
     public Builder countNoiseStd(double countNoiseStd) {
       this.countNoiseStd = Checks.positiveFinite("countNoiseStd", countNoiseStd);

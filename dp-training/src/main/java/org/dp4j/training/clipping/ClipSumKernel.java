@@ -48,13 +48,18 @@ final class ClipSumKernel {
    * @param policy non-finite policy
    * @param sensitivity the L2 sensitivity to report
    */
-  static ClippedSum clipAndSum(PerExampleGradients gradients, double[] clipNorms,
-      NonFiniteGradientPolicy policy, double sensitivity) {
+  static ClippedSum clipAndSum(
+      PerExampleGradients gradients,
+      double[] clipNorms,
+      NonFiniteGradientPolicy policy,
+      double sensitivity) {
     int batch = gradients.batchSize();
     int blocks = gradients.blockCount();
     if (batch == 0) {
-      return ClippedSum.builder().sum(Nd4j.create(DataType.FLOAT, 1, gradients.parameterCount()))
-          .l2Sensitivity(sensitivity).build();
+      return ClippedSum.builder()
+          .sum(Nd4j.create(DataType.FLOAT, 1, gradients.parameterCount()))
+          .l2Sensitivity(sensitivity)
+          .build();
     }
     HostBlock[] host = hostBlocks(gradients);
     double[][] sumSq = blockSquaredNorms(host, batch);
@@ -66,8 +71,8 @@ final class ClipSumKernel {
     int within = 0;
     int nonFinite = 0;
     if (clipNorms.length == 1) {
-      FlatFactors flat = FlatFactors.of(rowSumSq, gradients.parameterCount() + blocks,
-          clipNorms[0], policy);
+      FlatFactors flat =
+          FlatFactors.of(rowSumSq, gradients.parameterCount() + blocks, clipNorms[0], policy);
       factors = new float[][] {flat.factors()};
       clipped = flat.clipped();
       within = flat.within();
@@ -82,8 +87,9 @@ final class ClipSumKernel {
         }
         boolean anyClipped = false;
         for (int k = 0; k < blocks; k++) {
-          float f = ClipRule.factor(
-              ClipRule.normUpperBound(sumSq[k][i], host[k].rowLength), clipNorms[k]);
+          float f =
+              ClipRule.factor(
+                  ClipRule.normUpperBound(sumSq[k][i], host[k].rowLength), clipNorms[k]);
           factors[k][i] = f;
           anyClipped |= f != 1.0f;
         }
@@ -94,9 +100,14 @@ final class ClipSumKernel {
         }
       }
     }
-    return ClippedSum.builder().sum(weightedSum(host, factors, gradients.parameterCount()))
-        .l2Sensitivity(sensitivity).batchSize(batch).clippedCount(clipped)
-        .withinNormCount(within).nonFiniteCount(nonFinite).build();
+    return ClippedSum.builder()
+        .sum(weightedSum(host, factors, gradients.parameterCount()))
+        .l2Sensitivity(sensitivity)
+        .batchSize(batch)
+        .clippedCount(clipped)
+        .withinNormCount(within)
+        .nonFiniteCount(nonFinite)
+        .build();
   }
 
   /** Every row's squared norm over all blocks (pass 1 only). */
@@ -113,16 +124,18 @@ final class ClipSumKernel {
     if (gradients.batchSize() == 0) {
       return Nd4j.create(DataType.FLOAT, 1, gradients.parameterCount());
     }
-    return weightedSum(hostBlocks(gradients), new float[][] {factors},
-        gradients.parameterCount());
+    return weightedSum(hostBlocks(gradients), new float[][] {factors}, gradients.parameterCount());
   }
 
   private static HostBlock[] hostBlocks(PerExampleGradients gradients) {
     HostBlock[] host = new HostBlock[gradients.blockCount()];
     for (int k = 0; k < host.length; k++) {
       INDArray block = HostArrays.hostContiguousFloat(gradients.block(k));
-      host[k] = new HostBlock(HostArrays.floatBuffer(block), HostArrays.offset(block),
-          Math.toIntExact(gradients.blockParameterCount(k)));
+      host[k] =
+          new HostBlock(
+              HostArrays.floatBuffer(block),
+              HostArrays.offset(block),
+              Math.toIntExact(gradients.blockParameterCount(k)));
     }
     return host;
   }
@@ -154,8 +167,8 @@ final class ClipSumKernel {
 
   /**
    * Pass 2: column tiles, accumulated over rows. {@code factors} holds one array for all blocks
-   * (flat) or one per block; a row whose factor is 0 is skipped, so it adds exactly zero even
-   * when it is not finite.
+   * (flat) or one per block; a row whose factor is 0 is skipped, so it adds exactly zero even when
+   * it is not finite.
    */
   private static INDArray weightedSum(HostBlock[] host, float[][] factors, long total) {
     INDArray sum = Nd4j.create(DataType.FLOAT, 1, total);

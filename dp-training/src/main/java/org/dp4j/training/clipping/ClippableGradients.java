@@ -4,11 +4,11 @@ import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The per-example gradients of one batch as a clipper reads them: first every example's squared
- * L2 norm, then the sum of the gradients weighted by per-example factors. {@link
- * PerExampleGradients} holds them in memory; ghost clipping (dp-dl4j) never forms them and
- * computes both from one forward and backward pass (Goodfellow 2015, "Efficient Per-Example
- * Gradient Computations"; Li et al. 2022, §4).
+ * The per-example gradients of one batch as a clipper reads them: first every example's squared L2
+ * norm, then the sum of the gradients weighted by per-example factors. {@link PerExampleGradients}
+ * holds them in memory; ghost clipping (dp-dl4j) never forms them and computes both from one
+ * forward and backward pass (Goodfellow 2015, "Efficient Per-Example Gradient Computations"; Li et
+ * al. 2022, §4).
  *
  * <p>Gradients are laid out in the model parameters' flattened order, {@link #parameterCount()}
  * entries per example. A batch may be empty.
@@ -31,8 +31,8 @@ public interface ClippableGradients {
 
   /**
    * An upper bound on the number of rounding errors in each of {@link #squaredNorms()}, for the
-   * error bound of {@code org.dp4j.training.internal.ClipRule#normUpperBound}: for a sum of
-   * squares of floats, the number of terms.
+   * error bound of {@code org.dp4j.training.internal.ClipRule#normUpperBound}: for a sum of squares
+   * of floats, the number of terms.
    */
   long squaredNormRoundingTerms();
 

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The result of clipping a batch: the <em>sum</em> (not the mean) of the clipped per-example
- * gradients, with its L2 sensitivity and counts. Built with {@link #builder()}, whose named
- * setters are checked together: the three counts must add up to the batch size.
+ * gradients, with its L2 sensitivity and counts. Built with {@link #builder()}, whose named setters
+ * are checked together: the three counts must add up to the batch size.
  *
  * <p>The sum is a mutable {@link INDArray} owned by whoever holds this value: the optimizer adds
  * noise to it in place.
@@ -22,10 +22,13 @@ public final class ClippedSum {
 
   private ClippedSum(Builder b) {
     Checks.require(b.sum != null, "sum", "set", "nothing");
-    Checks.require(b.sum.rank() == 2 && b.sum.size(0) == 1, "sum", "a row vector [1, P]",
+    Checks.require(
+        b.sum.rank() == 2 && b.sum.size(0) == 1,
+        "sum",
+        "a row vector [1, P]",
         java.util.Arrays.toString(b.sum.shape()));
-    Checks.require(b.sum.dataType().isFPType(), "sum.dataType", "a floating-point type",
-        b.sum.dataType());
+    Checks.require(
+        b.sum.dataType().isFPType(), "sum.dataType", "a floating-point type", b.sum.dataType());
     Checks.require(!Double.isNaN(b.l2Sensitivity), "l2Sensitivity", "set", "nothing");
     Checks.require(
         (long) b.clippedCount + b.withinNormCount + b.nonFiniteCount == b.batchSize,
@@ -54,8 +57,8 @@ public final class ClippedSum {
   }
 
   /**
-   * The L2 sensitivity of {@link #sum()} under adding or removing one example: the largest L2
-   * norm any one example's clipped contribution can have (the clip norm for flat clipping, {@code
+   * The L2 sensitivity of {@link #sum()} under adding or removing one example: the largest L2 norm
+   * any one example's clipped contribution can have (the clip norm for flat clipping, {@code
    * sqrt(sum C_k^2)} for per-layer clipping); finite and positive.
    */
   public double l2Sensitivity() {
@@ -86,8 +89,8 @@ public final class ClippedSum {
   }
 
   /**
-   * This sum and {@code other}'s together, as one batch: a new sum array (neither input is
-   * changed) and the counts added.
+   * This sum and {@code other}'s together, as one batch: a new sum array (neither input is changed)
+   * and the counts added.
    *
    * @param other a sum of the same length and the same sensitivity
    * @return the combined sum
@@ -95,10 +98,16 @@ public final class ClippedSum {
    */
   public ClippedSum plus(ClippedSum other) {
     Checks.notNull("other", other);
-    Checks.require(other.l2Sensitivity == l2Sensitivity, "other.l2Sensitivity()",
-        "equal to " + l2Sensitivity, other.l2Sensitivity);
-    Checks.require(other.sum.length() == sum.length(), "other.sum().length()",
-        "equal to " + sum.length(), other.sum.length());
+    Checks.require(
+        other.l2Sensitivity == l2Sensitivity,
+        "other.l2Sensitivity()",
+        "equal to " + l2Sensitivity,
+        other.l2Sensitivity);
+    Checks.require(
+        other.sum.length() == sum.length(),
+        "other.sum().length()",
+        "equal to " + sum.length(),
+        other.sum.length());
     return builder()
         .sum(sum.add(other.sum.castTo(sum.dataType()).reshape(sum.shape())))
         .l2Sensitivity(l2Sensitivity)
@@ -111,9 +120,19 @@ public final class ClippedSum {
 
   @Override
   public String toString() {
-    return "ClippedSum[length=" + sum.length() + ", l2Sensitivity=" + l2Sensitivity
-        + ", batchSize=" + batchSize + ", clippedCount=" + clippedCount + ", withinNormCount="
-        + withinNormCount + ", nonFiniteCount=" + nonFiniteCount + "]";
+    return "ClippedSum[length="
+        + sum.length()
+        + ", l2Sensitivity="
+        + l2Sensitivity
+        + ", batchSize="
+        + batchSize
+        + ", clippedCount="
+        + clippedCount
+        + ", withinNormCount="
+        + withinNormCount
+        + ", nonFiniteCount="
+        + nonFiniteCount
+        + "]";
   }
 
   /** Collects the fields by name; {@link #build()} checks them together. Not thread-safe. */
@@ -167,8 +186,8 @@ public final class ClippedSum {
      * Checks the fields together.
      *
      * @return the clipped sum
-     * @throws IllegalArgumentException when the sum or the sensitivity is missing, the sum is not
-     *     a floating-point row vector, or the counts do not add up to the batch size
+     * @throws IllegalArgumentException when the sum or the sensitivity is missing, the sum is not a
+     *     floating-point row vector, or the counts do not add up to the batch size
      */
     public ClippedSum build() {
       return new ClippedSum(this);

@@ -56,21 +56,32 @@ public final class FlatClipper implements PerExampleClipper {
   public ClippedSum clipAndSum(ClippableGradients gradients) {
     Checks.notNull("gradients", gradients);
     if (gradients instanceof PerExampleGradients inMemory) {
-      return ClipSumKernel.clipAndSum(inMemory, new double[] {clipNorm}, nonFinitePolicy,
-          clipNorm);
+      return ClipSumKernel.clipAndSum(inMemory, new double[] {clipNorm}, nonFinitePolicy, clipNorm);
     }
     int batch = gradients.batchSize();
     double[] squaredNorms = gradients.squaredNorms();
-    Checks.require(squaredNorms.length == batch, "gradients.squaredNorms().length",
-        "equal to the batch size " + batch, squaredNorms.length);
-    FlatFactors factors = FlatFactors.of(squaredNorms, gradients.squaredNormRoundingTerms(),
-        clipNorm, nonFinitePolicy);
+    Checks.require(
+        squaredNorms.length == batch,
+        "gradients.squaredNorms().length",
+        "equal to the batch size " + batch,
+        squaredNorms.length);
+    FlatFactors factors =
+        FlatFactors.of(
+            squaredNorms, gradients.squaredNormRoundingTerms(), clipNorm, nonFinitePolicy);
     INDArray sum = gradients.weightedSum(factors.factors());
-    Checks.require(sum.length() == gradients.parameterCount(), "gradients.weightedSum length",
-        "equal to the parameter count " + gradients.parameterCount(), sum.length());
-    return ClippedSum.builder().sum(sum).l2Sensitivity(clipNorm).batchSize(batch)
-        .clippedCount(factors.clipped()).withinNormCount(factors.within())
-        .nonFiniteCount(factors.nonFinite()).build();
+    Checks.require(
+        sum.length() == gradients.parameterCount(),
+        "gradients.weightedSum length",
+        "equal to the parameter count " + gradients.parameterCount(),
+        sum.length());
+    return ClippedSum.builder()
+        .sum(sum)
+        .l2Sensitivity(clipNorm)
+        .batchSize(batch)
+        .clippedCount(factors.clipped())
+        .withinNormCount(factors.within())
+        .nonFiniteCount(factors.nonFinite())
+        .build();
   }
 
   @Override

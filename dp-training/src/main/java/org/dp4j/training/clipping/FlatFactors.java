@@ -32,8 +32,8 @@ record FlatFactors(float[] factors, int clipped, int within, int nonFinite) {
    * @throws IllegalArgumentException under {@code REJECT_BATCH} when a norm is not finite, naming
    *     the first such example
    */
-  static FlatFactors of(double[] squaredNorms, long roundingTerms, double clipNorm,
-      NonFiniteGradientPolicy policy) {
+  static FlatFactors of(
+      double[] squaredNorms, long roundingTerms, double clipNorm, NonFiniteGradientPolicy policy) {
     float[] factors = new float[squaredNorms.length];
     int clipped = 0;
     int within = 0;
@@ -45,8 +45,8 @@ record FlatFactors(float[] factors, int clipped, int within, int nonFinite) {
         factors[i] = 0f;
         continue;
       }
-      float factor = ClipRule.factor(ClipRule.normUpperBound(squaredNorms[i], roundingTerms),
-          clipNorm);
+      float factor =
+          ClipRule.factor(ClipRule.normUpperBound(squaredNorms[i], roundingTerms), clipNorm);
       factors[i] = factor;
       if (factor == 1f) {
         within++;
@@ -63,8 +63,12 @@ record FlatFactors(float[] factors, int clipped, int within, int nonFinite) {
    */
   static void requireSkippable(NonFiniteGradientPolicy policy, int i, double squaredNorm) {
     if (policy == NonFiniteGradientPolicy.REJECT_BATCH) {
-      throw new IllegalArgumentException("gradients must be finite (REJECT_BATCH), got a "
-          + "non-finite gradient norm " + Math.sqrt(squaredNorm) + " for example " + i);
+      throw new IllegalArgumentException(
+          "gradients must be finite (REJECT_BATCH), got a "
+              + "non-finite gradient norm "
+              + Math.sqrt(squaredNorm)
+              + " for example "
+              + i);
     }
   }
 }

@@ -42,24 +42,32 @@ public final class PerExampleGradients implements ClippableGradients {
     for (int k = 0; k < blocks.size(); k++) {
       INDArray block = blocks.get(k);
       String name = "blocks[" + k + "]";
-      Checks.require(block.rank() >= 2, name + ".rank", ">= 2 (a leading batch dimension and at "
-          + "least one parameter dimension)", block.rank() + " (shape " + Arrays.toString(block.shape())
-          + ")");
+      Checks.require(
+          block.rank() >= 2,
+          name + ".rank",
+          ">= 2 (a leading batch dimension and at " + "least one parameter dimension)",
+          block.rank() + " (shape " + Arrays.toString(block.shape()) + ")");
       long b = block.size(0);
       if (batch < 0) {
         batch = b;
       }
-      Checks.require(b == batch, name + ".size(0)", "equal to the batch size " + batch
-          + " of blocks[0]", b);
-      Checks.require(block.dataType().isFPType(), name + ".dataType", "a floating-point type",
+      Checks.require(
+          b == batch, name + ".size(0)", "equal to the batch size " + batch + " of blocks[0]", b);
+      Checks.require(
+          block.dataType().isFPType(),
+          name + ".dataType",
+          "a floating-point type",
           block.dataType());
       long perExample = 1;
       for (int d = 1; d < block.rank(); d++) {
         perExample = Math.multiplyExact(perExample, block.size(d));
       }
       Checks.require(perExample > 0, name + " per-example size", "positive", perExample);
-      Checks.require(Math.multiplyExact(Math.max(b, 1), perExample) <= Integer.MAX_VALUE,
-          name + ".length()", "at most " + Integer.MAX_VALUE + " elements", block.length());
+      Checks.require(
+          Math.multiplyExact(Math.max(b, 1), perExample) <= Integer.MAX_VALUE,
+          name + ".length()",
+          "at most " + Integer.MAX_VALUE + " elements",
+          block.length());
       counts[k] = perExample;
       total = Math.addExact(total, perExample);
     }
@@ -140,8 +148,11 @@ public final class PerExampleGradients implements ClippableGradients {
   @Override
   public INDArray weightedSum(float[] factors) {
     Checks.notNull("factors", factors);
-    Checks.require(factors.length == batchSize, "factors.length", "equal to the batch size "
-        + batchSize, factors.length);
+    Checks.require(
+        factors.length == batchSize,
+        "factors.length",
+        "equal to the batch size " + batchSize,
+        factors.length);
     return ClipSumKernel.weightedSum(this, factors);
   }
 }

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import org.dp4j.core.internal.Checks;
 
 /**
- * Per-layer clipping: block {@code k} of each example (one block per layer or parameter, see
- * {@link PerExampleGradients}) is clipped to its own L2 bound {@code C_k}, independently of the
- * other blocks (McMahan et al. 2018, "Learning Differentially Private Recurrent Language Models",
- * §3 "per-layer clipping").
+ * Per-layer clipping: block {@code k} of each example (one block per layer or parameter, see {@link
+ * PerExampleGradients}) is clipped to its own L2 bound {@code C_k}, independently of the other
+ * blocks (McMahan et al. 2018, "Learning Differentially Private Recurrent Language Models", §3
+ * "per-layer clipping").
  *
  * <p><b>Sensitivity.</b> One example's clipped contribution is a concatenation of blocks with norms
  * at most {@code C_k}, so its L2 norm is at most {@code sqrt(sum_k C_k^2)}: that is the clipped
@@ -31,8 +31,8 @@ public final class PerLayerClipper implements PerExampleClipper {
       Checks.positiveFinite("clipNorms[" + k + "]", copy[k]);
       sumSquares += copy[k] * copy[k];
     }
-    Checks.require(sumSquares < Double.POSITIVE_INFINITY, "sum of clipNorms[k]^2", "finite",
-        sumSquares);
+    Checks.require(
+        sumSquares < Double.POSITIVE_INFINITY, "sum of clipNorms[k]^2", "finite", sumSquares);
     this.clipNorms = copy;
     // Rounded up by one ulp: the reported sensitivity must not be below the true bound.
     this.l2Sensitivity =
@@ -75,12 +75,17 @@ public final class PerLayerClipper implements PerExampleClipper {
   @Override
   public ClippedSum clipAndSum(ClippableGradients clippable) {
     Checks.notNull("gradients", clippable);
-    Checks.require(clippable instanceof PerExampleGradients, "gradients",
+    Checks.require(
+        clippable instanceof PerExampleGradients,
+        "gradients",
         "PerExampleGradients (per-layer clipping reads each block)",
         clippable.getClass().getSimpleName());
     PerExampleGradients gradients = (PerExampleGradients) clippable;
-    Checks.require(gradients.blockCount() == clipNorms.length, "gradients.blockCount()",
-        "equal to the number of clip norms " + clipNorms.length, gradients.blockCount());
+    Checks.require(
+        gradients.blockCount() == clipNorms.length,
+        "gradients.blockCount()",
+        "equal to the number of clip norms " + clipNorms.length,
+        gradients.blockCount());
     return ClipSumKernel.clipAndSum(gradients, clipNorms, nonFinitePolicy, l2Sensitivity);
   }
 
@@ -96,7 +101,12 @@ public final class PerLayerClipper implements PerExampleClipper {
 
   @Override
   public String toString() {
-    return "PerLayerClipper[clipNorms=" + Arrays.toString(clipNorms) + ", l2Sensitivity="
-        + l2Sensitivity + ", nonFinitePolicy=" + nonFinitePolicy + "]";
+    return "PerLayerClipper[clipNorms="
+        + Arrays.toString(clipNorms)
+        + ", l2Sensitivity="
+        + l2Sensitivity
+        + ", nonFinitePolicy="
+        + nonFinitePolicy
+        + "]";
   }
 }

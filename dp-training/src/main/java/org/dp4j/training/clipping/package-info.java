@@ -12,8 +12,8 @@
  * org.dp4j.training.clipping.AdaptiveClipper} is flat clipping whose norm moves from step to step
  * ({@link org.dp4j.training.clipping.AdaptiveClipping} holds its settings), each step's clipper
  * returning the next one. Non-finite examples follow a {@link
- * org.dp4j.training.clipping.NonFiniteGradientPolicy} and are counted; they never reach the sum.
- * A {@link org.dp4j.training.clipping.GradientInjector} may add gradients (an audit's canaries)
+ * org.dp4j.training.clipping.NonFiniteGradientPolicy} and are counted; they never reach the sum. A
+ * {@link org.dp4j.training.clipping.GradientInjector} may add gradients (an audit's canaries)
  * before clipping; they are clipped like the rest.
  *
  * <p>Clipping is rounded pessimistically: a clipped example's contribution, as computed in float,

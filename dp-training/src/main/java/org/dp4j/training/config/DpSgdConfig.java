@@ -30,15 +30,15 @@ import org.dp4j.training.sampling.SamplingScheme;
  *
  * <p><b>The budget filter.</b> Without {@link Builder#filter(PrivacyFilter)} the filter is derived:
  * limited to the target (the run may spend at most the target), or an odometer at the delta for a
- * fixed noise multiplier. A given filter (for example a {@code PrivacyLedger}'s) is checked
- * against the configuration: its accountant must be of the configured kind, under the configured
- * relation, and state epsilon at the configured delta; kind and relation are taken from the
- * filter when they are not set. A limited filter that already holds spends, or whose budget is
- * below the target, also calibrates the noise: see {@link #calibration()}.
+ * fixed noise multiplier. A given filter (for example a {@code PrivacyLedger}'s) is checked against
+ * the configuration: its accountant must be of the configured kind, under the configured relation,
+ * and state epsilon at the configured delta; kind and relation are taken from the filter when they
+ * are not set. A limited filter that already holds spends, or whose budget is below the target,
+ * also calibrates the noise: see {@link #calibration()}.
  *
  * <p><b>Per-step event.</b> With {@link SamplingScheme#POISSON} every step is {@code
- * PoissonSampled(q, Gaussian(sigma))} (plain {@code Gaussian(sigma)} when {@code q = 1}), the
- * event of Abadi et al. 2016 analysed by the RDP and PLD accountants. With {@link
+ * PoissonSampled(q, Gaussian(sigma))} (plain {@code Gaussian(sigma)} when {@code q = 1}), the event
+ * of Abadi et al. 2016 analysed by the RDP and PLD accountants. With {@link
  * SamplingScheme#SHUFFLED_FIXED_SIZE} every step is the plain {@code Gaussian(sigma)}: no
  * amplification is claimed, and the relation must be {@link NeighbouringRelation#REPLACE_ONE},
  * under which a record sits in at most one batch per epoch and the clipped sum's sensitivity is
@@ -74,13 +74,21 @@ public final class DpSgdConfig {
     this.samplingScheme = b.samplingScheme;
     this.datasetSize = Checks.positive("datasetSize", b.datasetSize);
     if (samplingScheme == SamplingScheme.POISSON) {
-      Checks.require(b.fixedBatchSize == 0, "fixedBatchSize", "unset with POISSON sampling (use "
-          + "samplingRate or expectedBatchSize)", b.fixedBatchSize);
-      Checks.require(Double.isNaN(b.samplingRate) != Double.isNaN(b.expectedBatchSize),
-          "samplingRate", "set, or expectedBatchSize set, but not both", b.samplingRate);
+      Checks.require(
+          b.fixedBatchSize == 0,
+          "fixedBatchSize",
+          "unset with POISSON sampling (use " + "samplingRate or expectedBatchSize)",
+          b.fixedBatchSize);
+      Checks.require(
+          Double.isNaN(b.samplingRate) != Double.isNaN(b.expectedBatchSize),
+          "samplingRate",
+          "set, or expectedBatchSize set, but not both",
+          b.samplingRate);
       if (!Double.isNaN(b.expectedBatchSize)) {
-        Checks.require(b.expectedBatchSize > 0 && b.expectedBatchSize <= b.datasetSize,
-            "expectedBatchSize", "in (0, datasetSize = " + b.datasetSize + "]",
+        Checks.require(
+            b.expectedBatchSize > 0 && b.expectedBatchSize <= b.datasetSize,
+            "expectedBatchSize",
+            "in (0, datasetSize = " + b.datasetSize + "]",
             b.expectedBatchSize);
         this.expectedBatchSize = b.expectedBatchSize;
         this.samplingRate = Math.min(1.0, b.expectedBatchSize / b.datasetSize);
@@ -89,58 +97,87 @@ public final class DpSgdConfig {
         this.expectedBatchSize = samplingRate * datasetSize;
       }
     } else {
-      Checks.require(b.fixedBatchSize > 0 && b.fixedBatchSize <= b.datasetSize, "fixedBatchSize",
+      Checks.require(
+          b.fixedBatchSize > 0 && b.fixedBatchSize <= b.datasetSize,
+          "fixedBatchSize",
           "in [1, datasetSize = " + b.datasetSize + "] with SHUFFLED_FIXED_SIZE batches",
           b.fixedBatchSize);
-      Checks.require(Double.isNaN(b.samplingRate) && Double.isNaN(b.expectedBatchSize),
-          "samplingRate", "unset with SHUFFLED_FIXED_SIZE batches (use fixedBatchSize)",
+      Checks.require(
+          Double.isNaN(b.samplingRate) && Double.isNaN(b.expectedBatchSize),
+          "samplingRate",
+          "unset with SHUFFLED_FIXED_SIZE batches (use fixedBatchSize)",
           b.samplingRate);
       this.samplingRate = (double) b.fixedBatchSize / b.datasetSize;
       this.expectedBatchSize = b.fixedBatchSize;
     }
 
     PrivacyAccountant held = b.filter == null ? null : b.filter.accountantSnapshot();
-    this.relation = b.relation != null ? b.relation
-        : held != null ? held.relation() : NeighbouringRelation.ADD_OR_REMOVE_ONE;
+    this.relation =
+        b.relation != null
+            ? b.relation
+            : held != null ? held.relation() : NeighbouringRelation.ADD_OR_REMOVE_ONE;
     if (samplingScheme == SamplingScheme.SHUFFLED_FIXED_SIZE) {
-      Checks.require(relation == NeighbouringRelation.REPLACE_ONE, "relation",
+      Checks.require(
+          relation == NeighbouringRelation.REPLACE_ONE,
+          "relation",
           "REPLACE_ONE with SHUFFLED_FIXED_SIZE batches (a record added or removed shifts every "
-              + "later batch; use Poisson sampling for ADD_OR_REMOVE_ONE)", relation);
+              + "later batch; use Poisson sampling for ADD_OR_REMOVE_ONE)",
+          relation);
     }
     this.accountants = accountants(b, held);
     PrivacyAccountant probe = Checks.notNull("accountant", accountants.apply(relation));
-    Checks.require(probe.relation() == relation, "accountant relation", "equal to the configured "
-        + "relation " + relation, probe.relation());
+    Checks.require(
+        probe.relation() == relation,
+        "accountant relation",
+        "equal to the configured " + "relation " + relation,
+        probe.relation());
     this.accountantClass = probe.getClass();
     PrivacyEvent probeEvent = dpSgdEvent(1.0, 1);
     String unsupported = probe.unsupportedReason(probeEvent).orElse(null);
-    Checks.require(unsupported == null, "accountant", "able to account for DP-SGD steps such as "
-        + probeEvent, unsupported);
+    Checks.require(
+        unsupported == null,
+        "accountant",
+        "able to account for DP-SGD steps such as " + probeEvent,
+        unsupported);
     if (held != null) {
-      Checks.require(held.getClass() == accountantClass, "filter accountant", "a "
-          + accountantClass.getSimpleName() + " (the configured accountant)",
+      Checks.require(
+          held.getClass() == accountantClass,
+          "filter accountant",
+          "a " + accountantClass.getSimpleName() + " (the configured accountant)",
           held.getClass().getSimpleName());
-      Checks.require(held.relation() == relation, "filter accountant relation",
-          "equal to the configured relation " + relation, held.relation());
+      Checks.require(
+          held.relation() == relation,
+          "filter accountant relation",
+          "equal to the configured relation " + relation,
+          held.relation());
     }
 
     this.plannedSteps = Checks.positive("plannedSteps", b.plannedSteps);
-    Checks.require(Double.isNaN(b.noiseMultiplier) != (b.target == null), "noiseMultiplier",
-        "set, or target set, but not both", b.noiseMultiplier);
+    Checks.require(
+        Double.isNaN(b.noiseMultiplier) != (b.target == null),
+        "noiseMultiplier",
+        "set, or target set, but not both",
+        b.noiseMultiplier);
     if (b.target != null) {
-      Checks.require(Double.isNaN(b.targetDelta) || b.targetDelta == b.target.delta(),
-          "targetDelta", "unset or equal to target.delta() with a target budget", b.targetDelta);
+      Checks.require(
+          Double.isNaN(b.targetDelta) || b.targetDelta == b.target.delta(),
+          "targetDelta",
+          "unset or equal to target.delta() with a target budget",
+          b.targetDelta);
       this.target = b.target;
       this.targetDelta = Checks.positiveDelta("target.delta", b.target.delta());
     } else {
       this.target = null;
-      double delta = Double.isNaN(b.targetDelta) && b.filter != null
-          ? b.filter.targetDelta() : b.targetDelta;
+      double delta =
+          Double.isNaN(b.targetDelta) && b.filter != null ? b.filter.targetDelta() : b.targetDelta;
       this.targetDelta = Checks.positiveDelta("targetDelta", delta);
     }
     if (b.filter != null) {
-      Checks.require(b.filter.targetDelta() == targetDelta, "filter.targetDelta()",
-          "equal to the configured delta " + targetDelta, b.filter.targetDelta());
+      Checks.require(
+          b.filter.targetDelta() == targetDelta,
+          "filter.targetDelta()",
+          "equal to the configured delta " + targetDelta,
+          b.filter.targetDelta());
     }
     if (target != null) {
       this.calibration = calibrate(target, b.filter);
@@ -150,8 +187,11 @@ public final class DpSgdConfig {
       this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", b.noiseMultiplier);
     }
     this.gradientNoiseMultiplier = clipper.gradientNoiseMultiplier(noiseMultiplier);
-    Checks.require(gradientNoiseMultiplier * clipper.l2Sensitivity() < Double.POSITIVE_INFINITY,
-        "noiseMultiplier * l2Sensitivity", "finite", noiseMultiplier * clipper.l2Sensitivity());
+    Checks.require(
+        gradientNoiseMultiplier * clipper.l2Sensitivity() < Double.POSITIVE_INFINITY,
+        "noiseMultiplier * l2Sensitivity",
+        "finite",
+        noiseMultiplier * clipper.l2Sensitivity());
     this.stepEvent = dpSgdEvent(noiseMultiplier, 1);
     if (b.filter != null) {
       this.filter = b.filter;
@@ -163,12 +203,20 @@ public final class DpSgdConfig {
   }
 
   private static PerExampleClipper clipper(Builder b) {
-    Checks.require(b.clipNorm > 0 || b.perLayerClipNorms != null || b.adaptiveClipping != null,
-        "clipNorm", "set (clipNorm, perLayerClipNorms or adaptiveClipping)", "nothing");
-    int set = (b.clipNorm > 0 ? 1 : 0) + (b.perLayerClipNorms != null ? 1 : 0)
-        + (b.adaptiveClipping != null ? 1 : 0);
-    Checks.require(set == 1, "clipping", "exactly one of clipNorm, perLayerClipNorms and "
-        + "adaptiveClipping", "several");
+    Checks.require(
+        b.clipNorm > 0 || b.perLayerClipNorms != null || b.adaptiveClipping != null,
+        "clipNorm",
+        "set (clipNorm, perLayerClipNorms or adaptiveClipping)",
+        "nothing");
+    int set =
+        (b.clipNorm > 0 ? 1 : 0)
+            + (b.perLayerClipNorms != null ? 1 : 0)
+            + (b.adaptiveClipping != null ? 1 : 0);
+    Checks.require(
+        set == 1,
+        "clipping",
+        "exactly one of clipNorm, perLayerClipNorms and " + "adaptiveClipping",
+        "several");
     if (b.perLayerClipNorms != null) {
       return PerLayerClipper.of(b.nonFinitePolicy, b.perLayerClipNorms);
     }
@@ -188,19 +236,24 @@ public final class DpSgdConfig {
       return DEFAULT_ACCOUNTANT::create;
     }
     AccountantKind kind = AccountantKind.of(held).orElse(null);
-    Checks.require(kind != null, "accountant", "set for a filter whose accountant is not one of "
-        + "dp4j's kinds", held.getClass().getName());
+    Checks.require(
+        kind != null,
+        "accountant",
+        "set for a filter whose accountant is not one of " + "dp4j's kinds",
+        held.getClass().getName());
     return kind::create;
   }
 
   /**
-   * The noise multiplier for the target and, when the filter can bind, for the filter's budget
-   * with its history; the larger meets both.
+   * The noise multiplier for the target and, when the filter can bind, for the filter's budget with
+   * its history; the larger meets both.
    */
   private Calibration calibrate(PrivacyBudget target, PrivacyFilter given) {
     DoubleFunction<PrivacyEvent> run = sigma -> dpSgdEvent(sigma, plannedSteps);
-    double forTarget = NoiseCalibration.noiseMultiplier(target, run, this::newAccountant,
-        NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE).noiseMultiplier();
+    double forTarget =
+        NoiseCalibration.noiseMultiplier(
+                target, run, this::newAccountant, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
+            .noiseMultiplier();
     if (given == null || given.mode() != BudgetMode.LIMITED) {
       return new Calibration(forTarget, OptionalDouble.empty());
     }
@@ -211,15 +264,23 @@ public final class DpSgdConfig {
     }
     try {
       Checks.require(given.remaining() > 0, "filter.remaining()", "positive", given.remaining());
-      double forFilter = NoiseCalibration.noiseMultiplier(budget, run, history::copy,
-          NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE).noiseMultiplier();
+      double forFilter =
+          NoiseCalibration.noiseMultiplier(
+                  budget, run, history::copy, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
+              .noiseMultiplier();
       return new Calibration(forTarget, OptionalDouble.of(forFilter));
     } catch (IllegalArgumentException unreachable) {
       PrivacyEvent loudest = run.apply(NoiseCalibration.MAX_NOISE_MULTIPLIER);
       double ifSpent = history.copy().compose(loudest).epsilon(targetDelta);
-      throw new PrivacyBudgetExceededException(loudest, "the planned " + plannedSteps
-          + " steps at noise multiplier " + NoiseCalibration.MAX_NOISE_MULTIPLIER, budget,
-          given.spent(), Double.isNaN(ifSpent) ? Double.POSITIVE_INFINITY : ifSpent,
+      throw new PrivacyBudgetExceededException(
+          loudest,
+          "the planned "
+              + plannedSteps
+              + " steps at noise multiplier "
+              + NoiseCalibration.MAX_NOISE_MULTIPLIER,
+          budget,
+          given.spent(),
+          Double.isNaN(ifSpent) ? Double.POSITIVE_INFINITY : ifSpent,
           given.remaining());
     }
   }
@@ -236,9 +297,9 @@ public final class DpSgdConfig {
   }
 
   /**
-   * The clipping phase of the first step: a {@link FlatClipper}, a {@link PerLayerClipper}, or,
-   * for adaptive clipping, an {@code AdaptiveClipper} at the initial norm (each step's clipper
-   * gives the next one).
+   * The clipping phase of the first step: a {@link FlatClipper}, a {@link PerLayerClipper}, or, for
+   * adaptive clipping, an {@code AdaptiveClipper} at the initial norm (each step's clipper gives
+   * the next one).
    */
   public PerExampleClipper clipper() {
     return clipper;
@@ -377,8 +438,8 @@ public final class DpSgdConfig {
    *     seeded testing generator: the statement then says it is no guarantee)
    * @return the statement at {@link #targetDelta()}
    */
-  public PrivacyStatement privacyStatement(long steps, boolean privateNoise,
-      boolean privateSampling) {
+  public PrivacyStatement privacyStatement(
+      long steps, boolean privateNoise, boolean privateSampling) {
     Checks.nonNegative("steps", steps);
     double epsilon = 0.0;
     if (steps > 0) {
@@ -389,24 +450,51 @@ public final class DpSgdConfig {
         epsilon = Double.POSITIVE_INFINITY; // never under-report
       }
     }
-    return new PrivacyStatement(epsilon, targetDelta, steps, noiseMultiplier, samplingRate,
-        samplingScheme, relation, accountantClass, privateNoise, privateSampling);
+    return new PrivacyStatement(
+        epsilon,
+        targetDelta,
+        steps,
+        noiseMultiplier,
+        samplingRate,
+        samplingScheme,
+        relation,
+        accountantClass,
+        privateNoise,
+        privateSampling);
   }
 
   @Override
   public String toString() {
-    return "DpSgdConfig[clipper=" + clipper + ", noiseMultiplier=" + noiseMultiplier
-        + ", target=" + target + ", targetDelta=" + targetDelta + ", plannedSteps="
-        + plannedSteps + ", datasetSize=" + datasetSize + ", samplingRate=" + samplingRate
-        + ", samplingScheme=" + samplingScheme + ", relation=" + relation + ", accountant="
-        + accountantClass.getSimpleName() + ", filter=" + filter + "]";
+    return "DpSgdConfig[clipper="
+        + clipper
+        + ", noiseMultiplier="
+        + noiseMultiplier
+        + ", target="
+        + target
+        + ", targetDelta="
+        + targetDelta
+        + ", plannedSteps="
+        + plannedSteps
+        + ", datasetSize="
+        + datasetSize
+        + ", samplingRate="
+        + samplingRate
+        + ", samplingScheme="
+        + samplingScheme
+        + ", relation="
+        + relation
+        + ", accountant="
+        + accountantClass.getSimpleName()
+        + ", filter="
+        + filter
+        + "]";
   }
 
   /**
-   * Collects the settings; {@link #build()} validates them together. Required: a clipping
-   * setting, the dataset size, the sampling (rate or expected batch size, or a fixed batch size
-   * for shuffled batches), the planned steps, and either a target budget or a noise multiplier
-   * (with a target delta, unless a given filter supplies it). Not thread-safe.
+   * Collects the settings; {@link #build()} validates them together. Required: a clipping setting,
+   * the dataset size, the sampling (rate or expected batch size, or a fixed batch size for shuffled
+   * batches), the planned steps, and either a target budget or a noise multiplier (with a target
+   * delta, unless a given filter supplies it). Not thread-safe.
    */
   public static final class Builder {
     private double clipNorm = -1;
@@ -546,9 +634,9 @@ public final class DpSgdConfig {
     }
 
     /**
-     * A user's own accountant, or one with non-default settings: {@code accountants} returns a
-     * new, empty accountant under the relation it is given on every call (for example {@code r
-     * -> new RdpAccountant(r, orders)}).
+     * A user's own accountant, or one with non-default settings: {@code accountants} returns a new,
+     * empty accountant under the relation it is given on every call (for example {@code r -> new
+     * RdpAccountant(r, orders)}).
      */
     public Builder accountant(
         Function<NeighbouringRelation, ? extends PrivacyAccountant> accountants) {
@@ -570,9 +658,9 @@ public final class DpSgdConfig {
      * Validates everything, resolves the noise multiplier and derives the filter.
      *
      * @return the configuration
-     * @throws IllegalArgumentException naming the first setting that is missing, conflicting or
-     *     out of range (a given filter whose accountant kind, relation or delta differs
-     *     included); for a target, also when it is unreachable
+     * @throws IllegalArgumentException naming the first setting that is missing, conflicting or out
+     *     of range (a given filter whose accountant kind, relation or delta differs included); for
+     *     a target, also when it is unreachable
      * @throws PrivacyBudgetExceededException when a given limited filter cannot afford the planned
      *     steps at any noise multiplier up to {@link NoiseCalibration#MAX_NOISE_MULTIPLIER};
      *     nothing is charged

@@ -13,12 +13,12 @@ import org.dp4j.training.sampling.SamplingScheme;
  * steps} steps, with the assumptions the claim rests on.
  *
  * <p><b>Unit of privacy.</b> One training example: the guarantee compares any two training sets
- * that differ by adding or removing one example ({@link NeighbouringRelation#ADD_OR_REMOVE_ONE})
- * or by replacing one example ({@link NeighbouringRelation#REPLACE_ONE}). It covers everything
- * the steps release (every noisy update, hence the trained parameters). It does not cover what
- * happens around the run: hyperparameters chosen by looking at the same data, how the data were
- * split (and the seed of the split), and evaluation on validation or test data, which the
- * guarantee does not protect. {@link #text()} says so.
+ * that differ by adding or removing one example ({@link NeighbouringRelation#ADD_OR_REMOVE_ONE}) or
+ * by replacing one example ({@link NeighbouringRelation#REPLACE_ONE}). It covers everything the
+ * steps release (every noisy update, hence the trained parameters). It does not cover what happens
+ * around the run: hyperparameters chosen by looking at the same data, how the data were split (and
+ * the seed of the split), and evaluation on validation or test data, which the guarantee does not
+ * protect. {@link #text()} says so.
  *
  * @param epsilon the accountant's upper bound on epsilon at {@code delta}, in nats; may be {@code
  *     +Infinity} (no guarantee)
@@ -94,8 +94,10 @@ public record PrivacyStatement(
         s.append("the noise came from a seeded testing generator");
       }
       if (!privateSampling) {
-        s.append(privateNoise ? "" : ", and ").append("the batches came from a seeded testing "
-            + "generator, so they are predictable and amplification by sampling does not hold");
+        s.append(privateNoise ? "" : ", and ")
+            .append(
+                "the batches came from a seeded testing generator, so they are predictable and"
+                    + " amplification by sampling does not hold");
       }
       s.append("; no guarantee holds. Had they been secure: ");
     }
@@ -103,21 +105,28 @@ public record PrivacyStatement(
     s.append(" for ").append(steps).append(steps == 1 ? " step" : " steps");
     s.append(String.format(Locale.ROOT, " of DP-SGD with noise multiplier %.6g", noiseMultiplier));
     s.append(", accounted by ").append(accountant.getSimpleName()).append(". ");
-    s.append("Unit of privacy: one training example (").append(relationWords())
+    s.append("Unit of privacy: one training example (")
+        .append(relationWords())
         .append(" neighbouring relation: training sets that differ by ")
-        .append(relationMeaning()).append("). ");
+        .append(relationMeaning())
+        .append("). ");
     if (poissonAnalysisApplies()) {
-      s.append(String.format(Locale.ROOT,
-          "Assumes Poisson sampling: every record joins each batch independently with "
-              + "probability %.6g, and the sample stays secret.", samplingRate));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "Assumes Poisson sampling: every record joins each batch independently with "
+                  + "probability %.6g, and the sample stays secret.",
+              samplingRate));
     } else {
-      s.append("Batches are shuffled and of fixed size, NOT Poisson-sampled: the Poisson "
-          + "analysis does not apply (Chua et al. 2024), so no amplification by sampling is "
-          + "claimed; each step is accounted as a full Gaussian release.");
+      s.append(
+          "Batches are shuffled and of fixed size, NOT Poisson-sampled: the Poisson "
+              + "analysis does not apply (Chua et al. 2024), so no amplification by sampling is "
+              + "claimed; each step is accounted as a full Gaussian release.");
     }
-    s.append(" Not covered: hyperparameters chosen by looking at the same data, the split of the "
-        + "data and its seed, and evaluation on validation or test data, which the guarantee "
-        + "does not protect.");
+    s.append(
+        " Not covered: hyperparameters chosen by looking at the same data, the split of the "
+            + "data and its seed, and evaluation on validation or test data, which the guarantee "
+            + "does not protect.");
     return s.toString();
   }
 

@@ -5,9 +5,9 @@ package org.dp4j.training.internal;
  * computed the norms, and the per-layer kernel's per-block factors), so that a contribution never
  * exceeds the clip norm {@code C}. Not public API.
  *
- * <p>A squared norm computed in floating point is first inflated to an upper bound on the true
- * norm ({@link #normUpperBound(double, long)}); a row is inside the ball only when that bound is at
- * most {@code C}, and otherwise scaled by {@code C / bound * (1 - 2^-20)} ({@link #factor(double,
+ * <p>A squared norm computed in floating point is first inflated to an upper bound on the true norm
+ * ({@link #normUpperBound(double, long)}); a row is inside the ball only when that bound is at most
+ * {@code C}, and otherwise scaled by {@code C / bound * (1 - 2^-20)} ({@link #factor(double,
  * double)}), where the slack absorbs the rounding of the division, of the float conversion of the
  * factor and of each float product ({@code 2^-24} each).
  */

@@ -7,14 +7,14 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Decides whether an ND4J array can be read and written straight through its host buffer, and
- * gives that buffer. Not public API.
+ * Decides whether an ND4J array can be read and written straight through its host buffer, and gives
+ * that buffer. Not public API.
  *
  * <p>An array is <em>host-contiguous float</em> when its data type is {@code FLOAT}, it is in
  * {@code 'c'} order with the default strides for its shape (so element {@code i} of the flattened
- * array is buffer element {@code offset + i}), and the backend is the CPU one (so the data buffer is host memory). Everything
- * else (views with gaps, {@code 'f'} order, other data types, device buffers) takes a slower
- * copying path in the callers.
+ * array is buffer element {@code offset + i}), and the backend is the CPU one (so the data buffer
+ * is host memory). Everything else (views with gaps, {@code 'f'} order, other data types, device
+ * buffers) takes a slower copying path in the callers.
  */
 public final class HostArrays {
 
@@ -40,8 +40,8 @@ public final class HostArrays {
   }
 
   /**
-   * {@code array} itself when host-contiguous float, otherwise a fresh {@code 'c'}-order float
-   * copy with the same shape.
+   * {@code array} itself when host-contiguous float, otherwise a fresh {@code 'c'}-order float copy
+   * with the same shape.
    */
   public static INDArray hostContiguousFloat(INDArray array) {
     if (isHostContiguousFloat(array)) {

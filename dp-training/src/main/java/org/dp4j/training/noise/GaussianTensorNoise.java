@@ -44,8 +44,8 @@ public final class GaussianTensorNoise implements GradientNoise {
   }
 
   /**
-   * <b>NOT PRIVATE.</b> Fast, reproducible noise from a seeded generator, for tests and
-   * benchmarks only; an optimizer using it reports that its releases are not private.
+   * <b>NOT PRIVATE.</b> Fast, reproducible noise from a seeded generator, for tests and benchmarks
+   * only; an optimizer using it reports that its releases are not private.
    *
    * @param seed the seed
    * @return seeded noise
@@ -58,14 +58,17 @@ public final class GaussianTensorNoise implements GradientNoise {
   public void addNoise(INDArray target, double standardDeviation) {
     Checks.notNull("target", target);
     Checks.nonNegativeFinite("standardDeviation", standardDeviation);
-    Checks.require(target.dataType().isFPType(), "target.dataType", "a floating-point type",
+    Checks.require(
+        target.dataType().isFPType(),
+        "target.dataType",
+        "a floating-point type",
         target.dataType());
     long length = target.length();
     if (standardDeviation == 0.0 || length == 0) {
       return;
     }
-    Checks.require(length <= Integer.MAX_VALUE, "target.length()", "at most " + Integer.MAX_VALUE,
-        length);
+    Checks.require(
+        length <= Integer.MAX_VALUE, "target.length()", "at most " + Integer.MAX_VALUE, length);
     int n = (int) length;
     if (HostArrays.isHostContiguousFloat(target)) {
       FloatBuffer buffer = HostArrays.floatBuffer(target);

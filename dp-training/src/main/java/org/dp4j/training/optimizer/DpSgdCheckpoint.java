@@ -11,9 +11,8 @@ import org.dp4j.core.internal.Checks;
 
 /**
  * A snapshot of a {@link DpSgdOptimizer}: the parameters, the wrapped updater's state, the step
- * count, the current clip norm and the position in the privacy filter. Immutable (arrays are
- * copied in and out); {@link #toBytes()} and {@link #fromBytes(byte[])} give a versioned binary
- * form.
+ * count, the current clip norm and the position in the privacy filter. Immutable (arrays are copied
+ * in and out); {@link #toBytes()} and {@link #fromBytes(byte[])} give a versioned binary form.
  *
  * @param stepsTaken steps completed, {@code >= 0}
  * @param clipNorm the flat clip norm of the next step (adaptive clipping), positive
@@ -54,8 +53,11 @@ public record DpSgdCheckpoint(
     for (long d : parameterShape) {
       length *= d;
     }
-    Checks.require(length == parameters.length, "parameters.length", "equal to the product of "
-        + "parameterShape " + Arrays.toString(parameterShape), parameters.length);
+    Checks.require(
+        length == parameters.length,
+        "parameters.length",
+        "equal to the product of " + "parameterShape " + Arrays.toString(parameterShape),
+        parameters.length);
   }
 
   @Override
@@ -109,7 +111,10 @@ public record DpSgdCheckpoint(
     Checks.notNull("bytes", bytes);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int magic = in.readInt();
-      Checks.require(magic == MAGIC, "checkpoint magic", "0x" + Integer.toHexString(MAGIC),
+      Checks.require(
+          magic == MAGIC,
+          "checkpoint magic",
+          "0x" + Integer.toHexString(MAGIC),
           "0x" + Integer.toHexString(magic));
       int version = in.readInt();
       Checks.require(version == VERSION, "checkpoint version", String.valueOf(VERSION), version);
@@ -128,8 +133,7 @@ public record DpSgdCheckpoint(
       double[] params = readDoubles(in, bytes.length);
       double[] state = readDoubles(in, bytes.length);
       Checks.require(in.read() == -1, "checkpoint", "fully consumed", "trailing bytes");
-      return new DpSgdCheckpoint(steps, clip, sigma, rate, params, shape, state, spent,
-          operations);
+      return new DpSgdCheckpoint(steps, clip, sigma, rate, params, shape, state, spent, operations);
     } catch (IOException e) {
       throw new IllegalArgumentException("checkpoint must be complete, got a truncated one", e);
     }
@@ -144,8 +148,11 @@ public record DpSgdCheckpoint(
 
   private static double[] readDoubles(DataInputStream in, int available) throws IOException {
     int n = in.readInt();
-    Checks.require(n >= 0 && n <= available / 8, "checkpoint array length",
-        "in [0, " + available / 8 + "]", n);
+    Checks.require(
+        n >= 0 && n <= available / 8,
+        "checkpoint array length",
+        "in [0, " + available / 8 + "]",
+        n);
     double[] values = new double[n];
     for (int i = 0; i < n; i++) {
       values[i] = in.readDouble();
@@ -174,8 +181,18 @@ public record DpSgdCheckpoint(
 
   @Override
   public String toString() {
-    return "DpSgdCheckpoint[stepsTaken=" + stepsTaken + ", clipNorm=" + clipNorm
-        + ", parameters=" + parameters.length + ", updaterState=" + updaterState.length
-        + ", spentEpsilon=" + spentEpsilon + ", filterOperations=" + filterOperations + "]";
+    return "DpSgdCheckpoint[stepsTaken="
+        + stepsTaken
+        + ", clipNorm="
+        + clipNorm
+        + ", parameters="
+        + parameters.length
+        + ", updaterState="
+        + updaterState.length
+        + ", spentEpsilon="
+        + spentEpsilon
+        + ", filterOperations="
+        + filterOperations
+        + "]";
   }
 }

@@ -3,7 +3,6 @@ package org.dp4j.training.optimizer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
@@ -11,8 +10,8 @@ import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.SpendReceipt;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.training.clipping.ClippableGradients;
 import org.dp4j.core.internal.MechanismCount;
+import org.dp4j.training.clipping.ClippableGradients;
 import org.dp4j.training.clipping.ClippedSum;
 import org.dp4j.training.clipping.GradientInjector;
 import org.dp4j.training.clipping.PerExampleClipper;
@@ -38,37 +37,35 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *   <li><b>inject</b> (optional): a {@link GradientInjector} may add per-example gradients, for
  *       example an audit's canaries, which are clipped like the batch's;
  *   <li><b>clip and sum</b> the per-example gradients with the step's {@link PerExampleClipper}
- *       (flat, per-layer or adaptive; {@link ClippableGradients} in memory or from ghost
- *       clipping);
+ *       (flat, per-layer or adaptive; {@link ClippableGradients} in memory or from ghost clipping);
  *   <li><b>noise</b>: add N(0, (z C)^2) to every coordinate of the sum ({@link GradientNoise};
- *       {@code C} the sum's L2 sensitivity, {@code z} the config's gradient noise multiplier);
- *       the clipper then releases what it learns for the next step ({@link
- *       PerExampleClipper#next}: adaptive clipping's noisy count, whose cost is inside the step's
- *       event);
+ *       {@code C} the sum's L2 sensitivity, {@code z} the config's gradient noise multiplier); the
+ *       clipper then releases what it learns for the next step ({@link PerExampleClipper#next}:
+ *       adaptive clipping's noisy count, whose cost is inside the step's event);
  *   <li><b>divide</b> by the <em>expected</em> batch size {@code qN} (the realised Poisson batch
  *       size is private and must not be used);
- *   <li><b>spend</b> the step's event from the config's {@link PrivacyFilter}: if the budget
- *       cannot afford it, {@link PrivacyBudgetExceededException} is thrown and nothing changes
- *       (parameters, updater state, step count and clipper are untouched, and the noisy gradient
- *       is discarded unreleased);
+ *   <li><b>spend</b> the step's event from the config's {@link PrivacyFilter}: if the budget cannot
+ *       afford it, {@link PrivacyBudgetExceededException} is thrown and nothing changes
+ *       (parameters, updater state, step count and clipper are untouched, and the noisy gradient is
+ *       discarded unreleased);
  *   <li><b>update</b>: the wrapped ND4J updater (Sgd, Adam, Nesterovs, ...) turns the noisy
  *       gradient into an update, which is subtracted from the parameters, and the next step's
  *       clipper takes over.
  * </ol>
  *
- * <p>Everything the updater does after the noise is post-processing, so it costs no privacy.
- * Bad input (shapes, types) is rejected before anything is spent.
+ * <p>Everything the updater does after the noise is post-processing, so it costs no privacy. Bad
+ * input (shapes, types) is rejected before anything is spent.
  *
- * <p><b>Divergence.</b> After the spend, the update and then the updated parameters are checked
- * for NaN and infinite entries (released values, so the check is post-processing). The first
- * non-finite value stops training with {@link TrainingDivergedException}: a non-finite update is
- * not applied, and every later step is refused with {@link IllegalStateException}, so a diverged
- * run spends nothing more.
+ * <p><b>Divergence.</b> After the spend, the update and then the updated parameters are checked for
+ * NaN and infinite entries (released values, so the check is post-processing). The first non-finite
+ * value stops training with {@link TrainingDivergedException}: a non-finite update is not applied,
+ * and every later step is refused with {@link IllegalStateException}, so a diverged run spends
+ * nothing more.
  *
- * <p><b>Ledger labels.</b> Each step is charged with the label {@code "<run name> step <k>"};
- * the run name defaults to {@code "dp-sgd run <start time>"} (UTC, milliseconds) and can be set
- * with {@link #runName(String)}, so that {@code LedgerContents.byRun()} and {@code dp4j ledger
- * show} list one row per run. Not thread-safe.
+ * <p><b>Ledger labels.</b> Each step is charged with the label {@code "<run name> step <k>"}; the
+ * run name defaults to {@code "dp-sgd run <start time>"} (UTC, milliseconds) and can be set with
+ * {@link #runName(String)}, so that {@code LedgerContents.byRun()} and {@code dp4j ledger show}
+ * list one row per run. Not thread-safe.
  */
 public final class DpSgdOptimizer {
 
@@ -88,8 +85,7 @@ public final class DpSgdOptimizer {
   private long stepsTaken;
   private PerExampleClipper clipper;
   private GradientInjector injector = GradientInjector.none();
-  private String runName =
-      "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private String runName = "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private TrainingDivergedException divergence;
   private boolean charged;
 
@@ -107,8 +103,8 @@ public final class DpSgdOptimizer {
    * Wraps {@code updater} with secure Gaussian noise ({@link GaussianTensorNoise#secure()}),
    * charging the config's filter.
    *
-   * @param updater the ND4J updater configuration (copied); its state is created on the first
-   *     step for the parameters' length
+   * @param updater the ND4J updater configuration (copied); its state is created on the first step
+   *     for the parameters' length
    * @param config the DP-SGD settings and budget filter
    * @return the optimizer
    */
@@ -132,8 +128,8 @@ public final class DpSgdOptimizer {
 
   /**
    * Restores an optimizer from a checkpoint: the parameters are written into {@code parameters},
-   * the updater state, step count and clipper are restored, and the steps before the checkpoint
-   * are accounted exactly once, on the config's filter, as {@code accounting} says.
+   * the updater state, step count and clipper are restored, and the steps before the checkpoint are
+   * accounted exactly once, on the config's filter, as {@code accounting} says.
    *
    * @param updater the same updater configuration as the checkpointed run
    * @param config the same DP-SGD settings (noise multiplier and sampling rate are checked); its
@@ -143,54 +139,77 @@ public final class DpSgdOptimizer {
    * @param parameters receives the checkpointed parameters; same shape
    * @param accounting whether the filter already holds the past steps
    * @return the restored optimizer
-   * @throws IllegalArgumentException when the checkpoint does not match the config, the updater
-   *     or the parameters
+   * @throws IllegalArgumentException when the checkpoint does not match the config, the updater or
+   *     the parameters
    * @throws IllegalStateException with {@link ResumeAccounting#ALREADY_IN_FILTER} when the filter
    *     holds fewer step events than the checkpoint
-   * @throws PrivacyBudgetExceededException with {@link ResumeAccounting#CHARGE_PAST_STEPS} when
-   *     the budget cannot afford the past steps; nothing changes
+   * @throws PrivacyBudgetExceededException with {@link ResumeAccounting#CHARGE_PAST_STEPS} when the
+   *     budget cannot afford the past steps; nothing changes
    */
-  public static DpSgdOptimizer restore(IUpdater updater, DpSgdConfig config, GradientNoise noise,
-      DpSgdCheckpoint checkpoint, INDArray parameters, ResumeAccounting accounting) {
+  public static DpSgdOptimizer restore(
+      IUpdater updater,
+      DpSgdConfig config,
+      GradientNoise noise,
+      DpSgdCheckpoint checkpoint,
+      INDArray parameters,
+      ResumeAccounting accounting) {
     Checks.notNull("checkpoint", checkpoint);
     Checks.notNull("parameters", parameters);
     Checks.notNull("accounting", accounting);
     DpSgdOptimizer optimizer = new DpSgdOptimizer(updater, config, noise);
     PrivacyFilter filter = optimizer.filter;
-    Checks.require(checkpoint.noiseMultiplier() == config.noiseMultiplier(),
-        "checkpoint.noiseMultiplier", "equal to the config's " + config.noiseMultiplier(),
+    Checks.require(
+        checkpoint.noiseMultiplier() == config.noiseMultiplier(),
+        "checkpoint.noiseMultiplier",
+        "equal to the config's " + config.noiseMultiplier(),
         checkpoint.noiseMultiplier());
-    Checks.require(checkpoint.samplingRate() == config.samplingRate(), "checkpoint.samplingRate",
-        "equal to the config's " + config.samplingRate(), checkpoint.samplingRate());
-    Checks.require(Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
-        "parameters.shape()", "equal to the checkpoint's "
-            + Arrays.toString(checkpoint.parameterShape()),
+    Checks.require(
+        checkpoint.samplingRate() == config.samplingRate(),
+        "checkpoint.samplingRate",
+        "equal to the config's " + config.samplingRate(),
+        checkpoint.samplingRate());
+    Checks.require(
+        Arrays.equals(checkpoint.parameterShape(), parameters.shape()),
+        "parameters.shape()",
+        "equal to the checkpoint's " + Arrays.toString(checkpoint.parameterShape()),
         Arrays.toString(parameters.shape()));
     long stateSize = optimizer.updaterConfig.stateSize(parameters.length());
-    Checks.require(checkpoint.updaterState().length == stateSize, "checkpoint.updaterState length",
-        "equal to the updater's state size " + stateSize, checkpoint.updaterState().length);
+    Checks.require(
+        checkpoint.updaterState().length == stateSize,
+        "checkpoint.updaterState length",
+        "equal to the updater's state size " + stateSize,
+        checkpoint.updaterState().length);
     PerExampleClipper resumed = optimizer.clipper.resumedAt(checkpoint.clipNorm());
     long steps = checkpoint.stepsTaken();
     if (steps > 0) {
       if (accounting == ResumeAccounting.ALREADY_IN_FILTER) {
         long held = MechanismCount.in(filter.accountantSnapshot().events(), optimizer.stepEvent);
         if (held < steps) {
-          throw new IllegalStateException("filter must hold the " + steps + " checkpointed "
-              + "steps (ALREADY_IN_FILTER), got " + held + " step events; use CHARGE_PAST_STEPS "
-              + "for a new filter");
+          throw new IllegalStateException(
+              "filter must hold the "
+                  + steps
+                  + " checkpointed "
+                  + "steps (ALREADY_IN_FILTER), got "
+                  + held
+                  + " step events; use CHARGE_PAST_STEPS "
+                  + "for a new filter");
         }
       } else {
         filter.spend(config.eventForSteps(steps), "dp-sgd resume: steps 1.." + steps);
       }
     }
     // Nothing can fail from here on.
-    INDArray restored = Nd4j.createFromArray(checkpoint.parameters())
-        .reshape('c', checkpoint.parameterShape()).castTo(parameters.dataType());
+    INDArray restored =
+        Nd4j.createFromArray(checkpoint.parameters())
+            .reshape('c', checkpoint.parameterShape())
+            .castTo(parameters.dataType());
     parameters.assign(restored);
     optimizer.initUpdater(parameters);
     if (stateSize > 0) {
-      optimizer.updaterState.assign(Nd4j.createFromArray(checkpoint.updaterState())
-          .reshape(optimizer.updaterState.shape()).castTo(optimizer.updaterState.dataType()));
+      optimizer.updaterState.assign(
+          Nd4j.createFromArray(checkpoint.updaterState())
+              .reshape(optimizer.updaterState.shape())
+              .castTo(optimizer.updaterState.dataType()));
     }
     optimizer.stepsTaken = steps;
     optimizer.clipper = resumed;
@@ -202,8 +221,8 @@ public final class DpSgdOptimizer {
    *
    * @param parameters the model parameters, updated in place; floating point, same length as the
    *     gradients' per-example parameter count (and the same on every step)
-   * @param gradients the batch's per-example gradients (may be empty): {@code
-   *     PerExampleGradients} in memory, or ghost clipping's
+   * @param gradients the batch's per-example gradients (may be empty): {@code PerExampleGradients}
+   *     in memory, or ghost clipping's
    * @return what the step did
    * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
    * @throws IllegalArgumentException for mismatched shapes or bad gradients; nothing changes
@@ -219,9 +238,13 @@ public final class DpSgdOptimizer {
     // Phases 1 and 2: inject, then clip and sum the batch and the injected gradients alike.
     Optional<ClippableGradients> injected =
         injector.inject(stepsTaken + 1, gradients.parameterCount());
-    injected.ifPresent(extra -> Checks.require(
-        extra.parameterCount() == gradients.parameterCount(), "injected parameterCount()",
-        "equal to " + gradients.parameterCount(), extra.parameterCount()));
+    injected.ifPresent(
+        extra ->
+            Checks.require(
+                extra.parameterCount() == gradients.parameterCount(),
+                "injected parameterCount()",
+                "equal to " + gradients.parameterCount(),
+                extra.parameterCount()));
     ClippedSum clipped = clipper.clipAndSum(gradients);
     if (injected.isPresent()) {
       clipped = clipped.plus(clipper.clipAndSum(injected.get()));
@@ -237,9 +260,9 @@ public final class DpSgdOptimizer {
    *
    * <p><b>Trust boundary.</b> The privacy guarantee rests on the caller: every example's
    * contribution to {@code clipped.sum()} must have L2 norm at most {@code
-   * clipped.l2Sensitivity()}, which must equal the current clipper's sensitivity (checked), and
-   * the clipper's non-finite policy must have been applied. {@link #step} does the clipping
-   * itself and is the safer entry.
+   * clipped.l2Sensitivity()}, which must equal the current clipper's sensitivity (checked), and the
+   * clipper's non-finite policy must have been applied. {@link #step} does the clipping itself and
+   * is the safer entry.
    *
    * @param parameters the model parameters, updated in place; floating point, same length as the
    *     sum (and the same shape on every step)
@@ -256,27 +279,37 @@ public final class DpSgdOptimizer {
     requireNotDiverged();
     Checks.notNull("clipped", clipped);
     requireParameters(parameters, clipped.sum().length(), "clipped.sum().length()");
-    Checks.require(clipped.l2Sensitivity() == clipper.l2Sensitivity(), "clipped.l2Sensitivity()",
-        "equal to the current clip norm " + clipper.l2Sensitivity(), clipped.l2Sensitivity());
+    Checks.require(
+        clipped.l2Sensitivity() == clipper.l2Sensitivity(),
+        "clipped.l2Sensitivity()",
+        "equal to the current clip norm " + clipper.l2Sensitivity(),
+        clipped.l2Sensitivity());
     return noiseSpendAndUpdate(parameters, clipped, null);
   }
 
   private void requireParameters(INDArray parameters, long length, String lengthName) {
     Checks.notNull("parameters", parameters);
-    Checks.require(parameters.dataType().isFPType(), "parameters.dataType",
-        "a floating-point type", parameters.dataType());
-    Checks.require(length == parameters.length(), lengthName,
-        "equal to parameters.length() " + parameters.length(), length);
+    Checks.require(
+        parameters.dataType().isFPType(),
+        "parameters.dataType",
+        "a floating-point type",
+        parameters.dataType());
+    Checks.require(
+        length == parameters.length(),
+        lengthName,
+        "equal to parameters.length() " + parameters.length(),
+        length);
     if (parameterShape != null) {
-      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()", "the same on every step, "
-              + Arrays.toString(parameterShape),
+      Checks.require(
+          Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()",
+          "the same on every step, " + Arrays.toString(parameterShape),
           Arrays.toString(parameters.shape()));
     }
   }
 
-  private StepResult noiseSpendAndUpdate(INDArray parameters, ClippedSum clipped,
-      ClippableGradients gradients) {
+  private StepResult noiseSpendAndUpdate(
+      INDArray parameters, ClippedSum clipped, ClippableGradients gradients) {
     // Phase 3: noise on the sum; the clipper releases what it learns for the next step.
     double noiseStd = gradientNoiseMultiplier * clipped.l2Sensitivity();
     INDArray gradient = clipped.sum();
@@ -300,8 +333,11 @@ public final class DpSgdOptimizer {
     // Phase 6: the wrapped updater (post-processing), then the divergence checks on the released
     // update and parameters (post-processing too).
     int iteration = (int) Math.min(Integer.MAX_VALUE, stepsTaken);
-    int epoch = (int) Math.min(Integer.MAX_VALUE,
-        (long) Math.floor(stepsTaken * config.expectedBatchSize() / config.datasetSize()));
+    int epoch =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE,
+                (long) Math.floor(stepsTaken * config.expectedBatchSize() / config.datasetSize()));
     updater.applyUpdater(gradient, iteration, epoch);
     stepsTaken++;
     long nonFiniteUpdate = nonFiniteCount(gradient);
@@ -317,21 +353,26 @@ public final class DpSgdOptimizer {
     }
     double usedClipNorm = clipper.l2Sensitivity();
     clipper = next;
-    return new StepResult(stepsTaken, clipped.batchSize(), clipped.clippedCount(),
-        clipped.nonFiniteCount(), usedClipNorm, noiseStd, receipt,
+    return new StepResult(
+        stepsTaken,
+        clipped.batchSize(),
+        clipped.clippedCount(),
+        clipped.nonFiniteCount(),
+        usedClipNorm,
+        noiseStd,
+        receipt,
         gradients == null ? OptionalDouble.empty() : gradients.meanLoss());
   }
 
   /** The number of NaN and infinite entries of {@code array}. */
   static long nonFiniteCount(INDArray array) {
-    return Nd4j.getExecutioner().exec(new MatchCondition(array, Conditions.notFinite()))
-        .getLong(0);
+    return Nd4j.getExecutioner().exec(new MatchCondition(array, Conditions.notFinite())).getLong(0);
   }
 
   private void requireNotDiverged() {
     if (divergence != null) {
-      throw new IllegalStateException("DP-SGD stopped: " + divergence.getMessage()
-          + "; no further step is taken", divergence);
+      throw new IllegalStateException(
+          "DP-SGD stopped: " + divergence.getMessage() + "; no further step is taken", divergence);
     }
   }
 
@@ -346,8 +387,10 @@ public final class DpSgdOptimizer {
   public DpSgdOptimizer gradientInjector(GradientInjector injector) {
     Checks.notNull("injector", injector);
     if (charged) {
-      throw new IllegalStateException("gradientInjector must be set before the first step, got a "
-          + "step already charged under " + runName);
+      throw new IllegalStateException(
+          "gradientInjector must be set before the first step, got a "
+              + "step already charged under "
+              + runName);
     }
     this.injector = injector;
     return this;
@@ -355,8 +398,8 @@ public final class DpSgdOptimizer {
 
   /**
    * Names this run in the ledger labels of its steps, {@code "<name> step <k>"}; the default is
-   * {@code "dp-sgd run <start time>"}. Give each run its own name: a ledger summary groups steps
-   * by it.
+   * {@code "dp-sgd run <start time>"}. Give each run its own name: a ledger summary groups steps by
+   * it.
    *
    * @param name 1 to {@value #MAX_RUN_NAME_LENGTH} characters, no control characters
    * @return this optimizer
@@ -365,13 +408,21 @@ public final class DpSgdOptimizer {
    */
   public DpSgdOptimizer runName(String name) {
     Checks.notNull("name", name);
-    Checks.require(!name.isBlank() && name.length() <= MAX_RUN_NAME_LENGTH, "name",
-        "1 to " + MAX_RUN_NAME_LENGTH + " characters, not blank", name.length() + " characters");
-    Checks.require(name.chars().noneMatch(Character::isISOControl), "name",
-        "free of control characters", name);
+    Checks.require(
+        !name.isBlank() && name.length() <= MAX_RUN_NAME_LENGTH,
+        "name",
+        "1 to " + MAX_RUN_NAME_LENGTH + " characters, not blank",
+        name.length() + " characters");
+    Checks.require(
+        name.chars().noneMatch(Character::isISOControl),
+        "name",
+        "free of control characters",
+        name);
     if (charged) {
-      throw new IllegalStateException("runName must be set before the first step, got a step"
-          + " already charged under " + runName);
+      throw new IllegalStateException(
+          "runName must be set before the first step, got a step"
+              + " already charged under "
+              + runName);
     }
     this.runName = name;
     return this;
@@ -409,16 +460,26 @@ public final class DpSgdOptimizer {
   public DpSgdCheckpoint checkpoint(INDArray parameters) {
     Checks.notNull("parameters", parameters);
     if (parameterShape != null) {
-      Checks.require(Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()", "the shape being trained " + Arrays.toString(parameterShape),
+      Checks.require(
+          Arrays.equals(parameterShape, parameters.shape()),
+          "parameters.shape()",
+          "the shape being trained " + Arrays.toString(parameterShape),
           Arrays.toString(parameters.shape()));
     }
     double[] params = parameters.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-    double[] state = updaterState == null || updaterState.length() == 0
-        ? new double[(int) updaterConfig.stateSize(parameters.length())]
-        : updaterState.dup('c').castTo(DataType.DOUBLE).data().asDouble();
-    return new DpSgdCheckpoint(stepsTaken, clipper.l2Sensitivity(), config.noiseMultiplier(),
-        config.samplingRate(), params, parameters.shape(), state, Math.max(0, filter.spent()),
+    double[] state =
+        updaterState == null || updaterState.length() == 0
+            ? new double[(int) updaterConfig.stateSize(parameters.length())]
+            : updaterState.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    return new DpSgdCheckpoint(
+        stepsTaken,
+        clipper.l2Sensitivity(),
+        config.noiseMultiplier(),
+        config.samplingRate(),
+        params,
+        parameters.shape(),
+        state,
+        Math.max(0, filter.spent()),
         filter.operationCount());
   }
 
@@ -458,9 +519,9 @@ public final class DpSgdOptimizer {
   /**
    * The statement for the steps taken so far, from a fresh accountant of the filter's kind (it
    * covers this optimizer's steps only, not other spends on the filter). The optimizer does not
-   * draw the batches: the statement assumes the caller's batches come from a secret, secure
-   * sampler as the config's sampling scheme says (see {@link
-   * DpSgdConfig#privacyStatement(long, boolean, boolean)} otherwise).
+   * draw the batches: the statement assumes the caller's batches come from a secret, secure sampler
+   * as the config's sampling scheme says (see {@link DpSgdConfig#privacyStatement(long, boolean,
+   * boolean)} otherwise).
    */
   public PrivacyStatement privacyStatement() {
     return config.privacyStatement(stepsTaken, noise.isPrivate());
@@ -468,7 +529,14 @@ public final class DpSgdOptimizer {
 
   @Override
   public String toString() {
-    return "DpSgdOptimizer[updater=" + updaterConfig + ", stepsTaken=" + stepsTaken
-        + ", clipper=" + clipper + ", noise=" + noise + "]";
+    return "DpSgdOptimizer[updater="
+        + updaterConfig
+        + ", stepsTaken="
+        + stepsTaken
+        + ", clipper="
+        + clipper
+        + ", noise="
+        + noise
+        + "]";
   }
 }

@@ -1,10 +1,10 @@
 package org.dp4j.training.optimizer;
 
 /**
- * DP-SGD stopped because a step produced non-finite values (NaN or infinity): the noisy update
- * had non-finite entries, or applying it made a parameter non-finite. Typical causes are a clip
- * norm or noise so large that the noise overflows the parameters' floating-point type, or a
- * learning rate that makes the updates grow without bound.
+ * DP-SGD stopped because a step produced non-finite values (NaN or infinity): the noisy update had
+ * non-finite entries, or applying it made a parameter non-finite. Typical causes are a clip norm or
+ * noise so large that the noise overflows the parameters' floating-point type, or a learning rate
+ * that makes the updates grow without bound.
  *
  * <p>The check looks only at values the step has already released and paid for (the noisy update
  * and the parameters), so it is post-processing and costs no privacy. The step that diverged was
@@ -13,8 +13,8 @@ package org.dp4j.training.optimizer;
  * non-finite it is not applied, and the parameters stay those after the previous step ({@link
  * #parametersChanged()} is false).
  *
- * <p>The batch loss is not checked: it is computed from private data without noise, so stopping
- * on it would release information that was not paid for.
+ * <p>The batch loss is not checked: it is computed from private data without noise, so stopping on
+ * it would release information that was not paid for.
  */
 public final class TrainingDivergedException extends RuntimeException {
 
@@ -31,11 +31,18 @@ public final class TrainingDivergedException extends RuntimeException {
    *     entries) or left as after the previous step
    */
   public TrainingDivergedException(long step, long nonFiniteCount, boolean parametersChanged) {
-    super("training diverged at step " + step + ": "
-        + (parametersChanged
-            ? nonFiniteCount + " parameter(s) became NaN or infinite"
-            : "the noisy update has " + nonFiniteCount + " NaN or infinite entries (not applied;"
-                + " the parameters are those after step " + (step - 1) + ")"));
+    super(
+        "training diverged at step "
+            + step
+            + ": "
+            + (parametersChanged
+                ? nonFiniteCount + " parameter(s) became NaN or infinite"
+                : "the noisy update has "
+                    + nonFiniteCount
+                    + " NaN or infinite entries (not applied;"
+                    + " the parameters are those after step "
+                    + (step - 1)
+                    + ")"));
     this.step = step;
     this.nonFiniteCount = nonFiniteCount;
     this.parametersChanged = parametersChanged;

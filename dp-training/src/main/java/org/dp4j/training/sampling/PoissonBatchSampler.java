@@ -12,14 +12,14 @@ import org.dp4j.core.internal.Checks;
  * Zhang 2019).
  *
  * <p><b>Algorithm.</b> Instead of N Bernoulli draws, the gaps between selected indices are drawn
- * from the geometric distribution: {@code gap = floor(log(U) / log(1 - q))} with {@code U}
- * uniform in {@code (0, 1]} gives {@code P(gap >= k) = (1 - q)^k}, exactly the law of the run of
- * rejections before the next success (Devroye 1986, "Non-Uniform Random Variate Generation",
- * §X.2). It needs about {@code qN + 1} uniforms per batch instead of N. The only departure from
- * exact Bernoulli(q) inclusion is the {@code 2^-53} granularity of {@code U}.
+ * from the geometric distribution: {@code gap = floor(log(U) / log(1 - q))} with {@code U} uniform
+ * in {@code (0, 1]} gives {@code P(gap >= k) = (1 - q)^k}, exactly the law of the run of rejections
+ * before the next success (Devroye 1986, "Non-Uniform Random Variate Generation", §X.2). It needs
+ * about {@code qN + 1} uniforms per batch instead of N. The only departure from exact Bernoulli(q)
+ * inclusion is the {@code 2^-53} granularity of {@code U}.
  *
- * <p><b>Randomness.</b> The default source is a {@link SecureRandom}: the sample must be secret
- * for the amplification to hold. A seeded generator may be passed for tests; its batches are
+ * <p><b>Randomness.</b> The default source is a {@link SecureRandom}: the sample must be secret for
+ * the amplification to hold. A seeded generator may be passed for tests; its batches are
  * predictable and carry no privacy guarantee.
  *
  * <p>Not thread-safe (the generator is shared state).
@@ -61,8 +61,8 @@ public final class PoissonBatchSampler {
    * @param random the uniform source, not null
    * @return the sampler
    */
-  public static PoissonBatchSampler of(int datasetSize, double samplingRate,
-      RandomGenerator random) {
+  public static PoissonBatchSampler of(
+      int datasetSize, double samplingRate, RandomGenerator random) {
     return new PoissonBatchSampler(datasetSize, samplingRate, random);
   }
 
@@ -113,7 +113,10 @@ public final class PoissonBatchSampler {
 
   @Override
   public String toString() {
-    return "PoissonBatchSampler[datasetSize=" + datasetSize + ", samplingRate=" + samplingRate
+    return "PoissonBatchSampler[datasetSize="
+        + datasetSize
+        + ", samplingRate="
+        + samplingRate
         + "]";
   }
 }

@@ -20,10 +20,13 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 class AdaptiveClippingTest {
 
-  private static AdaptiveClipping adaptive(double initialClipNorm, double targetQuantile,
-      double learningRate, double countNoiseStd) {
-    return AdaptiveClipping.builder().initialClipNorm(initialClipNorm)
-        .targetQuantile(targetQuantile).learningRate(learningRate).countNoiseStd(countNoiseStd)
+  private static AdaptiveClipping adaptive(
+      double initialClipNorm, double targetQuantile, double learningRate, double countNoiseStd) {
+    return AdaptiveClipping.builder()
+        .initialClipNorm(initialClipNorm)
+        .targetQuantile(targetQuantile)
+        .learningRate(learningRate)
+        .countNoiseStd(countNoiseStd)
         .build();
   }
 
@@ -50,13 +53,19 @@ class AdaptiveClippingTest {
   @Test
   void theClipNormMovesToTheTargetQuantileDuringTraining() {
     // Every example's gradient has norm 1, so every quantile of the norms is 1.
-    DpSgdConfig config = DpSgdConfig.builder()
-        .adaptiveClipping(adaptive(0.1, 0.5, 0.2, 2.0)).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(10_000).expectedBatchSize(100).plannedSteps(100)
-        .filter(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5))
-        .accountant(ZcdpTestAccountant::new).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.0), config,
-        GaussianTensorNoise.seededNotPrivate(11));
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .adaptiveClipping(adaptive(0.1, 0.5, 0.2, 2.0))
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(10_000)
+            .expectedBatchSize(100)
+            .plannedSteps(100)
+            .filter(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5))
+            .accountant(ZcdpTestAccountant::new)
+            .build();
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(0.0), config, GaussianTensorNoise.seededNotPrivate(11));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 16);
     for (int t = 0; t < 60; t++) {
       float[][] rows = TestGradients.rows(t, 100, 16, 1.0);
@@ -66,8 +75,9 @@ class AdaptiveClippingTest {
           row[j] /= (float) n;
         }
       }
-      opt.step(params, org.dp4j.training.clipping.PerExampleGradients.ofMatrix(
-          TestGradients.matrix(rows)));
+      opt.step(
+          params,
+          org.dp4j.training.clipping.PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     }
     // From 0.1 the norm grows by up to exp(0.1) per step (23 steps to reach 1), then hovers
     // around 1: the count noise moves the estimated fraction by 2/100 (sd) per step, i.e. the
@@ -77,16 +87,20 @@ class AdaptiveClippingTest {
 
   @Test
   void badParametersAreRejectedByName() {
-    assertEquals("targetQuantile must be in (0, 1), got 1.0",
-        assertThrows(IllegalArgumentException.class, () -> adaptive(1, 1.0, 0.2, 1))
-            .getMessage());
+    assertEquals(
+        "targetQuantile must be in (0, 1), got 1.0",
+        assertThrows(IllegalArgumentException.class, () -> adaptive(1, 1.0, 0.2, 1)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> adaptive(Double.NaN, 0.5, 0.2, 1));
     assertThrows(IllegalArgumentException.class, () -> adaptive(1, 0.5, -0.2, 1));
     assertThrows(IllegalArgumentException.class, () -> adaptive(1, 0.5, 0.2, 0));
-    assertThrows(IllegalArgumentException.class,
-        () -> adaptive(1, 0.5, 0.2, 1).nextClipNorm(1, Double.NaN, 10));
-    assertEquals("countNoiseStd must be set, got nothing", assertThrows(
+    assertThrows(
         IllegalArgumentException.class,
-        () -> AdaptiveClipping.builder().initialClipNorm(1).build()).getMessage());
+        () -> adaptive(1, 0.5, 0.2, 1).nextClipNorm(1, Double.NaN, 10));
+    assertEquals(
+        "countNoiseStd must be set, got nothing",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AdaptiveClipping.builder().initialClipNorm(1).build())
+            .getMessage());
   }
 }

@@ -45,8 +45,9 @@ class ClipperTest {
     int params = 1 + (int) (seed * 977 % 9000); // crosses the 4096-float tile boundary
     double clipNorm = 0.5 + seed;
     float[][] rows = TestGradients.rows(seed, batch, params, clipNorm);
-    ClippedSum result = FlatClipper.of(clipNorm).clipAndSum(
-        PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
+    ClippedSum result =
+        FlatClipper.of(clipNorm)
+            .clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     double[] absSum = new double[params];
     double[] expected = referenceSum(rows, clipNorm, absSum);
     float[] actual = TestGradients.values(result.sum());
@@ -72,11 +73,16 @@ class ClipperTest {
     float[][] rows = TestGradients.rows(seed, 30, 257, clipNorm);
     FlatClipper clipper = FlatClipper.of(clipNorm);
     for (float[] row : rows) {
-      float[] clipped = TestGradients.values(clipper.clipAndSum(
-          PerExampleGradients.ofMatrix(TestGradients.matrix(new float[][] {row}))).sum());
+      float[] clipped =
+          TestGradients.values(
+              clipper
+                  .clipAndSum(
+                      PerExampleGradients.ofMatrix(TestGradients.matrix(new float[][] {row})))
+                  .sum());
       double norm = TestGradients.norm(clipped);
       assertTrue(norm <= clipNorm * (1 + 1e-6), () -> "norm " + norm + " > C " + clipNorm);
-      assertTrue(norm <= clipNorm, () -> "pessimistic rounding promised norm <= C exactly: " + norm);
+      assertTrue(
+          norm <= clipNorm, () -> "pessimistic rounding promised norm <= C exactly: " + norm);
       if (TestGradients.norm(row) < clipNorm * (1 - 1e-9)) {
         assertArrayEquals(row, clipped, "a row inside the ball must be unchanged");
       } else {
@@ -90,8 +96,8 @@ class ClipperTest {
   void perLayerWithOneLayerEqualsFlat(long seed) {
     float[][] rows = TestGradients.rows(seed, 17, 300, 2.0);
     INDArray m = TestGradients.matrix(rows);
-    float[] flat = TestGradients.values(FlatClipper.of(2.0).clipAndSum(
-        PerExampleGradients.ofMatrix(m)).sum());
+    float[] flat =
+        TestGradients.values(FlatClipper.of(2.0).clipAndSum(PerExampleGradients.ofMatrix(m)).sum());
     ClippedSum perLayer = PerLayerClipper.of(2.0).clipAndSum(PerExampleGradients.ofBlocks(m));
     assertArrayEquals(flat, TestGradients.values(perLayer.sum()));
     assertEquals(2.0, perLayer.l2Sensitivity());
@@ -104,10 +110,11 @@ class ClipperTest {
     INDArray m = TestGradients.matrix(rows);
     INDArray a = m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 20)).dup('c');
     INDArray b = m.get(NDArrayIndex.all(), NDArrayIndex.interval(20, 50)).dup('c').reshape(9, 5, 6);
-    float[] whole = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(m)).sum());
-    float[] blocks = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofBlocks(a, b)).sum());
+    float[] whole =
+        TestGradients.values(FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofMatrix(m)).sum());
+    float[] blocks =
+        TestGradients.values(
+            FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofBlocks(a, b)).sum());
     for (int j = 0; j < whole.length; j++) {
       // Same factors up to the rounding of the split squared norm (a few ulps of the factor).
       assertEquals(whole[j], blocks[j], 1e-5 * (Math.abs(whole[j]) + 1e-6), "column " + j);
@@ -122,7 +129,8 @@ class ClipperTest {
     INDArray a = m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 10)).dup('c');
     INDArray b = m.get(NDArrayIndex.all(), NDArrayIndex.interval(10, 40)).dup('c');
     PerLayerClipper clipper = PerLayerClipper.of(0.5, 1.5);
-    float[] out = TestGradients.values(clipper.clipAndSum(PerExampleGradients.ofBlocks(a, b)).sum());
+    float[] out =
+        TestGradients.values(clipper.clipAndSum(PerExampleGradients.ofBlocks(a, b)).sum());
     float[] first = Arrays.copyOfRange(out, 0, 10);
     float[] second = Arrays.copyOfRange(out, 10, 40);
     assertTrue(TestGradients.norm(first) <= 0.5);
@@ -136,16 +144,17 @@ class ClipperTest {
   void nonContiguousAndDoubleInputsGiveTheSameSum() {
     float[][] rows = TestGradients.rows(99, 12, 70, 1.0);
     INDArray c = TestGradients.matrix(rows);
-    float[] expected = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(c)).sum());
+    float[] expected =
+        TestGradients.values(FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofMatrix(c)).sum());
     INDArray fOrder = c.dup('f');
     INDArray asDouble = c.castTo(DataType.DOUBLE);
     INDArray wide = Nd4j.create(DataType.FLOAT, 12, 80);
     wide.get(NDArrayIndex.all(), NDArrayIndex.interval(5, 75)).assign(c);
     INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(5, 75));
     for (INDArray in : List.of(fOrder, asDouble, view)) {
-      float[] actual = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-          PerExampleGradients.ofMatrix(in)).sum());
+      float[] actual =
+          TestGradients.values(
+              FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofMatrix(in)).sum());
       assertArrayEquals(expected, actual);
     }
   }
@@ -155,10 +164,12 @@ class ClipperTest {
     float[][] rows = TestGradients.rows(5, 6, 33, 1.0);
     INDArray m = TestGradients.matrix(rows);
     INDArray lastThree = m.get(NDArrayIndex.interval(3, 6), NDArrayIndex.all());
-    float[] expected = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(lastThree.dup('c'))).sum());
-    float[] actual = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(lastThree)).sum());
+    float[] expected =
+        TestGradients.values(
+            FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofMatrix(lastThree.dup('c'))).sum());
+    float[] actual =
+        TestGradients.values(
+            FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofMatrix(lastThree)).sum());
     assertArrayEquals(expected, actual);
   }
 
@@ -169,10 +180,14 @@ class ClipperTest {
     float[][] poisoned = Arrays.stream(rows).map(float[]::clone).toArray(float[][]::new);
     poisoned[2][7] = bad;
     float[][] others = {rows[0], rows[1], rows[3], rows[4]};
-    ClippedSum result = FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(TestGradients.matrix(poisoned)));
-    float[] expected = TestGradients.values(FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(TestGradients.matrix(others))).sum());
+    ClippedSum result =
+        FlatClipper.of(1.0)
+            .clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(poisoned)));
+    float[] expected =
+        TestGradients.values(
+            FlatClipper.of(1.0)
+                .clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(others)))
+                .sum());
     assertArrayEquals(expected, TestGradients.values(result.sum()));
     assertEquals(1, result.nonFiniteCount());
     assertEquals(5, result.batchSize());
@@ -192,16 +207,18 @@ class ClipperTest {
   void rejectPolicyRefusesTheBatchNamingTheExample() {
     float[][] rows = {{1, 2}, {3, Float.NaN}};
     FlatClipper clipper = FlatClipper.of(1.0, NonFiniteGradientPolicy.REJECT_BATCH);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> clipper.clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(rows))));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> clipper.clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(rows))));
     assertTrue(e.getMessage().contains("example 1"), e.getMessage());
   }
 
   @Test
   void hugeFiniteValuesAreNotMistakenForNonFinite() {
     float[][] rows = {{Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE}};
-    ClippedSum result = FlatClipper.of(1.0).clipAndSum(
-        PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
+    ClippedSum result =
+        FlatClipper.of(1.0).clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     assertEquals(0, result.nonFiniteCount());
     float[] out = TestGradients.values(result.sum());
     assertTrue(TestGradients.norm(out) <= 1.0);
@@ -211,10 +228,10 @@ class ClipperTest {
   @Test
   void zeroAndTinyRowsAreUnchanged() {
     float[][] rows = {{0, 0, 0}, {Float.MIN_VALUE, -Float.MIN_VALUE, 0}};
-    ClippedSum result = FlatClipper.of(1e-30).clipAndSum(
-        PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
-    assertArrayEquals(new float[] {Float.MIN_VALUE, -Float.MIN_VALUE, 0},
-        TestGradients.values(result.sum()));
+    ClippedSum result =
+        FlatClipper.of(1e-30).clipAndSum(PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
+    assertArrayEquals(
+        new float[] {Float.MIN_VALUE, -Float.MIN_VALUE, 0}, TestGradients.values(result.sum()));
     assertEquals(2, result.withinNormCount());
   }
 
@@ -228,14 +245,14 @@ class ClipperTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY, -0.0})
+  @ValueSource(
+      doubles = {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0})
   void badClipNormsAreRejectedWithNameRuleAndValue(double bad) {
-    IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
-        () -> FlatClipper.of(bad));
+    IllegalArgumentException flat =
+        assertThrows(IllegalArgumentException.class, () -> FlatClipper.of(bad));
     assertEquals("clipNorm must be positive and finite, got " + bad, flat.getMessage());
-    IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
-        () -> PerLayerClipper.of(1.0, bad));
+    IllegalArgumentException layer =
+        assertThrows(IllegalArgumentException.class, () -> PerLayerClipper.of(1.0, bad));
     assertEquals("clipNorms[1] must be positive and finite, got " + bad, layer.getMessage());
   }
 
@@ -247,24 +264,36 @@ class ClipperTest {
 
   @Test
   void shapeErrorsNameTheBlock() {
-    IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
-        () -> PerExampleGradients.ofMatrix(Nd4j.createFromArray(1f, 2f, 3f)));
+    IllegalArgumentException rank =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PerExampleGradients.ofMatrix(Nd4j.createFromArray(1f, 2f, 3f)));
     assertTrue(rank.getMessage().startsWith("blocks[0].rank must be >= 2"), rank.getMessage());
-    IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
-        () -> PerExampleGradients.ofBlocks(Nd4j.create(DataType.FLOAT, 3, 2),
-            Nd4j.create(DataType.FLOAT, 4, 2)));
-    assertEquals("blocks[1].size(0) must be equal to the batch size 3 of blocks[0], got 4",
+    IllegalArgumentException batch =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PerExampleGradients.ofBlocks(
+                    Nd4j.create(DataType.FLOAT, 3, 2), Nd4j.create(DataType.FLOAT, 4, 2)));
+    assertEquals(
+        "blocks[1].size(0) must be equal to the batch size 3 of blocks[0], got 4",
         batch.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PerExampleGradients.ofMatrix(Nd4j.create(DataType.INT, 3, 2)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 3, 0)));
     assertThrows(IllegalArgumentException.class, () -> PerExampleGradients.ofBlocks(List.of()));
     assertThrows(NullPointerException.class, () -> PerExampleGradients.ofMatrix(null));
-    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-        () -> PerLayerClipper.of(1, 1).clipAndSum(
-            PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 3, 2))));
-    assertEquals("gradients.blockCount() must be equal to the number of clip norms 2, got 1",
+    IllegalArgumentException count =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PerLayerClipper.of(1, 1)
+                    .clipAndSum(PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 3, 2))));
+    assertEquals(
+        "gradients.blockCount() must be equal to the number of clip norms 2, got 1",
         count.getMessage());
   }
 

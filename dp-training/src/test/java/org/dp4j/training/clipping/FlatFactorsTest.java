@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link FlatFactors}, the one rule of every flat clipper: the error bound of the computed norm,
- * not the raw norm, decides "within the norm", for the kernel and for gradients known only by
- * their norms alike.
+ * not the raw norm, decides "within the norm", for the kernel and for gradients known only by their
+ * norms alike.
  */
 class FlatFactorsTest {
 
@@ -33,8 +33,7 @@ class FlatFactorsTest {
     assertTrue(factor * Math.sqrt(squared) <= clipNorm * (1 - 0x1p-21), "factor " + factor);
     assertEquals(1f, clip.factors()[1]);
     // With few rounding terms the same norm is within: the bound, not the raw norm, decides.
-    assertEquals(1f, FlatFactors.of(new double[] {1.0 - 0x1p-40}, 2, clipNorm, SKIP)
-        .factors()[0]);
+    assertEquals(1f, FlatFactors.of(new double[] {1.0 - 0x1p-40}, 2, clipNorm, SKIP).factors()[0]);
   }
 
   @Test
@@ -46,8 +45,8 @@ class FlatFactorsTest {
     // Between the raw norm and its error bound for n + 1 terms (the kernel's count for one block).
     double clipNorm = value + 10 * Math.ulp((double) value);
     ClippedSum kernel = FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(row));
-    FlatFactors byNorm = FlatFactors.of(new double[] {(double) value * value}, n + 1, clipNorm,
-        SKIP);
+    FlatFactors byNorm =
+        FlatFactors.of(new double[] {(double) value * value}, n + 1, clipNorm, SKIP);
     assertEquals(1, kernel.clippedCount());
     assertEquals(1, byNorm.clipped());
     assertEquals(kernel.sum().getFloat(0, 0), byNorm.factors()[0] * value);
@@ -62,9 +61,13 @@ class FlatFactorsTest {
     assertEquals(0f, clip.factors()[0]);
     assertEquals(0f, clip.factors()[1]);
     assertEquals(1, clip.clipped());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FlatFactors.of(squared, 10, 1.0, NonFiniteGradientPolicy.REJECT_BATCH));
-    assertEquals("gradients must be finite (REJECT_BATCH), got a non-finite gradient norm NaN "
-        + "for example 0", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FlatFactors.of(squared, 10, 1.0, NonFiniteGradientPolicy.REJECT_BATCH));
+    assertEquals(
+        "gradients must be finite (REJECT_BATCH), got a non-finite gradient norm NaN "
+            + "for example 0",
+        e.getMessage());
   }
 }

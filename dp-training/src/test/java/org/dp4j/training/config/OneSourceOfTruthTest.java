@@ -25,7 +25,10 @@ class OneSourceOfTruthTest {
   private static final double DELTA = 1e-5;
 
   private static DpSgdConfig.Builder run() {
-    return DpSgdConfig.builder().clipNorm(1.0).datasetSize(1000).expectedBatchSize(50)
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .datasetSize(1000)
+        .expectedBatchSize(50)
         .plannedSteps(40);
   }
 
@@ -44,8 +47,8 @@ class OneSourceOfTruthTest {
     assertTrue(targeted.calibration().orElseThrow().forFilter().isEmpty());
     assertEquals(targeted.calibration().orElseThrow().forTarget(), targeted.noiseMultiplier());
 
-    DpSgdConfig fixed = run().noiseMultiplier(1.0).targetDelta(DELTA)
-        .accountant(AccountantKind.RDP).build();
+    DpSgdConfig fixed =
+        run().noiseMultiplier(1.0).targetDelta(DELTA).accountant(AccountantKind.RDP).build();
     assertEquals(BudgetMode.ODOMETER, fixed.filter().mode());
     assertEquals(DELTA, fixed.filter().targetDelta());
     assertEquals(RdpAccountant.class, fixed.filter().accountantSnapshot().getClass());
@@ -57,20 +60,36 @@ class OneSourceOfTruthTest {
   /** The mismatches the configuration refuses: kind, delta and relation. */
   @Test
   void aFilterThatDisagreesWithTheConfigurationCannotBeBuiltWithIt() {
-    PrivacyFilter pld = PrivacyFilter.limited(new PldAccountant(),
-        PrivacyBudget.approximate(3, DELTA));
-    assertEquals("filter accountant must be a RdpAccountant (the configured accountant), got "
-        + "PldAccountant", message(() -> run().target(PrivacyBudget.approximate(3, DELTA))
-            .accountant(AccountantKind.RDP).filter(pld).build()));
-    assertEquals("filter.targetDelta() must be equal to the configured delta 1.0E-6, got 1.0E-5",
+    PrivacyFilter pld =
+        PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(3, DELTA));
+    assertEquals(
+        "filter accountant must be a RdpAccountant (the configured accountant), got "
+            + "PldAccountant",
+        message(
+            () ->
+                run()
+                    .target(PrivacyBudget.approximate(3, DELTA))
+                    .accountant(AccountantKind.RDP)
+                    .filter(pld)
+                    .build()));
+    assertEquals(
+        "filter.targetDelta() must be equal to the configured delta 1.0E-6, got 1.0E-5",
         message(() -> run().target(PrivacyBudget.approximate(3, 1e-6)).filter(pld).build()));
-    assertEquals("filter.targetDelta() must be equal to the configured delta 1.0E-6, got 1.0E-5",
+    assertEquals(
+        "filter.targetDelta() must be equal to the configured delta 1.0E-6, got 1.0E-5",
         message(() -> run().noiseMultiplier(1.0).targetDelta(1e-6).filter(pld).build()));
-    PrivacyFilter replaceOne = PrivacyFilter.odometer(
-        new RdpAccountant(NeighbouringRelation.REPLACE_ONE), DELTA);
-    assertEquals("filter accountant relation must be equal to the configured relation "
-        + "ADD_OR_REMOVE_ONE, got REPLACE_ONE", message(() -> run().noiseMultiplier(1.0)
-            .relation(NeighbouringRelation.ADD_OR_REMOVE_ONE).filter(replaceOne).build()));
+    PrivacyFilter replaceOne =
+        PrivacyFilter.odometer(new RdpAccountant(NeighbouringRelation.REPLACE_ONE), DELTA);
+    assertEquals(
+        "filter accountant relation must be equal to the configured relation "
+            + "ADD_OR_REMOVE_ONE, got REPLACE_ONE",
+        message(
+            () ->
+                run()
+                    .noiseMultiplier(1.0)
+                    .relation(NeighbouringRelation.ADD_OR_REMOVE_ONE)
+                    .filter(replaceOne)
+                    .build()));
   }
 
   @Test
@@ -97,8 +116,7 @@ class OneSourceOfTruthTest {
     double spent = filter.spent();
     assertTrue(spent > 0.5 && spent < 2.5, "spent " + spent);
 
-    DpSgdConfig greedy = run().target(PrivacyBudget.approximate(10, DELTA)).filter(filter)
-        .build();
+    DpSgdConfig greedy = run().target(PrivacyBudget.approximate(10, DELTA)).filter(filter).build();
     Calibration calibration = greedy.calibration().orElseThrow();
     assertTrue(calibration.filterSetsTheNoise(), calibration.toString());
     assertEquals(calibration.forFilter().getAsDouble(), greedy.noiseMultiplier());
@@ -106,8 +124,7 @@ class OneSourceOfTruthTest {
     assertTrue(after <= 3.0 && after > 2.99, "the whole budget, within the bracket: " + after);
     assertTrue(greedy.privacyStatement().epsilon() <= 10);
 
-    DpSgdConfig modest = run().target(PrivacyBudget.approximate(0.2, DELTA)).filter(filter)
-        .build();
+    DpSgdConfig modest = run().target(PrivacyBudget.approximate(0.2, DELTA)).filter(filter).build();
     assertFalse(modest.calibration().orElseThrow().filterSetsTheNoise());
     assertEquals(modest.calibration().orElseThrow().forTarget(), modest.noiseMultiplier());
     assertTrue(modest.privacyStatement().epsilon() <= 0.2);
@@ -116,18 +133,26 @@ class OneSourceOfTruthTest {
 
   @Test
   void aFilterThatCannotAffordThePlannedStepsIsRefusedAndChargedNothing() {
-    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(),
-        PrivacyBudget.approximate(3.0, DELTA));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(3.0, DELTA));
     DpSgdConfig spender = run().noiseMultiplier(1.0).filter(filter).build();
     filter.spend(spender.eventForSteps(5), "most of the budget");
     long operations = filter.operationCount();
     // Rate 1 leaves no amplification: 2^38 steps at the largest noise multiplier the
     // calibration tries (1e6) cost about 2.7 alone, within the run's target of 10 but more than
     // the filter's remainder.
-    PrivacyBudgetExceededException e = assertThrows(PrivacyBudgetExceededException.class,
-        () -> DpSgdConfig.builder().clipNorm(1.0).datasetSize(10).expectedBatchSize(10)
-            .plannedSteps(1L << 38).target(PrivacyBudget.approximate(10.0, DELTA))
-            .filter(filter).build());
+    PrivacyBudgetExceededException e =
+        assertThrows(
+            PrivacyBudgetExceededException.class,
+            () ->
+                DpSgdConfig.builder()
+                    .clipNorm(1.0)
+                    .datasetSize(10)
+                    .expectedBatchSize(10)
+                    .plannedSteps(1L << 38)
+                    .target(PrivacyBudget.approximate(10.0, DELTA))
+                    .filter(filter)
+                    .build());
     assertTrue(e.label().startsWith("the planned 274877906944 steps"), e.label());
     assertEquals(operations, filter.operationCount());
   }

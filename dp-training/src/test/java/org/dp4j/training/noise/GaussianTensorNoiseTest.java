@@ -25,8 +25,8 @@ class GaussianTensorNoiseTest {
   private static final double Z = 4.417;
 
   /**
-   * Whether the samples look like N(0, sd^2): mean within Z sd / sqrt(n); sample variance within
-   * Z var sqrt(2 / n); excess kurtosis within Z sqrt(24 / n). Each is a normal approximation with
+   * Whether the samples look like N(0, sd^2): mean within Z sd / sqrt(n); sample variance within Z
+   * var sqrt(2 / n); excess kurtosis within Z sqrt(24 / n). Each is a normal approximation with
    * false-failure rate about 1e-5, so the check fails a correct source with probability < 3e-5.
    */
   static boolean looksGaussian(double[] x, double sd) {
@@ -153,15 +153,17 @@ class GaussianTensorNoiseTest {
   @ValueSource(doubles = {-1.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void badStandardDeviationsAreRejectedAndLeaveTheTargetUnchanged(double bad) {
     INDArray a = Nd4j.createFromArray(new float[][] {{1, 2, 3}});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GaussianTensorNoise.secure().addNoise(a, bad));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> GaussianTensorNoise.secure().addNoise(a, bad));
     assertEquals("standardDeviation must be non-negative and finite, got " + bad, e.getMessage());
     assertArrayEquals(new float[] {1, 2, 3}, TestGradients.values(a));
   }
 
   @Test
   void nonFloatingTargetsAreRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> GaussianTensorNoise.secure().addNoise(Nd4j.create(DataType.INT, 2, 2), 1.0));
     assertThrows(NullPointerException.class, () -> GaussianTensorNoise.secure().addNoise(null, 1));
   }

@@ -20,9 +20,16 @@ import org.nd4j.linalg.learning.config.Adam;
 class CheckpointTest {
 
   private static DpSgdConfig config(double sigma, PrivacyFilter filter) {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma).targetDelta(1e-5)
-        .datasetSize(1000).expectedBatchSize(8).plannedSteps(100)
-        .accountant(ZcdpTestAccountant::new).filter(filter).build();
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(sigma)
+        .targetDelta(1e-5)
+        .datasetSize(1000)
+        .expectedBatchSize(8)
+        .plannedSteps(100)
+        .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
+        .build();
   }
 
   private static PerExampleGradients batch(int t) {
@@ -37,8 +44,9 @@ class CheckpointTest {
   void aResumedRunContinuesExactlyWhereTheCheckpointWas() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray straight = Nd4j.create(DataType.FLOAT, 3, 10).addi(0.5);
-    DpSgdOptimizer a = DpSgdOptimizer.wrap(new Adam(0.05), config(0.0, filter),
-        GaussianTensorNoise.seededNotPrivate(1));
+    DpSgdOptimizer a =
+        DpSgdOptimizer.wrap(
+            new Adam(0.05), config(0.0, filter), GaussianTensorNoise.seededNotPrivate(1));
     for (int t = 0; t < 5; t++) {
       a.step(straight, batch(t));
     }
@@ -46,16 +54,21 @@ class CheckpointTest {
     PrivacyFilter filterB = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     DpSgdConfig noiseless = config(0.0, filterB);
     INDArray resumed = Nd4j.create(DataType.FLOAT, 3, 10).addi(0.5);
-    DpSgdOptimizer b = DpSgdOptimizer.wrap(new Adam(0.05), noiseless,
-        GaussianTensorNoise.seededNotPrivate(1));
+    DpSgdOptimizer b =
+        DpSgdOptimizer.wrap(new Adam(0.05), noiseless, GaussianTensorNoise.seededNotPrivate(1));
     for (int t = 0; t < 3; t++) {
       b.step(resumed, batch(t));
     }
     byte[] saved = b.checkpoint(resumed).toBytes();
     INDArray fresh = Nd4j.create(DataType.FLOAT, 3, 10);
-    DpSgdOptimizer c = DpSgdOptimizer.restore(new Adam(0.05), noiseless,
-        GaussianTensorNoise.seededNotPrivate(1), DpSgdCheckpoint.fromBytes(saved), fresh,
-        ResumeAccounting.ALREADY_IN_FILTER);
+    DpSgdOptimizer c =
+        DpSgdOptimizer.restore(
+            new Adam(0.05),
+            noiseless,
+            GaussianTensorNoise.seededNotPrivate(1),
+            DpSgdCheckpoint.fromBytes(saved),
+            fresh,
+            ResumeAccounting.ALREADY_IN_FILTER);
     assertEquals(resumed, fresh);
     assertEquals(3, c.stepsTaken());
     for (int t = 3; t < 5; t++) {
@@ -70,8 +83,8 @@ class CheckpointTest {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     DpSgdConfig cfg = config(2.0, filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg,
-        GaussianTensorNoise.seededNotPrivate(2));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Adam(0.05), cfg, GaussianTensorNoise.seededNotPrivate(2));
     for (int t = 0; t < 3; t++) {
       opt.step(params, batch(t));
     }
@@ -79,16 +92,28 @@ class CheckpointTest {
     assertEquals(filter.spent(), cp.spentEpsilon());
     assertEquals(3, cp.filterOperations());
 
-    DpSgdOptimizer same = DpSgdOptimizer.restore(new Adam(0.05), cfg,
-        GaussianTensorNoise.seededNotPrivate(3), cp, params, ResumeAccounting.ALREADY_IN_FILTER);
+    DpSgdOptimizer same =
+        DpSgdOptimizer.restore(
+            new Adam(0.05),
+            cfg,
+            GaussianTensorNoise.seededNotPrivate(3),
+            cp,
+            params,
+            ResumeAccounting.ALREADY_IN_FILTER);
     assertEquals(3, filter.operationCount());
     same.step(params, batch(3));
     same.step(params, batch(4));
     assertEquals(epsilonOf(cfg, 5), filter.spent(), 1e-12 * filter.spent());
 
     PrivacyFilter other = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer moved = DpSgdOptimizer.restore(new Adam(0.05), config(2.0, other),
-        GaussianTensorNoise.seededNotPrivate(4), cp, params, ResumeAccounting.CHARGE_PAST_STEPS);
+    DpSgdOptimizer moved =
+        DpSgdOptimizer.restore(
+            new Adam(0.05),
+            config(2.0, other),
+            GaussianTensorNoise.seededNotPrivate(4),
+            cp,
+            params,
+            ResumeAccounting.CHARGE_PAST_STEPS);
     assertEquals(epsilonOf(cfg, 3), other.spent(), 1e-12 * other.spent());
     moved.step(params, batch(3));
     moved.step(params, batch(4));
@@ -100,17 +125,25 @@ class CheckpointTest {
   void claimingTheStepsAreInAFreshFilterIsRefused() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), config(2.0, filter),
-        GaussianTensorNoise.seededNotPrivate(5));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(
+            new Adam(0.05), config(2.0, filter), GaussianTensorNoise.seededNotPrivate(5));
     opt.step(params, batch(0));
     opt.step(params, batch(1));
     DpSgdCheckpoint cp = opt.checkpoint(params);
     PrivacyFilter fresh = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray target = Nd4j.create(DataType.FLOAT, 1, 30);
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> DpSgdOptimizer.restore(new Adam(0.05), config(2.0, fresh),
-            GaussianTensorNoise.seededNotPrivate(6), cp, target,
-            ResumeAccounting.ALREADY_IN_FILTER));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                DpSgdOptimizer.restore(
+                    new Adam(0.05),
+                    config(2.0, fresh),
+                    GaussianTensorNoise.seededNotPrivate(6),
+                    cp,
+                    target,
+                    ResumeAccounting.ALREADY_IN_FILTER));
     assertTrue(e.getMessage().contains("got 0 step events"), e.getMessage());
     assertEquals(0, fresh.operationCount());
     assertEquals(Nd4j.create(DataType.FLOAT, 1, 30), target);
@@ -121,25 +154,55 @@ class CheckpointTest {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     DpSgdConfig cfg = config(2.0, filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Adam(0.05), cfg,
-        GaussianTensorNoise.seededNotPrivate(7));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Adam(0.05), cfg, GaussianTensorNoise.seededNotPrivate(7));
     opt.step(params, batch(0));
     DpSgdCheckpoint cp = opt.checkpoint(params);
-    assertThrows(IllegalArgumentException.class, () -> DpSgdOptimizer.restore(new Adam(0.05),
-        config(3.0, filter), GaussianTensorNoise.seededNotPrivate(8), cp, params,
-        ResumeAccounting.ALREADY_IN_FILTER));
-    assertThrows(IllegalArgumentException.class, () -> DpSgdOptimizer.restore(new Adam(0.05), cfg,
-        GaussianTensorNoise.seededNotPrivate(8), cp, Nd4j.create(DataType.FLOAT, 30, 1),
-        ResumeAccounting.ALREADY_IN_FILTER));
-    assertThrows(IllegalArgumentException.class, () -> DpSgdOptimizer.restore(
-        new org.nd4j.linalg.learning.config.Sgd(0.1), cfg,
-        GaussianTensorNoise.seededNotPrivate(8), cp, params, ResumeAccounting.ALREADY_IN_FILTER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DpSgdOptimizer.restore(
+                new Adam(0.05),
+                config(3.0, filter),
+                GaussianTensorNoise.seededNotPrivate(8),
+                cp,
+                params,
+                ResumeAccounting.ALREADY_IN_FILTER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DpSgdOptimizer.restore(
+                new Adam(0.05),
+                cfg,
+                GaussianTensorNoise.seededNotPrivate(8),
+                cp,
+                Nd4j.create(DataType.FLOAT, 30, 1),
+                ResumeAccounting.ALREADY_IN_FILTER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DpSgdOptimizer.restore(
+                new org.nd4j.linalg.learning.config.Sgd(0.1),
+                cfg,
+                GaussianTensorNoise.seededNotPrivate(8),
+                cp,
+                params,
+                ResumeAccounting.ALREADY_IN_FILTER));
   }
 
   @Test
   void bytesRoundTripAndCorruptionIsDetected() {
-    DpSgdCheckpoint cp = new DpSgdCheckpoint(4, 1.5, 1.1, 0.01, new double[] {1, 2, 3, 4, 5, 6},
-        new long[] {2, 3}, new double[] {0.5, -0.5}, 0.25, 9);
+    DpSgdCheckpoint cp =
+        new DpSgdCheckpoint(
+            4,
+            1.5,
+            1.1,
+            0.01,
+            new double[] {1, 2, 3, 4, 5, 6},
+            new long[] {2, 3},
+            new double[] {0.5, -0.5},
+            0.25,
+            9);
     byte[] bytes = cp.toBytes();
     assertEquals(cp, DpSgdCheckpoint.fromBytes(bytes));
     byte[] truncated = Arrays.copyOf(bytes, bytes.length - 3);
@@ -149,9 +212,15 @@ class CheckpointTest {
     assertThrows(IllegalArgumentException.class, () -> DpSgdCheckpoint.fromBytes(badMagic));
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
     assertThrows(IllegalArgumentException.class, () -> DpSgdCheckpoint.fromBytes(longer));
-    assertThrows(IllegalArgumentException.class, () -> new DpSgdCheckpoint(4, 1.5, 1.1, 0.01,
-        new double[5], new long[] {2, 3}, new double[0], 0.25, 9));
-    assertThrows(IllegalArgumentException.class, () -> new DpSgdCheckpoint(-1, 1.5, 1.1, 0.01,
-        new double[6], new long[] {2, 3}, new double[0], 0.25, 9));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new DpSgdCheckpoint(
+                4, 1.5, 1.1, 0.01, new double[5], new long[] {2, 3}, new double[0], 0.25, 9));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new DpSgdCheckpoint(
+                -1, 1.5, 1.1, 0.01, new double[6], new long[] {2, 3}, new double[0], 0.25, 9));
   }
 }

@@ -27,9 +27,16 @@ class DivergenceAndRunNameTest {
   private static final float[][] ROWS = {{0.5f, 0f, 0f}, {0f, 0.75f, 0f}, {0f, 0f, 0f}};
 
   private static DpSgdConfig config(PrivacyFilter filter) {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(0.0).targetDelta(1e-5)
-        .datasetSize(100).expectedBatchSize(4).plannedSteps(10)
-        .accountant(ZcdpTestAccountant::new).filter(filter).build();
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(0.0)
+        .targetDelta(1e-5)
+        .datasetSize(100)
+        .expectedBatchSize(4)
+        .plannedSteps(10)
+        .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
+        .build();
   }
 
   private static PerExampleGradients batch() {
@@ -40,25 +47,31 @@ class DivergenceAndRunNameTest {
   void aNonFiniteUpdateIsNotAppliedAndStopsTraining() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     // Learning rate 1e300: the float update (0.125, 0.1875, 0) x 1e300 overflows to infinity.
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1e300), config(filter),
-        GaussianTensorNoise.seededNotPrivate(1));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(
+            new Sgd(1e300), config(filter), GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.createFromArray(new float[][] {{1f, 2f, 3f}});
-    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-        () -> opt.step(params, batch()));
+    TrainingDivergedException e =
+        assertThrows(TrainingDivergedException.class, () -> opt.step(params, batch()));
     assertEquals(1, e.step());
     assertFalse(e.parametersChanged());
     assertTrue(e.nonFiniteCount() >= 2, "entries 0 and 1 overflow: " + e.nonFiniteCount());
-    assertTrue(e.getMessage().startsWith("training diverged at step 1: the noisy update has "),
+    assertTrue(
+        e.getMessage().startsWith("training diverged at step 1: the noisy update has "),
         e.getMessage());
     assertArrayEquals(new float[] {1f, 2f, 3f}, TestGradients.values(params), "not applied");
     assertEquals(1, opt.stepsTaken(), "the diverged step was charged");
     assertEquals(1, filter.operationCount());
-    IllegalStateException again = assertThrows(IllegalStateException.class,
-        () -> opt.step(params, batch()));
-    assertTrue(again.getMessage().startsWith("DP-SGD stopped: training diverged at step 1"),
+    IllegalStateException again =
+        assertThrows(IllegalStateException.class, () -> opt.step(params, batch()));
+    assertTrue(
+        again.getMessage().startsWith("DP-SGD stopped: training diverged at step 1"),
         again.getMessage());
-    assertThrows(IllegalStateException.class, () -> opt.stepWithClippedSum(params,
-        org.dp4j.training.clipping.FlatClipper.of(1.0).clipAndSum(batch())));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            opt.stepWithClippedSum(
+                params, org.dp4j.training.clipping.FlatClipper.of(1.0).clipAndSum(batch())));
     assertEquals(1, filter.operationCount(), "nothing more is spent");
     assertArrayEquals(new float[] {1f, 2f, 3f}, TestGradients.values(params));
   }
@@ -69,8 +82,8 @@ class DivergenceAndRunNameTest {
     // The mean clipped gradient (0.125, 0.1875, 0) times learning rate 2e38 is the finite float
     // update (2.5e37, 3.75e37, 0) on every step; the second parameter passes -Float.MAX_VALUE
     // (about -3.4e38) at step 10, the first is still finite then.
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(2e38), config(filter),
-        GaussianTensorNoise.seededNotPrivate(1));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(2e38), config(filter), GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     TrainingDivergedException e = null;
     long steps = 0;
@@ -95,8 +108,8 @@ class DivergenceAndRunNameTest {
   @Test
   void finiteTrainingIsNotStopped() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config(filter),
-        GaussianTensorNoise.seededNotPrivate(3));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config(filter), GaussianTensorNoise.seededNotPrivate(3));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     for (int i = 0; i < 5; i++) {
       opt.step(params, batch());
@@ -114,14 +127,18 @@ class DivergenceAndRunNameTest {
     DpSgdOptimizer byDefault = DpSgdOptimizer.wrap(new Sgd(0.1), config(filter));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult first = byDefault.step(params, batch());
-    assertTrue(first.receipt().label().matches(
-        "dp-sgd run \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z step 1"),
+    assertTrue(
+        first
+            .receipt()
+            .label()
+            .matches("dp-sgd run \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z step 1"),
         first.receipt().label());
-    assertEquals(byDefault.runName() + " step 2",
-        byDefault.step(params, batch()).receipt().label());
-    IllegalStateException late = assertThrows(IllegalStateException.class,
-        () -> byDefault.runName("too late"));
-    assertTrue(late.getMessage().startsWith("runName must be set before the first step"),
+    assertEquals(
+        byDefault.runName() + " step 2", byDefault.step(params, batch()).receipt().label());
+    IllegalStateException late =
+        assertThrows(IllegalStateException.class, () -> byDefault.runName("too late"));
+    assertTrue(
+        late.getMessage().startsWith("runName must be set before the first step"),
         late.getMessage());
 
     DpSgdOptimizer named = DpSgdOptimizer.wrap(new Sgd(0.1), config(filter)).runName("exp A");
@@ -131,20 +148,23 @@ class DivergenceAndRunNameTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", "two\nlines", "tab\there"})
   void badRunNamesAreRefused(String name) {
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config(
-        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(
+            new Sgd(0.1), config(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
     String before = opt.runName();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> opt.runName(name));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> opt.runName(name));
     assertTrue(e.getMessage().startsWith("name must be "), e.getMessage());
     assertEquals(before, opt.runName());
   }
 
   @Test
   void tooLongAndNullRunNamesAreRefused() {
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config(
-        PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
-    assertThrows(IllegalArgumentException.class,
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(
+            new Sgd(0.1), config(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> opt.runName("x".repeat(DpSgdOptimizer.MAX_RUN_NAME_LENGTH + 1)));
     assertThrows(NullPointerException.class, () -> opt.runName(null));
     opt.runName("x".repeat(DpSgdOptimizer.MAX_RUN_NAME_LENGTH));

@@ -53,12 +53,13 @@ class DpSgdOptimizerTest {
 
   @Test
   void withoutNoiseTheSgdUpdateIsExactlyTheMeanOfClippedGradients() {
-    // Rows inside the ball (norms 0.5, 0.75, 0) with dyadic entries: every float operation is exact.
+    // Rows inside the ball (norms 0.5, 0.75, 0) with dyadic entries: every float operation is
+    // exact.
     float[][] rows = {{0.5f, 0f, 0f}, {0f, 0.75f, 0f}, {0f, 0f, 0f}};
     INDArray params = Nd4j.createFromArray(new float[][] {{1f, 2f, 3f}});
     DpSgdConfig config = base(1.0, 0.0, 100, 4).build(); // expected batch size 4
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config,
-        GaussianTensorNoise.seededNotPrivate(1));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(1));
     opt.step(params, PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     // Hand-computed: sum = (0.5, 0.75, 0), divided by 4 = (0.125, 0.1875, 0).
     assertArrayEquals(new float[] {0.875f, 1.8125f, 3f}, TestGradients.values(params));
@@ -98,8 +99,8 @@ class DpSgdOptimizerTest {
   }
 
   /**
-   * Whether the sample variance of x (mean known to be 0) fits sd^2: tolerance Z sd^2 sqrt(2/n),
-   * a false-failure rate of about 1e-5 (normal approximation, n = 1e5).
+   * Whether the sample variance of x (mean known to be 0) fits sd^2: tolerance Z sd^2 sqrt(2/n), a
+   * false-failure rate of about 1e-5 (normal approximation, n = 1e5).
    */
   private static boolean stdFits(float[] x, double sd) {
     double ss = 0;
@@ -118,8 +119,8 @@ class DpSgdOptimizerTest {
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 50).addi(1.0);
     INDArray reference = params.dup();
     DpSgdConfig config = base(1.0, 0.0, 600, 6).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(updater, config,
-        GaussianTensorNoise.seededNotPrivate(5));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(updater, config, GaussianTensorNoise.seededNotPrivate(5));
     // Reference: the same ND4J updater on the hand-clipped mean.
     INDArray state = Nd4j.create(DataType.FLOAT, 1, updater.stateSize(50));
     GradientUpdater<?> ref = updater.clone().instantiate(state, true);
@@ -144,11 +145,19 @@ class DpSgdOptimizerTest {
     double q = 0.01;
     PrivacyBudget budget = PrivacyBudget.approximate(3.0, 1e-5);
     PrivacyFilter filter = PrivacyFilter.limited(new ZcdpTestAccountant(), budget);
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma)
-        .targetDelta(1e-5).datasetSize(1000).samplingRate(q).plannedSteps(1000)
-        .accountant(ZcdpTestAccountant::new).filter(filter).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config,
-        GaussianTensorNoise.seededNotPrivate(6));
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(sigma)
+            .targetDelta(1e-5)
+            .datasetSize(1000)
+            .samplingRate(q)
+            .plannedSteps(1000)
+            .accountant(ZcdpTestAccountant::new)
+            .filter(filter)
+            .build();
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(6));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(1000, q, new SplittableRandom(7));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     PrivacyBudgetExceededException refused = null;
@@ -174,7 +183,8 @@ class DpSgdOptimizerTest {
     // The refused step changed nothing.
     INDArray before = params.dup();
     double spentBefore = filter.spent();
-    assertThrows(PrivacyBudgetExceededException.class,
+    assertThrows(
+        PrivacyBudgetExceededException.class,
         () -> opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 3, 4))));
     assertEquals(before, params);
     assertEquals(k, opt.stepsTaken());
@@ -191,7 +201,8 @@ class DpSgdOptimizerTest {
     DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config);
     assertEquals(new PoissonSampledEvent(0.01, new GaussianEvent(0.8)), opt.stepEvent());
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
-    StepResult r = opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 3)));
+    StepResult r =
+        opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 3)));
     assertEquals(opt.stepEvent(), r.receipt().event());
     assertEquals(1, r.step());
     assertEquals(0.8, r.noiseStandardDeviation());
@@ -202,58 +213,90 @@ class DpSgdOptimizerTest {
   void badInputIsRejectedBeforeAnythingIsSpent() {
     PrivacyFilter filter = odometer();
     DpSgdConfig config = base(1.0, 1.0, 100, 10).filter(filter).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config,
-        GaussianTensorNoise.seededNotPrivate(8));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(8));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
-    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-        () -> opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 4))));
-    assertEquals("gradients.parameterCount() must be equal to parameters.length() 5, got 4",
+    IllegalArgumentException shape =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 4))));
+    assertEquals(
+        "gradients.parameterCount() must be equal to parameters.length() 5, got 4",
         shape.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> opt.step(Nd4j.create(DataType.INT, 1, 5),
-            PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 5))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            opt.step(
+                Nd4j.create(DataType.INT, 1, 5),
+                PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 5))));
     assertThrows(NullPointerException.class, () -> opt.step(params, null));
     INDArray nanRows = Nd4j.createFromArray(new float[][] {{Float.NaN, 0, 0, 0, 0}});
-    DpSgdConfig rejecting = base(1.0, 1.0, 100, 10).filter(filter)
-        .nonFinitePolicy(org.dp4j.training.clipping.NonFiniteGradientPolicy.REJECT_BATCH).build();
-    DpSgdOptimizer strict = DpSgdOptimizer.wrap(new Sgd(0.1), rejecting,
-        GaussianTensorNoise.seededNotPrivate(9));
-    assertThrows(IllegalArgumentException.class,
+    DpSgdConfig rejecting =
+        base(1.0, 1.0, 100, 10)
+            .filter(filter)
+            .nonFinitePolicy(org.dp4j.training.clipping.NonFiniteGradientPolicy.REJECT_BATCH)
+            .build();
+    DpSgdOptimizer strict =
+        DpSgdOptimizer.wrap(new Sgd(0.1), rejecting, GaussianTensorNoise.seededNotPrivate(9));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> strict.step(params, PerExampleGradients.ofMatrix(nanRows)));
     assertEquals(0, filter.operationCount());
     assertEquals(0, opt.stepsTaken());
     assertEquals(Nd4j.create(DataType.FLOAT, 1, 5), params);
     // Once trained on a shape, another shape is refused.
     opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 5)));
-    assertThrows(IllegalArgumentException.class, () -> opt.step(Nd4j.create(DataType.FLOAT, 5, 1),
-        PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 5))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            opt.step(
+                Nd4j.create(DataType.FLOAT, 5, 1),
+                PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 5))));
   }
 
   @Test
   void aFilterThatCannotAccountForTheStepIsRefusedAtBuildTime() {
-    PrivacyFilter basic = PrivacyFilter.odometer(
-        new org.dp4j.core.accounting.BasicCompositionAccountant(), 1e-5);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> base(1.0, 1.0, 100, 10).filter(basic).build());
-    assertTrue(e.getMessage().startsWith("filter accountant must be a ZcdpTestAccountant"),
+    PrivacyFilter basic =
+        PrivacyFilter.odometer(new org.dp4j.core.accounting.BasicCompositionAccountant(), 1e-5);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> base(1.0, 1.0, 100, 10).filter(basic).build());
+    assertTrue(
+        e.getMessage().startsWith("filter accountant must be a ZcdpTestAccountant"),
         e.getMessage());
     // Without an accountant of its own, the configuration takes the filter's, which cannot.
-    IllegalArgumentException adopted = assertThrows(IllegalArgumentException.class,
-        () -> DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0).datasetSize(100)
-            .expectedBatchSize(10).plannedSteps(10).filter(basic).build());
-    assertTrue(adopted.getMessage().startsWith("accountant must be able to account"),
+    IllegalArgumentException adopted =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DpSgdConfig.builder()
+                    .clipNorm(1.0)
+                    .noiseMultiplier(1.0)
+                    .datasetSize(100)
+                    .expectedBatchSize(10)
+                    .plannedSteps(10)
+                    .filter(basic)
+                    .build());
+    assertTrue(
+        adopted.getMessage().startsWith("accountant must be able to account"),
         adopted.getMessage());
-    PrivacyFilter replace = PrivacyFilter.odometer(
-        new ZcdpTestAccountant(NeighbouringRelation.REPLACE_ONE), 1e-5);
-    assertThrows(IllegalArgumentException.class, () -> base(1.0, 1.0, 100, 10)
-        .relation(NeighbouringRelation.ADD_OR_REMOVE_ONE).filter(replace).build());
+    PrivacyFilter replace =
+        PrivacyFilter.odometer(new ZcdpTestAccountant(NeighbouringRelation.REPLACE_ONE), 1e-5);
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            base(1.0, 1.0, 100, 10)
+                .relation(NeighbouringRelation.ADD_OR_REMOVE_ONE)
+                .filter(replace)
+                .build());
   }
 
   @Test
   void seededNoiseMakesTheStatementSayNotPrivate() {
     DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config,
-        GaussianTensorNoise.seededNotPrivate(10));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(10));
     assertFalse(opt.privacyStatement().privateNoise());
     assertTrue(opt.privacyStatement().text().startsWith("NOT PRIVATE"));
   }
@@ -261,21 +304,29 @@ class DpSgdOptimizerTest {
   @Test
   void emptyBatchesStillTakeANoisyStep() {
     DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config,
-        GaussianTensorNoise.seededNotPrivate(11));
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(11));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 1000);
-    StepResult r = opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 0, 1000)));
+    StepResult r =
+        opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 0, 1000)));
     assertEquals(0, r.batchSize());
     assertTrue(params.norm2Number().doubleValue() > 0, "noise is added even to an empty batch");
   }
 
   @Test
   void perLayerStepsScaleTheNoiseByTheCombinedSensitivity() {
-    DpSgdConfig config = DpSgdConfig.builder().perLayerClipNorms(3.0, 4.0).noiseMultiplier(0.5)
-        .targetDelta(1e-5).datasetSize(100).expectedBatchSize(10).plannedSteps(10)
-        .accountant(ZcdpTestAccountant::new).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(1.0), config,
-        GaussianTensorNoise.seededNotPrivate(12));
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .perLayerClipNorms(3.0, 4.0)
+            .noiseMultiplier(0.5)
+            .targetDelta(1e-5)
+            .datasetSize(100)
+            .expectedBatchSize(10)
+            .plannedSteps(10)
+            .accountant(ZcdpTestAccountant::new)
+            .build();
+    DpSgdOptimizer opt =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(12));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
     INDArray weights = Nd4j.create(DataType.FLOAT, 4, 2, 1);
     INDArray bias = Nd4j.create(DataType.FLOAT, 4, 3);

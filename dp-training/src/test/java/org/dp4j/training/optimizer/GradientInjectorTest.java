@@ -26,9 +26,16 @@ class GradientInjectorTest {
 
   private static DpSgdConfig config(PrivacyFilter filter) {
     // No noise, SGD with rate 1 and expected batch size 4: the update is the clipped sum / 4.
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(0.0).targetDelta(1e-5)
-        .datasetSize(100).expectedBatchSize(4).plannedSteps(10)
-        .accountant(ZcdpTestAccountant::new).filter(filter).build();
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(0.0)
+        .targetDelta(1e-5)
+        .datasetSize(100)
+        .expectedBatchSize(4)
+        .plannedSteps(10)
+        .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
+        .build();
   }
 
   private static PerExampleGradients rows(float[][] rows) {
@@ -39,12 +46,14 @@ class GradientInjectorTest {
   void injectedGradientsAreClippedAndSummedLikeTheBatchs() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     List<long[]> calls = new ArrayList<>();
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(1.0), config(filter),
-        GaussianTensorNoise.seededNotPrivate(1)).gradientInjector((step, parameterCount) -> {
-          calls.add(new long[] {step, parameterCount});
-          // A canary of norm 10 (clipped to 1) and one of norm 0.5 (kept as it is).
-          return Optional.of(rows(new float[][] {{0f, 6f, 8f}, {0.5f, 0f, 0f}}));
-        });
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config(filter), GaussianTensorNoise.seededNotPrivate(1))
+            .gradientInjector(
+                (step, parameterCount) -> {
+                  calls.add(new long[] {step, parameterCount});
+                  // A canary of norm 10 (clipped to 1) and one of norm 0.5 (kept as it is).
+                  return Optional.of(rows(new float[][] {{0f, 6f, 8f}, {0.5f, 0f, 0f}}));
+                });
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult first = optimizer.step(params, rows(new float[][] {{0.5f, 0f, 0f}}));
     // Batch (0.5, 0, 0), canaries (0, 0.6, 0.8) after clipping and (0.5, 0, 0): sum (1, 0.6, 0.8).
@@ -54,7 +63,8 @@ class GradientInjectorTest {
       // The clipped canary's factor is 2^-20 relatively below 1/10 by design.
       assertEquals(expected[j], update[j], 0x1p-18, "coordinate " + j);
     }
-    assertTrue(Math.sqrt(update[1] * update[1] + update[2] * update[2]) * 4 <= 1.0,
+    assertTrue(
+        Math.sqrt(update[1] * update[1] + update[2] * update[2]) * 4 <= 1.0,
         "the clipped canary stays inside the clip norm");
     assertEquals(3, first.batchSize());
     assertEquals(1, first.clippedCount());
@@ -68,8 +78,8 @@ class GradientInjectorTest {
   @Test
   void byDefaultNothingIsInjected() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(1.0), config(filter),
-        GaussianTensorNoise.seededNotPrivate(2));
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config(filter), GaussianTensorNoise.seededNotPrivate(2));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult r = optimizer.step(params, rows(new float[][] {{0.5f, 0f, 0f}}));
     assertEquals(1, r.batchSize());
@@ -79,19 +89,21 @@ class GradientInjectorTest {
   @Test
   void aMismatchedInjectionIsRefusedBeforeSpendingAndTheHookIsFixedAtTheFirstStep() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(1.0), config(filter),
-        GaussianTensorNoise.seededNotPrivate(3))
-        .gradientInjector((step, p) -> Optional.<ClippableGradients>of(
-            rows(new float[][] {{1f, 2f}})));
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config(filter), GaussianTensorNoise.seededNotPrivate(3))
+            .gradientInjector(
+                (step, p) -> Optional.<ClippableGradients>of(rows(new float[][] {{1f, 2f}})));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> optimizer.step(params, rows(new float[][] {{0.5f, 0f, 0f}})));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> optimizer.step(params, rows(new float[][] {{0.5f, 0f, 0f}})));
     assertEquals("injected parameterCount() must be equal to 3, got 2", e.getMessage());
     assertEquals(0, filter.operationCount());
-    DpSgdOptimizer plain = DpSgdOptimizer.wrap(new Sgd(1.0), config(filter),
-        GaussianTensorNoise.seededNotPrivate(4));
+    DpSgdOptimizer plain =
+        DpSgdOptimizer.wrap(new Sgd(1.0), config(filter), GaussianTensorNoise.seededNotPrivate(4));
     plain.step(params, rows(new float[][] {{0.5f, 0f, 0f}}));
-    assertThrows(IllegalStateException.class,
-        () -> plain.gradientInjector((step, p) -> Optional.empty()));
+    assertThrows(
+        IllegalStateException.class, () -> plain.gradientInjector((step, p) -> Optional.empty()));
   }
 }

@@ -40,13 +40,21 @@ class LogisticRegressionTrainingTest {
       }
       y[i] = dot > 0 ? 1f : 0f;
     }
-    PrivacyFilter filter = PrivacyFilter.limited(new ZcdpTestAccountant(),
-        PrivacyBudget.approximate(1e6, 1e-5));
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0)
-        .targetDelta(1e-5).datasetSize(N).samplingRate(0.05).plannedSteps(300)
-        .accountant(ZcdpTestAccountant::new).filter(filter).build();
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(0.5), config,
-        GaussianTensorNoise.seededNotPrivate(7));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new ZcdpTestAccountant(), PrivacyBudget.approximate(1e6, 1e-5));
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(1.0)
+            .targetDelta(1e-5)
+            .datasetSize(N)
+            .samplingRate(0.05)
+            .plannedSteps(300)
+            .accountant(ZcdpTestAccountant::new)
+            .filter(filter)
+            .build();
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(new Sgd(0.5), config, GaussianTensorNoise.seededNotPrivate(7));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(N, 0.05, new SplittableRandom(8));
     INDArray w = Nd4j.create(DataType.FLOAT, 1, D);
     double before = accuracy(w, x, y);
@@ -65,8 +73,8 @@ class LogisticRegressionTrainingTest {
           grads[b][j] = (float) (residual * xi[j]); // gradient of the log loss
         }
       }
-      INDArray matrix = batch.length == 0
-          ? Nd4j.create(DataType.FLOAT, 0, D) : TestGradients.matrix(grads);
+      INDArray matrix =
+          batch.length == 0 ? Nd4j.create(DataType.FLOAT, 0, D) : TestGradients.matrix(grads);
       optimizer.step(w, PerExampleGradients.ofMatrix(matrix));
     }
     double after = accuracy(w, x, y);

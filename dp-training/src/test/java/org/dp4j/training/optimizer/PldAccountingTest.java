@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.accounting.pld.PldAccountant;
-import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.training.clipping.PerExampleGradients;
 import org.dp4j.training.config.DpSgdConfig;
@@ -21,8 +20,13 @@ import org.nd4j.linalg.learning.config.Sgd;
 class PldAccountingTest {
 
   private static DpSgdConfig.Builder mnist() {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.1).targetDelta(1e-5)
-        .datasetSize(60_000).expectedBatchSize(256).plannedSteps(1000);
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(1.1)
+        .targetDelta(1e-5)
+        .datasetSize(60_000)
+        .expectedBatchSize(256)
+        .plannedSteps(1000);
   }
 
   @Test
@@ -35,10 +39,11 @@ class PldAccountingTest {
     assertTrue(pldEpsilon > 0 && pldEpsilon <= rdpEpsilon, pldEpsilon + " vs " + rdpEpsilon);
     assertTrue(pld.privacyStatement().text().contains("PldAccountant"));
 
-    PrivacyFilter filter = PrivacyFilter.limited(new PldAccountant(),
-        PrivacyBudget.approximate(1.0, 1e-5));
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(0.1), mnist().filter(filter).build(),
-        GaussianTensorNoise.seededNotPrivate(1));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(1.0, 1e-5));
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(
+            new Sgd(0.1), mnist().filter(filter).build(), GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     for (int t = 0; t < 3; t++) {
       optimizer.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 4)));

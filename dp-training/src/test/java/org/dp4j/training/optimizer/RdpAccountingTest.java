@@ -36,17 +36,25 @@ class RdpAccountingTest {
 
   private static final double DELTA = 1e-5;
 
-  private static DpSgdConfig config(double q, double sigma, int n, long steps,
-      PrivacyFilter filter) {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma).targetDelta(DELTA)
-        .datasetSize(n).samplingRate(q).plannedSteps(steps).accountant(AccountantKind.RDP)
-        .filter(filter).build();
+  private static DpSgdConfig config(
+      double q, double sigma, int n, long steps, PrivacyFilter filter) {
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(sigma)
+        .targetDelta(DELTA)
+        .datasetSize(n)
+        .samplingRate(q)
+        .plannedSteps(steps)
+        .accountant(AccountantKind.RDP)
+        .filter(filter)
+        .build();
   }
 
   /** What {@code dp4j epsilon} computes: one fresh RDP accountant, steps x the DP-SGD step. */
   private static double freshEpsilon(double q, double sigma, long steps) {
     return new RdpAccountant()
-        .compose(new PoissonSampledEvent(q, new GaussianEvent(sigma)), steps).epsilon(DELTA);
+        .compose(new PoissonSampledEvent(q, new GaussianEvent(sigma)), steps)
+        .epsilon(DELTA);
   }
 
   @Test
@@ -55,11 +63,11 @@ class RdpAccountingTest {
     double sigma = 1.0;
     // The budget sits halfway between 60 and 61 steps: exactly 60 fit.
     double budget = 0.5 * (freshEpsilon(q, sigma, 60) + freshEpsilon(q, sigma, 61));
-    PrivacyFilter filter = PrivacyFilter.limited(new RdpAccountant(),
-        PrivacyBudget.approximate(budget, DELTA));
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(budget, DELTA));
     DpSgdConfig config = config(q, sigma, 5000, 1000, filter);
-    DpSgdOptimizer optimizer = DpSgdOptimizer.wrap(new Sgd(0.1), config,
-        GaussianTensorNoise.seededNotPrivate(1));
+    DpSgdOptimizer optimizer =
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(1));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(5000, q, new SplittableRandom(2));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     PrivacyBudgetExceededException refused = null;
@@ -79,8 +87,11 @@ class RdpAccountingTest {
     assertEquals(fresh, filter.spent(), 1e-12 * fresh);
     assertEquals(fresh, optimizer.privacyStatement().epsilon(), 1e-12 * fresh);
     INDArray before = params.dup();
-    assertThrows(PrivacyBudgetExceededException.class, () -> optimizer.step(params,
-        PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 3, 4))));
+    assertThrows(
+        PrivacyBudgetExceededException.class,
+        () ->
+            optimizer.step(
+                params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 3, 4))));
     assertEquals(before, params);
   }
 
@@ -91,9 +102,9 @@ class RdpAccountingTest {
   }
 
   /**
-   * The planned statement of an MNIST-shaped config (q = 256/60000) is the RDP epsilon of the
-   * same DP-SGD event, and never above the reference libraries' RDP values by more than the 1%
-   * the RDP accountant allows itself against Opacus' truncated series.
+   * The planned statement of an MNIST-shaped config (q = 256/60000) is the RDP epsilon of the same
+   * DP-SGD event, and never above the reference libraries' RDP values by more than the 1% the RDP
+   * accountant allows itself against Opacus' truncated series.
    */
   @ParameterizedTest
   @MethodSource("mnistRows")
@@ -102,14 +113,23 @@ class RdpAccountingTest {
     double sigma = row.number("sigma");
     long steps = (long) row.number("steps");
     double delta = row.number("delta");
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(sigma)
-        .targetDelta(delta).datasetSize(60_000).expectedBatchSize(256).plannedSteps(steps)
-        .accountant(AccountantKind.RDP).build();
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .noiseMultiplier(sigma)
+            .targetDelta(delta)
+            .datasetSize(60_000)
+            .expectedBatchSize(256)
+            .plannedSteps(steps)
+            .accountant(AccountantKind.RDP)
+            .build();
     assertEquals(q, config.samplingRate(), 1e-18);
     PrivacyStatement statement = config.privacyStatement();
-    double ours = new RdpAccountant()
-        .compose(new PoissonSampledEvent(config.samplingRate(), new GaussianEvent(sigma)), steps)
-        .epsilon(delta);
+    double ours =
+        new RdpAccountant()
+            .compose(
+                new PoissonSampledEvent(config.samplingRate(), new GaussianEvent(sigma)), steps)
+            .epsilon(delta);
     assertEquals(ours, statement.epsilon());
     double anchors = Math.min(row.number("dp_accounting_rdp_eps"), row.number("opacus_rdp_eps"));
     assertTrue(statement.epsilon() <= 1.01 * anchors, () -> row + " ours " + ours);
@@ -119,8 +139,15 @@ class RdpAccountingTest {
   @Test
   void calibratedTargetsAreMetUnderRdp() {
     PrivacyBudget target = PrivacyBudget.approximate(2.0, DELTA);
-    DpSgdConfig config = DpSgdConfig.builder().clipNorm(1.0).target(target).datasetSize(60_000)
-        .expectedBatchSize(256).plannedSteps(2000).accountant(AccountantKind.RDP).build();
+    DpSgdConfig config =
+        DpSgdConfig.builder()
+            .clipNorm(1.0)
+            .target(target)
+            .datasetSize(60_000)
+            .expectedBatchSize(256)
+            .plannedSteps(2000)
+            .accountant(AccountantKind.RDP)
+            .build();
     assertTrue(config.privacyStatement().epsilon() <= 2.0);
     double lessNoise = config.noiseMultiplier() * (1 - 2e-4); // twice the calibration tolerance
     assertTrue(freshEpsilon(config.samplingRate(), lessNoise, 2000) > 2.0);
@@ -128,13 +155,22 @@ class RdpAccountingTest {
 
   @Test
   void poissonSamplingUnderReplaceOneIsRefusedAtBuildTime() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0).targetDelta(DELTA)
-            .datasetSize(1000).samplingRate(0.01).plannedSteps(10)
-            .relation(org.dp4j.core.NeighbouringRelation.REPLACE_ONE)
-            .accountant(AccountantKind.RDP)
-            .build());
-    assertTrue(e.getMessage().startsWith("accountant must be able to account for DP-SGD steps"),
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DpSgdConfig.builder()
+                    .clipNorm(1.0)
+                    .noiseMultiplier(1.0)
+                    .targetDelta(DELTA)
+                    .datasetSize(1000)
+                    .samplingRate(0.01)
+                    .plannedSteps(10)
+                    .relation(org.dp4j.core.NeighbouringRelation.REPLACE_ONE)
+                    .accountant(AccountantKind.RDP)
+                    .build());
+    assertTrue(
+        e.getMessage().startsWith("accountant must be able to account for DP-SGD steps"),
         e.getMessage());
   }
 
@@ -147,8 +183,11 @@ class RdpAccountingTest {
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     byte[] saved;
     try (PrivacyLedger ledger = PrivacyLedger.create(file, new RdpAccountant(), budget)) {
-      DpSgdOptimizer first = DpSgdOptimizer.wrap(new Adam(0.01),
-          config(q, sigma, 5000, 100, ledger.filter()), GaussianTensorNoise.seededNotPrivate(3));
+      DpSgdOptimizer first =
+          DpSgdOptimizer.wrap(
+              new Adam(0.01),
+              config(q, sigma, 5000, 100, ledger.filter()),
+              GaussianTensorNoise.seededNotPrivate(3));
       for (int t = 0; t < 3; t++) {
         first.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, 4).addi(t)));
       }
@@ -159,9 +198,14 @@ class RdpAccountingTest {
     try (PrivacyLedger reopened = PrivacyLedger.open(file, new RdpAccountant())) {
       PrivacyFilter filter = reopened.filter();
       INDArray restoredParams = Nd4j.create(DataType.FLOAT, 1, 4);
-      DpSgdOptimizer resumed = DpSgdOptimizer.restore(new Adam(0.01),
-          config(q, sigma, 5000, 100, filter), GaussianTensorNoise.seededNotPrivate(4),
-          DpSgdCheckpoint.fromBytes(saved), restoredParams, ResumeAccounting.ALREADY_IN_FILTER);
+      DpSgdOptimizer resumed =
+          DpSgdOptimizer.restore(
+              new Adam(0.01),
+              config(q, sigma, 5000, 100, filter),
+              GaussianTensorNoise.seededNotPrivate(4),
+              DpSgdCheckpoint.fromBytes(saved),
+              restoredParams,
+              ResumeAccounting.ALREADY_IN_FILTER);
       assertEquals(4, filter.operationCount()); // nothing re-charged on restore
       assertEquals(3, resumed.stepsTaken());
       resumed.step(restoredParams, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, 4)));

@@ -22,19 +22,28 @@ import org.nd4j.linalg.learning.config.Adam;
 class StepWithClippedSumTest {
 
   private static DpSgdConfig config(PrivacyFilter filter) {
-    return DpSgdConfig.builder().clipNorm(1.0).noiseMultiplier(1.0).targetDelta(1e-5)
-        .datasetSize(100).expectedBatchSize(10).plannedSteps(10)
-        .accountant(ZcdpTestAccountant::new).filter(filter).build();
+    return DpSgdConfig.builder()
+        .clipNorm(1.0)
+        .noiseMultiplier(1.0)
+        .targetDelta(1e-5)
+        .datasetSize(100)
+        .expectedBatchSize(10)
+        .plannedSteps(10)
+        .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
+        .build();
   }
 
   private static DpSgdOptimizer optimizer(PrivacyFilter filter) {
-    return DpSgdOptimizer.wrap(new Adam(0.1), config(filter),
-        GaussianTensorNoise.seededNotPrivate(3));
+    return DpSgdOptimizer.wrap(
+        new Adam(0.1), config(filter), GaussianTensorNoise.seededNotPrivate(3));
   }
 
   private static ClippedSum emptySum(int length, double sensitivity) {
-    return ClippedSum.builder().sum(Nd4j.create(DataType.FLOAT, 1, length))
-        .l2Sensitivity(sensitivity).build();
+    return ClippedSum.builder()
+        .sum(Nd4j.create(DataType.FLOAT, 1, length))
+        .l2Sensitivity(sensitivity)
+        .build();
   }
 
   @Test
@@ -63,13 +72,15 @@ class StepWithClippedSumTest {
     DpSgdOptimizer optimizer = optimizer(filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     ClippedSum loose = emptySum(4, 2.0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> optimizer.stepWithClippedSum(params, loose));
-    assertEquals("clipped.l2Sensitivity() must be equal to the current clip norm 1.0, got 2.0",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> optimizer.stepWithClippedSum(params, loose));
+    assertEquals(
+        "clipped.l2Sensitivity() must be equal to the current clip norm 1.0, got 2.0",
         e.getMessage());
     ClippedSum wrongLength = emptySum(5, 1.0);
-    assertThrows(IllegalArgumentException.class,
-        () -> optimizer.stepWithClippedSum(params, wrongLength));
+    assertThrows(
+        IllegalArgumentException.class, () -> optimizer.stepWithClippedSum(params, wrongLength));
     assertEquals(0, filter.operationCount());
     assertEquals(0, optimizer.stepsTaken());
     assertTrue(params.norm2Number().doubleValue() == 0.0);

@@ -116,7 +116,8 @@ class PoissonBatchSamplerTest {
   @Test
   void theChecksRejectWrongDistributions() {
     assertFalse(totalFits(draw(N, Q * 1.1, 43), N, Q), "a 10% higher rate must be caught");
-    assertFalse(varianceFits(shuffledFixedSize(N, 50, 44), N, Q),
+    assertFalse(
+        varianceFits(shuffledFixedSize(N, 50, 44), N, Q),
         "fixed-size batches (variance 0) must be caught");
     int[][] biased = draw(N, Q, 45);
     for (int[] b : biased) { // drop index 0 everywhere: a sampler that never picks it
@@ -167,24 +168,32 @@ class PoissonBatchSamplerTest {
 
   @Test
   void tinyRateOnHugeDatasetStaysCheap() {
-    PoissonBatchSampler sampler = PoissonBatchSampler.of(Integer.MAX_VALUE, 1e-8,
-        new SplittableRandom(9));
+    PoissonBatchSampler sampler =
+        PoissonBatchSampler.of(Integer.MAX_VALUE, 1e-8, new SplittableRandom(9));
     int[] b = sampler.nextBatch();
     assertTrue(b.length < 200, "expected about 21, got " + b.length);
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {0.0, -0.1, 1.0000001, Double.NaN, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY})
+  @ValueSource(
+      doubles = {
+        0.0,
+        -0.1,
+        1.0000001,
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY
+      })
   void ratesOutsideZeroOneAreRejected(double bad) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PoissonBatchSampler.of(10, bad));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PoissonBatchSampler.of(10, bad));
     assertEquals("samplingRate must be in (0, 1], got " + bad, e.getMessage());
   }
 
   @Test
   void badDatasetSizesAndNullsAreRejected() {
-    assertEquals("datasetSize must be positive, got 0",
+    assertEquals(
+        "datasetSize must be positive, got 0",
         assertThrows(IllegalArgumentException.class, () -> PoissonBatchSampler.of(0, 0.5))
             .getMessage());
     assertThrows(IllegalArgumentException.class, () -> PoissonBatchSampler.of(-3, 0.5));

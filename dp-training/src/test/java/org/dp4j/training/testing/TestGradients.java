@@ -4,7 +4,9 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Seeded per-example gradient matrices for tests (never java.util.Random, never Nd4j.getRandom). */
+/**
+ * Seeded per-example gradient matrices for tests (never java.util.Random, never Nd4j.getRandom).
+ */
 public final class TestGradients {
 
   private TestGradients() {}

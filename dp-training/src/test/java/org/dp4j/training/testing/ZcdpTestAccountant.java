@@ -15,8 +15,8 @@ import org.dp4j.core.event.SelfComposedEvent;
 /**
  * A small, loose but valid accountant for tests of the training loop: Gaussian events as zCDP
  * ({@code rho = f^2 / (2 sigma^2)}, Bun &amp; Steinke 2016 Prop. 1.6, {@code f} the relation's
- * factor), Poisson sampling ignored (sampling never hurts, so this upper-bounds the sampled
- * event), conversion {@code epsilon = rho + 2 sqrt(rho log(1/delta))} (ibid. Prop. 1.3).
+ * factor), Poisson sampling ignored (sampling never hurts, so this upper-bounds the sampled event),
+ * conversion {@code epsilon = rho + 2 sqrt(rho log(1/delta))} (ibid. Prop. 1.3).
  */
 public final class ZcdpTestAccountant implements PrivacyAccountant {
 
@@ -49,8 +49,7 @@ public final class ZcdpTestAccountant implements PrivacyAccountant {
       return unsupportedReason(s.event());
     }
     if (event instanceof ComposedEvent c) {
-      return c.events().stream().map(this::unsupportedReason).flatMap(Optional::stream)
-          .findFirst();
+      return c.events().stream().map(this::unsupportedReason).flatMap(Optional::stream).findFirst();
     }
     return Optional.of("test accountant supports Gaussian events only");
   }
@@ -58,7 +57,8 @@ public final class ZcdpTestAccountant implements PrivacyAccountant {
   private double rhoOf(PrivacyEvent event) {
     if (event instanceof GaussianEvent g) {
       double f = relation.sumSensitivityFactor();
-      return g.noiseMultiplier() == 0 ? Double.POSITIVE_INFINITY
+      return g.noiseMultiplier() == 0
+          ? Double.POSITIVE_INFINITY
           : f * f / (2 * g.noiseMultiplier() * g.noiseMultiplier());
     }
     if (event instanceof PoissonSampledEvent p) {
@@ -76,9 +76,11 @@ public final class ZcdpTestAccountant implements PrivacyAccountant {
 
   @Override
   public ZcdpTestAccountant compose(PrivacyEvent event) {
-    unsupportedReason(event).ifPresent(r -> {
-      throw new UnsupportedEventException("ZcdpTestAccountant", event, r);
-    });
+    unsupportedReason(event)
+        .ifPresent(
+            r -> {
+              throw new UnsupportedEventException("ZcdpTestAccountant", event, r);
+            });
     rho += rhoOf(event);
     events.add(event);
     return this;

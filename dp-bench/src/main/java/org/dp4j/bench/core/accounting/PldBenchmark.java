@@ -25,10 +25,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link PldAccountant} on the DP-SGD workload of {@code refdata/anchor_timings.md}: a fresh
  * accountant, {@code compose(PoissonSampled(q = 256/60000, Gaussian(1.1)), steps)}, then {@code
  * epsilon(1e-5)} (expected about 0.5987 / 1.978 / 7.271 for 1e3 / 1e4 / 1e5 steps). Anchors on the
- * reference 2-core VM: dp_accounting PLD (spacing 1e-4) 0.98-1.10 s, Opacus PRV 0.125 / 0.39 / 2.21 s.
+ * reference 2-core VM: dp_accounting PLD (spacing 1e-4) 0.98-1.10 s, Opacus PRV 0.125 / 0.39 / 2.21
+ * s.
  *
- * <p>Same-run baseline: {@link #fixedIntervalLikeDpAccounting}, the same call with the fixed spacing
- * 1e-4 of dp_accounting's default, shows what the adaptive grid saves. {@link
+ * <p>Same-run baseline: {@link #fixedIntervalLikeDpAccounting}, the same call with the fixed
+ * spacing 1e-4 of dp_accounting's default, shows what the adaptive grid saves. {@link
  * #calibrateNoiseMultiplier} is a whole DP-SGD noise calibration through {@code NoiseCalibration};
  * {@link #epsilonQueryOnComposed} is a repeated query on an already composed accountant (cached).
  *
@@ -37,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PldBenchmark {
@@ -59,8 +62,7 @@ public class PldBenchmark {
   private static final double NOISE_MULTIPLIER = 1.1;
   private static final double DELTA = 1e-5;
 
-  @Param
-  public Steps steps;
+  @Param public Steps steps;
 
   private static final PrivacyBudget CALIBRATION_TARGET = PrivacyBudget.approximate(3.0, 1e-5);
 

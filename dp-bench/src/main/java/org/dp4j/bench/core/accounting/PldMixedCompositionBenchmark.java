@@ -27,15 +27,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * steps each): a fresh accountant, every part composed, then {@code epsilon(1e-5)}.
  *
  * <p>Same-run baseline: {@link #commonFinestGrid} composes the same events on one fixed grid, the
- * finest of the parts' adaptive spacings, which is what the adaptive grid did for every part
- * before each event got its own spacing; {@link #adaptive} is the accountant as shipped.
+ * finest of the parts' adaptive spacings, which is what the adaptive grid did for every part before
+ * each event got its own spacing; {@link #adaptive} is the accountant as shipped.
  *
  * <p>Run: {@code java -Xmx3g -jar dp-bench/target/benchmarks.jar PldMixedCompositionBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx3g"})
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
 public class PldMixedCompositionBenchmark {
@@ -96,8 +98,7 @@ public class PldMixedCompositionBenchmark {
 
   private static final double DELTA = 1e-5;
 
-  @Param
-  public Mix mix;
+  @Param public Mix mix;
 
   private double finestSpacing;
 
@@ -124,8 +125,7 @@ public class PldMixedCompositionBenchmark {
   /** Baseline: every kind on the finest of their spacings (one common grid). */
   @Benchmark
   public double commonFinestGrid() {
-    PldAccountant accountant =
-        new PldAccountant(PldAccountant.DEFAULT_RELATION, finestSpacing);
+    PldAccountant accountant = new PldAccountant(PldAccountant.DEFAULT_RELATION, finestSpacing);
     for (PrivacyEvent part : mix.parts) {
       accountant.compose(part);
     }

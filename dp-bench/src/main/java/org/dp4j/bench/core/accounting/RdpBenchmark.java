@@ -27,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * at most 5 ms. The cost is dominated by the per-step RDP vector and does not depend on the step
  * count.
  *
- * <p>Also measured: composing one more step into a warm accountant (the per-step vector is
- * cached, measured on a copy), the zCDP accountant's continuous-order conversion, and a trivial baseline (one event
- * allocation) for the harness overhead.
+ * <p>Also measured: composing one more step into a warm accountant (the per-step vector is cached,
+ * measured on a copy), the zCDP accountant's continuous-order conversion, and a trivial baseline
+ * (one event allocation) for the harness overhead.
  *
  * <p>Run: {@code java -jar dp-bench/target/benchmarks.jar RdpBenchmark}. Expected epsilon: about
  * 2.1616 (10,000 steps) and 7.835 (100,000 steps).
@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xmx1g"})
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class RdpBenchmark {
@@ -58,8 +60,7 @@ public class RdpBenchmark {
   private static final double NOISE_MULTIPLIER = 1.1;
   private static final double DELTA = 1e-5;
 
-  @Param
-  public Steps steps;
+  @Param public Steps steps;
 
   private PrivacyEvent step;
   private RdpAccountant warm;
@@ -96,7 +97,8 @@ public class RdpBenchmark {
   /** zCDP of the unsampled Gaussian, continuous-order conversion. */
   @Benchmark
   public double zcdpEpsilon() {
-    return new ZcdpAccountant().compose(new GaussianEvent(NOISE_MULTIPLIER), steps.count)
+    return new ZcdpAccountant()
+        .compose(new GaussianEvent(NOISE_MULTIPLIER), steps.count)
         .epsilon(DELTA);
   }
 

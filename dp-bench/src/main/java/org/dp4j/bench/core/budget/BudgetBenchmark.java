@@ -43,16 +43,18 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the accountant's own compose + epsilon, which a spend does about twice.
  *   <li>{@code ledgerSpend*}: spends through a {@link PrivacyLedger} in the JVM's temp directory,
  *       each forced to disk before it returns; reported in spends per second. With several threads
- *       concurrent spends share one force (group commit). {@code baselineForcedWrite} appends
- *       the same number of bytes as one spend record with a plain {@code FileChannel.write} and
- *       {@code force(true)}: the floor for any durable spend on this disk.
+ *       concurrent spends share one force (group commit). {@code baselineForcedWrite} appends the
+ *       same number of bytes as one spend record with a plain {@code FileChannel.write} and {@code
+ *       force(true)}: the floor for any durable spend on this disk.
  * </ul>
  *
  * <p>Run: {@code java -jar dp-bench/target/benchmarks.jar BudgetBenchmark}. Spends are tiny events
- * against a huge budget (epsilon 1e300 at delta 1e-5), so nothing is refused. History states are rebuilt every iteration so the
- * event lists (which grow by one per spend) stay bounded in memory.
+ * against a huge budget (epsilon 1e300 at delta 1e-5), so nothing is refused. History states are
+ * rebuilt every iteration so the event lists (which grow by one per spend) stay bounded in memory.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class BudgetBenchmark {

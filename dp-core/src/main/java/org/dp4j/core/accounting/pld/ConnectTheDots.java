@@ -6,11 +6,11 @@ package org.dp4j.core.accounting.pld;
  * Approximations of Privacy Loss Distributions", PETS 2022, Sec. 3 and Thm. 3.2).
  *
  * <p>For each interval {@code (l_j, l_j + h]} with P-mass {@code a} and Q-mass {@code b} (so that
- * the interval's mean likelihood ratio {@code a/b} lies in {@code [e^{l_j}, e^{l_j + h}]}), the mass
- * is split between the two end points so that both the P-mass and the Q-mass are preserved: the
- * fraction {@code f = (1 - e^{l_j} b / a) / (1 - e^{-h})} of {@code a} goes to {@code l_j + h}, the
- * rest to {@code l_j}. The resulting pair has the same hockey-stick divergence as the true pair at
- * every grid point and a larger one in between (the curve {@code delta(e^eps)} is convex and the
+ * the interval's mean likelihood ratio {@code a/b} lies in {@code [e^{l_j}, e^{l_j + h}]}), the
+ * mass is split between the two end points so that both the P-mass and the Q-mass are preserved:
+ * the fraction {@code f = (1 - e^{l_j} b / a) / (1 - e^{-h})} of {@code a} goes to {@code l_j + h},
+ * the rest to {@code l_j}. The resulting pair has the same hockey-stick divergence as the true pair
+ * at every grid point and a larger one in between (the curve {@code delta(e^eps)} is convex and the
  * split interpolates it linearly), so it dominates the true pair and its composition dominates the
  * true composition (Zhu, Dong &amp; Wang 2022, Lemma 2). Mass below the lowest grid point is moved
  * up to it (loss rounded up), mass above the highest grid point goes to {@code +infinity}: both
@@ -34,8 +34,8 @@ final class ConnectTheDots {
   private ConnectTheDots() {}
 
   /**
-   * The number of grid points {@link #discretize(LossPair, double)} would use, as a double (so
-   * that it cannot overflow): {@code +inf} or NaN when the range cannot be gridded at all.
+   * The number of grid points {@link #discretize(LossPair, double)} would use, as a double (so that
+   * it cannot overflow): {@code +inf} or NaN when the range cannot be gridded at all.
    */
   static double gridPoints(LossPair pair, double interval) {
     double lo = Math.floor(pair.lowLoss() / interval);
@@ -47,8 +47,8 @@ final class ConnectTheDots {
   /**
    * The grid indices {@code [lo, hi]} of the discretisation: the smallest range whose end points,
    * computed as {@code lo * interval} and {@code hi * interval} in floating point, enclose {@code
-   * [lowLoss, highLoss]}. Covering the top matters: a point mass at {@code highLoss} (the atom of
-   * a Laplace or randomized-response pair) above the top grid point would be sent to {@code +inf}.
+   * [lowLoss, highLoss]}. Covering the top matters: a point mass at {@code highLoss} (the atom of a
+   * Laplace or randomized-response pair) above the top grid point would be sent to {@code +inf}.
    *
    * @throws IllegalStateException when the range is not finite or exceeds {@code maxPoints}
    */
@@ -57,8 +57,15 @@ final class ConnectTheDots {
     double hiD = Math.ceil(highLoss / interval);
     if (!(hiD - loD < maxPoints) || !(Math.abs(loD) < 0x1p62) || !(Math.abs(hiD) < 0x1p62)) {
       throw new IllegalStateException(
-          "PLD grid for losses [" + lowLoss + ", " + highLoss + "] at interval " + interval
-              + " exceeds " + maxPoints + " points");
+          "PLD grid for losses ["
+              + lowLoss
+              + ", "
+              + highLoss
+              + "] at interval "
+              + interval
+              + " exceeds "
+              + maxPoints
+              + " points");
     }
     long lo = (long) loD;
     long hi = Math.max((long) hiD, lo);

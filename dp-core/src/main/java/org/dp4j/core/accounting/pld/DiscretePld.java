@@ -1,10 +1,10 @@
 package org.dp4j.core.accounting.pld;
 
 /**
- * A privacy loss distribution on the grid {@code {i * interval}}: {@code pmf[j]} is the probability,
- * under the first distribution of the pair, of loss {@code (offset + j) * interval}, and {@code
- * infinityMass} the probability of loss {@code +infinity}. Mass of loss {@code -infinity} is not
- * stored (it never contributes to delta).
+ * A privacy loss distribution on the grid {@code {i * interval}}: {@code pmf[j]} is the
+ * probability, under the first distribution of the pair, of loss {@code (offset + j) * interval},
+ * and {@code infinityMass} the probability of loss {@code +infinity}. Mass of loss {@code
+ * -infinity} is not stored (it never contributes to delta).
  *
  * <p>Every instance the package builds is <em>pessimistic</em>: its hockey-stick curve {@link
  * #delta(double)} is at least that of the true loss distribution at every epsilon, and this is kept
@@ -188,16 +188,16 @@ final class DiscretePld {
   }
 
   /**
-   * This distribution moved onto the grid of spacing {@code target} by connect-the-dots
-   * (Doroshenko et al. 2022, Sec. 3, applied to a discrete pair): a mass {@code p} at loss {@code
-   * l} with {@code x_k <= l <= x_{k+1}} is split into {@code p f} at {@code x_{k+1}} and {@code p
-   * (1 - f)} at {@code x_k}, {@code f = (1 - e^{x_k - l}) / (1 - e^{-target})}, which keeps both
-   * the P-mass and the Q-mass {@code p e^{-l}}. Each mass's hockey-stick term {@code (p - gamma p
-   * e^{-l})_+} is convex in {@code gamma}, and the split interpolates it linearly between {@code
-   * e^{x_k}} and {@code e^{x_{k+1}}}, so the result dominates this pair at every {@code gamma}
-   * (hence under any later composition, Zhu, Dong &amp; Wang 2022, Lemma 2). The map is linear
-   * with non-negative weights summing to 1 per source entry, so the summed absolute FFT error
-   * bound carries over unchanged.
+   * This distribution moved onto the grid of spacing {@code target} by connect-the-dots (Doroshenko
+   * et al. 2022, Sec. 3, applied to a discrete pair): a mass {@code p} at loss {@code l} with
+   * {@code x_k <= l <= x_{k+1}} is split into {@code p f} at {@code x_{k+1}} and {@code p (1 - f)}
+   * at {@code x_k}, {@code f = (1 - e^{x_k - l}) / (1 - e^{-target})}, which keeps both the P-mass
+   * and the Q-mass {@code p e^{-l}}. Each mass's hockey-stick term {@code (p - gamma p e^{-l})_+}
+   * is convex in {@code gamma}, and the split interpolates it linearly between {@code e^{x_k}} and
+   * {@code e^{x_{k+1}}}, so the result dominates this pair at every {@code gamma} (hence under any
+   * later composition, Zhu, Dong &amp; Wang 2022, Lemma 2). The map is linear with non-negative
+   * weights summing to 1 per source entry, so the summed absolute FFT error bound carries over
+   * unchanged.
    *
    * @param target the new spacing, positive
    * @param maxPoints the largest result accepted
@@ -242,8 +242,8 @@ final class DiscretePld {
   }
 
   /**
-   * A shorter copy: lowest entries with cumulative mass at most {@code tailMass} are merged into the
-   * lowest kept point (loss rounded up), highest entries with cumulative mass at most {@code
+   * A shorter copy: lowest entries with cumulative mass at most {@code tailMass} are merged into
+   * the lowest kept point (loss rounded up), highest entries with cumulative mass at most {@code
    * tailMass} move to {@code +infinity}. Both moves are pessimistic.
    */
   DiscretePld trimmed(double tailMass) {

@@ -8,8 +8,8 @@ package org.dp4j.core.accounting.pld;
  * twiddle factors by a multiplicative recurrence whose error grows linearly with the length
  * (measured: 6.5e-13 at 2^15, 2.2e-12 at 2^17, 2.3e-11 at 2^20, against about 1e-16 here), and the
  * k-th power taken in {@link PldComposition} multiplies that error by k (to 2e-7 relative at k =
- * 1e5). With exact twiddles the error of the transform is of order {@code 1e-16 * log2(n)}
- * (Cooley &amp; Tukey 1965; Higham 2002, Sec. 24.1). Instances are immutable. Not public API.
+ * 1e5). With exact twiddles the error of the transform is of order {@code 1e-16 * log2(n)} (Cooley
+ * &amp; Tukey 1965; Higham 2002, Sec. 24.1). Instances are immutable. Not public API.
  */
 final class Fft {
 
@@ -47,8 +47,8 @@ final class Fft {
   }
 
   /**
-   * Forward {@code X_k = sum_j x_j e^{-2 pi i jk/n}}, or inverse {@code x_j = (1/n) sum_k X_k
-   * e^{+2 pi i jk/n}}, in place.
+   * Forward {@code X_k = sum_j x_j e^{-2 pi i jk/n}}, or inverse {@code x_j = (1/n) sum_k X_k e^{+2
+   * pi i jk/n}}, in place.
    */
   void transform(double[] re, double[] im, boolean inverse) {
     int n = size;

@@ -6,9 +6,9 @@ import org.dp4j.core.internal.LogMath;
 
 /**
  * The Gaussian mechanism with sensitivity 1: {@code P = N(1, s^2)}, {@code Q = N(0, s^2)}. The loss
- * {@code L(x) = (2x - 1) / (2 s^2)} is {@code N(mu, 2 mu)} under P and {@code N(-mu, 2 mu)} under Q,
- * with {@code mu = 1 / (2 s^2)} (Balle &amp; Wang 2018, Lemma 3; Sommer, Meiser &amp; Mohammadi 2019,
- * Sec. 5). The pair is symmetric. Not public API.
+ * {@code L(x) = (2x - 1) / (2 s^2)} is {@code N(mu, 2 mu)} under P and {@code N(-mu, 2 mu)} under
+ * Q, with {@code mu = 1 / (2 s^2)} (Balle &amp; Wang 2018, Lemma 3; Sommer, Meiser &amp; Mohammadi
+ * 2019, Sec. 5). The pair is symmetric. Not public API.
  *
  * @param noiseMultiplier {@code s}, positive and finite
  */

@@ -7,8 +7,8 @@ import org.dp4j.core.internal.Checks;
  * The Laplace mechanism with sensitivity 1 and scale {@code b}: {@code P = Lap(0, b)}, {@code Q =
  * Lap(1, b)}. The loss {@code L(x) = (|x - 1| - |x|) / b} lies in {@code [-1/b, 1/b]} with atoms at
  * both ends; for {@code -1/b <= t < 1/b}, {@code P(L <= t) = exp(-(1 - b t) / (2b)) / 2} and {@code
- * Q(L > t) = exp(-(1 + b t) / (2b)) / 2} (Koskela, Jalko &amp; Honkela 2021, Sec. 6.1; Google DP team,
- * "Privacy Loss Distributions" 2021, Sec. 3.2). The pair is symmetric. Not public API.
+ * Q(L > t) = exp(-(1 + b t) / (2b)) / 2} (Koskela, Jalko &amp; Honkela 2021, Sec. 6.1; Google DP
+ * team, "Privacy Loss Distributions" 2021, Sec. 3.2). The pair is symmetric. Not public API.
  *
  * @param scale {@code b}, positive and finite
  */
@@ -68,13 +68,15 @@ record LaplaceLossPair(double scale) implements LossPair {
   public double expectP(DoubleUnaryOperator f) {
     double b = scale;
     // Atoms: x <= 0 (loss 1/b, mass 1/2) and x >= 1 (loss -1/b, mass e^{-1/b}/2).
-    double sum = 0.5 * f.applyAsDouble(bound()) + 0.5 * Math.exp(-bound()) * f.applyAsDouble(-bound());
+    double sum =
+        0.5 * f.applyAsDouble(bound()) + 0.5 * Math.exp(-bound()) * f.applyAsDouble(-bound());
     return sum + continuousPart(f, true);
   }
 
   @Override
   public double expectQ(DoubleUnaryOperator f) {
-    double sum = 0.5 * Math.exp(-bound()) * f.applyAsDouble(bound()) + 0.5 * f.applyAsDouble(-bound());
+    double sum =
+        0.5 * Math.exp(-bound()) * f.applyAsDouble(bound()) + 0.5 * f.applyAsDouble(-bound());
     return sum + continuousPart(f, false);
   }
 

@@ -47,7 +47,9 @@ interface LossPair {
   /** {@code E_Q[f(L)]} over the outcomes of finite loss (approximate; used to size the grid). */
   double expectQ(DoubleUnaryOperator f);
 
-  /** Whether the pair's loss distribution is the same in both directions (then one PLD suffices). */
+  /**
+   * Whether the pair's loss distribution is the same in both directions (then one PLD suffices).
+   */
   boolean symmetric();
 
   /** The standard deviation of {@code L} under {@code P} over finite-loss outcomes. */

@@ -41,23 +41,23 @@ import org.dp4j.core.internal.CompositionWalk;
  * {@link #EPSILON_ROUNDING_SLACK} added to every epsilon. At extreme targets (delta below about
  * 1e-12) the rounding bound dominates and epsilon may be {@code +inf}. Under {@link
  * NeighbouringRelation#ADD_OR_REMOVE_ONE} both orders of a neighbouring pair are accounted (the
- * "remove" and "add" PLDs differ for subsampled events) and the worse is
- * reported, as in Google's {@code dp_accounting}.
+ * "remove" and "add" PLDs differ for subsampled events) and the worse is reported, as in Google's
+ * {@code dp_accounting}.
  *
- * <p><b>Grid.</b> With the no-argument and relation-only constructors every distinct event gets
- * its own spacing, chosen when a result is first needed: {@code h_i = min(0.1 * sd_i, 0.01)},
- * where {@code sd_i} is the standard deviation of its one-step privacy loss (the smaller of the
- * two orders), so that connect-the-dots adds a variance of at most {@code h_i^2 / 4}, 0.25% of
- * {@code sd_i^2}, per step. For unsampled Laplace and (epsilon, delta) events {@code h_i} is
- * shrunk to divide the atom location ({@code 1/b} or epsilon) and rounded so that the grid point
- * reached never lies below the atom: the atoms and all their sums sit on grid points, where
+ * <p><b>Grid.</b> With the no-argument and relation-only constructors every distinct event gets its
+ * own spacing, chosen when a result is first needed: {@code h_i = min(0.1 * sd_i, 0.01)}, where
+ * {@code sd_i} is the standard deviation of its one-step privacy loss (the smaller of the two
+ * orders), so that connect-the-dots adds a variance of at most {@code h_i^2 / 4}, 0.25% of {@code
+ * sd_i^2}, per step. For unsampled Laplace and (epsilon, delta) events {@code h_i} is shrunk to
+ * divide the atom location ({@code 1/b} or epsilon) and rounded so that the grid point reached
+ * never lies below the atom: the atoms and all their sums sit on grid points, where
  * connect-the-dots is exact, and no atom mass is sent to {@code +inf} by rounding. The spacing is
  * raised when the event's one-step grid would exceed 2^16 points or its composition window 2^18
  * points (up to {@code 0.1 * sd_i} this keeps the same accuracy; beyond, the grid counts as
- * coarsened). Each event is composed with itself on its own grid; the
- * results are then moved by connect-the-dots (pessimistic, see {@code DiscretePld#regridded}) onto
- * the largest of the spacings, or a 2^-16 share of the summed spans if that is larger, and
- * convolved. A fixed {@code valueDiscretizationInterval} is used for every event as given.
+ * coarsened). Each event is composed with itself on its own grid; the results are then moved by
+ * connect-the-dots (pessimistic, see {@code DiscretePld#regridded}) onto the largest of the
+ * spacings, or a 2^-16 share of the summed spans if that is larger, and convolved. A fixed {@code
+ * valueDiscretizationInterval} is used for every event as given.
  *
  * <p><b>Limits and the Renyi-DP bound.</b> A spacing below {@link #MIN_INTERVAL} is raised to it,
  * and a grid that would exceed the memory guards (2^20 points per step, 2^22 per composition) is
@@ -70,20 +70,21 @@ import org.dp4j.core.internal.CompositionWalk;
  * <p><b>Events.</b> {@link GaussianEvent}, {@link LaplaceEvent}, {@link EpsilonDeltaEvent} (as the
  * worst mechanism with that guarantee), {@link PoissonSampledEvent} of those three (nested sampling
  * multiplies the rates), {@link SelfComposedEvent} and {@link ComposedEvent}. Not supported: {@link
- * ZcdpEvent} (a zCDP guarantee does not determine a PLD), Poisson sampling of a composite event, and
- * Poisson sampling under {@link NeighbouringRelation#REPLACE_ONE}. Under {@code REPLACE_ONE},
+ * ZcdpEvent} (a zCDP guarantee does not determine a PLD), Poisson sampling of a composite event,
+ * and Poisson sampling under {@link NeighbouringRelation#REPLACE_ONE}. Under {@code REPLACE_ONE},
  * Gaussian and Laplace noise multipliers are divided by {@link
  * NeighbouringRelation#sumSensitivityFactor()}. A noise multiplier of 0 is a mechanism without
  * noise: infinite loss (epsilon {@code +inf}), or loss {@code +inf} with probability {@code q} when
- * Poisson-sampled; so is, pessimistically, a multiplier below 1e-6 (whose loss exceeds 1e11),
- * which counts as a coarsened grid (the Renyi-DP bound usually gives the answer then).
+ * Poisson-sampled; so is, pessimistically, a multiplier below 1e-6 (whose loss exceeds 1e11), which
+ * counts as a coarsened grid (the Renyi-DP bound usually gives the answer then).
  *
  * <p>Not thread-safe.
  */
 public final class PldAccountant extends AbstractAccountant<PldAccountant> {
 
   /** The default neighbouring relation. */
-  public static final NeighbouringRelation DEFAULT_RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
+  public static final NeighbouringRelation DEFAULT_RELATION =
+      NeighbouringRelation.ADD_OR_REMOVE_ONE;
 
   /** Adaptive grid: spacing as a fraction of the smallest one-step loss standard deviation. */
   public static final double ADAPTIVE_SD_FRACTION = 0.1;
@@ -104,8 +105,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   static final double ADAPTIVE_STEP_POINTS = 1 << 16;
 
   /**
-   * Adaptive grid: largest composition window of one event, in points, before its spacing is
-   * raised (up to its accuracy target {@code 0.1 * sd}); bounds the FFT work per event.
+   * Adaptive grid: largest composition window of one event, in points, before its spacing is raised
+   * (up to its accuracy target {@code 0.1 * sd}); bounds the FFT work per event.
    */
   static final long ADAPTIVE_WINDOW_POINTS = 1L << 18;
 
@@ -144,8 +145,10 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
 
   /** The fixed spacing, or NaN for the adaptive rule. */
   private final double fixedInterval;
+
   /** Distinct leaf events and their total repetition counts, in first-seen order. */
   private final LinkedHashMap<Leaf, Long> leaves;
+
   private final Map<CacheKey, DiscretePld> oneStepCache;
   private Result result;
 
@@ -242,8 +245,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
 
   /**
    * The epsilon certified at {@code delta} together with the analysis that certified it: the
-   * smaller of the PLD bound and the Renyi-DP bound of the same events (both upper bounds), and
-   * how the PLD grid came out (see {@link PldEpsilon}).
+   * smaller of the PLD bound and the Renyi-DP bound of the same events (both upper bounds), and how
+   * the PLD grid came out (see {@link PldEpsilon}).
    *
    * @param delta target delta, in {@code [0, 1)}; NaN is rejected
    * @return the epsilon and its source
@@ -312,7 +315,9 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   // ---------------------------------------------------------------------------------------------
   // Event flattening
 
-  /** A distinct mechanism: its dominating pairs in the two orders (the same object if symmetric). */
+  /**
+   * A distinct mechanism: its dominating pairs in the two orders (the same object if symmetric).
+   */
   private record Leaf(LossPair remove, LossPair add) {
 
     static Leaf symmetric(LossPair pair) {
@@ -405,7 +410,9 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
       if (relation() != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
         throw new Unsupported(
             "Poisson subsampling is analysed under ADD_OR_REMOVE_ONE (Zhu, Dong & Wang 2022); no"
-                + " dominating pair for " + relation() + " is implemented");
+                + " dominating pair for "
+                + relation()
+                + " is implemented");
       }
       return add(event.event().accept(new SampledLeaf(), event.samplingRate()), multiplicity);
     }
@@ -477,7 +484,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
 
     private Unsupported compositeUnsupported(PrivacyEvent event) {
       return new Unsupported(
-          "Poisson sampling of a composite event (" + event.getClass().getSimpleName()
+          "Poisson sampling of a composite event ("
+              + event.getClass().getSimpleName()
               + ") is not a composition of sampled events; sample each mechanism separately");
     }
   }
@@ -509,8 +517,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   /**
    * The composed PLDs of both orders ({@code add == remove} when every leaf is symmetric), the
    * spacing they were convolved on, how the grid came out, and the Renyi-DP accountant of the same
-   * events, built on first use from a snapshot of them (so a copy sharing this result gets the
-   * same one). Not thread-safe, like the accountant.
+   * events, built on first use from a snapshot of them (so a copy sharing this result gets the same
+   * one). Not thread-safe, like the accountant.
    */
   private static final class Result {
     final DiscretePld remove;
@@ -522,8 +530,13 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
     private boolean rdpBuilt;
     private RdpAccountant rdp;
 
-    Result(DiscretePld remove, DiscretePld add, double interval, PldEpsilon.Grid grid,
-        List<PrivacyEvent> events, NeighbouringRelation relation) {
+    Result(
+        DiscretePld remove,
+        DiscretePld add,
+        double interval,
+        PldEpsilon.Grid grid,
+        List<PrivacyEvent> events,
+        NeighbouringRelation relation) {
       this.remove = remove;
       this.add = add;
       this.interval = interval;
@@ -656,8 +669,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
 
   /**
    * {@code count} repetitions of one leaf, both orders, on the leaf's own spacing: its accuracy
-   * target (see the class documentation), raised as little as needed to fit the memory guards;
-   * null when no spacing fits.
+   * target (see the class documentation), raised as little as needed to fit the memory guards; null
+   * when no spacing fits.
    */
   private Part composeLeaf(Leaf leaf, long count) {
     LossPair remove = leaf.remove();
@@ -668,8 +681,10 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
     double accurateUpTo;
     double windowBudget;
     if (Double.isNaN(fixedInterval)) {
-      double sd = Math.min(positiveOrInfinity(remove.lossStandardDeviation()),
-          positiveOrInfinity(add.lossStandardDeviation()));
+      double sd =
+          Math.min(
+              positiveOrInfinity(remove.lossStandardDeviation()),
+              positiveOrInfinity(add.lossStandardDeviation()));
       double h = Math.min(ADAPTIVE_MAX_INTERVAL, ADAPTIVE_SD_FRACTION * sd);
       target = alignToAtom(atom, Math.max(h, MIN_INTERVAL), false);
       accurateUpTo = Math.max(target, ADAPTIVE_SD_FRACTION * sd);
@@ -689,8 +704,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
     double h = probedInterval(remove, add, count, target, windowBudget, atom);
     int failedCompositions = 0;
     for (int attempt = 0; attempt < MAX_COARSENINGS && h < Double.POSITIVE_INFINITY; attempt++) {
-      double points = Math.max(
-          ConnectTheDots.gridPoints(remove, h), ConnectTheDots.gridPoints(add, h));
+      double points =
+          Math.max(ConnectTheDots.gridPoints(remove, h), ConnectTheDots.gridPoints(add, h));
       if (!(points <= ONE_STEP_POINTS_LIMIT)) {
         h = coarser(h, points / ONE_STEP_POINTS_LIMIT, atom);
         continue;
@@ -706,11 +721,15 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
             // Computed once here and reused by the composition.
             windowRemove = PldComposition.window(oneRemove, count);
             windowAdd = symmetric ? windowRemove : PldComposition.window(oneAdd, count);
-            window = Math.max(PldComposition.windowPoints(oneRemove, windowRemove),
-                PldComposition.windowPoints(oneAdd, windowAdd));
+            window =
+                Math.max(
+                    PldComposition.windowPoints(oneRemove, windowRemove),
+                    PldComposition.windowPoints(oneAdd, windowAdd));
           } else {
-            window = Math.max(PldComposition.windowPoints(oneRemove, count),
-                PldComposition.windowPoints(oneAdd, count));
+            window =
+                Math.max(
+                    PldComposition.windowPoints(oneRemove, count),
+                    PldComposition.windowPoints(oneAdd, count));
           }
           if (!(window <= windowBudget)) {
             h = coarser(h, window / windowBudget, atom);
@@ -718,9 +737,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
           }
         }
         DiscretePld composedRemove = PldComposition.selfCompose(oneRemove, count, windowRemove);
-        DiscretePld composedAdd = symmetric
-            ? composedRemove
-            : PldComposition.selfCompose(oneAdd, count, windowAdd);
+        DiscretePld composedAdd =
+            symmetric ? composedRemove : PldComposition.selfCompose(oneAdd, count, windowAdd);
         return new Part(composedRemove, composedAdd, h, h > accurateUpTo * (1 + 1e-9));
       } catch (ArithmeticException | IllegalStateException tooLarge) {
         // Grid indices overflow, or a stage exceeds the memory guard (the window estimate was too
@@ -737,15 +755,15 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   /**
    * {@code h}, or a coarser spacing when a cheap probe shows that the composition window at {@code
    * h} would far exceed the budget: discretising a one-step grid of up to 2^16 points (2^20 with a
-   * fixed spacing) only to find that it must be coarsened costs more than the composition itself. The probe discretises
-   * on a grid of {@link #PROBE_POINTS} points, whose window (in nats) over-estimates the true one
-   * (a coarser grid only spreads the loss); half of it is used, and the caller still checks the
-   * real window. Only speed depends on this, never soundness.
+   * fixed spacing) only to find that it must be coarsened costs more than the composition itself.
+   * The probe discretises on a grid of {@link #PROBE_POINTS} points, whose window (in nats)
+   * over-estimates the true one (a coarser grid only spreads the loss); half of it is used, and the
+   * caller still checks the real window. Only speed depends on this, never soundness.
    */
   private double probedInterval(
       LossPair remove, LossPair add, long count, double h, double windowBudget, double atom) {
-    double points = Math.max(
-        ConnectTheDots.gridPoints(remove, h), ConnectTheDots.gridPoints(add, h));
+    double points =
+        Math.max(ConnectTheDots.gridPoints(remove, h), ConnectTheDots.gridPoints(add, h));
     if (count == 1 || !(points > PROBE_FROM_POINTS)) {
       return h;
     }
@@ -756,9 +774,11 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
     }
     double window;
     try {
-      window = Math.max(
-          PldComposition.windowPoints(oneStep(remove, probe), count),
-          PldComposition.windowPoints(oneStep(add, probe), count)) * probe;
+      window =
+          Math.max(
+                  PldComposition.windowPoints(oneStep(remove, probe), count),
+                  PldComposition.windowPoints(oneStep(add, probe), count))
+              * probe;
     } catch (IllegalStateException tooLarge) {
       return h;
     }
@@ -796,12 +816,12 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   /**
    * A spacing {@code atom / n} for a whole number {@code n} of steps, the largest not above {@code
    * h} ({@code up == false}) or the smallest at least about {@code h} ({@code up == true}; up to
-   * the rounding of {@code atom / n}), so that the atom's
-   * point mass, and all its sums under composition, fall on grid points, where connect-the-dots is
-   * exact. It is rounded up until {@code n * spacing >= atom} holds exactly (an FMA decides), so
-   * the grid point {@code n} never lies below the atom; that rounding moves the atom's mass up by
-   * at most a few ulps (pessimistic). Returns {@code h} itself when there is no atom or it cannot
-   * be aligned (an atom below the spacing, or more than 2^52 steps).
+   * the rounding of {@code atom / n}), so that the atom's point mass, and all its sums under
+   * composition, fall on grid points, where connect-the-dots is exact. It is rounded up until
+   * {@code n * spacing >= atom} holds exactly (an FMA decides), so the grid point {@code n} never
+   * lies below the atom; that rounding moves the atom's mass up by at most a few ulps
+   * (pessimistic). Returns {@code h} itself when there is no atom or it cannot be aligned (an atom
+   * below the spacing, or more than 2^52 steps).
    */
   static double alignToAtom(double atom, double h, boolean up) {
     if (!(atom > 0 && atom < Double.POSITIVE_INFINITY)) {

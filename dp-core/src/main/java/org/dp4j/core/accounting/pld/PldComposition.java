@@ -7,12 +7,12 @@ package org.dp4j.core.accounting.pld;
  *
  * <p><b>Self-composition.</b> {@code k}-fold composition raises the discrete Fourier transform to
  * the power {@code k}. The FFT is circular, so the result is kept on a window {@code [D, U]} sized
- * by Chernoff bounds on the discretised PMF itself (as in Google's {@code dp_accounting}):
- * {@code P(S_k >= t) <= exp(k log M(lambda) - lambda t)} and {@code P(S_k <= t) <= exp(k log
- * M(-lambda) + lambda t)}, with {@code M} the moment generating function of one step. Mass that
- * falls outside the window wraps around: wrapped mass from below lands at a higher loss
- * (pessimistic); for the mass above {@code U}, which would land lower, its Chernoff bound is added
- * to the mass at {@code +infinity}. So no mass is lost silently and the result stays pessimistic.
+ * by Chernoff bounds on the discretised PMF itself (as in Google's {@code dp_accounting}): {@code
+ * P(S_k >= t) <= exp(k log M(lambda) - lambda t)} and {@code P(S_k <= t) <= exp(k log M(-lambda) +
+ * lambda t)}, with {@code M} the moment generating function of one step. Mass that falls outside
+ * the window wraps around: wrapped mass from below lands at a higher loss (pessimistic); for the
+ * mass above {@code U}, which would land lower, its Chernoff bound is added to the mass at {@code
+ * +infinity}. So no mass is lost silently and the result stays pessimistic.
  */
 final class PldComposition {
 
@@ -266,7 +266,8 @@ final class PldComposition {
     while (hi - lo > 2) {
       int m1 = lo + (hi - lo) / 3;
       int m2 = hi - (hi - lo) / 3;
-      if (edge(logP, loss, count, logTail, upper, m1) <= edge(logP, loss, count, logTail, upper, m2)) {
+      if (edge(logP, loss, count, logTail, upper, m1)
+          <= edge(logP, loss, count, logTail, upper, m2)) {
         hi = m2;
       } else {
         lo = m1;
@@ -315,14 +316,14 @@ final class PldComposition {
     int nb = b.size();
     long length = (long) na + nb - 1;
     if (length > MAX_FFT) {
-      throw new IllegalStateException("PLD composition of " + length + " points exceeds " + MAX_FFT);
+      throw new IllegalStateException(
+          "PLD composition of " + length + " points exceeds " + MAX_FFT);
     }
     double[] out = new double[(int) length];
-    // Errors of the inputs: ||(a+ea)*(b+eb) - a*b||_1 <= ||ea|| ||b|| + ||eb|| ||a|| + ||ea|| ||eb||.
+    // Errors of the inputs: ||(a+ea)*(b+eb) - a*b||_1 <= ||ea|| ||b|| + ||eb|| ||a|| + ||ea||
+    // ||eb||.
     double error =
-        a.fftError() * b.finiteMass()
-            + b.fftError() * a.finiteMass()
-            + a.fftError() * b.fftError();
+        a.fftError() * b.finiteMass() + b.fftError() * a.finiteMass() + a.fftError() * b.fftError();
     if ((long) na * nb <= DIRECT_CONVOLUTION_WORK) {
       double[] pa = a.pmfView();
       double[] pb = b.pmfView();

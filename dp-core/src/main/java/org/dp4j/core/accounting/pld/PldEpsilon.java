@@ -7,8 +7,8 @@ import org.dp4j.core.internal.Checks;
  *
  * <p>The accountant evaluates two upper bounds on the true epsilon of the same events: its privacy
  * loss distribution (PLD), and the Renyi-DP bound ({@code RdpAccountant} with its default orders,
- * under the same relation). It reports the smaller; their minimum is an upper bound too. The PLD
- * is normally the smaller one. The Renyi-DP bound takes over where the PLD cannot give a useful
+ * under the same relation). It reports the smaller; their minimum is an upper bound too. The PLD is
+ * normally the smaller one. The Renyi-DP bound takes over where the PLD cannot give a useful
  * answer: when the memory guards force a grid coarser than the accuracy target ({@link
  * Grid#COARSENED}), when no grid within them represents the composition ({@link
  * Grid#UNREPRESENTABLE}), or when the PLD's floating-point error allowance exceeds a tiny delta.
@@ -67,23 +67,27 @@ public record PldEpsilon(
    * distribution on a coarsened grid gave 31.2)"}.
    */
   public String describe() {
-    String other = Double.isNaN(rdpEpsilon)
-        ? "no Renyi DP bound for these events"
-        : "Renyi DP gave " + rdpEpsilon;
+    String other =
+        Double.isNaN(rdpEpsilon)
+            ? "no Renyi DP bound for these events"
+            : "Renyi DP gave " + rdpEpsilon;
     if (bound == Bound.RDP) {
       return switch (grid) {
         case AS_CHOSEN -> "Renyi DP (the privacy loss distribution gave " + pldEpsilon + ")";
         case COARSENED ->
             "Renyi DP (the privacy loss distribution on a coarsened grid gave " + pldEpsilon + ")";
-        case UNREPRESENTABLE -> "Renyi DP (no privacy loss distribution grid within the memory"
-            + " guards represents this composition)";
+        case UNREPRESENTABLE ->
+            "Renyi DP (no privacy loss distribution grid within the memory"
+                + " guards represents this composition)";
       };
     }
     return switch (grid) {
       case AS_CHOSEN -> "privacy loss distribution";
       case COARSENED -> "privacy loss distribution on a coarsened grid (" + other + ")";
-      case UNREPRESENTABLE -> "none: no privacy loss distribution grid within the memory guards"
-          + " represents this composition, and " + other;
+      case UNREPRESENTABLE ->
+          "none: no privacy loss distribution grid within the memory guards"
+              + " represents this composition, and "
+              + other;
     };
   }
 }

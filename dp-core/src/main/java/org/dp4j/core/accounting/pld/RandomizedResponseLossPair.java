@@ -4,8 +4,8 @@ import java.util.function.DoubleUnaryOperator;
 import org.dp4j.core.internal.Checks;
 
 /**
- * The worst-case mechanism with an (epsilon, delta)-DP guarantee: with probability {@code delta}
- * it reveals which dataset it ran on (loss {@code +infinity} under P, {@code -infinity} under Q),
+ * The worst-case mechanism with an (epsilon, delta)-DP guarantee: with probability {@code delta} it
+ * reveals which dataset it ran on (loss {@code +infinity} under P, {@code -infinity} under Q),
  * otherwise it is randomized response with loss {@code +/- epsilon}. Every (epsilon, delta)-DP
  * mechanism is a post-processing of it (Kairouz, Oh &amp; Viswanath 2015, Thm. 2.1; Murtagh &amp;
  * Vadhan 2016), so its PLD dominates theirs. The pair is symmetric. Not public API.
@@ -54,8 +54,8 @@ record RandomizedResponseLossPair(double epsilon, double delta) implements LossP
   }
 
   /**
-   * The mirror image of the upper tails (Q is P reflected): {@code P(L < t) = Q(L > -t)} and
-   * {@code Q(L < t) = P(L > -t)}.
+   * The mirror image of the upper tails (Q is P reflected): {@code P(L < t) = Q(L > -t)} and {@code
+   * Q(L < t) = P(L > -t)}.
    */
   @Override
   public void lowerTails(double t, double[] out) {

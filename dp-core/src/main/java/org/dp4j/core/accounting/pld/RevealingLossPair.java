@@ -4,8 +4,8 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * A mechanism without noise: its output tells the two datasets apart with certainty ({@code P} all
- * at loss {@code +infinity}, {@code Q} all at {@code -infinity}). Used for noise multiplier 0; under
- * Poisson sampling it still leaks only with probability {@code q}. Symmetric. Not public API.
+ * at loss {@code +infinity}, {@code Q} all at {@code -infinity}). Used for noise multiplier 0;
+ * under Poisson sampling it still leaks only with probability {@code q}. Symmetric. Not public API.
  *
  * @param exact true for a mechanism that really has no noise; false when it stands in,
  *     pessimistically, for noise too small for any grid (its loss exceeds about 1e11)

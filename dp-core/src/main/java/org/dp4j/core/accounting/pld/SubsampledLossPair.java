@@ -10,8 +10,8 @@ import org.dp4j.core.internal.Checks;
  * Honkela 2020, Sec. 3):
  *
  * <ul>
- *   <li>{@link Direction#REMOVE}: {@code P' = (1-q) Q + q P}, {@code Q' = Q}; the loss is {@code
- *       L' = g(L)} with {@code g(l) = log(1 - q + q e^l)}, increasing.
+ *   <li>{@link Direction#REMOVE}: {@code P' = (1-q) Q + q P}, {@code Q' = Q}; the loss is {@code L'
+ *       = g(L)} with {@code g(l) = log(1 - q + q e^l)}, increasing.
  *   <li>{@link Direction#ADD}: {@code P' = Q}, {@code Q' = (1-q) Q + q P}; the loss is {@code L' =
  *       -g(L)}, decreasing in the inner loss.
  * </ul>
@@ -151,8 +151,8 @@ record SubsampledLossPair(double samplingRate, LossPair inner, Direction directi
   }
 
   /**
-   * {@code E[f(L')]} under the outer P ({@code underP}) or Q: the mixture {@code (1-q) Q + q P}
-   * of the inner pair is the outer P for REMOVE and the outer Q for ADD; the other is the inner Q.
+   * {@code E[f(L')]} under the outer P ({@code underP}) or Q: the mixture {@code (1-q) Q + q P} of
+   * the inner pair is the outer P for REMOVE and the outer Q for ADD; the other is the inner Q.
    */
   private double expect(DoubleUnaryOperator f, boolean underP) {
     DoubleUnaryOperator fOuter = l -> f.applyAsDouble(outerLoss(l));

@@ -17,8 +17,8 @@ import org.dp4j.core.internal.Checks;
 import org.dp4j.core.internal.CompositionWalk;
 
 /**
- * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps
- * an upper bound on the Renyi divergence of every order in a fixed grid, adds events' bounds on
+ * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps an
+ * upper bound on the Renyi divergence of every order in a fixed grid, adds events' bounds on
  * composition (Mironov 2017, Prop. 1), and converts to (epsilon, delta)-DP with the bound of
  * Canonne, Kamath &amp; Steinke 2020, Prop. 12, minimised over the grid.
  *
@@ -28,8 +28,8 @@ import org.dp4j.core.internal.CompositionWalk;
  * NeighbouringRelation#sumSensitivityFactor()} of the configured relation:
  *
  * <ul>
- *   <li>{@link GaussianEvent}: {@code alpha / (2 sigma^2)} (Mironov 2017, Prop. 7); {@code sigma
- *       == 0} gives {@code +Infinity}.
+ *   <li>{@link GaussianEvent}: {@code alpha / (2 sigma^2)} (Mironov 2017, Prop. 7); {@code sigma ==
+ *       0} gives {@code +Infinity}.
  *   <li>{@link LaplaceEvent} with scale {@code b}: {@code log(alpha/(2alpha-1) e^{(alpha-1)/b} +
  *       (alpha-1)/(2alpha-1) e^{-alpha/b}) / (alpha-1)} (Mironov 2017, Prop. 6), evaluated without
  *       cancellation; {@code b == 0} gives {@code +Infinity}.
@@ -50,8 +50,8 @@ import org.dp4j.core.internal.CompositionWalk;
  *       integer orders and a tight quadrature at fractional orders, see {@code SampledGaussianRdp}
  *       and {@code docs/accounting-rdp.md}. Only under {@link
  *       NeighbouringRelation#ADD_OR_REMOVE_ONE}: that analysis is for add/remove neighbours.
- *       Sampling rate 1 is no sampling and accepts any supported inner event under either
- *       relation. Other inner events are unsupported.
+ *       Sampling rate 1 is no sampling and accepts any supported inner event under either relation.
+ *       Other inner events are unsupported.
  *   <li>{@link SelfComposedEvent} and {@link ComposedEvent}: sums, recursively. The whole tree is
  *       validated before anything changes.
  * </ul>
@@ -209,8 +209,13 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
 
   @Override
   public String toString() {
-    return "RdpAccountant[relation=" + relation() + ", orders=" + orders.length + ", events="
-        + events().size() + "]";
+    return "RdpAccountant[relation="
+        + relation()
+        + ", orders="
+        + orders.length
+        + ", events="
+        + events().size()
+        + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -260,9 +265,12 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
     @Override
     public Void gaussian(GaussianEvent event, Double times) {
       double sigma = event.noiseMultiplier() / relation().sumSensitivityFactor();
-      return addPerOrder(times, k -> sigma == 0.0
-          ? Double.POSITIVE_INFINITY
-          : RoundUp.relative(orders[k] / (2.0 * sigma * sigma), RoundUp.CLOSED_FORM_ERROR));
+      return addPerOrder(
+          times,
+          k ->
+              sigma == 0.0
+                  ? Double.POSITIVE_INFINITY
+                  : RoundUp.relative(orders[k] / (2.0 * sigma * sigma), RoundUp.CLOSED_FORM_ERROR));
     }
 
     @Override
@@ -316,9 +324,9 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
   /**
    * RDP of the Laplace mechanism with scale {@code b} (sensitivity 1) at order {@code alpha},
    * rounded up (Mironov 2017, Prop. 6). With {@code a = (alpha-1)/b} and {@code c = alpha/b}, the
-   * argument of the log is {@code 1 + X}, {@code X = (alpha em(a) + (alpha-1) em(-c)) /
-   * (2 alpha - 1)}, {@code em(x) = e^x - 1 - x >= 0}, because {@code alpha a = (alpha-1) c}; so
-   * {@code log1p(X)} keeps full relative accuracy when the RDP is tiny.
+   * argument of the log is {@code 1 + X}, {@code X = (alpha em(a) + (alpha-1) em(-c)) / (2 alpha -
+   * 1)}, {@code em(x) = e^x - 1 - x >= 0}, because {@code alpha a = (alpha-1) c}; so {@code
+   * log1p(X)} keeps full relative accuracy when the RDP is tiny.
    */
   static double laplaceRdp(double alpha, double b) {
     if (b == 0.0) {
@@ -330,8 +338,7 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
     double twoAlphaMinusOne = alpha + alphaMinusOne;
     double value;
     if (a < LAPLACE_LOG_SPACE_FROM) {
-      double x =
-          (alpha * expm1MinusX(a) + alphaMinusOne * expm1MinusX(-c)) / twoAlphaMinusOne;
+      double x = (alpha * expm1MinusX(a) + alphaMinusOne * expm1MinusX(-c)) / twoAlphaMinusOne;
       value = Math.log1p(x) / alphaMinusOne;
     } else {
       double first = Math.log(alpha / twoAlphaMinusOne) + a;
@@ -343,13 +350,13 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
 
   /**
    * RDP of order {@code alpha} of an epsilon-DP event, rounded up: the Renyi divergence of binary
-   * randomized response, {@code D = log1p(X) / (alpha - 1)} with {@code X = (e^{alpha eps} +
-   * e^{(1 - alpha) eps}) / (1 + e^eps) - 1 = expm1(alpha eps) (1 - e^{-(alpha - 1) eps}) / (1 +
-   * e^eps)}, a product of positive factors (no cancellation, full relative accuracy when {@code D}
-   * is tiny), evaluated in log space so that nothing overflows (Mironov 2017, Prop. 5; worst case
-   * over all epsilon-DP mechanisms, see the class documentation). The result is never above the
-   * earlier bound {@code min(eps, alpha eps^2 / 2)}, rounded up the same way: both are valid, and
-   * the smaller is returned.
+   * randomized response, {@code D = log1p(X) / (alpha - 1)} with {@code X = (e^{alpha eps} + e^{(1
+   * - alpha) eps}) / (1 + e^eps) - 1 = expm1(alpha eps) (1 - e^{-(alpha - 1) eps}) / (1 + e^eps)},
+   * a product of positive factors (no cancellation, full relative accuracy when {@code D} is tiny),
+   * evaluated in log space so that nothing overflows (Mironov 2017, Prop. 5; worst case over all
+   * epsilon-DP mechanisms, see the class documentation). The result is never above the earlier
+   * bound {@code min(eps, alpha eps^2 / 2)}, rounded up the same way: both are valid, and the
+   * smaller is returned.
    *
    * @param alpha the order, {@code > 1}
    * @param epsilon the pure-DP parameter, finite and {@code >= 0}
@@ -357,8 +364,8 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
    */
   static double randomizedResponseRdp(double alpha, double epsilon) {
     double earlier =
-        RoundUp.relative(Math.min(epsilon, 0.5 * alpha * epsilon * epsilon),
-            RoundUp.CLOSED_FORM_ERROR);
+        RoundUp.relative(
+            Math.min(epsilon, 0.5 * alpha * epsilon * epsilon), RoundUp.CLOSED_FORM_ERROR);
     if (epsilon == 0.0) {
       return 0.0;
     }

@@ -6,8 +6,8 @@ package org.dp4j.core.accounting.rdp;
  *
  * <p>For a mechanism that is {@code (alpha, tau)}-RDP, Canonne, Kamath &amp; Steinke 2020 ("The
  * Discrete Gaussian for Differential Privacy", Prop. 12; equivalently Balle et al. 2020,
- * "Hypothesis Testing Interpretations and Renyi Differential Privacy", Thm 21) give
- * (epsilon, delta)-DP with
+ * "Hypothesis Testing Interpretations and Renyi Differential Privacy", Thm 21) give (epsilon,
+ * delta)-DP with
  *
  * <pre>
  *   epsilon = tau + log((alpha - 1) / alpha) - (log delta + log alpha) / (alpha - 1)
@@ -18,12 +18,11 @@ package org.dp4j.core.accounting.rdp;
  * Prop. 3). Epsilon is clamped at 0 and delta capped at 1.
  *
  * <p>In addition, the Kullback-Leibler divergence is at most the Renyi divergence of any order
- * {@code alpha > 1} (monotonicity, van Erven &amp; Harremoes 2014, Thm 3), and the total
- * variation distance is at most {@code sqrt(1 - exp(-KL))} (Bretagnolle &amp; Huber 1979; see
- * Canonne 2022, arXiv:2202.07198). Since {@code (0, delta)}-DP is total variation at most delta,
- * every order also gives {@code delta(epsilon) <= sqrt(1 - exp(-tau))} for all epsilon; in
- * particular epsilon is 0 when that is already at most the target delta (dp_accounting applies
- * the same rule).
+ * {@code alpha > 1} (monotonicity, van Erven &amp; Harremoes 2014, Thm 3), and the total variation
+ * distance is at most {@code sqrt(1 - exp(-KL))} (Bretagnolle &amp; Huber 1979; see Canonne 2022,
+ * arXiv:2202.07198). Since {@code (0, delta)}-DP is total variation at most delta, every order also
+ * gives {@code delta(epsilon) <= sqrt(1 - exp(-tau))} for all epsilon; in particular epsilon is 0
+ * when that is already at most the target delta (dp_accounting applies the same rule).
  *
  * <p>All values are rounded pessimistically: epsilon up, delta up, with an explicit bound on the
  * floating-point error of each formula.
@@ -55,7 +54,9 @@ final class RdpConversion {
     double ownError =
         FORMULA_ERROR_ULPS
             * RoundUp.MACHINE_EPSILON
-            * (rdp + Math.abs(Math.log(alphaMinusOne)) + logAlpha
+            * (rdp
+                + Math.abs(Math.log(alphaMinusOne))
+                + logAlpha
                 + (Math.abs(logDelta) + logAlpha) / alphaMinusOne);
     // Extra margin so that delta computed back at this epsilon (by logDeltaAt, rounded up, then
     // exp and nextUp) is at most the target delta: the round trip stays pessimistic.
@@ -113,8 +114,8 @@ final class RdpConversion {
    * @param orders orders {@code > 1}, increasing
    * @param rdp RDP per order, {@code >= 0}
    * @param delta target delta in {@code [0, 1)}
-   * @return the smallest certified epsilon ({@code >= 0}) and the order attaining it; the order
-   *     is NaN when epsilon is infinite
+   * @return the smallest certified epsilon ({@code >= 0}) and the order attaining it; the order is
+   *     NaN when epsilon is infinite
    */
   static EpsilonAndOrder epsilon(double[] orders, double[] rdp, double delta) {
     int smallest = 0;

@@ -9,10 +9,10 @@ import org.dp4j.core.event.ZcdpEvent;
 import org.dp4j.core.internal.ReasonFold;
 
 /**
- * Why an event has no Renyi-type bound, for {@link RdpAccountant} and {@link ZcdpAccountant}:
- * both bound Gaussian, Laplace, pure (epsilon, delta) and zCDP events and no approximate ones,
- * and read Poisson sampling at rate 1 as no sampling; they differ in what they accept at lower
- * rates ({@link #sampledReason}).
+ * Why an event has no Renyi-type bound, for {@link RdpAccountant} and {@link ZcdpAccountant}: both
+ * bound Gaussian, Laplace, pure (epsilon, delta) and zCDP events and no approximate ones, and read
+ * Poisson sampling at rate 1 as no sampling; they differ in what they accept at lower rates ({@link
+ * #sampledReason}).
  */
 abstract class RenyiReasons extends ReasonFold {
 
@@ -42,9 +42,11 @@ abstract class RenyiReasons extends ReasonFold {
   public final Optional<String> epsilonDelta(EpsilonDeltaEvent event, Void none) {
     return event.isPure()
         ? Optional.empty()
-        : Optional.of("approximate (epsilon, delta)-DP with delta > 0 implies no " + bound
-            + " bound (its delta part may hide an unbounded privacy loss); use a composition"
-            + " accountant");
+        : Optional.of(
+            "approximate (epsilon, delta)-DP with delta > 0 implies no "
+                + bound
+                + " bound (its delta part may hide an unbounded privacy loss); use a composition"
+                + " accountant");
   }
 
   @Override

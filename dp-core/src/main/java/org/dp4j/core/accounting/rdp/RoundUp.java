@@ -1,9 +1,9 @@
 package org.dp4j.core.accounting.rdp;
 
 /**
- * Pessimistic floating-point helpers: each result is at least the exact value of the operation
- * on the (already rounded-up) inputs. Round-to-nearest is off by at most half an ulp, so one
- * {@link Math#nextUp(double)} after an exactly-rounded operation covers it. Package-private.
+ * Pessimistic floating-point helpers: each result is at least the exact value of the operation on
+ * the (already rounded-up) inputs. Round-to-nearest is off by at most half an ulp, so one {@link
+ * Math#nextUp(double)} after an exactly-rounded operation covers it. Package-private.
  */
 final class RoundUp {
 
@@ -11,8 +11,8 @@ final class RoundUp {
   static final double MACHINE_EPSILON = Math.ulp(1.0);
 
   /**
-   * Relative error bound of a closed form evaluated with a handful of correctly rounded
-   * operations, for {@link #relative(double, double)}.
+   * Relative error bound of a closed form evaluated with a handful of correctly rounded operations,
+   * for {@link #relative(double, double)}.
    */
   static final double CLOSED_FORM_ERROR = 16 * MACHINE_EPSILON;
 

@@ -10,22 +10,24 @@ import java.util.Arrays;
  * <p>With {@code mu0 = N(0, sigma^2)}, {@code mu1 = N(1, sigma^2)} and sampling rate {@code q}, the
  * RDP of order {@code alpha > 1} is {@code log(A_alpha) / (alpha - 1)} where (MTZ 2019, Sec. 3)
  *
- * <pre>A_alpha = E_{z ~ mu0}[ (1 - q + q L(z))^alpha ],  L(z) = mu1(z) / mu0(z) = exp((2z - 1) / (2 sigma^2)).</pre>
+ * <pre>
+ * A_alpha = E_{z ~ mu0}[ (1 - q + q L(z))^alpha ],  L(z) = mu1(z) / mu0(z) = exp((2z - 1) / (2 sigma^2)).
+ * </pre>
  *
  * <p>Both evaluations below compute {@code A_alpha - 1} directly, as a sum or integral of
- * <em>non-negative</em> terms, and then {@code log1p}. This is what keeps the relative accuracy when
- * the RDP is tiny (small {@code q}, large {@code sigma}): computing {@code A_alpha} first and taking
- * its log loses about {@code 1e-16 / RDP} relative accuracy, which is where the anchors' absolute
- * stopping rules lose digits.
+ * <em>non-negative</em> terms, and then {@code log1p}. This is what keeps the relative accuracy
+ * when the RDP is tiny (small {@code q}, large {@code sigma}): computing {@code A_alpha} first and
+ * taking its log loses about {@code 1e-16 / RDP} relative accuracy, which is where the anchors'
+ * absolute stopping rules lose digits.
  *
  * <ul>
- *   <li><b>Integer orders</b> (MTZ 2019, Sec. 3.3, binomial expansion): {@code A_alpha =
- *       sum_i C(alpha, i) (1-q)^(alpha-i) q^i exp(i(i-1) / (2 sigma^2))}. Since the binomial
- *       weights sum to 1, {@code A_alpha - 1 = sum_{i>=2} C(alpha, i) (1-q)^(alpha-i) q^i
- *       expm1(i(i-1) / (2 sigma^2))}, all terms positive. Summed in log space; log binomial
- *       coefficients by the compensated recurrence {@code log C(a, i+1) = log C(a, i) + log(a-i)
- *       - log(i+1)}. A bound on the floating-point error is carried along and added, so the value
- *       is never below the exact sum (the bound is about {@code 1e-13} relative at order 1024).
+ *   <li><b>Integer orders</b> (MTZ 2019, Sec. 3.3, binomial expansion): {@code A_alpha = sum_i
+ *       C(alpha, i) (1-q)^(alpha-i) q^i exp(i(i-1) / (2 sigma^2))}. Since the binomial weights sum
+ *       to 1, {@code A_alpha - 1 = sum_{i>=2} C(alpha, i) (1-q)^(alpha-i) q^i expm1(i(i-1) / (2
+ *       sigma^2))}, all terms positive. Summed in log space; log binomial coefficients by the
+ *       compensated recurrence {@code log C(a, i+1) = log C(a, i) + log(a-i) - log(i+1)}. A bound
+ *       on the floating-point error is carried along and added, so the value is never below the
+ *       exact sum (the bound is about {@code 1e-13} relative at order 1024).
  *   <li><b>Fractional orders</b>: with {@code u(z) = q (L(z) - 1)} and {@code E[L - 1] = 0}, {@code
  *       A_alpha - 1 = E[g(u)]} where {@code g(u) = (1+u)^alpha - 1 - alpha u >= 0} (Bernoulli's
  *       inequality, {@code alpha >= 1}). The integral is taken by the trapezoid rule on a uniform
@@ -34,32 +36,31 @@ import java.util.Arrays;
  *       &amp; Weideman 2014, "The exponentially convergent trapezoidal rule", Thm 5.1). The step is
  *       {@code min(sigma / 4, sigma^2 / 3)} and the range {@code [-10 sigma, max(alpha, 2) + 10
  *       sigma]} (the integrand's modes lie near {@code 2} and {@code alpha} with width {@code
- *       sigma}; the cut tails are below {@code exp(-50)} of them). The difference between this
- *       rule and the one with twice the step (the even nodes) is added as an a-posteriori error
- *       margin, which for a geometrically convergent rule exceeds the actual error by far; it
- *       is about {@code 1e-13} relative here. Observed agreement with 40-
- *       and 60-digit references and with the exact sums at integer orders is about {@code 1e-14}
- *       relative before that margin.
+ *       sigma}; the cut tails are below {@code exp(-50)} of them). The difference between this rule
+ *       and the one with twice the step (the even nodes) is added as an a-posteriori error margin,
+ *       which for a geometrically convergent rule exceeds the actual error by far; it is about
+ *       {@code 1e-13} relative here. Observed agreement with 40- and 60-digit references and with
+ *       the exact sums at integer orders is about {@code 1e-14} relative before that margin.
  *   <li>When the quadrature would need more than {@link #MAX_QUADRATURE_NODES} nodes (noise
- *       multipliers below about 0.03), a fractional order takes the exact value at the next
- *       integer order instead: Renyi divergence is non-decreasing in the order (van Erven &amp;
- *       Harremoes 2014, IEEE Trans. Inf. Theory 60(7), Thm 3), so this is a valid upper bound. Such
- *       noise gives astronomically large epsilon anyway.
+ *       multipliers below about 0.03), a fractional order takes the exact value at the next integer
+ *       order instead: Renyi divergence is non-decreasing in the order (van Erven &amp; Harremoes
+ *       2014, IEEE Trans. Inf. Theory 60(7), Thm 3), so this is a valid upper bound. Such noise
+ *       gives astronomically large epsilon anyway.
  * </ul>
  *
  * <p>{@code q == 1} is the plain Gaussian mechanism, {@code alpha / (2 sigma^2)} (Mironov 2017,
  * Prop. 7). {@code sigma == 0} gives {@code +Infinity} at every order.
  *
- * <p>Every returned value is rounded up by {@link #ROUND_UP_RELATIVE} to cover the
- * quadrature and floating-point error, so the result is an upper bound on the exact RDP (proven
- * for integer orders, up to the observed quadrature accuracy for fractional ones).
+ * <p>Every returned value is rounded up by {@link #ROUND_UP_RELATIVE} to cover the quadrature and
+ * floating-point error, so the result is an upper bound on the exact RDP (proven for integer
+ * orders, up to the observed quadrature accuracy for fractional ones).
  */
 final class SampledGaussianRdp {
 
   /**
    * Relative margin added to every computed per-step RDP. It covers the quadrature's error at
-   * fractional orders (about {@code 1e-14} observed, not proven) with three orders of magnitude
-   * to spare, and is 100 times below the {@code 1e-9} accuracy that the tests demand against the
+   * fractional orders (about {@code 1e-14} observed, not proven) with three orders of magnitude to
+   * spare, and is 100 times below the {@code 1e-9} accuracy that the tests demand against the
    * high-precision references. Integer orders carry their own error bound and get it on top.
    */
   static final double ROUND_UP_RELATIVE = 1e-11;
@@ -161,9 +162,9 @@ final class SampledGaussianRdp {
    * <p>Alongside each log-term it carries a bound on that term's absolute floating-point error
    * (each correctly rounded operation is off by at most one ulp, Java's {@code log}/{@code exp}
    * family by at most one ulp); the error of the log-sum is at most the weighted mean of those
-   * bounds (weights = the terms) plus the summation error, and the result is evaluated at the log-sum
-   * plus that bound. The log binomial coefficient is accumulated with Neumaier's compensated
-   * summation so its error does not grow with the magnitude of the running sum.
+   * bounds (weights = the terms) plus the summation error, and the result is evaluated at the
+   * log-sum plus that bound. The log binomial coefficient is accumulated with Neumaier's
+   * compensated summation so its error does not grow with the magnitude of the running sum.
    */
   private static final class BinomialSum {
     private static final double EPS = RoundUp.MACHINE_EPSILON;
@@ -217,7 +218,9 @@ final class SampledGaussianRdp {
         double term = logBinom + sampled + chosen + logExpm1Exponent[i];
         scratch[i] = term;
         double magnitudes =
-            Math.abs(logBinom) + Math.abs(sampled) + Math.abs(chosen)
+            Math.abs(logBinom)
+                + Math.abs(sampled)
+                + Math.abs(chosen)
                 + Math.abs(logExpm1Exponent[i]);
         // binomial accumulation + rounding of the two products, the log-expm1 (whose argument
         // carries ~3 ulps, amplified by at most 1 + 1/x) and the three additions
@@ -342,8 +345,8 @@ final class SampledGaussianRdp {
    *
    * <p>For {@code alpha |u| < 1/2} the binomial series {@code sum_{k>=2} C(alpha, k) u^k} is used
    * (its term ratio is below 1/2 in modulus, so it converges fast and without cancellation);
-   * otherwise the direct form, whose cancellation is then bounded by a factor of about {@code
-   * 4 alpha / (alpha - 1)}; and in log space when {@code (1+u)^alpha} would overflow.
+   * otherwise the direct form, whose cancellation is then bounded by a factor of about {@code 4
+   * alpha / (alpha - 1)}; and in log space when {@code (1+u)^alpha} would overflow.
    */
   static double logBernoulliGap(double u, double log1pU, double alpha) {
     double alphaU = alpha * u;
@@ -366,7 +369,8 @@ final class SampledGaussianRdp {
     if (logPower < LOG_SPACE_FROM) {
       return Math.log(Math.expm1(logPower) - alphaU);
     }
-    // log g = logPower + log(1 - (1 + alpha u) / (1+u)^alpha); the ratio is below exp(-700 (alpha-1)/alpha)
+    // log g = logPower + log(1 - (1 + alpha u) / (1+u)^alpha); the ratio is below exp(-700
+    // (alpha-1)/alpha)
     double logLinear = alphaU < 1e300 ? Math.log1p(alphaU) : Math.log(alpha) + log1pU;
     return logPower + Math.log1p(-Math.exp(Math.min(0.0, logLinear - logPower)));
   }

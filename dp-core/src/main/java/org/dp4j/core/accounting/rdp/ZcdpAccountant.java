@@ -30,11 +30,13 @@ import org.dp4j.core.internal.CompositionFold;
  * <em>continuous</em> Renyi order, since rho-zCDP is {@code (alpha, alpha rho)}-RDP for every
  * {@code alpha > 1}:
  *
- * <pre>epsilon = inf_{alpha > 1} [alpha rho + log(1 - 1/alpha) - (log delta + log alpha) / (alpha - 1)]</pre>
+ * <pre>
+ * epsilon = inf_{alpha > 1} [alpha rho + log(1 - 1/alpha) - (log delta + log alpha) / (alpha - 1)]
+ * </pre>
  *
- * <p>The minimisation runs in {@code t = log(alpha - 1)}: a coarse scan around the analytic
- * optimum of the simpler bound, then Brent's method, to about {@code 1e-12} relative in epsilon.
- * Any order gives a valid bound, so the search affects only tightness, never validity.
+ * <p>The minimisation runs in {@code t = log(alpha - 1)}: a coarse scan around the analytic optimum
+ * of the simpler bound, then Brent's method, to about {@code 1e-12} relative in epsilon. Any order
+ * gives a valid bound, so the search affects only tightness, never validity.
  *
  * <h2>Events</h2>
  *
@@ -43,13 +45,12 @@ import org.dp4j.core.internal.CompositionFold;
  * <ul>
  *   <li>{@link GaussianEvent}: {@code rho = 1 / (2 sigma^2)} (Bun &amp; Steinke 2016, Prop. 1.6);
  *       {@code sigma == 0} gives {@code +Infinity}.
- *   <li>Pure {@link EpsilonDeltaEvent}: {@code rho = epsilon tanh(epsilon / 2)}, the smallest
- *       rho valid for every epsilon-DP mechanism (see {@link #pureRho}); below Bun &amp;
- *       Steinke's {@code epsilon^2 / 2} (2016, Prop. 1.4) for every {@code epsilon > 0}.
- *       Approximate ({@code delta > 0}) events are unsupported.
- *   <li>{@link LaplaceEvent} with scale {@code b}: it is {@code (1/b)}-DP, hence {@code
- *       rho = (1/b) tanh(1/(2b))} as above. Looser than {@link RdpAccountant}'s exact Laplace
- *       curve.
+ *   <li>Pure {@link EpsilonDeltaEvent}: {@code rho = epsilon tanh(epsilon / 2)}, the smallest rho
+ *       valid for every epsilon-DP mechanism (see {@link #pureRho}); below Bun &amp; Steinke's
+ *       {@code epsilon^2 / 2} (2016, Prop. 1.4) for every {@code epsilon > 0}. Approximate ({@code
+ *       delta > 0}) events are unsupported.
+ *   <li>{@link LaplaceEvent} with scale {@code b}: it is {@code (1/b)}-DP, hence {@code rho = (1/b)
+ *       tanh(1/(2b))} as above. Looser than {@link RdpAccountant}'s exact Laplace curve.
  *   <li>{@link ZcdpEvent}: its {@code rho}.
  *   <li>{@link SelfComposedEvent}, {@link ComposedEvent}: sums; the whole tree is validated first.
  *   <li>{@link PoissonSampledEvent} with sampling rate below 1 is unsupported: zCDP is not
@@ -216,29 +217,28 @@ public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
   }
 
   /**
-   * The zCDP parameter of an epsilon-DP mechanism, rounded up: {@code rho = epsilon tanh(epsilon
-   * / 2)}, or Bun &amp; Steinke's {@code epsilon^2 / 2} (2016, Prop. 1.4) if that rounds lower.
+   * The zCDP parameter of an epsilon-DP mechanism, rounded up: {@code rho = epsilon tanh(epsilon /
+   * 2)}, or Bun &amp; Steinke's {@code epsilon^2 / 2} (2016, Prop. 1.4) if that rounds lower.
    *
-   * <p>Why it is valid: binary randomized response with parameter epsilon is the worst
-   * epsilon-DP mechanism for every Renyi divergence (Kairouz, Oh &amp; Viswanath 2015, Thm. 2.1,
-   * with the data-processing inequality, van Erven &amp; Harremoes 2014, Thm. 9), and its
-   * divergence of order {@code alpha} is {@code D = [log cosh((2 alpha - 1) x) - log cosh(x)] /
-   * (alpha - 1)} with {@code x = epsilon / 2} (Mironov 2017, Prop. 5, rewritten). The function
-   * {@code psi(v) = log cosh(sqrt v)} is concave ({@code psi'(v) = tanh(sqrt v) / (2 sqrt v)}
-   * decreases), so {@code psi(t^2 x^2) - psi(x^2) <= psi'(x^2) (t^2 - 1) x^2} with {@code t = 2
-   * alpha - 1}, {@code t^2 - 1 = 4 alpha (alpha - 1)}, which gives {@code D <= alpha epsilon
-   * tanh(epsilon / 2)} for every {@code alpha > 1}: the zCDP condition. As {@code alpha -> 1},
-   * {@code D} tends to the Kullback-Leibler divergence {@code epsilon tanh(epsilon / 2)}, so no
-   * smaller rho is valid. The proof is written out in {@code docs/accounting-rdp.md}; optimal
-   * pure-DP-to-zCDP conversions are also the subject of "Tight RDP &amp; zCDP Bounds from Pure
-   * DP" (differentialprivacy.org/pdp-to-zcdp).
+   * <p>Why it is valid: binary randomized response with parameter epsilon is the worst epsilon-DP
+   * mechanism for every Renyi divergence (Kairouz, Oh &amp; Viswanath 2015, Thm. 2.1, with the
+   * data-processing inequality, van Erven &amp; Harremoes 2014, Thm. 9), and its divergence of
+   * order {@code alpha} is {@code D = [log cosh((2 alpha - 1) x) - log cosh(x)] / (alpha - 1)} with
+   * {@code x = epsilon / 2} (Mironov 2017, Prop. 5, rewritten). The function {@code psi(v) = log
+   * cosh(sqrt v)} is concave ({@code psi'(v) = tanh(sqrt v) / (2 sqrt v)} decreases), so {@code
+   * psi(t^2 x^2) - psi(x^2) <= psi'(x^2) (t^2 - 1) x^2} with {@code t = 2 alpha - 1}, {@code t^2 -
+   * 1 = 4 alpha (alpha - 1)}, which gives {@code D <= alpha epsilon tanh(epsilon / 2)} for every
+   * {@code alpha > 1}: the zCDP condition. As {@code alpha -> 1}, {@code D} tends to the
+   * Kullback-Leibler divergence {@code epsilon tanh(epsilon / 2)}, so no smaller rho is valid. The
+   * proof is written out in {@code docs/accounting-rdp.md}; optimal pure-DP-to-zCDP conversions are
+   * also the subject of "Tight RDP &amp; zCDP Bounds from Pure DP"
+   * (differentialprivacy.org/pdp-to-zcdp).
    *
    * @param epsilon finite and {@code >= 0}
    * @return rho, {@code >= 0}
    */
   static double pureRho(double epsilon) {
-    double tight =
-        RoundUp.relative(epsilon * Math.tanh(0.5 * epsilon), RoundUp.CLOSED_FORM_ERROR);
+    double tight = RoundUp.relative(epsilon * Math.tanh(0.5 * epsilon), RoundUp.CLOSED_FORM_ERROR);
     double earlier = RoundUp.relative(0.5 * epsilon * epsilon, RoundUp.CLOSED_FORM_ERROR);
     double smaller = Math.min(tight, earlier);
     // Below about epsilon = 1e-154 both underflow to 0; the true rho is positive.
@@ -254,11 +254,14 @@ public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
       return Double.POSITIVE_INFINITY;
     }
     double logDelta = Math.log(delta);
-    // alpha - 1 = sqrt(log(1/delta) / rho) minimises the simpler bound alpha rho + log(1/delta)/(alpha-1)
+    // alpha - 1 = sqrt(log(1/delta) / rho) minimises the simpler bound alpha rho +
+    // log(1/delta)/(alpha-1)
     double start = 0.5 * Math.log(-logDelta / rho);
-    double best = minimiseOverOrder(rho,
-        (alphaMinusOne, alphaRho) -> RdpConversion.epsilonAt(alphaMinusOne, alphaRho, logDelta),
-        start);
+    double best =
+        minimiseOverOrder(
+            rho,
+            (alphaMinusOne, alphaRho) -> RdpConversion.epsilonAt(alphaMinusOne, alphaRho, logDelta),
+            start);
     return Math.max(0.0, best);
   }
 
@@ -270,11 +273,14 @@ public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
     if (rho == Double.POSITIVE_INFINITY) {
       return 1.0;
     }
-    // the exponent (alpha - 1)(alpha rho - epsilon) is smallest near alpha - 1 = (epsilon - rho) / (2 rho)
+    // the exponent (alpha - 1)(alpha rho - epsilon) is smallest near alpha - 1 = (epsilon - rho) /
+    // (2 rho)
     double start = Math.log(Math.max((epsilon - rho) / (2.0 * rho), 1e-3));
-    double bestLog = minimiseOverOrder(rho,
-        (alphaMinusOne, alphaRho) -> RdpConversion.logDeltaAt(alphaMinusOne, alphaRho, epsilon),
-        start);
+    double bestLog =
+        minimiseOverOrder(
+            rho,
+            (alphaMinusOne, alphaRho) -> RdpConversion.logDeltaAt(alphaMinusOne, alphaRho, epsilon),
+            start);
     double cks = bestLog < 0.0 ? Math.nextUp(Math.exp(bestLog)) : 1.0;
     return Math.min(cks, RdpConversion.totalVariationBound(rho));
   }
@@ -283,8 +289,7 @@ public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
    * Minimises {@code bound(alpha - 1, alpha rho)} over the order {@code alpha = 1 + e^t}, with
    * {@code alpha rho} rounded up (see {@link #minimiseOverLogOrder}).
    */
-  private static double minimiseOverOrder(
-      double rho, DoubleBinaryOperator bound, double start) {
+  private static double minimiseOverOrder(double rho, DoubleBinaryOperator bound, double start) {
     return minimiseOverLogOrder(
         t -> {
           double alphaMinusOne = Math.exp(t);
@@ -296,10 +301,9 @@ public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
   }
 
   /**
-   * Minimises {@code f(t)} over real {@code t}: a scan of step {@link #SCAN_STEP} over {@code
-   * start +- SCAN_HALF_WIDTH}, then Brent's method on the two scan cells around the best point.
-   * Returns the smallest value seen, which is itself a valid bound whatever the minimiser's
-   * accuracy.
+   * Minimises {@code f(t)} over real {@code t}: a scan of step {@link #SCAN_STEP} over {@code start
+   * +- SCAN_HALF_WIDTH}, then Brent's method on the two scan cells around the best point. Returns
+   * the smallest value seen, which is itself a valid bound whatever the minimiser's accuracy.
    */
   private static double minimiseOverLogOrder(DoubleUnaryOperator f, double start) {
     int cells = (int) Math.round(2 * SCAN_HALF_WIDTH / SCAN_STEP);

@@ -119,7 +119,8 @@ class ConnectTheDotsTest {
   void discretisedPairsAreValidDistributions(double[] c) {
     for (SubsampledLossPair.Direction d : SubsampledLossPair.Direction.values()) {
       DiscretePld pld =
-          ConnectTheDots.discretize(new SubsampledLossPair(c[0], new GaussianLossPair(c[1]), d), c[2]);
+          ConnectTheDots.discretize(
+              new SubsampledLossPair(c[0], new GaussianLossPair(c[1]), d), c[2]);
       double qMass = 0.0;
       for (int j = 0; j < pld.size(); j++) {
         assertTrue(pld.mass(j) >= 0);
@@ -195,10 +196,12 @@ class ConnectTheDotsTest {
     assertTrue(ConnectTheDots.gridPoints(pair, h) * h >= 0.5);
     // Through the accountant: two pure events are finite and compose to at most their sum plus
     // the documented cost of moving one part onto the common grid (less than one step of it).
-    PldAccountant accountant = new PldAccountant()
-        .compose(org.dp4j.core.event.ComposedEvent.of(
-            org.dp4j.core.event.EpsilonDeltaEvent.pure(0.25),
-            org.dp4j.core.event.EpsilonDeltaEvent.pure(1.0 / 12)));
+    PldAccountant accountant =
+        new PldAccountant()
+            .compose(
+                org.dp4j.core.event.ComposedEvent.of(
+                    org.dp4j.core.event.EpsilonDeltaEvent.pure(0.25),
+                    org.dp4j.core.event.EpsilonDeltaEvent.pure(1.0 / 12)));
     double eps = accountant.epsilon(1e-6);
     double step = accountant.effectiveInterval();
     assertTrue(eps > 0.33 && eps <= 0.25 + 1.0 / 12 + step, "epsilon " + eps + ", step " + step);

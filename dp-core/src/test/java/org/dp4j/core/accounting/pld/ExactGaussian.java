@@ -4,8 +4,8 @@ import org.dp4j.core.internal.LogMath;
 
 /**
  * Test oracle: the exact privacy profile of the Gaussian mechanism with sensitivity 1 and noise
- * {@code s}, {@code delta(eps) = Phi(1/(2s) - eps s) - e^eps Phi(-1/(2s) - eps s)} (Balle &amp; Wang
- * 2018, Thm. 8), and its inverse by bisection.
+ * {@code s}, {@code delta(eps) = Phi(1/(2s) - eps s) - e^eps Phi(-1/(2s) - eps s)} (Balle &amp;
+ * Wang 2018, Thm. 8), and its inverse by bisection.
  */
 final class ExactGaussian {
 

@@ -56,14 +56,16 @@ class FftTest {
     new Fft(n).transform(re, im, false);
     double[][] commons = new double[2][n];
     commons[0][1] = 1.0;
-    FastFourierTransformer.transformInPlace(commons, DftNormalization.STANDARD, TransformType.FORWARD);
+    FastFourierTransformer.transformInPlace(
+        commons, DftNormalization.STANDARD, TransformType.FORWARD);
     double ours = 0;
     double theirs = 0;
     for (int j = 0; j < n; j++) {
       double angle = -2 * Math.PI * j / n;
       ours = Math.max(ours, Math.hypot(re[j] - Math.cos(angle), im[j] - Math.sin(angle)));
       theirs =
-          Math.max(theirs, Math.hypot(commons[0][j] - Math.cos(angle), commons[1][j] - Math.sin(angle)));
+          Math.max(
+              theirs, Math.hypot(commons[0][j] - Math.cos(angle), commons[1][j] - Math.sin(angle)));
     }
     assertTrue(ours < 1e-15, "twiddle error " + ours);
     // Commons Math's recurrence is far less accurate at this length (about 2e-12); both agree

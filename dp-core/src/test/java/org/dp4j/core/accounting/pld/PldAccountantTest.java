@@ -81,7 +81,8 @@ class PldAccountantTest {
     PldAccountant laplace = new PldAccountant().compose(new LaplaceEvent(0.0));
     assertEquals(Double.POSITIVE_INFINITY, laplace.epsilon(1e-3));
     // Composition with anything else stays infinite.
-    PldAccountant mixed = new PldAccountant().compose(new GaussianEvent(2.0)).compose(new GaussianEvent(0));
+    PldAccountant mixed =
+        new PldAccountant().compose(new GaussianEvent(2.0)).compose(new GaussianEvent(0));
     assertEquals(Double.POSITIVE_INFINITY, mixed.epsilon(1e-3));
   }
 
@@ -108,7 +109,8 @@ class PldAccountantTest {
 
   @Test
   void singleApproximateEventReproducesItsGuarantee() {
-    PldAccountant accountant = new PldAccountant().compose(EpsilonDeltaEvent.approximate(1.0, 1e-6));
+    PldAccountant accountant =
+        new PldAccountant().compose(EpsilonDeltaEvent.approximate(1.0, 1e-6));
     double eps = accountant.epsilon(1e-6);
     assertTrue(eps >= 1.0 && eps <= 1.0 + 2e-6, "eps " + eps);
     assertEquals(Double.POSITIVE_INFINITY, accountant.epsilon(1e-7));
@@ -447,8 +449,16 @@ class PldAccountantTest {
   // --- bad input --------------------------------------------------------------------------------
 
   @ParameterizedTest
-  @ValueSource(doubles = {Double.NaN, -0.1, -0.0 - 1e-300, 1.0, 1.5, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY})
+  @ValueSource(
+      doubles = {
+        Double.NaN,
+        -0.1,
+        -0.0 - 1e-300,
+        1.0,
+        1.5,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY
+      })
   void epsilonRejectsBadDelta(double delta) {
     PldAccountant accountant = new PldAccountant().compose(DP_SGD_STEP);
     IllegalArgumentException e =
@@ -479,8 +489,8 @@ class PldAccountantTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {Double.NaN, 0.0, -0.0, -1e-4, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY})
+  @ValueSource(
+      doubles = {Double.NaN, 0.0, -0.0, -1e-4, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void constructorRejectsBadInterval(double interval) {
     IllegalArgumentException e =
         assertThrows(
@@ -506,14 +516,16 @@ class PldAccountantTest {
   @Test
   void tinyNoiseAndTinySamplingRatesStayFiniteAndBounded() {
     // Extreme but valid events: the grid guards coarsen the spacing instead of failing.
-    PldAccountant tinyQ = new PldAccountant().compose(new PoissonSampledEvent(1e-9, new GaussianEvent(0.3)));
+    PldAccountant tinyQ =
+        new PldAccountant().compose(new PoissonSampledEvent(1e-9, new GaussianEvent(0.3)));
     double eps = tinyQ.epsilon(1e-5);
     assertTrue(eps >= 0 && eps < 1e-3, "eps " + eps);
     PldAccountant hugeNoise = new PldAccountant().compose(new GaussianEvent(1e6), 10);
     assertTrue(hugeNoise.epsilon(1e-5) < 1e-4);
     PldAccountant tinyNoise = new PldAccountant().compose(new GaussianEvent(1e-3));
     assertTrue(tinyNoise.epsilon(1e-5) > 100);
-    PldAccountant negligibleNoise = new PldAccountant().compose(new GaussianEvent(Double.MIN_VALUE));
+    PldAccountant negligibleNoise =
+        new PldAccountant().compose(new GaussianEvent(Double.MIN_VALUE));
     assertEquals(Double.POSITIVE_INFINITY, negligibleNoise.epsilon(1e-5));
     PldAccountant astronomicalCount =
         new PldAccountant().compose(new LaplaceEvent(1.0), Long.MAX_VALUE / 2);

@@ -39,8 +39,8 @@ class PldAtomGridTest {
   }
 
   /**
-   * {@code delta(eps) = (e^{eps0} - e^{eps}) / (1 + e^{eps0})} for binary randomized response,
-   * the worst eps0-DP mechanism (Kairouz, Oh &amp; Viswanath 2015), {@code 0 <= eps <= eps0}.
+   * {@code delta(eps) = (e^{eps0} - e^{eps}) / (1 + e^{eps0})} for binary randomized response, the
+   * worst eps0-DP mechanism (Kairouz, Oh &amp; Viswanath 2015), {@code 0 <= eps <= eps0}.
    */
   static double randomizedResponseDelta(double eps0, double eps) {
     return eps >= eps0 ? 0.0 : -Math.expm1(eps - eps0) / (1 + Math.exp(-eps0));
@@ -92,28 +92,35 @@ class PldAtomGridTest {
 
   @Test
   void everyLaplaceScaleIsFiniteAndWithinOnePercentOfExact() {
-    laplaceScales().forEach(b -> {
-      PldAccountant accountant = new PldAccountant().compose(new LaplaceEvent(b));
-      for (double delta : DELTAS) {
-        double eps0 = 1 / b;
-        double exact = epsilonByBisection(e -> laplaceDelta(eps0, e), eps0, delta);
-        assertTightUpperBound(accountant.epsilon(delta), exact, "b " + b + ", delta " + delta);
-      }
-    });
+    laplaceScales()
+        .forEach(
+            b -> {
+              PldAccountant accountant = new PldAccountant().compose(new LaplaceEvent(b));
+              for (double delta : DELTAS) {
+                double eps0 = 1 / b;
+                double exact = epsilonByBisection(e -> laplaceDelta(eps0, e), eps0, delta);
+                assertTightUpperBound(
+                    accountant.epsilon(delta), exact, "b " + b + ", delta " + delta);
+              }
+            });
   }
 
   @Test
   void everyPureEpsilonIsFiniteAndWithinOnePercentOfExact() {
-    pureEpsilons().forEach(eps0 -> {
-      PldAccountant accountant = new PldAccountant().compose(EpsilonDeltaEvent.pure(eps0));
-      for (double delta : DELTAS) {
-        double exact = epsilonByBisection(e -> randomizedResponseDelta(eps0, e), eps0, delta);
-        assertTightUpperBound(accountant.epsilon(delta), exact, "eps0 " + eps0 + ", " + delta);
-      }
-      // delta = 0: the pure guarantee itself, from the atom on the top grid point.
-      double pure = accountant.epsilon(0.0);
-      assertTrue(pure >= eps0 && pure <= eps0 * (1 + 2e-6), "eps0 " + eps0 + ": " + pure);
-    });
+    pureEpsilons()
+        .forEach(
+            eps0 -> {
+              PldAccountant accountant = new PldAccountant().compose(EpsilonDeltaEvent.pure(eps0));
+              for (double delta : DELTAS) {
+                double exact =
+                    epsilonByBisection(e -> randomizedResponseDelta(eps0, e), eps0, delta);
+                assertTightUpperBound(
+                    accountant.epsilon(delta), exact, "eps0 " + eps0 + ", " + delta);
+              }
+              // delta = 0: the pure guarantee itself, from the atom on the top grid point.
+              double pure = accountant.epsilon(0.0);
+              assertTrue(pure >= eps0 && pure <= eps0 * (1 + 2e-6), "eps0 " + eps0 + ": " + pure);
+            });
   }
 
   @Test

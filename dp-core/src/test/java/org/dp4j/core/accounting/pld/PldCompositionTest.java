@@ -104,10 +104,12 @@ class PldCompositionTest {
         if (loss <= eps) {
           continue;
         }
-        double logMass = org.apache.commons.math3.special.Gamma.logGamma(k + 1.0)
-            - org.apache.commons.math3.special.Gamma.logGamma(j + 1.0)
-            - org.apache.commons.math3.special.Gamma.logGamma(k - j + 1.0)
-            + j * logP + (k - j) * log1mP;
+        double logMass =
+            org.apache.commons.math3.special.Gamma.logGamma(k + 1.0)
+                - org.apache.commons.math3.special.Gamma.logGamma(j + 1.0)
+                - org.apache.commons.math3.special.Gamma.logGamma(k - j + 1.0)
+                + j * logP
+                + (k - j) * log1mP;
         if (logMass < -60 && loss > mean + 8 * sd) {
           break;
         }
@@ -121,7 +123,8 @@ class PldCompositionTest {
       // of both stages) separate the two. Staging amplifies them: about 7e-5 here.
       double allowance = 2 * staged.fftError() + staged.infinityMass();
       assertTrue(allowance < 1e-4, "allowance " + allowance);
-      assertTrue(ours <= exact * (1 + 1e-8) + allowance, "eps " + eps + ": " + ours + " vs " + exact);
+      assertTrue(
+          ours <= exact * (1 + 1e-8) + allowance, "eps " + eps + ": " + ours + " vs " + exact);
     }
   }
 

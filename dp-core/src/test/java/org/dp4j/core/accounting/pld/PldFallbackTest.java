@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Cases the PLD grid cannot represent at its accuracy target: the accountant reports the smaller
- * of the PLD and Renyi-DP upper bounds, says which, and never fails.
+ * Cases the PLD grid cannot represent at its accuracy target: the accountant reports the smaller of
+ * the PLD and Renyi-DP upper bounds, says which, and never fails.
  */
 class PldFallbackTest {
 
@@ -29,13 +29,13 @@ class PldFallbackTest {
   /** The reported epsilon is the smaller bound, and the record says which one. */
   private static void assertConsistent(PldEpsilon result) {
     assertTrue(result.epsilon() >= 0);
-    double smaller = Double.isNaN(result.rdpEpsilon())
-        ? result.pldEpsilon()
-        : Math.min(result.pldEpsilon(), result.rdpEpsilon());
+    double smaller =
+        Double.isNaN(result.rdpEpsilon())
+            ? result.pldEpsilon()
+            : Math.min(result.pldEpsilon(), result.rdpEpsilon());
     assertEquals(smaller, result.epsilon());
-    PldEpsilon.Bound expected = result.epsilon() == result.pldEpsilon()
-        ? PldEpsilon.Bound.PLD
-        : PldEpsilon.Bound.RDP;
+    PldEpsilon.Bound expected =
+        result.epsilon() == result.pldEpsilon() ? PldEpsilon.Bound.PLD : PldEpsilon.Bound.RDP;
     assertEquals(expected, result.bound());
   }
 
@@ -156,14 +156,16 @@ class PldFallbackTest {
 
   @Test
   void recordRejectsBadComponentsAndDescribesEveryCase() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PldEpsilon(Double.NaN, PldEpsilon.Bound.PLD, PldEpsilon.Grid.AS_CHOSEN, 1, 1));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PldEpsilon(1, PldEpsilon.Bound.PLD, PldEpsilon.Grid.AS_CHOSEN, -1, 1));
-    assertThrows(NullPointerException.class,
-        () -> new PldEpsilon(1, null, PldEpsilon.Grid.AS_CHOSEN, 1, 1));
-    assertThrows(NullPointerException.class,
-        () -> new PldEpsilon(1, PldEpsilon.Bound.PLD, null, 1, 1));
+    assertThrows(
+        NullPointerException.class, () -> new PldEpsilon(1, null, PldEpsilon.Grid.AS_CHOSEN, 1, 1));
+    assertThrows(
+        NullPointerException.class, () -> new PldEpsilon(1, PldEpsilon.Bound.PLD, null, 1, 1));
     assertEquals(
         "privacy loss distribution on a coarsened grid (Renyi DP gave 3.0)",
         new PldEpsilon(2, PldEpsilon.Bound.PLD, PldEpsilon.Grid.COARSENED, 2, 3).describe());

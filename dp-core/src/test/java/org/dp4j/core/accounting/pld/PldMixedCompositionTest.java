@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Compositions of several kinds of event, each composed on its own grid and moved onto a common
- * one by connect-the-dots: results stay upper bounds and keep the accountant's accuracy.
+ * Compositions of several kinds of event, each composed on its own grid and moved onto a common one
+ * by connect-the-dots: results stay upper bounds and keep the accountant's accuracy.
  */
 class PldMixedCompositionTest {
 

@@ -106,7 +106,8 @@ class PldReferenceDataTest {
     // Laplace is an eps0-DP mechanism, so the optimal composition bound also caps it.
     assertTrue(eps <= (1 + RELATIVE_EXCESS) * kov, () -> row + ": eps " + eps + " > 1.01 KOV");
     if (k == 1) {
-      // One Laplace mechanism: delta(eps) = 1 - e^{(eps - eps0)/2}, so eps = eps0 + 2 log(1 - delta).
+      // One Laplace mechanism: delta(eps) = 1 - e^{(eps - eps0)/2}, so eps = eps0 + 2 log(1 -
+      // delta).
       double exact = eps0 + 2 * Math.log1p(-delta);
       assertTrue(eps >= exact, () -> row + ": eps " + eps + " below the exact " + exact);
     }
@@ -133,9 +134,10 @@ class PldReferenceDataTest {
     double sigma = result.noiseMultiplier();
     assertEquals(reference, sigma, 0.01 * reference, row::toString);
     assertTrue(result.epsilon() <= target.epsilon(), row::toString);
-    double check = new PldAccountant()
-        .compose(new GaussianEvent(sigma).poissonSampled(q).repeated(steps))
-        .epsilon(target.delta());
+    double check =
+        new PldAccountant()
+            .compose(new GaussianEvent(sigma).poissonSampled(q).repeated(steps))
+            .epsilon(target.delta());
     assertTrue(check <= target.epsilon(), row::toString);
   }
 

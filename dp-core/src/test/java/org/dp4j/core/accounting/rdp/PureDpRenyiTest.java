@@ -33,8 +33,12 @@ class PureDpRenyiTest {
   static Stream<String> mpmathRows() throws IOException {
     try (InputStream in =
         PureDpRenyiTest.class.getResourceAsStream("randomized_response_rdp_mpmath.csv")) {
-      List<String> lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-          .lines().skip(1).filter(line -> !line.isBlank()).toList();
+      List<String> lines =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+              .lines()
+              .skip(1)
+              .filter(line -> !line.isBlank())
+              .toList();
       assertEquals(143, lines.size());
       return lines.stream();
     }
@@ -98,8 +102,9 @@ class PureDpRenyiTest {
   @Test
   void accountantsUseTheTighterValues() {
     double[] orders = {1.5, 2.0, 10.0, 100.0};
-    RdpAccountant rdp = new RdpAccountant(NeighbouringRelation.ADD_OR_REMOVE_ONE, orders)
-        .compose(EpsilonDeltaEvent.pure(1.0), 3);
+    RdpAccountant rdp =
+        new RdpAccountant(NeighbouringRelation.ADD_OR_REMOVE_ONE, orders)
+            .compose(EpsilonDeltaEvent.pure(1.0), 3);
     for (int k = 0; k < orders.length; k++) {
       double single = RdpAccountant.randomizedResponseRdp(orders[k], 1.0);
       assertEquals(3 * single, rdp.rdp()[k], 3 * single * 1e-15);
@@ -108,8 +113,8 @@ class PureDpRenyiTest {
     ZcdpAccountant zcdp = new ZcdpAccountant().compose(EpsilonDeltaEvent.pure(1.0), 3);
     assertEquals(3 * Math.tanh(0.5), zcdp.rho(), 1e-14);
     // Laplace(b) is (1/b)-DP and gets the same rho.
-    assertEquals(ZcdpAccountant.pureRho(0.5), new ZcdpAccountant().compose(new LaplaceEvent(2))
-        .rho());
+    assertEquals(
+        ZcdpAccountant.pureRho(0.5), new ZcdpAccountant().compose(new LaplaceEvent(2)).rho());
   }
 
   static Stream<RefData.Row> compositionRows() {
@@ -147,7 +152,7 @@ class PureDpRenyiTest {
       earlier[i] = 100 * Math.min(1.0, 0.5 * orders[i]);
     }
     assertEquals(100.01, RdpConversion.epsilon(orders, earlier, 1e-6).epsilon(), 0.005);
-    assertEquals(85.52, new RdpAccountant().compose(EpsilonDeltaEvent.pure(1.0), 100)
-        .epsilon(1e-6), 0.005);
+    assertEquals(
+        85.52, new RdpAccountant().compose(EpsilonDeltaEvent.pure(1.0), 100).epsilon(1e-6), 0.005);
   }
 }

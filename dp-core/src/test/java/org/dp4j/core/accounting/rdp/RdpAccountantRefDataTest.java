@@ -47,10 +47,11 @@ class RdpAccountantRefDataTest {
   @ParameterizedTest
   @MethodSource("sgmRdpRows")
   void defaultGridIsNoWorseThanEitherAnchor(RefData.Row row) {
-    double anchors =
-        Math.min(row.number("dp_accounting_rdp_eps"), row.number("opacus_rdp_eps"));
-    double ours = new RdpAccountant().compose(dpSgdStep(row), (long) row.number("steps"))
-        .epsilon(row.number("delta"));
+    double anchors = Math.min(row.number("dp_accounting_rdp_eps"), row.number("opacus_rdp_eps"));
+    double ours =
+        new RdpAccountant()
+            .compose(dpSgdStep(row), (long) row.number("steps"))
+            .epsilon(row.number("delta"));
     assertTrue(ours >= 0.0 && !Double.isNaN(ours), () -> row + " ours " + ours);
     if (anchors >= 0.01 && anchors <= 1000) {
       assertTrue(ours <= 1.01 * anchors, () -> row + " ours " + ours + " anchors " + anchors);
@@ -59,8 +60,8 @@ class RdpAccountantRefDataTest {
 
   /**
    * With Opacus' own grid we compute the same quantity as Opacus (exact RDP per order, same
-   * conversion): agreement within 1e-6 relative, from Opacus' per-order accuracy of 3.2e-7
-   * (README caveat 2) with a factor 3 for the cancellation in the conversion.
+   * conversion): agreement within 1e-6 relative, from Opacus' per-order accuracy of 3.2e-7 (README
+   * caveat 2) with a factor 3 for the cancellation in the conversion.
    */
   @ParameterizedTest
   @MethodSource("sgmRdpRows")
@@ -103,8 +104,10 @@ class RdpAccountantRefDataTest {
   @ParameterizedTest
   @MethodSource("sgmPldRows")
   void neverBelowTheTrueEpsilon(RefData.Row row) {
-    double ours = new RdpAccountant().compose(dpSgdStep(row), (long) row.number("steps"))
-        .epsilon(row.number("delta"));
+    double ours =
+        new RdpAccountant()
+            .compose(dpSgdStep(row), (long) row.number("steps"))
+            .epsilon(row.number("delta"));
     double pld = row.number("dp_accounting_pld_eps_vdi_1e-4");
     assertTrue(ours >= 0.99 * pld, () -> row + " ours " + ours);
     if (row.optional("ms_prv_eps_lower").isPresent()) {
@@ -127,9 +130,9 @@ class RdpAccountantRefDataTest {
   }
 
   /**
-   * dp_accounting's RdpAccountant with ZCDpEvent(1/(2 sigma^2)) k times: the same conversion on
-   * the same grid, with closed-form RDP, so agreement to 1e-12 relative (the conversion's
-   * pessimistic margins are about 1e-14).
+   * dp_accounting's RdpAccountant with ZCDpEvent(1/(2 sigma^2)) k times: the same conversion on the
+   * same grid, with closed-form RDP, so agreement to 1e-12 relative (the conversion's pessimistic
+   * margins are about 1e-14).
    */
   @ParameterizedTest
   @MethodSource("zcdpRows")
@@ -143,9 +146,10 @@ class RdpAccountantRefDataTest {
     assertEquals(expected, ours.epsilon(), 1e-12 * expected, row::toString);
     assertEquals(row.number("dp_accounting_opt_order"), ours.order(), row::toString);
     // the default grid (a superset) is no worse; the continuous optimum is a lower bound for both
-    double defaults = new RdpAccountant()
-        .compose(new ZcdpEvent(1.0 / (2.0 * sigma * sigma)), (long) row.number("k"))
-        .epsilon(row.number("delta"));
+    double defaults =
+        new RdpAccountant()
+            .compose(new ZcdpEvent(1.0 / (2.0 * sigma * sigma)), (long) row.number("k"))
+            .epsilon(row.number("delta"));
     assertTrue(defaults <= ours.epsilon(), row::toString);
     assertTrue(defaults >= row.number("eps_cks_optimal_alpha_mpmath"), row::toString);
   }
@@ -182,8 +186,8 @@ class RdpAccountantRefDataTest {
   @Test
   void opacusGoldenValue() {
     PrivacyEvent step = new PoissonSampledEvent(0.04, new GaussianEvent(1.5));
-    double opacusGrid = new RdpAccountant(ADD_REMOVE, AnchorGrids.opacus())
-        .compose(step, 2250).epsilon(1e-5);
+    double opacusGrid =
+        new RdpAccountant(ADD_REMOVE, AnchorGrids.opacus()).compose(step, 2250).epsilon(1e-5);
     assertEquals(7.329, opacusGrid, 5e-4);
     double defaults = new RdpAccountant().compose(step, 2250).epsilon(1e-5);
     assertTrue(defaults <= opacusGrid, () -> "default grid " + defaults);

@@ -80,8 +80,9 @@ class RdpAccountantTest {
     SplittableRandom random = new SplittableRandom(seed);
     for (int trial = 0; trial < 10; trial++) {
       Config c = Config.random(random);
-      RdpAccountant accountant = new RdpAccountant(ADD_REMOVE, SMALL_GRID)
-          .compose(new PoissonSampledEvent(c.q(), new GaussianEvent(c.sigma())), c.steps());
+      RdpAccountant accountant =
+          new RdpAccountant(ADD_REMOVE, SMALL_GRID)
+              .compose(new PoissonSampledEvent(c.q(), new GaussianEvent(c.sigma())), c.steps());
       double epsilon = accountant.epsilon(c.delta());
       assertTrue(accountant.delta(epsilon) <= c.delta(), c::toString);
       // and delta is tight-ish: a slightly smaller epsilon needs more than delta
@@ -141,24 +142,28 @@ class RdpAccountantTest {
       assertClose(a / 8, gaussian.rdp()[k]);
       assertClose(0.3 * a, zcdp.rdp()[k]);
       // Randomized response with eps = 0.1 (Mironov 2017, Prop. 5), written directly.
-      double rr = Math.log((Math.exp(a * 0.1) + Math.exp((1 - a) * 0.1)) / (1 + Math.exp(0.1)))
-          / (a - 1);
+      double rr =
+          Math.log((Math.exp(a * 0.1) + Math.exp((1 - a) * 0.1)) / (1 + Math.exp(0.1))) / (a - 1);
       assertTrue(Math.abs(pure.rdp()[k] - rr) <= 1e-12 * rr, a + ": " + pure.rdp()[k]);
       assertTrue(pure.rdp()[k] <= Math.min(0.1, a * 0.01 / 2), "above the earlier bound");
-      double direct = Math.log(a / (2 * a - 1) * Math.exp((a - 1) / 2)
-          + (a - 1) / (2 * a - 1) * Math.exp(-a / 2)) / (a - 1);
+      double direct =
+          Math.log(
+                  a / (2 * a - 1) * Math.exp((a - 1) / 2)
+                      + (a - 1) / (2 * a - 1) * Math.exp(-a / 2))
+              / (a - 1);
       assertClose(direct, laplace.rdp()[k]);
     }
   }
 
   private static void assertClose(double expected, double actual) {
-    assertTrue(actual >= expected && actual <= expected * (1 + 1e-12),
+    assertTrue(
+        actual >= expected && actual <= expected * (1 + 1e-12),
         () -> "expected " + expected + " (rounded up), got " + actual);
   }
 
   /**
-   * The Laplace RDP of scale b is at most the pure-DP bound of its (1/b)-DP guarantee, and for
-   * huge b (tiny loss) keeps full relative accuracy: RDP ~ alpha / (2 b^2) (Mironov 2017, Prop. 6
+   * The Laplace RDP of scale b is at most the pure-DP bound of its (1/b)-DP guarantee, and for huge
+   * b (tiny loss) keeps full relative accuracy: RDP ~ alpha / (2 b^2) (Mironov 2017, Prop. 6
    * expanded to second order).
    */
   @Test
@@ -166,7 +171,8 @@ class RdpAccountantTest {
     for (double b : new double[] {0.1, 1.0, 10.0}) {
       for (double a : RdpAccountant.defaultOrders()) {
         double eps = 1 / b;
-        assertTrue(RdpAccountant.laplaceRdp(a, b) <= Math.min(eps, a * eps * eps / 2) * (1 + 1e-12));
+        assertTrue(
+            RdpAccountant.laplaceRdp(a, b) <= Math.min(eps, a * eps * eps / 2) * (1 + 1e-12));
       }
     }
     double b = 1e6;
@@ -199,20 +205,20 @@ class RdpAccountantTest {
 
   @Test
   void noNoiseMeansNoGuarantee() {
-    RdpAccountant accountant = new RdpAccountant()
-        .compose(new PoissonSampledEvent(0.01, new GaussianEvent(0.0)));
+    RdpAccountant accountant =
+        new RdpAccountant().compose(new PoissonSampledEvent(0.01, new GaussianEvent(0.0)));
     assertEquals(Double.POSITIVE_INFINITY, accountant.epsilon(1e-5));
     assertEquals(1.0, accountant.delta(10.0));
-    assertEquals(Double.POSITIVE_INFINITY, new RdpAccountant()
-        .compose(new GaussianEvent(0.0)).epsilon(0.5));
-    assertEquals(Double.POSITIVE_INFINITY, new RdpAccountant()
-        .compose(new LaplaceEvent(0.0)).epsilon(0.5));
+    assertEquals(
+        Double.POSITIVE_INFINITY, new RdpAccountant().compose(new GaussianEvent(0.0)).epsilon(0.5));
+    assertEquals(
+        Double.POSITIVE_INFINITY, new RdpAccountant().compose(new LaplaceEvent(0.0)).epsilon(0.5));
   }
 
   /**
-   * A tiny loss is certified as epsilon 0 at a moderate delta: Pinsker-type bound TV <=
-   * sqrt(1 - exp(-KL)) (Bretagnolle-Huber), KL <= RDP. Here RDP(1.02) ~ 1.02 * 1e-12, so TV <=
-   * ~1e-6 <= delta = 1e-5, but not <= 1e-7.
+   * A tiny loss is certified as epsilon 0 at a moderate delta: Pinsker-type bound TV <= sqrt(1 -
+   * exp(-KL)) (Bretagnolle-Huber), KL <= RDP. Here RDP(1.02) ~ 1.02 * 1e-12, so TV <= ~1e-6 <=
+   * delta = 1e-5, but not <= 1e-7.
    */
   @Test
   void totalVariationRuleGivesZeroForTinyLoss() {
@@ -224,16 +230,18 @@ class RdpAccountantTest {
 
   @Test
   void epsilonAndOrderReportsAGridOrder() {
-    RdpAccountant accountant = new RdpAccountant()
-        .compose(new PoissonSampledEvent(256.0 / 60000, new GaussianEvent(1.1)), 10_000);
+    RdpAccountant accountant =
+        new RdpAccountant()
+            .compose(new PoissonSampledEvent(256.0 / 60000, new GaussianEvent(1.1)), 10_000);
     EpsilonAndOrder result = accountant.epsilonAndOrder(1e-5);
     assertEquals(accountant.epsilon(1e-5), result.epsilon());
     double[] orders = accountant.orders();
     int index = java.util.Arrays.binarySearch(orders, result.order());
     assertTrue(index >= 0, "order " + result.order());
-    double single = new RdpAccountant(ADD_REMOVE, new double[] {result.order()})
-        .compose(new PoissonSampledEvent(256.0 / 60000, new GaussianEvent(1.1)), 10_000)
-        .epsilon(1e-5);
+    double single =
+        new RdpAccountant(ADD_REMOVE, new double[] {result.order()})
+            .compose(new PoissonSampledEvent(256.0 / 60000, new GaussianEvent(1.1)), 10_000)
+            .epsilon(1e-5);
     assertEquals(result.epsilon(), single);
   }
 
@@ -243,8 +251,9 @@ class RdpAccountantTest {
   void conversionBeatsMironovsOriginalBound(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     Config c = Config.random(random);
-    RdpAccountant accountant = new RdpAccountant(ADD_REMOVE, SMALL_GRID)
-        .compose(new PoissonSampledEvent(c.q(), new GaussianEvent(c.sigma())), c.steps());
+    RdpAccountant accountant =
+        new RdpAccountant(ADD_REMOVE, SMALL_GRID)
+            .compose(new PoissonSampledEvent(c.q(), new GaussianEvent(c.sigma())), c.steps());
     double mironov = Double.POSITIVE_INFINITY;
     double[] rdp = accountant.rdp();
     for (int k = 0; k < SMALL_GRID.length; k++) {
@@ -255,15 +264,16 @@ class RdpAccountantTest {
 
   @Test
   void unsupportedEventsAreRejectedAndChangeNothing() {
-    RdpAccountant accountant = new RdpAccountant()
-        .compose(new PoissonSampledEvent(0.01, new GaussianEvent(1.0)), 10);
+    RdpAccountant accountant =
+        new RdpAccountant().compose(new PoissonSampledEvent(0.01, new GaussianEvent(1.0)), 10);
     double[] before = accountant.rdp();
     List<PrivacyEvent> eventsBefore = accountant.events();
     PrivacyEvent approximate = EpsilonDeltaEvent.approximate(1.0, 1e-6);
     PrivacyEvent sampledLaplace = new PoissonSampledEvent(0.1, new LaplaceEvent(1.0));
-    PrivacyEvent nested = ComposedEvent.of(
-        new GaussianEvent(1.0),
-        new SelfComposedEvent(ComposedEvent.of(new ZcdpEvent(0.1), approximate), 3));
+    PrivacyEvent nested =
+        ComposedEvent.of(
+            new GaussianEvent(1.0),
+            new SelfComposedEvent(ComposedEvent.of(new ZcdpEvent(0.1), approximate), 3));
     for (PrivacyEvent bad : List.of(approximate, sampledLaplace, nested)) {
       assertFalse(accountant.supports(bad));
       assertTrue(accountant.unsupportedReason(bad).isPresent());
@@ -297,8 +307,9 @@ class RdpAccountantTest {
     PrivacyEvent a = new PoissonSampledEvent(0.02, new GaussianEvent(1.2));
     PrivacyEvent b = new GaussianEvent(3.0);
     PrivacyEvent c = new ZcdpEvent(0.01);
-    RdpAccountant tree = new RdpAccountant().compose(
-        ComposedEvent.of(new SelfComposedEvent(a, 7), ComposedEvent.of(b, c), a));
+    RdpAccountant tree =
+        new RdpAccountant()
+            .compose(ComposedEvent.of(new SelfComposedEvent(a, 7), ComposedEvent.of(b, c), a));
     RdpAccountant flat = new RdpAccountant().compose(a, 8).compose(b).compose(c);
     double[] x = tree.rdp();
     double[] y = flat.rdp();
@@ -361,26 +372,42 @@ class RdpAccountantTest {
     RdpAccountant accountant = new RdpAccountant(ADD_REMOVE, orders);
     orders[0] = 100;
     assertArrayEquals(new double[] {1.5, 2, 8}, accountant.orders());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new RdpAccountant(ADD_REMOVE, new double[] {2.0, 1.0}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new RdpAccountant(ADD_REMOVE, new double[] {2.0, 1.0}));
     assertEquals("orders[1] must be finite and in (1, 10000.0], got 1.0", e.getMessage());
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY, 0.0, -3.0, 1.0, 0.5, 10000.5, Double.MAX_VALUE}) {
-      assertThrows(IllegalArgumentException.class,
-          () -> new RdpAccountant(ADD_REMOVE, new double[] {2.0, bad}), () -> "order " + bad);
+    for (double bad :
+        new double[] {
+          Double.NaN,
+          Double.POSITIVE_INFINITY,
+          Double.NEGATIVE_INFINITY,
+          0.0,
+          -3.0,
+          1.0,
+          0.5,
+          10000.5,
+          Double.MAX_VALUE
+        }) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new RdpAccountant(ADD_REMOVE, new double[] {2.0, bad}),
+          () -> "order " + bad);
     }
-    assertThrows(IllegalArgumentException.class,
-        () -> new RdpAccountant(ADD_REMOVE, new double[0]));
-    IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
-        () -> new RdpAccountant(ADD_REMOVE, new double[] {3.0, 2.0, 3.0}));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RdpAccountant(ADD_REMOVE, new double[0]));
+    IllegalArgumentException duplicate =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new RdpAccountant(ADD_REMOVE, new double[] {3.0, 2.0, 3.0}));
     assertTrue(duplicate.getMessage().startsWith("orders must be free of duplicates"));
     assertThrows(NullPointerException.class, () -> new RdpAccountant(ADD_REMOVE, null));
     assertThrows(NullPointerException.class, () -> new RdpAccountant(null));
   }
 
   static Stream<Double> badDeltas() {
-    return Stream.of(Double.NaN, -1e-300, -1.0, 1.0, 1.5, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY);
+    return Stream.of(
+        Double.NaN, -1e-300, -1.0, 1.0, 1.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
   }
 
   @ParameterizedTest
@@ -396,8 +423,8 @@ class RdpAccountantTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {Double.NaN, -1e-300, -1.0, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY})
+  @ValueSource(
+      doubles = {Double.NaN, -1e-300, -1.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void badEpsilonIsRejected(double epsilon) {
     RdpAccountant accountant = new RdpAccountant().compose(new GaussianEvent(1));
     IllegalArgumentException e =
@@ -409,33 +436,37 @@ class RdpAccountantTest {
   void badArgumentsToCompose() {
     RdpAccountant accountant = new RdpAccountant();
     assertThrows(NullPointerException.class, () -> accountant.compose(null));
-    assertThrows(IllegalArgumentException.class,
-        () -> accountant.compose(new GaussianEvent(1), 0));
-    assertThrows(IllegalArgumentException.class,
-        () -> accountant.compose(new GaussianEvent(1), -5));
+    assertThrows(IllegalArgumentException.class, () -> accountant.compose(new GaussianEvent(1), 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> accountant.compose(new GaussianEvent(1), -5));
     assertTrue(accountant.events().isEmpty());
   }
 
   /** Huge counts and huge or tiny noise: no NaN, no overflow into nonsense. */
   @Test
   void extremeCompositions() {
-    RdpAccountant many = new RdpAccountant()
-        .compose(new PoissonSampledEvent(1e-6, new GaussianEvent(1.0)), Long.MAX_VALUE);
+    RdpAccountant many =
+        new RdpAccountant()
+            .compose(new PoissonSampledEvent(1e-6, new GaussianEvent(1.0)), Long.MAX_VALUE);
     double eps = many.epsilon(1e-5);
     assertFalse(Double.isNaN(eps));
     assertTrue(eps > 0);
-    RdpAccountant nested = new RdpAccountant().compose(new SelfComposedEvent(
-        new SelfComposedEvent(new GaussianEvent(1.0), Long.MAX_VALUE), Long.MAX_VALUE));
+    RdpAccountant nested =
+        new RdpAccountant()
+            .compose(
+                new SelfComposedEvent(
+                    new SelfComposedEvent(new GaussianEvent(1.0), Long.MAX_VALUE), Long.MAX_VALUE));
     double nestedEps = nested.epsilon(1e-5); // RDP ~ alpha * 8.5e37 / 2: finite but meaningless
     assertTrue(nestedEps > 1e37 && nestedEps < Double.POSITIVE_INFINITY, "eps " + nestedEps);
     assertEquals(1.0, nested.delta(1.0));
-    RdpAccountant quiet = new RdpAccountant()
-        .compose(new PoissonSampledEvent(1e-6, new GaussianEvent(1e6)), 1_000_000);
+    RdpAccountant quiet =
+        new RdpAccountant()
+            .compose(new PoissonSampledEvent(1e-6, new GaussianEvent(1e6)), 1_000_000);
     assertEquals(0.0, quiet.epsilon(1e-5)); // RDP ~1e-18: the total-variation rule applies
     // at delta 1e-300 the grid's largest order (1024) limits epsilon to about 690 / 1023
     assertTrue(quiet.epsilon(1e-300) > 0.6 && quiet.epsilon(1e-300) < 0.7);
-    RdpAccountant loud = new RdpAccountant()
-        .compose(new PoissonSampledEvent(0.5, new GaussianEvent(0.05)), 1000);
+    RdpAccountant loud =
+        new RdpAccountant().compose(new PoissonSampledEvent(0.5, new GaussianEvent(0.05)), 1000);
     double loudEps = loud.epsilon(1e-5);
     assertTrue(loudEps > 1e3 && loudEps < Double.POSITIVE_INFINITY, "eps " + loudEps);
   }

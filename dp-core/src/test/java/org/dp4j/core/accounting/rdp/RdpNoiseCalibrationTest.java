@@ -31,18 +31,24 @@ class RdpNoiseCalibrationTest {
   void calibratedSigmaSitsBetweenPldAndTheRdpAnchors(RefData.Row row) {
     double targetEpsilon = row.number("target_eps");
     double delta = row.number("target_delta");
-    NoiseCalibration.Result result = NoiseCalibration.dpSgdNoiseMultiplier(
-        PrivacyBudget.approximate(targetEpsilon, delta), row.number("q"), (long) row.number("steps"),
-        RdpAccountant::new);
+    NoiseCalibration.Result result =
+        NoiseCalibration.dpSgdNoiseMultiplier(
+            PrivacyBudget.approximate(targetEpsilon, delta),
+            row.number("q"),
+            (long) row.number("steps"),
+            RdpAccountant::new);
     double sigma = result.noiseMultiplier();
-    double achieved = new RdpAccountant()
-        .compose(new GaussianEvent(sigma).poissonSampled(row.number("q"))
-            .repeated((long) row.number("steps")))
-        .epsilon(delta);
+    double achieved =
+        new RdpAccountant()
+            .compose(
+                new GaussianEvent(sigma)
+                    .poissonSampled(row.number("q"))
+                    .repeated((long) row.number("steps")))
+            .epsilon(delta);
     assertEquals(result.epsilon(), achieved, row::toString);
     assertTrue(achieved <= targetEpsilon, row::toString);
-    assertTrue(sigma <= row.number("dp_accounting_sigma_rdp") * (1 + 2e-4),
-        () -> row + " sigma " + sigma);
+    assertTrue(
+        sigma <= row.number("dp_accounting_sigma_rdp") * (1 + 2e-4), () -> row + " sigma " + sigma);
     assertTrue(sigma <= row.number("opacus_sigma_rdp") * (1 + 2e-4), () -> row + " " + sigma);
     assertTrue(sigma >= row.number("dp_accounting_sigma_pld_vdi_1e-4"), () -> row + " " + sigma);
   }

@@ -90,9 +90,9 @@ class SampledGaussianRdpTest {
   }
 
   /**
-   * Subsampling never hurts: the per-step RDP is at most the unsampled Gaussian's alpha/(2
-   * sigma^2) (MTZ 2019), and for tiny q it is about q^2 alpha (alpha-1) (e^{1/sigma^2} - 1) / 2
-   * (MTZ 2019, Sec. 3.3, the leading term of the binomial sum).
+   * Subsampling never hurts: the per-step RDP is at most the unsampled Gaussian's alpha/(2 sigma^2)
+   * (MTZ 2019), and for tiny q it is about q^2 alpha (alpha-1) (e^{1/sigma^2} - 1) / 2 (MTZ 2019,
+   * Sec. 3.3, the leading term of the binomial sum).
    */
   @Test
   void subsamplingAmplifiesAndMatchesTheSmallQAsymptote() {
@@ -116,13 +116,15 @@ class SampledGaussianRdpTest {
   @Test
   void extremeInputsStayFiniteAndOrdered() {
     double[] orders = {1.01, 1.5, 10.9, 63.0, 1024.0, 9999.5, 10000.0};
-    double[][] cases = {{1e-6, 1.1}, {1e-6, 1e4}, {0.999999, 0.5}, {0.5, 0.2}, {1e-300, 1.0},
-        {0.01, 1e12}};
+    double[][] cases = {
+      {1e-6, 1.1}, {1e-6, 1e4}, {0.999999, 0.5}, {0.5, 0.2}, {1e-300, 1.0}, {0.01, 1e12}
+    };
     for (double[] c : cases) {
       double[] rdp = SampledGaussianRdp.perStep(c[0], c[1], orders);
       for (int k = 0; k < orders.length; k++) {
         double value = rdp[k];
-        assertTrue(value > 0 && value < Double.POSITIVE_INFINITY,
+        assertTrue(
+            value > 0 && value < Double.POSITIVE_INFINITY,
             () -> "q=" + c[0] + " sigma=" + c[1] + " got " + value);
         assertTrue(k == 0 || value >= rdp[k - 1], () -> "not monotone at q=" + c[0]);
       }
@@ -134,8 +136,8 @@ class SampledGaussianRdpTest {
   }
 
   /**
-   * Below the quadrature's node budget (tiny sigma) a fractional order takes the exact value of
-   * the next integer order, a valid upper bound by monotonicity in the order.
+   * Below the quadrature's node budget (tiny sigma) a fractional order takes the exact value of the
+   * next integer order, a valid upper bound by monotonicity in the order.
    */
   @Test
   void tinySigmaFallsBackToTheNextIntegerOrder() {
@@ -149,8 +151,8 @@ class SampledGaussianRdpTest {
 
   /**
    * Fractional orders of the default grid that sgm_rdp_curve.csv does not cover (1.02 ... 10.9),
-   * against 60-digit mpmath quadrature (generate_fractional_orders.py beside the CSV): within
-   * 1e-9 relative and never below.
+   * against 60-digit mpmath quadrature (generate_fractional_orders.py beside the CSV): within 1e-9
+   * relative and never below.
    */
   @ParameterizedTest
   @MethodSource("fractionalRows")
@@ -166,10 +168,14 @@ class SampledGaussianRdpTest {
   }
 
   static Stream<String> fractionalRows() throws IOException {
-    try (InputStream in = SampledGaussianRdpTest.class.getResourceAsStream(
-        "fractional_orders_mpmath.csv")) {
-      List<String> lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-          .lines().skip(1).filter(line -> !line.isBlank()).toList();
+    try (InputStream in =
+        SampledGaussianRdpTest.class.getResourceAsStream("fractional_orders_mpmath.csv")) {
+      List<String> lines =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+              .lines()
+              .skip(1)
+              .filter(line -> !line.isBlank())
+              .toList();
       assertEquals(160, lines.size());
       return lines.stream();
     }

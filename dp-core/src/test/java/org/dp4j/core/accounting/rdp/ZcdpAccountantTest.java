@@ -33,9 +33,9 @@ class ZcdpAccountantTest {
   }
 
   /**
-   * The continuous-order CKS conversion against the 50-digit mpmath minimum: within 1e-10
-   * relative (the minimiser reaches ~1e-13, pessimistic margins add ~1e-14), and never below it.
-   * Also above the exact Gaussian epsilon, below the simple Bun-Steinke bound, and equal to the
+   * The continuous-order CKS conversion against the 50-digit mpmath minimum: within 1e-10 relative
+   * (the minimiser reaches ~1e-13, pessimistic margins add ~1e-14), and never below it. Also above
+   * the exact Gaussian epsilon, below the simple Bun-Steinke bound, and equal to the
    * RdpAccountant's value with a ZcdpEvent on a fine grid around the optimum.
    */
   @ParameterizedTest
@@ -99,23 +99,33 @@ class ZcdpAccountantTest {
   void eventsMapToRho() {
     // tolerance 1e-14: each closed form and each sum is rounded up by at most ~16 ulps (3.6e-15)
     assertEquals(0.125, new ZcdpAccountant().compose(new GaussianEvent(2)).rho(), 1e-14);
-    assertEquals(0.5, new ZcdpAccountant().compose(new GaussianEvent(2)).compose(
-        new GaussianEvent(2), 3).rho(), 1e-14);
-    // pure eps (and Laplace of scale 1/eps): rho = eps tanh(eps / 2)
-    assertEquals(0.1 * Math.tanh(0.05),
-        new ZcdpAccountant().compose(EpsilonDeltaEvent.pure(0.1)).rho(), 1e-14);
-    assertEquals(0.5 * Math.tanh(0.25),
-        new ZcdpAccountant().compose(new LaplaceEvent(2)).rho(), 1e-14);
-    assertEquals(0.3, new ZcdpAccountant().compose(new ZcdpEvent(0.3)).rho());
-    assertEquals(0.125 * 4, new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE)
-        .compose(new GaussianEvent(2)).rho(), 1e-14);
-    assertEquals(0.3, new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE)
-        .compose(new ZcdpEvent(0.3)).rho());
-    PrivacyEvent tree = ComposedEvent.of(new GaussianEvent(1),
-        new SelfComposedEvent(ComposedEvent.of(new ZcdpEvent(0.1), EpsilonDeltaEvent.pure(1)), 2),
-        new PoissonSampledEvent(1.0, new GaussianEvent(1)));
-    assertEquals(0.5 + 2 * (0.1 + Math.tanh(0.5)) + 0.5, new ZcdpAccountant().compose(tree).rho(),
+    assertEquals(
+        0.5,
+        new ZcdpAccountant().compose(new GaussianEvent(2)).compose(new GaussianEvent(2), 3).rho(),
         1e-14);
+    // pure eps (and Laplace of scale 1/eps): rho = eps tanh(eps / 2)
+    assertEquals(
+        0.1 * Math.tanh(0.05),
+        new ZcdpAccountant().compose(EpsilonDeltaEvent.pure(0.1)).rho(),
+        1e-14);
+    assertEquals(
+        0.5 * Math.tanh(0.25), new ZcdpAccountant().compose(new LaplaceEvent(2)).rho(), 1e-14);
+    assertEquals(0.3, new ZcdpAccountant().compose(new ZcdpEvent(0.3)).rho());
+    assertEquals(
+        0.125 * 4,
+        new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE).compose(new GaussianEvent(2)).rho(),
+        1e-14);
+    assertEquals(
+        0.3,
+        new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE).compose(new ZcdpEvent(0.3)).rho());
+    PrivacyEvent tree =
+        ComposedEvent.of(
+            new GaussianEvent(1),
+            new SelfComposedEvent(
+                ComposedEvent.of(new ZcdpEvent(0.1), EpsilonDeltaEvent.pure(1)), 2),
+            new PoissonSampledEvent(1.0, new GaussianEvent(1)));
+    assertEquals(
+        0.5 + 2 * (0.1 + Math.tanh(0.5)) + 0.5, new ZcdpAccountant().compose(tree).rho(), 1e-14);
   }
 
   @Test
@@ -156,8 +166,8 @@ class ZcdpAccountantTest {
 
   @Test
   void copyIsIndependent() {
-    ZcdpAccountant original = new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE)
-        .compose(new ZcdpEvent(0.1));
+    ZcdpAccountant original =
+        new ZcdpAccountant(NeighbouringRelation.REPLACE_ONE).compose(new ZcdpEvent(0.1));
     ZcdpAccountant copy = original.copy();
     assertNotSame(original, copy);
     assertEquals(NeighbouringRelation.REPLACE_ONE, copy.relation());
