@@ -6,6 +6,8 @@ import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.pld.PldAccountant;
 import org.dp4j.core.accounting.pld.PldEpsilon;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
+import org.dp4j.core.event.PrivacyEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,9 +58,9 @@ final class CalibrateCommand implements Callable<Integer> {
       names = "--accountant",
       paramLabel = "rdp|pld",
       defaultValue = "rdp",
-      completionCandidates = AccountantKind.Candidates.class,
+      completionCandidates = AccountantOption.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  AccountantKind accountant;
+  AccountantOption accountant;
 
   @Option(
       names = "--relation",
@@ -80,7 +82,8 @@ final class CalibrateCommand implements Callable<Integer> {
     double d = Flags.delta("--delta", delta);
     double q = Flags.samplingRate("--sampling-rate", samplingRate);
     long n = Flags.steps("--steps", steps);
-    if (!accountant.create(relation.relation()).supports(NoiseCalibration.dpSgdEvent(q, 1.0, n))) {
+    PrivacyEvent probe = new GaussianEvent(1.0).poissonSampled(q).repeated(n);
+    if (!accountant.kind().create(relation.relation()).supports(probe)) {
       throw new UserError(
           "--relation "
               + relation.flagValue()
@@ -89,7 +92,7 @@ final class CalibrateCommand implements Callable<Integer> {
               + " accountant for Poisson-subsampled steps (amplification by Poisson sampling is an"
               + " add/remove result)");
     }
-    if (accountant == AccountantKind.PLD && n > MAX_PLD_STEPS) {
+    if (accountant == AccountantOption.PLD && n > MAX_PLD_STEPS) {
       throw UserError.flag(
           "--steps",
           "at most "
@@ -100,11 +103,14 @@ final class CalibrateCommand implements Callable<Integer> {
     }
     NoiseCalibration.Result r =
         NoiseCalibration.dpSgdNoiseMultiplier(
-            PrivacyBudget.approximate(e, d), q, n, () -> accountant.create(relation.relation()));
+            PrivacyBudget.approximate(e, d),
+            q,
+            n,
+            () -> accountant.kind().create(relation.relation()));
     PldEpsilon bound = null;
-    if (accountant == AccountantKind.PLD) {
+    if (accountant == AccountantOption.PLD) {
       PldAccountant check = new PldAccountant(relation.relation());
-      check.compose(NoiseCalibration.dpSgdEvent(q, r.noiseMultiplier(), n));
+      check.compose(new GaussianEvent(r.noiseMultiplier()).poissonSampled(q).repeated(n));
       bound = check.epsilonBound(d);
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -23,7 +23,7 @@ import org.dp4j.core.accounting.pld.PldAccountant;
 import org.dp4j.core.accounting.pld.PldEpsilon;
 import org.dp4j.core.accounting.rdp.EpsilonAndOrder;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
-import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,9 +73,9 @@ final class EpsilonCommand implements Callable<Integer> {
       names = "--accountant",
       paramLabel = "rdp|pld",
       defaultValue = "rdp",
-      completionCandidates = AccountantKind.Candidates.class,
+      completionCandidates = AccountantOption.Candidates.class,
       description = "Accountant: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  AccountantKind accountant;
+  AccountantOption accountant;
 
   @Option(
       names = "--relation",
@@ -179,9 +179,9 @@ final class EpsilonCommand implements Callable<Integer> {
   }
 
   private PrivacyAccountant compose(double q, double s, long n) {
-    PrivacyAccountant acc = accountant.create(relation.relation());
+    PrivacyAccountant acc = accountant.kind().create(relation.relation());
     try {
-      acc.compose(NoiseCalibration.dpSgdEvent(q, s, n));
+      acc.compose(new GaussianEvent(s).poissonSampled(q).repeated(n));
     } catch (UnsupportedEventException e) {
       throw new UserError(
           "--relation " + relation.flagValue() + " is not supported here: " + e.getMessage());

@@ -38,7 +38,7 @@ final class GaussianSigmaCommand implements Callable<Integer> {
     double e = Flags.nonNegativeFinite("--epsilon", epsilon);
     double d = Flags.delta("--delta", delta);
     double s = Flags.positiveFinite("--l2-sensitivity", l2Sensitivity);
-    double multiplier = GaussianCalibration.noiseMultiplier(e, d);
+    double multiplier = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(e, d));
     if (!(multiplier * s < Double.POSITIVE_INFINITY)) {
       double limit = Double.MAX_VALUE / multiplier;
       while (multiplier * limit == Double.POSITIVE_INFINITY) {

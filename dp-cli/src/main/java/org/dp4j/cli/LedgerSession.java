@@ -9,22 +9,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.DoubleFunction;
+import java.util.OptionalDouble;
+import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.accounting.PrivacyAccountant;
 import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.InvalidLedgerException;
 import org.dp4j.core.budget.LedgerHeader;
 import org.dp4j.core.budget.LedgerLockedException;
 import org.dp4j.core.budget.LedgerMismatchException;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.PrivacyLedger;
-import org.dp4j.core.calibration.NoiseCalibration;
-import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.dl4j.train.DpTrainer;
+import org.dp4j.training.config.Calibration;
+import org.dp4j.training.config.DpSgdConfig;
 
 /**
- * The budget {@code dp4j train} charges: an in-memory filter, or a {@link PrivacyLedger} opened or
- * created with {@link PrivacyLedger#openOrCreate}.
+ * The delta, the accountant kind and, with {@code --ledger}, the ledger that {@code dp4j train}
+ * charges: the flags, or an existing ledger's header, resolved once. Without {@code --ledger} the
+ * trainer derives an in-memory budget from the run's target itself.
  *
  * <p><b>One delta, one accountant.</b> An existing ledger states its epsilon at the delta in its
  * header and replays with the accountant named there. When {@code --delta} or {@code --accountant}
@@ -32,87 +37,78 @@ import org.dp4j.core.event.PrivacyEvent;
  * differs, the run is refused with both values. So every printed (epsilon, delta) pair comes from
  * one computation.
  *
- * <p><b>Calibration on a partly spent ledger.</b> The noise multiplier is the larger of two
- * calibrations (each the smallest multiplier meeting its target, so the larger meets both, since
- * epsilon falls as the multiplier grows): the run's target ({@code --epsilon}) for this run alone,
- * and the ledger's budget for everything the ledger already holds composed with the planned steps.
+ * <p>The calibration to what a partly spent ledger can still afford is the library's ({@link
+ * DpSgdConfig#calibration()}); this class turns its outcome into the command's lines and errors.
  */
 final class LedgerSession implements AutoCloseable {
 
+  /** The relation DP-SGD with Poisson sampling is analysed under. */
+  static final NeighbouringRelation RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
+
   private final Path file;
   private final PrivacyLedger ledger;
-  private final PrivacyFilter filter;
   private final double delta;
   private final AccountantKind kind;
   private final List<String> notes;
   private final double spentBefore;
-  private double runSigma;
-  private double ledgerSigma;
 
   private LedgerSession(
-      Path file,
-      PrivacyLedger ledger,
-      PrivacyFilter filter,
-      double delta,
-      AccountantKind kind,
-      List<String> notes) {
+      Path file, PrivacyLedger ledger, double delta, AccountantKind kind, List<String> notes) {
     this.file = file;
     this.ledger = ledger;
-    this.filter = filter;
     this.delta = delta;
     this.kind = kind;
     this.notes = List.copyOf(notes);
-    this.spentBefore = filter.spent();
+    this.spentBefore = ledger == null ? 0 : ledger.filter().spent();
   }
 
   /**
-   * Opens the budget for a run.
+   * Resolves the budget of a run.
    *
-   * @param file the {@code --ledger} file, or null for an in-memory filter
-   * @param deltaFlag {@code --delta}, or null when not given
-   * @param accountantFlag {@code --accountant}, or null when not given
-   * @param budgetFlag {@code --ledger-budget}, or null when not given
+   * @param file the {@code --ledger} file, or empty for an in-memory budget
+   * @param deltaFlag {@code --delta}, if given
+   * @param accountantFlag {@code --accountant}, if given
+   * @param budgetFlag {@code --ledger-budget}, if given
    * @param runEpsilon the run's target epsilon; empty with {@code --noise-multiplier}
    * @throws UserError when the flags contradict the ledger or it cannot be opened
    */
   static LedgerSession open(
-      Path file,
-      Double deltaFlag,
-      AccountantKind accountantFlag,
-      Double budgetFlag,
-      Optional<Double> runEpsilon) {
-    if (file == null) {
-      double d = deltaFlag != null ? deltaFlag : TrainCommand.DEFAULT_DELTA;
-      AccountantKind kind =
-          accountantFlag != null ? accountantFlag : TrainCommand.DEFAULT_ACCOUNTANT;
-      PrivacyAccountant accountant = kind.create(TrainCommand.RELATION);
-      PrivacyFilter filter =
-          runEpsilon.isPresent()
-              ? PrivacyFilter.limited(accountant, PrivacyBudget.approximate(runEpsilon.get(), d))
-              : PrivacyFilter.odometer(accountant, d);
-      return new LedgerSession(null, null, filter, d, kind, List.of());
+      Optional<Path> file,
+      OptionalDouble deltaFlag,
+      Optional<AccountantOption> accountantFlag,
+      OptionalDouble budgetFlag,
+      OptionalDouble runEpsilon) {
+    double d = deltaFlag.orElse(TrainCommand.DEFAULT_DELTA);
+    AccountantKind k =
+        accountantFlag.map(AccountantOption::kind).orElse(DpSgdConfig.DEFAULT_ACCOUNTANT);
+    if (file.isEmpty()) {
+      return new LedgerSession(null, null, d, k, List.of());
     }
+    Path f = file.get();
     try {
-      return Files.exists(file)
-          ? continueLedger(file, header(file), deltaFlag, accountantFlag, budgetFlag)
-          : createLedger(
-              file,
-              deltaFlag,
-              accountantFlag,
-              budgetFlag != null ? Optional.of(budgetFlag) : runEpsilon);
+      if (Files.exists(f)) {
+        return continueLedger(
+            f, PrivacyLedger.read(f).header(), deltaFlag, accountantFlag, budgetFlag);
+      }
+      OptionalDouble budget = budgetFlag.isPresent() ? budgetFlag : runEpsilon;
+      Optional<PrivacyBudget> limit =
+          budget.isPresent()
+              ? Optional.of(PrivacyBudget.approximate(budget.getAsDouble(), d))
+              : Optional.empty();
+      return new LedgerSession(f, openOrCreate(f, k, limit, d), d, k, List.of());
     } catch (IOException | LedgerLockedException | LedgerMismatchException e) {
-      throw error(file, e);
+      throw error(f, e);
     }
-  }
-
-  private static LedgerHeader header(Path file) throws IOException {
-    return PrivacyLedger.read(file).header();
   }
 
   private static LedgerSession continueLedger(
-      Path file, LedgerHeader h, Double deltaFlag, AccountantKind accountantFlag, Double budgetFlag)
+      Path file,
+      LedgerHeader h,
+      OptionalDouble deltaFlag,
+      Optional<AccountantOption> accountantFlag,
+      OptionalDouble budgetFlag)
       throws IOException {
-    if (h.relation() != TrainCommand.RELATION) {
+    if (h.relation() != RELATION) {
       throw new UserError(
           "--ledger "
               + file
@@ -121,15 +117,16 @@ final class LedgerSession implements AutoCloseable {
               + "under "
               + h.relation());
     }
-    AccountantKind recorded =
+    AccountantOption recorded =
         AccountantKind.ofClassName(h.accountant())
+            .flatMap(AccountantOption::of)
             .orElseThrow(
                 () ->
                     new UserError(
                         "--ledger "
                             + file
-                            + " must be kept by the rdp or pld accountant to "
-                            + "be charged by dp4j train, got a ledger kept by "
+                            + " must be kept by the rdp or pld accountant to be charged by dp4j"
+                            + " train, got a ledger kept by "
                             + h.accountant()));
     if (!(h.targetDelta() > 0)) {
       throw new UserError(
@@ -139,7 +136,7 @@ final class LedgerSession implements AutoCloseable {
               + "DP-SGD, got delta "
               + h.targetDelta());
     }
-    if (accountantFlag != null && accountantFlag != recorded) {
+    if (accountantFlag.isPresent() && accountantFlag.get() != recorded) {
       throw new UserError(
           "--accountant must be "
               + recorded.label()
@@ -147,62 +144,53 @@ final class LedgerSession implements AutoCloseable {
               + "--ledger "
               + file
               + ", got "
-              + accountantFlag.label());
+              + accountantFlag.get().label());
     }
-    if (budgetFlag != null && h.mode() == BudgetMode.ODOMETER) {
+    if (budgetFlag.isPresent() && h.mode() == BudgetMode.ODOMETER) {
       throw new UserError(
           "--ledger-budget must not be given for --ledger "
               + file
               + ", an "
               + "odometer (no limit), got "
-              + budgetFlag);
+              + budgetFlag.getAsDouble());
     }
-    if (budgetFlag != null && budgetFlag != h.budgetEpsilon()) {
+    if (budgetFlag.isPresent() && budgetFlag.getAsDouble() != h.budgetEpsilon()) {
       throw new UserError(
           "--ledger-budget must be "
               + h.budgetEpsilon()
               + ", the budget --ledger "
               + file
               + " was created with, got "
-              + budgetFlag);
+              + budgetFlag.getAsDouble());
     }
-    if (deltaFlag != null && deltaFlag != h.targetDelta()) {
+    if (deltaFlag.isPresent() && deltaFlag.getAsDouble() != h.targetDelta()) {
       throw new UserError(
           "--delta must be "
               + h.targetDelta()
               + ", the delta --ledger "
               + file
               + " states its epsilon at, got "
-              + deltaFlag);
+              + deltaFlag.getAsDouble());
     }
     List<String> notes = new ArrayList<>();
-    if (deltaFlag == null) {
+    if (deltaFlag.isEmpty()) {
       notes.add("its delta " + h.targetDelta() + " (--delta not given)");
     }
-    if (accountantFlag == null) {
+    if (accountantFlag.isEmpty()) {
       notes.add("its accountant " + recorded.label() + " (--accountant not given)");
     }
-    PrivacyAccountant accountant = recorded.create(TrainCommand.RELATION);
-    PrivacyLedger ledger =
-        h.mode() == BudgetMode.LIMITED
-            ? PrivacyLedger.openOrCreate(file, accountant, h.budget().orElseThrow())
-            : PrivacyLedger.openOrCreateOdometer(file, accountant, h.targetDelta());
-    return new LedgerSession(file, ledger, ledger.filter(), h.targetDelta(), recorded, notes);
+    PrivacyLedger ledger = openOrCreate(file, recorded.kind(), h.budget(), h.targetDelta());
+    return new LedgerSession(file, ledger, h.targetDelta(), recorded.kind(), notes);
   }
 
-  /** A new ledger: limited to {@code budget}, or an odometer when it is empty. */
-  private static LedgerSession createLedger(
-      Path file, Double deltaFlag, AccountantKind accountantFlag, Optional<Double> budget)
+  /** The ledger at {@code file}: limited to {@code budget}, or an odometer at {@code delta}. */
+  private static PrivacyLedger openOrCreate(
+      Path file, AccountantKind kind, Optional<PrivacyBudget> budget, double delta)
       throws IOException {
-    double d = deltaFlag != null ? deltaFlag : TrainCommand.DEFAULT_DELTA;
-    AccountantKind kind = accountantFlag != null ? accountantFlag : TrainCommand.DEFAULT_ACCOUNTANT;
-    PrivacyAccountant accountant = kind.create(TrainCommand.RELATION);
-    PrivacyLedger ledger =
-        budget.isPresent()
-            ? PrivacyLedger.openOrCreate(
-                file, accountant, PrivacyBudget.approximate(budget.get(), d))
-            : PrivacyLedger.openOrCreateOdometer(file, accountant, d);
-    return new LedgerSession(file, ledger, ledger.filter(), d, kind, List.of());
+    PrivacyAccountant empty = kind.create(RELATION);
+    return budget.isPresent()
+        ? PrivacyLedger.openOrCreate(file, empty, budget.get())
+        : PrivacyLedger.openOrCreateOdometer(file, empty, delta);
   }
 
   /** The one-line user error for a ledger that cannot be opened or created. */
@@ -240,10 +228,6 @@ final class LedgerSession implements AutoCloseable {
     return ledger != null;
   }
 
-  PrivacyFilter filter() {
-    return filter;
-  }
-
   double delta() {
     return delta;
   }
@@ -253,98 +237,47 @@ final class LedgerSession implements AutoCloseable {
   }
 
   /**
-   * The noise multiplier for {@code steps} steps at sampling rate {@code q}: the run's target for
-   * this run alone and, for a limited ledger that already holds spends or has a smaller budget, the
-   * ledger's budget for its history plus the steps.
+   * Builds the trainer on this budget (the ledger's filter, or the one the trainer derives from the
+   * target), refusing a run that a limited budget cannot afford with one line.
    *
-   * @throws UserError when the ledger cannot afford the planned steps at any noise multiplier up to
-   *     {@link NoiseCalibration#MAX_NOISE_MULTIPLIER}
+   * @throws UserError when a limited ledger cannot afford one step, or the planned steps at any
+   *     noise multiplier
    */
-  double calibrate(Optional<Double> runEpsilon, double q, long steps) {
-    DoubleFunction<PrivacyEvent> events = sigma -> NoiseCalibration.dpSgdEvent(q, sigma, steps);
-    double sigma = 0;
-    if (runEpsilon.isPresent()) {
-      sigma =
-          runSigma =
-              NoiseCalibration.noiseMultiplier(
-                      PrivacyBudget.approximate(runEpsilon.get(), delta),
-                      events,
-                      () -> kind.create(TrainCommand.RELATION),
-                      NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
-                  .noiseMultiplier();
+  DpTrainer build(DpTrainer.Builder builder) {
+    builder.accountant(kind);
+    if (ledger != null) {
+      builder.filter(ledger.filter());
     }
-    if (ledgerConstrains(runEpsilon)) {
-      if (!(filter.remaining() > 0)) {
-        throw cannotAffordOneStep();
+    DpTrainer trainer;
+    try {
+      trainer = builder.build();
+    } catch (PrivacyBudgetExceededException e) {
+      if (!(ledger.filter().remaining() > 0)) {
+        throw cannotAffordOneStep(ledger.filter());
       }
-      PrivacyAccountant history = filter.accountantSnapshot();
-      try {
-        ledgerSigma =
-            NoiseCalibration.noiseMultiplier(
-                    filter.budget().orElseThrow(),
-                    events,
-                    history::copy,
-                    NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
-                .noiseMultiplier();
-        sigma = Math.max(sigma, ledgerSigma);
-      } catch (IllegalArgumentException unreachable) {
-        throw new UserError(
-            "--ledger "
-                + file
-                + " cannot afford the planned "
-                + steps
-                + " steps even with noise multiplier "
-                + NoiseCalibration.MAX_NOISE_MULTIPLIER
-                + String.format(
-                    Locale.ROOT,
-                    ": it has spent epsilon %.4g of its budget %.4g at " + "delta %.3g",
-                    filter.spent(),
-                    filter.budget().orElseThrow().epsilon(),
-                    delta));
-      }
+      throw new UserError(
+          "--ledger "
+              + file
+              + " cannot afford "
+              + e.label()
+              + String.format(
+                  Locale.ROOT,
+                  ": it has spent epsilon %.4g of its budget %.4g at " + "delta %.3g",
+                  ledger.filter().spent(),
+                  budget(ledger.filter()),
+                  delta));
     }
-    return sigma;
-  }
-
-  /** Whether the ledger's budget, not only the run's target, limits the noise. */
-  private boolean ledgerConstrains(Optional<Double> runEpsilon) {
-    if (ledger == null || filter.mode() != BudgetMode.LIMITED) {
-      return false;
+    PrivacyFilter filter = trainer.filter();
+    if (filter.mode() == BudgetMode.LIMITED && !filter.canAfford(trainer.config().stepEvent())) {
+      throw cannotAffordOneStep(filter);
     }
-    return spentBefore > 0
-        || runEpsilon.isEmpty()
-        || filter.budget().orElseThrow().epsilon() < runEpsilon.get();
+    return trainer;
   }
 
-  /** What the noise was calibrated for, in words. */
-  String calibrationNote(Optional<Double> runEpsilon) {
-    String run =
-        runEpsilon.map(e -> String.format(Locale.ROOT, "epsilon %.4g for this run", e)).orElse("");
-    String ledgerPart =
-        ledgerConstrains(runEpsilon)
-            ? String.format(
-                Locale.ROOT,
-                "%sthe ledger's remaining %.4g of %.4g",
-                run.isEmpty() ? "" : " and ",
-                filter.remaining(),
-                filter.budget().orElseThrow().epsilon())
-            : "";
-    return String.format(
-        Locale.ROOT, "calibrated for %s%s at delta %.3g, %s", run, ledgerPart, delta, kind.label());
-  }
-
-  /** Refuses the run when a limited budget cannot afford even one step. */
-  void requireOneStep(PrivacyEvent step) {
-    if (filter.mode() == BudgetMode.LIMITED && !filter.canAfford(step)) {
-      throw cannotAffordOneStep();
-    }
-  }
-
-  UserError cannotAffordOneStep() {
+  /** The refusal of a run whose limited budget cannot afford even one step. */
+  UserError cannotAffordOneStep(PrivacyFilter filter) {
     if (ledger == null) {
-      return new UserError(
-          "--epsilon must afford at least one step, got "
-              + filter.budget().orElseThrow().epsilon());
+      return new UserError("--epsilon must afford at least one step, got " + budget(filter));
     }
     return new UserError(
         String.format(
@@ -353,17 +286,39 @@ final class LedgerSession implements AutoCloseable {
                 + "has spent epsilon %.4g of its budget %.4g at delta %.3g",
             file,
             filter.spent(),
-            filter.budget().orElseThrow().epsilon(),
+            budget(filter),
             delta));
+  }
+
+  private static double budget(PrivacyFilter filter) {
+    return filter.budget().orElseThrow().epsilon();
+  }
+
+  /** What the noise was calibrated for, in words. */
+  String calibrationNote(DpSgdConfig config) {
+    Calibration calibration = config.calibration().orElseThrow();
+    String run =
+        String.format(
+            Locale.ROOT, "epsilon %.4g for this run", config.target().orElseThrow().epsilon());
+    String ledgerPart =
+        calibration.forFilter().isPresent()
+            ? String.format(
+                Locale.ROOT,
+                " and the ledger's remaining %.4g of %.4g",
+                config.filter().remaining(),
+                budget(config.filter()))
+            : "";
+    return String.format(
+        Locale.ROOT, "calibrated for %s%s at delta %.3g, %s", run, ledgerPart, delta, kind.label());
   }
 
   /**
    * Prints what the run will use: this run's planned epsilon and, with a ledger, what it held
    * before, what it will hold after and its budget, all at one delta.
    */
-  void printPlan(PrintWriter out, PrivacyEvent plannedRun, long steps) {
-    PrivacyAccountant fresh = kind.create(TrainCommand.RELATION);
-    double runEpsilon = upper(fresh.compose(plannedRun).epsilon(delta));
+  void printPlan(PrintWriter out, DpSgdConfig config) {
+    long steps = config.plannedSteps();
+    double runEpsilon = config.privacyStatement().epsilon();
     if (ledger == null) {
       out.printf(
           Locale.ROOT,
@@ -377,11 +332,12 @@ final class LedgerSession implements AutoCloseable {
     if (!notes.isEmpty()) {
       out.println("ledger " + file + ": using " + String.join(" and ", notes));
     }
-    double after = upper(filter.accountantSnapshot().compose(plannedRun).epsilon(delta));
+    PrivacyFilter filter = config.filter();
+    double after =
+        upper(filter.accountantSnapshot().compose(config.eventForSteps(steps)).epsilon(delta));
     String budget =
         filter.mode() == BudgetMode.LIMITED
-            ? String.format(
-                Locale.ROOT, "of its budget %.4g", filter.budget().orElseThrow().epsilon())
+            ? String.format(Locale.ROOT, "of its budget %.4g", budget(filter))
             : "(odometer: no limit)";
     out.printf(
         Locale.ROOT,
@@ -394,17 +350,20 @@ final class LedgerSession implements AutoCloseable {
         budget,
         delta,
         kind.label());
-    if (runSigma > 0 && ledgerSigma > runSigma) {
-      out.printf(
-          Locale.ROOT,
-          "ledger %s: its remaining epsilon %.4g sets the noise: multiplier "
-              + "%.5g instead of the %.5g this run's target alone needs (expect lower accuracy)%n",
-          file,
-          filter.remaining(),
-          ledgerSigma,
-          runSigma);
-    }
-    if (filter.mode() == BudgetMode.LIMITED && after > filter.budget().orElseThrow().epsilon()) {
+    config
+        .calibration()
+        .filter(Calibration::filterSetsTheNoise)
+        .ifPresent(
+            c ->
+                out.printf(
+                    Locale.ROOT,
+                    "ledger %s: its remaining epsilon %.4g sets the noise: multiplier %.5g instead"
+                        + " of the %.5g this run's target alone needs (expect lower accuracy)%n",
+                    file,
+                    filter.remaining(),
+                    c.forFilter().getAsDouble(),
+                    c.forTarget()));
+    if (filter.mode() == BudgetMode.LIMITED && after > budget(filter)) {
       out.println(
           "ledger "
               + file

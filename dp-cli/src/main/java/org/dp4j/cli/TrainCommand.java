@@ -8,16 +8,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dp4j.core.NeighbouringRelation;
+import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.dl4j.train.DpTrainer;
-import org.dp4j.dl4j.train.StepReport;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.config.PrivacyStatement;
+import org.dp4j.training.optimizer.StepResult;
 import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,13 +30,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dp4j train}: trains a small network privately with DP-SGD (Poisson sampling, flat
- * clipping, secure Gaussian noise, RDP or PLD accounting) and prints the validation and test
+ * clipping, secure Gaussian noise, PLD or RDP accounting) and prints the validation and test
  * accuracy and the privacy statement. With no arguments: an MLP on the embedded 8x8 digits at
  * epsilon 3, with 10% of the training data held out for validation.
  *
- * <p>With {@code --ledger} every step is charged to a persistent ledger: an existing ledger's delta
- * and accountant are adopted when the flags are not given and must match when they are, and the
- * noise is calibrated to what the ledger can still afford (see {@link LedgerSession}).
+ * <p>The flags become one {@link DpTrainer} builder; the trainer resolves them into one
+ * configuration (noise calibration, budget filter). With {@code --ledger} every step is charged to
+ * a persistent ledger: an existing ledger's delta and accountant are adopted when the flags are not
+ * given and must match when they are, and the noise is calibrated to what the ledger can still
+ * afford (see {@link LedgerSession}).
  */
 @Command(
     name = "train",
@@ -49,12 +53,6 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Delta when {@code --delta} is not given and no existing ledger sets it. */
   static final double DEFAULT_DELTA = 1e-5;
-
-  /** Accountant when {@code --accountant} is not given and no existing ledger sets it. */
-  static final AccountantKind DEFAULT_ACCOUNTANT = AccountantKind.RDP;
-
-  /** The relation DP-SGD with Poisson sampling is analysed under. */
-  static final NeighbouringRelation RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
 
   /** The datasets {@code --dataset} accepts. */
   enum DatasetKind {
@@ -125,7 +123,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--clip-norm",
       paramLabel = "C",
-      defaultValue = "1.0",
+      defaultValue = "" + DpTrainer.DEFAULT_CLIP_NORM,
       description = "Per-example L2 clip norm (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
@@ -189,9 +187,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--accountant",
       paramLabel = "rdp|pld",
+      completionCandidates = AccountantOption.Candidates.class,
       description =
-          "Accountant: ${COMPLETION-CANDIDATES} (default: rdp, or an existing" + " ledger's).")
-  AccountantKind accountant;
+          "Accountant: ${COMPLETION-CANDIDATES} (default: pld, or an existing" + " ledger's).")
+  AccountantOption accountant;
 
   @Option(
       names = "--non-private",
@@ -216,14 +215,50 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** The progress bar of the running private job (set once its planned steps are known). */
+  private ProgressBar progress;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    OptionalDouble runEpsilon = checkFlags();
+    TrainingData data =
+        withValidation(
+            dataset == DatasetKind.DIGITS
+                ? DigitsDataset.load(seed)
+                : FashionMnistDataset.load(requireDataDir()));
+    int n = data.train().numExamples();
+    if (batchSize > n) {
+      throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
+    }
+    MultiLayerNetwork network = model.build(data, seed, new Adam(learningRate));
+    if (nonPrivate) {
+      return trainNonPrivate(out, data, network);
+    }
+    try (LedgerSession session =
+        LedgerSession.open(
+            Optional.ofNullable(ledger),
+            optional(delta),
+            Optional.ofNullable(accountant),
+            optional(ledgerBudget),
+            runEpsilon)) {
+      return trainPrivately(out, data, network, session, runEpsilon);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Checks the flags on their own and together.
+   *
+   * @return the run's target epsilon; empty with {@code --noise-multiplier}
+   */
+  private OptionalDouble checkFlags() {
     if (delta != null) {
       Flags.delta("--delta", delta);
     }
-    double c = Flags.positiveFinite("--clip-norm", clipNorm);
-    double lr = Flags.positiveFinite("--learning-rate", learningRate);
+    Flags.positiveFinite("--clip-norm", clipNorm);
+    Flags.positiveFinite("--learning-rate", learningRate);
     if (batchSize < 1) {
       throw UserError.flag("--batch-size", "a positive integer", batchSize);
     }
@@ -236,10 +271,10 @@ final class TrainCommand implements Callable<Integer> {
     if (epsilon != null && noiseMultiplier != null) {
       throw new UserError("--epsilon and --noise-multiplier must not both be given, got both");
     }
-    Optional<Double> runEpsilon =
+    OptionalDouble runEpsilon =
         noiseMultiplier != null
-            ? Optional.empty()
-            : Optional.of(
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(
                 epsilon == null ? DEFAULT_EPSILON : Flags.positiveFinite("--epsilon", epsilon));
     if (noiseMultiplier != null) {
       Flags.positiveFinite("--noise-multiplier", noiseMultiplier);
@@ -259,80 +294,49 @@ final class TrainCommand implements Callable<Integer> {
           "--non-private must not be combined with --epsilon, "
               + "--noise-multiplier or --ledger, got one of them");
     }
-    TrainingData data =
-        withValidation(
-            dataset == DatasetKind.DIGITS
-                ? DigitsDataset.load(seed)
-                : FashionMnistDataset.load(requireDataDir()));
-    int n = data.train().numExamples();
-    if (batchSize > n) {
-      throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
-    }
-    double q = Math.min(1.0, (double) batchSize / n);
-    long steps = Math.max(1, Math.round(epochs / q));
-    if (nonPrivate) {
-      return trainNonPrivate(out, data, lr);
-    }
+    return runEpsilon;
+  }
 
-    try (LedgerSession session =
-        LedgerSession.open(ledger, delta, accountant, ledgerBudget, runEpsilon)) {
-      return trainPrivately(out, data, session, runEpsilon, c, lr, q, steps);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static OptionalDouble optional(Double flag) {
+    return flag == null ? OptionalDouble.empty() : OptionalDouble.of(flag);
   }
 
   private int trainPrivately(
       PrintWriter out,
       TrainingData data,
+      MultiLayerNetwork network,
       LedgerSession session,
-      Optional<Double> runEpsilon,
-      double c,
-      double lr,
-      double q,
-      long steps) {
-    double d = session.delta();
-    AccountantKind kind = session.accountantKind();
-    PrivacyFilter filter = session.filter();
-    int n = data.train().numExamples();
-    double sigma =
-        noiseMultiplier != null ? noiseMultiplier : session.calibrate(runEpsilon, q, steps);
-    DpSgdConfig config =
-        DpSgdConfig.builder()
-            .clipNorm(c)
-            .datasetSize(n)
-            .expectedBatchSize(batchSize)
-            .plannedSteps(steps)
-            .accountant(() -> kind.create(RELATION))
-            .noiseMultiplier(sigma)
-            .targetDelta(d)
-            .build();
-    session.requireOneStep(config.stepEvent());
-    MultiLayerNetwork network = model.build(data, seed);
-
+      OptionalDouble runEpsilon) {
+    DpTrainer.Builder builder =
+        DpTrainer.builder(network, data.train())
+            .clipNorm(clipNorm)
+            .batchSize(batchSize)
+            .epochs(epochs)
+            .runName(runName())
+            .listener(r -> progress.update(r));
+    if (runEpsilon.isPresent()) {
+      builder.target(PrivacyBudget.approximate(runEpsilon.getAsDouble(), session.delta()));
+    } else {
+      builder.noiseMultiplier(noiseMultiplier).targetDelta(session.delta());
+    }
+    DpTrainer trainer = session.build(builder);
+    DpSgdConfig config = trainer.config();
+    long steps = config.plannedSteps();
     Optional<DataSet> validation = data.validation();
-    ProgressBar bar =
+    progress =
         new ProgressBar(
             out,
             steps,
             epochs,
             System.console() != null,
             session.isLedger() ? "ledger epsilon" : "epsilon",
-            validation
-                .<java.util.function.DoubleSupplier>map(v -> () -> accuracy(network, v))
-                .orElse(null));
-    DpTrainer trainer =
-        DpTrainer.builder(network, data.train(), config, filter)
-            .updater(new Adam(lr))
-            .listener(bar::update)
-            .runName(runName())
-            .build();
+            validation.<DoubleSupplier>map(v -> () -> accuracy(network, v)).orElse(null));
     out.printf(
         Locale.ROOT,
         "dp4j train: %s (%d training, %d validation, %d test examples), "
             + "model %s, %s per-example clipping%n",
         data.name(),
-        n,
+        config.datasetSize(),
         validation.map(DataSet::numExamples).orElse(0),
         data.test().numExamples(),
         model.name().toLowerCase(Locale.ROOT),
@@ -345,57 +349,17 @@ final class TrainCommand implements Callable<Integer> {
         epochs,
         epochs == 1 ? "epoch" : "epochs",
         config.samplingRate(),
-        c,
+        clipNorm,
         config.noiseMultiplier(),
-        noiseMultiplier != null ? "" : " (" + session.calibrationNote(runEpsilon) + ")");
-    session.printPlan(out, config.eventForSteps(steps), steps);
+        config.calibration().isPresent() ? " (" + session.calibrationNote(config) + ")" : "");
+    session.printPlan(out, config);
 
-    TrainingDivergedException diverged = null;
-    boolean exhausted = false;
-    try {
-      trainer.train();
-    } catch (PrivacyBudgetExceededException e) {
-      if (trainer.stepsTaken() == 0) {
-        throw session.cannotAffordOneStep();
-      }
-      exhausted = true;
-    } catch (TrainingDivergedException e) {
-      diverged = e;
-    }
-    bar.finish();
-    if (exhausted) {
-      out.println(
-          "stopped after "
-              + trainer.stepsTaken()
-              + " of "
-              + steps
-              + " steps: "
-              + (session.isLedger() ? "the ledger " + ledger : "the --epsilon budget")
-              + " cannot afford another step");
-    }
+    Optional<TrainingDivergedException> diverged = run(trainer, session);
     PrivacyStatement statement = trainer.privacyStatement();
-    if (diverged != null) {
-      out.println(spentLine(statement, filter, session));
+    if (diverged.isPresent()) {
+      out.println(spentLine(statement, trainer.filter(), session));
       out.flush();
-      String what =
-          diverged.parametersChanged()
-              ? diverged.nonFiniteCount() + " parameter(s) became NaN or infinite"
-              : "the noisy update had "
-                  + diverged.nonFiniteCount()
-                  + " NaN or infinite entries "
-                  + "(not applied)";
-      throw new UserError(
-          "training diverged at step "
-              + diverged.step()
-              + " of "
-              + steps
-              + ": "
-              + what
-              + "; stopped, nothing more spent; --clip-norm "
-              + c
-              + " or --learning-rate "
-              + lr
-              + " must be smaller");
+      throw divergedError(diverged.get(), steps);
     }
     if (validation.isPresent()) {
       out.printf(
@@ -409,7 +373,7 @@ final class TrainCommand implements Callable<Integer> {
         "test accuracy: %.4f (%d test examples)%n",
         accuracy(network, data.test()),
         data.test().numExamples());
-    out.println(spentLine(statement, filter, session));
+    out.println(spentLine(statement, trainer.filter(), session));
     out.println("privacy: " + statement.text());
     out.println(
         "not protected: the validation and test examples, the accuracies computed on them"
@@ -418,6 +382,59 @@ final class TrainCommand implements Callable<Integer> {
             + ", which fixes the split)"
             + " are outside this guarantee.");
     return 0;
+  }
+
+  /**
+   * Trains until the planned steps are taken, the budget cannot afford the next step (said in a
+   * line), or training diverges (returned).
+   */
+  private Optional<TrainingDivergedException> run(DpTrainer trainer, LedgerSession session) {
+    PrintWriter out = progress.out;
+    try {
+      trainer.train();
+    } catch (PrivacyBudgetExceededException e) {
+      if (trainer.stepsTaken() == 0) {
+        throw session.cannotAffordOneStep(trainer.filter());
+      }
+      progress.finish();
+      out.println(
+          "stopped after "
+              + trainer.stepsTaken()
+              + " of "
+              + trainer.config().plannedSteps()
+              + " steps: "
+              + (session.isLedger() ? "the ledger " + ledger : "the --epsilon budget")
+              + " cannot afford another step");
+      return Optional.empty();
+    } catch (TrainingDivergedException e) {
+      progress.finish();
+      return Optional.of(e);
+    }
+    progress.finish();
+    return Optional.empty();
+  }
+
+  /** The one-line error of a run that diverged: what happened and which flags to lower. */
+  private UserError divergedError(TrainingDivergedException diverged, long steps) {
+    String what =
+        diverged.parametersChanged()
+            ? diverged.nonFiniteCount() + " parameter(s) became NaN or infinite"
+            : "the noisy update had "
+                + diverged.nonFiniteCount()
+                + " NaN or infinite entries "
+                + "(not applied)";
+    return new UserError(
+        "training diverged at step "
+            + diverged.step()
+            + " of "
+            + steps
+            + ": "
+            + what
+            + "; stopped, nothing more spent; --clip-norm "
+            + clipNorm
+            + " or --learning-rate "
+            + learningRate
+            + " must be smaller");
   }
 
   /** "epsilon spent: ..." with this run's and (with a ledger) the ledger's epsilon, one delta. */
@@ -471,8 +488,7 @@ final class TrainCommand implements Callable<Integer> {
     return data.withValidation((int) count, seed);
   }
 
-  private int trainNonPrivate(PrintWriter out, TrainingData data, double lr) {
-    MultiLayerNetwork network = model.build(data, seed, new Adam(lr));
+  private int trainNonPrivate(PrintWriter out, TrainingData data, MultiLayerNetwork network) {
     int n = data.train().numExamples();
     Optional<DataSet> validation = data.validation();
     out.printf(
@@ -557,10 +573,10 @@ final class TrainCommand implements Callable<Integer> {
     private final int epochs;
     private final boolean terminal;
     private final String epsilonLabel;
-    private final java.util.function.DoubleSupplier validationAccuracy;
+    private final DoubleSupplier validationAccuracy;
     private int epochsDone;
     private long lastDecile;
-    private StepReport last;
+    private StepResult last;
 
     /**
      * @param validationAccuracy evaluates the held-out validation set; null when there is none
@@ -571,7 +587,7 @@ final class TrainCommand implements Callable<Integer> {
         int epochs,
         boolean terminal,
         String epsilonLabel,
-        java.util.function.DoubleSupplier validationAccuracy) {
+        DoubleSupplier validationAccuracy) {
       this.out = out;
       this.total = total;
       this.epochs = epochs;
@@ -585,7 +601,7 @@ final class TrainCommand implements Callable<Integer> {
       return Math.max(1, Math.round((double) e * total / epochs));
     }
 
-    void update(StepReport report) {
+    void update(StepResult report) {
       last = report;
       boolean epochEnds = epochsDone < epochs && report.step() >= epochEnd(epochsDone + 1);
       if (epochEnds) {
@@ -619,7 +635,7 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
     }
 
-    private String line(StepReport r) {
+    private String line(StepResult r) {
       int filled = (int) (WIDTH * Math.min(r.step(), total) / total);
       return String.format(
           Locale.ROOT,
@@ -629,9 +645,9 @@ final class TrainCommand implements Callable<Integer> {
           r.step(),
           total,
           epsilonLabel,
-          r.epsilonSpent(),
+          r.spentEpsilon(),
           r.delta(),
-          r.meanLoss());
+          r.meanLoss().orElse(Double.NaN));
     }
   }
 }

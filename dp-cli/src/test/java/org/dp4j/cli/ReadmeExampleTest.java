@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,9 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java program in the repository's README compiles against the library, runs twice in a row in
- * the same working directory (the second run reopens the ledger the first one created), and prints
- * the numbers its comments claim.
+ * The Java programs in the README and in {@code docs/dl4j.md} compile against the library, run
+ * twice in a row in the same working directory (the second run reopens the ledger the first one
+ * created), and print what their comments and the text around them claim.
+ *
+ * <p>A {@code java} block that declares a public class is a program. A block without a class is a
+ * variation of the program before it: its {@code import} lines are added to the program's, and its
+ * other lines replace the program's last statements from the line that starts with {@code DpTrainer
+ * trainer} to the one that prints the privacy statement. A block with elided code ({@code ...}) is
+ * an excerpt and is not run. Identical programs in several documents run once.
  */
 class ReadmeExampleTest {
 
@@ -37,20 +45,97 @@ class ReadmeExampleTest {
   private static final Pattern CLAIMED =
       Pattern.compile("//\\s*(\\d+\\.\\d+(?:,\\s*\\d+\\.\\d+)*)\\s*$", Pattern.MULTILINE);
 
-  private static final Pattern LEDGER_LINE =
+  /** The core program's ledger line: how many spends the ledger holds. */
+  private static final Pattern LEDGER_SPENDS =
       Pattern.compile("ledger: (\\d+) spend\\(s\\), epsilon ");
 
-  @TempDir Path dir;
+  /** The training ledger's line: the epsilon it holds after the run. */
+  private static final Pattern LEDGER_EPSILON =
+      Pattern.compile("ledger: epsilon ([0-9.]+) spent in all");
+
+  /** The trainer's privacy statement. */
+  private static final Pattern STATEMENT =
+      Pattern.compile(
+          "\\(epsilon = ([0-9.]+), delta = 1\\.00e-05\\)-DP for 234 steps of DP-SGD with noise "
+              + "multiplier [0-9.]+, accounted by PldAccountant\\. Unit of privacy: one training "
+              + "example");
+
+  /** Outputs of both runs of each program already run, by source text. */
+  private static final Map<String, List<String>> RUNS = new HashMap<>();
+
+  @TempDir static Path dir;
 
   @Test
-  void readmeProgramCompilesRunsTwiceAndPrintsTheClaimedNumbers() throws Exception {
-    String program = readmeProgram();
-    Matcher name = CLASS_NAME.matcher(program);
-    assertTrue(name.find(), "the README's Java block must declare a public class");
-    String className = name.group(1);
+  void readmeProgramsCompileRunTwiceAndPrintWhatTheyClaim() throws Exception {
+    List<String> programs = programs("README.md");
+    assertEquals(
+        3,
+        programs.size(),
+        "the README's programs: training, training on a ledger, " + "accounting and mechanisms");
+    assertTrainsPrivately(programs.get(0));
+    assertTrainsOnALedger(programs.get(1));
 
-    Path classes = compile(className, program);
+    String core = programs.get(2);
+    List<String> claimed = claimedNumbers(core);
+    assertTrue(claimed.containsAll(List.of("2.1616", "1.9796")), "claimed numbers: " + claimed);
+    List<String> outputs = runTwice(core);
+    for (int run = 1; run <= 2; run++) {
+      String out = outputs.get(run - 1);
+      for (String number : claimed) {
+        assertTrue(out.contains(number), "run " + run + " must print " + number + ":\n" + out);
+      }
+      Matcher ledger = LEDGER_SPENDS.matcher(out);
+      assertTrue(ledger.find(), "run " + run + " must report the ledger:\n" + out);
+      assertEquals(
+          run,
+          Integer.parseInt(ledger.group(1)),
+          "run " + run + " must see every spend of the runs before it:\n" + out);
+    }
+  }
 
+  @Test
+  void dl4jGuideProgramsCompileRunTwiceAndPrintWhatTheyClaim() throws Exception {
+    List<String> programs = programs("docs/dl4j.md");
+    assertEquals(2, programs.size(), "docs/dl4j.md's programs: training, training on a ledger");
+    assertTrainsPrivately(programs.get(0));
+    assertTrainsOnALedger(programs.get(1));
+  }
+
+  /** The quick start: the three statements train, and the statement meets the target. */
+  private static void assertTrainsPrivately(String program) throws Exception {
+    assertTrue(
+        program.contains(
+            "    DpTrainer trainer = DpTrainer.builder(network, trainData)\n"
+                + "        .target(PrivacyBudget.approximate(3,"
+                + " 1e-5)).batchSize(64).epochs(15).build();\n"
+                + "    trainer.train();\n"
+                + "    System.out.println(trainer.privacyStatement());\n"),
+        program);
+    for (String out : runTwice(program)) {
+      Matcher statement = STATEMENT.matcher(out);
+      assertTrue(statement.find(), out);
+      double epsilon = Double.parseDouble(statement.group(1));
+      assertTrue(epsilon <= 3.0 && epsilon > 2.99, out);
+    }
+  }
+
+  /** The ledger variation: the second run reopens the ledger the first created. */
+  private static void assertTrainsOnALedger(String program) throws Exception {
+    List<String> outputs = runTwice(program);
+    double[] ledger = new double[2];
+    for (int run = 0; run < 2; run++) {
+      String out = outputs.get(run);
+      assertTrue(STATEMENT.matcher(out).find(), out);
+      Matcher total = LEDGER_EPSILON.matcher(out);
+      assertTrue(total.find(), out);
+      ledger[run] = Double.parseDouble(total.group(1));
+    }
+    assertTrue(
+        ledger[0] <= 3.0 && ledger[1] > ledger[0] && ledger[1] <= 5.0,
+        "the second run adds to the first run's ledger: " + ledger[0] + ", " + ledger[1]);
+  }
+
+  private static List<String> claimedNumbers(String program) {
     List<String> claimed = new ArrayList<>();
     Matcher m = CLAIMED.matcher(program);
     while (m.find()) {
@@ -58,46 +143,93 @@ class ReadmeExampleTest {
         claimed.add(number.trim());
       }
     }
-    assertTrue(claimed.containsAll(List.of("2.1616", "1.9796")), "claimed numbers: " + claimed);
-
-    Path work = Files.createDirectories(dir.resolve("work"));
-    for (int run = 1; run <= 2; run++) {
-      String out = run(classes, className, work);
-      for (String number : claimed) {
-        assertTrue(out.contains(number), "run " + run + " must print " + number + ":\n" + out);
-      }
-      Matcher ledger = LEDGER_LINE.matcher(out);
-      assertTrue(ledger.find(), "run " + run + " must report the ledger:\n" + out);
-      assertEquals(
-          run,
-          Integer.parseInt(ledger.group(1)),
-          "run " + run + " must see every spend of the runs before it:\n" + out);
-    }
-    assertTrue(Files.exists(work.resolve("budget.ledger")));
+    return claimed;
   }
 
-  /** The README's Java code block (the repository root is a parent of the module directory). */
-  private static String readmeProgram() throws IOException {
-    Path readme = null;
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("README.md")) && Files.isDirectory(d.resolve("dp-cli"))) {
-        readme = d.resolve("README.md");
-        break;
-      }
-    }
-    assertTrue(readme != null, "README.md not found above " + Path.of("").toAbsolutePath());
-    Matcher block = JAVA_BLOCK.matcher(Files.readString(readme, StandardCharsets.UTF_8));
-    List<String> blocks = new ArrayList<>();
+  /** The runnable programs of a document, variations spliced into the program before them. */
+  private static List<String> programs(String document) throws IOException {
+    Matcher block =
+        JAVA_BLOCK.matcher(Files.readString(repositoryFile(document), StandardCharsets.UTF_8));
+    List<String> programs = new ArrayList<>();
     while (block.find()) {
-      blocks.add(block.group(1));
+      String code = block.group(1);
+      if (code.contains("...")) {
+        continue;
+      }
+      if (CLASS_NAME.matcher(code).find()) {
+        programs.add(code);
+      } else {
+        assertFalse(programs.isEmpty(), document + ": a variation needs a program before it");
+        programs.add(splice(programs.get(programs.size() - 1), code));
+      }
     }
-    assertEquals(1, blocks.size(), "the README must hold exactly one Java block");
-    return blocks.get(0);
+    return programs;
   }
 
-  private Path compile(String className, String program) throws IOException {
-    Path sources = Files.createDirectories(dir.resolve("src"));
-    Path classes = Files.createDirectories(dir.resolve("classes"));
+  /**
+   * {@code program} with {@code variation}'s imports added and its statements in place of the
+   * program's from {@code DpTrainer trainer} to the privacy statement, indented as they were; the
+   * class is renamed so that both can run.
+   */
+  private static String splice(String program, String variation) {
+    List<String> imports = new ArrayList<>();
+    List<String> body = new ArrayList<>();
+    for (String line : variation.split("\n")) {
+      if (line.startsWith("import ")) {
+        imports.add(line);
+      } else if (!line.isBlank() || !body.isEmpty()) {
+        body.add(line);
+      }
+    }
+    int from = program.indexOf("    DpTrainer trainer");
+    String last = "System.out.println(trainer.privacyStatement());\n";
+    int to = program.indexOf(last, from) + last.length();
+    assertTrue(from > 0 && to > from, "the program must end with the quick start's statements");
+    StringBuilder statements = new StringBuilder();
+    for (String line : body) {
+      statements.append(line.isBlank() ? "" : "    " + line).append('\n');
+    }
+    String spliced =
+        String.join("\n", imports)
+            + "\n"
+            + program.substring(0, from)
+            + statements.toString().stripTrailing()
+            + "\n"
+            + program.substring(to);
+    Matcher name = CLASS_NAME.matcher(spliced);
+    assertTrue(name.find());
+    return name.replaceFirst("public class " + name.group(1) + "Variation");
+  }
+
+  private static Path repositoryFile(String name) {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve(name)) && Files.isDirectory(d.resolve("dp-cli"))) {
+        return d.resolve(name);
+      }
+    }
+    throw new AssertionError(name + " not found above " + Path.of("").toAbsolutePath());
+  }
+
+  /** Compiles {@code program} and runs it twice in one new working directory, or recalls that. */
+  private static List<String> runTwice(String program) throws Exception {
+    List<String> known = RUNS.get(program);
+    if (known != null) {
+      return known;
+    }
+    Matcher name = CLASS_NAME.matcher(program);
+    assertTrue(name.find(), "a program must declare a public class");
+    String className = name.group(1);
+    Path home = Files.createTempDirectory(dir, className);
+    Path classes = compile(home, className, program);
+    Path work = Files.createDirectories(home.resolve("work"));
+    List<String> outputs = List.of(run(classes, className, work), run(classes, className, work));
+    RUNS.put(program, outputs);
+    return outputs;
+  }
+
+  private static Path compile(Path home, String className, String program) throws IOException {
+    Path sources = Files.createDirectories(home.resolve("src"));
+    Path classes = Files.createDirectories(home.resolve("classes"));
     Path source = Files.writeString(sources.resolve(className + ".java"), program);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertTrue(javac != null, "tests need a JDK (javax.tools)");
@@ -115,7 +247,7 @@ class ReadmeExampleTest {
           javac
               .getTask(null, files, diagnostics, options, null, files.getJavaFileObjects(source))
               .call();
-      assertTrue(ok, "the README's program must compile: " + diagnostics.getDiagnostics());
+      assertTrue(ok, "the program must compile: " + diagnostics.getDiagnostics() + "\n" + program);
     }
     return classes;
   }
@@ -125,17 +257,25 @@ class ReadmeExampleTest {
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = classes + File.pathSeparator + System.getProperty("java.class.path");
+    Path log = Files.createTempFile(work.getParent(), className, ".out");
     Process process =
-        new ProcessBuilder(java, "-Xmx256m", "-cp", classPath, className)
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=1G",
+                "-cp",
+                classPath,
+                className)
             .directory(work.toFile())
             .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
             .start();
     process.getOutputStream().close();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) { // its few lines fit the pipe's buffer
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("the README's program did not finish within 120 s");
+      throw new AssertionError(className + " did not finish within 120 s");
     }
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String out = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, process.exitValue(), "exit status; output:\n" + out);
     assertFalse(out.isBlank());
     return out;

@@ -19,7 +19,7 @@ import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.LabelSummary;
 import org.dp4j.core.budget.LedgerContents;
 import org.dp4j.core.budget.PrivacyLedger;
-import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,9 @@ class TrainLedgerTest {
   }
 
   private static double rdpEpsilon(double sigma, long steps, double delta) {
-    return new RdpAccountant().compose(NoiseCalibration.dpSgdEvent(Q, sigma, steps)).epsilon(delta);
+    return new RdpAccountant()
+        .compose(new GaussianEvent(sigma).poissonSampled(Q).repeated(steps))
+        .epsilon(delta);
   }
 
   private static String g4(double x) {
@@ -73,6 +75,8 @@ class TrainLedgerTest {
             "1",
             "--delta",
             "1e-2",
+            "--accountant",
+            "rdp",
             "--ledger",
             ledger.toString());
     assertEquals(0, first.status(), first.err());
@@ -153,7 +157,7 @@ class TrainLedgerTest {
   void aPartlySpentLedgerCalibratesToWhatItCanStillAfford() throws IOException {
     Path ledger = dir.resolve("budget.ledger");
     PrivacyBudget budget = PrivacyBudget.approximate(3.0, 1e-5);
-    PrivacyEvent earlier = NoiseCalibration.dpSgdEvent(Q, 1.2, 40);
+    PrivacyEvent earlier = new GaussianEvent(1.2).poissonSampled(Q).repeated(40);
     try (PrivacyLedger l = PrivacyLedger.openOrCreate(ledger, new RdpAccountant(), budget)) {
       l.filter().spend(earlier, "an earlier run");
     }
@@ -225,7 +229,7 @@ class TrainLedgerTest {
   @Test
   void aLedgerThatCannotAffordOneStepIsRefusedAndNothingIsSpent() throws IOException {
     Path ledger = dir.resolve("spent.ledger");
-    PrivacyEvent earlier = NoiseCalibration.dpSgdEvent(Q, 1.0, 30);
+    PrivacyEvent earlier = new GaussianEvent(1.0).poissonSampled(Q).repeated(30);
     double exactly = new RdpAccountant().compose(earlier).epsilon(1e-5);
     try (PrivacyLedger l =
         PrivacyLedger.openOrCreate(
@@ -411,7 +415,7 @@ class TrainLedgerTest {
     try (PrivacyLedger l = PrivacyLedger.openOrCreateOdometer(ledger, new RdpAccountant(), 1e-5)) {
       for (int run = 0; run < 2; run++) {
         for (int step = 1; step <= 3; step++) {
-          l.filter().spend(NoiseCalibration.dpSgdEvent(Q, 1.0, 1), "dp-sgd step " + step);
+          l.filter().spend(new GaussianEvent(1.0).poissonSampled(Q), "dp-sgd step " + step);
         }
       }
     }

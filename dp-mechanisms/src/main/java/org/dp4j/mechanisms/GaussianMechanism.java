@@ -86,7 +86,7 @@ public final class GaussianMechanism implements NoiseMechanism {
             && Math.getExponent(sigma) - GRID_STEPS_PER_SIGMA_LOG2 >= PowerOfTwoGrid.MIN_EXPONENT,
         "l2Sensitivity",
         "small enough for a finite analytic sigma (at most Double.MAX_VALUE / "
-            + GaussianCalibration.noiseMultiplier(budget.epsilon(), budget.delta())
+            + GaussianCalibration.noiseMultiplier(budget)
             + ")",
         l2Sensitivity);
     int exponent =

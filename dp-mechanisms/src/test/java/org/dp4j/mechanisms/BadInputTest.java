@@ -79,7 +79,7 @@ class BadInputTest {
         "l1Sensitivity", x, v -> LaplaceMechanism.of(PrivacyBudget.pure(1), v, random), ok);
     // GaussianMechanism: the analytic sigma, l2Sensitivity times the noise multiplier, is finite.
     PrivacyBudget gaussian = PrivacyBudget.approximate(1, 1e-6);
-    double multiplier = GaussianCalibration.noiseMultiplier(1, 1e-6);
+    double multiplier = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(1, 1e-6));
     acceptedOrNamed(
         "l2Sensitivity",
         x,

@@ -48,7 +48,7 @@ class GaussianMechanismTest {
     assertEquals(event.noiseMultiplier(), m.noiseMultiplierFor(sensitivity));
     // The event's noise multiplier certifies the budget for the original sensitivity.
     assertTrue(event.noiseMultiplier() * sensitivity <= m.sigma() * (1 + 1e-15));
-    assertTrue(GaussianCalibration.delta(event.noiseMultiplier(), epsilon) <= delta, m.toString());
+    assertTrue(GaussianCalibration.delta(event, epsilon) <= delta, m.toString());
     double g = m.granularity();
     assertTrue(PowerOfTwoGridTest.isPowerOfTwo(g), "granularity must be a power of two: " + g);
   }

@@ -14,6 +14,7 @@ import org.dp4j.core.accounting.rdp.ZcdpAccountant;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.calibration.GaussianCalibration;
 import org.dp4j.core.event.EpsilonDeltaEvent;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.mechanisms.aggregation.BoundedCount;
 import org.dp4j.mechanisms.aggregation.BoundedMean;
@@ -80,7 +81,7 @@ class RelationCostTest {
       double mu, NeighbouringRelation relation, Consumer<PrivacyFilter> release) {
     PrivacyFilter pld = PrivacyFilter.odometer(new PldAccountant(relation), DELTA);
     release.accept(pld);
-    double hand = GaussianCalibration.epsilon(1 / mu, DELTA);
+    double hand = GaussianCalibration.epsilon(new GaussianEvent(1 / mu), DELTA);
     double spent = pld.spent();
     assertTrue(
         spent >= hand * (1 - 1e-4) && spent <= hand * (1 + 0.002),
@@ -136,7 +137,8 @@ class RelationCostTest {
     // Calibrated to (1, DELTA) at the stated sensitivity: one Gaussian of mu = mu(1, DELTA), whose
     // epsilon at DELTA is 1 (not rescaled a second time under replace-one).
     assertGaussian(mu(1, DELTA), relation, f -> m.addNoise(0.3, f, "sum"));
-    assertEquals(1.0, GaussianCalibration.epsilon(1 / mu(1, DELTA), DELTA), 1e-9);
+    assertEquals(
+        1.0, GaussianCalibration.epsilon(new GaussianEvent(1 / mu(1, DELTA)), DELTA), 1e-9);
   }
 
   @ParameterizedTest
@@ -185,7 +187,8 @@ class RelationCostTest {
     // Epsilon: at least the exact Gaussian of the same rho (mu = 1), at most Bun & Steinke's
     // rho + 2 sqrt(rho log(1/δ)) (Prop. 1.3), which the accountant's conversion improves on.
     double spent = zcdp.spent();
-    assertTrue(spent >= GaussianCalibration.epsilon(1.0, DELTA), "spent " + spent);
+    assertTrue(
+        spent >= GaussianCalibration.epsilon(new GaussianEvent(1.0), DELTA), "spent " + spent);
     assertTrue(spent <= 0.5 + 2 * Math.sqrt(0.5 * Math.log(1 / DELTA)), "spent " + spent);
   }
 

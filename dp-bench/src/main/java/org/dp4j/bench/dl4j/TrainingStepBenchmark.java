@@ -2,16 +2,16 @@ package org.dp4j.bench.dl4j;
 
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.SpendReceipt;
 import org.dp4j.core.event.PrivacyEvent;
-import org.dp4j.dl4j.gradients.ClippedBatch;
 import org.dp4j.dl4j.gradients.EngineAccess;
 import org.dp4j.dl4j.gradients.GradientMethod;
-import org.dp4j.dl4j.gradients.PerExampleClipping;
+import org.dp4j.dl4j.gradients.NetworkGradients;
 import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.clipping.FlatClipper;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.optimizer.DpSgdOptimizer;
@@ -45,11 +45,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * for the CNN; both are exact.
  *
  * <p>The MLP's private step is also measured in phases, each on its own state so that the two steps
- * are not disturbed: {@code clipOnly} (ghost clipping and the clipped sum), {@code afterClipOnly}
- * (noise, divide, budget charge and Adam update on a fixed clipped sum), and its parts {@code
- * noiseOnly} (secure noise into the model's 203,530 floats), {@code spendOnly} (the odometer charge
- * over an RDP accountant) and {@code updateOnly} (ND4J's Adam and the parameter update). {@code
- * privateStep} is about {@code clipOnly + afterClipOnly}.
+ * are not disturbed: {@code clipOnly} (ghost norms, the flat clipper's factors and the clipped
+ * sum), {@code afterClipOnly} (noise, divide, budget charge and Adam update on a fixed clipped
+ * sum), and its parts {@code noiseOnly} (secure noise into the model's 203,530 floats), {@code
+ * spendOnly} (the odometer charge over an RDP accountant) and {@code updateOnly} (ND4J's Adam and
+ * the parameter update). {@code privateStep} is about {@code clipOnly + afterClipOnly}.
  *
  * <p>Run: {@code OMP_NUM_THREADS=1 java -Xmx2g -jar dp-bench/target/benchmarks.jar
  * TrainingStepBenchmark}.
@@ -75,12 +75,13 @@ public class TrainingStepBenchmark {
   private EngineAccess engine;
   private GradientUpdater<?> engineUpdater;
   private int engineIteration;
-  private PerExampleClipping clipping;
+  private NetworkGradients clipping;
+  private FlatClipper clipper;
   private DpSgdOptimizer optimizer;
   private INDArray features;
   private INDArray labels;
   private DataSet batch;
-  private ClippedBatch phaseClipped;
+  private ClippedSum phaseClipped;
   private INDArray phaseSum;
   private INDArray phaseParameters;
   private DpSgdOptimizer phaseOptimizer;
@@ -104,8 +105,10 @@ public class TrainingStepBenchmark {
         Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(engineNetwork.numParams()));
     engineUpdater = new Adam(1e-3).instantiate(engineState, true);
     engineUpdater.setStateViewArray(engineState, engineNetwork.params().shape(), 'c', true);
-    clipping = PerExampleClipping.forNetwork(privateNetwork, GradientMethod.AUTO);
-    DpSgdConfig config =
+    clipping = NetworkGradients.forNetwork(privateNetwork, GradientMethod.AUTO);
+    clipper = FlatClipper.of(1.0);
+    // A fixed noise multiplier: each optimizer charges its own odometer over an RDP accountant.
+    DpSgdConfig.Builder config =
         DpSgdConfig.builder()
             .clipNorm(1.0)
             .noiseMultiplier(1.0)
@@ -113,49 +116,33 @@ public class TrainingStepBenchmark {
             .datasetSize(60_000)
             .expectedBatchSize(BATCH)
             .plannedSteps(1_000_000)
-            .accountant(RdpAccountant::new)
-            .build();
-    optimizer =
-        DpSgdOptimizer.wrap(
-            new Adam(1e-3),
-            config,
-            PrivacyFilter.odometer(new RdpAccountant(), 1e-5),
-            GaussianTensorNoise.secure());
+            .accountant(AccountantKind.RDP);
+    optimizer = DpSgdOptimizer.wrap(new Adam(1e-3), config.build(), GaussianTensorNoise.secure());
     // Phase benchmarks: their own state, so that they do not disturb the two steps above.
-    phaseClipped =
-        clipping.clipAndSum(
-            features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    phaseSum = phaseClipped.clippedSum().sum().dup();
+    phaseClipped = clipper.clipAndSum(clipping.gradients(features, labels));
+    phaseSum = phaseClipped.sum().dup();
     phaseParameters = privateNetwork.params().dup();
-    phaseOptimizer =
-        DpSgdOptimizer.wrap(
-            new Adam(1e-3),
-            config,
-            PrivacyFilter.odometer(new RdpAccountant(), 1e-5),
-            GaussianTensorNoise.secure());
+    DpSgdConfig phaseConfig = config.build();
+    phaseOptimizer = DpSgdOptimizer.wrap(new Adam(1e-3), phaseConfig, GaussianTensorNoise.secure());
     phaseNoise = GaussianTensorNoise.secure();
     phaseFilter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
-    phaseEvent = config.stepEvent();
+    phaseEvent = phaseConfig.stepEvent();
     INDArray adamState =
         Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(phaseParameters.length()));
     phaseUpdater = new Adam(1e-3).instantiate(adamState, true);
     phaseUpdater.setStateViewArray(adamState, phaseParameters.shape(), 'c', true);
   }
 
-  /** Clip (ghost or layerwise), noise, charge the budget, Adam update. */
+  /** Per-example gradients (ghost or layerwise), clip, noise, charge the budget, Adam update. */
   @Benchmark
   public StepResult privateStep() {
-    ClippedBatch clipped =
-        clipping.clipAndSum(
-            features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    return optimizer.stepWithClippedSum(privateNetwork.params(), clipped.clippedSum());
+    return optimizer.step(privateNetwork.params(), clipping.gradients(features, labels));
   }
 
   /** Phase of {@code privateStep}: per-example clipping and the clipped sum only. */
   @Benchmark
-  public ClippedBatch clipOnly() {
-    return clipping.clipAndSum(
-        features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
+  public ClippedSum clipOnly() {
+    return clipper.clipAndSum(clipping.gradients(features, labels));
   }
 
   /**
@@ -164,15 +151,15 @@ public class TrainingStepBenchmark {
    */
   @Benchmark
   public StepResult afterClipOnly() {
-    ClippedSum fixed = phaseClipped.clippedSum();
     ClippedSum sum =
-        new ClippedSum(
-            phaseSum,
-            fixed.l2Sensitivity(),
-            fixed.batchSize(),
-            fixed.clippedCount(),
-            fixed.withinNormCount(),
-            fixed.nonFiniteCount());
+        ClippedSum.builder()
+            .sum(phaseSum)
+            .l2Sensitivity(phaseClipped.l2Sensitivity())
+            .batchSize(phaseClipped.batchSize())
+            .clippedCount(phaseClipped.clippedCount())
+            .withinNormCount(phaseClipped.withinNormCount())
+            .nonFiniteCount(phaseClipped.nonFiniteCount())
+            .build();
     return phaseOptimizer.stepWithClippedSum(phaseParameters, sum);
   }
 

@@ -3,13 +3,10 @@ package org.dp4j.bench.guard;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.bench.dl4j.BenchNetworks;
-import org.dp4j.core.accounting.rdp.RdpAccountant;
-import org.dp4j.core.budget.PrivacyFilter;
-import org.dp4j.dl4j.gradients.ClippedBatch;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.dl4j.gradients.EngineAccess;
 import org.dp4j.dl4j.gradients.GradientMethod;
-import org.dp4j.dl4j.gradients.PerExampleClipping;
-import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.dl4j.gradients.NetworkGradients;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.optimizer.DpSgdOptimizer;
@@ -69,7 +66,7 @@ public class GuardDl4jBenchmark {
   public int hotPathRepeats;
 
   private MultiLayerNetwork privateNetwork;
-  private PerExampleClipping clipping;
+  private NetworkGradients clipping;
   private DpSgdOptimizer optimizer;
   private MultiLayerNetwork plainNetwork;
   private EngineAccess engine;
@@ -86,7 +83,7 @@ public class GuardDl4jBenchmark {
     INDArray[] data = BenchNetworks.batch(BATCH, 8);
     features = data[0];
     labels = data[1];
-    clipping = PerExampleClipping.forNetwork(privateNetwork, GradientMethod.LAYERWISE);
+    clipping = NetworkGradients.forNetwork(privateNetwork, GradientMethod.LAYERWISE);
     DpSgdConfig config =
         DpSgdConfig.builder()
             .clipNorm(1.0)
@@ -95,14 +92,9 @@ public class GuardDl4jBenchmark {
             .datasetSize(60_000)
             .expectedBatchSize(BATCH)
             .plannedSteps(1_000_000)
-            .accountant(RdpAccountant::new)
+            .accountant(AccountantKind.RDP)
             .build();
-    optimizer =
-        DpSgdOptimizer.wrap(
-            new Adam(1e-3),
-            config,
-            PrivacyFilter.odometer(new RdpAccountant(), 1e-5),
-            GaussianTensorNoise.secure());
+    optimizer = DpSgdOptimizer.wrap(new Adam(1e-3), config, GaussianTensorNoise.secure());
     engine = EngineAccess.of(plainNetwork);
     INDArray state =
         Nd4j.create(DataType.FLOAT, 1, new Adam(1e-3).stateSize(plainNetwork.numParams()));
@@ -115,10 +107,7 @@ public class GuardDl4jBenchmark {
   public StepResult privateCnnStep() {
     StepResult result = null;
     for (int r = 0; r < hotPathRepeats; r++) {
-      ClippedBatch clipped =
-          clipping.clipAndSum(
-              features, labels, optimizer.clipNorm(), NonFiniteGradientPolicy.SKIP_EXAMPLE);
-      result = optimizer.stepWithClippedSum(privateNetwork.params(), clipped.clippedSum());
+      result = optimizer.step(privateNetwork.params(), clipping.gradients(features, labels));
     }
     return result;
   }

@@ -15,7 +15,7 @@ import java.util.OptionalDouble;
 import org.dp4j.core.accounting.PrivacyAccountant;
 import org.dp4j.core.accounting.pld.PldAccountant;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
-import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -60,7 +60,7 @@ public final class AccountingReport {
 
   private static double epsilon(
       PrivacyAccountant accountant, double q, double sigma, long steps, double delta) {
-    accountant.compose(NoiseCalibration.dpSgdEvent(q, sigma, steps));
+    accountant.compose(new GaussianEvent(sigma).poissonSampled(q).repeated(steps));
     return accountant.epsilon(delta);
   }
 

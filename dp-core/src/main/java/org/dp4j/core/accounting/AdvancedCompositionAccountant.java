@@ -1,11 +1,10 @@
 package org.dp4j.core.accounting;
 
-import java.util.List;
 import java.util.Optional;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.EventLog;
 
 /**
  * Advanced composition (Dwork, Rothblum &amp; Vadhan 2010, "Boosting and differential privacy",
@@ -19,10 +18,9 @@ import org.dp4j.core.internal.EventLog;
  *
  * <p>Supports the same events as {@link BasicCompositionAccountant}. Not thread-safe.
  */
-public final class AdvancedCompositionAccountant implements PrivacyAccountant {
+public final class AdvancedCompositionAccountant
+    extends AbstractAccountant<AdvancedCompositionAccountant> {
 
-  private final NeighbouringRelation relation;
-  private final EventLog log;
   private EpsilonDeltaSums sums = EpsilonDeltaSums.EMPTY;
 
   /** An empty accountant under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
@@ -32,36 +30,22 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
 
   /** An empty accountant under the given relation. */
   public AdvancedCompositionAccountant(NeighbouringRelation relation) {
-    this.relation = Checks.notNull("relation", relation);
-    this.log = new EventLog();
+    super(relation);
   }
 
   private AdvancedCompositionAccountant(AdvancedCompositionAccountant other) {
-    this.relation = other.relation;
-    this.log = other.log.copy();
+    super(other);
     this.sums = other.sums;
   }
 
   @Override
-  public NeighbouringRelation relation() {
-    return relation;
+  protected Optional<String> unsupportedPart(PrivacyEvent resolved) {
+    return EpsilonDeltaTerms.unsupportedReason(resolved, relation());
   }
 
   @Override
-  public Optional<String> unsupportedReason(PrivacyEvent event) {
-    Checks.notNull("event", event);
-    return EpsilonDeltaTerms.unsupportedReason(event, relation);
-  }
-
-  @Override
-  public AdvancedCompositionAccountant compose(PrivacyEvent event) {
-    Optional<String> reason = unsupportedReason(event);
-    if (reason.isPresent()) {
-      throw new UnsupportedEventException("AdvancedCompositionAccountant", event, reason.get());
-    }
-    sums = sums.plus(EpsilonDeltaTerms.terms(event, relation));
-    log.add(event);
-    return this;
+  protected void add(PrivacyEvent resolved) {
+    sums = sums.plus(EpsilonDeltaTerms.terms(resolved, relation()));
   }
 
   @Override
@@ -92,11 +76,6 @@ public final class AdvancedCompositionAccountant implements PrivacyAccountant {
     double excess = epsilon - sums.expectedLoss();
     double slack = Math.exp(-excess * excess / (2 * sums.epsilonSquared()));
     return Math.min(1.0, Math.nextUp(sums.delta() + slack));
-  }
-
-  @Override
-  public List<PrivacyEvent> events() {
-    return log.snapshot();
   }
 
   @Override

@@ -1,11 +1,10 @@
 package org.dp4j.core.accounting;
 
-import java.util.List;
 import java.util.Optional;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.EventLog;
 
 /**
  * Basic composition: k mechanisms that are (ε_i, δ_i)-DP compose to (Σε_i, Σδ_i)-DP (Dwork,
@@ -18,10 +17,9 @@ import org.dp4j.core.internal.EventLog;
  * have no single (ε, δ) and are rejected. Loose for many mechanisms; the guarantee it states holds
  * for any adaptive composition. Not thread-safe.
  */
-public final class BasicCompositionAccountant implements PrivacyAccountant {
+public final class BasicCompositionAccountant
+    extends AbstractAccountant<BasicCompositionAccountant> {
 
-  private final NeighbouringRelation relation;
-  private final EventLog log;
   private EpsilonDeltaSums sums = EpsilonDeltaSums.EMPTY;
 
   /** An empty accountant under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
@@ -31,36 +29,22 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
 
   /** An empty accountant under the given relation. */
   public BasicCompositionAccountant(NeighbouringRelation relation) {
-    this.relation = Checks.notNull("relation", relation);
-    this.log = new EventLog();
+    super(relation);
   }
 
   private BasicCompositionAccountant(BasicCompositionAccountant other) {
-    this.relation = other.relation;
-    this.log = other.log.copy();
+    super(other);
     this.sums = other.sums;
   }
 
   @Override
-  public NeighbouringRelation relation() {
-    return relation;
+  protected Optional<String> unsupportedPart(PrivacyEvent resolved) {
+    return EpsilonDeltaTerms.unsupportedReason(resolved, relation());
   }
 
   @Override
-  public Optional<String> unsupportedReason(PrivacyEvent event) {
-    Checks.notNull("event", event);
-    return EpsilonDeltaTerms.unsupportedReason(event, relation);
-  }
-
-  @Override
-  public BasicCompositionAccountant compose(PrivacyEvent event) {
-    Optional<String> reason = unsupportedReason(event);
-    if (reason.isPresent()) {
-      throw new UnsupportedEventException("BasicCompositionAccountant", event, reason.get());
-    }
-    sums = sums.plus(EpsilonDeltaTerms.terms(event, relation));
-    log.add(event);
-    return this;
+  protected void add(PrivacyEvent resolved) {
+    sums = sums.plus(EpsilonDeltaTerms.terms(resolved, relation()));
   }
 
   /**
@@ -85,11 +69,6 @@ public final class BasicCompositionAccountant implements PrivacyAccountant {
     return epsilon >= sums.epsilon()
         ? Math.min(1.0, deltaSum == 0 ? 0 : Math.nextUp(deltaSum))
         : 1.0;
-  }
-
-  @Override
-  public List<PrivacyEvent> events() {
-    return log.snapshot();
   }
 
   @Override

@@ -12,6 +12,8 @@ import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.internal.CompositionWalk;
+import org.dp4j.core.internal.ReasonFold;
 import org.dp4j.core.internal.RelationResolution;
 
 /**
@@ -30,6 +32,8 @@ import org.dp4j.core.internal.RelationResolution;
  *       by {@link RelationResolution} (so its Laplace multipliers are not rescaled).
  *   <li>{@link GaussianEvent}, {@link ZcdpEvent}: not single (ε, δ) guarantees; unsupported.
  * </ul>
+ *
+ * Both functions take events already resolved for the relation.
  */
 final class EpsilonDeltaTerms {
 
@@ -38,76 +42,111 @@ final class EpsilonDeltaTerms {
 
   private EpsilonDeltaTerms() {}
 
-  /** Why the event cannot be reduced, or empty. */
+  /** Why the resolved event cannot be reduced, or empty. */
   static Optional<String> unsupportedReason(PrivacyEvent event, NeighbouringRelation relation) {
-    event = RelationResolution.resolve(event, relation);
-    if (event instanceof EpsilonDeltaEvent || event instanceof LaplaceEvent) {
-      return Optional.empty();
+    return new Reasons(relation).reason(event);
+  }
+
+  /** The terms of a supported, resolved event, each with its repetition count. */
+  static List<Term> terms(PrivacyEvent event, NeighbouringRelation relation) {
+    Terms terms = new Terms(relation);
+    event.accept(terms, 1L);
+    return terms.out;
+  }
+
+  private static final class Reasons extends ReasonFold {
+    private final NeighbouringRelation relation;
+
+    Reasons(NeighbouringRelation relation) {
+      this.relation = relation;
     }
-    if (event instanceof GaussianEvent) {
+
+    @Override
+    public Optional<String> gaussian(GaussianEvent event, Void none) {
       return Optional.of(
           "a Gaussian mechanism has no single (epsilon, delta) guarantee; use "
               + "RdpAccountant or PldAccountant, or state its guarantee as an EpsilonDeltaEvent");
     }
-    if (event instanceof ZcdpEvent) {
+
+    @Override
+    public Optional<String> laplace(LaplaceEvent event, Void none) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> epsilonDelta(EpsilonDeltaEvent event, Void none) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> zcdp(ZcdpEvent event, Void none) {
       return Optional.of("a zCDP guarantee needs ZcdpAccountant or RdpAccountant");
     }
-    if (event instanceof PoissonSampledEvent e) {
+
+    @Override
+    public Optional<String> poissonSampled(PoissonSampledEvent event, Void none) {
       return relation != NeighbouringRelation.ADD_OR_REMOVE_ONE
           ? Optional.of(
               "amplification by Poisson subsampling is analysed under ADD_OR_REMOVE_ONE only")
-          : unsupportedReason(e.event(), relation);
+          : reason(event.event());
     }
-    if (event instanceof SelfComposedEvent e) {
-      return unsupportedReason(e.event(), relation);
-    }
-    if (event instanceof ComposedEvent e) {
-      return e.events().stream()
-          .map(inner -> unsupportedReason(inner, relation))
-          .flatMap(Optional::stream)
-          .findFirst();
-    }
-    throw new AssertionError("unknown event type " + event.getClass());
   }
 
-  /** The terms of a supported event, each with its repetition count. */
-  static List<Term> terms(PrivacyEvent event, NeighbouringRelation relation) {
-    List<Term> out = new ArrayList<>();
-    collect(RelationResolution.resolve(event, relation), relation, 1, out);
-    return out;
-  }
+  /** Collects the terms; the context is the multiplicity of the event visited. */
+  private static final class Terms extends CompositionWalk<Long> {
+    private final NeighbouringRelation relation;
+    private final List<Term> out = new ArrayList<>();
 
-  private static void collect(
-      PrivacyEvent event, NeighbouringRelation relation, long count, List<Term> out) {
-    if (event instanceof EpsilonDeltaEvent e) {
-      out.add(new Term(e.epsilon(), e.delta(), count));
-    } else if (event instanceof LaplaceEvent e) {
-      out.add(new Term(laplaceEpsilon(e, relation), 0.0, count));
-    } else if (event instanceof PoissonSampledEvent e) {
-      double eps = 0;
-      double delta = 0;
-      for (Term t : terms(e.event(), relation)) {
-        eps += t.epsilon() * t.count();
-        delta += t.delta() * t.count();
-      }
-      double q = e.samplingRate();
+    Terms(NeighbouringRelation relation) {
+      this.relation = relation;
+    }
+
+    @Override
+    protected Long repeatContext(Long count, long repetitions) {
+      return Math.multiplyExact(count, repetitions);
+    }
+
+    @Override
+    public Void epsilonDelta(EpsilonDeltaEvent event, Long count) {
+      return add(event.epsilon(), event.delta(), count);
+    }
+
+    @Override
+    public Void laplace(LaplaceEvent event, Long count) {
+      double epsilon =
+          event.noiseMultiplier() == 0
+              ? Double.POSITIVE_INFINITY
+              : relation.sumSensitivityFactor() / event.noiseMultiplier();
+      return add(epsilon, 0.0, count);
+    }
+
+    @Override
+    public Void poissonSampled(PoissonSampledEvent event, Long count) {
+      EpsilonDeltaSums inner = EpsilonDeltaSums.EMPTY.plus(terms(event.event(), relation));
+      double eps = inner.epsilon();
+      double q = event.samplingRate();
       double amplified =
           eps == Double.POSITIVE_INFINITY ? eps : Math.nextUp(Math.log1p(q * Math.expm1(eps)));
-      out.add(new Term(amplified, Math.min(1.0, q * delta), count));
-    } else if (event instanceof SelfComposedEvent e) {
-      collect(e.event(), relation, Math.multiplyExact(count, e.count()), out);
-    } else if (event instanceof ComposedEvent e) {
-      for (PrivacyEvent inner : e.events()) {
-        collect(inner, relation, count, out);
-      }
-    } else {
-      throw new IllegalStateException("unsupported event reached reduction: " + event);
+      return add(amplified, Math.min(1.0, q * inner.delta()), count);
     }
-  }
 
-  private static double laplaceEpsilon(LaplaceEvent e, NeighbouringRelation relation) {
-    return e.noiseMultiplier() == 0
-        ? Double.POSITIVE_INFINITY
-        : relation.sumSensitivityFactor() / e.noiseMultiplier();
+    @Override
+    public Void gaussian(GaussianEvent event, Long count) {
+      throw unsupported(event);
+    }
+
+    @Override
+    public Void zcdp(ZcdpEvent event, Long count) {
+      throw unsupported(event);
+    }
+
+    private Void add(double epsilon, double delta, long count) {
+      out.add(new Term(epsilon, delta, count));
+      return null;
+    }
+
+    private static IllegalStateException unsupported(PrivacyEvent event) {
+      return new IllegalStateException("unsupported event reached reduction: " + event);
+    }
   }
 }

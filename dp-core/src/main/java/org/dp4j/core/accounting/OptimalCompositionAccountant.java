@@ -1,11 +1,10 @@
 package org.dp4j.core.accounting;
 
-import java.util.List;
 import java.util.Optional;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.event.PrivacyEvent;
+import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.EventLog;
 import org.dp4j.core.internal.LogMath;
 
 /**
@@ -29,7 +28,8 @@ import org.dp4j.core.internal.LogMath;
  * (ε0, δ0); a different guarantee is rejected with a pointer to {@link
  * AdvancedCompositionAccountant}. Not thread-safe.
  */
-public final class OptimalCompositionAccountant implements PrivacyAccountant {
+public final class OptimalCompositionAccountant
+    extends AbstractAccountant<OptimalCompositionAccountant> {
 
   /**
    * Relative allowance on δ_RR for the rounding of the log-space sum (k terms, each with ~1e-15
@@ -37,8 +37,6 @@ public final class OptimalCompositionAccountant implements PrivacyAccountant {
    */
   private static final double RELATIVE_SLACK = 1e-10;
 
-  private final NeighbouringRelation relation;
-  private final EventLog log;
   private boolean hasMechanism;
   private double epsilon0;
   private double delta0;
@@ -51,13 +49,11 @@ public final class OptimalCompositionAccountant implements PrivacyAccountant {
 
   /** An empty accountant under the given relation. */
   public OptimalCompositionAccountant(NeighbouringRelation relation) {
-    this.relation = Checks.notNull("relation", relation);
-    this.log = new EventLog();
+    super(relation);
   }
 
   private OptimalCompositionAccountant(OptimalCompositionAccountant other) {
-    this.relation = other.relation;
-    this.log = other.log.copy();
+    super(other);
     this.hasMechanism = other.hasMechanism;
     this.epsilon0 = other.epsilon0;
     this.delta0 = other.delta0;
@@ -65,21 +61,15 @@ public final class OptimalCompositionAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public NeighbouringRelation relation() {
-    return relation;
-  }
-
-  @Override
-  public Optional<String> unsupportedReason(PrivacyEvent event) {
-    Checks.notNull("event", event);
-    Optional<String> reason = EpsilonDeltaTerms.unsupportedReason(event, relation);
+  protected Optional<String> unsupportedPart(PrivacyEvent resolved) {
+    Optional<String> reason = EpsilonDeltaTerms.unsupportedReason(resolved, relation());
     if (reason.isPresent()) {
       return reason;
     }
     boolean seen = hasMechanism;
     double eps = epsilon0;
     double delta = delta0;
-    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(event, relation)) {
+    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(resolved, relation())) {
       if (!seen) {
         seen = true;
         eps = t.epsilon();
@@ -101,21 +91,15 @@ public final class OptimalCompositionAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public OptimalCompositionAccountant compose(PrivacyEvent event) {
-    Optional<String> reason = unsupportedReason(event);
-    if (reason.isPresent()) {
-      throw new UnsupportedEventException("OptimalCompositionAccountant", event, reason.get());
-    }
+  protected void add(PrivacyEvent resolved) {
     long total = count;
-    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(event, relation)) {
+    for (EpsilonDeltaTerms.Term t : EpsilonDeltaTerms.terms(resolved, relation())) {
       epsilon0 = t.epsilon();
       delta0 = t.delta();
       hasMechanism = true;
       total = Math.addExact(total, t.count());
     }
     count = total;
-    log.add(event);
-    return this;
   }
 
   /** The number of identical mechanisms composed so far. */
@@ -189,11 +173,6 @@ public final class OptimalCompositionAccountant implements PrivacyAccountant {
     }
     double value = Math.exp(logSum - logNormaliser);
     return Math.min(1.0, value * (1 + RELATIVE_SLACK));
-  }
-
-  @Override
-  public List<PrivacyEvent> events() {
-    return log.snapshot();
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
+import org.dp4j.core.event.EventVisitor;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.LaplaceEvent;
 import org.dp4j.core.event.PerRelationEvent;
@@ -54,6 +55,10 @@ public final class EventCodec {
   private static final int TAG_PER_RELATION = 0x08;
   private static final int LAST_TAG = TAG_PER_RELATION;
 
+  private static final Writer WRITER = new Writer();
+
+  private static final Size SIZE = new Size();
+
   private EventCodec() {}
 
   /**
@@ -83,35 +88,7 @@ public final class EventCodec {
   public static void write(PrivacyEvent event, ByteBuffer out) {
     Checks.notNull("event", event);
     Checks.notNull("out", out);
-    if (event instanceof GaussianEvent gaussian) {
-      out.put((byte) TAG_GAUSSIAN).putDouble(gaussian.noiseMultiplier());
-    } else if (event instanceof LaplaceEvent laplace) {
-      out.put((byte) TAG_LAPLACE).putDouble(laplace.noiseMultiplier());
-    } else if (event instanceof EpsilonDeltaEvent ed) {
-      out.put((byte) TAG_EPSILON_DELTA).putDouble(ed.epsilon()).putDouble(ed.delta());
-    } else if (event instanceof ZcdpEvent zcdp) {
-      out.put((byte) TAG_ZCDP).putDouble(zcdp.rho());
-    } else if (event instanceof PoissonSampledEvent sampled) {
-      out.put((byte) TAG_POISSON_SAMPLED).putDouble(sampled.samplingRate());
-      write(sampled.event(), out);
-    } else if (event instanceof SelfComposedEvent self) {
-      out.put((byte) TAG_SELF_COMPOSED).putLong(self.count());
-      write(self.event(), out);
-    } else if (event instanceof ComposedEvent composed) {
-      out.put((byte) TAG_COMPOSED).putInt(composed.events().size());
-      for (PrivacyEvent e : composed.events()) {
-        write(e, out);
-      }
-    } else if (event instanceof PerRelationEvent perRelation) {
-      out.put((byte) TAG_PER_RELATION);
-      write(perRelation.addOrRemoveOne(), out);
-      write(perRelation.replaceOne(), out);
-    } else {
-      // Unreachable while PrivacyEvent's permits list matches the branches above (Java 17 has no
-      // exhaustive pattern switch); EventCodecTest checks every permitted subtype.
-      throw new IllegalArgumentException(
-          "event must be a known PrivacyEvent subtype, got " + event.getClass().getName());
-    }
+    event.accept(WRITER, out);
   }
 
   /**
@@ -205,27 +182,121 @@ public final class EventCodec {
 
   private static int encodedSize(PrivacyEvent event, int depth) {
     Checks.require(depth < MAX_DEPTH, "event nesting", "at most " + MAX_DEPTH + " deep", depth);
-    if (event instanceof EpsilonDeltaEvent) {
-      return 17;
+    return event.accept(SIZE, depth);
+  }
+
+  /** Writes an event's tag and body; a new event type needs a new tag here and in {@code read}. */
+  private static final class Writer implements EventVisitor<Void, ByteBuffer> {
+
+    @Override
+    public Void gaussian(GaussianEvent event, ByteBuffer out) {
+      out.put((byte) TAG_GAUSSIAN).putDouble(event.noiseMultiplier());
+      return null;
     }
-    if (event instanceof PoissonSampledEvent sampled) {
-      return 9 + encodedSize(sampled.event(), depth + 1);
+
+    @Override
+    public Void laplace(LaplaceEvent event, ByteBuffer out) {
+      out.put((byte) TAG_LAPLACE).putDouble(event.noiseMultiplier());
+      return null;
     }
-    if (event instanceof SelfComposedEvent self) {
-      return 9 + encodedSize(self.event(), depth + 1);
+
+    @Override
+    public Void epsilonDelta(EpsilonDeltaEvent event, ByteBuffer out) {
+      out.put((byte) TAG_EPSILON_DELTA).putDouble(event.epsilon()).putDouble(event.delta());
+      return null;
     }
-    if (event instanceof PerRelationEvent perRelation) {
-      return Math.addExact(
-          1 + encodedSize(perRelation.addOrRemoveOne(), depth + 1),
-          encodedSize(perRelation.replaceOne(), depth + 1));
+
+    @Override
+    public Void zcdp(ZcdpEvent event, ByteBuffer out) {
+      out.put((byte) TAG_ZCDP).putDouble(event.rho());
+      return null;
     }
-    if (event instanceof ComposedEvent composed) {
-      int size = 5;
-      for (PrivacyEvent e : composed.events()) {
-        size = Math.addExact(size, encodedSize(e, depth + 1));
+
+    @Override
+    public Void poissonSampled(PoissonSampledEvent event, ByteBuffer out) {
+      out.put((byte) TAG_POISSON_SAMPLED).putDouble(event.samplingRate());
+      return event.event().accept(this, out);
+    }
+
+    @Override
+    public Void selfComposed(SelfComposedEvent event, ByteBuffer out) {
+      out.put((byte) TAG_SELF_COMPOSED).putLong(event.count());
+      return event.event().accept(this, out);
+    }
+
+    @Override
+    public Void composed(ComposedEvent event, ByteBuffer out) {
+      out.put((byte) TAG_COMPOSED).putInt(event.events().size());
+      for (PrivacyEvent part : event.events()) {
+        part.accept(this, out);
+      }
+      return null;
+    }
+
+    @Override
+    public Void perRelation(PerRelationEvent event, ByteBuffer out) {
+      out.put((byte) TAG_PER_RELATION);
+      event.addOrRemoveOne().accept(this, out);
+      return event.replaceOne().accept(this, out);
+    }
+  }
+
+  /** The encoded size of an event nested {@code depth} levels deep. */
+  private static final class Size implements EventVisitor<Integer, Integer> {
+
+    /** A tag and one 8-byte value (a double or a count). */
+    private static final int ONE_VALUE = 9;
+
+    /** A tag and two doubles. */
+    private static final int TWO_VALUES = 17;
+
+    /** A tag and a 4-byte length. */
+    private static final int LENGTH_HEADER = 5;
+
+    @Override
+    public Integer gaussian(GaussianEvent event, Integer depth) {
+      return ONE_VALUE;
+    }
+
+    @Override
+    public Integer laplace(LaplaceEvent event, Integer depth) {
+      return ONE_VALUE;
+    }
+
+    @Override
+    public Integer epsilonDelta(EpsilonDeltaEvent event, Integer depth) {
+      return TWO_VALUES;
+    }
+
+    @Override
+    public Integer zcdp(ZcdpEvent event, Integer depth) {
+      return ONE_VALUE;
+    }
+
+    @Override
+    public Integer poissonSampled(PoissonSampledEvent event, Integer depth) {
+      return ONE_VALUE + encodedSize(event.event(), depth + 1);
+    }
+
+    @Override
+    public Integer selfComposed(SelfComposedEvent event, Integer depth) {
+      return ONE_VALUE + encodedSize(event.event(), depth + 1);
+    }
+
+    @Override
+    public Integer composed(ComposedEvent event, Integer depth) {
+      int size = LENGTH_HEADER;
+      for (PrivacyEvent part : event.events()) {
+        size = Math.addExact(size, encodedSize(part, depth + 1));
       }
       return size;
     }
-    return 9; // GaussianEvent, LaplaceEvent, ZcdpEvent: tag + one double
+
+    @Override
+    public Integer perRelation(PerRelationEvent event, Integer depth) {
+      return Math.addExact(
+          1 + encodedSize(event.addOrRemoveOne(), depth + 1),
+          encodedSize(event.replaceOne(), depth + 1));
+    }
   }
 }

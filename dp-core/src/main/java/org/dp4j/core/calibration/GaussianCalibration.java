@@ -1,6 +1,8 @@
 package org.dp4j.core.calibration;
 
+import java.util.function.DoublePredicate;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.core.internal.LogMath;
 
@@ -51,11 +53,9 @@ public final class GaussianCalibration {
    *     or sensitivity, or when σ would overflow
    */
   public static double analyticSigma(PrivacyBudget budget, double l2Sensitivity) {
-    Checks.notNull("budget", budget);
-    Checks.require(
-        budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
+    withPositiveDelta(budget);
     Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
-    double multiplier = noiseMultiplier(budget.epsilon(), budget.delta());
+    double multiplier = multiplier(budget.epsilon(), budget.delta());
     double sigma = multiplier * l2Sensitivity;
     Checks.require(
         sigma < Double.POSITIVE_INFINITY,
@@ -82,15 +82,20 @@ public final class GaussianCalibration {
   }
 
   /**
-   * The smallest noise multiplier {@code s = σ/Δ} for which the Gaussian mechanism is (ε, δ)-DP.
+   * The smallest noise multiplier {@code s = σ/Δ} for which the Gaussian mechanism is (ε, δ)-DP
+   * (Balle &amp; Wang 2018, Theorem 8; the upper end of the final bisection bracket): {@link
+   * #analyticSigma(PrivacyBudget, double)} for sensitivity 1.
    *
-   * @param epsilon finite and {@code >= 0}
-   * @param delta in {@code (0, 1)}
+   * @param budget the target; its delta must be positive; its epsilon may be 0
    * @return s, positive and finite
+   * @throws IllegalArgumentException when the budget's delta is 0
    */
-  public static double noiseMultiplier(double epsilon, double delta) {
-    Checks.nonNegativeFinite("epsilon", epsilon);
-    Checks.positiveDelta("delta", delta);
+  public static double noiseMultiplier(PrivacyBudget budget) {
+    withPositiveDelta(budget);
+    return multiplier(budget.epsilon(), budget.delta());
+  }
+
+  private static double multiplier(double epsilon, double delta) {
     double logTarget = Math.log(delta);
     // logDelta(s) decreases in s; find hi with logDelta(hi) <= target, lo with logDelta(lo) >
     // target.
@@ -103,18 +108,34 @@ public final class GaussianCalibration {
       hi = lo;
       lo /= 2.0;
     }
+    return smallestMeeting(lo, hi, s -> logDelta(s, epsilon) <= logTarget);
+  }
+
+  /**
+   * The upper end of the bracket {@code (lo, hi]} bisected down to adjacent doubles (or {@link
+   * #MAX_BISECTIONS} steps): {@code meets} is false at {@code lo} and true at {@code hi}, and
+   * switches once in between.
+   */
+  private static double smallestMeeting(double lo, double hi, DoublePredicate meets) {
     for (int i = 0; i < MAX_BISECTIONS; i++) {
       double mid = lo + 0.5 * (hi - lo);
       if (mid <= lo || mid >= hi) {
         break;
       }
-      if (logDelta(mid, epsilon) <= logTarget) {
+      if (meets.test(mid)) {
         hi = mid;
       } else {
         lo = mid;
       }
     }
     return hi;
+  }
+
+  private static PrivacyBudget withPositiveDelta(PrivacyBudget budget) {
+    Checks.notNull("budget", budget);
+    Checks.require(
+        budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
+    return budget;
   }
 
   /**
@@ -134,23 +155,23 @@ public final class GaussianCalibration {
         "budget.epsilon",
         "in (0, 1) for the classic Gaussian calibration (Dwork & Roth Thm A.1); use analyticSigma",
         budget.epsilon());
-    Checks.require(
-        budget.delta() > 0, "budget.delta", "positive for the Gaussian mechanism", budget.delta());
+    withPositiveDelta(budget);
     Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
     return l2Sensitivity * Math.sqrt(2.0 * Math.log(1.25 / budget.delta())) / budget.epsilon();
   }
 
   /**
-   * The exact δ of one Gaussian mechanism with noise multiplier {@code s} at the given ε (Balle
-   * &amp; Wang 2018, Theorem 8). Evaluated with a pessimistic error allowance (about 4e-15 relative
-   * to Φ(a)), so it is never below the true value.
+   * The exact δ of one Gaussian mechanism at the given ε (Balle &amp; Wang 2018, Theorem 8).
+   * Evaluated with a pessimistic error allowance (about 4e-15 relative to Φ(a)), so it is never
+   * below the true value.
    *
-   * @param noiseMultiplier σ/Δ, finite and {@code >= 0} (0 gives δ = 1)
+   * @param mechanism the mechanism, by its noise multiplier {@code s = σ/Δ} (0 gives δ = 1), not
+   *     null
    * @param epsilon finite and {@code >= 0}
    * @return δ in {@code [0, 1]}
    */
-  public static double delta(double noiseMultiplier, double epsilon) {
-    Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
+  public static double delta(GaussianEvent mechanism, double epsilon) {
+    double noiseMultiplier = Checks.notNull("mechanism", mechanism).noiseMultiplier();
     Checks.nonNegativeFinite("epsilon", epsilon);
     if (noiseMultiplier == 0) {
       return 1.0;
@@ -159,15 +180,16 @@ public final class GaussianCalibration {
   }
 
   /**
-   * The smallest ε at which one Gaussian mechanism with noise multiplier {@code s} is (ε, δ)-DP
-   * (inverse of {@link #delta(double, double)}, by bisection; the upper end of the final bracket).
+   * The smallest ε at which one Gaussian mechanism is (ε, δ)-DP (inverse of {@link
+   * #delta(GaussianEvent, double)}, by bisection; the upper end of the final bracket).
    *
-   * @param noiseMultiplier σ/Δ, finite and {@code >= 0} (0 gives +Infinity)
+   * @param mechanism the mechanism, by its noise multiplier {@code s = σ/Δ} (0 gives +Infinity),
+   *     not null
    * @param delta in {@code (0, 1)}
    * @return ε {@code >= 0}, possibly {@code +Infinity}
    */
-  public static double epsilon(double noiseMultiplier, double delta) {
-    Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
+  public static double epsilon(GaussianEvent mechanism, double delta) {
+    double noiseMultiplier = Checks.notNull("mechanism", mechanism).noiseMultiplier();
     Checks.positiveDelta("delta", delta);
     if (noiseMultiplier == 0) {
       return Double.POSITIVE_INFINITY;
@@ -185,18 +207,7 @@ public final class GaussianCalibration {
         return hi;
       }
     }
-    for (int i = 0; i < MAX_BISECTIONS; i++) {
-      double mid = lo + 0.5 * (hi - lo);
-      if (mid <= lo || mid >= hi) {
-        break;
-      }
-      if (logDelta(noiseMultiplier, mid) <= logTarget) {
-        hi = mid;
-      } else {
-        lo = mid;
-      }
-    }
-    return hi;
+    return smallestMeeting(lo, hi, eps -> logDelta(noiseMultiplier, eps) <= logTarget);
   }
 
   /**

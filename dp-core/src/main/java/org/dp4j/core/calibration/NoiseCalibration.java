@@ -5,9 +5,7 @@ import java.util.function.Supplier;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.accounting.PrivacyAccountant;
 import org.dp4j.core.event.GaussianEvent;
-import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
-import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.internal.Checks;
 
 /**
@@ -50,7 +48,8 @@ public final class NoiseCalibration {
 
   /**
    * The DP-SGD noise multiplier: {@code steps} repetitions of the Poisson-subsampled Gaussian
-   * mechanism with the given sampling rate.
+   * mechanism with the given sampling rate, the event {@code new GaussianEvent(sigma)
+   * .poissonSampled(samplingRate).repeated(steps)}.
    *
    * @param target target (epsilon, delta); epsilon must be positive
    * @param samplingRate Poisson sampling rate, in {@code (0, 1]}
@@ -68,21 +67,9 @@ public final class NoiseCalibration {
     Checks.positive("steps", steps);
     return noiseMultiplier(
         target,
-        sigma -> dpSgdEvent(samplingRate, sigma, steps),
+        sigma -> new GaussianEvent(sigma).poissonSampled(samplingRate).repeated(steps),
         accountants,
         DEFAULT_RELATIVE_TOLERANCE);
-  }
-
-  /**
-   * The event of {@code steps} DP-SGD steps: {@code steps x PoissonSampled(q, Gaussian(sigma))} (or
-   * the plain Gaussian when {@code q == 1}).
-   */
-  public static PrivacyEvent dpSgdEvent(double samplingRate, double noiseMultiplier, long steps) {
-    PrivacyEvent step =
-        samplingRate == 1.0
-            ? new GaussianEvent(noiseMultiplier)
-            : new PoissonSampledEvent(samplingRate, new GaussianEvent(noiseMultiplier));
-    return steps == 1 ? step : new SelfComposedEvent(step, steps);
   }
 
   /**

@@ -17,6 +17,11 @@ public record ComposedEvent(List<PrivacyEvent> events) implements PrivacyEvent {
     events = List.copyOf(Checks.noNulls("events", events));
   }
 
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.composed(this, context);
+  }
+
   /** The composition of the given events, in order. */
   public static ComposedEvent of(PrivacyEvent... events) {
     Checks.notNull("events", events);

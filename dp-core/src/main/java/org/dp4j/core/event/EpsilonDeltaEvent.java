@@ -18,6 +18,11 @@ public record EpsilonDeltaEvent(double epsilon, double delta) implements Privacy
     Checks.delta("delta", delta);
   }
 
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.epsilonDelta(this, context);
+  }
+
   /** A pure epsilon-DP mechanism. */
   public static EpsilonDeltaEvent pure(double epsilon) {
     return new EpsilonDeltaEvent(epsilon, 0.0);

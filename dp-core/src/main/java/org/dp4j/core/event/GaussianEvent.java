@@ -15,4 +15,9 @@ public record GaussianEvent(double noiseMultiplier) implements PrivacyEvent {
   public GaussianEvent {
     Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
   }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.gaussian(this, context);
+  }
 }

@@ -15,4 +15,9 @@ public record LaplaceEvent(double noiseMultiplier) implements PrivacyEvent {
   public LaplaceEvent {
     Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
   }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.laplace(this, context);
+  }
 }

@@ -2,6 +2,7 @@ package org.dp4j.core.event;
 
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.internal.Checks;
+import org.dp4j.core.internal.CompositionWalk;
 
 /**
  * The cost of one release stated separately for each {@link NeighbouringRelation}: an accountant
@@ -32,10 +33,17 @@ import org.dp4j.core.internal.Checks;
 public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replaceOne)
     implements PrivacyEvent {
 
+  private static final BranchCheck BRANCH_CHECK = new BranchCheck();
+
   /** Validates both branches (see the class documentation). */
   public PerRelationEvent {
     checkBranch("addOrRemoveOne", Checks.notNull("addOrRemoveOne", addOrRemoveOne));
     checkBranch("replaceOne", Checks.notNull("replaceOne", replaceOne));
+  }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.perRelation(this, context);
   }
 
   /**
@@ -78,7 +86,34 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
   }
 
   private static void checkBranch(String name, PrivacyEvent event) {
-    if (event instanceof PoissonSampledEvent) {
+    event.accept(BRANCH_CHECK, name);
+  }
+
+  /** Rejects sampling and nested per-relation events anywhere in a branch named by the context. */
+  private static final class BranchCheck extends CompositionWalk<String> {
+
+    @Override
+    public Void gaussian(GaussianEvent event, String name) {
+      return null;
+    }
+
+    @Override
+    public Void laplace(LaplaceEvent event, String name) {
+      return null;
+    }
+
+    @Override
+    public Void epsilonDelta(EpsilonDeltaEvent event, String name) {
+      return null;
+    }
+
+    @Override
+    public Void zcdp(ZcdpEvent event, String name) {
+      return null;
+    }
+
+    @Override
+    public Void poissonSampled(PoissonSampledEvent event, String name) {
       throw new IllegalArgumentException(
           Checks.message(
               name,
@@ -86,16 +121,11 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
                   + " PerRelationEvent(...)))",
               event));
     }
-    if (event instanceof PerRelationEvent) {
+
+    @Override
+    public Void perRelation(PerRelationEvent event, String name) {
       throw new IllegalArgumentException(
           Checks.message(name, "free of nested PerRelationEvent", event));
-    }
-    if (event instanceof SelfComposedEvent self) {
-      checkBranch(name, self.event());
-    } else if (event instanceof ComposedEvent composed) {
-      for (PrivacyEvent inner : composed.events()) {
-        checkBranch(name, inner);
-      }
     }
   }
 }

@@ -17,4 +17,9 @@ public record PoissonSampledEvent(double samplingRate, PrivacyEvent event) imple
     Checks.samplingRate("samplingRate", samplingRate);
     Checks.notNull("event", event);
   }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.poissonSampled(this, context);
+  }
 }

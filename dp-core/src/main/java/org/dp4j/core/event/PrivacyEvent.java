@@ -1,9 +1,15 @@
 package org.dp4j.core.event;
 
+import org.dp4j.core.internal.Checks;
+
 /**
  * An immutable description of one privacy-relevant release (or a composition of them).
  *
- * <p>The hierarchy is sealed, so accountants can switch over it exhaustively.
+ * <p>The hierarchy is sealed: these records are all the events there are. Code that treats each
+ * kind differently implements {@link EventVisitor} and calls {@link #accept(EventVisitor, Object)},
+ * never an {@code instanceof} ladder; Java 17's {@code switch} cannot check that every record is
+ * handled (pattern matching for {@code switch} is a preview feature there), while a visitor that
+ * misses a record does not compile.
  *
  * <h2>Neighbouring relation</h2>
  *
@@ -36,4 +42,47 @@ public sealed interface PrivacyEvent
         PoissonSampledEvent,
         SelfComposedEvent,
         ComposedEvent,
-        PerRelationEvent {}
+        PerRelationEvent {
+
+  /**
+   * Calls the method of {@code visitor} for this event's record.
+   *
+   * @param visitor the visitor, not null
+   * @param context passed on to the visitor's method unchanged (may be null)
+   * @param <R> what the visitor returns
+   * @param <C> the type of the context
+   * @return what the visitor's method returned
+   */
+  <R, C> R accept(EventVisitor<R, C> visitor, C context);
+
+  /**
+   * This event run on a Poisson sample, each record kept independently with probability {@code
+   * samplingRate}: a {@link PoissonSampledEvent}, or this event itself when {@code samplingRate ==
+   * 1} (every record is kept).
+   *
+   * <p>One DP-SGD step, for example, is {@code new GaussianEvent(noiseMultiplier)
+   * .poissonSampled(samplingRate)}, and a run of them {@code ...poissonSampled(samplingRate)
+   * .repeated(steps)}.
+   *
+   * @param samplingRate the inclusion probability of each record, in {@code (0, 1]}
+   * @return the sampled event
+   * @throws IllegalArgumentException when {@code samplingRate} is outside {@code (0, 1]} or NaN
+   */
+  default PrivacyEvent poissonSampled(double samplingRate) {
+    Checks.samplingRate("samplingRate", samplingRate);
+    return samplingRate == 1.0 ? this : new PoissonSampledEvent(samplingRate, this);
+  }
+
+  /**
+   * {@code count} repetitions of this event: a {@link SelfComposedEvent}, or this event itself when
+   * {@code count == 1}.
+   *
+   * @param count the number of repetitions, {@code >= 1}
+   * @return the repeated event
+   * @throws IllegalArgumentException when {@code count < 1}
+   */
+  default PrivacyEvent repeated(long count) {
+    Checks.positive("count", count);
+    return count == 1 ? this : new SelfComposedEvent(this, count);
+  }
+}

@@ -15,4 +15,9 @@ public record SelfComposedEvent(PrivacyEvent event, long count) implements Priva
     Checks.notNull("event", event);
     Checks.positive("count", count);
   }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.selfComposed(this, context);
+  }
 }

@@ -14,4 +14,9 @@ public record ZcdpEvent(double rho) implements PrivacyEvent {
   public ZcdpEvent {
     Checks.nonNegativeFinite("rho", rho);
   }
+
+  @Override
+  public <R, C> R accept(EventVisitor<R, C> visitor, C context) {
+    return visitor.zcdp(this, context);
+  }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
+import org.dp4j.core.event.EventVisitor;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.LaplaceEvent;
 import org.dp4j.core.event.PerRelationEvent;
@@ -28,6 +29,10 @@ import org.dp4j.core.event.ZcdpEvent;
  */
 public final class RelationResolution {
 
+  private static final Resolve RESOLVE = new Resolve();
+
+  private static final InNativeUnits IN_NATIVE_UNITS = new InNativeUnits();
+
   private RelationResolution() {}
 
   /**
@@ -42,79 +47,112 @@ public final class RelationResolution {
   public static PrivacyEvent resolve(PrivacyEvent event, NeighbouringRelation relation) {
     Checks.notNull("event", event);
     Checks.notNull("relation", relation);
-    return containsPerRelation(event) ? rewrite(event, relation) : event;
+    return event.accept(RESOLVE, relation);
   }
 
-  private static boolean containsPerRelation(PrivacyEvent event) {
-    if (event instanceof PerRelationEvent) {
-      return true;
+  /**
+   * A rewrite of events that rebuilds compositions from their rewritten parts, and returns an event
+   * itself when none of its parts changed.
+   */
+  private abstract static class Rewrite<C> implements EventVisitor<PrivacyEvent, C> {
+
+    @Override
+    public final PrivacyEvent selfComposed(SelfComposedEvent event, C context) {
+      PrivacyEvent inner = event.event().accept(this, context);
+      return inner == event.event() ? event : new SelfComposedEvent(inner, event.count());
     }
-    if (event instanceof PoissonSampledEvent sampled) {
-      return containsPerRelation(sampled.event());
-    }
-    if (event instanceof SelfComposedEvent self) {
-      return containsPerRelation(self.event());
-    }
-    if (event instanceof ComposedEvent composed) {
-      for (PrivacyEvent inner : composed.events()) {
-        if (containsPerRelation(inner)) {
-          return true;
-        }
+
+    @Override
+    public final PrivacyEvent composed(ComposedEvent event, C context) {
+      List<PrivacyEvent> parts = new ArrayList<>(event.events().size());
+      boolean changed = false;
+      for (PrivacyEvent part : event.events()) {
+        PrivacyEvent rewritten = part.accept(this, context);
+        changed |= rewritten != part;
+        parts.add(rewritten);
       }
+      return changed ? new ComposedEvent(parts) : event;
     }
-    return false;
   }
 
-  private static PrivacyEvent rewrite(PrivacyEvent event, NeighbouringRelation relation) {
-    if (event instanceof PerRelationEvent perRelation) {
-      return inNativeUnits(perRelation.branch(relation), relation.sumSensitivityFactor());
+  /** Replaces each per-relation event by its branch, in native units. */
+  private static final class Resolve extends Rewrite<NeighbouringRelation> {
+
+    @Override
+    public PrivacyEvent gaussian(GaussianEvent event, NeighbouringRelation relation) {
+      return event;
     }
-    if (event instanceof PoissonSampledEvent sampled) {
-      return new PoissonSampledEvent(sampled.samplingRate(), rewrite(sampled.event(), relation));
+
+    @Override
+    public PrivacyEvent laplace(LaplaceEvent event, NeighbouringRelation relation) {
+      return event;
     }
-    if (event instanceof SelfComposedEvent self) {
-      return new SelfComposedEvent(rewrite(self.event(), relation), self.count());
+
+    @Override
+    public PrivacyEvent epsilonDelta(EpsilonDeltaEvent event, NeighbouringRelation relation) {
+      return event;
     }
-    if (event instanceof ComposedEvent composed) {
-      List<PrivacyEvent> events = new ArrayList<>(composed.events().size());
-      for (PrivacyEvent inner : composed.events()) {
-        events.add(rewrite(inner, relation));
-      }
-      return new ComposedEvent(events);
+
+    @Override
+    public PrivacyEvent zcdp(ZcdpEvent event, NeighbouringRelation relation) {
+      return event;
     }
-    return event;
+
+    @Override
+    public PrivacyEvent poissonSampled(PoissonSampledEvent event, NeighbouringRelation relation) {
+      PrivacyEvent inner = event.event().accept(this, relation);
+      return inner == event.event() ? event : new PoissonSampledEvent(event.samplingRate(), inner);
+    }
+
+    @Override
+    public PrivacyEvent perRelation(PerRelationEvent event, NeighbouringRelation relation) {
+      double factor = relation.sumSensitivityFactor();
+      PrivacyEvent branch = event.branch(relation);
+      return factor == 1.0 ? branch : branch.accept(IN_NATIVE_UNITS, factor);
+    }
   }
 
   /** A branch (no sampling, no per-relation events) in the units of an accountant with factor f. */
-  private static PrivacyEvent inNativeUnits(PrivacyEvent branch, double factor) {
-    if (factor == 1.0) {
-      return branch;
-    }
-    if (branch instanceof GaussianEvent gaussian) {
-      return new GaussianEvent(scaled(gaussian.noiseMultiplier(), factor));
-    }
-    if (branch instanceof LaplaceEvent laplace) {
-      return new LaplaceEvent(scaled(laplace.noiseMultiplier(), factor));
-    }
-    if (branch instanceof SelfComposedEvent self) {
-      return new SelfComposedEvent(inNativeUnits(self.event(), factor), self.count());
-    }
-    if (branch instanceof ComposedEvent composed) {
-      List<PrivacyEvent> events = new ArrayList<>(composed.events().size());
-      for (PrivacyEvent inner : composed.events()) {
-        events.add(inNativeUnits(inner, factor));
-      }
-      return new ComposedEvent(events);
-    }
-    if (branch instanceof EpsilonDeltaEvent || branch instanceof ZcdpEvent) {
-      return branch;
-    }
-    // PerRelationEvent's constructor keeps sampled and nested per-relation events out of branches.
-    throw new IllegalStateException("unexpected event in a PerRelationEvent branch: " + branch);
-  }
+  private static final class InNativeUnits extends Rewrite<Double> {
 
-  private static double scaled(double multiplier, double factor) {
-    double product = multiplier * factor;
-    return product < Double.POSITIVE_INFINITY ? product : Double.MAX_VALUE;
+    @Override
+    public PrivacyEvent gaussian(GaussianEvent event, Double factor) {
+      return new GaussianEvent(scaled(event.noiseMultiplier(), factor));
+    }
+
+    @Override
+    public PrivacyEvent laplace(LaplaceEvent event, Double factor) {
+      return new LaplaceEvent(scaled(event.noiseMultiplier(), factor));
+    }
+
+    @Override
+    public PrivacyEvent epsilonDelta(EpsilonDeltaEvent event, Double factor) {
+      return event;
+    }
+
+    @Override
+    public PrivacyEvent zcdp(ZcdpEvent event, Double factor) {
+      return event;
+    }
+
+    @Override
+    public PrivacyEvent poissonSampled(PoissonSampledEvent event, Double factor) {
+      throw unexpected(event);
+    }
+
+    @Override
+    public PrivacyEvent perRelation(PerRelationEvent event, Double factor) {
+      throw unexpected(event);
+    }
+
+    // PerRelationEvent's constructor keeps sampled and nested per-relation events out of branches.
+    private static IllegalStateException unexpected(PrivacyEvent event) {
+      return new IllegalStateException("unexpected event in a PerRelationEvent branch: " + event);
+    }
+
+    private static double scaled(double multiplier, double factor) {
+      double product = multiplier * factor;
+      return product < Double.POSITIVE_INFINITY ? product : Double.MAX_VALUE;
+    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.testing.RefData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,9 @@ class GaussianCalibrationTest {
     double sigma = GaussianCalibration.analyticSigma(PrivacyBudget.approximate(eps, delta), 1.0);
     assertEquals(expected, sigma, 1e-6 * expected, row::toString);
     // The returned sigma is on the private side: its exact delta does not exceed the target.
-    assertTrue(GaussianCalibration.delta(sigma, eps) <= delta * (1 + 1e-9), row::toString);
+    assertTrue(
+        GaussianCalibration.delta(new GaussianEvent(sigma), eps) <= delta * (1 + 1e-9),
+        row::toString);
   }
 
   @ParameterizedTest
@@ -37,14 +40,15 @@ class GaussianCalibrationTest {
     double eps = row.number("eps");
     double delta = row.number("delta");
     double classic = row.number("sigma_classic_dwork_roth");
+    GaussianEvent mechanism = new GaussianEvent(classic);
     assertEquals(
         row.number("delta_actual_at_classic_sigma"),
-        GaussianCalibration.delta(classic, eps),
+        GaussianCalibration.delta(mechanism, eps),
         1e-6 * row.number("delta_actual_at_classic_sigma"),
         row::toString);
     assertEquals(
         row.number("eps_actual_at_classic_sigma"),
-        GaussianCalibration.epsilon(classic, delta),
+        GaussianCalibration.epsilon(mechanism, delta),
         1e-6 * row.number("eps_actual_at_classic_sigma"),
         row::toString);
   }
@@ -77,12 +81,14 @@ class GaussianCalibrationTest {
   void epsilonAndDeltaAreInverse() {
     for (double s : List.of(0.3, 0.8, 1.0, 2.5, 10.0, 100.0)) {
       for (double delta : List.of(1e-3, 1e-6, 1e-10)) {
-        double eps = GaussianCalibration.epsilon(s, delta);
-        assertTrue(GaussianCalibration.delta(s, eps) <= delta * (1 + 1e-9), () -> s + " " + delta);
+        GaussianEvent mechanism = new GaussianEvent(s);
+        double eps = GaussianCalibration.epsilon(mechanism, delta);
+        assertTrue(
+            GaussianCalibration.delta(mechanism, eps) <= delta * (1 + 1e-9), () -> s + " " + delta);
         // The bisection's upper end is tight: slightly smaller epsilon no longer meets delta.
         if (eps > 1e-9) {
           assertTrue(
-              GaussianCalibration.delta(s, eps * (1 - 1e-9)) > delta * (1 - 1e-6),
+              GaussianCalibration.delta(mechanism, eps * (1 - 1e-9)) > delta * (1 - 1e-6),
               () -> s + " " + delta);
         }
       }
@@ -91,13 +97,14 @@ class GaussianCalibrationTest {
 
   @Test
   void noNoiseMeansNoGuarantee() {
-    assertEquals(1.0, GaussianCalibration.delta(0.0, 5.0));
-    assertEquals(Double.POSITIVE_INFINITY, GaussianCalibration.epsilon(0.0, 1e-5));
+    assertEquals(1.0, GaussianCalibration.delta(new GaussianEvent(0.0), 5.0));
+    assertEquals(
+        Double.POSITIVE_INFINITY, GaussianCalibration.epsilon(new GaussianEvent(0.0), 1e-5));
   }
 
   @Test
   void hugeNoiseMeansZeroEpsilon() {
-    assertEquals(0.0, GaussianCalibration.epsilon(1e6, 1e-5));
+    assertEquals(0.0, GaussianCalibration.epsilon(new GaussianEvent(1e6), 1e-5));
   }
 
   @ParameterizedTest
@@ -115,13 +122,16 @@ class GaussianCalibrationTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> GaussianCalibration.analyticSigma(PrivacyBudget.pure(1), 1));
-    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.epsilon(1.0, 0.0));
-    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.epsilon(1.0, 1.0));
+    GaussianEvent one = new GaussianEvent(1.0);
+    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.epsilon(one, 0.0));
+    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.epsilon(one, 1.0));
     assertThrows(
-        IllegalArgumentException.class, () -> GaussianCalibration.epsilon(Double.NaN, 1e-5));
-    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.delta(1.0, Double.NaN));
+        IllegalArgumentException.class,
+        () -> GaussianCalibration.epsilon(new GaussianEvent(Double.NaN), 1e-5));
+    assertThrows(IllegalArgumentException.class, () -> GaussianCalibration.delta(one, Double.NaN));
     assertThrows(
-        IllegalArgumentException.class, () -> GaussianCalibration.noiseMultiplier(-1, 1e-5));
+        IllegalArgumentException.class,
+        () -> GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(-1, 1e-5)));
   }
 
   /**
@@ -132,10 +142,10 @@ class GaussianCalibrationTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.3, 1e-5, 1e-10, 1e-300})
   void sigmaIsNonIncreasingInEpsilonUpToTheLargestDouble(double delta) {
-    double previous = GaussianCalibration.noiseMultiplier(0.0, delta);
+    double previous = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(0.0, delta));
     for (int i = -30; i <= 3085; i++) {
       double eps = Math.min(Math.pow(10, i / 10.0), Double.MAX_VALUE);
-      double sigma = GaussianCalibration.noiseMultiplier(eps, delta);
+      double sigma = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(eps, delta));
       assertTrue(sigma > 0 && sigma <= previous, () -> "eps " + eps + ": " + sigma);
       previous = sigma;
     }
@@ -154,16 +164,16 @@ class GaussianCalibrationTest {
     double delta = 1e-5;
     double z = -4.264890793922825; // Phi^-1(1e-5), mpmath
     double asymptotic = 1 / (z + Math.sqrt(2) * Math.sqrt(eps + z * z / 2));
-    double sigma = GaussianCalibration.noiseMultiplier(eps, delta);
+    double sigma = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(eps, delta));
     assertTrue(sigma >= asymptotic * (1 - 1e-15), eps + ": " + sigma + " < " + asymptotic);
     assertTrue(sigma <= asymptotic * (1 + 1e-14), eps + ": " + sigma + " vs " + asymptotic);
-    assertTrue(GaussianCalibration.delta(sigma, eps) <= delta);
+    assertTrue(GaussianCalibration.delta(new GaussianEvent(sigma), eps) <= delta);
   }
 
   @Test
   void sensitivityThatWouldOverflowSigmaIsRejectedWithTheLimit() {
     PrivacyBudget budget = PrivacyBudget.approximate(1.0, 1e-5);
-    double multiplier = GaussianCalibration.noiseMultiplier(1.0, 1e-5);
+    double multiplier = GaussianCalibration.noiseMultiplier(PrivacyBudget.approximate(1.0, 1e-5));
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> GaussianCalibration.analyticSigma(budget, 1e308));

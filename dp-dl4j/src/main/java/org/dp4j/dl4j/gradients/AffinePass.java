@@ -127,7 +127,7 @@ final class AffinePass implements LayerRule.Pass {
   public long addClippedSum(ClipFactors clip, INDArray sum) {
     DataType type = site.dataType();
     INDArray a = input;
-    if (clip.nonFinite() > 0) { // the input may be the caller's features: zero a copy
+    if (clip.anySkipped()) { // the input may be the caller's features: zero a copy
       a = input.dup();
       clip.zeroSkippedRows(a);
       clip.zeroSkippedRows(delta);

@@ -1,19 +1,19 @@
 package org.dp4j.dl4j.gradients;
 
+import java.util.Arrays;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.FlatClipper;
-import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.clipping.ClippableGradients;
 import org.dp4j.training.clipping.PerExampleGradients;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Flat clipping from exact per-example gradients ({@link BatchOfOneGradients}) and dp-training's
- * {@link FlatClipper}. Works for every layer that does not mix examples; slow (one forward and
- * backward pass per example). Not thread-safe.
+ * Exact per-example gradients from the batch-of-one loop ({@link BatchOfOneGradients}), held in
+ * memory as dp-training's {@link PerExampleGradients}. Works for every layer that does not mix
+ * examples; slow (one forward and backward pass per example). Not thread-safe.
  */
-final class BatchOfOneClipping implements PerExampleClipping {
+final class BatchOfOneClipping implements NetworkGradients {
 
   private final MultiLayerNetwork network;
 
@@ -22,17 +22,42 @@ final class BatchOfOneClipping implements PerExampleClipping {
   }
 
   @Override
-  public ClippedBatch clipAndSum(
-      INDArray features, INDArray labels, double clipNorm, NonFiniteGradientPolicy policy) {
-    FlatClipper clipper = FlatClipper.of(clipNorm, policy);
+  public ClippableGradients gradients(INDArray features, INDArray labels) {
     double[] losses = new double[(int) Math.min(Integer.MAX_VALUE, features.size(0))];
-    INDArray gradients = BatchOfOneGradients.perExampleGradients(network, features, labels, losses);
-    ClippedSum sum = clipper.clipAndSum(PerExampleGradients.ofMatrix(gradients));
-    double loss =
-        losses.length == 0
-            ? Double.NaN
-            : java.util.Arrays.stream(losses).average().orElse(Double.NaN);
-    return new ClippedBatch(sum, loss);
+    INDArray matrix = BatchOfOneGradients.perExampleGradients(network, features, labels, losses);
+    PerExampleGradients gradients = PerExampleGradients.ofMatrix(matrix);
+    OptionalDouble loss = Arrays.stream(losses).average();
+    return new ClippableGradients() {
+      @Override
+      public int batchSize() {
+        return gradients.batchSize();
+      }
+
+      @Override
+      public long parameterCount() {
+        return gradients.parameterCount();
+      }
+
+      @Override
+      public double[] squaredNorms() {
+        return gradients.squaredNorms();
+      }
+
+      @Override
+      public long squaredNormRoundingTerms() {
+        return gradients.squaredNormRoundingTerms();
+      }
+
+      @Override
+      public INDArray weightedSum(float[] factors) {
+        return gradients.weightedSum(factors);
+      }
+
+      @Override
+      public OptionalDouble meanLoss() {
+        return loss;
+      }
+    };
   }
 
   @Override

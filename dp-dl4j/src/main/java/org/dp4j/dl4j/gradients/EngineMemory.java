@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>One workspace per thread, named {@value #NAME}, sized by the first call and grown by 20% over
  * the largest call that did not fit (a larger Poisson batch spills to ordinary allocations once,
  * then the workspace is reallocated). Arrays created inside the scope are valid only until it
- * closes: whatever a call returns is created outside ({@code scopeOutOfWorkspaces}).
+ * closes: whatever a call returns is created outside ({@code scopeOutOfWorkspaces}). Between a
+ * batch's gradients and its weighted sum the scope stays open but suspended ({@link #suspend}).
  */
 final class EngineMemory {
 
@@ -27,17 +28,42 @@ final class EngineMemory {
 
   private EngineMemory() {}
 
-  /** Opens the calling thread's workspace; close it (try-with-resources) when the call ends. */
+  /**
+   * Opens the calling thread's workspace and makes it current; close it when the batch's arrays are
+   * no longer needed. A scope still open from an earlier batch whose weighted sum was never asked
+   * for is closed first (its arrays are released).
+   */
   static MemoryWorkspace enter() {
-    WorkspaceConfiguration configuration =
-        WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .overallocationLimit(0.2)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
-            .build();
-    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(configuration, NAME);
+    MemoryWorkspace workspace =
+        Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(configuration(), NAME);
+    if (workspace.isScopeActive()) {
+      resume(workspace);
+      workspace.close();
+    }
+    return workspace.notifyScopeEntered();
+  }
+
+  /**
+   * Keeps {@code workspace}'s scope open (its arrays stay valid) but makes the workspace that was
+   * current before it current again, so that other code allocates outside it.
+   */
+  static void suspend(MemoryWorkspace workspace) {
+    Nd4j.getMemoryManager().setCurrentWorkspace(workspace.getParentWorkspace());
+  }
+
+  /** Makes a suspended workspace current again, before it is used or closed. */
+  static void resume(MemoryWorkspace workspace) {
+    Nd4j.getMemoryManager().setCurrentWorkspace(workspace);
+  }
+
+  private static WorkspaceConfiguration configuration() {
+    return WorkspaceConfiguration.builder()
+        .initialSize(0)
+        .overallocationLimit(0.2)
+        .policyAllocation(AllocationPolicy.OVERALLOCATE)
+        .policyLearning(LearningPolicy.FIRST_LOOP)
+        .policyReset(ResetPolicy.BLOCK_LEFT)
+        .policySpill(SpillPolicy.REALLOCATE)
+        .build();
   }
 }

@@ -3,31 +3,37 @@ package org.dp4j.dl4j.gradients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.clipping.ClippableGradients;
+import org.dp4j.training.clipping.FlatClipper;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Exact flat per-example clipping of a {@link MultiLayerNetwork} from one batched forward and
- * backward pass, without a {@code [B, P]} gradient matrix: each layer (and each input preprocessor)
- * is handled by its {@link LayerRule}, and this engine only walks them.
+ * The per-example gradients of a {@link MultiLayerNetwork} from one batched forward and backward
+ * pass, without a {@code [B, P]} gradient matrix: each layer (and each input preprocessor) is
+ * handled by its {@link LayerRule}, and this engine only walks them.
  *
- * <p>One call: the rules' forward passes in order, DL4J's own loss function on the last rule's
- * output ({@code ILossFunction.computeScoreArray} and {@code computeGradient}, per-example sums,
- * not means), the rules' backward passes in reverse (no input gradient below the first layer with
- * parameters), the per-example squared norms {@code ||g_i||^2} summed over the rules in double, one
- * clip factor per example by dp-training's rule ({@link ClipFactors}: error-inflated norm, slack
- * {@code 1 - 2^-20}, non-finite examples skipped or rejected), and every rule's block of the
- * clipped sum {@code sum_i c_i g_i}, laid out as {@code params()}. Every call returns a fresh sum
- * and keeps no state, so batch sizes may change freely; its intermediate arrays live in one ND4J
- * workspace per thread ({@link EngineMemory}), whose memory the next call reuses.
+ * <p>{@link #gradients} runs the rules' forward passes in order, DL4J's own loss function on the
+ * last rule's output ({@code ILossFunction.computeScoreArray} and {@code computeGradient},
+ * per-example sums, not means), the rules' backward passes in reverse (no input gradient below the
+ * first layer with parameters), and sums the per-example squared norms {@code ||g_i||^2} over the
+ * rules in double. dp-training's flat clipper then picks one factor per example by its one rule
+ * (error-inflated norm, slack {@code 1 - 2^-20}, non-finite examples skipped or rejected), and
+ * every rule writes its block of the clipped sum {@code sum_i c_i g_i}, laid out as {@code
+ * params()}. Every batch gets a fresh sum; nothing is cached, so batch sizes may change freely.
+ *
+ * <p>A batch's intermediate arrays (outputs, unfolded inputs, deltas, per-example convolution
+ * gradients) live in one ND4J workspace per thread ({@link EngineMemory}), whose memory the next
+ * batch reuses. The workspace stays open, but is not the current one, from {@link #gradients} to
+ * the batch's {@link Backward#weightedSum} (on the same thread, before the next batch's gradients):
+ * arrays that other code creates in between are ordinary allocations.
  *
  * <p>{@link GradientMethod#GHOST} accepts networks whose rules all work from ghost norms (dense,
  * embedding, output, loss and pooling layers, preprocessors); {@link GradientMethod#LAYERWISE} also
@@ -36,7 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Reads the network's current parameters and never changes them; sets the input field of pooling
  * layers, as DL4J's forward pass does. Not thread-safe.
  */
-final class MultiLayerClipping implements PerExampleClipping {
+final class MultiLayerClipping implements NetworkGradients {
 
   private final MultiLayerNetwork network;
   private final GradientMethod method;
@@ -63,8 +69,7 @@ final class MultiLayerClipping implements PerExampleClipping {
   }
 
   /** The clipping of {@code network} by {@code method}, or empty when a layer is not supported. */
-  static Optional<PerExampleClipping> ifSupported(
-      MultiLayerNetwork network, GradientMethod method) {
+  static Optional<NetworkGradients> ifSupported(MultiLayerNetwork network, GradientMethod method) {
     return unsupportedReason(network, method).isEmpty()
         ? Optional.of(new MultiLayerClipping(network, method))
         : Optional.empty();
@@ -128,36 +133,13 @@ final class MultiLayerClipping implements PerExampleClipping {
    */
   double[] perExampleNorms(INDArray features, INDArray labels) {
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      return ClipFactors.norms(backward(features, labels).squaredNorms());
+      return ClipFactors.norms(compute(features, labels, PhaseListener.NONE, true).squaredNorms);
     }
   }
 
   @Override
-  public ClippedBatch clipAndSum(
-      INDArray features, INDArray labels, double clipNorm, NonFiniteGradientPolicy policy) {
-    Checks.positiveFinite("clipNorm", clipNorm);
-    Checks.notNull("policy", policy);
-    long parameters = network.numParams();
-    INDArray sum = detachedZeros(parameters);
-    ClipFactors clip;
-    double lossSum;
-    int batch;
-    try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      Backward pass = backward(features, labels, PhaseListener.NONE);
-      batch = pass.squaredNorms().length;
-      clip =
-          ClipFactors.of(pass.squaredNorms(), clipNorm, policy, parameters + pass.passes().size());
-      long written = 0;
-      for (LayerRule.Pass layer : pass.passes()) {
-        written += layer.addClippedSum(clip, sum);
-      }
-      checkLayout(batch, written, parameters);
-      lossSum = pass.lossSum();
-    }
-    double meanLoss = batch == 0 ? Double.NaN : lossSum / batch;
-    return new ClippedBatch(
-        new ClippedSum(sum, clipNorm, batch, clip.clipped(), clip.within(), clip.nonFinite()),
-        meanLoss);
+  public ClippableGradients gradients(INDArray features, INDArray labels) {
+    return backward(features, labels);
   }
 
   /**
@@ -175,43 +157,35 @@ final class MultiLayerClipping implements PerExampleClipping {
   GradientSum gradientSum(INDArray features, INDArray labels) {
     long parameters = network.numParams();
     INDArray sum = detachedZeros(parameters);
-    double lossSum;
-    int batch;
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      Backward pass = backward(features, labels, PhaseListener.NONE, false);
-      batch = pass.squaredNorms().length;
+      Backward pass = compute(features, labels, PhaseListener.NONE, false);
+      int batch = pass.batchSize();
       long written = 0;
       for (LayerRule.Pass layer : pass.passes()) {
         written += layer.addGradientSum(batch, sum);
       }
       checkLayout(batch, written, parameters);
-      lossSum = pass.lossSum();
+      return new GradientSum(sum, batch == 0 ? Double.NaN : pass.lossSum / batch);
     }
-    return new GradientSum(sum, batch == 0 ? Double.NaN : lossSum / batch);
   }
 
   /**
-   * {@link #clipAndSum} with a listener told when each rule's phase ends (for profiles).
+   * The flat-clipped sum of a batch ({@link FlatClipper}, skipping non-finite examples) with a
+   * listener told when each rule's phase ends, for profiles.
    *
-   * @return the clipped sum, as {@link #clipAndSum} returns it
+   * @return the clipped sum, as {@link FlatClipper#clipAndSum} returns it
    */
   INDArray clipAndSum(INDArray features, INDArray labels, double clipNorm, PhaseListener listener) {
-    long parameters = network.numParams();
-    INDArray sum = detachedZeros(parameters);
-    try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      Backward pass = backward(features, labels, listener);
-      ClipFactors clip =
-          ClipFactors.of(
-              pass.squaredNorms(),
-              clipNorm,
-              NonFiniteGradientPolicy.SKIP_EXAMPLE,
-              parameters + pass.passes().size());
-      for (int k = 0; k < pass.passes().size(); k++) {
-        pass.passes().get(k).addClippedSum(clip, sum);
-        listener.phaseEnded(k, Phase.CLIPPED_SUM);
-      }
+    MemoryWorkspace workspace = EngineMemory.enter();
+    Backward pass;
+    try {
+      pass = compute(features, labels, listener, true);
+    } catch (RuntimeException | Error e) {
+      workspace.close();
+      throw e;
     }
-    return sum;
+    pass.holdWorkspace(workspace, listener);
+    return FlatClipper.of(clipNorm).clipAndSum(pass).sum();
   }
 
   private static INDArray detachedZeros(long parameters) {
@@ -223,23 +197,132 @@ final class MultiLayerClipping implements PerExampleClipping {
   private static void checkLayout(int batch, long written, long parameters) {
     if (batch > 0 && written != parameters) {
       throw new IllegalStateException(
-          "the layer rules laid out "
-              + written
-              + " parameters, the "
-              + "network has "
-              + parameters);
+          "the layer rules laid out " + written + " parameters, the network has " + parameters);
     }
   }
 
   /**
-   * One batch's forward and backward pass through every rule.
-   *
-   * @param passes the rules' passes, in network order (a preprocessor's before its layer's); empty
-   *     for an empty batch
-   * @param squaredNorms {@code ||g_i||^2} per example
-   * @param lossSum the sum of the per-example losses
+   * One batch's forward and backward pass through every rule, as clippable gradients: the squared
+   * norms are ready; {@link #weightedSum} lets every rule write its block.
    */
-  record Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum) {}
+  final class Backward implements ClippableGradients {
+    private final List<LayerRule.Pass> passes;
+    private final double[] squaredNorms;
+    private final double lossSum;
+    private boolean summed;
+    private MemoryWorkspace workspace; // open, not current, until the weighted sum; null if none
+    private long generation;
+    private PhaseListener listener = PhaseListener.NONE;
+
+    /**
+     * @param passes the rules' passes, in network order (a preprocessor's before its layer's);
+     *     empty for an empty batch
+     * @param squaredNorms {@code ||g_i||^2} per example
+     * @param lossSum the sum of the per-example losses
+     */
+    Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum) {
+      this.passes = passes;
+      this.squaredNorms = squaredNorms;
+      this.lossSum = lossSum;
+    }
+
+    /** The rules' passes, in network order. */
+    List<LayerRule.Pass> passes() {
+      return passes;
+    }
+
+    /**
+     * Keeps {@code open} (the workspace that holds the passes' arrays, just entered) open for
+     * {@link #weightedSum} and makes the workspace that was current before it current again.
+     */
+    private void holdWorkspace(MemoryWorkspace open, PhaseListener sumListener) {
+      this.workspace = open;
+      this.generation = open.getGenerationId();
+      this.listener = sumListener;
+      EngineMemory.suspend(open);
+    }
+
+    @Override
+    public int batchSize() {
+      return squaredNorms.length;
+    }
+
+    @Override
+    public long parameterCount() {
+      return network.numParams();
+    }
+
+    @Override
+    public double[] squaredNorms() {
+      return squaredNorms.clone();
+    }
+
+    /**
+     * The network's parameter count plus its number of passes. The ghost norms {@code sum over
+     * layers of (||a||^2 + [bias]) ||delta||^2} and the per-example convolution norms have at most
+     * {@code n_a + n_d + 2} rounding errors per layer ({@code n_a} and {@code n_d} the entries of
+     * {@code a} and {@code delta}, or the layer's weight-gradient entries) plus one per layer for
+     * the sum over layers; this count bounds that, since {@code (n_a + 1) n_d >= n_a + n_d}.
+     */
+    @Override
+    public long squaredNormRoundingTerms() {
+      return network.numParams() + passes.size();
+    }
+
+    /**
+     * Every rule's block of {@code sum_i c_i g_i}, written where its parameters lie in {@code
+     * params()}. The passes scale their stored deltas in place, so this runs once.
+     *
+     * @throws IllegalStateException on a second call
+     */
+    @Override
+    public INDArray weightedSum(float[] factors) {
+      Checks.notNull("factors", factors);
+      Checks.require(
+          factors.length == squaredNorms.length,
+          "factors.length",
+          "equal to the batch size " + squaredNorms.length,
+          factors.length);
+      if (summed) {
+        throw new IllegalStateException(
+            "weightedSum must be called once per batch, got a second call");
+      }
+      if (workspace != null
+          && (!workspace.isScopeActive() || workspace.getGenerationId() != generation)) {
+        throw new IllegalStateException(
+            "weightedSum must be called on the thread that computed the batch, before its next "
+                + "batch, got a call after the batch's arrays were released");
+      }
+      summed = true;
+      long parameters = network.numParams();
+      INDArray sum = detachedZeros(parameters);
+      if (workspace == null) {
+        return sum; // an empty batch
+      }
+      EngineMemory.resume(workspace);
+      try {
+        ClipFactors clip = new ClipFactors(factors);
+        long written = 0;
+        for (int k = 0; k < passes.size(); k++) {
+          written += passes.get(k).addClippedSum(clip, sum);
+          listener.phaseEnded(k, Phase.CLIPPED_SUM);
+        }
+        checkLayout(factors.length, written, parameters);
+      } finally {
+        workspace.close();
+        workspace = null;
+      }
+      return sum;
+    }
+
+    /** The batch's mean loss, a non-private diagnostic; empty for an empty batch. */
+    @Override
+    public OptionalDouble meanLoss() {
+      return squaredNorms.length == 0
+          ? OptionalDouble.empty()
+          : OptionalDouble.of(lossSum / squaredNorms.length);
+    }
+  }
 
   /** The phases of one rule in a step, in the order {@link PhaseListener} hears them. */
   enum Phase {
@@ -267,16 +350,25 @@ final class MultiLayerClipping implements PerExampleClipping {
     void phaseEnded(int rule, Phase phase);
   }
 
-  /** The forward and backward pass of a batch, with its squared norms. */
+  /**
+   * The forward and backward pass of a batch, with its squared norms; its arrays stay in the
+   * engine's workspace until {@link Backward#weightedSum} or the thread's next batch.
+   */
   Backward backward(INDArray features, INDArray labels) {
-    return backward(features, labels, PhaseListener.NONE);
+    MemoryWorkspace workspace = EngineMemory.enter();
+    Backward pass;
+    try {
+      pass = compute(features, labels, PhaseListener.NONE, true);
+    } catch (RuntimeException | Error e) {
+      workspace.close();
+      throw e;
+    }
+    pass.holdWorkspace(workspace, PhaseListener.NONE);
+    return pass;
   }
 
-  private Backward backward(INDArray features, INDArray labels, PhaseListener listener) {
-    return backward(features, labels, listener, true);
-  }
-
-  private Backward backward(
+  /** The passes of a batch inside the engine's workspace, which the caller has entered. */
+  private Backward compute(
       INDArray features, INDArray labels, PhaseListener listener, boolean norms) {
     int batch = BatchSize.of(features, labels);
     double[] squaredNorms = new double[batch];

@@ -1,15 +1,25 @@
 package org.dp4j.dl4j.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.random.RandomGenerator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dp4j.core.NeighbouringRelation;
+import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.budget.PrivacyLedger;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.dl4j.gradients.ClippedBatch;
 import org.dp4j.dl4j.gradients.GradientMethod;
-import org.dp4j.dl4j.gradients.PerExampleClipping;
-import org.dp4j.training.clipping.FlatClipper;
+import org.dp4j.dl4j.gradients.NetworkGradients;
+import org.dp4j.training.clipping.AdaptiveClipping;
+import org.dp4j.training.clipping.ClippableGradients;
+import org.dp4j.training.clipping.GradientInjector;
+import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.config.PrivacyStatement;
 import org.dp4j.training.noise.GaussianTensorNoise;
@@ -20,30 +30,38 @@ import org.dp4j.training.optimizer.ResumeAccounting;
 import org.dp4j.training.optimizer.StepResult;
 import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.dp4j.training.sampling.PoissonBatchSampler;
-import org.dp4j.training.sampling.SamplingScheme;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * Private training of a {@link MultiLayerNetwork} with DP-SGD (Abadi et al. 2016, Algorithm 1):
- * every step draws a Poisson batch (each record independently with probability {@code q}), clips
- * each example's gradient ({@link PerExampleClipping}: ghost clipping or the exact batch-of-one
- * loop), and hands the clipped sum to dp-training's {@link DpSgdOptimizer}, which adds Gaussian
- * noise, divides by the expected batch size, charges the {@link PrivacyFilter} (refusing the step
+ * Private training of a Deeplearning4j network with DP-SGD (Abadi et al. 2016, Algorithm 1): every
+ * step draws a Poisson batch (each record independently with probability {@code q}), computes the
+ * batch's per-example gradients ({@link NetworkGradients}: ghost clipping or the exact batch-of-one
+ * loop), and hands them to dp-training's {@link DpSgdOptimizer}, which clips them, adds Gaussian
+ * noise, divides by the expected batch size, charges the run's budget filter (refusing the step
  * with {@link PrivacyBudgetExceededException} when the budget cannot afford it, nothing changed)
- * and applies the wrapped updater to {@code network.params()} in place.
+ * and applies the updater to {@code params()} in place.
  *
  * <pre>{@code
- * DpTrainer trainer = DpTrainer.builder(network, trainingData, config, filter)
- *     .updater(new Adam(1e-3)).listener(r -> System.out.println(r.epsilonSpent())).build();
+ * DpTrainer trainer = DpTrainer.builder(network, trainData)
+ *     .target(PrivacyBudget.approximate(3, 1e-5)).batchSize(64).epochs(15).build();
  * trainer.train();
- * System.out.println(trainer.privacyStatement().text());
+ * System.out.println(trainer.privacyStatement());
  * }</pre>
  *
- * <p>The network's own updater, regularization and DL4J listeners are not used. Secure randomness
- * by default (batches and noise); seeded sources only through the builder's loudly named methods,
- * and the {@link #privacyStatement()} then says the run is not private.
+ * <p>Everything privacy-relevant is stated once, on the builder, and resolved into one {@link
+ * DpSgdConfig}: the target (what this run may spend) or a fixed noise multiplier, the accountant
+ * kind (PLD by default), the clip norm; the dataset size comes from the data and the planned steps
+ * from the epochs. The budget filter is derived from the target, or a ledger's ({@link
+ * Builder#ledger(Path, double)}): a run on a ledger that already holds spends is calibrated to what
+ * the ledger can still afford.
+ *
+ * <p>The network's updater is used on the noisy gradient (or the builder's); its regularization and
+ * DL4J listeners are not. Secure randomness by default (batches and noise); seeded sources only
+ * through the builder's loudly named methods, and the {@link #privacyStatement()} then says the run
+ * is not private.
  *
  * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
  * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link DpSgdOptimizer}):
@@ -53,111 +71,84 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <p><b>Ledger labels.</b> Steps are charged as {@code "<run name> step <k>"} (default run name
  * {@code "dp-sgd run <start time>"}, or {@link Builder#runName(String)}), so a ledger summary shows
- * one row per run. Not thread-safe.
+ * one row per run.
+ *
+ * <p>{@link #close()} closes a ledger the trainer opened. Not thread-safe.
  */
-public final class DpTrainer {
+public final class DpTrainer implements AutoCloseable {
+
+  /** The per-example L2 clip norm when the builder sets no clipping. */
+  public static final double DEFAULT_CLIP_NORM = 1.0;
+
+  /** The relation DP-SGD with Poisson sampling is analysed under. */
+  private static final NeighbouringRelation RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
 
   private final MultiLayerNetwork network;
   private final INDArray features;
   private final INDArray labels;
   private final DpSgdConfig config;
   private final DpSgdOptimizer optimizer;
-  private final PerExampleClipping clipping;
+  private final NetworkGradients gradients;
   private final PoissonBatchSampler sampler;
   private final TrainingListener listener;
-  private final PrivacyFilter filter;
   private final boolean privateNoise;
   private final boolean privateSampling;
+  private final PrivacyLedger ledger;
 
-  private DpTrainer(Builder b) {
+  private DpTrainer(Builder b, DpSgdConfig config, IUpdater updater, PrivacyLedger ledger) {
     this.network = b.network;
     this.features = b.data.getFeatures();
     this.labels = b.data.getLabels();
-    this.config = b.config;
-    this.filter = b.filter;
-    Checks.require(
-        config.samplingScheme() == SamplingScheme.POISSON,
-        "config.samplingScheme",
-        "POISSON",
-        config.samplingScheme());
-    Checks.require(
-        config.clipper() instanceof FlatClipper,
-        "config.clipper",
-        "flat clipping " + "(clipNorm or adaptiveClipping)",
-        config.clipper());
-    Checks.require(
-        features.size(0) == config.datasetSize(),
-        "data size",
-        "equal to config.datasetSize() " + config.datasetSize(),
-        features.size(0));
-    this.clipping = PerExampleClipping.forNetwork(network, b.method);
+    this.config = config;
+    this.ledger = ledger;
+    this.gradients = NetworkGradients.forNetwork(network, b.method);
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
     this.privateSampling = b.privateSampling;
-    if (b.checkpoint != null) {
-      this.optimizer =
-          DpSgdOptimizer.restore(
-              b.updater,
-              config,
-              filter,
-              b.noise,
-              b.checkpoint,
-              network.params(),
-              b.resumeAccounting);
-    } else {
-      this.optimizer = DpSgdOptimizer.wrap(b.updater, config, filter, b.noise);
-    }
+    this.optimizer =
+        b.checkpoint != null
+            ? DpSgdOptimizer.restore(
+                updater, config, b.noise, b.checkpoint, network.params(), b.resumeAccounting)
+            : DpSgdOptimizer.wrap(updater, config, b.noise);
     if (b.runName != null) {
       optimizer.runName(b.runName);
     }
+    optimizer.gradientInjector(b.injector);
   }
 
   /**
-   * A builder.
+   * A builder for training {@code network} on {@code trainData}.
    *
    * @param network an initialised network ({@code init()} called); trained in place
-   * @param data the training set: features with the dataset size as leading dimension, labels
-   * @param config the DP-SGD settings: flat clipping, Poisson sampling, {@code datasetSize} equal
-   *     to the data's size
-   * @param filter the budget every step is charged to (a ledger's filter for persistence)
+   * @param trainData the training set: features with the dataset size as leading dimension, labels;
+   *     its size is the dataset size of the privacy analysis
    * @return the builder
    */
-  public static Builder builder(
-      MultiLayerNetwork network, DataSet data, DpSgdConfig config, PrivacyFilter filter) {
-    return new Builder(network, data, config, filter);
+  public static Builder builder(MultiLayerNetwork network, DataSet trainData) {
+    return new Builder(network, trainData);
   }
 
   /**
    * One private step.
    *
-   * @return the report also given to the listener
+   * @return what the step did, also given to the listener
    * @throws PrivacyBudgetExceededException when the budget cannot afford the step; nothing changes
    * @throws TrainingDivergedException when the step's update or the updated parameters are not
    *     finite; the step was charged, and later steps are refused
    * @throws IllegalStateException when an earlier step diverged; nothing changes
    */
-  public StepReport step() {
+  public StepResult step() {
     int[] batch = sampler.nextBatch();
-    INDArray x = rows(features, batch);
-    INDArray y = rows(labels, batch);
-    ClippedBatch clipped =
-        clipping.clipAndSum(x, y, optimizer.clipNorm(), config.clipper().nonFinitePolicy());
-    StepResult result = optimizer.stepWithClippedSum(network.params(), clipped.clippedSum());
-    StepReport report =
-        new StepReport(
-            result.step(),
-            config.plannedSteps(),
-            clipped.meanLoss(),
-            result.spentEpsilon(),
-            result);
-    listener.onStep(report);
-    return report;
+    ClippableGradients perExample = gradients.gradients(rows(features, batch), rows(labels, batch));
+    StepResult result = optimizer.step(network.params(), perExample);
+    listener.onStep(result);
+    return result;
   }
 
   /**
-   * Runs steps until {@link DpSgdConfig#plannedSteps()} have been taken (counting steps restored
-   * from a checkpoint).
+   * Runs steps until the planned steps ({@link DpSgdConfig#plannedSteps()}) have been taken
+   * (counting steps restored from a checkpoint).
    *
    * @return the number of steps run by this call
    * @throws PrivacyBudgetExceededException when the budget runs out first; the steps before it were
@@ -178,7 +169,7 @@ public final class DpTrainer {
     if (indices.length == 0) {
       long[] shape = array.shape().clone();
       shape[0] = 0;
-      return org.nd4j.linalg.factory.Nd4j.create(array.dataType(), shape);
+      return Nd4j.create(array.dataType(), shape);
     }
     return array.getRows(indices);
   }
@@ -189,11 +180,22 @@ public final class DpTrainer {
   }
 
   /**
-   * The statement for the steps taken so far (this trainer's steps only). It says "NOT PRIVATE"
-   * when the noise or the batch sampling came from a seeded testing source.
+   * The statement for the steps taken so far by this trainer, computed by an accountant of the
+   * filter's kind. It says "NOT PRIVATE" when the noise or the batch sampling came from a seeded
+   * testing source.
    */
   public PrivacyStatement privacyStatement() {
     return config.privacyStatement(optimizer.stepsTaken(), privateNoise, privateSampling);
+  }
+
+  /** The run's configuration: the one source of its privacy settings and budget filter. */
+  public DpSgdConfig config() {
+    return config;
+  }
+
+  /** The filter steps are charged to (a ledger's, or derived from the target). */
+  public PrivacyFilter filter() {
+    return config.filter();
   }
 
   /** The run name in the ledger labels of this trainer's steps. */
@@ -206,50 +208,184 @@ public final class DpTrainer {
     return optimizer.stepsTaken();
   }
 
-  /** How per-example clipping is computed for this network. */
+  /** How per-example gradients are computed for this network. */
   public GradientMethod gradientMethod() {
-    return clipping.method();
+    return gradients.method();
   }
 
-  /** The network being trained. */
-  public MultiLayerNetwork network() {
+  /** The model being trained (the network given to the builder). */
+  public Model model() {
     return network;
   }
 
-  /** The filter steps are charged to. */
-  public PrivacyFilter filter() {
-    return filter;
+  /**
+   * Closes the ledger the trainer opened for {@link Builder#ledger(Path, double)}; does nothing
+   * otherwise. Steps taken before are durable in the ledger.
+   *
+   * @throws UncheckedIOException when closing the ledger fails
+   */
+  @Override
+  public void close() {
+    if (ledger != null) {
+      try {
+        ledger.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
-  /** Collects the trainer's settings. Not thread-safe. */
+  /**
+   * Collects the trainer's settings; {@link #build()} checks them together. Required: a target
+   * ({@link #target}) or a noise multiplier ({@link #noiseMultiplier} with {@link #targetDelta}),
+   * the expected batch size, and epochs or steps. Not thread-safe.
+   */
   public static final class Builder {
     private final MultiLayerNetwork network;
     private final DataSet data;
-    private final DpSgdConfig config;
-    private final PrivacyFilter filter;
+    private final DpSgdConfig.Builder config = DpSgdConfig.builder();
+    private PrivacyBudget target;
+    private double targetDelta = Double.NaN;
+    private AccountantKind accountant;
+    private boolean clippingSet;
+    private int batchSize;
+    private int epochs;
+    private long steps;
+    private Path ledgerFile;
+    private double ledgerBudget;
+    private boolean filterSet;
     private IUpdater updater;
     private GradientNoise noise = GaussianTensorNoise.secure();
     private RandomGenerator random = new SecureRandom();
     private GradientMethod method = GradientMethod.AUTO;
     private TrainingListener listener = TrainingListener.none();
+    private GradientInjector injector = GradientInjector.none();
     private DpSgdCheckpoint checkpoint;
     private ResumeAccounting resumeAccounting;
     private boolean privateSampling = true;
     private String runName;
 
-    private Builder(
-        MultiLayerNetwork network, DataSet data, DpSgdConfig config, PrivacyFilter filter) {
+    private Builder(MultiLayerNetwork network, DataSet data) {
       this.network = Checks.notNull("network", network);
-      this.data = Checks.notNull("data", data);
-      Checks.notNull("data.getFeatures()", data.getFeatures());
-      Checks.notNull("data.getLabels()", data.getLabels());
-      this.config = Checks.notNull("config", config);
-      this.filter = Checks.notNull("filter", filter);
+      this.data = Checks.notNull("trainData", data);
+      Checks.notNull("trainData.getFeatures()", data.getFeatures());
+      Checks.notNull("trainData.getLabels()", data.getLabels());
       Checks.require(
           network.params() != null, "network", "initialised (call init())", "null " + "parameters");
     }
 
-    /** The updater applied to the noisy gradient (required), for example {@code new Adam(1e-3)}. */
+    /**
+     * What this run may spend: the noise multiplier is calibrated so that the planned steps spend
+     * at most {@code target} (and, on a ledger, what the ledger can still afford); its delta is the
+     * delta of every epsilon the run states.
+     */
+    public Builder target(PrivacyBudget target) {
+      this.target = Checks.notNull("target", target);
+      config.target(target);
+      return this;
+    }
+
+    /**
+     * A fixed noise multiplier instead of a target: epsilon is reported, not capped (a limited
+     * ledger still stops the run when it is spent). Needs {@link #targetDelta}.
+     */
+    public Builder noiseMultiplier(double noiseMultiplier) {
+      config.noiseMultiplier(noiseMultiplier);
+      return this;
+    }
+
+    /** The delta epsilon is stated at with a fixed noise multiplier, in {@code (0, 1)}. */
+    public Builder targetDelta(double targetDelta) {
+      config.targetDelta(targetDelta);
+      this.targetDelta = targetDelta;
+      return this;
+    }
+
+    /**
+     * The accountant of the calibration, the budget and the statement; default {@link
+     * DpSgdConfig#DEFAULT_ACCOUNTANT} (PLD), or the kind of a filter given with {@link #filter}.
+     */
+    public Builder accountant(AccountantKind kind) {
+      this.accountant = Checks.notNull("kind", kind);
+      config.accountant(kind);
+      return this;
+    }
+
+    /** Flat clipping to L2 norm {@code clipNorm}; default {@value DpTrainer#DEFAULT_CLIP_NORM}. */
+    public Builder clipNorm(double clipNorm) {
+      config.clipNorm(clipNorm);
+      clippingSet = true;
+      return this;
+    }
+
+    /** Adaptive flat clipping instead of a fixed clip norm (see {@link AdaptiveClipping}). */
+    public Builder adaptiveClipping(AdaptiveClipping adaptiveClipping) {
+      config.adaptiveClipping(adaptiveClipping);
+      clippingSet = true;
+      return this;
+    }
+
+    /**
+     * What to do with non-finite examples; default {@link NonFiniteGradientPolicy#SKIP_EXAMPLE}.
+     */
+    public Builder nonFinitePolicy(NonFiniteGradientPolicy policy) {
+      config.nonFinitePolicy(policy);
+      return this;
+    }
+
+    /**
+     * The expected (Poisson) batch size {@code m}, in {@code [1, N]} for {@code N} training
+     * examples: every record joins each batch with probability {@code m / N}, and the noisy sum is
+     * divided by {@code m}.
+     */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = Checks.positive("batchSize", batchSize);
+      return this;
+    }
+
+    /** Epochs to train: {@code max(1, round(epochs N / m))} steps. */
+    public Builder epochs(int epochs) {
+      this.epochs = Checks.positive("epochs", epochs);
+      return this;
+    }
+
+    /** Steps to train, instead of {@link #epochs}. */
+    public Builder steps(long steps) {
+      this.steps = Checks.positive("steps", steps);
+      return this;
+    }
+
+    /**
+     * Charges every step to the ledger at {@code file}, opened or created with {@link
+     * PrivacyLedger#openOrCreate}: a new ledger is limited to {@code budgetEpsilon} at the run's
+     * delta and kept by the run's accountant kind; an existing one must have been created with the
+     * same budget, delta and accountant. A run on a ledger that already holds spends is calibrated
+     * to what it can still afford. The trainer holds the ledger until {@link DpTrainer#close()}.
+     *
+     * @param file the ledger file; its folder must exist
+     * @param budgetEpsilon the ledger's total epsilon, positive and finite (set when it is created)
+     */
+    public Builder ledger(Path file, double budgetEpsilon) {
+      this.ledgerFile = Checks.notNull("file", file);
+      this.ledgerBudget = Checks.positiveFinite("budgetEpsilon", budgetEpsilon);
+      return this;
+    }
+
+    /**
+     * Charges every step to {@code filter} (for example an open ledger's) instead of a derived one;
+     * its accountant kind and delta must agree with the run's (see {@link
+     * DpSgdConfig.Builder#filter}).
+     */
+    public Builder filter(PrivacyFilter filter) {
+      config.filter(filter);
+      filterSet = true;
+      return this;
+    }
+
+    /**
+     * The updater applied to the noisy gradient, for example {@code new Adam(1e-3)}; default the
+     * updater the network's layers were configured with.
+     */
     public Builder updater(IUpdater updater) {
       this.updater = Checks.notNull("updater", updater);
       return this;
@@ -261,7 +397,7 @@ public final class DpTrainer {
       return this;
     }
 
-    /** How per-example clipping is computed; default {@link GradientMethod#AUTO}. */
+    /** How per-example gradients are computed; default {@link GradientMethod#AUTO}. */
     public Builder gradientMethod(GradientMethod method) {
       this.method = Checks.notNull("method", method);
       return this;
@@ -293,8 +429,16 @@ public final class DpTrainer {
      * DpSgdOptimizer#runName(String)}); default {@code "dp-sgd run <start time>"}.
      */
     public Builder runName(String name) {
-      Checks.notNull("name", name);
-      this.runName = name;
+      this.runName = Checks.notNull("name", name);
+      return this;
+    }
+
+    /**
+     * Adds per-example gradients (an audit's canaries) to every step before clipping; default none
+     * (see {@link GradientInjector}).
+     */
+    public Builder gradientInjector(GradientInjector injector) {
+      this.injector = Checks.notNull("injector", injector);
       return this;
     }
 
@@ -309,15 +453,82 @@ public final class DpTrainer {
     }
 
     /**
-     * Validates and builds.
+     * Checks the settings together, opens the ledger if one was named, calibrates the noise and
+     * builds the trainer.
      *
      * @return the trainer
-     * @throws IllegalArgumentException when the updater is missing, the network mixes examples, the
-     *     config is not flat-clipped Poisson DP-SGD, or the data size differs from the config
+     * @throws IllegalArgumentException when a setting is missing or conflicting, the network mixes
+     *     examples or has no shared updater and none was set, or a ledger or filter disagrees with
+     *     the run (accountant kind, delta, budget)
+     * @throws PrivacyBudgetExceededException when the ledger or filter cannot afford the planned
+     *     steps at any noise multiplier
+     * @throws UncheckedIOException when the ledger cannot be read or written
      */
     public DpTrainer build() {
-      Checks.require(updater != null, "updater", "set", "nothing");
-      return new DpTrainer(this);
+      long examples = data.getFeatures().size(0);
+      Checks.require(
+          examples >= 1 && examples <= Integer.MAX_VALUE,
+          "trainData size",
+          "in [1, " + Integer.MAX_VALUE + "]",
+          examples);
+      Checks.require(
+          data.getLabels().size(0) == examples,
+          "trainData labels",
+          "one row per example (" + examples + ")",
+          data.getLabels().size(0));
+      int n = (int) examples;
+      Checks.require(batchSize > 0, "batchSize", "set", "nothing");
+      Checks.require(
+          batchSize <= n, "batchSize", "at most the number of training examples " + n, batchSize);
+      Checks.require(
+          (epochs > 0) != (steps > 0), "epochs", "set, or steps set, but not both", epochs);
+      Checks.require(
+          ledgerFile == null || !filterSet, "ledger", "not combined with filter", ledgerFile);
+      IUpdater chosen =
+          updater != null
+              ? updater
+              : NetworkUpdater.of(network)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              Checks.message(
+                                  "updater",
+                                  "set (the network's " + "layers do not share one updater)",
+                                  "nothing")));
+      long planned = steps > 0 ? steps : Math.max(1, Math.round((double) epochs * n / batchSize));
+      config.datasetSize(n).expectedBatchSize(batchSize).plannedSteps(planned);
+      if (!clippingSet) {
+        config.clipNorm(DEFAULT_CLIP_NORM);
+      }
+      PrivacyLedger opened = ledgerFile == null ? null : openLedger();
+      try {
+        return new DpTrainer(this, config.build(), chosen, opened);
+      } catch (RuntimeException e) {
+        if (opened != null) {
+          try {
+            opened.close();
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      }
+    }
+
+    private PrivacyLedger openLedger() {
+      double delta = target != null ? target.delta() : targetDelta;
+      Checks.require(
+          delta > 0 && delta < 1, "targetDelta", "set, or a target set, for a ledger", delta);
+      AccountantKind kind = accountant != null ? accountant : DpSgdConfig.DEFAULT_ACCOUNTANT;
+      try {
+        PrivacyLedger opened =
+            PrivacyLedger.openOrCreate(
+                ledgerFile, kind.create(RELATION), PrivacyBudget.approximate(ledgerBudget, delta));
+        config.filter(opened.filter());
+        return opened;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

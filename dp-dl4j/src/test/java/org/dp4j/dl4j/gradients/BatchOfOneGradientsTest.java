@@ -124,7 +124,7 @@ class BatchOfOneGradientsTest {
   void autoFallsBackForLayersGhostClippingDoesNotSupport() {
     for (Kind kind : Kind.values()) {
       MultiLayerNetwork network = network(kind, 80);
-      PerExampleClipping clipping = PerExampleClipping.forNetwork(network, GradientMethod.AUTO);
+      NetworkGradients clipping = NetworkGradients.forNetwork(network, GradientMethod.AUTO);
       assertEquals(
           kind == Kind.CNN ? GradientMethod.LAYERWISE : GradientMethod.GHOST,
           clipping.method(),
@@ -133,7 +133,7 @@ class BatchOfOneGradientsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PerExampleClipping.forNetwork(network(Kind.CNN, 81), GradientMethod.GHOST));
+            () -> NetworkGradients.forNetwork(network(Kind.CNN, 81), GradientMethod.GHOST));
     assertTrue(e.getMessage().contains("ConvolutionLayer"), e.getMessage());
   }
 

@@ -71,13 +71,13 @@ class ConvolutionRuleTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PerExampleClipping.forNetwork(network, GradientMethod.GHOST));
+            () -> NetworkGradients.forNetwork(network, GradientMethod.GHOST));
     assertEquals(
         "network must be supported by ghost clipping, got layer 0 (ConvolutionLayer) "
             + "forms per-example gradients, which ghost clipping does not; use LAYERWISE",
         e.getMessage());
     assertEquals(
         GradientMethod.LAYERWISE,
-        PerExampleClipping.forNetwork(network, GradientMethod.AUTO).method());
+        NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
   }
 }

@@ -2,7 +2,11 @@ package org.dp4j.dl4j.gradients;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -14,7 +18,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
-import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.clipping.ClippableGradients;
+import org.dp4j.training.clipping.FlatClipper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -145,12 +150,10 @@ class EngineAgainstDl4jTest {
     try {
       Nd4j.getEnvironment().setMaxThreads(1);
       double[] oneNorms = engine.perExampleNorms(x, y);
-      INDArray oneSum =
-          engine.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+      INDArray oneSum = FlatClipper.of(0.5).clipAndSum(engine.gradients(x, y)).sum();
       Nd4j.getEnvironment().setMaxThreads(2);
       double[] twoNorms = engine.perExampleNorms(x, y);
-      INDArray twoSum =
-          engine.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+      INDArray twoSum = FlatClipper.of(0.5).clipAndSum(engine.gradients(x, y)).sum();
       for (int i = 0; i < oneNorms.length; i++) {
         // ND4J's matrix products may split differently over threads: float rounding only.
         assertEquals(oneNorms[i], twoNorms[i], 1e-6 * oneNorms[i], "norm of example " + i);
@@ -174,8 +177,7 @@ class EngineAgainstDl4jTest {
     for (int batch : new int[] {3, 11, 2}) {
       INDArray x = TestNetworks.gaussian(9300 + batch, batch, 28 * 28, 1.0);
       INDArray y = TestNetworks.labels(9400 + batch, batch, 10, Head.SOFTMAX_MCXENT);
-      INDArray sum =
-          engine.clipAndSum(x, y, 0.1, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+      INDArray sum = FlatClipper.of(0.1).clipAndSum(engine.gradients(x, y)).sum();
       if (first == null) {
         first = sum;
         firstCopy = sum.dup();
@@ -183,6 +185,37 @@ class EngineAgainstDl4jTest {
       RuleChecks.assertEqualsBatchOfOne(network, GradientMethod.LAYERWISE, x, y);
     }
     assertEquals(firstCopy, first);
+  }
+
+  /**
+   * Between a batch's gradients and its weighted sum the engine's workspace is not current: arrays
+   * made in between (as the optimizer's hooks may) are ordinary allocations, and the sum is the
+   * same as without them. A batch's weighted sum after the thread's next batch is refused.
+   */
+  @Test
+  void arraysMadeBetweenGradientsAndSumAreOrdinaryAllocations() {
+    MultiLayerNetwork network = cliCnn(9600);
+    MultiLayerClipping engine = MultiLayerClipping.of(network, GradientMethod.LAYERWISE);
+    INDArray x = TestNetworks.gaussian(9602, 6, 28 * 28, 1.0);
+    INDArray y = TestNetworks.labels(9603, 6, 10, Head.SOFTMAX_MCXENT);
+    INDArray expected = FlatClipper.of(0.2).clipAndSum(engine.gradients(x, y)).sum();
+
+    ClippableGradients pending = engine.gradients(x, y);
+    assertNull(Nd4j.getMemoryManager().getCurrentWorkspace(), "no current workspace");
+    INDArray between = Nd4j.ones(DataType.FLOAT, 1000).muli(3);
+    assertFalse(between.isAttached(), "an array made between gradients and sum");
+    INDArray sum = FlatClipper.of(0.2).clipAndSum(pending).sum();
+    assertFalse(sum.isAttached(), "the sum");
+    assertEquals(expected, sum);
+    assertEquals(3000.0, between.sumNumber().doubleValue(), 0.0);
+    assertNull(Nd4j.getMemoryManager().getCurrentWorkspace(), "no current workspace after");
+
+    ClippableGradients stale = engine.gradients(x, y);
+    ClippableGradients next = engine.gradients(x, y);
+    float[] ones = new float[6];
+    Arrays.fill(ones, 1f);
+    assertThrows(IllegalStateException.class, () -> stale.weightedSum(ones));
+    assertEquals(expected, FlatClipper.of(0.2).clipAndSum(next).sum());
   }
 
   /** A DOUBLE network takes the general (ND4J) path of the convolution and pooling rules. */

@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import static org.dp4j.dl4j.gradients.RuleChecks.clip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.dp4j.training.clipping.ClippableGradients;
 import org.dp4j.training.clipping.ClippedSum;
 import org.dp4j.training.clipping.FlatClipper;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
@@ -95,11 +97,11 @@ class GhostClippingTest {
         }) {
       ClippedSum expected =
           FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
-      ClippedBatch actual = ghost.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
-      assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
-      assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount());
-      assertEquals(expected.withinNormCount(), actual.clippedSum().withinNormCount());
-      assertEquals(clipNorm, actual.clippedSum().l2Sensitivity());
+      ClippedSum actual = clip(ghost, x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+      assertSumsClose(expected.sum(), actual.sum(), clipNorm);
+      assertEquals(expected.clippedCount(), actual.clippedCount());
+      assertEquals(expected.withinNormCount(), actual.withinNormCount());
+      assertEquals(clipNorm, actual.l2Sensitivity());
     }
   }
 
@@ -154,9 +156,9 @@ class GhostClippingTest {
     }
     double clipNorm = norms[0] * 0.8;
     ClippedSum expected = FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
-    ClippedBatch actual = ghost.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    assertSumsClose(expected.sum(), actual.clippedSum().sum(), clipNorm);
-    assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount());
+    ClippedSum actual = clip(ghost, x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertSumsClose(expected.sum(), actual.sum(), clipNorm);
+    assertEquals(expected.clippedCount(), actual.clippedCount());
 
     INDArray bad = x.dup();
     bad.putScalar(3, 0, vocabulary);
@@ -173,8 +175,9 @@ class GhostClippingTest {
     INDArray y = TestNetworks.labels(7, 20, 3, Head.SOFTMAX_MCXENT);
     double loss =
         MultiLayerClipping.of(network, GradientMethod.GHOST)
-            .clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-            .meanLoss();
+            .gradients(x, y)
+            .meanLoss()
+            .orElseThrow();
     double score = network.score(new org.nd4j.linalg.dataset.DataSet(x, y), false);
     assertEquals(score, loss, 1e-5 * Math.abs(score));
   }
@@ -192,9 +195,7 @@ class GhostClippingTest {
       double clipNorm = 0.37;
       double unclipped = ghost.perExampleNorms(x, y)[0];
       INDArray sum =
-          ghost
-              .clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-              .clippedSum()
+          clip(ghost, x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE)
               .sum()
               .castTo(DataType.DOUBLE);
       double norm = Math.sqrt(sum.mul(sum).sumNumber().doubleValue());
@@ -214,23 +215,22 @@ class GhostClippingTest {
     x.putScalar(2, 1, Double.NaN);
     x.putScalar(4, 0, Double.POSITIVE_INFINITY);
     MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
-    ClippedBatch skipped = ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    assertEquals(2, skipped.clippedSum().nonFiniteCount());
+    ClippedSum skipped = clip(ghost, x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertEquals(2, skipped.nonFiniteCount());
     // The sum equals the sum over the four finite examples.
     INDArray expected =
-        ghost
-            .clipAndSum(
+        clip(
+                ghost,
                 finiteX.getRows(0, 1, 3, 5),
                 y.getRows(0, 1, 3, 5),
                 1.0,
                 NonFiniteGradientPolicy.SKIP_EXAMPLE)
-            .clippedSum()
             .sum();
-    assertSumsClose(expected, skipped.clippedSum().sum(), 1.0);
+    assertSumsClose(expected, skipped.sum(), 1.0);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ghost.clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.REJECT_BATCH));
+            () -> clip(ghost, x, y, 1.0, NonFiniteGradientPolicy.REJECT_BATCH));
     assertTrue(e.getMessage().contains("finite"), e.getMessage());
   }
 
@@ -239,17 +239,14 @@ class GhostClippingTest {
     MultiLayerNetwork network =
         TestNetworks.mlp(
             31, 4, new int[] {5}, Activation.TANH, Head.SOFTMAX_MCXENT, 3, true, false);
-    ClippedBatch result =
+    ClippableGradients empty =
         MultiLayerClipping.of(network, GradientMethod.GHOST)
-            .clipAndSum(
-                Nd4j.create(DataType.FLOAT, 0, 4),
-                Nd4j.create(DataType.FLOAT, 0, 3),
-                1.0,
-                NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    assertEquals(0, result.clippedSum().batchSize());
-    assertEquals(0.0, result.clippedSum().sum().norm2Number().doubleValue());
-    assertEquals(network.numParams(), result.clippedSum().sum().length());
-    assertTrue(Double.isNaN(result.meanLoss()));
+            .gradients(Nd4j.create(DataType.FLOAT, 0, 4), Nd4j.create(DataType.FLOAT, 0, 3));
+    ClippedSum result = FlatClipper.of(1.0).clipAndSum(empty);
+    assertEquals(0, result.batchSize());
+    assertEquals(0.0, result.sum().norm2Number().doubleValue());
+    assertEquals(network.numParams(), result.sum().length());
+    assertTrue(empty.meanLoss().isEmpty());
   }
 
   @Test
@@ -265,13 +262,13 @@ class GhostClippingTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ghost.clipAndSum(x, y, bad, NonFiniteGradientPolicy.SKIP_EXAMPLE));
+              () -> clip(ghost, x, y, bad, NonFiniteGradientPolicy.SKIP_EXAMPLE));
       assertTrue(e.getMessage().startsWith("clipNorm must be"), e.getMessage());
     }
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ghost.clipAndSum(x, y.getRows(0, 1), 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE));
+            () -> clip(ghost, x, y.getRows(0, 1), 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE));
     assertTrue(e.getMessage().startsWith("labels.size(0) must be"), e.getMessage());
   }
 
@@ -286,8 +283,7 @@ class GhostClippingTest {
     MultiLayerClipping ghost = MultiLayerClipping.of(network, GradientMethod.GHOST);
     INDArray exact = BatchOfOneGradients.perExampleGradients(network, x, y);
     ClippedSum expected = FlatClipper.of(0.5).clipAndSum(PerExampleGradients.ofMatrix(exact));
-    ClippedSum actual =
-        ghost.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum();
+    ClippedSum actual = clip(ghost, x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE);
     assertEquals(DataType.FLOAT, actual.sum().dataType());
     assertEquals(expected.clippedCount(), actual.clippedCount());
     assertSumsClose(expected.sum(), actual.sum(), 0.5);
@@ -314,8 +310,7 @@ class GhostClippingTest {
                 : TestNetworks.labels(63 + k, sizes[k], 3, Head.SOFTMAX_MCXENT);
         INDArray xCopy = x.dup();
         INDArray yCopy = y.dup();
-        INDArray sum =
-            ghost.clipAndSum(x, y, 0.8, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+        INDArray sum = clip(ghost, x, y, 0.8, NonFiniteGradientPolicy.SKIP_EXAMPLE).sum();
         assertEquals(xCopy, x, "features must not be modified");
         assertEquals(yCopy, y, "labels must not be modified");
         if (round == 0) {
@@ -340,13 +335,9 @@ class GhostClippingTest {
     INDArray view = wide.get(NDArrayIndex.interval(2, 9), NDArrayIndex.interval(1, 7));
     INDArray y = TestNetworks.labels(73, 7, 2, Head.IDENTITY_MSE);
     INDArray expected =
-        ghost
-            .clipAndSum(view.dup('c'), y, 0.3, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-            .clippedSum()
-            .sum();
+        clip(ghost, view.dup('c'), y, 0.3, NonFiniteGradientPolicy.SKIP_EXAMPLE).sum();
     for (INDArray x : new INDArray[] {view, view.dup('f')}) {
-      INDArray actual =
-          ghost.clipAndSum(x, y, 0.3, NonFiniteGradientPolicy.SKIP_EXAMPLE).clippedSum().sum();
+      INDArray actual = clip(ghost, x, y, 0.3, NonFiniteGradientPolicy.SKIP_EXAMPLE).sum();
       assertSumsClose(expected, actual, 0.3);
     }
   }

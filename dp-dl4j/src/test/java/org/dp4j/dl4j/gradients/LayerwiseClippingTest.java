@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import static org.dp4j.dl4j.gradients.RuleChecks.clip;
 import static org.dp4j.dl4j.testing.TestNetworks.build;
 import static org.dp4j.dl4j.testing.TestNetworks.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +24,9 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.dp4j.training.clipping.ClippableGradients;
+import org.dp4j.training.clipping.ClippedSum;
+import org.dp4j.training.clipping.FlatClipper;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -193,7 +197,7 @@ class LayerwiseClippingTest {
     MultiLayerNetwork network = cliCnn(size, seed);
     assertEquals(
         GradientMethod.LAYERWISE,
-        PerExampleClipping.forNetwork(network, GradientMethod.AUTO).method());
+        NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
     INDArray x = TestNetworks.gaussian(seed + 2, batch, size * size, 1.0);
     INDArray y = TestNetworks.labels(seed + 3, batch, 10, Head.SOFTMAX_MCXENT);
     assertEqualsBatchOfOne(network, x, y);
@@ -209,8 +213,9 @@ class LayerwiseClippingTest {
     INDArray labels = y.dup();
     double loss =
         MultiLayerClipping.of(network, GradientMethod.LAYERWISE)
-            .clipAndSum(x, y, 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-            .meanLoss();
+            .gradients(x, y)
+            .meanLoss()
+            .orElseThrow();
     assertEquals(before, network.params());
     assertEquals(features, x, "features unchanged");
     assertEquals(labels, y, "labels unchanged");
@@ -229,9 +234,7 @@ class LayerwiseClippingTest {
       double unclipped = clipping.perExampleNorms(x, y)[0];
       double clipNorm = i % 2 == 0 ? unclipped / 2 : unclipped * 2; // active, then inactive
       INDArray sum =
-          clipping
-              .clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-              .clippedSum()
+          clip(clipping, x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE)
               .sum()
               .castTo(DataType.DOUBLE);
       double norm = Math.sqrt(sum.mul(sum).sumNumber().doubleValue());
@@ -244,17 +247,14 @@ class LayerwiseClippingTest {
   @Test
   void emptyBatchGivesAZeroSum() {
     MultiLayerNetwork network = cliCnn(8, 4300);
-    ClippedBatch result =
+    ClippableGradients empty =
         MultiLayerClipping.of(network, GradientMethod.LAYERWISE)
-            .clipAndSum(
-                Nd4j.create(DataType.FLOAT, 0, 64),
-                Nd4j.create(DataType.FLOAT, 0, 10),
-                1.0,
-                NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    assertEquals(0, result.clippedSum().batchSize());
-    assertEquals(0.0, result.clippedSum().sum().norm2Number().doubleValue());
-    assertEquals(network.numParams(), result.clippedSum().sum().length());
-    assertTrue(Double.isNaN(result.meanLoss()));
+            .gradients(Nd4j.create(DataType.FLOAT, 0, 64), Nd4j.create(DataType.FLOAT, 0, 10));
+    ClippedSum result = FlatClipper.of(1.0).clipAndSum(empty);
+    assertEquals(0, result.batchSize());
+    assertEquals(0.0, result.sum().norm2Number().doubleValue());
+    assertEquals(network.numParams(), result.sum().length());
+    assertTrue(empty.meanLoss().isEmpty());
   }
 
   @ParameterizedTest
@@ -270,21 +270,18 @@ class LayerwiseClippingTest {
     MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.LAYERWISE);
     double[] norms = clipping.perExampleNorms(x, y);
     assertTrue(!Double.isFinite(norms[2]) && !Double.isFinite(norms[4]), Arrays.toString(norms));
-    ClippedBatch skipped = clipping.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE);
-    assertEquals(2, skipped.clippedSum().nonFiniteCount());
-    assertEquals(6, skipped.clippedSum().batchSize());
+    ClippedSum skipped = clip(clipping, x, y, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+    assertEquals(2, skipped.nonFiniteCount());
+    assertEquals(6, skipped.batchSize());
     // The sum equals the sum over the four finite examples.
     INDArray expected =
-        clipping
-            .clipAndSum(finite, finiteLabels, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE)
-            .clippedSum()
-            .sum();
-    assertSumsClose(expected, skipped.clippedSum().sum(), 0.5);
+        clip(clipping, finite, finiteLabels, 0.5, NonFiniteGradientPolicy.SKIP_EXAMPLE).sum();
+    assertSumsClose(expected, skipped.sum(), 0.5);
     INDArray before = network.params().dup();
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> clipping.clipAndSum(x, y, 0.5, NonFiniteGradientPolicy.REJECT_BATCH));
+            () -> clip(clipping, x, y, 0.5, NonFiniteGradientPolicy.REJECT_BATCH));
     assertTrue(
         e.getMessage()
             .startsWith(
@@ -304,14 +301,13 @@ class LayerwiseClippingTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> clipping.clipAndSum(x, y, bad, NonFiniteGradientPolicy.SKIP_EXAMPLE));
+              () -> clip(clipping, x, y, bad, NonFiniteGradientPolicy.SKIP_EXAMPLE));
       assertEquals("clipNorm must be positive and finite, got " + bad, e.getMessage());
     }
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                clipping.clipAndSum(x, y.getRows(0, 1), 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE));
+            () -> clip(clipping, x, y.getRows(0, 1), 1.0, NonFiniteGradientPolicy.SKIP_EXAMPLE));
     assertEquals("labels.size(0) must be equal to features.size(0) 3, got 2", e.getMessage());
   }
 
@@ -340,7 +336,7 @@ class LayerwiseClippingTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PerExampleClipping.forNetwork(dilated, GradientMethod.LAYERWISE));
+            () -> NetworkGradients.forNetwork(dilated, GradientMethod.LAYERWISE));
     assertTrue(
         e.getMessage()
             .startsWith(
@@ -349,7 +345,7 @@ class LayerwiseClippingTest {
         e.getMessage());
     assertEquals(
         GradientMethod.BATCH_OF_ONE,
-        PerExampleClipping.forNetwork(dilated, GradientMethod.AUTO).method());
+        NetworkGradients.forNetwork(dilated, GradientMethod.AUTO).method());
 
     MultiLayerNetwork separable =
         build(
@@ -430,7 +426,7 @@ class LayerwiseClippingTest {
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PerExampleClipping.forNetwork(batchNorm, GradientMethod.AUTO));
+            () -> NetworkGradients.forNetwork(batchNorm, GradientMethod.AUTO));
     assertTrue(
         e.getMessage()
             .startsWith("layer 1 (BatchNormalization) must not mix the " + "examples of a batch"),
@@ -446,7 +442,7 @@ class LayerwiseClippingTest {
     INDArray y = TestNetworks.labels(4702, 8, 3, Head.SOFTMAX_MCXENT);
     assertEquals(
         GradientMethod.LAYERWISE,
-        PerExampleClipping.forNetwork(network, GradientMethod.LAYERWISE).method());
+        NetworkGradients.forNetwork(network, GradientMethod.LAYERWISE).method());
     assertEqualsBatchOfOne(network, x, y);
   }
 

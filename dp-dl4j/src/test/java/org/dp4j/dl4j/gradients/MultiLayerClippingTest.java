@@ -25,7 +25,7 @@ class MultiLayerClippingTest {
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
     assertEquals(
         GradientMethod.BATCH_OF_ONE,
-        PerExampleClipping.forNetwork(network, GradientMethod.AUTO).method());
+        NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
   }
 
   @Test
@@ -38,7 +38,7 @@ class MultiLayerClippingTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PerExampleClipping.forNetwork(network, GradientMethod.GHOST));
+            () -> NetworkGradients.forNetwork(network, GradientMethod.GHOST));
     assertEquals(
         "network must be initialised (init()), got a network without layers", e.getMessage());
   }

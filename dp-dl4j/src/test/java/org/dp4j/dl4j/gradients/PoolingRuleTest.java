@@ -72,7 +72,7 @@ class PoolingRuleTest {
                 .setInputType(InputType.convolutionalFlat(6, 6, 1)),
             seed);
     assertEquals(
-        GradientMethod.GHOST, PerExampleClipping.forNetwork(network, GradientMethod.AUTO).method());
+        GradientMethod.GHOST, NetworkGradients.forNetwork(network, GradientMethod.AUTO).method());
     RuleChecks.assertRulesEqualBatchOfOne(
         network,
         GradientMethod.GHOST,

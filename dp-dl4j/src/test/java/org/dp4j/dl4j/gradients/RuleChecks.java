@@ -87,13 +87,11 @@ final class RuleChecks {
     for (double clipNorm : clipNorms) {
       ClippedSum expected =
           FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
-      ClippedBatch actual =
-          clipping.clipAndSum(x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
-      TestNetworks.assertSumsClose(
-          expected.sum(), actual.clippedSum().sum(), clipNorm, RELATIVE_TOLERANCE);
-      assertEquals(expected.clippedCount(), actual.clippedSum().clippedCount(), "clipped");
-      assertEquals(expected.withinNormCount(), actual.clippedSum().withinNormCount(), "within");
-      assertEquals(clipNorm, actual.clippedSum().l2Sensitivity());
+      ClippedSum actual = clip(clipping, x, y, clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE);
+      TestNetworks.assertSumsClose(expected.sum(), actual.sum(), clipNorm, RELATIVE_TOLERANCE);
+      assertEquals(expected.clippedCount(), actual.clippedCount(), "clipped");
+      assertEquals(expected.withinNormCount(), actual.withinNormCount(), "within");
+      assertEquals(clipNorm, actual.l2Sensitivity());
     }
   }
 
@@ -106,5 +104,18 @@ final class RuleChecks {
       }
     }
     return index;
+  }
+
+  /**
+   * Clips a batch as the trainer does: dp-training's flat clipper over the network's per-example
+   * gradients.
+   */
+  static ClippedSum clip(
+      NetworkGradients gradients,
+      INDArray features,
+      INDArray labels,
+      double clipNorm,
+      NonFiniteGradientPolicy policy) {
+    return FlatClipper.of(clipNorm, policy).clipAndSum(gradients.gradients(features, labels));
   }
 }

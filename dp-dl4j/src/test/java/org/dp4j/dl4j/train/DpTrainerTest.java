@@ -5,24 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
+import org.dp4j.core.accounting.pld.PldAccountant;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
+import org.dp4j.core.budget.LedgerMismatchException;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.budget.PrivacyLedger;
 import org.dp4j.dl4j.gradients.GradientMethod;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.dp4j.training.clipping.PerExampleGradients;
 import org.dp4j.training.config.DpSgdConfig;
+import org.dp4j.training.config.PrivacyStatement;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.optimizer.DpSgdCheckpoint;
 import org.dp4j.training.optimizer.ResumeAccounting;
+import org.dp4j.training.optimizer.StepResult;
 import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,16 +63,16 @@ class DpTrainerTest {
     return new DataSet(Nd4j.createFromArray(x), Nd4j.createFromArray(y));
   }
 
-  private static DpSgdConfig config(long steps, double sigma) {
-    return DpSgdConfig.builder()
+  /** A fixed-noise run of {@code steps} steps of expected batch size 60 on {@code filter}. */
+  private static DpTrainer.Builder builder(
+      MultiLayerNetwork network, DataSet data, long steps, double sigma, PrivacyFilter filter) {
+    return DpTrainer.builder(network, data)
         .clipNorm(1.0)
         .noiseMultiplier(sigma)
         .targetDelta(1e-5)
-        .datasetSize(N)
-        .expectedBatchSize(60)
-        .plannedSteps(steps)
-        .accountant(RdpAccountant::new)
-        .build();
+        .batchSize(60)
+        .steps(steps)
+        .filter(filter);
   }
 
   private static MultiLayerNetwork network(long seed) {
@@ -85,12 +96,11 @@ class DpTrainerTest {
     DataSet data = blobs(3);
     MultiLayerNetwork network = network(4);
     double before = accuracy(network, data);
-    DpSgdConfig config = config(150, 1.0);
     PrivacyFilter filter =
         PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(10, 1e-5));
-    List<StepReport> reports = new ArrayList<>();
+    List<StepResult> reports = new ArrayList<>();
     DpTrainer trainer =
-        DpTrainer.builder(network, data, config, filter)
+        builder(network, data, 150, 1.0, filter)
             .updater(new Adam(0.02))
             .listener(reports::add)
             .noise(GaussianTensorNoise.seededNotPrivate(5))
@@ -103,9 +113,10 @@ class DpTrainerTest {
     assertEquals(150, reports.size());
     for (int k = 1; k < reports.size(); k++) {
       assertEquals(k + 1, reports.get(k).step());
-      assertTrue(reports.get(k).epsilonSpent() > reports.get(k - 1).epsilonSpent());
+      assertTrue(reports.get(k).spentEpsilon() > reports.get(k - 1).spentEpsilon());
+      assertTrue(reports.get(k).meanLoss().isPresent(), "the non-private diagnostic");
     }
-    assertEquals(filter.spent(), reports.get(149).epsilonSpent());
+    assertEquals(filter.spent(), reports.get(149).spentEpsilon());
     assertEquals(150, filter.operationCount());
     assertFalse(trainer.privacyStatement().privateNoise());
     assertFalse(trainer.privacyStatement().privateSampling(), "seeded batches: no guarantee");
@@ -119,11 +130,10 @@ class DpTrainerTest {
   void aStepTheBudgetCannotAffordChangesNothing() {
     DataSet data = blobs(7);
     MultiLayerNetwork network = network(8);
-    DpSgdConfig config = config(1000, 1.2);
     PrivacyFilter filter =
         PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(3.0, 1e-5));
     DpTrainer trainer =
-        DpTrainer.builder(network, data, config, filter)
+        builder(network, data, 1000, 1.2, filter)
             .updater(new Sgd(0.1))
             .batchSamplingRandomNotPrivate(new SplittableRandom(9))
             .build();
@@ -147,8 +157,7 @@ class DpTrainerTest {
     for (int m = 0; m < 2; m++) {
       MultiLayerNetwork network = network(12);
       DpTrainer trainer =
-          DpTrainer.builder(
-                  network, data, config(5, 1.0), PrivacyFilter.odometer(new RdpAccountant(), 1e-5))
+          builder(network, data, 5, 1.0, PrivacyFilter.odometer(new RdpAccountant(), 1e-5))
               .updater(new Sgd(0.1))
               .gradientMethod(methods[m])
               .noise(GaussianTensorNoise.seededNotPrivate(13))
@@ -169,8 +178,7 @@ class DpTrainerTest {
     DataSet data = blobs(21);
     MultiLayerNetwork network = network(22);
     PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
-    DpTrainer first =
-        DpTrainer.builder(network, data, config(20, 1.0), filter).updater(new Adam(0.01)).build();
+    DpTrainer first = builder(network, data, 20, 1.0, filter).updater(new Adam(0.01)).build();
     for (int k = 0; k < 8; k++) {
       first.step();
     }
@@ -179,7 +187,7 @@ class DpTrainerTest {
     MultiLayerNetwork restored = network(99); // different initial parameters
     PrivacyFilter fresh = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
     DpTrainer second =
-        DpTrainer.builder(restored, data, config(20, 1.0), fresh)
+        builder(restored, data, 20, 1.0, fresh)
             .updater(new Adam(0.01))
             .resumeFrom(checkpoint, ResumeAccounting.CHARGE_PAST_STEPS)
             .build();
@@ -188,7 +196,7 @@ class DpTrainerTest {
     assertEquals(12, second.train());
     assertEquals(20, second.stepsTaken());
     assertEquals(
-        config(20, 1.0).privacyStatement(20, true).epsilon(), fresh.spent(), 1e-9 * fresh.spent());
+        second.config().privacyStatement(20, true).epsilon(), fresh.spent(), 1e-9 * fresh.spent());
   }
 
   @Test
@@ -196,31 +204,52 @@ class DpTrainerTest {
     DataSet data = blobs(31);
     MultiLayerNetwork network = network(32);
     PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
+    MultiLayerNetwork mixed =
+        TestNetworks.build(
+            TestNetworks.builder(33)
+                .layer(
+                    new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+                        .nIn(D)
+                        .nOut(4)
+                        .updater(new Sgd(0.1))
+                        .build())
+                .layer(
+                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                            org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
+                        .nIn(4)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .updater(new Adam(0.1))
+                        .build()),
+            33);
     IllegalArgumentException missing =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> DpTrainer.builder(network, data, config(5, 1.0), filter).build());
-    assertEquals("updater must be set, got nothing", missing.getMessage());
-    DpSgdConfig wrongSize =
-        DpSgdConfig.builder()
-            .clipNorm(1.0)
-            .noiseMultiplier(1.0)
-            .targetDelta(1e-5)
-            .datasetSize(N + 1)
-            .expectedBatchSize(60)
-            .plannedSteps(5)
-            .accountant(RdpAccountant::new)
-            .build();
+            IllegalArgumentException.class, () -> builder(mixed, data, 5, 1.0, filter).build());
+    assertEquals(
+        "updater must be set (the network's layers do not share one updater), got " + "nothing",
+        missing.getMessage());
+    // The dataset size comes from the data; the batch size must fit in it.
+    assertEquals(
+        N,
+        builder(network, data, 5, 1.0, filter)
+            .updater(new Sgd(0.1))
+            .build()
+            .config()
+            .datasetSize());
     IllegalArgumentException size =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                DpTrainer.builder(network, data, wrongSize, filter).updater(new Sgd(0.1)).build());
-    assertTrue(
-        size.getMessage().startsWith("data size must be equal to config.datasetSize()"),
+            () -> builder(network, data, 5, 1.0, filter).batchSize(N + 1).build());
+    assertEquals(
+        "batchSize must be at most the number of training examples 600, got 601",
         size.getMessage());
-    assertThrows(
-        NullPointerException.class, () -> DpTrainer.builder(network, null, config(5, 1.0), filter));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> builder(network, data, 5, 1.0, filter).epochs(2).build())
+            .getMessage()
+            .startsWith("epochs must be set, or steps set, but not both"));
+    assertThrows(NullPointerException.class, () -> DpTrainer.builder(network, null));
   }
 
   @Test
@@ -230,10 +259,10 @@ class DpTrainerTest {
     INDArray before = network.params().dup();
     PrivacyFilter filter =
         PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(10, 1e-5));
-    List<StepReport> reports = new ArrayList<>();
+    List<StepResult> reports = new ArrayList<>();
     // Learning rate 1e300: the first update overflows the float parameters' type.
     DpTrainer trainer =
-        DpTrainer.builder(network, data, config(50, 1.0), filter)
+        builder(network, data, 50, 1.0, filter)
             .updater(new Sgd(1e300))
             .listener(reports::add)
             .runName("diverging run")
@@ -255,30 +284,113 @@ class DpTrainerTest {
     DataSet data = blobs(31);
     PrivacyFilter filter = PrivacyFilter.odometer(new RdpAccountant(), 1e-5);
     DpTrainer named =
-        DpTrainer.builder(network(32), data, config(2, 1.0), filter)
-            .updater(new Sgd(0.1))
-            .runName("trial 7")
-            .build();
-    List<StepReport> reports = new ArrayList<>();
+        builder(network(32), data, 2, 1.0, filter).updater(new Sgd(0.1)).runName("trial 7").build();
+    List<StepResult> reports = new ArrayList<>();
     DpTrainer listened =
-        DpTrainer.builder(network(33), data, config(1, 1.0), filter)
+        builder(network(33), data, 1, 1.0, filter)
             .updater(new Sgd(0.1))
             .listener(reports::add)
             .build();
-    assertEquals("trial 7 step 1", named.step().result().receipt().label());
-    assertEquals("trial 7 step 2", named.step().result().receipt().label());
+    assertEquals("trial 7 step 1", named.step().receipt().label());
+    assertEquals("trial 7 step 2", named.step().receipt().label());
     assertEquals("trial 7", named.runName());
     listened.train();
     assertTrue(
-        reports.get(0).result().receipt().label().startsWith("dp-sgd run "),
-        reports.get(0).result().receipt().label());
+        reports.get(0).receipt().label().startsWith("dp-sgd run "),
+        reports.get(0).receipt().label());
     assertTrue(named.privacyStatement().isGuarantee(), "secure noise and sampling by default");
     assertThrows(
         IllegalArgumentException.class,
+        () -> builder(network(34), data, 1, 1.0, filter).updater(new Sgd(0.1)).runName("").build());
+  }
+
+  /** The quick start: the target, batch size and epochs are all it states. */
+  @Test
+  void everythingElseIsDerivedFromTheTargetAndTheData() {
+    DataSet data = blobs(41);
+    PrivacyBudget target = PrivacyBudget.approximate(3, 1e-5);
+    DpTrainer trainer =
+        DpTrainer.builder(network(42), data).target(target).batchSize(60).epochs(2).build();
+    DpSgdConfig config = trainer.config();
+    assertEquals(N, config.datasetSize());
+    assertEquals(20, config.plannedSteps());
+    assertEquals(60.0, config.expectedBatchSize());
+    assertEquals(Optional.of(AccountantKind.PLD), config.accountantKind());
+    assertEquals(DpTrainer.DEFAULT_CLIP_NORM, config.clipper().l2Sensitivity());
+    assertEquals(Optional.of(target), trainer.filter().budget());
+    assertEquals(20, trainer.train());
+    PrivacyStatement statement = trainer.privacyStatement();
+    assertTrue(statement.epsilon() <= 3.0, statement.text());
+    assertEquals(PldAccountant.class, statement.accountant());
+    assertEquals(statement.epsilon(), trainer.filter().spent(), 1e-6 * statement.epsilon());
+    assertTrue(statement.isGuarantee());
+  }
+
+  /**
+   * A ledger named on the builder is opened (created the first time) with the run's accountant and
+   * delta; the second run on it is calibrated to what it can still afford, and a run that states
+   * another accountant cannot be built on it.
+   */
+  @Test
+  void runsOnALedgerAreCalibratedToWhatItCanStillAfford(@TempDir Path dir) throws Exception {
+    DataSet data = blobs(51);
+    Path file = dir.resolve("training.ledger");
+    PrivacyBudget target = PrivacyBudget.approximate(3, 1e-5);
+    double[] noise = new double[2];
+    for (int run = 0; run < 2; run++) {
+      try (DpTrainer trainer =
+          DpTrainer.builder(network(52 + run), data)
+              .target(target)
+              .batchSize(60)
+              .epochs(2)
+              .ledger(file, 3.3)
+              .build()) {
+        assertEquals(20, trainer.train());
+        noise[run] = trainer.config().noiseMultiplier();
+        assertTrue(trainer.privacyStatement().epsilon() <= 3.0);
+        assertEquals(run == 1, trainer.config().calibration().orElseThrow().filterSetsTheNoise());
+        assertTrue(trainer.filter().spent() <= 3.3, "ledger total " + trainer.filter().spent());
+      }
+    }
+    assertTrue(
+        noise[1] > noise[0],
+        "the ledger's remainder sets more noise: " + noise[0] + " then " + noise[1]);
+    assertThrows(
+        LedgerMismatchException.class,
         () ->
-            DpTrainer.builder(network(34), data, config(1, 1.0), filter)
-                .updater(new Sgd(0.1))
-                .runName("")
+            DpTrainer.builder(network(54), data)
+                .target(target)
+                .batchSize(60)
+                .epochs(2)
+                .accountant(AccountantKind.RDP)
+                .ledger(file, 3.3)
                 .build());
+    assertEquals(40, PrivacyLedger.read(file).spendCount(), "the refused run spent nothing");
+  }
+
+  @Test
+  void theGradientInjectorIsCalledOnEveryStepBeforeClipping() {
+    DataSet data = blobs(61);
+    MultiLayerNetwork network = network(62);
+    List<Long> steps = new ArrayList<>();
+    DpTrainer trainer =
+        builder(network, data, 3, 1.0, PrivacyFilter.odometer(new RdpAccountant(), 1e-5))
+            .gradientInjector(
+                (step, parameterCount) -> {
+                  steps.add(step);
+                  assertEquals(network.numParams(), parameterCount);
+                  return Optional.of(
+                      PerExampleGradients.ofMatrix(Nd4j.ones(DataType.FLOAT, 1, parameterCount)));
+                })
+            .batchSamplingRandomNotPrivate(new SplittableRandom(63))
+            .build();
+    List<StepResult> results = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      results.add(trainer.step());
+    }
+    assertEquals(List.of(1L, 2L, 3L), steps);
+    for (StepResult r : results) {
+      assertTrue(r.clippedCount() >= 1, "the canary of norm sqrt(P) is clipped to 1");
+    }
   }
 }

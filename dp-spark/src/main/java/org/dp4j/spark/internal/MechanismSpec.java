@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.calibration.GaussianCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.mechanisms.GaussianMechanism;
 import org.dp4j.mechanisms.LaplaceMechanism;
@@ -67,7 +68,7 @@ public record MechanismSpec(
     double passed = l2Sensitivity * (1 + 0x1.0p-20);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       double eps = 1.0 / (2.0 * requested * requested);
-      double del = GaussianCalibration.delta(requested, eps);
+      double del = GaussianCalibration.delta(new GaussianEvent(requested), eps);
       if (!(del > 0 && del < 1)) {
         throw new IllegalArgumentException(
             "noise multiplier "

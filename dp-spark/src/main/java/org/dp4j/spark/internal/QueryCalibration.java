@@ -125,7 +125,8 @@ public final class QueryCalibration {
             budget, family::event, PldAccountant::new, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE);
     double equalSplitMultiplier =
         gaussian
-            ? GaussianCalibration.noiseMultiplier(budget.epsilon() / releases, deltaShare)
+            ? GaussianCalibration.noiseMultiplier(
+                PrivacyBudget.approximate(budget.epsilon() / releases, deltaShare))
             : releases / budget.epsilon();
     // The equal split's events are the family's at its multiplier: each release then has
     // (epsilon / P, delta / P); the maximum keeps PLD's tiny pessimism from exceeding the budget.
@@ -201,7 +202,7 @@ public final class QueryCalibration {
       double newGroup) {
 
     double pureEpsilon(double z) {
-      return gaussian ? GaussianCalibration.epsilon(z, deltaShare) : 1.0 / z;
+      return gaussian ? GaussianCalibration.epsilon(new GaussianEvent(z), deltaShare) : 1.0 / z;
     }
 
     PrivacyEvent event(double z) {

@@ -3,8 +3,10 @@ package org.dp4j.training.clipping;
 import org.dp4j.core.internal.Checks;
 
 /**
- * Adaptive quantile clipping (Andrew, Thakkar, McMahan &amp; Ramaswamy 2021, "Differentially
- * Private Learning with Adaptive Clipping", NeurIPS, Algorithm 1 with the geometric update).
+ * The settings of adaptive quantile clipping (Andrew, Thakkar, McMahan &amp; Ramaswamy 2021,
+ * "Differentially Private Learning with Adaptive Clipping", NeurIPS, Algorithm 1 with the geometric
+ * update); {@link #clipper(NonFiniteGradientPolicy)} gives the clipping phase of the first step, an
+ * {@link AdaptiveClipper}.
  *
  * <p>After each step the flat clip norm moves towards the {@code targetQuantile} of the per-example
  * gradient norms: with {@code b_i = 1} when example {@code i} was within the norm, the step
@@ -21,22 +23,63 @@ import org.dp4j.core.internal.Checks;
  * #gradientNoiseMultiplier(double)}, so the count's cost is included in the ledger, never on top of
  * it.
  *
- * @param initialClipNorm the clip norm of the first step, positive and finite
- * @param targetQuantile the fraction of examples to keep unclipped, in {@code (0, 1)}
- * @param learningRate the geometric step size {@code eta}, positive and finite (0.2 in the paper)
- * @param countNoiseStd the standard deviation of the count noise, positive and finite (the paper
- *     suggests about {@code m / 20})
+ * <p>Built with {@link #builder()}. Immutable and thread-safe.
  */
-public record AdaptiveClipping(
-    double initialClipNorm, double targetQuantile, double learningRate, double countNoiseStd) {
+public final class AdaptiveClipping {
 
-  /** Validates the parameters. */
-  public AdaptiveClipping {
-    Checks.positiveFinite("initialClipNorm", initialClipNorm);
-    Checks.require(
-        targetQuantile > 0 && targetQuantile < 1, "targetQuantile", "in (0, 1)", targetQuantile);
-    Checks.positiveFinite("learningRate", learningRate);
-    Checks.positiveFinite("countNoiseStd", countNoiseStd);
+  /** The default target quantile: keep half of the examples unclipped (ibid., §3). */
+  public static final double DEFAULT_TARGET_QUANTILE = 0.5;
+
+  /** The default geometric step size {@code eta} (ibid., §3). */
+  public static final double DEFAULT_LEARNING_RATE = 0.2;
+
+  private final double initialClipNorm;
+  private final double targetQuantile;
+  private final double learningRate;
+  private final double countNoiseStd;
+
+  private AdaptiveClipping(Builder b) {
+    Checks.require(!Double.isNaN(b.initialClipNorm), "initialClipNorm", "set", "nothing");
+    Checks.require(!Double.isNaN(b.countNoiseStd), "countNoiseStd", "set", "nothing");
+    this.initialClipNorm = b.initialClipNorm;
+    this.targetQuantile = b.targetQuantile;
+    this.learningRate = b.learningRate;
+    this.countNoiseStd = b.countNoiseStd;
+  }
+
+  /** A builder with the defaults stated on its setters. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The clip norm of the first step, positive and finite. */
+  public double initialClipNorm() {
+    return initialClipNorm;
+  }
+
+  /** The fraction of examples to keep unclipped, in {@code (0, 1)}. */
+  public double targetQuantile() {
+    return targetQuantile;
+  }
+
+  /** The geometric step size {@code eta}, positive and finite. */
+  public double learningRate() {
+    return learningRate;
+  }
+
+  /** The standard deviation of the count noise, positive and finite. */
+  public double countNoiseStd() {
+    return countNoiseStd;
+  }
+
+  /**
+   * The clipping phase of the first step: flat clipping at {@link #initialClipNorm()}.
+   *
+   * @param nonFinitePolicy what to do with non-finite examples
+   * @return the clipper
+   */
+  public AdaptiveClipper clipper(NonFiniteGradientPolicy nonFinitePolicy) {
+    return new AdaptiveClipper(this, initialClipNorm, nonFinitePolicy);
   }
 
   /**
@@ -80,5 +123,90 @@ public record AdaptiveClipping(
     double fractionWithin = noisyCenteredCount / expectedBatchSize + 0.5;
     double next = clipNorm * Math.exp(-learningRate * (fractionWithin - targetQuantile));
     return Math.min(1e300, Math.max(1e-300, next));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AdaptiveClipping a
+        && Double.compare(initialClipNorm, a.initialClipNorm) == 0
+        && Double.compare(targetQuantile, a.targetQuantile) == 0
+        && Double.compare(learningRate, a.learningRate) == 0
+        && Double.compare(countNoiseStd, a.countNoiseStd) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(initialClipNorm, targetQuantile, learningRate, countNoiseStd);
+  }
+
+  @Override
+  public String toString() {
+    return "AdaptiveClipping[initialClipNorm="
+        + initialClipNorm
+        + ", targetQuantile="
+        + targetQuantile
+        + ", learningRate="
+        + learningRate
+        + ", countNoiseStd="
+        + countNoiseStd
+        + "]";
+  }
+
+  /**
+   * Collects the settings by name. Required: {@link #initialClipNorm} and {@link #countNoiseStd}.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+    private double initialClipNorm = Double.NaN;
+    private double targetQuantile = DEFAULT_TARGET_QUANTILE;
+    private double learningRate = DEFAULT_LEARNING_RATE;
+    private double countNoiseStd = Double.NaN;
+
+    private Builder() {}
+
+    /** The clip norm of the first step, positive and finite (required). */
+    public Builder initialClipNorm(double initialClipNorm) {
+      this.initialClipNorm = Checks.positiveFinite("initialClipNorm", initialClipNorm);
+      return this;
+    }
+
+    /**
+     * The fraction of examples to keep unclipped, in {@code (0, 1)}; default {@value
+     * #DEFAULT_TARGET_QUANTILE}.
+     */
+    public Builder targetQuantile(double targetQuantile) {
+      Checks.require(
+          targetQuantile > 0 && targetQuantile < 1, "targetQuantile", "in (0, 1)", targetQuantile);
+      this.targetQuantile = targetQuantile;
+      return this;
+    }
+
+    /**
+     * The geometric step size {@code eta}, positive and finite; default {@value
+     * #DEFAULT_LEARNING_RATE}.
+     */
+    public Builder learningRate(double learningRate) {
+      this.learningRate = Checks.positiveFinite("learningRate", learningRate);
+      return this;
+    }
+
+    /**
+     * The standard deviation of the count noise, positive and finite (required; the paper suggests
+     * about {@code m / 20} for an expected batch size {@code m}).
+     */
+    public Builder countNoiseStd(double countNoiseStd) {
+      this.countNoiseStd = Checks.positiveFinite("countNoiseStd", countNoiseStd);
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @return the adaptive clipping settings
+     * @throws IllegalArgumentException when a required setting is missing
+     */
+    public AdaptiveClipping build() {
+      return new AdaptiveClipping(this);
+    }
   }
 }

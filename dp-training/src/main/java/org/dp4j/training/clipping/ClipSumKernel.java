@@ -1,6 +1,7 @@
 package org.dp4j.training.clipping;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.dp4j.training.internal.ClipRule;
 import org.dp4j.training.internal.HostArrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,9 +25,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Stability of Numerical Algorithms", §4.2). The norm used for clipping is therefore inflated to
  * {@link ClipRule#normUpperBound(double, long)}, and a clipped row is scaled by {@code C /
  * normUpper * (1 - 2^-20)}, which absorbs the rounding of the division, of the float conversion of
- * the factor and of each float product ({@code 2^-24} each); the rule is {@link ClipRule}, shared
- * with dp-dl4j. So every clipped contribution has L2 norm strictly below {@code C}, and rows inside
- * the ball (by the upper bound) use factor 1 and are unchanged.
+ * the factor and of each float product ({@code 2^-24} each); flat factors come from {@link
+ * FlatFactors}, the rule every flat clipper uses. So every clipped contribution has L2 norm
+ * strictly below {@code C}, and rows inside the ball (by the upper bound) use factor 1 and are
+ * unchanged.
  */
 final class ClipSumKernel {
 
@@ -53,61 +55,37 @@ final class ClipSumKernel {
       double sensitivity) {
     int batch = gradients.batchSize();
     int blocks = gradients.blockCount();
-    boolean flat = clipNorms.length == 1;
-    long total = gradients.parameterCount();
-    int totalInt = Math.toIntExact(total);
-    INDArray sum = Nd4j.create(DataType.FLOAT, 1, total);
     if (batch == 0) {
-      return new ClippedSum(sum, sensitivity, 0, 0, 0, 0);
+      return ClippedSum.builder()
+          .sum(Nd4j.create(DataType.FLOAT, 1, gradients.parameterCount()))
+          .l2Sensitivity(sensitivity)
+          .build();
     }
-    HostBlock[] host = new HostBlock[blocks];
-    for (int k = 0; k < blocks; k++) {
-      INDArray block = HostArrays.hostContiguousFloat(gradients.block(k));
-      host[k] =
-          new HostBlock(
-              HostArrays.floatBuffer(block),
-              HostArrays.offset(block),
-              Math.toIntExact(gradients.blockParameterCount(k)));
-    }
-    float[] chunk = new float[TILE];
-
-    // Pass 1: squared norms per block and row.
-    double[][] sumSq = new double[blocks][batch];
-    for (int k = 0; k < blocks; k++) {
-      HostBlock hb = host[k];
-      for (int i = 0; i < batch; i++) {
-        sumSq[k][i] = squaredNorm(hb.buffer, hb.base + i * hb.rowLength, hb.rowLength, chunk);
-      }
-    }
+    HostBlock[] host = hostBlocks(gradients);
+    double[][] sumSq = blockSquaredNorms(host, batch);
+    double[] rowSumSq = rowSums(sumSq, batch);
 
     // Factors, counts and the non-finite policy.
-    float[][] factors = new float[flat ? 1 : blocks][batch];
-    boolean[] skip = new boolean[batch];
+    float[][] factors;
     int clipped = 0;
     int within = 0;
     int nonFinite = 0;
-    for (int i = 0; i < batch; i++) {
-      double rowSumSq = 0;
-      for (int k = 0; k < blocks; k++) {
-        rowSumSq += sumSq[k][i];
-      }
-      if (!Double.isFinite(rowSumSq)) {
-        if (policy == NonFiniteGradientPolicy.REJECT_BATCH) {
-          throw new IllegalArgumentException(
-              "gradients of example "
-                  + i
-                  + " must be finite (policy REJECT_BATCH), got a NaN or infinite entry");
+    if (clipNorms.length == 1) {
+      FlatFactors flat =
+          FlatFactors.of(rowSumSq, gradients.parameterCount() + blocks, clipNorms[0], policy);
+      factors = new float[][] {flat.factors()};
+      clipped = flat.clipped();
+      within = flat.within();
+      nonFinite = flat.nonFinite();
+    } else {
+      factors = new float[blocks][batch];
+      for (int i = 0; i < batch; i++) {
+        if (!Double.isFinite(rowSumSq[i])) {
+          FlatFactors.requireSkippable(policy, i, rowSumSq[i]);
+          nonFinite++;
+          continue; // factor 0 in every block
         }
-        skip[i] = true;
-        nonFinite++;
-        continue;
-      }
-      boolean anyClipped = false;
-      if (flat) {
-        float f = ClipRule.factor(ClipRule.normUpperBound(rowSumSq, total + blocks), clipNorms[0]);
-        factors[0][i] = f;
-        anyClipped = f != 1.0f;
-      } else {
+        boolean anyClipped = false;
         for (int k = 0; k < blocks; k++) {
           float f =
               ClipRule.factor(
@@ -115,31 +93,102 @@ final class ClipSumKernel {
           factors[k][i] = f;
           anyClipped |= f != 1.0f;
         }
-      }
-      if (anyClipped) {
-        clipped++;
-      } else {
-        within++;
+        if (anyClipped) {
+          clipped++;
+        } else {
+          within++;
+        }
       }
     }
+    return ClippedSum.builder()
+        .sum(weightedSum(host, factors, gradients.parameterCount()))
+        .l2Sensitivity(sensitivity)
+        .batchSize(batch)
+        .clippedCount(clipped)
+        .withinNormCount(within)
+        .nonFiniteCount(nonFinite)
+        .build();
+  }
 
-    // Pass 2: column tiles, accumulated over rows.
+  /** Every row's squared norm over all blocks (pass 1 only). */
+  static double[] squaredNorms(PerExampleGradients gradients) {
+    int batch = gradients.batchSize();
+    if (batch == 0) {
+      return new double[0];
+    }
+    return rowSums(blockSquaredNorms(hostBlocks(gradients), batch), batch);
+  }
+
+  /** {@code sum_i factors[i] row_i} over all blocks (pass 2 only; factor 0 skips the row). */
+  static INDArray weightedSum(PerExampleGradients gradients, float[] factors) {
+    if (gradients.batchSize() == 0) {
+      return Nd4j.create(DataType.FLOAT, 1, gradients.parameterCount());
+    }
+    return weightedSum(hostBlocks(gradients), new float[][] {factors}, gradients.parameterCount());
+  }
+
+  private static HostBlock[] hostBlocks(PerExampleGradients gradients) {
+    HostBlock[] host = new HostBlock[gradients.blockCount()];
+    for (int k = 0; k < host.length; k++) {
+      INDArray block = HostArrays.hostContiguousFloat(gradients.block(k));
+      host[k] =
+          new HostBlock(
+              HostArrays.floatBuffer(block),
+              HostArrays.offset(block),
+              Math.toIntExact(gradients.blockParameterCount(k)));
+    }
+    return host;
+  }
+
+  /** Pass 1: squared norms per block and row. */
+  private static double[][] blockSquaredNorms(HostBlock[] host, int batch) {
+    float[] chunk = new float[TILE];
+    double[][] sumSq = new double[host.length][batch];
+    for (int k = 0; k < host.length; k++) {
+      HostBlock hb = host[k];
+      for (int i = 0; i < batch; i++) {
+        sumSq[k][i] = squaredNorm(hb.buffer, hb.base + i * hb.rowLength, hb.rowLength, chunk);
+      }
+    }
+    return sumSq;
+  }
+
+  private static double[] rowSums(double[][] sumSq, int batch) {
+    double[] rowSumSq = new double[batch];
+    for (int i = 0; i < batch; i++) {
+      double s = 0;
+      for (double[] block : sumSq) {
+        s += block[i];
+      }
+      rowSumSq[i] = s;
+    }
+    return rowSumSq;
+  }
+
+  /**
+   * Pass 2: column tiles, accumulated over rows. {@code factors} holds one array for all blocks
+   * (flat) or one per block; a row whose factor is 0 is skipped, so it adds exactly zero even when
+   * it is not finite.
+   */
+  private static INDArray weightedSum(HostBlock[] host, float[][] factors, long total) {
+    INDArray sum = Nd4j.create(DataType.FLOAT, 1, total);
     FloatBuffer out = sum.data().asNioFloat();
     int outBase = Math.toIntExact(sum.offset());
+    float[] chunk = new float[TILE];
     float[] acc = new float[TILE];
     int column = 0;
-    for (int k = 0; k < blocks; k++) {
+    for (int k = 0; k < host.length; k++) {
       HostBlock hb = host[k];
-      float[] f = factors[flat ? 0 : k];
+      float[] f = factors[factors.length == 1 ? 0 : k];
       for (int j0 = 0; j0 < hb.rowLength; j0 += TILE) {
         int n = Math.min(TILE, hb.rowLength - j0);
-        java.util.Arrays.fill(acc, 0, n, 0f);
-        for (int i = 0; i < batch; i++) {
-          if (skip[i]) {
+        Arrays.fill(acc, 0, n, 0f);
+        for (int i = 0; i < f.length; i++) {
+          float fi = f[i];
+          if (fi == 0f) {
             continue;
           }
           hb.buffer.get(hb.base + i * hb.rowLength + j0, chunk, 0, n);
-          float fi = f[i];
           if (fi == 1.0f) {
             for (int j = 0; j < n; j++) {
               acc[j] += chunk[j];
@@ -154,8 +203,8 @@ final class ClipSumKernel {
       }
       column += hb.rowLength;
     }
-    assert column == totalInt;
-    return new ClippedSum(sum, sensitivity, batch, clipped, within, nonFinite);
+    assert column == total;
+    return sum;
   }
 
   /** Sum of squares of {@code length} floats from {@code start}, in double. */

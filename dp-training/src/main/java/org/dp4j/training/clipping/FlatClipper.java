@@ -1,12 +1,17 @@
 package org.dp4j.training.clipping;
 
 import org.dp4j.core.internal.Checks;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Flat (global L2) clipping: each example's whole gradient {@code g} (all blocks together) is
  * replaced by {@code g * min(1, C / ||g||_2)} (Abadi et al. 2016, Algorithm 1), rounded so the
  * result's norm never exceeds {@code C} (see the package documentation). The clipped sum's L2
  * sensitivity under add/remove-one is {@code C}.
+ *
+ * <p>{@link PerExampleGradients} take the two-pass clip-and-sum kernel; any other {@link
+ * ClippableGradients} (ghost clipping) give their squared norms, the factors follow the same rule
+ * ({@link FlatFactors}), and they form the weighted sum.
  *
  * <p>Immutable and thread-safe.
  */
@@ -48,9 +53,35 @@ public final class FlatClipper implements PerExampleClipper {
   }
 
   @Override
-  public ClippedSum clipAndSum(PerExampleGradients gradients) {
+  public ClippedSum clipAndSum(ClippableGradients gradients) {
     Checks.notNull("gradients", gradients);
-    return ClipSumKernel.clipAndSum(gradients, new double[] {clipNorm}, nonFinitePolicy, clipNorm);
+    if (gradients instanceof PerExampleGradients inMemory) {
+      return ClipSumKernel.clipAndSum(inMemory, new double[] {clipNorm}, nonFinitePolicy, clipNorm);
+    }
+    int batch = gradients.batchSize();
+    double[] squaredNorms = gradients.squaredNorms();
+    Checks.require(
+        squaredNorms.length == batch,
+        "gradients.squaredNorms().length",
+        "equal to the batch size " + batch,
+        squaredNorms.length);
+    FlatFactors factors =
+        FlatFactors.of(
+            squaredNorms, gradients.squaredNormRoundingTerms(), clipNorm, nonFinitePolicy);
+    INDArray sum = gradients.weightedSum(factors.factors());
+    Checks.require(
+        sum.length() == gradients.parameterCount(),
+        "gradients.weightedSum length",
+        "equal to the parameter count " + gradients.parameterCount(),
+        sum.length());
+    return ClippedSum.builder()
+        .sum(sum)
+        .l2Sensitivity(clipNorm)
+        .batchSize(batch)
+        .clippedCount(factors.clipped())
+        .withinNormCount(factors.within())
+        .nonFiniteCount(factors.nonFinite())
+        .build();
   }
 
   @Override

@@ -21,8 +21,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Changing them after construction changes what a clipper reads. Any data type and layout is
  * accepted; {@code FLOAT} arrays in {@code 'c'} order with default strides take the fast path,
  * everything else is copied to that form first.
+ *
+ * <p>As {@link ClippableGradients}: {@link #squaredNorms()} and {@link #weightedSum(float[])} run
+ * the two passes of dp4j's clip-and-sum kernel separately; {@link FlatClipper} and {@link
+ * PerLayerClipper} run them together.
  */
-public final class PerExampleGradients {
+public final class PerExampleGradients implements ClippableGradients {
 
   private final List<INDArray> blocks;
   private final int batchSize;
@@ -103,7 +107,7 @@ public final class PerExampleGradients {
     return new PerExampleGradients(Arrays.asList(blocks));
   }
 
-  /** The number of examples {@code B}, possibly 0. */
+  @Override
   public int batchSize() {
     return batchSize;
   }
@@ -124,7 +128,31 @@ public final class PerExampleGradients {
   }
 
   /** The per-example parameter count {@code P} over all blocks. */
+  @Override
   public long parameterCount() {
     return parameterCount;
+  }
+
+  /** Every example's squared norm over all blocks, squares of floats summed in double. */
+  @Override
+  public double[] squaredNorms() {
+    return ClipSumKernel.squaredNorms(this);
+  }
+
+  /** {@code P + blockCount()}: one rounding per addition, plus one per block sum. */
+  @Override
+  public long squaredNormRoundingTerms() {
+    return parameterCount + blocks.size();
+  }
+
+  @Override
+  public INDArray weightedSum(float[] factors) {
+    Checks.notNull("factors", factors);
+    Checks.require(
+        factors.length == batchSize,
+        "factors.length",
+        "equal to the batch size " + batchSize,
+        factors.length);
+    return ClipSumKernel.weightedSum(this, factors);
   }
 }

@@ -73,8 +73,14 @@ public final class PerLayerClipper implements PerExampleClipper {
   }
 
   @Override
-  public ClippedSum clipAndSum(PerExampleGradients gradients) {
-    Checks.notNull("gradients", gradients);
+  public ClippedSum clipAndSum(ClippableGradients clippable) {
+    Checks.notNull("gradients", clippable);
+    Checks.require(
+        clippable instanceof PerExampleGradients,
+        "gradients",
+        "PerExampleGradients (per-layer clipping reads each block)",
+        clippable.getClass().getSimpleName());
+    PerExampleGradients gradients = (PerExampleGradients) clippable;
     Checks.require(
         gradients.blockCount() == clipNorms.length,
         "gradients.blockCount()",

@@ -1,11 +1,18 @@
 package org.dp4j.training.config;
 
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.OptionalDouble;
+import java.util.function.DoubleFunction;
+import java.util.function.Function;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.accounting.PrivacyAccountant;
+import org.dp4j.core.budget.BudgetMode;
+import org.dp4j.core.budget.PrivacyBudgetExceededException;
+import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.AdaptiveClipping;
@@ -16,10 +23,18 @@ import org.dp4j.training.clipping.PerLayerClipper;
 import org.dp4j.training.sampling.SamplingScheme;
 
 /**
- * The privacy-relevant settings of a DP-SGD run, validated and resolved once: clipping, noise
- * multiplier (given, or calibrated from a target budget for the planned steps), sampling, the
- * accountant and the neighbouring relation. Immutable and thread-safe (the accountant supplier must
- * be too).
+ * The one source of truth of a DP-SGD run: clipping, the noise (a target budget, or a fixed noise
+ * multiplier with the delta epsilon is stated at), sampling, the accountant kind, the neighbouring
+ * relation, and the budget filter every step is charged to. Validated and resolved once by {@link
+ * #builder()}.
+ *
+ * <p><b>The budget filter.</b> Without {@link Builder#filter(PrivacyFilter)} the filter is derived:
+ * limited to the target (the run may spend at most the target), or an odometer at the delta for a
+ * fixed noise multiplier. A given filter (for example a {@code PrivacyLedger}'s) is checked against
+ * the configuration: its accountant must be of the configured kind, under the configured relation,
+ * and state epsilon at the configured delta; kind and relation are taken from the filter when they
+ * are not set. A limited filter that already holds spends, or whose budget is below the target,
+ * also calibrates the noise: see {@link #calibration()}.
  *
  * <p><b>Per-step event.</b> With {@link SamplingScheme#POISSON} every step is {@code
  * PoissonSampled(q, Gaussian(sigma))} (plain {@code Gaussian(sigma)} when {@code q = 1}), the event
@@ -29,14 +44,19 @@ import org.dp4j.training.sampling.SamplingScheme;
  * under which a record sits in at most one batch per epoch and the clipped sum's sensitivity is
  * twice the clip norm (the accountant applies that factor).
  *
- * <p>Build with {@link #builder()}; see the builder's methods for required settings.
+ * <p>Immutable; thread-safe as far as its filter is (dp4j's filters are). Optimizers wrapped with
+ * the same configuration charge the same filter.
  */
 public final class DpSgdConfig {
 
+  /** The accountant kind when neither the builder nor a given filter names one. */
+  public static final AccountantKind DEFAULT_ACCOUNTANT = AccountantKind.PLD;
+
   private final PerExampleClipper clipper;
-  private final AdaptiveClipping adaptiveClipping;
   private final double noiseMultiplier;
+  private final double gradientNoiseMultiplier;
   private final PrivacyBudget target;
+  private final Calibration calibration;
   private final double targetDelta;
   private final long plannedSteps;
   private final int datasetSize;
@@ -44,33 +64,15 @@ public final class DpSgdConfig {
   private final double expectedBatchSize;
   private final SamplingScheme samplingScheme;
   private final NeighbouringRelation relation;
-  private final Supplier<? extends PrivacyAccountant> accountants;
-  private final String accountantName;
+  private final Function<NeighbouringRelation, ? extends PrivacyAccountant> accountants;
+  private final Class<? extends PrivacyAccountant> accountantClass;
+  private final PrivacyFilter filter;
+  private final PrivacyEvent stepEvent;
 
   private DpSgdConfig(Builder b) {
-    Checks.require(
-        b.clipNorm > 0 || b.perLayerClipNorms != null || b.adaptiveClipping != null,
-        "clipNorm",
-        "set (clipNorm, perLayerClipNorms or adaptiveClipping)",
-        "nothing");
-    Checks.require(
-        countSet(b.clipNorm > 0, b.perLayerClipNorms != null, b.adaptiveClipping != null) == 1,
-        "clipping",
-        "exactly one of clipNorm, " + "perLayerClipNorms and adaptiveClipping",
-        "several");
-    if (b.perLayerClipNorms != null) {
-      this.clipper = PerLayerClipper.of(b.nonFinitePolicy, b.perLayerClipNorms);
-    } else if (b.adaptiveClipping != null) {
-      this.clipper = FlatClipper.of(b.adaptiveClipping.initialClipNorm(), b.nonFinitePolicy);
-    } else {
-      this.clipper = FlatClipper.of(b.clipNorm, b.nonFinitePolicy);
-    }
-    this.adaptiveClipping = b.adaptiveClipping;
-
+    this.clipper = clipper(b);
     this.samplingScheme = b.samplingScheme;
-    this.relation = b.relation;
-    Checks.positive("datasetSize", b.datasetSize);
-    this.datasetSize = b.datasetSize;
+    this.datasetSize = Checks.positive("datasetSize", b.datasetSize);
     if (samplingScheme == SamplingScheme.POISSON) {
       Checks.require(
           b.fixedBatchSize == 0,
@@ -88,19 +90,13 @@ public final class DpSgdConfig {
             "expectedBatchSize",
             "in (0, datasetSize = " + b.datasetSize + "]",
             b.expectedBatchSize);
+        this.expectedBatchSize = b.expectedBatchSize;
         this.samplingRate = Math.min(1.0, b.expectedBatchSize / b.datasetSize);
       } else {
-        this.samplingRate = b.samplingRate;
+        this.samplingRate = Checks.samplingRate("samplingRate", b.samplingRate);
+        this.expectedBatchSize = samplingRate * datasetSize;
       }
-      Checks.samplingRate("samplingRate", samplingRate);
-      this.expectedBatchSize = samplingRate * datasetSize;
     } else {
-      Checks.require(
-          b.relation == NeighbouringRelation.REPLACE_ONE,
-          "relation",
-          "REPLACE_ONE with SHUFFLED_FIXED_SIZE batches (a record added or removed shifts every "
-              + "later batch; use Poisson sampling for ADD_OR_REMOVE_ONE)",
-          b.relation);
       Checks.require(
           b.fixedBatchSize > 0 && b.fixedBatchSize <= b.datasetSize,
           "fixedBatchSize",
@@ -115,25 +111,48 @@ public final class DpSgdConfig {
       this.expectedBatchSize = b.fixedBatchSize;
     }
 
-    Checks.notNull("accountants", b.accountants);
-    this.accountants = b.accountants;
-    PrivacyAccountant probe = Checks.notNull("accountants.get()", b.accountants.get());
+    PrivacyAccountant held = b.filter == null ? null : b.filter.accountantSnapshot();
+    this.relation =
+        b.relation != null
+            ? b.relation
+            : held != null ? held.relation() : NeighbouringRelation.ADD_OR_REMOVE_ONE;
+    if (samplingScheme == SamplingScheme.SHUFFLED_FIXED_SIZE) {
+      Checks.require(
+          relation == NeighbouringRelation.REPLACE_ONE,
+          "relation",
+          "REPLACE_ONE with SHUFFLED_FIXED_SIZE batches (a record added or removed shifts every "
+              + "later batch; use Poisson sampling for ADD_OR_REMOVE_ONE)",
+          relation);
+    }
+    this.accountants = accountants(b, held);
+    PrivacyAccountant probe = Checks.notNull("accountant", accountants.apply(relation));
     Checks.require(
         probe.relation() == relation,
         "accountant relation",
         "equal to the configured " + "relation " + relation,
         probe.relation());
-    this.accountantName = probe.getClass().getSimpleName();
-    PrivacyEvent probeEvent = NoiseCalibration.dpSgdEvent(eventSamplingRate(), 1.0, 1);
+    this.accountantClass = probe.getClass();
+    PrivacyEvent probeEvent = dpSgdEvent(1.0, 1);
     String unsupported = probe.unsupportedReason(probeEvent).orElse(null);
     Checks.require(
         unsupported == null,
         "accountant",
         "able to account for DP-SGD steps such as " + probeEvent,
         unsupported);
+    if (held != null) {
+      Checks.require(
+          held.getClass() == accountantClass,
+          "filter accountant",
+          "a " + accountantClass.getSimpleName() + " (the configured accountant)",
+          held.getClass().getSimpleName());
+      Checks.require(
+          held.relation() == relation,
+          "filter accountant relation",
+          "equal to the configured relation " + relation,
+          held.relation());
+    }
 
-    Checks.positive("plannedSteps", b.plannedSteps);
-    this.plannedSteps = b.plannedSteps;
+    this.plannedSteps = Checks.positive("plannedSteps", b.plannedSteps);
     Checks.require(
         Double.isNaN(b.noiseMultiplier) != (b.target == null),
         "noiseMultiplier",
@@ -147,34 +166,129 @@ public final class DpSgdConfig {
           b.targetDelta);
       this.target = b.target;
       this.targetDelta = Checks.positiveDelta("target.delta", b.target.delta());
-      this.noiseMultiplier =
-          NoiseCalibration.noiseMultiplier(
-                  b.target,
-                  sigma -> NoiseCalibration.dpSgdEvent(eventSamplingRate(), sigma, plannedSteps),
-                  accountants,
-                  NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
-              .noiseMultiplier();
     } else {
       this.target = null;
+      double delta =
+          Double.isNaN(b.targetDelta) && b.filter != null ? b.filter.targetDelta() : b.targetDelta;
+      this.targetDelta = Checks.positiveDelta("targetDelta", delta);
+    }
+    if (b.filter != null) {
+      Checks.require(
+          b.filter.targetDelta() == targetDelta,
+          "filter.targetDelta()",
+          "equal to the configured delta " + targetDelta,
+          b.filter.targetDelta());
+    }
+    if (target != null) {
+      this.calibration = calibrate(target, b.filter);
+      this.noiseMultiplier = calibration.noiseMultiplier();
+    } else {
+      this.calibration = null;
       this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", b.noiseMultiplier);
-      this.targetDelta = Checks.positiveDelta("targetDelta", b.targetDelta);
     }
-    if (adaptiveClipping != null) {
-      adaptiveClipping.gradientNoiseMultiplier(noiseMultiplier); // validates z < 2 sigma_b
-    }
+    this.gradientNoiseMultiplier = clipper.gradientNoiseMultiplier(noiseMultiplier);
     Checks.require(
-        noiseMultiplier * clipper.l2Sensitivity() < Double.POSITIVE_INFINITY,
+        gradientNoiseMultiplier * clipper.l2Sensitivity() < Double.POSITIVE_INFINITY,
         "noiseMultiplier * l2Sensitivity",
         "finite",
         noiseMultiplier * clipper.l2Sensitivity());
+    this.stepEvent = dpSgdEvent(noiseMultiplier, 1);
+    if (b.filter != null) {
+      this.filter = b.filter;
+    } else if (target != null) {
+      this.filter = PrivacyFilter.limited(newAccountant(), target);
+    } else {
+      this.filter = PrivacyFilter.odometer(newAccountant(), targetDelta);
+    }
   }
 
-  private static int countSet(boolean... set) {
-    int n = 0;
-    for (boolean s : set) {
-      n += s ? 1 : 0;
+  private static PerExampleClipper clipper(Builder b) {
+    Checks.require(
+        b.clipNorm > 0 || b.perLayerClipNorms != null || b.adaptiveClipping != null,
+        "clipNorm",
+        "set (clipNorm, perLayerClipNorms or adaptiveClipping)",
+        "nothing");
+    int set =
+        (b.clipNorm > 0 ? 1 : 0)
+            + (b.perLayerClipNorms != null ? 1 : 0)
+            + (b.adaptiveClipping != null ? 1 : 0);
+    Checks.require(
+        set == 1,
+        "clipping",
+        "exactly one of clipNorm, perLayerClipNorms and " + "adaptiveClipping",
+        "several");
+    if (b.perLayerClipNorms != null) {
+      return PerLayerClipper.of(b.nonFinitePolicy, b.perLayerClipNorms);
     }
-    return n;
+    if (b.adaptiveClipping != null) {
+      return b.adaptiveClipping.clipper(b.nonFinitePolicy);
+    }
+    return FlatClipper.of(b.clipNorm, b.nonFinitePolicy);
+  }
+
+  /** The accountants: as set, else of the given filter's kind, else the default kind. */
+  private static Function<NeighbouringRelation, ? extends PrivacyAccountant> accountants(
+      Builder b, PrivacyAccountant held) {
+    if (b.accountants != null) {
+      return b.accountants;
+    }
+    if (held == null) {
+      return DEFAULT_ACCOUNTANT::create;
+    }
+    AccountantKind kind = AccountantKind.of(held).orElse(null);
+    Checks.require(
+        kind != null,
+        "accountant",
+        "set for a filter whose accountant is not one of " + "dp4j's kinds",
+        held.getClass().getName());
+    return kind::create;
+  }
+
+  /**
+   * The noise multiplier for the target and, when the filter can bind, for the filter's budget with
+   * its history; the larger meets both.
+   */
+  private Calibration calibrate(PrivacyBudget target, PrivacyFilter given) {
+    DoubleFunction<PrivacyEvent> run = sigma -> dpSgdEvent(sigma, plannedSteps);
+    double forTarget =
+        NoiseCalibration.noiseMultiplier(
+                target, run, this::newAccountant, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
+            .noiseMultiplier();
+    if (given == null || given.mode() != BudgetMode.LIMITED) {
+      return new Calibration(forTarget, OptionalDouble.empty());
+    }
+    PrivacyBudget budget = given.budget().orElseThrow();
+    PrivacyAccountant history = given.accountantSnapshot();
+    if (!(given.spent() > 0) && budget.epsilon() >= target.epsilon()) {
+      return new Calibration(forTarget, OptionalDouble.empty());
+    }
+    try {
+      Checks.require(given.remaining() > 0, "filter.remaining()", "positive", given.remaining());
+      double forFilter =
+          NoiseCalibration.noiseMultiplier(
+                  budget, run, history::copy, NoiseCalibration.DEFAULT_RELATIVE_TOLERANCE)
+              .noiseMultiplier();
+      return new Calibration(forTarget, OptionalDouble.of(forFilter));
+    } catch (IllegalArgumentException unreachable) {
+      PrivacyEvent loudest = run.apply(NoiseCalibration.MAX_NOISE_MULTIPLIER);
+      double ifSpent = history.copy().compose(loudest).epsilon(targetDelta);
+      throw new PrivacyBudgetExceededException(
+          loudest,
+          "the planned "
+              + plannedSteps
+              + " steps at noise multiplier "
+              + NoiseCalibration.MAX_NOISE_MULTIPLIER,
+          budget,
+          given.spent(),
+          Double.isNaN(ifSpent) ? Double.POSITIVE_INFINITY : ifSpent,
+          given.remaining());
+    }
+  }
+
+  /** The event of {@code steps} steps at {@code sigma}, at the rate the accountant sees. */
+  private PrivacyEvent dpSgdEvent(double sigma, long steps) {
+    double q = samplingScheme == SamplingScheme.POISSON ? samplingRate : 1.0;
+    return new GaussianEvent(sigma).poissonSampled(q).repeated(steps);
   }
 
   /** A builder with the defaults stated on its setters. */
@@ -182,19 +296,13 @@ public final class DpSgdConfig {
     return new Builder();
   }
 
-  /** The sampling rate the accountant sees: {@code q} for Poisson, 1 for shuffled batches. */
-  private double eventSamplingRate() {
-    return samplingScheme == SamplingScheme.POISSON ? samplingRate : 1.0;
-  }
-
-  /** The clipper of the first step (for adaptive clipping: a flat clipper at the initial norm). */
+  /**
+   * The clipping phase of the first step: a {@link FlatClipper}, a {@link PerLayerClipper}, or, for
+   * adaptive clipping, an {@code AdaptiveClipper} at the initial norm (each step's clipper gives
+   * the next one).
+   */
   public PerExampleClipper clipper() {
     return clipper;
-  }
-
-  /** The adaptive clipping settings, if enabled. */
-  public Optional<AdaptiveClipping> adaptiveClipping() {
-    return Optional.ofNullable(adaptiveClipping);
   }
 
   /**
@@ -208,20 +316,24 @@ public final class DpSgdConfig {
   /**
    * The multiplier of the noise added to the clipped gradient sum (standard deviation over L2
    * sensitivity): {@link #noiseMultiplier()}, or larger with adaptive clipping (see {@link
-   * AdaptiveClipping#gradientNoiseMultiplier(double)}).
+   * AdaptiveClipping#gradientNoiseMultiplier(double)}). Computed once, when the configuration is
+   * built.
    */
   public double gradientNoiseMultiplier() {
-    return adaptiveClipping == null
-        ? noiseMultiplier
-        : adaptiveClipping.gradientNoiseMultiplier(noiseMultiplier);
+    return gradientNoiseMultiplier;
   }
 
-  /** The target budget the noise multiplier was calibrated for, if one was given. */
+  /** The target budget: what this run may spend, if one was given. */
   public Optional<PrivacyBudget> target() {
     return Optional.ofNullable(target);
   }
 
-  /** The delta at which epsilon is stated. */
+  /** How the noise multiplier was calibrated; empty for a fixed noise multiplier. */
+  public Optional<Calibration> calibration() {
+    return Optional.ofNullable(calibration);
+  }
+
+  /** The delta at which epsilon is stated (the target's, or the filter's). */
   public double targetDelta() {
     return targetDelta;
   }
@@ -242,8 +354,9 @@ public final class DpSgdConfig {
   }
 
   /**
-   * The denominator of the update: {@code qN} for Poisson sampling (never the realised batch size,
-   * which is private), the fixed batch size for shuffled batches.
+   * The denominator of the update: the expected Poisson batch size {@code qN} as given (or {@code
+   * qN} from a given rate; never the realised batch size, which is private), the fixed batch size
+   * for shuffled batches.
    */
   public double expectedBatchSize() {
     return expectedBatchSize;
@@ -259,14 +372,32 @@ public final class DpSgdConfig {
     return relation;
   }
 
-  /** A fresh, empty accountant of the configured kind. */
+  /** The kind of the accountant, or empty for a user's own accountant. */
+  public Optional<AccountantKind> accountantKind() {
+    return AccountantKind.ofClassName(accountantClass.getName());
+  }
+
+  /** The class of the accountant (of the filter's, which is checked to be the same). */
+  public Class<? extends PrivacyAccountant> accountantClass() {
+    return accountantClass;
+  }
+
+  /** A fresh, empty accountant of the configured kind under the configured relation. */
   public PrivacyAccountant newAccountant() {
-    return accountants.get();
+    return accountants.apply(relation);
+  }
+
+  /**
+   * The budget filter every step is charged to: the given one, or one derived from the target
+   * (limited to it) or from the fixed noise multiplier (an odometer at {@link #targetDelta()}).
+   */
+  public PrivacyFilter filter() {
+    return filter;
   }
 
   /** The privacy event of one step (see the class documentation). */
   public PrivacyEvent stepEvent() {
-    return NoiseCalibration.dpSgdEvent(eventSamplingRate(), noiseMultiplier, 1);
+    return stepEvent;
   }
 
   /**
@@ -277,7 +408,7 @@ public final class DpSgdConfig {
    */
   public PrivacyEvent eventForSteps(long steps) {
     Checks.positive("steps", steps);
-    return NoiseCalibration.dpSgdEvent(eventSamplingRate(), noiseMultiplier, steps);
+    return dpSgdEvent(noiseMultiplier, steps);
   }
 
   /** The statement for the planned number of steps, with private noise. */
@@ -286,8 +417,8 @@ public final class DpSgdConfig {
   }
 
   /**
-   * The statement after {@code steps} steps, from a fresh accountant, for batches drawn by a
-   * secret, secure sampler.
+   * The statement after {@code steps} steps of this run alone, for batches drawn by a secret,
+   * secure sampler.
    *
    * @param steps {@code >= 0}
    * @param privateNoise whether the noise was secure
@@ -298,7 +429,8 @@ public final class DpSgdConfig {
   }
 
   /**
-   * The statement after {@code steps} steps, from a fresh accountant.
+   * The statement after {@code steps} steps of this run alone, computed by a fresh accountant of
+   * the filter's kind (the filter may hold other runs' spends too).
    *
    * @param steps {@code >= 0}
    * @param privateNoise whether the noise was secure
@@ -311,7 +443,7 @@ public final class DpSgdConfig {
     Checks.nonNegative("steps", steps);
     double epsilon = 0.0;
     if (steps > 0) {
-      PrivacyAccountant accountant = accountants.get();
+      PrivacyAccountant accountant = newAccountant();
       accountant.compose(eventForSteps(steps));
       epsilon = accountant.epsilon(targetDelta);
       if (Double.isNaN(epsilon)) {
@@ -326,7 +458,7 @@ public final class DpSgdConfig {
         samplingRate,
         samplingScheme,
         relation,
-        accountantName,
+        accountantClass,
         privateNoise,
         privateSampling);
   }
@@ -335,8 +467,6 @@ public final class DpSgdConfig {
   public String toString() {
     return "DpSgdConfig[clipper="
         + clipper
-        + ", adaptiveClipping="
-        + adaptiveClipping
         + ", noiseMultiplier="
         + noiseMultiplier
         + ", target="
@@ -354,15 +484,17 @@ public final class DpSgdConfig {
         + ", relation="
         + relation
         + ", accountant="
-        + accountantName
+        + accountantClass.getSimpleName()
+        + ", filter="
+        + filter
         + "]";
   }
 
   /**
    * Collects the settings; {@link #build()} validates them together. Required: a clipping setting,
    * the dataset size, the sampling (rate or expected batch size, or a fixed batch size for shuffled
-   * batches), the planned steps, an accountant, and either a noise multiplier with a target delta
-   * or a target budget. Not thread-safe.
+   * batches), the planned steps, and either a target budget or a noise multiplier (with a target
+   * delta, unless a given filter supplies it). Not thread-safe.
    */
   public static final class Builder {
     private double clipNorm = -1;
@@ -378,8 +510,9 @@ public final class DpSgdConfig {
     private double expectedBatchSize = Double.NaN;
     private int fixedBatchSize;
     private SamplingScheme samplingScheme = SamplingScheme.POISSON;
-    private NeighbouringRelation relation = NeighbouringRelation.ADD_OR_REMOVE_ONE;
-    private Supplier<? extends PrivacyAccountant> accountants;
+    private NeighbouringRelation relation;
+    private Function<NeighbouringRelation, ? extends PrivacyAccountant> accountants;
+    private PrivacyFilter filter;
 
     private Builder() {}
 
@@ -411,9 +544,10 @@ public final class DpSgdConfig {
     }
 
     /**
-     * The noise multiplier {@code sigma} (finite, {@code >= 0}); needs {@link #targetDelta}. Zero
-     * means no noise and no privacy (infinite epsilon): a limited filter refuses every step, so it
-     * is only useful with an odometer, for testing.
+     * A fixed noise multiplier {@code sigma} (finite, {@code >= 0}), instead of a target; epsilon
+     * is then reported, not capped, at {@link #targetDelta}. Zero means no noise and no privacy
+     * (infinite epsilon): a limited filter refuses every step, so it is only useful with an
+     * odometer, for testing.
      */
     public Builder noiseMultiplier(double noiseMultiplier) {
       this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
@@ -421,16 +555,21 @@ public final class DpSgdConfig {
     }
 
     /**
-     * A target budget: the noise multiplier is calibrated so that {@link #plannedSteps} steps spend
-     * at most {@code target} by the configured accountant ({@link
-     * NoiseCalibration#noiseMultiplier}). Its delta, which must be positive, is the target delta.
+     * What this run may spend: the noise multiplier is calibrated so that {@link #plannedSteps}
+     * steps spend at most {@code target} by the configured accountant ({@link
+     * NoiseCalibration#noiseMultiplier}) and, with a given filter that holds spends or has a
+     * smaller budget, so that the filter can afford them (see {@link DpSgdConfig#calibration()}).
+     * Its delta, which must be positive, is the delta every epsilon is stated at.
      */
     public Builder target(PrivacyBudget target) {
       this.target = Checks.notNull("target", target);
       return this;
     }
 
-    /** The delta at which epsilon is stated, in {@code (0, 1)}; implied by {@link #target}. */
+    /**
+     * The delta at which epsilon is stated with a fixed noise multiplier, in {@code (0, 1)};
+     * implied by {@link #target}, and by a given filter when not set.
+     */
     public Builder targetDelta(double targetDelta) {
       this.targetDelta = Checks.positiveDelta("targetDelta", targetDelta);
       return this;
@@ -454,7 +593,10 @@ public final class DpSgdConfig {
       return this;
     }
 
-    /** The expected Poisson batch size {@code qN}, in {@code (0, N]}; sets {@code q}. */
+    /**
+     * The expected Poisson batch size {@code m = qN}, in {@code (0, N]}: the update is divided by
+     * exactly this value, and {@code q = m / N}.
+     */
     public Builder expectedBatchSize(double expectedBatchSize) {
       this.expectedBatchSize = Checks.positiveFinite("expectedBatchSize", expectedBatchSize);
       return this;
@@ -473,8 +615,8 @@ public final class DpSgdConfig {
     }
 
     /**
-     * The neighbouring relation; default {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. Must match
-     * the accountant's.
+     * The neighbouring relation; default the given filter's, else {@link
+     * NeighbouringRelation#ADD_OR_REMOVE_ONE}. Accountants are created under it.
      */
     public Builder relation(NeighbouringRelation relation) {
       this.relation = Checks.notNull("relation", relation);
@@ -482,20 +624,46 @@ public final class DpSgdConfig {
     }
 
     /**
-     * Fresh accountants of the kind that accounts the run (for example {@code RdpAccountant::new});
-     * each call must return a new, empty accountant.
+     * The accountant that accounts the run; default the given filter's kind, else {@link
+     * DpSgdConfig#DEFAULT_ACCOUNTANT} (PLD, the tightest for DP-SGD).
      */
-    public Builder accountant(Supplier<? extends PrivacyAccountant> accountants) {
+    public Builder accountant(AccountantKind kind) {
+      Checks.notNull("kind", kind);
+      this.accountants = kind::create;
+      return this;
+    }
+
+    /**
+     * A user's own accountant, or one with non-default settings: {@code accountants} returns a new,
+     * empty accountant under the relation it is given on every call (for example {@code r -> new
+     * RdpAccountant(r, orders)}).
+     */
+    public Builder accountant(
+        Function<NeighbouringRelation, ? extends PrivacyAccountant> accountants) {
       this.accountants = Checks.notNull("accountant", accountants);
       return this;
     }
 
     /**
-     * Validates everything and resolves the noise multiplier.
+     * The budget filter to charge instead of a derived one, for example {@code
+     * PrivacyLedger.filter()}; its accountant kind, relation and delta must agree with this
+     * configuration (kind and relation are taken from it when not set).
+     */
+    public Builder filter(PrivacyFilter filter) {
+      this.filter = Checks.notNull("filter", filter);
+      return this;
+    }
+
+    /**
+     * Validates everything, resolves the noise multiplier and derives the filter.
      *
      * @return the configuration
      * @throws IllegalArgumentException naming the first setting that is missing, conflicting or out
-     *     of range; for a target, also when it is unreachable
+     *     of range (a given filter whose accountant kind, relation or delta differs included); for
+     *     a target, also when it is unreachable
+     * @throws PrivacyBudgetExceededException when a given limited filter cannot afford the planned
+     *     steps at any noise multiplier up to {@link NoiseCalibration#MAX_NOISE_MULTIPLIER};
+     *     nothing is charged
      */
     public DpSgdConfig build() {
       return new DpSgdConfig(this);

@@ -1,7 +1,10 @@
 package org.dp4j.training.config;
 
 import java.util.Locale;
+import java.util.Optional;
 import org.dp4j.core.NeighbouringRelation;
+import org.dp4j.core.accounting.AccountantKind;
+import org.dp4j.core.accounting.PrivacyAccountant;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.sampling.SamplingScheme;
 
@@ -27,7 +30,8 @@ import org.dp4j.training.sampling.SamplingScheme;
  *     dataset size, for information only)
  * @param samplingScheme how batches are formed
  * @param relation the neighbouring relation of the guarantee
- * @param accountant the accountant's simple class name
+ * @param accountant the class of the accountant that computed {@code epsilon} (see {@link
+ *     #accountantKind()})
  * @param privateNoise false when the noise came from a seeded, non-private generator
  * @param privateSampling false when the batches came from a seeded, non-private generator: the
  *     sample is then predictable and the Poisson analysis (amplification by sampling) does not
@@ -41,7 +45,7 @@ public record PrivacyStatement(
     double samplingRate,
     SamplingScheme samplingScheme,
     NeighbouringRelation relation,
-    String accountant,
+    Class<? extends PrivacyAccountant> accountant,
     boolean privateNoise,
     boolean privateSampling) {
 
@@ -55,6 +59,11 @@ public record PrivacyStatement(
     Checks.notNull("samplingScheme", samplingScheme);
     Checks.notNull("relation", relation);
     Checks.notNull("accountant", accountant);
+  }
+
+  /** The kind of the accountant, or empty for a user's own accountant. */
+  public Optional<AccountantKind> accountantKind() {
+    return AccountantKind.ofClassName(accountant.getName());
   }
 
   /**
@@ -95,7 +104,7 @@ public record PrivacyStatement(
     s.append(String.format(Locale.ROOT, "(epsilon = %.6g, delta = %.3g)-DP", epsilon, delta));
     s.append(" for ").append(steps).append(steps == 1 ? " step" : " steps");
     s.append(String.format(Locale.ROOT, " of DP-SGD with noise multiplier %.6g", noiseMultiplier));
-    s.append(", accounted by ").append(accountant).append(". ");
+    s.append(", accounted by ").append(accountant.getSimpleName()).append(". ");
     s.append("Unit of privacy: one training example (")
         .append(relationWords())
         .append(" neighbouring relation: training sets that differ by ")

@@ -1,9 +1,9 @@
 package org.dp4j.training.internal;
 
 /**
- * The pessimistic flat-clipping rule shared by every clipper (dp-training's clip-and-sum kernel and
- * dp-dl4j's ghost and layer-wise clipping), so that a contribution never exceeds the clip norm
- * {@code C} whichever computes it. Not public API.
+ * The pessimistic clipping rule of every clipper (the flat clippers' per-example factors, whatever
+ * computed the norms, and the per-layer kernel's per-block factors), so that a contribution never
+ * exceeds the clip norm {@code C}. Not public API.
  *
  * <p>A squared norm computed in floating point is first inflated to an upper bound on the true norm
  * ({@link #normUpperBound(double, long)}); a row is inside the ball only when that bound is at most

@@ -3,19 +3,18 @@ package org.dp4j.training.optimizer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.core.budget.SpendReceipt;
-import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.PrivacyEvent;
-import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.training.clipping.AdaptiveClipping;
+import org.dp4j.core.internal.MechanismCount;
+import org.dp4j.training.clipping.ClippableGradients;
 import org.dp4j.training.clipping.ClippedSum;
-import org.dp4j.training.clipping.FlatClipper;
+import org.dp4j.training.clipping.GradientInjector;
 import org.dp4j.training.clipping.PerExampleClipper;
-import org.dp4j.training.clipping.PerExampleGradients;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.config.PrivacyStatement;
 import org.dp4j.training.noise.GaussianTensorNoise;
@@ -35,21 +34,24 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <p>One {@link #step} runs these phases, each its own object:
  *
  * <ol>
- *   <li><b>clip and sum</b> the per-example gradients ({@link PerExampleClipper});
+ *   <li><b>inject</b> (optional): a {@link GradientInjector} may add per-example gradients, for
+ *       example an audit's canaries, which are clipped like the batch's;
+ *   <li><b>clip and sum</b> the per-example gradients with the step's {@link PerExampleClipper}
+ *       (flat, per-layer or adaptive; {@link ClippableGradients} in memory or from ghost clipping);
  *   <li><b>noise</b>: add N(0, (z C)^2) to every coordinate of the sum ({@link GradientNoise};
- *       {@code C} the sum's L2 sensitivity, {@code z} the gradient noise multiplier);
+ *       {@code C} the sum's L2 sensitivity, {@code z} the config's gradient noise multiplier); the
+ *       clipper then releases what it learns for the next step ({@link PerExampleClipper#next}:
+ *       adaptive clipping's noisy count, whose cost is inside the step's event);
  *   <li><b>divide</b> by the <em>expected</em> batch size {@code qN} (the realised Poisson batch
  *       size is private and must not be used);
- *   <li><b>spend</b> the step's event from the {@link PrivacyFilter}: if the budget cannot afford
- *       it, {@link PrivacyBudgetExceededException} is thrown and nothing changes (parameters,
- *       updater state, step count and clip norm are untouched, and the noisy gradient is discarded
- *       unreleased);
+ *   <li><b>spend</b> the step's event from the config's {@link PrivacyFilter}: if the budget cannot
+ *       afford it, {@link PrivacyBudgetExceededException} is thrown and nothing changes
+ *       (parameters, updater state, step count and clipper are untouched, and the noisy gradient is
+ *       discarded unreleased);
  *   <li><b>update</b>: the wrapped ND4J updater (Sgd, Adam, Nesterovs, ...) turns the noisy
- *       gradient into an update, which is subtracted from the parameters.
+ *       gradient into an update, which is subtracted from the parameters, and the next step's
+ *       clipper takes over.
  * </ol>
- *
- * <p>With adaptive clipping the step also releases a noisy count of unclipped examples and moves
- * the clip norm (see {@link AdaptiveClipping}); its cost is inside the step's event.
  *
  * <p>Everything the updater does after the noise is post-processing, so it costs no privacy. Bad
  * input (shapes, types) is rejected before anything is spent.
@@ -75,50 +77,39 @@ public final class DpSgdOptimizer {
   private final PrivacyFilter filter;
   private final GradientNoise noise;
   private final PrivacyEvent stepEvent;
+  private final double gradientNoiseMultiplier;
 
   private GradientUpdater<?> updater;
   private INDArray updaterState;
   private long[] parameterShape;
   private long stepsTaken;
-  private double clipNorm;
+  private PerExampleClipper clipper;
+  private GradientInjector injector = GradientInjector.none();
   private String runName = "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private TrainingDivergedException divergence;
   private boolean charged;
 
-  private DpSgdOptimizer(
-      IUpdater updaterConfig, DpSgdConfig config, PrivacyFilter filter, GradientNoise noise) {
+  private DpSgdOptimizer(IUpdater updaterConfig, DpSgdConfig config, GradientNoise noise) {
     this.updaterConfig = Checks.notNull("updater", updaterConfig).clone();
     this.config = Checks.notNull("config", config);
-    this.filter = Checks.notNull("filter", filter);
     this.noise = Checks.notNull("noise", noise);
+    this.filter = config.filter();
     this.stepEvent = config.stepEvent();
-    this.clipNorm = config.clipper().l2Sensitivity();
-    String reason = filter.accountantSnapshot().unsupportedReason(stepEvent).orElse(null);
-    Checks.require(
-        reason == null,
-        "filter accountant",
-        "able to account for the step event " + stepEvent,
-        reason);
-    Checks.require(
-        filter.accountantSnapshot().relation() == config.relation(),
-        "filter accountant relation",
-        "equal to the configured relation " + config.relation(),
-        filter.accountantSnapshot().relation());
+    this.gradientNoiseMultiplier = config.gradientNoiseMultiplier();
+    this.clipper = config.clipper();
   }
 
   /**
-   * Wraps {@code updater} with secure Gaussian noise ({@link GaussianTensorNoise#secure()}).
+   * Wraps {@code updater} with secure Gaussian noise ({@link GaussianTensorNoise#secure()}),
+   * charging the config's filter.
    *
    * @param updater the ND4J updater configuration (copied); its state is created on the first step
    *     for the parameters' length
-   * @param config the DP-SGD settings
-   * @param filter the budget every step is charged to; its accountant must support the step event
-   *     and use the configured relation
+   * @param config the DP-SGD settings and budget filter
    * @return the optimizer
-   * @throws IllegalArgumentException when the filter cannot account for the step event
    */
-  public static DpSgdOptimizer wrap(IUpdater updater, DpSgdConfig config, PrivacyFilter filter) {
-    return new DpSgdOptimizer(updater, config, filter, GaussianTensorNoise.secure());
+  public static DpSgdOptimizer wrap(IUpdater updater, DpSgdConfig config) {
+    return new DpSgdOptimizer(updater, config, GaussianTensorNoise.secure());
   }
 
   /**
@@ -127,24 +118,22 @@ public final class DpSgdOptimizer {
    * then says the run is not private.
    *
    * @param updater the ND4J updater configuration (copied)
-   * @param config the DP-SGD settings
-   * @param filter the budget every step is charged to
+   * @param config the DP-SGD settings and budget filter
    * @param noise the noise phase
    * @return the optimizer
    */
-  public static DpSgdOptimizer wrap(
-      IUpdater updater, DpSgdConfig config, PrivacyFilter filter, GradientNoise noise) {
-    return new DpSgdOptimizer(updater, config, filter, noise);
+  public static DpSgdOptimizer wrap(IUpdater updater, DpSgdConfig config, GradientNoise noise) {
+    return new DpSgdOptimizer(updater, config, noise);
   }
 
   /**
    * Restores an optimizer from a checkpoint: the parameters are written into {@code parameters},
-   * the updater state, step count and clip norm are restored, and the steps before the checkpoint
-   * are accounted exactly once as {@code accounting} says.
+   * the updater state, step count and clipper are restored, and the steps before the checkpoint are
+   * accounted exactly once, on the config's filter, as {@code accounting} says.
    *
    * @param updater the same updater configuration as the checkpointed run
-   * @param config the same DP-SGD settings (noise multiplier and sampling rate are checked)
-   * @param filter the budget to continue charging
+   * @param config the same DP-SGD settings (noise multiplier and sampling rate are checked); its
+   *     filter continues to be charged
    * @param noise the noise phase
    * @param checkpoint the checkpoint
    * @param parameters receives the checkpointed parameters; same shape
@@ -160,7 +149,6 @@ public final class DpSgdOptimizer {
   public static DpSgdOptimizer restore(
       IUpdater updater,
       DpSgdConfig config,
-      PrivacyFilter filter,
       GradientNoise noise,
       DpSgdCheckpoint checkpoint,
       INDArray parameters,
@@ -168,7 +156,8 @@ public final class DpSgdOptimizer {
     Checks.notNull("checkpoint", checkpoint);
     Checks.notNull("parameters", parameters);
     Checks.notNull("accounting", accounting);
-    DpSgdOptimizer optimizer = new DpSgdOptimizer(updater, config, filter, noise);
+    DpSgdOptimizer optimizer = new DpSgdOptimizer(updater, config, noise);
+    PrivacyFilter filter = optimizer.filter;
     Checks.require(
         checkpoint.noiseMultiplier() == config.noiseMultiplier(),
         "checkpoint.noiseMultiplier",
@@ -190,17 +179,11 @@ public final class DpSgdOptimizer {
         "checkpoint.updaterState length",
         "equal to the updater's state size " + stateSize,
         checkpoint.updaterState().length);
-    if (config.adaptiveClipping().isEmpty()) {
-      Checks.require(
-          checkpoint.clipNorm() == optimizer.clipNorm,
-          "checkpoint.clipNorm",
-          "equal to the config's " + optimizer.clipNorm,
-          checkpoint.clipNorm());
-    }
+    PerExampleClipper resumed = optimizer.clipper.resumedAt(checkpoint.clipNorm());
     long steps = checkpoint.stepsTaken();
     if (steps > 0) {
       if (accounting == ResumeAccounting.ALREADY_IN_FILTER) {
-        long held = countStepEvents(filter.accountantSnapshot().events(), optimizer.stepEvent);
+        long held = MechanismCount.in(filter.accountantSnapshot().events(), optimizer.stepEvent);
         if (held < steps) {
           throw new IllegalStateException(
               "filter must hold the "
@@ -229,38 +212,17 @@ public final class DpSgdOptimizer {
               .castTo(optimizer.updaterState.dataType()));
     }
     optimizer.stepsTaken = steps;
-    optimizer.clipNorm = checkpoint.clipNorm();
+    optimizer.clipper = resumed;
     return optimizer;
   }
 
-  /** How many times {@code stepEvent} occurs in {@code events}, counting repetitions. */
-  private static long countStepEvents(List<PrivacyEvent> events, PrivacyEvent stepEvent) {
-    long count = 0;
-    for (PrivacyEvent e : events) {
-      count += countStepEvents(e, stepEvent);
-    }
-    return count;
-  }
-
-  private static long countStepEvents(PrivacyEvent event, PrivacyEvent stepEvent) {
-    if (event.equals(stepEvent)) {
-      return 1;
-    }
-    if (event instanceof SelfComposedEvent s) {
-      return Math.multiplyExact(s.count(), countStepEvents(s.event(), stepEvent));
-    }
-    if (event instanceof ComposedEvent c) {
-      return countStepEvents(c.events(), stepEvent);
-    }
-    return 0;
-  }
-
   /**
-   * One DP-SGD step: clip, sum, noise, divide by the expected batch size, spend, update.
+   * One DP-SGD step: inject, clip, sum, noise, divide by the expected batch size, spend, update.
    *
    * @param parameters the model parameters, updated in place; floating point, same length as the
    *     gradients' per-example parameter count (and the same on every step)
-   * @param gradients the batch's per-example gradients (may be empty)
+   * @param gradients the batch's per-example gradients (may be empty): {@code PerExampleGradients}
+   *     in memory, or ghost clipping's
    * @return what the step did
    * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
    * @throws IllegalArgumentException for mismatched shapes or bad gradients; nothing changes
@@ -268,44 +230,39 @@ public final class DpSgdOptimizer {
    *     finite (the step was charged; see the class documentation)
    * @throws IllegalStateException when an earlier step diverged; nothing changes
    */
-  public StepResult step(INDArray parameters, PerExampleGradients gradients) {
+  public StepResult step(INDArray parameters, ClippableGradients gradients) {
     requireNotDiverged();
-    Checks.notNull("parameters", parameters);
     Checks.notNull("gradients", gradients);
-    Checks.require(
-        parameters.dataType().isFPType(),
-        "parameters.dataType",
-        "a floating-point type",
-        parameters.dataType());
-    Checks.require(
-        gradients.parameterCount() == parameters.length(),
-        "gradients.parameterCount()",
-        "equal to parameters.length() " + parameters.length(),
-        gradients.parameterCount());
-    if (parameterShape != null) {
-      Checks.require(
-          Arrays.equals(parameterShape, parameters.shape()),
-          "parameters.shape()",
-          "the same on every step, " + Arrays.toString(parameterShape),
-          Arrays.toString(parameters.shape()));
-    }
+    requireParameters(parameters, gradients.parameterCount(), "gradients.parameterCount()");
 
-    // Phase 1: clip and sum.
-    PerExampleClipper clipper = currentClipper();
+    // Phases 1 and 2: inject, then clip and sum the batch and the injected gradients alike.
+    Optional<ClippableGradients> injected =
+        injector.inject(stepsTaken + 1, gradients.parameterCount());
+    injected.ifPresent(
+        extra ->
+            Checks.require(
+                extra.parameterCount() == gradients.parameterCount(),
+                "injected parameterCount()",
+                "equal to " + gradients.parameterCount(),
+                extra.parameterCount()));
     ClippedSum clipped = clipper.clipAndSum(gradients);
-    return noiseSpendAndUpdate(parameters, clipped);
+    if (injected.isPresent()) {
+      clipped = clipped.plus(clipper.clipAndSum(injected.get()));
+    }
+    return noiseSpendAndUpdate(parameters, clipped, gradients);
   }
 
   /**
-   * One DP-SGD step from a clipped sum computed elsewhere (for example by ghost clipping, which
-   * never materialises per-example gradients): noise, divide by the expected batch size, spend,
-   * update. The noise standard deviation is the config's gradient noise multiplier times {@link
-   * ClippedSum#l2Sensitivity()}.
+   * One DP-SGD step from a clipped sum computed elsewhere: noise, divide by the expected batch
+   * size, spend, update. The noise standard deviation is the config's gradient noise multiplier
+   * times {@link ClippedSum#l2Sensitivity()}. No {@link GradientInjector} is called: the sum is
+   * already clipped.
    *
    * <p><b>Trust boundary.</b> The privacy guarantee rests on the caller: every example's
    * contribution to {@code clipped.sum()} must have L2 norm at most {@code
-   * clipped.l2Sensitivity()}, which must equal the current {@link #clipNorm()} (checked), and the
-   * flat clipper's non-finite policy must have been applied. Only flat clipping is supported here.
+   * clipped.l2Sensitivity()}, which must equal the current clipper's sensitivity (checked), and the
+   * clipper's non-finite policy must have been applied. {@link #step} does the clipping itself and
+   * is the safer entry.
    *
    * @param parameters the model parameters, updated in place; floating point, same length as the
    *     sum (and the same shape on every step)
@@ -313,36 +270,35 @@ public final class DpSgdOptimizer {
    *     entries in the parameters' flattened order; consumed (modified in place)
    * @return what the step did
    * @throws PrivacyBudgetExceededException when the filter cannot afford the step; nothing changes
-   * @throws IllegalArgumentException for a mismatched length or sensitivity, or per-layer clipping;
-   *     nothing changes
+   * @throws IllegalArgumentException for a mismatched length or sensitivity; nothing changes
    * @throws TrainingDivergedException when the step's update or the updated parameters are not
    *     finite (the step was charged; see the class documentation)
    * @throws IllegalStateException when an earlier step diverged; nothing changes
    */
   public StepResult stepWithClippedSum(INDArray parameters, ClippedSum clipped) {
     requireNotDiverged();
-    Checks.notNull("parameters", parameters);
     Checks.notNull("clipped", clipped);
+    requireParameters(parameters, clipped.sum().length(), "clipped.sum().length()");
+    Checks.require(
+        clipped.l2Sensitivity() == clipper.l2Sensitivity(),
+        "clipped.l2Sensitivity()",
+        "equal to the current clip norm " + clipper.l2Sensitivity(),
+        clipped.l2Sensitivity());
+    return noiseSpendAndUpdate(parameters, clipped, null);
+  }
+
+  private void requireParameters(INDArray parameters, long length, String lengthName) {
+    Checks.notNull("parameters", parameters);
     Checks.require(
         parameters.dataType().isFPType(),
         "parameters.dataType",
         "a floating-point type",
         parameters.dataType());
     Checks.require(
-        clipped.sum().length() == parameters.length(),
-        "clipped.sum().length()",
+        length == parameters.length(),
+        lengthName,
         "equal to parameters.length() " + parameters.length(),
-        clipped.sum().length());
-    Checks.require(
-        currentClipper() instanceof FlatClipper,
-        "config clipper",
-        "flat (per-layer clipping needs per-example gradients; use step)",
-        config.clipper());
-    Checks.require(
-        clipped.l2Sensitivity() == clipNorm,
-        "clipped.l2Sensitivity()",
-        "equal to the current clip norm " + clipNorm,
-        clipped.l2Sensitivity());
+        length);
     if (parameterShape != null) {
       Checks.require(
           Arrays.equals(parameterShape, parameters.shape()),
@@ -350,26 +306,17 @@ public final class DpSgdOptimizer {
           "the same on every step, " + Arrays.toString(parameterShape),
           Arrays.toString(parameters.shape()));
     }
-    return noiseSpendAndUpdate(parameters, clipped);
   }
 
-  private StepResult noiseSpendAndUpdate(INDArray parameters, ClippedSum clipped) {
-    // Phase 2: noise on the sum (and, for adaptive clipping, on the count).
-    double noiseStd = config.gradientNoiseMultiplier() * clipped.l2Sensitivity();
+  private StepResult noiseSpendAndUpdate(
+      INDArray parameters, ClippedSum clipped, ClippableGradients gradients) {
+    // Phase 3: noise on the sum; the clipper releases what it learns for the next step.
+    double noiseStd = gradientNoiseMultiplier * clipped.l2Sensitivity();
     INDArray gradient = clipped.sum();
     noise.addNoise(gradient, noiseStd);
-    double nextClipNorm = clipNorm;
-    AdaptiveClipping adaptive = config.adaptiveClipping().orElse(null);
-    if (adaptive != null) {
-      INDArray count =
-          Nd4j.createFromArray(
-              new double[] {clipped.withinNormCount() - 0.5 * clipped.batchSize()});
-      noise.addNoise(count, adaptive.countNoiseStd());
-      nextClipNorm =
-          adaptive.nextClipNorm(clipNorm, count.getDouble(0), config.expectedBatchSize());
-    }
+    PerExampleClipper next = clipper.next(clipped, noise, config.expectedBatchSize());
 
-    // Phase 3: divide by the expected (never the realised) batch size.
+    // Phase 4: divide by the expected (never the realised) batch size.
     gradient.divi(config.expectedBatchSize());
     if (gradient.dataType() != parameters.dataType()) {
       gradient = gradient.castTo(parameters.dataType());
@@ -379,11 +326,11 @@ public final class DpSgdOptimizer {
       initUpdater(parameters);
     }
 
-    // Phase 4: spend before anything is released. Throws with nothing changed.
+    // Phase 5: spend before anything is released. Throws with nothing changed.
     SpendReceipt receipt = filter.spend(stepEvent, runName + " step " + (stepsTaken + 1));
     charged = true;
 
-    // Phase 5: the wrapped updater (post-processing), then the divergence checks on the released
+    // Phase 6: the wrapped updater (post-processing), then the divergence checks on the released
     // update and parameters (post-processing too).
     int iteration = (int) Math.min(Integer.MAX_VALUE, stepsTaken);
     int epoch =
@@ -404,8 +351,8 @@ public final class DpSgdOptimizer {
       divergence = new TrainingDivergedException(stepsTaken, nonFiniteParameters, true);
       throw divergence;
     }
-    double usedClipNorm = clipNorm;
-    clipNorm = nextClipNorm;
+    double usedClipNorm = clipper.l2Sensitivity();
+    clipper = next;
     return new StepResult(
         stepsTaken,
         clipped.batchSize(),
@@ -413,7 +360,8 @@ public final class DpSgdOptimizer {
         clipped.nonFiniteCount(),
         usedClipNorm,
         noiseStd,
-        receipt);
+        receipt,
+        gradients == null ? OptionalDouble.empty() : gradients.meanLoss());
   }
 
   /** The number of NaN and infinite entries of {@code array}. */
@@ -426,6 +374,26 @@ public final class DpSgdOptimizer {
       throw new IllegalStateException(
           "DP-SGD stopped: " + divergence.getMessage() + "; no further step is taken", divergence);
     }
+  }
+
+  /**
+   * Adds per-example gradients before clipping on every {@link #step} (see {@link
+   * GradientInjector}); default {@link GradientInjector#none()}.
+   *
+   * @param injector the hook
+   * @return this optimizer
+   * @throws IllegalStateException after the first step
+   */
+  public DpSgdOptimizer gradientInjector(GradientInjector injector) {
+    Checks.notNull("injector", injector);
+    if (charged) {
+      throw new IllegalStateException(
+          "gradientInjector must be set before the first step, got a "
+              + "step already charged under "
+              + runName);
+    }
+    this.injector = injector;
+    return this;
   }
 
   /**
@@ -463,13 +431,6 @@ public final class DpSgdOptimizer {
   /** The run name used in the ledger labels of the steps. */
   public String runName() {
     return runName;
-  }
-
-  private PerExampleClipper currentClipper() {
-    if (config.adaptiveClipping().isPresent()) {
-      return FlatClipper.of(clipNorm, config.clipper().nonFinitePolicy());
-    }
-    return config.clipper();
   }
 
   private void initUpdater(INDArray parameters) {
@@ -512,7 +473,7 @@ public final class DpSgdOptimizer {
             : updaterState.dup('c').castTo(DataType.DOUBLE).data().asDouble();
     return new DpSgdCheckpoint(
         stepsTaken,
-        clipNorm,
+        clipper.l2Sensitivity(),
         config.noiseMultiplier(),
         config.samplingRate(),
         params,
@@ -527,9 +488,22 @@ public final class DpSgdOptimizer {
     return stepsTaken;
   }
 
-  /** The flat clip norm of the next step (changes only with adaptive clipping). */
+  /**
+   * The clip norm of the next step: its clipper's L2 sensitivity (changes only with adaptive
+   * clipping; for per-layer clipping, the combined sensitivity).
+   */
   public double clipNorm() {
-    return clipNorm;
+    return clipper.l2Sensitivity();
+  }
+
+  /** The clipper of the next step. */
+  public PerExampleClipper clipper() {
+    return clipper;
+  }
+
+  /** The filter every step is charged to: the config's. */
+  public PrivacyFilter filter() {
+    return filter;
   }
 
   /** The configuration. */
@@ -543,7 +517,7 @@ public final class DpSgdOptimizer {
   }
 
   /**
-   * The statement for the steps taken so far, from a fresh accountant of the configured kind (it
+   * The statement for the steps taken so far, from a fresh accountant of the filter's kind (it
    * covers this optimizer's steps only, not other spends on the filter). The optimizer does not
    * draw the batches: the statement assumes the caller's batches come from a secret, secure sampler
    * as the config's sampling scheme says (see {@link DpSgdConfig#privacyStatement(long, boolean,
@@ -559,8 +533,8 @@ public final class DpSgdOptimizer {
         + updaterConfig
         + ", stepsTaken="
         + stepsTaken
-        + ", clipNorm="
-        + clipNorm
+        + ", clipper="
+        + clipper
         + ", noise="
         + noise
         + "]";

@@ -20,10 +20,20 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 class AdaptiveClippingTest {
 
+  private static AdaptiveClipping adaptive(
+      double initialClipNorm, double targetQuantile, double learningRate, double countNoiseStd) {
+    return AdaptiveClipping.builder()
+        .initialClipNorm(initialClipNorm)
+        .targetQuantile(targetQuantile)
+        .learningRate(learningRate)
+        .countNoiseStd(countNoiseStd)
+        .build();
+  }
+
   @ParameterizedTest
   @ValueSource(doubles = {0.3, 1.0, 1.9, 1e-3})
   void gradientAndCountNoiseTogetherAreNeverLessPrivateThanAccounted(double z) {
-    AdaptiveClipping a = new AdaptiveClipping(1, 0.5, 0.2, 1.0);
+    AdaptiveClipping a = adaptive(1, 0.5, 0.2, 1.0);
     double zGrad = a.gradientNoiseMultiplier(z);
     double combined = 1 / Math.sqrt(1 / (zGrad * zGrad) + 1 / 4.0);
     assertTrue(combined >= z, "combined " + combined + " < accounted " + z);
@@ -32,7 +42,7 @@ class AdaptiveClippingTest {
 
   @Test
   void theGeometricUpdateFollowsTheFormula() {
-    AdaptiveClipping a = new AdaptiveClipping(1, 0.7, 0.2, 5.0);
+    AdaptiveClipping a = adaptive(1, 0.7, 0.2, 5.0);
     // R = 20 of m = 100 -> fraction 0.7 -> no move.
     assertEquals(2.0, a.nextClipNorm(2.0, 20, 100), 1e-15);
     // All clipped: R = -50 -> fraction 0 -> grow by exp(0.2 * 0.7).
@@ -45,20 +55,17 @@ class AdaptiveClippingTest {
     // Every example's gradient has norm 1, so every quantile of the norms is 1.
     DpSgdConfig config =
         DpSgdConfig.builder()
-            .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 2.0))
+            .adaptiveClipping(adaptive(0.1, 0.5, 0.2, 2.0))
             .noiseMultiplier(1.0)
             .targetDelta(1e-5)
             .datasetSize(10_000)
             .expectedBatchSize(100)
             .plannedSteps(100)
+            .filter(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5))
             .accountant(ZcdpTestAccountant::new)
             .build();
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(0.0),
-            config,
-            PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5),
-            GaussianTensorNoise.seededNotPrivate(11));
+        DpSgdOptimizer.wrap(new Sgd(0.0), config, GaussianTensorNoise.seededNotPrivate(11));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 16);
     for (int t = 0; t < 60; t++) {
       float[][] rows = TestGradients.rows(t, 100, 16, 1.0);
@@ -82,14 +89,18 @@ class AdaptiveClippingTest {
   void badParametersAreRejectedByName() {
     assertEquals(
         "targetQuantile must be in (0, 1), got 1.0",
-        assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1, 1.0, 0.2, 1))
-            .getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> new AdaptiveClipping(Double.NaN, 0.5, 0.2, 1));
-    assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1, 0.5, -0.2, 1));
-    assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1, 0.5, 0.2, 0));
+        assertThrows(IllegalArgumentException.class, () -> adaptive(1, 1.0, 0.2, 1)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> adaptive(Double.NaN, 0.5, 0.2, 1));
+    assertThrows(IllegalArgumentException.class, () -> adaptive(1, 0.5, -0.2, 1));
+    assertThrows(IllegalArgumentException.class, () -> adaptive(1, 0.5, 0.2, 0));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new AdaptiveClipping(1, 0.5, 0.2, 1).nextClipNorm(1, Double.NaN, 10));
+        () -> adaptive(1, 0.5, 0.2, 1).nextClipNorm(1, Double.NaN, 10));
+    assertEquals(
+        "countNoiseStd must be set, got nothing",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AdaptiveClipping.builder().initialClipNorm(1).build())
+            .getMessage());
   }
 }

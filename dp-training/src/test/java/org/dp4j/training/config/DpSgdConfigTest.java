@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.SelfComposedEvent;
@@ -32,6 +33,15 @@ class DpSgdConfigTest {
         .accountant(ZcdpTestAccountant::new);
   }
 
+  private static AdaptiveClipping adaptive(double countNoiseStd) {
+    return AdaptiveClipping.builder()
+        .initialClipNorm(0.1)
+        .targetQuantile(0.5)
+        .learningRate(0.2)
+        .countNoiseStd(countNoiseStd)
+        .build();
+  }
+
   private static String message(Runnable r) {
     return assertThrows(IllegalArgumentException.class, r::run).getMessage();
   }
@@ -44,6 +54,7 @@ class DpSgdConfigTest {
     assertEquals(new PoissonSampledEvent(256.0 / 60_000, new GaussianEvent(1.1)), c.stepEvent());
     assertEquals(new SelfComposedEvent(c.stepEvent(), 7), c.eventForSteps(7));
     assertTrue(c.clipper() instanceof FlatClipper);
+    assertEquals(256.0, c.expectedBatchSize(), "the expected batch size as given, no round trip");
     assertEquals(1.1, c.gradientNoiseMultiplier());
   }
 
@@ -155,7 +166,7 @@ class DpSgdConfigTest {
             .fixedBatchSize(256)
             .relation(NeighbouringRelation.REPLACE_ONE)
             .plannedSteps(100)
-            .accountant(() -> new ZcdpTestAccountant(NeighbouringRelation.REPLACE_ONE))
+            .accountant(ZcdpTestAccountant::new)
             .build();
     assertEquals(new GaussianEvent(1.1), c.stepEvent());
     assertEquals(256.0, c.expectedBatchSize());
@@ -199,7 +210,7 @@ class DpSgdConfigTest {
     assertEquals(5.0, perLayer.clipper().l2Sensitivity(), 1e-12);
     DpSgdConfig adaptive =
         DpSgdConfig.builder()
-            .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 10.0))
+            .adaptiveClipping(adaptive(10.0))
             .noiseMultiplier(1.0)
             .targetDelta(1e-5)
             .datasetSize(1000)
@@ -215,7 +226,7 @@ class DpSgdConfigTest {
         message(
             () ->
                 DpSgdConfig.builder()
-                    .adaptiveClipping(new AdaptiveClipping(0.1, 0.5, 0.2, 0.5))
+                    .adaptiveClipping(adaptive(0.5))
                     .noiseMultiplier(1.0)
                     .targetDelta(1e-5)
                     .datasetSize(1000)
@@ -296,7 +307,12 @@ class DpSgdConfigTest {
                         .build())
             .startsWith("clipNorm must be set"));
     assertTrue(
-        message(() -> valid().relation(NeighbouringRelation.REPLACE_ONE).build())
+        message(
+                () ->
+                    valid()
+                        .relation(NeighbouringRelation.REPLACE_ONE)
+                        .accountant(relation -> new ZcdpTestAccountant())
+                        .build())
             .startsWith(
                 "accountant relation must be equal to the configured relation REPLACE_ONE"));
     assertTrue(
@@ -306,17 +322,18 @@ class DpSgdConfigTest {
                         .accountant(org.dp4j.core.accounting.BasicCompositionAccountant::new)
                         .build())
             .startsWith("accountant must be able to account for DP-SGD steps"));
-    assertThrows(
-        NullPointerException.class,
-        () ->
-            DpSgdConfig.builder()
-                .clipNorm(1)
-                .noiseMultiplier(1)
-                .targetDelta(1e-5)
-                .datasetSize(10)
-                .samplingRate(0.1)
-                .plannedSteps(1)
-                .build());
+    // Without an accountant the default, PLD, accounts the run.
+    assertEquals(
+        java.util.Optional.of(AccountantKind.PLD),
+        DpSgdConfig.builder()
+            .clipNorm(1)
+            .noiseMultiplier(1)
+            .targetDelta(1e-5)
+            .datasetSize(10)
+            .samplingRate(0.1)
+            .plannedSteps(1)
+            .build()
+            .accountantKind());
     assertTrue(
         message(
                 () ->

@@ -19,7 +19,7 @@ import org.nd4j.linalg.learning.config.Adam;
 
 class CheckpointTest {
 
-  private static DpSgdConfig config(double sigma) {
+  private static DpSgdConfig config(double sigma, PrivacyFilter filter) {
     return DpSgdConfig.builder()
         .clipNorm(1.0)
         .noiseMultiplier(sigma)
@@ -28,6 +28,7 @@ class CheckpointTest {
         .expectedBatchSize(8)
         .plannedSteps(100)
         .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
         .build();
   }
 
@@ -41,21 +42,20 @@ class CheckpointTest {
 
   @Test
   void aResumedRunContinuesExactlyWhereTheCheckpointWas() {
-    DpSgdConfig noiseless = config(0.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray straight = Nd4j.create(DataType.FLOAT, 3, 10).addi(0.5);
     DpSgdOptimizer a =
         DpSgdOptimizer.wrap(
-            new Adam(0.05), noiseless, filter, GaussianTensorNoise.seededNotPrivate(1));
+            new Adam(0.05), config(0.0, filter), GaussianTensorNoise.seededNotPrivate(1));
     for (int t = 0; t < 5; t++) {
       a.step(straight, batch(t));
     }
 
     PrivacyFilter filterB = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
+    DpSgdConfig noiseless = config(0.0, filterB);
     INDArray resumed = Nd4j.create(DataType.FLOAT, 3, 10).addi(0.5);
     DpSgdOptimizer b =
-        DpSgdOptimizer.wrap(
-            new Adam(0.05), noiseless, filterB, GaussianTensorNoise.seededNotPrivate(1));
+        DpSgdOptimizer.wrap(new Adam(0.05), noiseless, GaussianTensorNoise.seededNotPrivate(1));
     for (int t = 0; t < 3; t++) {
       b.step(resumed, batch(t));
     }
@@ -65,7 +65,6 @@ class CheckpointTest {
         DpSgdOptimizer.restore(
             new Adam(0.05),
             noiseless,
-            filterB,
             GaussianTensorNoise.seededNotPrivate(1),
             DpSgdCheckpoint.fromBytes(saved),
             fresh,
@@ -81,11 +80,11 @@ class CheckpointTest {
 
   @Test
   void theSameFilterIsNotChargedAgainAndANewFilterIsChargedOnce() {
-    DpSgdConfig cfg = config(2.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
+    DpSgdConfig cfg = config(2.0, filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(new Adam(0.05), cfg, filter, GaussianTensorNoise.seededNotPrivate(2));
+        DpSgdOptimizer.wrap(new Adam(0.05), cfg, GaussianTensorNoise.seededNotPrivate(2));
     for (int t = 0; t < 3; t++) {
       opt.step(params, batch(t));
     }
@@ -97,7 +96,6 @@ class CheckpointTest {
         DpSgdOptimizer.restore(
             new Adam(0.05),
             cfg,
-            filter,
             GaussianTensorNoise.seededNotPrivate(3),
             cp,
             params,
@@ -111,8 +109,7 @@ class CheckpointTest {
     DpSgdOptimizer moved =
         DpSgdOptimizer.restore(
             new Adam(0.05),
-            cfg,
-            other,
+            config(2.0, other),
             GaussianTensorNoise.seededNotPrivate(4),
             cp,
             params,
@@ -126,11 +123,11 @@ class CheckpointTest {
 
   @Test
   void claimingTheStepsAreInAFreshFilterIsRefused() {
-    DpSgdConfig cfg = config(2.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(new Adam(0.05), cfg, filter, GaussianTensorNoise.seededNotPrivate(5));
+        DpSgdOptimizer.wrap(
+            new Adam(0.05), config(2.0, filter), GaussianTensorNoise.seededNotPrivate(5));
     opt.step(params, batch(0));
     opt.step(params, batch(1));
     DpSgdCheckpoint cp = opt.checkpoint(params);
@@ -142,8 +139,7 @@ class CheckpointTest {
             () ->
                 DpSgdOptimizer.restore(
                     new Adam(0.05),
-                    cfg,
-                    fresh,
+                    config(2.0, fresh),
                     GaussianTensorNoise.seededNotPrivate(6),
                     cp,
                     target,
@@ -155,11 +151,11 @@ class CheckpointTest {
 
   @Test
   void mismatchedCheckpointsAreRejected() {
-    DpSgdConfig cfg = config(2.0);
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
+    DpSgdConfig cfg = config(2.0, filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 30);
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(new Adam(0.05), cfg, filter, GaussianTensorNoise.seededNotPrivate(7));
+        DpSgdOptimizer.wrap(new Adam(0.05), cfg, GaussianTensorNoise.seededNotPrivate(7));
     opt.step(params, batch(0));
     DpSgdCheckpoint cp = opt.checkpoint(params);
     assertThrows(
@@ -167,8 +163,7 @@ class CheckpointTest {
         () ->
             DpSgdOptimizer.restore(
                 new Adam(0.05),
-                config(3.0),
-                filter,
+                config(3.0, filter),
                 GaussianTensorNoise.seededNotPrivate(8),
                 cp,
                 params,
@@ -179,7 +174,6 @@ class CheckpointTest {
             DpSgdOptimizer.restore(
                 new Adam(0.05),
                 cfg,
-                filter,
                 GaussianTensorNoise.seededNotPrivate(8),
                 cp,
                 Nd4j.create(DataType.FLOAT, 30, 1),
@@ -190,7 +184,6 @@ class CheckpointTest {
             DpSgdOptimizer.restore(
                 new org.nd4j.linalg.learning.config.Sgd(0.1),
                 cfg,
-                filter,
                 GaussianTensorNoise.seededNotPrivate(8),
                 cp,
                 params,

@@ -26,7 +26,7 @@ class DivergenceAndRunNameTest {
   /** Rows inside the unit ball with dyadic entries: the clipped sum is exactly (0.5, 0.75, 0). */
   private static final float[][] ROWS = {{0.5f, 0f, 0f}, {0f, 0.75f, 0f}, {0f, 0f, 0f}};
 
-  private static DpSgdConfig config() {
+  private static DpSgdConfig config(PrivacyFilter filter) {
     return DpSgdConfig.builder()
         .clipNorm(1.0)
         .noiseMultiplier(0.0)
@@ -35,6 +35,7 @@ class DivergenceAndRunNameTest {
         .expectedBatchSize(4)
         .plannedSteps(10)
         .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
         .build();
   }
 
@@ -48,7 +49,7 @@ class DivergenceAndRunNameTest {
     // Learning rate 1e300: the float update (0.125, 0.1875, 0) x 1e300 overflows to infinity.
     DpSgdOptimizer opt =
         DpSgdOptimizer.wrap(
-            new Sgd(1e300), config(), filter, GaussianTensorNoise.seededNotPrivate(1));
+            new Sgd(1e300), config(filter), GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.createFromArray(new float[][] {{1f, 2f, 3f}});
     TrainingDivergedException e =
         assertThrows(TrainingDivergedException.class, () -> opt.step(params, batch()));
@@ -82,8 +83,7 @@ class DivergenceAndRunNameTest {
     // update (2.5e37, 3.75e37, 0) on every step; the second parameter passes -Float.MAX_VALUE
     // (about -3.4e38) at step 10, the first is still finite then.
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(2e38), config(), filter, GaussianTensorNoise.seededNotPrivate(1));
+        DpSgdOptimizer.wrap(new Sgd(2e38), config(filter), GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     TrainingDivergedException e = null;
     long steps = 0;
@@ -109,8 +109,7 @@ class DivergenceAndRunNameTest {
   void finiteTrainingIsNotStopped() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(1.0), config(), filter, GaussianTensorNoise.seededNotPrivate(3));
+        DpSgdOptimizer.wrap(new Sgd(1.0), config(filter), GaussianTensorNoise.seededNotPrivate(3));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     for (int i = 0; i < 5; i++) {
       opt.step(params, batch());
@@ -125,7 +124,7 @@ class DivergenceAndRunNameTest {
   @Test
   void stepsAreLabelledWithTheRunName() {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
-    DpSgdOptimizer byDefault = DpSgdOptimizer.wrap(new Sgd(0.1), config(), filter);
+    DpSgdOptimizer byDefault = DpSgdOptimizer.wrap(new Sgd(0.1), config(filter));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult first = byDefault.step(params, batch());
     assertTrue(
@@ -142,7 +141,7 @@ class DivergenceAndRunNameTest {
         late.getMessage().startsWith("runName must be set before the first step"),
         late.getMessage());
 
-    DpSgdOptimizer named = DpSgdOptimizer.wrap(new Sgd(0.1), config(), filter).runName("exp A");
+    DpSgdOptimizer named = DpSgdOptimizer.wrap(new Sgd(0.1), config(filter)).runName("exp A");
     assertEquals("exp A step 1", named.step(params, batch()).receipt().label());
   }
 
@@ -151,7 +150,7 @@ class DivergenceAndRunNameTest {
   void badRunNamesAreRefused(String name) {
     DpSgdOptimizer opt =
         DpSgdOptimizer.wrap(
-            new Sgd(0.1), config(), PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5));
+            new Sgd(0.1), config(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
     String before = opt.runName();
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> opt.runName(name));
@@ -163,7 +162,7 @@ class DivergenceAndRunNameTest {
   void tooLongAndNullRunNamesAreRefused() {
     DpSgdOptimizer opt =
         DpSgdOptimizer.wrap(
-            new Sgd(0.1), config(), PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5));
+            new Sgd(0.1), config(PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5)));
     assertThrows(
         IllegalArgumentException.class,
         () -> opt.runName("x".repeat(DpSgdOptimizer.MAX_RUN_NAME_LENGTH + 1)));

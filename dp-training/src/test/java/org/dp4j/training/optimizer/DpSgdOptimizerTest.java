@@ -59,8 +59,7 @@ class DpSgdOptimizerTest {
     INDArray params = Nd4j.createFromArray(new float[][] {{1f, 2f, 3f}});
     DpSgdConfig config = base(1.0, 0.0, 100, 4).build(); // expected batch size 4
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(1));
+        DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(1));
     opt.step(params, PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     // Hand-computed: sum = (0.5, 0.75, 0), divided by 4 = (0.125, 0.1875, 0).
     assertArrayEquals(new float[] {0.875f, 1.8125f, 3f}, TestGradients.values(params));
@@ -71,7 +70,7 @@ class DpSgdOptimizerTest {
     float[][] rows = {{3f, 4f}, {0.3f, 0.4f}, {-6f, 8f}};
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 2);
     DpSgdConfig config = base(1.0, 0.0, 1000, 10).build();
-    DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(2))
+    DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(2))
         .step(params, PerExampleGradients.ofMatrix(TestGradients.matrix(rows)));
     // Hand-computed: (3,4)/5 + (0.3,0.4) + (-6,8)/10 = (0.3, 2.0); mean over 10 = (0.03, 0.2).
     double[] expected = {-0.03, -0.2};
@@ -90,7 +89,7 @@ class DpSgdOptimizerTest {
     double batch = 8;
     INDArray params = Nd4j.create(DataType.FLOAT, 1, p);
     DpSgdConfig config = base(clipNorm, sigma, 1000, batch).build();
-    DpSgdOptimizer.wrap(new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(3))
+    DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(3))
         .step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, p)));
     float[] update = TestGradients.values(params);
     double expectedStd = sigma * clipNorm / batch;
@@ -121,7 +120,7 @@ class DpSgdOptimizerTest {
     INDArray reference = params.dup();
     DpSgdConfig config = base(1.0, 0.0, 600, 6).build();
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(updater, config, odometer(), GaussianTensorNoise.seededNotPrivate(5));
+        DpSgdOptimizer.wrap(updater, config, GaussianTensorNoise.seededNotPrivate(5));
     // Reference: the same ND4J updater on the hand-clipped mean.
     INDArray state = Nd4j.create(DataType.FLOAT, 1, updater.stateSize(50));
     GradientUpdater<?> ref = updater.clone().instantiate(state, true);
@@ -144,6 +143,8 @@ class DpSgdOptimizerTest {
   void trainingStopsExactlyWhenTheNextStepWouldOverspend() {
     double sigma = 6.0; // the test accountant ignores amplification: about 12 steps fit in 3.0
     double q = 0.01;
+    PrivacyBudget budget = PrivacyBudget.approximate(3.0, 1e-5);
+    PrivacyFilter filter = PrivacyFilter.limited(new ZcdpTestAccountant(), budget);
     DpSgdConfig config =
         DpSgdConfig.builder()
             .clipNorm(1.0)
@@ -153,11 +154,10 @@ class DpSgdOptimizerTest {
             .samplingRate(q)
             .plannedSteps(1000)
             .accountant(ZcdpTestAccountant::new)
+            .filter(filter)
             .build();
-    PrivacyBudget budget = PrivacyBudget.approximate(3.0, 1e-5);
-    PrivacyFilter filter = PrivacyFilter.limited(new ZcdpTestAccountant(), budget);
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(new Sgd(0.1), config, filter, GaussianTensorNoise.seededNotPrivate(6));
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(6));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(1000, q, new SplittableRandom(7));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     PrivacyBudgetExceededException refused = null;
@@ -198,7 +198,7 @@ class DpSgdOptimizerTest {
   @Test
   void theStepEventIsThePoissonSampledGaussian() {
     DpSgdConfig config = base(1.0, 0.8, 1000, 10).build();
-    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config, odometer());
+    DpSgdOptimizer opt = DpSgdOptimizer.wrap(new Sgd(0.1), config);
     assertEquals(new PoissonSampledEvent(0.01, new GaussianEvent(0.8)), opt.stepEvent());
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 3);
     StepResult r =
@@ -211,10 +211,10 @@ class DpSgdOptimizerTest {
 
   @Test
   void badInputIsRejectedBeforeAnythingIsSpent() {
-    DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
     PrivacyFilter filter = odometer();
+    DpSgdConfig config = base(1.0, 1.0, 100, 10).filter(filter).build();
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(new Sgd(0.1), config, filter, GaussianTensorNoise.seededNotPrivate(8));
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(8));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
     IllegalArgumentException shape =
         assertThrows(
@@ -234,11 +234,11 @@ class DpSgdOptimizerTest {
     INDArray nanRows = Nd4j.createFromArray(new float[][] {{Float.NaN, 0, 0, 0, 0}});
     DpSgdConfig rejecting =
         base(1.0, 1.0, 100, 10)
+            .filter(filter)
             .nonFinitePolicy(org.dp4j.training.clipping.NonFiniteGradientPolicy.REJECT_BATCH)
             .build();
     DpSgdOptimizer strict =
-        DpSgdOptimizer.wrap(
-            new Sgd(0.1), rejecting, filter, GaussianTensorNoise.seededNotPrivate(9));
+        DpSgdOptimizer.wrap(new Sgd(0.1), rejecting, GaussianTensorNoise.seededNotPrivate(9));
     assertThrows(
         IllegalArgumentException.class,
         () -> strict.step(params, PerExampleGradients.ofMatrix(nanRows)));
@@ -256,27 +256,47 @@ class DpSgdOptimizerTest {
   }
 
   @Test
-  void aFilterThatCannotAccountForTheStepIsRefusedAtWrapTime() {
-    DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
+  void aFilterThatCannotAccountForTheStepIsRefusedAtBuildTime() {
     PrivacyFilter basic =
         PrivacyFilter.odometer(new org.dp4j.core.accounting.BasicCompositionAccountant(), 1e-5);
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> DpSgdOptimizer.wrap(new Sgd(0.1), config, basic));
+            IllegalArgumentException.class, () -> base(1.0, 1.0, 100, 10).filter(basic).build());
     assertTrue(
-        e.getMessage().startsWith("filter accountant must be able to account"), e.getMessage());
+        e.getMessage().startsWith("filter accountant must be a ZcdpTestAccountant"),
+        e.getMessage());
+    // Without an accountant of its own, the configuration takes the filter's, which cannot.
+    IllegalArgumentException adopted =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DpSgdConfig.builder()
+                    .clipNorm(1.0)
+                    .noiseMultiplier(1.0)
+                    .datasetSize(100)
+                    .expectedBatchSize(10)
+                    .plannedSteps(10)
+                    .filter(basic)
+                    .build());
+    assertTrue(
+        adopted.getMessage().startsWith("accountant must be able to account"),
+        adopted.getMessage());
     PrivacyFilter replace =
         PrivacyFilter.odometer(new ZcdpTestAccountant(NeighbouringRelation.REPLACE_ONE), 1e-5);
     assertThrows(
-        IllegalArgumentException.class, () -> DpSgdOptimizer.wrap(new Sgd(0.1), config, replace));
+        IllegalArgumentException.class,
+        () ->
+            base(1.0, 1.0, 100, 10)
+                .relation(NeighbouringRelation.ADD_OR_REMOVE_ONE)
+                .filter(replace)
+                .build());
   }
 
   @Test
   void seededNoiseMakesTheStatementSayNotPrivate() {
     DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(0.1), config, odometer(), GaussianTensorNoise.seededNotPrivate(10));
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(10));
     assertFalse(opt.privacyStatement().privateNoise());
     assertTrue(opt.privacyStatement().text().startsWith("NOT PRIVATE"));
   }
@@ -285,8 +305,7 @@ class DpSgdOptimizerTest {
   void emptyBatchesStillTakeANoisyStep() {
     DpSgdConfig config = base(1.0, 1.0, 100, 10).build();
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(11));
+        DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(11));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 1000);
     StepResult r =
         opt.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 0, 1000)));
@@ -307,8 +326,7 @@ class DpSgdOptimizerTest {
             .accountant(ZcdpTestAccountant::new)
             .build();
     DpSgdOptimizer opt =
-        DpSgdOptimizer.wrap(
-            new Sgd(1.0), config, odometer(), GaussianTensorNoise.seededNotPrivate(12));
+        DpSgdOptimizer.wrap(new Sgd(1.0), config, GaussianTensorNoise.seededNotPrivate(12));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 5);
     INDArray weights = Nd4j.create(DataType.FLOAT, 4, 2, 1);
     INDArray bias = Nd4j.create(DataType.FLOAT, 4, 3);

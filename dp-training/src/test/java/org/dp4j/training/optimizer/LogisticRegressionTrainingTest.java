@@ -40,6 +40,8 @@ class LogisticRegressionTrainingTest {
       }
       y[i] = dot > 0 ? 1f : 0f;
     }
+    PrivacyFilter filter =
+        PrivacyFilter.limited(new ZcdpTestAccountant(), PrivacyBudget.approximate(1e6, 1e-5));
     DpSgdConfig config =
         DpSgdConfig.builder()
             .clipNorm(1.0)
@@ -49,11 +51,10 @@ class LogisticRegressionTrainingTest {
             .samplingRate(0.05)
             .plannedSteps(300)
             .accountant(ZcdpTestAccountant::new)
+            .filter(filter)
             .build();
-    PrivacyFilter filter =
-        PrivacyFilter.limited(new ZcdpTestAccountant(), PrivacyBudget.approximate(1e6, 1e-5));
     DpSgdOptimizer optimizer =
-        DpSgdOptimizer.wrap(new Sgd(0.5), config, filter, GaussianTensorNoise.seededNotPrivate(7));
+        DpSgdOptimizer.wrap(new Sgd(0.5), config, GaussianTensorNoise.seededNotPrivate(7));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(N, 0.05, new SplittableRandom(8));
     INDArray w = Nd4j.create(DataType.FLOAT, 1, D);
     double before = accuracy(w, x, y);

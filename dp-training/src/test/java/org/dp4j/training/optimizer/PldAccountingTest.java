@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.accounting.pld.PldAccountant;
-import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyFilter;
 import org.dp4j.training.clipping.PerExampleGradients;
 import org.dp4j.training.config.DpSgdConfig;
@@ -31,8 +31,8 @@ class PldAccountingTest {
 
   @Test
   void pldStatementsAreNoLooserThanRdpAndTheFilterChargesTheSameSteps() {
-    DpSgdConfig pld = mnist().accountant(PldAccountant::new).build();
-    DpSgdConfig rdp = mnist().accountant(RdpAccountant::new).build();
+    DpSgdConfig pld = mnist().accountant(AccountantKind.PLD).build();
+    DpSgdConfig rdp = mnist().accountant(AccountantKind.RDP).build();
     double pldEpsilon = pld.privacyStatement().epsilon();
     double rdpEpsilon = rdp.privacyStatement().epsilon();
     // PLD is the tighter analysis of the same event (Koskela et al. 2020; Doroshenko et al. 2022).
@@ -42,7 +42,8 @@ class PldAccountingTest {
     PrivacyFilter filter =
         PrivacyFilter.limited(new PldAccountant(), PrivacyBudget.approximate(1.0, 1e-5));
     DpSgdOptimizer optimizer =
-        DpSgdOptimizer.wrap(new Sgd(0.1), pld, filter, GaussianTensorNoise.seededNotPrivate(1));
+        DpSgdOptimizer.wrap(
+            new Sgd(0.1), mnist().filter(filter).build(), GaussianTensorNoise.seededNotPrivate(1));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     for (int t = 0; t < 3; t++) {
       optimizer.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 2, 4)));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.dp4j.core.PrivacyBudget;
+import org.dp4j.core.accounting.AccountantKind;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
@@ -35,7 +36,8 @@ class RdpAccountingTest {
 
   private static final double DELTA = 1e-5;
 
-  private static DpSgdConfig config(double q, double sigma, int n, long steps) {
+  private static DpSgdConfig config(
+      double q, double sigma, int n, long steps, PrivacyFilter filter) {
     return DpSgdConfig.builder()
         .clipNorm(1.0)
         .noiseMultiplier(sigma)
@@ -43,7 +45,8 @@ class RdpAccountingTest {
         .datasetSize(n)
         .samplingRate(q)
         .plannedSteps(steps)
-        .accountant(RdpAccountant::new)
+        .accountant(AccountantKind.RDP)
+        .filter(filter)
         .build();
   }
 
@@ -58,13 +61,13 @@ class RdpAccountingTest {
   void aBudgetedLoopStopsExactlyAtTheBoundaryAndSpendsWhatAFreshAccountantReports() {
     double q = 0.02;
     double sigma = 1.0;
-    DpSgdConfig config = config(q, sigma, 5000, 1000);
     // The budget sits halfway between 60 and 61 steps: exactly 60 fit.
     double budget = 0.5 * (freshEpsilon(q, sigma, 60) + freshEpsilon(q, sigma, 61));
     PrivacyFilter filter =
         PrivacyFilter.limited(new RdpAccountant(), PrivacyBudget.approximate(budget, DELTA));
+    DpSgdConfig config = config(q, sigma, 5000, 1000, filter);
     DpSgdOptimizer optimizer =
-        DpSgdOptimizer.wrap(new Sgd(0.1), config, filter, GaussianTensorNoise.seededNotPrivate(1));
+        DpSgdOptimizer.wrap(new Sgd(0.1), config, GaussianTensorNoise.seededNotPrivate(1));
     PoissonBatchSampler sampler = PoissonBatchSampler.of(5000, q, new SplittableRandom(2));
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
     PrivacyBudgetExceededException refused = null;
@@ -118,7 +121,7 @@ class RdpAccountingTest {
             .datasetSize(60_000)
             .expectedBatchSize(256)
             .plannedSteps(steps)
-            .accountant(RdpAccountant::new)
+            .accountant(AccountantKind.RDP)
             .build();
     assertEquals(q, config.samplingRate(), 1e-18);
     PrivacyStatement statement = config.privacyStatement();
@@ -143,7 +146,7 @@ class RdpAccountingTest {
             .datasetSize(60_000)
             .expectedBatchSize(256)
             .plannedSteps(2000)
-            .accountant(RdpAccountant::new)
+            .accountant(AccountantKind.RDP)
             .build();
     assertTrue(config.privacyStatement().epsilon() <= 2.0);
     double lessNoise = config.noiseMultiplier() * (1 - 2e-4); // twice the calibration tolerance
@@ -164,8 +167,7 @@ class RdpAccountingTest {
                     .samplingRate(0.01)
                     .plannedSteps(10)
                     .relation(org.dp4j.core.NeighbouringRelation.REPLACE_ONE)
-                    .accountant(
-                        () -> new RdpAccountant(org.dp4j.core.NeighbouringRelation.REPLACE_ONE))
+                    .accountant(AccountantKind.RDP)
                     .build());
     assertTrue(
         e.getMessage().startsWith("accountant must be able to account for DP-SGD steps"),
@@ -176,7 +178,6 @@ class RdpAccountingTest {
   void aRunResumedFromALedgerAccountsEachStepExactlyOnce(@TempDir Path dir) throws Exception {
     double q = 0.02;
     double sigma = 1.2;
-    DpSgdConfig config = config(q, sigma, 5000, 100);
     Path file = dir.resolve("run.ledger");
     PrivacyBudget budget = PrivacyBudget.approximate(10.0, DELTA);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
@@ -184,7 +185,9 @@ class RdpAccountingTest {
     try (PrivacyLedger ledger = PrivacyLedger.create(file, new RdpAccountant(), budget)) {
       DpSgdOptimizer first =
           DpSgdOptimizer.wrap(
-              new Adam(0.01), config, ledger.filter(), GaussianTensorNoise.seededNotPrivate(3));
+              new Adam(0.01),
+              config(q, sigma, 5000, 100, ledger.filter()),
+              GaussianTensorNoise.seededNotPrivate(3));
       for (int t = 0; t < 3; t++) {
         first.step(params, PerExampleGradients.ofMatrix(Nd4j.create(DataType.FLOAT, 5, 4).addi(t)));
       }
@@ -198,8 +201,7 @@ class RdpAccountingTest {
       DpSgdOptimizer resumed =
           DpSgdOptimizer.restore(
               new Adam(0.01),
-              config,
-              filter,
+              config(q, sigma, 5000, 100, filter),
               GaussianTensorNoise.seededNotPrivate(4),
               DpSgdCheckpoint.fromBytes(saved),
               restoredParams,

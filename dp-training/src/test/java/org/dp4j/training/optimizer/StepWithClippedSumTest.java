@@ -21,7 +21,7 @@ import org.nd4j.linalg.learning.config.Adam;
 /** {@link DpSgdOptimizer#stepWithClippedSum}: the same step as {@code step} after clipping. */
 class StepWithClippedSumTest {
 
-  private static DpSgdConfig config() {
+  private static DpSgdConfig config(PrivacyFilter filter) {
     return DpSgdConfig.builder()
         .clipNorm(1.0)
         .noiseMultiplier(1.0)
@@ -30,12 +30,20 @@ class StepWithClippedSumTest {
         .expectedBatchSize(10)
         .plannedSteps(10)
         .accountant(ZcdpTestAccountant::new)
+        .filter(filter)
         .build();
   }
 
   private static DpSgdOptimizer optimizer(PrivacyFilter filter) {
     return DpSgdOptimizer.wrap(
-        new Adam(0.1), config(), filter, GaussianTensorNoise.seededNotPrivate(3));
+        new Adam(0.1), config(filter), GaussianTensorNoise.seededNotPrivate(3));
+  }
+
+  private static ClippedSum emptySum(int length, double sensitivity) {
+    return ClippedSum.builder()
+        .sum(Nd4j.create(DataType.FLOAT, 1, length))
+        .l2Sensitivity(sensitivity)
+        .build();
   }
 
   @Test
@@ -63,14 +71,14 @@ class StepWithClippedSumTest {
     PrivacyFilter filter = PrivacyFilter.odometer(new ZcdpTestAccountant(), 1e-5);
     DpSgdOptimizer optimizer = optimizer(filter);
     INDArray params = Nd4j.create(DataType.FLOAT, 1, 4);
-    ClippedSum loose = new ClippedSum(Nd4j.create(DataType.FLOAT, 1, 4), 2.0, 0, 0, 0, 0);
+    ClippedSum loose = emptySum(4, 2.0);
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> optimizer.stepWithClippedSum(params, loose));
     assertEquals(
         "clipped.l2Sensitivity() must be equal to the current clip norm 1.0, got 2.0",
         e.getMessage());
-    ClippedSum wrongLength = new ClippedSum(Nd4j.create(DataType.FLOAT, 1, 5), 1.0, 0, 0, 0, 0);
+    ClippedSum wrongLength = emptySum(5, 1.0);
     assertThrows(
         IllegalArgumentException.class, () -> optimizer.stepWithClippedSum(params, wrongLength));
     assertEquals(0, filter.operationCount());

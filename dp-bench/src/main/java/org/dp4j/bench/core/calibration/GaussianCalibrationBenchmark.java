@@ -3,6 +3,7 @@ package org.dp4j.bench.core.calibration;
 import java.util.concurrent.TimeUnit;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.calibration.GaussianCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,13 +30,13 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GaussianCalibrationBenchmark {
 
   public PrivacyBudget budget;
-  public double noiseMultiplier;
+  public GaussianEvent mechanism;
   public double delta;
 
   @Setup
   public void setUp() {
     budget = PrivacyBudget.approximate(1.0, 1e-5);
-    noiseMultiplier = 1.0;
+    mechanism = new GaussianEvent(1.0);
     delta = 1e-5;
   }
 
@@ -46,6 +47,6 @@ public class GaussianCalibrationBenchmark {
 
   @Benchmark
   public double exactEpsilon() {
-    return GaussianCalibration.epsilon(noiseMultiplier, delta);
+    return GaussianCalibration.epsilon(mechanism, delta);
   }
 }

@@ -9,20 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.dp4j.core.NeighbouringRelation;
-import org.dp4j.core.accounting.PrivacyAccountant;
-import org.dp4j.core.accounting.UnsupportedEventException;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
+import org.dp4j.core.event.EventVisitor;
 import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.event.LaplaceEvent;
+import org.dp4j.core.event.PerRelationEvent;
 import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.EventLog;
-import org.dp4j.core.internal.RelationResolution;
+import org.dp4j.core.internal.CompositionWalk;
 
 /**
  * A numerical accountant over privacy loss distributions (PLDs): the tightest general-purpose
@@ -80,7 +80,7 @@ import org.dp4j.core.internal.RelationResolution;
  *
  * <p>Not thread-safe.
  */
-public final class PldAccountant implements PrivacyAccountant {
+public final class PldAccountant extends AbstractAccountant<PldAccountant> {
 
   /** The default neighbouring relation. */
   public static final NeighbouringRelation DEFAULT_RELATION =
@@ -143,12 +143,8 @@ public final class PldAccountant implements PrivacyAccountant {
   /** Bound on cached one-step PLDs kept per accountant. */
   private static final int ONE_STEP_CACHE_LIMIT = 64;
 
-  private final NeighbouringRelation relation;
-
   /** The fixed spacing, or NaN for the adaptive rule. */
   private final double fixedInterval;
-
-  private final EventLog log;
 
   /** Distinct leaf events and their total repetition counts, in first-seen order. */
   private final LinkedHashMap<Leaf, Long> leaves;
@@ -188,25 +184,18 @@ public final class PldAccountant implements PrivacyAccountant {
 
   /** The common constructor: {@code fixedInterval} is NaN for the adaptive grid. */
   private PldAccountant(double fixedInterval, NeighbouringRelation relation) {
-    this.relation = Checks.notNull("relation", relation);
+    super(relation);
     this.fixedInterval = fixedInterval;
-    this.log = new EventLog();
     this.leaves = new LinkedHashMap<>();
     this.oneStepCache = new HashMap<>();
   }
 
   private PldAccountant(PldAccountant other) {
-    this.relation = other.relation;
+    super(other);
     this.fixedInterval = other.fixedInterval;
-    this.log = other.log.copy();
     this.leaves = new LinkedHashMap<>(other.leaves);
     this.oneStepCache = new HashMap<>(other.oneStepCache);
     this.result = other.result;
-  }
-
-  @Override
-  public NeighbouringRelation relation() {
-    return relation;
   }
 
   /**
@@ -217,10 +206,9 @@ public final class PldAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public Optional<String> unsupportedReason(PrivacyEvent event) {
-    Checks.notNull("event", event);
+  protected Optional<String> unsupportedPart(PrivacyEvent resolved) {
     try {
-      flatten(RelationResolution.resolve(event, relation), 1, new LinkedHashMap<>());
+      merged(flattened(resolved));
       return Optional.empty();
     } catch (Unsupported e) {
       return Optional.of(e.getMessage());
@@ -228,39 +216,14 @@ public final class PldAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public PldAccountant compose(PrivacyEvent event) {
-    Checks.notNull("event", event);
-    LinkedHashMap<Leaf, Long> added = new LinkedHashMap<>();
-    try {
-      flatten(RelationResolution.resolve(event, relation), 1, added);
-    } catch (Unsupported e) {
-      throw new UnsupportedEventException("PldAccountant", event, e.getMessage());
-    }
-    // Check the merged counts before changing anything.
-    LinkedHashMap<Leaf, Long> merged = new LinkedHashMap<>(leaves);
-    for (Map.Entry<Leaf, Long> e : added.entrySet()) {
-      long sum;
-      try {
-        sum = Math.addExact(merged.getOrDefault(e.getKey(), 0L), e.getValue());
-      } catch (ArithmeticException overflow) {
-        throw new UnsupportedEventException(
-            "PldAccountant", event, "the total repetition count exceeds " + Long.MAX_VALUE);
-      }
-      merged.put(e.getKey(), sum);
-    }
-    log.add(event);
+  protected void add(PrivacyEvent resolved) {
+    Map<Leaf, Long> added = flattened(resolved);
+    Map<Leaf, Long> merged = merged(added);
     leaves.clear();
     leaves.putAll(merged);
     if (!added.isEmpty()) {
       result = null;
     }
-    return this;
-  }
-
-  @Override
-  public PldAccountant compose(PrivacyEvent event, long count) {
-    Checks.positive("count", count);
-    return compose(count == 1 ? event : new SelfComposedEvent(event, count));
   }
 
   /**
@@ -334,11 +297,6 @@ public final class PldAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public List<PrivacyEvent> events() {
-    return log.snapshot();
-  }
-
-  @Override
   public PldAccountant copy() {
     return new PldAccountant(this);
   }
@@ -360,100 +318,197 @@ public final class PldAccountant implements PrivacyAccountant {
   /**
    * A distinct mechanism: its dominating pairs in the two orders (the same object if symmetric).
    */
-  private record Leaf(LossPair remove, LossPair add) {}
+  private record Leaf(LossPair remove, LossPair add) {
+
+    static Leaf symmetric(LossPair pair) {
+      return new Leaf(pair, pair);
+    }
+  }
 
   private record CacheKey(LossPair pair, double interval) {}
 
   /** Thrown internally with the reason an event is unsupported. */
-  private static final class Unsupported extends Exception {
+  private static final class Unsupported extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Unsupported(String reason) {
       super(reason, null, false, false);
     }
-  }
 
-  private void flatten(PrivacyEvent event, long multiplicity, Map<Leaf, Long> into)
-      throws Unsupported {
-    if (event instanceof SelfComposedEvent self) {
-      long m;
-      try {
-        m = Math.multiplyExact(multiplicity, self.count());
-      } catch (ArithmeticException overflow) {
-        throw new Unsupported("the total repetition count exceeds " + Long.MAX_VALUE);
-      }
-      flatten(self.event(), m, into);
-    } else if (event instanceof ComposedEvent composed) {
-      for (PrivacyEvent e : composed.events()) {
-        flatten(e, multiplicity, into);
-      }
-    } else {
-      Leaf leaf = leafOf(event);
-      long sum;
-      try {
-        sum = Math.addExact(into.getOrDefault(leaf, 0L), multiplicity);
-      } catch (ArithmeticException overflow) {
-        throw new Unsupported("the total repetition count exceeds " + Long.MAX_VALUE);
-      }
-      into.put(leaf, sum);
+    static Unsupported countOverflow() {
+      return new Unsupported("the total repetition count exceeds " + Long.MAX_VALUE);
     }
   }
 
-  private Leaf leafOf(PrivacyEvent event) throws Unsupported {
-    if (event instanceof PoissonSampledEvent sampled) {
-      if (relation != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
+  /**
+   * The distinct leaves of a resolved event with their repetition counts, in first-seen order.
+   *
+   * @throws Unsupported when some part has no dominating pair here, or a count overflows
+   */
+  private LinkedHashMap<Leaf, Long> flattened(PrivacyEvent resolved) {
+    Flattening flattening = new Flattening();
+    resolved.accept(flattening, 1L);
+    return flattening.leaves;
+  }
+
+  /**
+   * This accountant's leaves with {@code added}'s counts added, checked before anything changes.
+   *
+   * @throws Unsupported when a total count overflows
+   */
+  private LinkedHashMap<Leaf, Long> merged(Map<Leaf, Long> added) {
+    LinkedHashMap<Leaf, Long> merged = new LinkedHashMap<>(leaves);
+    for (Map.Entry<Leaf, Long> e : added.entrySet()) {
+      merged.put(e.getKey(), addCounts(merged.getOrDefault(e.getKey(), 0L), e.getValue()));
+    }
+    return merged;
+  }
+
+  private static long addCounts(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException overflow) {
+      throw Unsupported.countOverflow();
+    }
+  }
+
+  /** Collects the leaves of an event; the context is the multiplicity of the event visited. */
+  private final class Flattening extends CompositionWalk<Long> {
+    final LinkedHashMap<Leaf, Long> leaves = new LinkedHashMap<>();
+
+    @Override
+    protected Long repeatContext(Long multiplicity, long count) {
+      try {
+        return Math.multiplyExact(multiplicity, count);
+      } catch (ArithmeticException overflow) {
+        throw Unsupported.countOverflow();
+      }
+    }
+
+    @Override
+    public Void gaussian(GaussianEvent event, Long multiplicity) {
+      return add(Leaf.symmetric(gaussianPair(event)), multiplicity);
+    }
+
+    @Override
+    public Void laplace(LaplaceEvent event, Long multiplicity) {
+      return add(Leaf.symmetric(laplacePair(event)), multiplicity);
+    }
+
+    @Override
+    public Void epsilonDelta(EpsilonDeltaEvent event, Long multiplicity) {
+      return add(Leaf.symmetric(randomizedResponsePair(event)), multiplicity);
+    }
+
+    @Override
+    public Void zcdp(ZcdpEvent event, Long multiplicity) {
+      throw zcdpUnsupported();
+    }
+
+    @Override
+    public Void poissonSampled(PoissonSampledEvent event, Long multiplicity) {
+      if (relation() != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
         throw new Unsupported(
             "Poisson subsampling is analysed under ADD_OR_REMOVE_ONE (Zhu, Dong & Wang 2022); no"
                 + " dominating pair for "
-                + relation
+                + relation()
                 + " is implemented");
       }
-      double rate = sampled.samplingRate();
-      PrivacyEvent inner = sampled.event();
-      while (inner instanceof PoissonSampledEvent nested) {
-        // Poisson sampling of a Poisson sample is Poisson sampling with the product rate.
-        rate *= nested.samplingRate();
-        inner = nested.event();
-      }
-      if (!(rate > 0)) {
+      return add(event.event().accept(new SampledLeaf(), event.samplingRate()), multiplicity);
+    }
+
+    private Void add(Leaf leaf, long multiplicity) {
+      leaves.put(leaf, addCounts(leaves.getOrDefault(leaf, 0L), multiplicity));
+      return null;
+    }
+  }
+
+  /**
+   * The leaf of a mechanism run on a Poisson sample; the context is the sampling rate. Poisson
+   * sampling of a Poisson sample is Poisson sampling with the product of the rates.
+   */
+  private final class SampledLeaf implements EventVisitor<Leaf, Double> {
+
+    @Override
+    public Leaf gaussian(GaussianEvent event, Double rate) {
+      return sampled(rate, gaussianPair(event));
+    }
+
+    @Override
+    public Leaf laplace(LaplaceEvent event, Double rate) {
+      return sampled(rate, laplacePair(event));
+    }
+
+    @Override
+    public Leaf epsilonDelta(EpsilonDeltaEvent event, Double rate) {
+      return sampled(rate, randomizedResponsePair(event));
+    }
+
+    @Override
+    public Leaf zcdp(ZcdpEvent event, Double rate) {
+      throw zcdpUnsupported();
+    }
+
+    @Override
+    public Leaf poissonSampled(PoissonSampledEvent event, Double rate) {
+      double product = rate * event.samplingRate();
+      if (!(product > 0)) {
         throw new Unsupported("the product of nested sampling rates underflows to 0");
       }
-      LossPair base = basePair(inner, true);
+      return event.event().accept(this, product);
+    }
+
+    @Override
+    public Leaf selfComposed(SelfComposedEvent event, Double rate) {
+      throw compositeUnsupported(event);
+    }
+
+    @Override
+    public Leaf composed(ComposedEvent event, Double rate) {
+      throw compositeUnsupported(event);
+    }
+
+    @Override
+    public Leaf perRelation(PerRelationEvent event, Double rate) {
+      throw compositeUnsupported(event);
+    }
+
+    private Leaf sampled(double rate, LossPair base) {
       if (rate == 1.0) {
-        return new Leaf(base, base);
+        return Leaf.symmetric(base);
       }
       return new Leaf(
           new SubsampledLossPair(rate, base, SubsampledLossPair.Direction.REMOVE),
           new SubsampledLossPair(rate, base, SubsampledLossPair.Direction.ADD));
     }
-    LossPair base = basePair(event, false);
-    return new Leaf(base, base);
-  }
 
-  /** The symmetric dominating pair of an unsampled mechanism. */
-  private LossPair basePair(PrivacyEvent event, boolean sampled) throws Unsupported {
-    double factor = relation.sumSensitivityFactor();
-    if (event instanceof GaussianEvent g) {
-      double s = g.noiseMultiplier() / factor;
-      return s >= MIN_NOISE_MULTIPLIER ? new GaussianLossPair(s) : new RevealingLossPair(s == 0);
-    }
-    if (event instanceof LaplaceEvent l) {
-      double b = l.noiseMultiplier() / factor;
-      return b >= MIN_NOISE_MULTIPLIER ? new LaplaceLossPair(b) : new RevealingLossPair(b == 0);
-    }
-    if (event instanceof EpsilonDeltaEvent ed) {
-      return new RandomizedResponseLossPair(ed.epsilon(), ed.delta());
-    }
-    if (event instanceof ZcdpEvent) {
-      throw new Unsupported("a zCDP guarantee does not determine a privacy loss distribution");
-    }
-    if (sampled) {
-      throw new Unsupported(
+    private Unsupported compositeUnsupported(PrivacyEvent event) {
+      return new Unsupported(
           "Poisson sampling of a composite event ("
               + event.getClass().getSimpleName()
               + ") is not a composition of sampled events; sample each mechanism separately");
     }
-    throw new Unsupported("unknown event type " + event.getClass().getSimpleName());
+  }
+
+  private static Unsupported zcdpUnsupported() {
+    return new Unsupported("a zCDP guarantee does not determine a privacy loss distribution");
+  }
+
+  /** The dominating pair of a Gaussian mechanism (noiseless below the smallest multiplier). */
+  private LossPair gaussianPair(GaussianEvent event) {
+    double s = event.noiseMultiplier() / relation().sumSensitivityFactor();
+    return s >= MIN_NOISE_MULTIPLIER ? new GaussianLossPair(s) : new RevealingLossPair(s == 0);
+  }
+
+  /** The dominating pair of a Laplace mechanism (noiseless below the smallest multiplier). */
+  private LossPair laplacePair(LaplaceEvent event) {
+    double b = event.noiseMultiplier() / relation().sumSensitivityFactor();
+    return b >= MIN_NOISE_MULTIPLIER ? new LaplaceLossPair(b) : new RevealingLossPair(b == 0);
+  }
+
+  /** The worst mechanism with an (epsilon, delta) guarantee: randomized response. */
+  private static LossPair randomizedResponsePair(EpsilonDeltaEvent event) {
+    return new RandomizedResponseLossPair(event.epsilon(), event.delta());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -513,7 +568,7 @@ public final class PldAccountant implements PrivacyAccountant {
   private Result compute() {
     if (leaves.isEmpty()) {
       DiscretePld none = DiscretePld.identity(1.0);
-      return new Result(none, none, Double.NaN, PldEpsilon.Grid.AS_CHOSEN, List.of(), relation);
+      return new Result(none, none, Double.NaN, PldEpsilon.Grid.AS_CHOSEN, List.of(), relation());
     }
     // A canonical order, so that the result does not depend on the order of composition even in
     // the last bit.
@@ -547,7 +602,7 @@ public final class PldAccountant implements PrivacyAccountant {
         DiscretePld remove = combine(parts, true, interval);
         DiscretePld add = symmetric ? remove : combine(parts, false, interval);
         PldEpsilon.Grid grid = coarsened ? PldEpsilon.Grid.COARSENED : PldEpsilon.Grid.AS_CHOSEN;
-        return new Result(remove, add, interval, grid, log.snapshot(), relation);
+        return new Result(remove, add, interval, grid, events(), relation());
       } catch (ArithmeticException | IllegalStateException tooLarge) {
         interval *= 2.0;
         coarsened = true;
@@ -560,7 +615,7 @@ public final class PldAccountant implements PrivacyAccountant {
   private Result unrepresentable() {
     DiscretePld none = DiscretePld.infinite(1.0);
     return new Result(
-        none, none, Double.NaN, PldEpsilon.Grid.UNREPRESENTABLE, log.snapshot(), relation);
+        none, none, Double.NaN, PldEpsilon.Grid.UNREPRESENTABLE, events(), relation());
   }
 
   /** A revealing pair used for noise too small for any grid (pessimistic, not exact). */

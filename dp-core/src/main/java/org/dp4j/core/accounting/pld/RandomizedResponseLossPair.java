@@ -53,23 +53,16 @@ record RandomizedResponseLossPair(double epsilon, double delta) implements LossP
     }
   }
 
+  /**
+   * The mirror image of the upper tails (Q is P reflected): {@code P(L < t) = Q(L > -t)} and {@code
+   * Q(L < t) = P(L > -t)}.
+   */
   @Override
   public void lowerTails(double t, double[] out) {
-    if (t == Double.NEGATIVE_INFINITY) {
-      out[0] = 0.0;
-      out[1] = 0.0;
-      return;
-    }
-    if (t > epsilon) {
-      out[0] = small() + large();
-      out[1] = delta + large() + small();
-    } else if (t > -epsilon) {
-      out[0] = small();
-      out[1] = delta + large();
-    } else {
-      out[0] = 0.0;
-      out[1] = delta;
-    }
+    upperTails(-t, out);
+    double p = out[1];
+    out[1] = out[0];
+    out[0] = p;
   }
 
   @Override

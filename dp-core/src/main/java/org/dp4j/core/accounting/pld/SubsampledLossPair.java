@@ -75,109 +75,91 @@ record SubsampledLossPair(double samplingRate, LossPair inner, Direction directi
     return Math.log(arg) - Math.log(q);
   }
 
+  /** The outer loss of an inner loss {@code l}: {@code g(l)} for REMOVE, {@code -g(l)} for ADD. */
+  private double outerLoss(double l) {
+    return direction == Direction.REMOVE ? g(l) : -g(l);
+  }
+
   @Override
   public void upperTails(double t, double[] out) {
-    double q = samplingRate;
-    if (direction == Direction.REMOVE) {
-      double inv = gInverse(t);
-      if (Double.isNaN(inv)) {
-        // t is below every outer loss (inner -inf atoms included).
-        out[0] = 1.0;
-        out[1] = 1.0;
-        return;
-      }
-      inner.upperTails(inv, out);
-      double p = out[0];
-      double qq = out[1];
-      out[0] = (1 - q) * qq + q * p;
-      out[1] = qq;
-    } else {
-      // L' > t  <=>  g(L) < -t  <=>  L < g^{-1}(-t).
-      double inv = gInverse(-t);
-      if (Double.isNaN(inv)) {
-        out[0] = 0.0;
-        out[1] = 0.0;
-        return;
-      }
-      inner.lowerTails(inv, out);
-      double p = out[0];
-      double qq = out[1];
-      out[0] = qq;
-      out[1] = (1 - q) * qq + q * p;
-    }
+    tails(t, true, out);
   }
 
   @Override
   public void lowerTails(double t, double[] out) {
-    double q = samplingRate;
-    if (direction == Direction.REMOVE) {
-      // L' < t  <=>  L < g^{-1}(t).
-      double inv = gInverse(t);
-      if (Double.isNaN(inv)) {
-        out[0] = 0.0;
-        out[1] = 0.0;
-        return;
-      }
-      inner.lowerTails(inv, out);
-      double p = out[0];
-      double qq = out[1];
-      out[0] = (1 - q) * qq + q * p;
-      out[1] = qq;
-    } else {
-      // L' < t  <=>  g(L) > -t  <=>  L > g^{-1}(-t).
-      double inv = gInverse(-t);
-      if (Double.isNaN(inv)) {
-        out[0] = 1.0;
-        out[1] = 1.0;
-        return;
-      }
-      inner.upperTails(inv, out);
-      double p = out[0];
-      double qq = out[1];
-      out[0] = qq;
-      out[1] = (1 - q) * qq + q * p;
-    }
-  }
-
-  /** For REMOVE, {@code log(1-q)}: the exact minimum of the outer loss. */
-  @Override
-  public double lowLoss() {
-    if (direction == Direction.REMOVE) {
-      return samplingRate < 1 ? Math.log1p(-samplingRate) : inner.lowLoss();
-    }
-    return -g(inner.highLoss());
+    tails(t, false, out);
   }
 
   /**
-   * For ADD, {@code -log(1-q)}: the exact maximum of the outer loss (reached by the inner pair's
-   * Q-only outcomes, which must not be pushed to infinity).
+   * The upper ({@code L' > t}) or lower ({@code L' < t}) tails. The outer loss is monotone in the
+   * inner one, increasing for REMOVE ({@code L' > t <=> L > g^{-1}(t)}) and decreasing for ADD
+   * ({@code L' > t <=> g(L) < -t <=> L < g^{-1}(-t)}), so each outer tail is one inner tail at
+   * {@code g^{-1}(+-t)}, the same side for REMOVE and the other for ADD; the sampled distribution
+   * is the mixture {@code (1-q) Q + q P} of the inner one's.
    */
+  private void tails(double t, boolean upper, double[] out) {
+    boolean remove = direction == Direction.REMOVE;
+    boolean innerUpper = upper == remove;
+    double inv = gInverse(remove ? t : -t);
+    if (Double.isNaN(inv)) {
+      // No inner loss maps to the threshold, which lies below every value of g: the whole mass
+      // is in the inner upper tail (inner -inf atoms included) and none in the lower.
+      double mass = innerUpper ? 1.0 : 0.0;
+      out[0] = mass;
+      out[1] = mass;
+      return;
+    }
+    if (innerUpper) {
+      inner.upperTails(inv, out);
+    } else {
+      inner.lowerTails(inv, out);
+    }
+    double p = out[0];
+    double qq = out[1];
+    double mixture = (1 - samplingRate) * qq + samplingRate * p;
+    out[0] = remove ? mixture : qq;
+    out[1] = remove ? qq : mixture;
+  }
+
+  /**
+   * The least value of {@code g(L)}: {@code log(1-q)}, the exact minimum (reached by the inner
+   * pair's Q-only outcomes, which must not be pushed to infinity), or the inner low loss when
+   * {@code q == 1}. It is the low loss for REMOVE and minus the high loss for ADD.
+   */
+  private double lowestG() {
+    return samplingRate < 1 ? Math.log1p(-samplingRate) : inner.lowLoss();
+  }
+
+  @Override
+  public double lowLoss() {
+    return direction == Direction.REMOVE ? lowestG() : -g(inner.highLoss());
+  }
+
   @Override
   public double highLoss() {
-    if (direction == Direction.REMOVE) {
-      return g(inner.highLoss());
-    }
-    return samplingRate < 1 ? -Math.log1p(-samplingRate) : -inner.lowLoss();
+    return direction == Direction.REMOVE ? g(inner.highLoss()) : -lowestG();
   }
 
   @Override
   public double expectP(DoubleUnaryOperator f) {
-    double q = samplingRate;
-    if (direction == Direction.REMOVE) {
-      DoubleUnaryOperator fg = l -> f.applyAsDouble(g(l));
-      return (1 - q) * inner.expectQ(fg) + q * inner.expectP(fg);
-    }
-    return inner.expectQ(l -> f.applyAsDouble(-g(l)));
+    return expect(f, true);
   }
 
   @Override
   public double expectQ(DoubleUnaryOperator f) {
-    double q = samplingRate;
-    if (direction == Direction.REMOVE) {
-      return inner.expectQ(l -> f.applyAsDouble(g(l)));
+    return expect(f, false);
+  }
+
+  /**
+   * {@code E[f(L')]} under the outer P ({@code underP}) or Q: the mixture {@code (1-q) Q + q P} of
+   * the inner pair is the outer P for REMOVE and the outer Q for ADD; the other is the inner Q.
+   */
+  private double expect(DoubleUnaryOperator f, boolean underP) {
+    DoubleUnaryOperator fOuter = l -> f.applyAsDouble(outerLoss(l));
+    if (underP == (direction == Direction.REMOVE)) {
+      return (1 - samplingRate) * inner.expectQ(fOuter) + samplingRate * inner.expectP(fOuter);
     }
-    DoubleUnaryOperator fg = l -> f.applyAsDouble(-g(l));
-    return (1 - q) * inner.expectQ(fg) + q * inner.expectP(fg);
+    return inner.expectQ(fOuter);
   }
 
   @Override

@@ -1,11 +1,9 @@
 package org.dp4j.core.accounting.rdp;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
+import java.util.function.IntToDoubleFunction;
 import org.dp4j.core.NeighbouringRelation;
-import org.dp4j.core.accounting.PrivacyAccountant;
-import org.dp4j.core.accounting.UnsupportedEventException;
 import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.GaussianEvent;
@@ -14,9 +12,9 @@ import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.EventLog;
-import org.dp4j.core.internal.RelationResolution;
+import org.dp4j.core.internal.CompositionWalk;
 
 /**
  * Renyi differential privacy accountant (Mironov 2017, "Renyi Differential Privacy", CSF): keeps an
@@ -81,25 +79,18 @@ import org.dp4j.core.internal.RelationResolution;
  *
  * <p>Not thread-safe.
  */
-public final class RdpAccountant implements PrivacyAccountant {
+public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
 
   /** Largest order accepted in a custom grid; integer orders cost one term per unit of order. */
   public static final double MAX_ORDER = 10_000.0;
 
-  private static final String NAME = "RdpAccountant";
-
   private static final double[] DEFAULT_ORDERS = buildDefaultOrders();
-
-  /** Relative error bound of the closed forms (a handful of correctly rounded operations). */
-  private static final double CLOSED_FORM_ERROR = 16 * RoundUp.MACHINE_EPSILON;
 
   /** Above {@code (alpha - 1) / b} of this size the Laplace formula is evaluated in log space. */
   private static final double LAPLACE_LOG_SPACE_FROM = 30.0;
 
-  private final NeighbouringRelation relation;
   private final double[] orders;
   private final double[] rdp;
-  private final EventLog log;
   private StepCurve lastSampledGaussian;
 
   /** An accountant for {@link NeighbouringRelation#ADD_OR_REMOVE_ONE} with the default orders. */
@@ -125,15 +116,16 @@ public final class RdpAccountant implements PrivacyAccountant {
    * @throws IllegalArgumentException naming the offending order
    */
   public RdpAccountant(NeighbouringRelation relation, double[] orders) {
-    this(Checks.notNull("relation", relation), validatedOrders(orders), null, new EventLog());
+    super(relation);
+    this.orders = validatedOrders(orders);
+    this.rdp = new double[this.orders.length];
   }
 
-  private RdpAccountant(
-      NeighbouringRelation relation, double[] orders, double[] rdp, EventLog log) {
-    this.relation = relation;
-    this.orders = orders;
-    this.rdp = rdp == null ? new double[orders.length] : rdp;
-    this.log = log;
+  private RdpAccountant(RdpAccountant other) {
+    super(other);
+    this.orders = other.orders;
+    this.rdp = other.rdp.clone();
+    this.lastSampledGaussian = other.lastSampledGaussian;
   }
 
   /**
@@ -161,78 +153,16 @@ public final class RdpAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public NeighbouringRelation relation() {
-    return relation;
+  protected Optional<String> unsupportedPart(PrivacyEvent resolved) {
+    return new Reasons(relation()).reason(resolved);
   }
 
+  /** Adds the event's RDP to the running bound; the whole tree was validated first. */
   @Override
-  public Optional<String> unsupportedReason(PrivacyEvent event) {
-    event = RelationResolution.resolve(event, relation);
-    if (event instanceof EpsilonDeltaEvent e && !e.isPure()) {
-      return Optional.of(
-          "approximate (epsilon, delta)-DP with delta > 0 implies no Renyi-DP bound (its delta"
-              + " part may hide an unbounded privacy loss); use a composition accountant");
-    }
-    if (event instanceof PoissonSampledEvent p) {
-      if (p.samplingRate() == 1.0) {
-        return unsupportedReason(p.event());
-      }
-      if (relation != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
-        return Optional.of(
-            "the Renyi-DP analysis of Poisson subsampling (Mironov, Talwar & Zhang 2019) holds for"
-                + " add/remove-one neighbours, not for "
-                + relation);
-      }
-      if (!(p.event() instanceof GaussianEvent)) {
-        return Optional.of(
-            "Poisson subsampling is analysed only for a Gaussian inner event, got "
-                + p.event().getClass().getSimpleName());
-      }
-      return Optional.empty();
-    }
-    if (event instanceof SelfComposedEvent s) {
-      return unsupportedReason(s.event());
-    }
-    if (event instanceof ComposedEvent c) {
-      for (PrivacyEvent child : c.events()) {
-        Optional<String> reason = unsupportedReason(child);
-        if (reason.isPresent()) {
-          return reason;
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * @throws UnsupportedEventException when any part of {@code event} is unsupported (see the class
-   *     documentation); nothing changes
-   */
-  @Override
-  public RdpAccountant compose(PrivacyEvent event) {
-    Optional<String> reason = unsupportedReason(event);
-    if (reason.isPresent()) {
-      throw new UnsupportedEventException(NAME, event, reason.get());
-    }
+  protected void add(PrivacyEvent resolved) {
     double[] updated = rdp.clone();
-    accumulate(RelationResolution.resolve(event, relation), 1.0, updated);
+    resolved.accept(new Accumulation(updated), 1.0);
     System.arraycopy(updated, 0, rdp, 0, rdp.length);
-    log.add(event);
-    return this;
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * @throws UnsupportedEventException when any part of {@code event} is unsupported; nothing
-   *     changes
-   */
-  @Override
-  public RdpAccountant compose(PrivacyEvent event, long count) {
-    Checks.positive("count", count);
-    return compose(count == 1 ? event : new SelfComposedEvent(event, count));
   }
 
   /**
@@ -273,22 +203,14 @@ public final class RdpAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public List<PrivacyEvent> events() {
-    return log.snapshot();
-  }
-
-  @Override
   public RdpAccountant copy() {
-    RdpAccountant copy = new RdpAccountant(relation, orders, rdp.clone(), log.copy());
-    copy.lastSampledGaussian = lastSampledGaussian;
-    return copy;
+    return new RdpAccountant(this);
   }
 
   @Override
   public String toString() {
-    return NAME
-        + "[relation="
-        + relation
+    return "RdpAccountant[relation="
+        + relation()
         + ", orders="
         + orders.length
         + ", events="
@@ -298,52 +220,92 @@ public final class RdpAccountant implements PrivacyAccountant {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Adds {@code times} copies of a validated event's RDP into {@code target}, rounding up. */
-  private void accumulate(PrivacyEvent event, double times, double[] target) {
-    if (event instanceof GaussianEvent g) {
-      double sigma = g.noiseMultiplier() / relation.sumSensitivityFactor();
+  /** Why an event has no Renyi-DP bound here (see the class documentation). */
+  private static final class Reasons extends RenyiReasons {
+    private final NeighbouringRelation relation;
+
+    Reasons(NeighbouringRelation relation) {
+      super("Renyi-DP");
+      this.relation = relation;
+    }
+
+    @Override
+    Optional<String> sampledReason(PoissonSampledEvent event) {
+      if (relation != NeighbouringRelation.ADD_OR_REMOVE_ONE) {
+        return Optional.of(
+            "the Renyi-DP analysis of Poisson subsampling (Mironov, Talwar & Zhang 2019) holds for"
+                + " add/remove-one neighbours, not for "
+                + relation);
+      }
+      if (!(event.event() instanceof GaussianEvent)) {
+        return Optional.of(
+            "Poisson subsampling is analysed only for a Gaussian inner event, got "
+                + event.event().getClass().getSimpleName());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Adds a validated event's RDP into {@code target}, times its multiplicity (the context),
+   * rounding up.
+   */
+  private final class Accumulation extends CompositionWalk<Double> {
+    private final double[] target;
+
+    Accumulation(double[] target) {
+      this.target = target;
+    }
+
+    @Override
+    protected Double repeatContext(Double times, long count) {
+      return RoundUp.product(times, (double) count);
+    }
+
+    @Override
+    public Void gaussian(GaussianEvent event, Double times) {
+      double sigma = event.noiseMultiplier() / relation().sumSensitivityFactor();
+      return addPerOrder(
+          times,
+          k ->
+              sigma == 0.0
+                  ? Double.POSITIVE_INFINITY
+                  : RoundUp.relative(orders[k] / (2.0 * sigma * sigma), RoundUp.CLOSED_FORM_ERROR));
+    }
+
+    @Override
+    public Void laplace(LaplaceEvent event, Double times) {
+      double scale = event.noiseMultiplier() / relation().sumSensitivityFactor();
+      return addPerOrder(times, k -> laplaceRdp(orders[k], scale));
+    }
+
+    @Override
+    public Void epsilonDelta(EpsilonDeltaEvent event, Double times) {
+      return addPerOrder(times, k -> randomizedResponseRdp(orders[k], event.epsilon()));
+    }
+
+    @Override
+    public Void zcdp(ZcdpEvent event, Double times) {
+      return addPerOrder(
+          times, k -> RoundUp.relative(orders[k] * event.rho(), RoundUp.CLOSED_FORM_ERROR));
+    }
+
+    @Override
+    public Void poissonSampled(PoissonSampledEvent event, Double times) {
+      if (event.samplingRate() == 1.0) {
+        return event.event().accept(this, times);
+      }
+      double sigma = ((GaussianEvent) event.event()).noiseMultiplier();
+      double[] perStep = sampledGaussianCurve(event.samplingRate(), sigma);
+      return addPerOrder(times, k -> perStep[k]);
+    }
+
+    /** {@code target[k] += times * perOrder(k)} at every order {@code k}, rounding up. */
+    private Void addPerOrder(double times, IntToDoubleFunction perOrder) {
       for (int k = 0; k < orders.length; k++) {
-        double perEvent =
-            sigma == 0.0
-                ? Double.POSITIVE_INFINITY
-                : RoundUp.relative(orders[k] / (2.0 * sigma * sigma), CLOSED_FORM_ERROR);
-        target[k] = RoundUp.sum(target[k], RoundUp.product(times, perEvent));
+        target[k] = RoundUp.sum(target[k], RoundUp.product(times, perOrder.applyAsDouble(k)));
       }
-    } else if (event instanceof LaplaceEvent l) {
-      double scale = l.noiseMultiplier() / relation.sumSensitivityFactor();
-      for (int k = 0; k < orders.length; k++) {
-        double perEvent = laplaceRdp(orders[k], scale);
-        target[k] = RoundUp.sum(target[k], RoundUp.product(times, perEvent));
-      }
-    } else if (event instanceof EpsilonDeltaEvent e) {
-      double eps = e.epsilon();
-      for (int k = 0; k < orders.length; k++) {
-        double perEvent = randomizedResponseRdp(orders[k], eps);
-        target[k] = RoundUp.sum(target[k], RoundUp.product(times, perEvent));
-      }
-    } else if (event instanceof ZcdpEvent z) {
-      for (int k = 0; k < orders.length; k++) {
-        double perEvent = RoundUp.relative(orders[k] * z.rho(), CLOSED_FORM_ERROR);
-        target[k] = RoundUp.sum(target[k], RoundUp.product(times, perEvent));
-      }
-    } else if (event instanceof PoissonSampledEvent p) {
-      if (p.samplingRate() == 1.0) {
-        accumulate(p.event(), times, target);
-        return;
-      }
-      double sigma = ((GaussianEvent) p.event()).noiseMultiplier();
-      double[] perStep = sampledGaussianCurve(p.samplingRate(), sigma);
-      for (int k = 0; k < orders.length; k++) {
-        target[k] = RoundUp.sum(target[k], RoundUp.product(times, perStep[k]));
-      }
-    } else if (event instanceof SelfComposedEvent s) {
-      accumulate(s.event(), RoundUp.product(times, (double) s.count()), target);
-    } else if (event instanceof ComposedEvent c) {
-      for (PrivacyEvent child : c.events()) {
-        accumulate(child, times, target);
-      }
-    } else {
-      throw new AssertionError("unhandled event type " + event.getClass());
+      return null;
     }
   }
 
@@ -383,7 +345,7 @@ public final class RdpAccountant implements PrivacyAccountant {
       double second = Math.log(alphaMinusOne / twoAlphaMinusOne) - c;
       value = (first + Math.log1p(Math.exp(second - first))) / alphaMinusOne;
     }
-    return RoundUp.relative(value, 4 * CLOSED_FORM_ERROR);
+    return RoundUp.relative(value, 4 * RoundUp.CLOSED_FORM_ERROR);
   }
 
   /**
@@ -402,7 +364,8 @@ public final class RdpAccountant implements PrivacyAccountant {
    */
   static double randomizedResponseRdp(double alpha, double epsilon) {
     double earlier =
-        RoundUp.relative(Math.min(epsilon, 0.5 * alpha * epsilon * epsilon), CLOSED_FORM_ERROR);
+        RoundUp.relative(
+            Math.min(epsilon, 0.5 * alpha * epsilon * epsilon), RoundUp.CLOSED_FORM_ERROR);
     if (epsilon == 0.0) {
       return 0.0;
     }
@@ -419,7 +382,7 @@ public final class RdpAccountant implements PrivacyAccountant {
     // most e sigmoid(y) / log(1 + e^y) <= e; the last operations add a few ulps.
     double logError = 4 * RoundUp.MACHINE_EPSILON * (Math.abs(a) + Math.abs(b) + Math.abs(c) + 1);
     double sigmoid = 1.0 / (1.0 + Math.exp(-logX));
-    double error = logError * Math.min(1.0, sigmoid / logOnePlusX) + CLOSED_FORM_ERROR;
+    double error = logError * Math.min(1.0, sigmoid / logOnePlusX) + RoundUp.CLOSED_FORM_ERROR;
     double rounded = RoundUp.relative(value, error);
     double smaller = rounded >= 0 && rounded < earlier ? rounded : earlier;
     // Below about eps = 1e-154 both underflow to 0; the true divergence is positive.

@@ -10,6 +10,12 @@ final class RoundUp {
   /** Twice the unit round-off, {@code 2^-52}. */
   static final double MACHINE_EPSILON = Math.ulp(1.0);
 
+  /**
+   * Relative error bound of a closed form evaluated with a handful of correctly rounded operations,
+   * for {@link #relative(double, double)}.
+   */
+  static final double CLOSED_FORM_ERROR = 16 * MACHINE_EPSILON;
+
   private RoundUp() {}
 
   /** {@code a + b} rounded up; {@code +Infinity} stays infinite. Inputs are {@code >= 0}. */

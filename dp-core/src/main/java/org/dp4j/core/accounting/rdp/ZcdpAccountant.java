@@ -1,7 +1,7 @@
 package org.dp4j.core.accounting.rdp;
 
-import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
@@ -10,8 +10,6 @@ import org.apache.commons.math3.optim.univariate.SearchInterval;
 import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
 import org.apache.commons.math3.optim.univariate.UnivariatePointValuePair;
 import org.dp4j.core.NeighbouringRelation;
-import org.dp4j.core.accounting.PrivacyAccountant;
-import org.dp4j.core.accounting.UnsupportedEventException;
 import org.dp4j.core.event.ComposedEvent;
 import org.dp4j.core.event.EpsilonDeltaEvent;
 import org.dp4j.core.event.GaussianEvent;
@@ -20,9 +18,9 @@ import org.dp4j.core.event.PoissonSampledEvent;
 import org.dp4j.core.event.PrivacyEvent;
 import org.dp4j.core.event.SelfComposedEvent;
 import org.dp4j.core.event.ZcdpEvent;
+import org.dp4j.core.internal.AbstractAccountant;
 import org.dp4j.core.internal.Checks;
-import org.dp4j.core.internal.EventLog;
-import org.dp4j.core.internal.RelationResolution;
+import org.dp4j.core.internal.CompositionFold;
 
 /**
  * Zero-concentrated differential privacy accountant (Bun &amp; Steinke 2016, "Concentrated
@@ -62,11 +60,7 @@ import org.dp4j.core.internal.RelationResolution;
  *
  * <p>Rounding is pessimistic throughout (see {@link RdpAccountant}). Not thread-safe.
  */
-public final class ZcdpAccountant implements PrivacyAccountant {
-
-  private static final String NAME = "ZcdpAccountant";
-
-  private static final double CLOSED_FORM_ERROR = 16 * RoundUp.MACHINE_EPSILON;
+public final class ZcdpAccountant extends AbstractAccountant<ZcdpAccountant> {
 
   /** Half-width, in {@code t = log(alpha - 1)}, of the coarse scan around the starting guess. */
   private static final double SCAN_HALF_WIDTH = 12.0;
@@ -74,8 +68,8 @@ public final class ZcdpAccountant implements PrivacyAccountant {
   /** Step of the coarse scan in {@code t}. */
   private static final double SCAN_STEP = 0.25;
 
-  private final NeighbouringRelation relation;
-  private final EventLog log;
+  private static final Reasons REASONS = new Reasons();
+
   private double rho;
 
   /** An accountant for {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}. */
@@ -89,13 +83,12 @@ public final class ZcdpAccountant implements PrivacyAccountant {
    * @param relation the neighbouring relation, not null
    */
   public ZcdpAccountant(NeighbouringRelation relation) {
-    this(Checks.notNull("relation", relation), new EventLog(), 0.0);
+    super(relation);
   }
 
-  private ZcdpAccountant(NeighbouringRelation relation, EventLog log, double rho) {
-    this.relation = relation;
-    this.log = log;
-    this.rho = rho;
+  private ZcdpAccountant(ZcdpAccountant other) {
+    super(other);
+    this.rho = other.rho;
   }
 
   /**
@@ -108,67 +101,13 @@ public final class ZcdpAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public NeighbouringRelation relation() {
-    return relation;
+  protected Optional<String> unsupportedPart(PrivacyEvent resolved) {
+    return REASONS.reason(resolved);
   }
 
   @Override
-  public Optional<String> unsupportedReason(PrivacyEvent event) {
-    event = RelationResolution.resolve(event, relation);
-    if (event instanceof EpsilonDeltaEvent e && !e.isPure()) {
-      return Optional.of(
-          "approximate (epsilon, delta)-DP with delta > 0 implies no zCDP bound; use a"
-              + " composition accountant");
-    }
-    if (event instanceof PoissonSampledEvent p) {
-      if (p.samplingRate() == 1.0) {
-        return unsupportedReason(p.event());
-      }
-      return Optional.of(
-          "zCDP is not amplified by subsampling in general (Bun, Dwork, Rothblum & Steinke 2018);"
-              + " use RdpAccountant for Poisson-sampled events");
-    }
-    if (event instanceof SelfComposedEvent s) {
-      return unsupportedReason(s.event());
-    }
-    if (event instanceof ComposedEvent c) {
-      for (PrivacyEvent child : c.events()) {
-        Optional<String> reason = unsupportedReason(child);
-        if (reason.isPresent()) {
-          return reason;
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * @throws UnsupportedEventException when any part of {@code event} is unsupported; nothing
-   *     changes
-   */
-  @Override
-  public ZcdpAccountant compose(PrivacyEvent event) {
-    Optional<String> reason = unsupportedReason(event);
-    if (reason.isPresent()) {
-      throw new UnsupportedEventException(NAME, event, reason.get());
-    }
-    rho = RoundUp.sum(rho, rhoOf(RelationResolution.resolve(event, relation)));
-    log.add(event);
-    return this;
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * @throws UnsupportedEventException when any part of {@code event} is unsupported; nothing
-   *     changes
-   */
-  @Override
-  public ZcdpAccountant compose(PrivacyEvent event, long count) {
-    Checks.positive("count", count);
-    return compose(count == 1 ? event : new SelfComposedEvent(event, count));
+  protected void add(PrivacyEvent resolved) {
+    rho = RoundUp.sum(rho, resolved.accept(new Rho(relation().sumSensitivityFactor()), null));
   }
 
   /**
@@ -198,55 +137,83 @@ public final class ZcdpAccountant implements PrivacyAccountant {
   }
 
   @Override
-  public List<PrivacyEvent> events() {
-    return log.snapshot();
-  }
-
-  @Override
   public ZcdpAccountant copy() {
-    return new ZcdpAccountant(relation, log.copy(), rho);
+    return new ZcdpAccountant(this);
   }
 
   @Override
   public String toString() {
-    return NAME + "[relation=" + relation + ", rho=" + rho + "]";
+    return "ZcdpAccountant[relation=" + relation() + ", rho=" + rho + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  /** rho of a validated event, rounded up. */
-  private double rhoOf(PrivacyEvent event) {
-    double factor = relation.sumSensitivityFactor();
-    if (event instanceof GaussianEvent g) {
-      double sigma = g.noiseMultiplier() / factor;
+  /** Why an event has no zCDP bound (see the class documentation). */
+  private static final class Reasons extends RenyiReasons {
+
+    Reasons() {
+      super("zCDP");
+    }
+
+    @Override
+    Optional<String> sampledReason(PoissonSampledEvent event) {
+      return Optional.of(
+          "zCDP is not amplified by subsampling in general (Bun, Dwork, Rothblum & Steinke 2018);"
+              + " use RdpAccountant for Poisson-sampled events");
+    }
+  }
+
+  /** rho of a validated event, rounded up: it adds up under composition. */
+  private static final class Rho extends CompositionFold<Double, Void> {
+    private final double factor;
+
+    Rho(double factor) {
+      this.factor = factor;
+    }
+
+    @Override
+    public Double gaussian(GaussianEvent event, Void none) {
+      double sigma = event.noiseMultiplier() / factor;
       return sigma == 0.0
           ? Double.POSITIVE_INFINITY
-          : RoundUp.relative(0.5 / (sigma * sigma), CLOSED_FORM_ERROR);
+          : RoundUp.relative(0.5 / (sigma * sigma), RoundUp.CLOSED_FORM_ERROR);
     }
-    if (event instanceof LaplaceEvent l) {
-      double scale = l.noiseMultiplier() / factor;
+
+    @Override
+    public Double laplace(LaplaceEvent event, Void none) {
+      double scale = event.noiseMultiplier() / factor;
       return scale == 0.0 ? Double.POSITIVE_INFINITY : pureRho(1.0 / scale);
     }
-    if (event instanceof EpsilonDeltaEvent e) {
-      return pureRho(e.epsilon());
+
+    @Override
+    public Double epsilonDelta(EpsilonDeltaEvent event, Void none) {
+      return pureRho(event.epsilon());
     }
-    if (event instanceof ZcdpEvent z) {
-      return z.rho();
+
+    @Override
+    public Double zcdp(ZcdpEvent event, Void none) {
+      return event.rho();
     }
-    if (event instanceof PoissonSampledEvent p) {
-      return rhoOf(p.event()); // validated: sampling rate 1
+
+    @Override
+    public Double poissonSampled(PoissonSampledEvent event, Void none) {
+      return event.event().accept(this, none); // validated: sampling rate 1
     }
-    if (event instanceof SelfComposedEvent s) {
-      return RoundUp.product((double) s.count(), rhoOf(s.event()));
+
+    @Override
+    protected Double repeat(Double once, long count) {
+      return RoundUp.product((double) count, once);
     }
-    if (event instanceof ComposedEvent c) {
-      double total = 0.0;
-      for (PrivacyEvent child : c.events()) {
-        total = RoundUp.sum(total, rhoOf(child));
-      }
-      return total;
+
+    @Override
+    protected Double empty() {
+      return 0.0;
     }
-    throw new AssertionError("unhandled event type " + event.getClass());
+
+    @Override
+    protected Double then(Double total, Double next) {
+      return RoundUp.sum(total, next);
+    }
   }
 
   /**
@@ -271,8 +238,8 @@ public final class ZcdpAccountant implements PrivacyAccountant {
    * @return rho, {@code >= 0}
    */
   static double pureRho(double epsilon) {
-    double tight = RoundUp.relative(epsilon * Math.tanh(0.5 * epsilon), CLOSED_FORM_ERROR);
-    double earlier = RoundUp.relative(0.5 * epsilon * epsilon, CLOSED_FORM_ERROR);
+    double tight = RoundUp.relative(epsilon * Math.tanh(0.5 * epsilon), RoundUp.CLOSED_FORM_ERROR);
+    double earlier = RoundUp.relative(0.5 * epsilon * epsilon, RoundUp.CLOSED_FORM_ERROR);
     double smaller = Math.min(tight, earlier);
     // Below about epsilon = 1e-154 both underflow to 0; the true rho is positive.
     return smaller > 0 || epsilon == 0.0 ? smaller : Double.MIN_VALUE;
@@ -291,12 +258,9 @@ public final class ZcdpAccountant implements PrivacyAccountant {
     // log(1/delta)/(alpha-1)
     double start = 0.5 * Math.log(-logDelta / rho);
     double best =
-        minimiseOverLogOrder(
-            t -> {
-              double alphaMinusOne = Math.exp(t);
-              double alphaRho = RoundUp.relative((1.0 + alphaMinusOne) * rho, CLOSED_FORM_ERROR);
-              return RdpConversion.epsilonAt(alphaMinusOne, alphaRho, logDelta);
-            },
+        minimiseOverOrder(
+            rho,
+            (alphaMinusOne, alphaRho) -> RdpConversion.epsilonAt(alphaMinusOne, alphaRho, logDelta),
             start);
     return Math.max(0.0, best);
   }
@@ -313,15 +277,27 @@ public final class ZcdpAccountant implements PrivacyAccountant {
     // (2 rho)
     double start = Math.log(Math.max((epsilon - rho) / (2.0 * rho), 1e-3));
     double bestLog =
-        minimiseOverLogOrder(
-            t -> {
-              double alphaMinusOne = Math.exp(t);
-              double alphaRho = RoundUp.relative((1.0 + alphaMinusOne) * rho, CLOSED_FORM_ERROR);
-              return RdpConversion.logDeltaAt(alphaMinusOne, alphaRho, epsilon);
-            },
+        minimiseOverOrder(
+            rho,
+            (alphaMinusOne, alphaRho) -> RdpConversion.logDeltaAt(alphaMinusOne, alphaRho, epsilon),
             start);
     double cks = bestLog < 0.0 ? Math.nextUp(Math.exp(bestLog)) : 1.0;
     return Math.min(cks, RdpConversion.totalVariationBound(rho));
+  }
+
+  /**
+   * Minimises {@code bound(alpha - 1, alpha rho)} over the order {@code alpha = 1 + e^t}, with
+   * {@code alpha rho} rounded up (see {@link #minimiseOverLogOrder}).
+   */
+  private static double minimiseOverOrder(double rho, DoubleBinaryOperator bound, double start) {
+    return minimiseOverLogOrder(
+        t -> {
+          double alphaMinusOne = Math.exp(t);
+          double alphaRho =
+              RoundUp.relative((1.0 + alphaMinusOne) * rho, RoundUp.CLOSED_FORM_ERROR);
+          return bound.applyAsDouble(alphaMinusOne, alphaRho);
+        },
+        start);
   }
 
   /**

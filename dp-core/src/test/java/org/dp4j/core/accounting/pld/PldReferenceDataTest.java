@@ -136,7 +136,7 @@ class PldReferenceDataTest {
     assertTrue(result.epsilon() <= target.epsilon(), row::toString);
     double check =
         new PldAccountant()
-            .compose(NoiseCalibration.dpSgdEvent(q, sigma, steps))
+            .compose(new GaussianEvent(sigma).poissonSampled(q).repeated(steps))
             .epsilon(target.delta());
     assertTrue(check <= target.epsilon(), row::toString);
   }

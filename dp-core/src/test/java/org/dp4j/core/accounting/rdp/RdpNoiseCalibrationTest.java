@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.stream.Stream;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.calibration.NoiseCalibration;
+import org.dp4j.core.event.GaussianEvent;
 import org.dp4j.core.testing.RefData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,7 +41,9 @@ class RdpNoiseCalibrationTest {
     double achieved =
         new RdpAccountant()
             .compose(
-                NoiseCalibration.dpSgdEvent(row.number("q"), sigma, (long) row.number("steps")))
+                new GaussianEvent(sigma)
+                    .poissonSampled(row.number("q"))
+                    .repeated((long) row.number("steps")))
             .epsilon(delta);
     assertEquals(result.epsilon(), achieved, row::toString);
     assertTrue(achieved <= targetEpsilon, row::toString);
