@@ -99,6 +99,8 @@ public final class Digits {
     /**
      * Checks the parts.
      *
+     * @param train the training part
+     * @param test the test part
      * @throws NullPointerException when a part is null
      */
     public Split {
