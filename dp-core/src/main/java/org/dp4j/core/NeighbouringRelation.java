@@ -33,8 +33,8 @@ public enum NeighbouringRelation {
   }
 
   /**
-   * The factor by which this relation multiplies the sensitivity of a sum of norm-bounded
-   * contributions, relative to {@link #ADD_OR_REMOVE_ONE}: 1 for add/remove, 2 for replace-one.
+   * {@return the factor by which this relation multiplies the sensitivity of a sum of norm-bounded
+   * contributions, relative to {@link #ADD_OR_REMOVE_ONE}: 1 for add/remove, 2 for replace-one}
    */
   public double sumSensitivityFactor() {
     return sumSensitivityFactor;

@@ -15,7 +15,13 @@ import org.dp4j.core.internal.Checks;
  */
 public record PrivacyBudget(double epsilon, double delta) {
 
-  /** Validates both parameters; see the class documentation for the rules. */
+  /**
+   * Validates both parameters; see the class documentation for the rules.
+   *
+   * @param epsilon finite and non-negative
+   * @param delta in {@code [0, 1)}
+   * @throws IllegalArgumentException when either breaks its rule (NaN and infinities included)
+   */
   public PrivacyBudget {
     Checks.nonNegativeFinite("epsilon", epsilon);
     Checks.delta("delta", delta);
@@ -42,7 +48,7 @@ public record PrivacyBudget(double epsilon, double delta) {
     return new PrivacyBudget(epsilon, delta);
   }
 
-  /** Whether this is a pure guarantee ({@code delta == 0}). */
+  /** {@return whether this is a pure guarantee ({@code delta == 0})} */
   public boolean isPure() {
     return delta == 0.0;
   }

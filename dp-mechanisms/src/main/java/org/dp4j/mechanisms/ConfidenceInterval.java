@@ -12,7 +12,14 @@ import org.dp4j.core.internal.Checks;
  */
 public record ConfidenceInterval(double lower, double upper, double confidenceLevel) {
 
-  /** Validates the bounds and the level. */
+  /**
+   * Validates the bounds and the level.
+   *
+   * @param lower not NaN
+   * @param upper {@code >= lower}
+   * @param confidenceLevel in {@code (0, 1)}
+   * @throws IllegalArgumentException when a rule is broken
+   */
   public ConfidenceInterval {
     Checks.require(!Double.isNaN(lower), "lower", "not NaN", lower);
     Checks.require(upper >= lower, "upper", ">= lower = " + lower, upper);
@@ -23,12 +30,17 @@ public record ConfidenceInterval(double lower, double upper, double confidenceLe
         confidenceLevel);
   }
 
-  /** Whether {@code lower <= value <= upper}. */
+  /**
+   * Whether the interval contains a value.
+   *
+   * @param value any value; NaN is never contained
+   * @return {@code lower <= value <= upper}
+   */
   public boolean contains(double value) {
     return lower <= value && value <= upper;
   }
 
-  /** {@code upper - lower}. */
+  /** {@return the width, {@code upper - lower}} */
   public double width() {
     return upper - lower;
   }

@@ -87,6 +87,12 @@ public final class DiscreteGaussianMechanism {
   /**
    * As {@link #ofZcdp(double, long)}, drawing from {@code random}; only private if it is a
    * cryptographically secure source.
+   *
+   * @param rho the zCDP budget of one release, positive and finite
+   * @param l2Sensitivity the query's L2 sensitivity under the relation of the filter the releases
+   *     are charged to, {@code >= 1}
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the mechanism
    */
   public static DiscreteGaussianMechanism ofZcdp(
       double rho, long l2Sensitivity, UniformRandomProvider random) {
@@ -129,12 +135,15 @@ public final class DiscreteGaussianMechanism {
     return addNoise(value);
   }
 
-  /** {@code ZcdpEvent(Δ^2 / (2σ^2))}, rounded up, under the filter's relation. */
+  /** {@return {@code ZcdpEvent(Δ^2 / (2σ^2))}, rounded up, under the filter's relation} */
   public PrivacyEvent event() {
     return new ZcdpEvent(rho);
   }
 
-  /** The exact zCDP cost {@code Δ^2 / (2σ^2)} of one release, rounded up; at most the budget. */
+  /**
+   * {@return the exact zCDP cost {@code Δ^2 / (2σ^2)} of one release, rounded up; at most the
+   * budget}
+   */
   public double rho() {
     return rho;
   }
@@ -161,12 +170,12 @@ public final class DiscreteGaussianMechanism {
     return exact ? value : Math.nextUp(value);
   }
 
-  /** The parameter {@code σ} of the discrete Gaussian, used exactly. */
+  /** {@return the parameter {@code σ} of the discrete Gaussian, used exactly} */
   public double sigma() {
     return sigma;
   }
 
-  /** The L2 sensitivity this mechanism was calibrated for. */
+  /** {@return the L2 sensitivity this mechanism was calibrated for} */
   public long l2Sensitivity() {
     return l2Sensitivity;
   }

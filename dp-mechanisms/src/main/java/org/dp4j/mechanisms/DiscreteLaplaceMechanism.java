@@ -104,6 +104,12 @@ public final class DiscreteLaplaceMechanism {
   /**
    * As {@link #of(PrivacyBudget, long)}, drawing from {@code random}; only private if it is a
    * cryptographically secure source.
+   *
+   * @param budget a pure budget ({@code delta == 0}) with positive epsilon
+   * @param l1Sensitivity the query's L1 sensitivity under the relation of the filter the releases
+   *     are charged to, {@code >= 1}
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the mechanism
    */
   public static DiscreteLaplaceMechanism of(
       PrivacyBudget budget, long l1Sensitivity, UniformRandomProvider random) {
@@ -150,12 +156,15 @@ public final class DiscreteLaplaceMechanism {
     return addNoise(value);
   }
 
-  /** {@code EpsilonDeltaEvent.pure(Δ / t)}, rounded up, under the filter's relation. */
+  /** {@return {@code EpsilonDeltaEvent.pure(Δ / t)}, rounded up, under the filter's relation} */
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
   }
 
-  /** The exact cost {@code Δ / t} of one release, rounded up to a double; at most the budget. */
+  /**
+   * {@return the exact cost {@code Δ / t} of one release, rounded up to a double; at most the
+   * budget}
+   */
   public double epsilon() {
     return epsilon;
   }
@@ -184,22 +193,22 @@ public final class DiscreteLaplaceMechanism {
     return exact ? value : Math.nextUp(value);
   }
 
-  /** The scale's numerator {@code t * scaleDenominator()}. */
+  /** {@return the scale's numerator {@code t * scaleDenominator()}} */
   public long scaleNumerator() {
     return scaleNumerator;
   }
 
-  /** The scale's denominator, a power of two. */
+  /** {@return the scale's denominator, a power of two} */
   public long scaleDenominator() {
     return scaleDenominator;
   }
 
-  /** The scale {@code t = scaleNumerator / scaleDenominator}, rounded to a double. */
+  /** {@return the scale {@code t = scaleNumerator / scaleDenominator}, rounded to a double} */
   public double scale() {
     return (double) scaleNumerator / scaleDenominator;
   }
 
-  /** The L1 sensitivity this mechanism was calibrated for. */
+  /** {@return the L1 sensitivity this mechanism was calibrated for} */
   public long l1Sensitivity() {
     return l1Sensitivity;
   }

@@ -126,6 +126,11 @@ public final class GaussianMechanism implements NoiseMechanism {
    * A Gaussian mechanism drawing from {@code random}; only private if it is cryptographically
    * secure.
    *
+   * @param budget epsilon finite and {@code >= 0}, delta in {@code (0, 1)}
+   * @param l2Sensitivity the query's L2 sensitivity under the caller's neighbouring relation,
+   *     positive and finite
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the mechanism
    * @see #of(PrivacyBudget, double)
    */
   public static GaussianMechanism of(
@@ -175,25 +180,25 @@ public final class GaussianMechanism implements NoiseMechanism {
     return Math.fma(quotient, steps, -sigmaInSteps) > 0 ? Math.nextDown(quotient) : quotient;
   }
 
-  /** The grid step {@code g}, a power of two; every output is a multiple of it. */
+  /** {@return the grid step {@code g}, a power of two; every output is a multiple of it} */
   public double granularity() {
     return grid.granularity();
   }
 
   /**
-   * The noise standard deviation parameter actually used, in the query's units: {@code sigma_g *
-   * g}.
+   * {@return the noise standard deviation parameter actually used, in the query's units: {@code
+   * sigma_g * g}}
    */
   public double sigma() {
     return sigmaInSteps * grid.granularity();
   }
 
-  /** The budget this mechanism was calibrated for. */
+  /** {@return the budget this mechanism was calibrated for} */
   public PrivacyBudget budget() {
     return budget;
   }
 
-  /** The L2 sensitivity this mechanism was calibrated for. */
+  /** {@return the L2 sensitivity this mechanism was calibrated for} */
   public double l2Sensitivity() {
     return l2Sensitivity;
   }

@@ -133,6 +133,11 @@ public final class LaplaceMechanism implements NoiseMechanism {
    * A Laplace mechanism drawing from {@code random}. It is only private if {@code random} is a
    * cryptographically secure source.
    *
+   * @param budget a pure budget ({@code delta == 0}) with positive epsilon
+   * @param l1Sensitivity the query's L1 sensitivity under the caller's neighbouring relation,
+   *     positive and finite
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the mechanism
    * @see #of(PrivacyBudget, double)
    */
   public static LaplaceMechanism of(
@@ -186,20 +191,20 @@ public final class LaplaceMechanism implements NoiseMechanism {
     return PowerOfTwoGrid.roundedUp(epsilon * steps / calibrated);
   }
 
-  /** The grid step {@code g}, a power of two; every output is a multiple of it. */
+  /** {@return the grid step {@code g}, a power of two; every output is a multiple of it} */
   public double granularity() {
     return grid.granularity();
   }
 
   /**
-   * The noise scale actually used, in the query's units: {@code t * g}, at least {@code Δ / ε}
-   * (larger by about one part in 2^40 because of the grid).
+   * {@return the noise scale actually used, in the query's units: {@code t * g}} It is at least
+   * {@code Δ / ε} (larger by about one part in 2^40 because of the grid).
    */
   public double scale() {
     return scaleInSteps * grid.granularity();
   }
 
-  /** The L1 sensitivity this mechanism was calibrated for. */
+  /** {@return the L1 sensitivity this mechanism was calibrated for} */
   public double l1Sensitivity() {
     return l1Sensitivity;
   }

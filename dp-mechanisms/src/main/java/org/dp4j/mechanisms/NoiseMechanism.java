@@ -44,9 +44,9 @@ public interface NoiseMechanism {
   }
 
   /**
-   * The privacy cost of one {@link #addNoise(double)} call: its exact cost under whichever
-   * neighbouring relation the accountant uses, for a query whose sensitivity under that relation is
-   * the one given at construction.
+   * {@return the privacy cost of one {@link #addNoise(double)} call} It is the exact cost under
+   * whichever neighbouring relation the accountant uses, for a query whose sensitivity under that
+   * relation is the one given at construction.
    */
   PrivacyEvent event();
 

@@ -28,7 +28,16 @@ public record AggregationResult(
     String privacyStatement,
     boolean isPrivate) {
 
-  /** Validates and copies the rows. */
+  /**
+   * Validates and copies the rows.
+   *
+   * @param groups the released groups, not null
+   * @param rows the same rows, as collected; copied
+   * @param receipt the filter's receipt, not null
+   * @param calibration how the budget was spent, not null
+   * @param privacyStatement the statement, not null
+   * @param isPrivate false only in a NOT PRIVATE test mode
+   */
   public AggregationResult {
     Checks.notNull("groups", groups);
     rows = List.copyOf(rows);

@@ -37,7 +37,21 @@ public record Calibration(
     String selection,
     PrivacyEvent event) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param budget the query's budget, not null
+   * @param noise the noise of the sums, not null
+   * @param releases P, the number of releases calibrated together
+   * @param noiseMultiplier z, the multiplier every sum uses
+   * @param equalSplitNoiseMultiplier the multiplier of an equal split
+   * @param sums the noisy sums; copied
+   * @param quantileEpsilonPerGroup the exponential mechanism's epsilon per group (0 without
+   *     quantiles)
+   * @param equalSplitQuantileEpsilonPerGroup the same under an equal split
+   * @param selection how groups are chosen, in words, not null
+   * @param event the event of the whole query, not null
+   */
   public Calibration {
     Checks.notNull("budget", budget);
     Checks.notNull("noise", noise);
@@ -47,9 +61,9 @@ public record Calibration(
   }
 
   /**
-   * How much more noise (standard deviation or Laplace scale) an equal split of the budget would
-   * add to every sum: {@code equalSplitNoiseMultiplier / noiseMultiplier}, at least about 1. For k
-   * Gaussian sums at (1, 1e-6) it is 1.70 at k = 3 and 3.09 at k = 10.
+   * {@return how much more noise (standard deviation or Laplace scale) an equal split of the budget
+   * would add to every sum: {@code equalSplitNoiseMultiplier / noiseMultiplier}} It is at least
+   * about 1; for k Gaussian sums at (1, 1e-6) it is 1.70 at k = 3 and 3.09 at k = 10.
    */
   public double equalSplitNoiseFactor() {
     return equalSplitNoiseMultiplier / noiseMultiplier;

@@ -143,17 +143,20 @@ public final class DpAggregation {
     return new Builder(Checks.notNull("data", data));
   }
 
-  /** The event {@link #run} spends: the composition of every release of the query. */
+  /** {@return the event {@link #run} spends: the composition of every release of the query} */
   public PrivacyEvent event() {
     return calibration.event();
   }
 
-  /** How the budget is spent (fixed before any data is read). */
+  /** {@return how the budget is spent (fixed before any data is read)} */
   public Calibration calibration() {
     return calibration;
   }
 
-  /** The schema of the released groups: the group-by columns, then one double per metric column. */
+  /**
+   * {@return the schema of the released groups: the group-by columns, then one double per metric
+   * column}
+   */
   public StructType outputSchema() {
     return outputSchema;
   }
@@ -163,12 +166,12 @@ public final class DpAggregation {
     return spec;
   }
 
-  /** The query's budget. */
+  /** {@return the query's budget} */
   public PrivacyBudget budget() {
     return budget;
   }
 
-  /** The metrics, in output order. */
+  /** {@return the metrics, in output order} */
   public List<Metric> metrics() {
     return metrics;
   }
@@ -381,7 +384,12 @@ public final class DpAggregation {
       return groupBy(Arrays.asList(columns));
     }
 
-    /** As {@link #groupBy(String...)}. */
+    /**
+     * As {@link #groupBy(String...)}.
+     *
+     * @param columns one or more distinct columns, not the privacy unit
+     * @return this builder
+     */
     public Builder groupBy(List<String> columns) {
       this.groupBy = List.copyOf(Checks.noNulls("groupBy", columns));
       return this;
@@ -420,12 +428,20 @@ public final class DpAggregation {
       return this;
     }
 
-    /** Adds the noisy number of rows per group ({@code count}). */
+    /**
+     * Adds the noisy number of rows per group ({@code count}).
+     *
+     * @return this builder
+     */
     public Builder count() {
       return metric(new Metric.Count());
     }
 
-    /** Adds the noisy number of privacy units per group ({@code distinct_units}). */
+    /**
+     * Adds the noisy number of privacy units per group ({@code distinct_units}).
+     *
+     * @return this builder
+     */
     public Builder distinctUnits() {
       return metric(new Metric.DistinctUnits());
     }
@@ -442,12 +458,27 @@ public final class DpAggregation {
       return metric(new Metric.Sum(column, bounds(column, lower, upper)));
     }
 
-    /** Adds the noisy mean of {@code column} clamped to [lower, upper] ({@code mean_COLUMN}). */
+    /**
+     * Adds the noisy mean of {@code column} clamped to [lower, upper] ({@code mean_COLUMN}).
+     *
+     * @param column a numeric column
+     * @param lower finite
+     * @param upper finite, greater than {@code lower}
+     * @return this builder
+     */
     public Builder mean(String column, double lower, double upper) {
       return metric(new Metric.Mean(column, bounds(column, lower, upper)));
     }
 
-    /** Adds the noisy variance of {@code column} clamped to [lower, upper]. */
+    /**
+     * Adds the noisy variance of {@code column} clamped to [lower, upper] ({@code
+     * variance_COLUMN}).
+     *
+     * @param column a numeric column
+     * @param lower finite
+     * @param upper finite, greater than {@code lower}
+     * @return this builder
+     */
     public Builder variance(String column, double lower, double upper) {
       return metric(new Metric.Variance(column, bounds(column, lower, upper)));
     }
@@ -481,7 +512,11 @@ public final class DpAggregation {
       return this;
     }
 
-    /** Releases groups found in the data by {@link PartitionSelection#GAUSSIAN_THRESHOLD}. */
+    /**
+     * Releases groups found in the data by {@link PartitionSelection#GAUSSIAN_THRESHOLD}.
+     *
+     * @return this builder
+     */
     public Builder privateGroups() {
       return privateGroups(PartitionSelection.GAUSSIAN_THRESHOLD);
     }
@@ -590,7 +625,12 @@ public final class DpAggregation {
       return this;
     }
 
-    /** {@code build().run(filter).groups()}. */
+    /**
+     * Builds the query and runs it: {@code build().run(filter).groups()}.
+     *
+     * @param filter the budget to spend the query's event from, before anything runs
+     * @return the released groups
+     */
     public Dataset<Row> run(PrivacyFilter filter) {
       return build().run(filter).groups();
     }

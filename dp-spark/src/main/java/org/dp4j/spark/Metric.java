@@ -37,13 +37,13 @@ public sealed interface Metric
         Metric.Variance,
         Metric.Quantiles {
 
-  /** The names of the released columns, without the confidence-interval columns. */
+  /** {@return the names of the released columns, without the confidence-interval columns} */
   List<String> outputColumns();
 
-  /** Whether the metric can have a confidence interval (counts, sums and means). */
+  /** {@return whether the metric can have a confidence interval (counts, sums and means)} */
   boolean hasConfidenceInterval();
 
-  /** The value column this metric reads, or empty for counts. */
+  /** {@return the value column this metric reads, or empty for counts} */
   default java.util.Optional<String> column() {
     return java.util.Optional.empty();
   }
@@ -81,7 +81,12 @@ public sealed interface Metric
    * @param bounds clamping bounds, {@code lower < upper}
    */
   record Sum(String name, Bounds bounds) implements Metric {
-    /** Validates the column name and the bounds. */
+    /**
+     * Validates the column name and the bounds.
+     *
+     * @param name the value column, not null
+     * @param bounds clamping bounds, {@code lower < upper}
+     */
     public Sum {
       checkValueMetric(name, bounds);
     }
@@ -110,7 +115,12 @@ public sealed interface Metric
    * @param bounds clamping bounds, {@code lower < upper}
    */
   record Mean(String name, Bounds bounds) implements Metric {
-    /** Validates the column name and the bounds. */
+    /**
+     * Validates the column name and the bounds.
+     *
+     * @param name the value column, not null
+     * @param bounds clamping bounds, {@code lower < upper}
+     */
     public Mean {
       checkValueMetric(name, bounds);
     }
@@ -139,7 +149,12 @@ public sealed interface Metric
    * @param bounds clamping bounds, {@code lower < upper}
    */
   record Variance(String name, Bounds bounds) implements Metric {
-    /** Validates the column name and the bounds. */
+    /**
+     * Validates the column name and the bounds.
+     *
+     * @param name the value column, not null
+     * @param bounds clamping bounds, {@code lower < upper}
+     */
     public Variance {
       checkValueMetric(name, bounds);
     }
@@ -170,7 +185,13 @@ public sealed interface Metric
    * @param ranks the ranks, each in {@code [0, 1]}, at least one, no duplicates
    */
   record Quantiles(String name, Bounds bounds, List<Double> ranks) implements Metric {
-    /** Validates the column name, the bounds and the ranks; copies the ranks. */
+    /**
+     * Validates the column name, the bounds and the ranks; copies the ranks.
+     *
+     * @param name the value column, not null
+     * @param bounds clamping bounds, {@code lower < upper}
+     * @param ranks each in {@code [0, 1]}, at least one, no duplicates
+     */
     public Quantiles {
       checkValueMetric(name, bounds);
       Checks.notNull("ranks", ranks);

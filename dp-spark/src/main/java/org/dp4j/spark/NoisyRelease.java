@@ -15,7 +15,14 @@ import org.dp4j.core.internal.Checks;
  */
 public record NoisyRelease(String name, double sensitivity, double scale, double equalSplitScale) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param name not null
+   * @param sensitivity positive and finite
+   * @param scale positive and finite
+   * @param equalSplitScale positive and finite
+   */
   public NoisyRelease {
     Checks.notNull("name", name);
     Checks.positiveFinite("sensitivity", sensitivity);

@@ -14,7 +14,10 @@ public final class Randomness implements Serializable {
 
   private static final Randomness SECURE = new Randomness(RandomnessMode.SECURE, 0);
 
+  /** Secure, seeded or seeded without noise. */
   private final RandomnessMode mode;
+
+  /** The seed of the two NOT PRIVATE modes; 0 for the secure one. */
   private final long seed;
 
   private Randomness(RandomnessMode mode, long seed) {
@@ -27,6 +30,8 @@ public final class Randomness implements Serializable {
    * from the executor's operating-system entropy ({@code AesCtrRandom.fromOperatingSystem()}); no
    * noise seed exists anywhere, least of all on the driver. Contribution bounding chooses rows and
    * groups with a PRF under a fresh 128-bit key from the driver's {@code SecureRandom}.
+   *
+   * @return the private randomness
    */
   public static Randomness secure() {
     return SECURE;
@@ -58,7 +63,7 @@ public final class Randomness implements Serializable {
     return new Randomness(RandomnessMode.SEEDED_WITHOUT_NOISE, seed);
   }
 
-  /** Whether this is the private default. */
+  /** {@return whether this is the private default} */
   public boolean isPrivate() {
     return mode == RandomnessMode.SECURE;
   }

@@ -57,12 +57,15 @@ public enum AccountantKind {
     };
   }
 
-  /** The class of the accountants this kind creates. */
+  /** {@return the class of the accountants this kind creates} */
   public Class<? extends PrivacyAccountant> accountantClass() {
     return accountantClass;
   }
 
-  /** The lower-case name used on the command line and in statements: {@code "pld"}, ... */
+  /**
+   * {@return the lower-case name used on the command line and in statements: {@code "pld"}, {@code
+   * "rdp"}, {@code "basic-composition"}, ...}
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

@@ -28,7 +28,11 @@ public final class AdvancedCompositionAccountant
     this(NeighbouringRelation.ADD_OR_REMOVE_ONE);
   }
 
-  /** An empty accountant under the given relation. */
+  /**
+   * An empty accountant under the given relation.
+   *
+   * @param relation the relation it states its guarantee under, not null
+   */
   public AdvancedCompositionAccountant(NeighbouringRelation relation) {
     super(relation);
   }

@@ -27,7 +27,11 @@ public final class BasicCompositionAccountant
     this(NeighbouringRelation.ADD_OR_REMOVE_ONE);
   }
 
-  /** An empty accountant under the given relation. */
+  /**
+   * An empty accountant under the given relation.
+   *
+   * @param relation the relation it states its guarantee under, not null
+   */
   public BasicCompositionAccountant(NeighbouringRelation relation) {
     super(relation);
   }

@@ -47,7 +47,11 @@ public final class OptimalCompositionAccountant
     this(NeighbouringRelation.ADD_OR_REMOVE_ONE);
   }
 
-  /** An empty accountant under the given relation. */
+  /**
+   * An empty accountant under the given relation.
+   *
+   * @param relation the relation it states its guarantee under, not null
+   */
   public OptimalCompositionAccountant(NeighbouringRelation relation) {
     super(relation);
   }
@@ -102,7 +106,7 @@ public final class OptimalCompositionAccountant
     count = total;
   }
 
-  /** The number of identical mechanisms composed so far. */
+  /** {@return the number of identical mechanisms composed so far} */
   public long count() {
     return count;
   }

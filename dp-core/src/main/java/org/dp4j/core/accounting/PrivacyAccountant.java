@@ -23,7 +23,7 @@ import org.dp4j.core.internal.Checks;
  */
 public interface PrivacyAccountant {
 
-  /** The neighbouring relation under which this accountant states its guarantee. */
+  /** {@return the neighbouring relation under which this accountant states its guarantee} */
   NeighbouringRelation relation();
 
   /**
@@ -35,7 +35,12 @@ public interface PrivacyAccountant {
    */
   Optional<String> unsupportedReason(PrivacyEvent event);
 
-  /** Whether {@link #compose(PrivacyEvent)} would accept {@code event}. */
+  /**
+   * Whether {@link #compose(PrivacyEvent)} would accept {@code event}.
+   *
+   * @param event any event, not null
+   * @return true when {@link #unsupportedReason(PrivacyEvent)} is empty
+   */
   default boolean supports(PrivacyEvent event) {
     return unsupportedReason(event).isEmpty();
   }
@@ -78,9 +83,11 @@ public interface PrivacyAccountant {
    */
   double delta(double epsilon);
 
-  /** The events composed so far, in order; an immutable snapshot. */
+  /** {@return the events composed so far, in order; an immutable snapshot} */
   List<PrivacyEvent> events();
 
-  /** An independent accountant with the same configuration and the same composed events. */
+  /**
+   * {@return an independent accountant with the same configuration and the same composed events}
+   */
   PrivacyAccountant copy();
 }

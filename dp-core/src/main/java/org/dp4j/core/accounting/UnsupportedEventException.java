@@ -19,7 +19,7 @@ public final class UnsupportedEventException extends IllegalArgumentException {
     this.event = event;
   }
 
-  /** The rejected event. */
+  /** {@return the rejected event} */
   public PrivacyEvent event() {
     return event;
   }

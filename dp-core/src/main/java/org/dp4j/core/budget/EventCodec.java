@@ -74,7 +74,12 @@ public final class EventCodec {
     return buffer.array();
   }
 
-  /** The number of bytes {@link #encode} produces for {@code event}. */
+  /**
+   * The number of bytes {@link #encode} produces for {@code event}.
+   *
+   * @param event the event, not null
+   * @return its encoded length in bytes
+   */
   public static int encodedSize(PrivacyEvent event) {
     Checks.notNull("event", event);
     return encodedSize(event, 0);
@@ -83,6 +88,8 @@ public final class EventCodec {
   /**
    * Writes the encoding of {@code event} at the buffer's position.
    *
+   * @param event the event, not null
+   * @param out the buffer, advanced past the encoding; {@link #encodedSize} bytes must remain
    * @throws java.nio.BufferOverflowException when it does not fit
    */
   public static void write(PrivacyEvent event, ByteBuffer out) {
@@ -94,6 +101,8 @@ public final class EventCodec {
   /**
    * Decodes one event that occupies the whole array.
    *
+   * @param bytes the encoding, not null
+   * @return the event
    * @throws IllegalArgumentException when the bytes are not exactly one valid event
    */
   public static PrivacyEvent decode(byte[] bytes) {
@@ -111,6 +120,8 @@ public final class EventCodec {
   /**
    * Reads one event from the buffer's position, advancing it past the event.
    *
+   * @param in the buffer, not null
+   * @return the event
    * @throws IllegalArgumentException when the bytes are not a valid event (unknown tag, truncated,
    *     invalid value, nested too deep); the message names the byte offset
    */

@@ -33,7 +33,7 @@ public final class InvalidLedgerException extends IOException {
     this.file = file;
   }
 
-  /** The ledger file. */
+  /** {@return the ledger file} */
   public Path file() {
     return file;
   }

@@ -25,19 +25,29 @@ public record LedgerContents(
   /** A step label: {@code "<run> step <k>"} with a decimal step number. */
   private static final Pattern STEP_LABEL = Pattern.compile("(.+) step ([0-9]{1,18})");
 
-  /** Copies the record list. */
+  /**
+   * Copies the record list.
+   *
+   * @param file the file read
+   * @param header the header
+   * @param records the records, in order; copied
+   * @param tornTailBytes bytes of an unfinished final write, 0 for a cleanly written file
+   */
   public LedgerContents {
     records = List.copyOf(records);
   }
 
-  /** Spent epsilon at the header's target delta, as recorded by the last record (0 if none). */
+  /**
+   * {@return the spent epsilon at the header's target delta, as recorded by the last record (0 if
+   * none)}
+   */
   public double spentEpsilon() {
     return records.isEmpty() ? 0.0 : records.get(records.size() - 1).spentEpsilonAfter();
   }
 
   /**
-   * Epsilon left of a limited budget, rounded down as {@link PrivacyFilter#remaining()} does;
-   * {@code +Infinity} for an odometer.
+   * {@return the epsilon left of a limited budget, rounded down as {@link
+   * PrivacyFilter#remaining()} does; {@code +Infinity} for an odometer}
    */
   public double remainingEpsilon() {
     if (header.mode() == BudgetMode.ODOMETER) {
@@ -46,7 +56,7 @@ public record LedgerContents(
     return PrivacyFilter.remainingEpsilon(header.budgetEpsilon(), spentEpsilon());
   }
 
-  /** The number of spends plus reservations (commits and releases not counted). */
+  /** {@return the number of spends plus reservations (commits and releases not counted)} */
   public long spendCount() {
     return records.stream()
         .filter(r -> r.kind() == RecordKind.SPEND || r.kind() == RecordKind.RESERVE)
@@ -54,8 +64,8 @@ public record LedgerContents(
   }
 
   /**
-   * Ids of reservations neither committed nor released. They count as spent; when the ledger is
-   * reopened they are charged permanently.
+   * {@return the ids of reservations neither committed nor released} They count as spent; when the
+   * ledger is reopened they are charged permanently.
    */
   public Set<Long> openReservationIds() {
     Set<Long> open = new LinkedHashSet<>();
@@ -69,7 +79,10 @@ public record LedgerContents(
     return open;
   }
 
-  /** Per-label totals in order of first appearance; see {@link LabelSummary} for attribution. */
+  /**
+   * {@return per-label totals in order of first appearance} See {@link LabelSummary} for
+   * attribution.
+   */
   public List<LabelSummary> byLabel() {
     return summarise(false);
   }
@@ -82,6 +95,8 @@ public record LedgerContents(
    * step), followed by {@code " (run <n>)"} from the second run of the same name on. So the old
    * labels {@code "dp-sgd step <k>"}, which carry no run name, still show one row per run. Other
    * labels are summed as in {@link #byLabel()}. Rows are in order of first appearance.
+   *
+   * @return one row per run and per other label
    */
   public List<LabelSummary> byRun() {
     return summarise(true);

@@ -26,7 +26,20 @@ public record LedgerHeader(
     String accountant,
     Instant created) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param formatVersion positive
+   * @param mode not null
+   * @param budgetEpsilon non-negative and finite for {@code LIMITED}, {@code +Infinity} for {@code
+   *     ODOMETER}
+   * @param targetDelta in {@code [0, 1)}
+   * @param relation not null
+   * @param accountant a non-empty class name
+   * @param created not null
+   * @throws IllegalArgumentException when a field breaks its rule
+   * @throws NullPointerException when a field is null
+   */
   public LedgerHeader {
     Checks.positive("formatVersion", formatVersion);
     Checks.notNull("mode", mode);
@@ -46,7 +59,7 @@ public record LedgerHeader(
     Checks.notNull("created", created);
   }
 
-  /** The total budget; empty for an odometer. */
+  /** {@return the total budget; empty for an odometer} */
   public Optional<PrivacyBudget> budget() {
     return mode == BudgetMode.LIMITED
         ? Optional.of(PrivacyBudget.approximate(budgetEpsilon, targetDelta))

@@ -27,7 +27,7 @@ public final class LedgerLockedException extends IllegalStateException {
     this.file = file;
   }
 
-  /** The ledger file. */
+  /** {@return the ledger file} */
   public Path file() {
     return file;
   }

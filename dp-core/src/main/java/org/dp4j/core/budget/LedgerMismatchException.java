@@ -16,8 +16,14 @@ public final class LedgerMismatchException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;
+
+  /** The argument that disagrees with the header. */
   private final String setting;
+
+  /** What the header records, in words. */
   private final String recorded;
+
+  /** What the caller passed, in words. */
   private final String given;
 
   /**
@@ -42,22 +48,22 @@ public final class LedgerMismatchException extends IllegalArgumentException {
     this.given = given;
   }
 
-  /** The ledger file. */
+  /** {@return the ledger file} */
   public Path file() {
     return file;
   }
 
-  /** The argument that disagrees with the header. */
+  /** {@return the argument that disagrees with the header} */
   public String setting() {
     return setting;
   }
 
-  /** What the header records, in words. */
+  /** {@return what the header records, in words} */
   public String recorded() {
     return recorded;
   }
 
-  /** What the caller passed, in words. */
+  /** {@return what the caller passed, in words} */
   public String given() {
     return given;
   }

@@ -26,7 +26,19 @@ public record LedgerRecord(
     PrivacyEvent event,
     double spentEpsilonAfter) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param sequenceNumber positive
+   * @param kind not null
+   * @param time not null
+   * @param reservationId 0 exactly for {@code SPEND}, positive otherwise
+   * @param label not null
+   * @param event not null
+   * @param spentEpsilonAfter non-negative (NaN is refused)
+   * @throws IllegalArgumentException when a field breaks its rule
+   * @throws NullPointerException when a field is null
+   */
   public LedgerRecord {
     Checks.positive("sequenceNumber", sequenceNumber);
     Checks.notNull("kind", kind);

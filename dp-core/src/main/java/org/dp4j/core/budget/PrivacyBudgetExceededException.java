@@ -13,10 +13,20 @@ public final class PrivacyBudgetExceededException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient PrivacyEvent event;
+
+  /** The refused request's label. */
   private final String label;
+
+  /** The filter's total budget. */
   private final PrivacyBudget budget;
+
+  /** Epsilon spent when the request was refused. */
   private final double spentEpsilon;
+
+  /** Epsilon the filter would have reached had it accepted. */
   private final double epsilonIfSpent;
+
+  /** Epsilon still available when the request was refused. */
   private final double remainingEpsilon;
 
   /**
@@ -59,37 +69,37 @@ public final class PrivacyBudgetExceededException extends RuntimeException {
     this.remainingEpsilon = remainingEpsilon;
   }
 
-  /** The refused event. */
+  /** {@return the refused event} */
   public PrivacyEvent event() {
     return event;
   }
 
-  /** The refused request's label. */
+  /** {@return the refused request's label} */
   public String label() {
     return label;
   }
 
-  /** The filter's total budget. */
+  /** {@return the filter's total budget} */
   public PrivacyBudget budget() {
     return budget;
   }
 
-  /** Epsilon spent when the request was refused. */
+  /** {@return the epsilon spent when the request was refused} */
   public double spentEpsilon() {
     return spentEpsilon;
   }
 
-  /** Epsilon the filter would have reached had it accepted (may be infinite). */
+  /** {@return the epsilon the filter would have reached had it accepted (may be infinite)} */
   public double epsilonIfSpent() {
     return epsilonIfSpent;
   }
 
-  /** The marginal epsilon the request asked for: {@code epsilonIfSpent - spentEpsilon}. */
+  /** {@return the marginal epsilon the request asked for: {@code epsilonIfSpent - spentEpsilon}} */
   public double requestedEpsilon() {
     return epsilonIfSpent - spentEpsilon;
   }
 
-  /** Epsilon still available when the request was refused. */
+  /** {@return the epsilon still available when the request was refused} */
   public double remainingEpsilon() {
     return remainingEpsilon;
   }

@@ -291,9 +291,9 @@ public final class PrivacyFilter {
   }
 
   /**
-   * Epsilon spent so far at {@link #targetDelta()}, in nats: the accountant's upper bound for every
-   * spend, committed reservation and open reservation. {@code +Infinity} is possible only for an
-   * odometer (or a filter whose accountant started with an unbounded event).
+   * {@return the epsilon spent so far at {@link #targetDelta()}, in nats} It is the accountant's
+   * upper bound for every spend, committed reservation and open reservation. {@code +Infinity} is
+   * possible only for an odometer (or a filter whose accountant started with an unbounded event).
    */
   public double spent() {
     lock.lock();
@@ -305,8 +305,9 @@ public final class PrivacyFilter {
   }
 
   /**
-   * Epsilon still available at {@link #targetDelta()}: {@code epsilonTotal - spent()} rounded down
-   * to a double (never rounded up, never below 0), and {@code +Infinity} for an odometer.
+   * {@return the epsilon still available at {@link #targetDelta()}} It is {@code epsilonTotal -
+   * spent()} rounded down to a double (never rounded up, never below 0), and {@code +Infinity} for
+   * an odometer.
    */
   public double remaining() {
     lock.lock();
@@ -317,22 +318,28 @@ public final class PrivacyFilter {
     }
   }
 
-  /** The total budget; empty for an odometer. */
+  /** {@return the total budget; empty for an odometer} */
   public Optional<PrivacyBudget> budget() {
     return Optional.ofNullable(budget);
   }
 
-  /** The delta at which epsilon is stated: the budget's delta, or the odometer's target delta. */
+  /**
+   * {@return the delta at which epsilon is stated: the budget's delta, or the odometer's target
+   * delta}
+   */
   public double targetDelta() {
     return targetDelta;
   }
 
-  /** Whether this filter enforces its budget. */
+  /**
+   * {@return the mode: {@code LIMITED}, which refuses what the budget cannot afford, or {@code
+   * ODOMETER}, which only counts}
+   */
   public BudgetMode mode() {
     return mode;
   }
 
-  /** The number of operations recorded (spends, reservations, commits, releases). */
+  /** {@return the number of operations recorded (spends, reservations, commits, releases)} */
   public long operationCount() {
     lock.lock();
     try {
@@ -342,7 +349,7 @@ public final class PrivacyFilter {
     }
   }
 
-  /** The open reservations, oldest first; a snapshot. */
+  /** {@return the open reservations, oldest first; a snapshot} */
   public List<Reservation> openReservations() {
     lock.lock();
     try {
@@ -353,8 +360,8 @@ public final class PrivacyFilter {
   }
 
   /**
-   * An independent accountant holding everything charged: the initial events, every spend and every
-   * committed or open reservation. Costs a {@link PrivacyAccountant#copy()}.
+   * {@return an independent accountant holding everything charged: the initial events, every spend
+   * and every committed or open reservation} Costs a {@link PrivacyAccountant#copy()}.
    */
   public PrivacyAccountant accountantSnapshot() {
     lock.lock();

@@ -373,27 +373,27 @@ public final class PrivacyLedger implements Closeable {
     return new LedgerContents(file, parsed.header(), parsed.records(), parsed.tornTailBytes());
   }
 
-  /** The filter whose operations this ledger records. */
+  /** {@return the filter whose operations this ledger records} */
   public PrivacyFilter filter() {
     return filter;
   }
 
-  /** The ledger file. */
+  /** {@return the ledger file} */
   public Path file() {
     return file;
   }
 
-  /** The file's header. */
+  /** {@return the file's header} */
   public LedgerHeader header() {
     return header;
   }
 
-  /** Bytes of a torn final record cut off when this ledger was opened (0 normally). */
+  /** {@return the bytes of a torn final record cut off when this ledger was opened (0 normally)} */
   public long discardedTailBytes() {
     return discardedTailBytes;
   }
 
-  /** Whether the ledger accepts operations (not closed and no write has failed). */
+  /** {@return whether the ledger accepts operations (it is not closed and no write has failed)} */
   public boolean isWritable() {
     return !journal.closed && journal.failure == null;
   }

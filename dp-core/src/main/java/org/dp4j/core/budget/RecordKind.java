@@ -21,7 +21,7 @@ public enum RecordKind {
     this.code = code;
   }
 
-  /** The byte written for this kind in the ledger format. */
+  /** {@return the byte written for this kind in the ledger format} */
   public int code() {
     return code;
   }
@@ -29,6 +29,8 @@ public enum RecordKind {
   /**
    * The kind with the given ledger code.
    *
+   * @param code a byte read from a ledger
+   * @return the kind it stands for
    * @throws IllegalArgumentException for an unknown code
    */
   public static RecordKind fromCode(int code) {

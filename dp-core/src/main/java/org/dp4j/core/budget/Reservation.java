@@ -26,27 +26,27 @@ public final class Reservation {
     this.label = label;
   }
 
-  /** The reservation's id, unique within its filter (and ledger), from 1. */
+  /** {@return the reservation's id, unique within its filter (and ledger), from 1} */
   public long id() {
     return id;
   }
 
-  /** The reserved event. */
+  /** {@return the reserved event} */
   public PrivacyEvent event() {
     return event;
   }
 
-  /** The label given at reservation. */
+  /** {@return the label given at reservation} */
   public String label() {
     return label;
   }
 
-  /** The current state. */
+  /** {@return the current state: open, committed or released} */
   public ReservationState state() {
     return state;
   }
 
-  /** The filter that made this reservation. */
+  /** {@return the filter that made this reservation} */
   public PrivacyFilter filter() {
     return filter;
   }

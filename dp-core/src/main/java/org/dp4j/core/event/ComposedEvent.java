@@ -12,7 +12,12 @@ import org.dp4j.core.internal.Checks;
  */
 public record ComposedEvent(List<PrivacyEvent> events) implements PrivacyEvent {
 
-  /** Validates and copies the list. */
+  /**
+   * Validates and copies the list.
+   *
+   * @param events the composed events, in order; may be empty
+   * @throws NullPointerException when the list or an element is null
+   */
   public ComposedEvent {
     events = List.copyOf(Checks.noNulls("events", events));
   }
@@ -22,7 +27,12 @@ public record ComposedEvent(List<PrivacyEvent> events) implements PrivacyEvent {
     return visitor.composed(this, context);
   }
 
-  /** The composition of the given events, in order. */
+  /**
+   * The composition of the given events, in order.
+   *
+   * @param events the events, not null and without null elements; may be none
+   * @return their composition
+   */
   public static ComposedEvent of(PrivacyEvent... events) {
     Checks.notNull("events", events);
     return new ComposedEvent(Arrays.asList(events));

@@ -18,27 +18,75 @@ package org.dp4j.core.event;
  */
 public interface EventVisitor<R, C> {
 
-  /** Visits one Gaussian mechanism. */
+  /**
+   * Visits one Gaussian mechanism.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R gaussian(GaussianEvent event, C context);
 
-  /** Visits one Laplace mechanism. */
+  /**
+   * Visits one Laplace mechanism.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R laplace(LaplaceEvent event, C context);
 
-  /** Visits a mechanism known by its (epsilon, delta) guarantee. */
+  /**
+   * Visits a mechanism known by its (epsilon, delta) guarantee.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R epsilonDelta(EpsilonDeltaEvent event, C context);
 
-  /** Visits a mechanism known by its zCDP guarantee. */
+  /**
+   * Visits a mechanism known by its zCDP guarantee.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R zcdp(ZcdpEvent event, C context);
 
-  /** Visits an event run on a Poisson sample. */
+  /**
+   * Visits an event run on a Poisson sample.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R poissonSampled(PoissonSampledEvent event, C context);
 
-  /** Visits repetitions of one event. */
+  /**
+   * Visits repetitions of one event.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R selfComposed(SelfComposedEvent event, C context);
 
-  /** Visits a sequence of events. */
+  /**
+   * Visits a sequence of events.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R composed(ComposedEvent event, C context);
 
-  /** Visits a release whose cost is stated per neighbouring relation. */
+  /**
+   * Visits a release whose cost is stated per neighbouring relation.
+   *
+   * @param event the event
+   * @param context the context passed to {@code accept}
+   * @return the visit's result
+   */
   R perRelation(PerRelationEvent event, C context);
 }

@@ -11,7 +11,12 @@ import org.dp4j.core.internal.Checks;
  */
 public record LaplaceEvent(double noiseMultiplier) implements PrivacyEvent {
 
-  /** Validates the noise multiplier. */
+  /**
+   * Validates the noise multiplier.
+   *
+   * @param noiseMultiplier finite and {@code >= 0}
+   * @throws IllegalArgumentException when it is negative, infinite or NaN
+   */
   public LaplaceEvent {
     Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
   }

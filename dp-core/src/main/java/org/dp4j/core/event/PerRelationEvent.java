@@ -35,7 +35,14 @@ public record PerRelationEvent(PrivacyEvent addOrRemoveOne, PrivacyEvent replace
 
   private static final BranchCheck BRANCH_CHECK = new BranchCheck();
 
-  /** Validates both branches (see the class documentation). */
+  /**
+   * Validates both branches (see the class documentation).
+   *
+   * @param addOrRemoveOne the cost under {@link NeighbouringRelation#ADD_OR_REMOVE_ONE}, not null
+   * @param replaceOne the cost under {@link NeighbouringRelation#REPLACE_ONE}, not null
+   * @throws IllegalArgumentException when a branch contains a {@code PoissonSampledEvent} or
+   *     another {@code PerRelationEvent}
+   */
   public PerRelationEvent {
     checkBranch("addOrRemoveOne", Checks.notNull("addOrRemoveOne", addOrRemoveOne));
     checkBranch("replaceOne", Checks.notNull("replaceOne", replaceOne));

@@ -12,7 +12,13 @@ import org.dp4j.core.internal.Checks;
  */
 public record PoissonSampledEvent(double samplingRate, PrivacyEvent event) implements PrivacyEvent {
 
-  /** Validates both parameters. */
+  /**
+   * Validates both parameters.
+   *
+   * @param samplingRate in {@code (0, 1]}
+   * @param event not null
+   * @throws IllegalArgumentException when the rate is outside {@code (0, 1]} or NaN
+   */
   public PoissonSampledEvent {
     Checks.samplingRate("samplingRate", samplingRate);
     Checks.notNull("event", event);

@@ -10,7 +10,13 @@ import org.dp4j.core.internal.Checks;
  */
 public record SelfComposedEvent(PrivacyEvent event, long count) implements PrivacyEvent {
 
-  /** Validates both parameters. */
+  /**
+   * Validates both parameters.
+   *
+   * @param event not null
+   * @param count {@code >= 1}
+   * @throws IllegalArgumentException when the count is not positive
+   */
   public SelfComposedEvent {
     Checks.notNull("event", event);
     Checks.positive("count", count);

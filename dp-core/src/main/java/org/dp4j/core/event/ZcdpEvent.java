@@ -10,7 +10,12 @@ import org.dp4j.core.internal.Checks;
  */
 public record ZcdpEvent(double rho) implements PrivacyEvent {
 
-  /** Validates rho. */
+  /**
+   * Validates rho.
+   *
+   * @param rho finite and {@code >= 0}
+   * @throws IllegalArgumentException when rho is negative, infinite or NaN
+   */
   public ZcdpEvent {
     Checks.nonNegativeFinite("rho", rho);
   }

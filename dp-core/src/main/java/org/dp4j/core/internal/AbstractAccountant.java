@@ -15,10 +15,13 @@ import org.dp4j.core.event.PrivacyEvent;
  * #unsupportedPart}), how a supported one changes its state ({@link #add}), and how it converts its
  * state to (epsilon, delta). Not public API; not thread-safe, like the accountants.
  *
+ * <p>{@code A} is bounded by the public {@link PrivacyAccountant}, not by this class, so that the
+ * erased signatures of the inherited {@code compose} methods name only public types: code that
+ * calls {@code new PldAccountant().compose(event)} links against no internal class.
+ *
  * @param <A> the accountant class itself, so that {@code compose} and {@code copy} return it
  */
-public abstract class AbstractAccountant<A extends AbstractAccountant<A>>
-    implements PrivacyAccountant {
+public abstract class AbstractAccountant<A extends PrivacyAccountant> implements PrivacyAccountant {
 
   private final NeighbouringRelation relation;
   private final EventLog log;

@@ -30,8 +30,8 @@ public interface NetworkGradients {
   ClippableGradients gradients(INDArray features, INDArray labels);
 
   /**
-   * The method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE} or {@code
-   * BATCH_OF_ONE}).
+   * {@return the method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE}
+   * or {@code BATCH_OF_ONE})}
    */
   GradientMethod method();
 

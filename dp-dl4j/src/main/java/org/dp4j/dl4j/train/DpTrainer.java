@@ -174,46 +174,49 @@ public final class DpTrainer implements AutoCloseable {
     return array.getRows(indices);
   }
 
-  /** A checkpoint of the parameters, updater state and step count (see {@link DpSgdCheckpoint}). */
+  /**
+   * {@return a checkpoint of the parameters, updater state and step count} See {@link
+   * DpSgdCheckpoint}.
+   */
   public DpSgdCheckpoint checkpoint() {
     return optimizer.checkpoint(network.params());
   }
 
   /**
-   * The statement for the steps taken so far by this trainer, computed by an accountant of the
-   * filter's kind. It says "NOT PRIVATE" when the noise or the batch sampling came from a seeded
-   * testing source.
+   * {@return the statement for the steps taken so far by this trainer} It is computed by an
+   * accountant of the filter's kind, and says "NOT PRIVATE" when the noise or the batch sampling
+   * came from a seeded testing source.
    */
   public PrivacyStatement privacyStatement() {
     return config.privacyStatement(optimizer.stepsTaken(), privateNoise, privateSampling);
   }
 
-  /** The run's configuration: the one source of its privacy settings and budget filter. */
+  /** {@return the run's configuration: the one source of its privacy settings and budget filter} */
   public DpSgdConfig config() {
     return config;
   }
 
-  /** The filter steps are charged to (a ledger's, or derived from the target). */
+  /** {@return the filter steps are charged to (a ledger's, or derived from the target)} */
   public PrivacyFilter filter() {
     return config.filter();
   }
 
-  /** The run name in the ledger labels of this trainer's steps. */
+  /** {@return the run name in the ledger labels of this trainer's steps} */
   public String runName() {
     return optimizer.runName();
   }
 
-  /** Steps taken, including those restored from a checkpoint. */
+  /** {@return the steps taken, including those restored from a checkpoint} */
   public long stepsTaken() {
     return optimizer.stepsTaken();
   }
 
-  /** How per-example gradients are computed for this network. */
+  /** {@return how per-example gradients are computed for this network} */
   public GradientMethod gradientMethod() {
     return gradients.method();
   }
 
-  /** The model being trained (the network given to the builder). */
+  /** {@return the model being trained (the network given to the builder)} */
   public Model model() {
     return network;
   }
@@ -278,6 +281,9 @@ public final class DpTrainer implements AutoCloseable {
      * What this run may spend: the noise multiplier is calibrated so that the planned steps spend
      * at most {@code target} (and, on a ledger, what the ledger can still afford); its delta is the
      * delta of every epsilon the run states.
+     *
+     * @param target the run's budget, not null; its delta must be positive
+     * @return this builder
      */
     public Builder target(PrivacyBudget target) {
       this.target = Checks.notNull("target", target);
@@ -288,13 +294,22 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * A fixed noise multiplier instead of a target: epsilon is reported, not capped (a limited
      * ledger still stops the run when it is spent). Needs {@link #targetDelta}.
+     *
+     * @param noiseMultiplier the Gaussian noise standard deviation divided by the clip norm, finite
+     *     and {@code >= 0}
+     * @return this builder
      */
     public Builder noiseMultiplier(double noiseMultiplier) {
       config.noiseMultiplier(noiseMultiplier);
       return this;
     }
 
-    /** The delta epsilon is stated at with a fixed noise multiplier, in {@code (0, 1)}. */
+    /**
+     * The delta epsilon is stated at with a fixed noise multiplier.
+     *
+     * @param targetDelta in {@code (0, 1)}
+     * @return this builder
+     */
     public Builder targetDelta(double targetDelta) {
       config.targetDelta(targetDelta);
       this.targetDelta = targetDelta;
@@ -304,6 +319,9 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * The accountant of the calibration, the budget and the statement; default {@link
      * DpSgdConfig#DEFAULT_ACCOUNTANT} (PLD), or the kind of a filter given with {@link #filter}.
+     *
+     * @param kind the accountant kind, not null
+     * @return this builder
      */
     public Builder accountant(AccountantKind kind) {
       this.accountant = Checks.notNull("kind", kind);
@@ -311,14 +329,24 @@ public final class DpTrainer implements AutoCloseable {
       return this;
     }
 
-    /** Flat clipping to L2 norm {@code clipNorm}; default {@value DpTrainer#DEFAULT_CLIP_NORM}. */
+    /**
+     * Flat clipping to L2 norm {@code clipNorm}; default {@value DpTrainer#DEFAULT_CLIP_NORM}.
+     *
+     * @param clipNorm the per-example L2 bound, positive and finite
+     * @return this builder
+     */
     public Builder clipNorm(double clipNorm) {
       config.clipNorm(clipNorm);
       clippingSet = true;
       return this;
     }
 
-    /** Adaptive flat clipping instead of a fixed clip norm (see {@link AdaptiveClipping}). */
+    /**
+     * Adaptive flat clipping instead of a fixed clip norm (see {@link AdaptiveClipping}).
+     *
+     * @param adaptiveClipping the adaptive clipping's settings, not null
+     * @return this builder
+     */
     public Builder adaptiveClipping(AdaptiveClipping adaptiveClipping) {
       config.adaptiveClipping(adaptiveClipping);
       clippingSet = true;
@@ -327,6 +355,9 @@ public final class DpTrainer implements AutoCloseable {
 
     /**
      * What to do with non-finite examples; default {@link NonFiniteGradientPolicy#SKIP_EXAMPLE}.
+     *
+     * @param policy the policy, not null
+     * @return this builder
      */
     public Builder nonFinitePolicy(NonFiniteGradientPolicy policy) {
       config.nonFinitePolicy(policy);
@@ -337,19 +368,32 @@ public final class DpTrainer implements AutoCloseable {
      * The expected (Poisson) batch size {@code m}, in {@code [1, N]} for {@code N} training
      * examples: every record joins each batch with probability {@code m / N}, and the noisy sum is
      * divided by {@code m}.
+     *
+     * @param batchSize {@code m}, positive (at most {@code N} is checked when building)
+     * @return this builder
      */
     public Builder batchSize(int batchSize) {
       this.batchSize = Checks.positive("batchSize", batchSize);
       return this;
     }
 
-    /** Epochs to train: {@code max(1, round(epochs N / m))} steps. */
+    /**
+     * Epochs to train: {@code max(1, round(epochs N / m))} steps.
+     *
+     * @param epochs positive
+     * @return this builder
+     */
     public Builder epochs(int epochs) {
       this.epochs = Checks.positive("epochs", epochs);
       return this;
     }
 
-    /** Steps to train, instead of {@link #epochs}. */
+    /**
+     * Steps to train, instead of {@link #epochs}.
+     *
+     * @param steps positive
+     * @return this builder
+     */
     public Builder steps(long steps) {
       this.steps = Checks.positive("steps", steps);
       return this;
@@ -364,6 +408,7 @@ public final class DpTrainer implements AutoCloseable {
      *
      * @param file the ledger file; its folder must exist
      * @param budgetEpsilon the ledger's total epsilon, positive and finite (set when it is created)
+     * @return this builder
      */
     public Builder ledger(Path file, double budgetEpsilon) {
       this.ledgerFile = Checks.notNull("file", file);
@@ -375,6 +420,9 @@ public final class DpTrainer implements AutoCloseable {
      * Charges every step to {@code filter} (for example an open ledger's) instead of a derived one;
      * its accountant kind and delta must agree with the run's (see {@link
      * DpSgdConfig.Builder#filter}).
+     *
+     * @param filter the filter, not null
+     * @return this builder
      */
     public Builder filter(PrivacyFilter filter) {
       config.filter(filter);
@@ -385,19 +433,32 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * The updater applied to the noisy gradient, for example {@code new Adam(1e-3)}; default the
      * updater the network's layers were configured with.
+     *
+     * @param updater the updater, not null
+     * @return this builder
      */
     public Builder updater(IUpdater updater) {
       this.updater = Checks.notNull("updater", updater);
       return this;
     }
 
-    /** The step listener; default none. */
+    /**
+     * The step listener; default none.
+     *
+     * @param listener called after every step, not null
+     * @return this builder
+     */
     public Builder listener(TrainingListener listener) {
       this.listener = Checks.notNull("listener", listener);
       return this;
     }
 
-    /** How per-example gradients are computed; default {@link GradientMethod#AUTO}. */
+    /**
+     * How per-example gradients are computed; default {@link GradientMethod#AUTO}.
+     *
+     * @param method the method, not null
+     * @return this builder
+     */
     public Builder gradientMethod(GradientMethod method) {
       this.method = Checks.notNull("method", method);
       return this;
@@ -406,6 +467,9 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * The noise phase; default {@link GaussianTensorNoise#secure()}. A seeded noise makes the
      * privacy statement say the run is not private.
+     *
+     * @param noise the noise, not null
+     * @return this builder
      */
     public Builder noise(GradientNoise noise) {
       this.noise = Checks.notNull("noise", noise);
@@ -417,6 +481,9 @@ public final class DpTrainer implements AutoCloseable {
      * guarantee assumes the batches are secret and truly random: this is for tests only, and the
      * {@link DpTrainer#privacyStatement()} then says the run is NOT PRIVATE (amplification by
      * sampling does not hold for predictable batches).
+     *
+     * @param random the generator the batches are drawn from, not null
+     * @return this builder
      */
     public Builder batchSamplingRandomNotPrivate(RandomGenerator random) {
       this.random = Checks.notNull("random", random);
@@ -427,6 +494,9 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * Names the run in the ledger labels of its steps, {@code "<name> step <k>"} (see {@link
      * DpSgdOptimizer#runName(String)}); default {@code "dp-sgd run <start time>"}.
+     *
+     * @param name the run name, not null (checked further by {@code DpSgdOptimizer.runName})
+     * @return this builder
      */
     public Builder runName(String name) {
       this.runName = Checks.notNull("name", name);
@@ -436,6 +506,9 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * Adds per-example gradients (an audit's canaries) to every step before clipping; default none
      * (see {@link GradientInjector}).
+     *
+     * @param injector the injector, not null
+     * @return this builder
      */
     public Builder gradientInjector(GradientInjector injector) {
       this.injector = Checks.notNull("injector", injector);
@@ -445,6 +518,10 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * Resumes from a checkpoint: parameters are written into the network, and past steps are
      * accounted as {@code accounting} says (see {@link DpSgdOptimizer#restore}).
+     *
+     * @param checkpoint the checkpoint, not null
+     * @param accounting how the checkpoint's past steps are charged, not null
+     * @return this builder
      */
     public Builder resumeFrom(DpSgdCheckpoint checkpoint, ResumeAccounting accounting) {
       this.checkpoint = Checks.notNull("checkpoint", checkpoint);

@@ -15,7 +15,7 @@ public interface TrainingListener {
    */
   void onStep(StepResult result);
 
-  /** A listener that does nothing. */
+  /** {@return a listener that does nothing} */
   static TrainingListener none() {
     return result -> {};
   }

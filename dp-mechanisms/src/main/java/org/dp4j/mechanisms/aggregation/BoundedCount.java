@@ -45,6 +45,12 @@ public final class BoundedCount {
 
   /**
    * As {@link #of(PrivacyBudget, NoiseKind)}, drawing from {@code random} (private only if secure).
+   *
+   * @param budget pure for {@link NoiseKind#LAPLACE}, with positive delta for {@link
+   *     NoiseKind#GAUSSIAN}; the cost of one release under either relation
+   * @param noise the noise kind, not null
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the aggregation
    */
   public static BoundedCount of(
       PrivacyBudget budget, NoiseKind noise, UniformRandomProvider random) {
@@ -72,6 +78,11 @@ public final class BoundedCount {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
+   * @param count the true number of records, {@code >= 0}
+   * @param confidenceLevel in {@code (0, 1)}
+   * @param filter the budget to spend from, not null
+   * @param label the spend's label in the filter's log, not null
+   * @return the release
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
   public NoisyStatistic release(
@@ -82,7 +93,7 @@ public final class BoundedCount {
     return release(count, confidenceLevel);
   }
 
-  /** The exact cost of one release under each relation (see the class documentation). */
+  /** {@return the exact cost of one release under each relation} See the class documentation. */
   public PerRelationEvent event() {
     return event;
   }

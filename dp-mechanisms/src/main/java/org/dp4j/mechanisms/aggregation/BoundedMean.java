@@ -81,6 +81,14 @@ public final class BoundedMean {
   /**
    * As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if
    * secure).
+   *
+   * @param budget total budget (pure for Laplace, positive delta for Gaussian): the cost of one
+   *     release under {@code ADD_OR_REMOVE_ONE} (see the class documentation for {@code
+   *     REPLACE_ONE})
+   * @param bounds clamping bounds with {@code upper > lower}
+   * @param noise the noise kind
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the aggregation
    */
   public static BoundedMean of(
       PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
@@ -125,6 +133,11 @@ public final class BoundedMean {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
+   * @param values the data (not changed); may be empty; NaN entries are ignored
+   * @param confidenceLevel in {@code (0, 1)}
+   * @param filter the budget to spend from, not null
+   * @param label the spend's label in the filter's log, not null
+   * @return the release, inside the bounds
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
   public NoisyStatistic release(
@@ -135,7 +148,7 @@ public final class BoundedMean {
     return release(values, confidenceLevel);
   }
 
-  /** The exact cost of one release under each relation (see the class documentation). */
+  /** {@return the exact cost of one release under each relation} See the class documentation. */
   public PerRelationEvent event() {
     return event;
   }

@@ -62,7 +62,11 @@ public final class BoundedQuantile {
    * As {@link #of(PrivacyBudget, Bounds)}, with {@code candidateCount} candidates and the given
    * source (private only if secure).
    *
+   * @param budget pure, positive epsilon
+   * @param bounds the candidate range, {@code upper > lower}
    * @param candidateCount at least 2
+   * @param random the uniform source the selection is drawn from, not null
+   * @return the aggregation
    */
   public static BoundedQuantile of(
       PrivacyBudget budget, Bounds bounds, int candidateCount, UniformRandomProvider random) {
@@ -105,6 +109,11 @@ public final class BoundedQuantile {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
+   * @param values the data (not changed); may be empty; NaN entries are ignored
+   * @param quantile q in {@code [0, 1]}
+   * @param filter the budget to spend from, not null
+   * @param label the spend's label in the filter's log, not null
+   * @return one of the grid candidates
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
   public double release(double[] values, double quantile, PrivacyFilter filter, String label) {
@@ -115,8 +124,8 @@ public final class BoundedQuantile {
   }
 
   /**
-   * The cost of one release under each relation, {@code
-   * PerRelationEvent.sameForBoth(EpsilonDeltaEvent.pure(epsilon))} (see the class documentation).
+   * {@return the cost of one release under each relation, {@code
+   * PerRelationEvent.sameForBoth(EpsilonDeltaEvent.pure(epsilon))}} See the class documentation.
    */
   public PerRelationEvent event() {
     return PerRelationEvent.sameForBoth(selection.event());

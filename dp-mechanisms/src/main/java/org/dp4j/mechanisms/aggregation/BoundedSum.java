@@ -58,6 +58,14 @@ public final class BoundedSum {
   /**
    * As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if
    * secure).
+   *
+   * @param budget pure for Laplace, positive delta for Gaussian: the cost of one release under
+   *     {@code ADD_OR_REMOVE_ONE} (see the class documentation for {@code REPLACE_ONE})
+   * @param bounds clamping bounds, chosen without looking at the data; not both zero
+   * @param noise the noise kind
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the aggregation
+   * @throws IllegalArgumentException when the bounds are {@code [0, 0]} (nothing to sum)
    */
   public static BoundedSum of(
       PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
@@ -101,6 +109,11 @@ public final class BoundedSum {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
+   * @param values the data (not changed); may be empty; NaN entries are ignored
+   * @param confidenceLevel in {@code (0, 1)}
+   * @param filter the budget to spend from, not null
+   * @param label the spend's label in the filter's log, not null
+   * @return the release
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
   public NoisyStatistic release(
@@ -111,7 +124,7 @@ public final class BoundedSum {
     return release(values, confidenceLevel);
   }
 
-  /** The exact cost of one release under each relation (see the class documentation). */
+  /** {@return the exact cost of one release under each relation} See the class documentation. */
   public PerRelationEvent event() {
     return event;
   }

@@ -128,7 +128,16 @@ public final class BoundedVariance {
     return x * x;
   }
 
-  /** A bounded variance on a new secure source; parameters as for {@link BoundedMean}. */
+  /**
+   * A bounded variance on a new secure source.
+   *
+   * @param budget total budget (pure for Laplace, positive delta for Gaussian), split in three
+   *     equal parts for the count, the sum and the sum of squares: the cost of one release under
+   *     {@code ADD_OR_REMOVE_ONE} (see the class documentation for {@code REPLACE_ONE})
+   * @param bounds clamping bounds with {@code upper > lower}
+   * @param noise the noise kind
+   * @return the aggregation
+   */
   public static BoundedVariance of(PrivacyBudget budget, Bounds bounds, NoiseKind noise) {
     return of(budget, bounds, noise, AesCtrRandom.fromOperatingSystem());
   }
@@ -136,6 +145,12 @@ public final class BoundedVariance {
   /**
    * As {@link #of(PrivacyBudget, Bounds, NoiseKind)}, drawing from {@code random} (private only if
    * secure).
+   *
+   * @param budget as for {@link #of(PrivacyBudget, Bounds, NoiseKind)}
+   * @param bounds clamping bounds with {@code upper > lower}
+   * @param noise the noise kind
+   * @param random the uniform source the noise is drawn from, not null
+   * @return the aggregation
    */
   public static BoundedVariance of(
       PrivacyBudget budget, Bounds bounds, NoiseKind noise, UniformRandomProvider random) {
@@ -171,6 +186,10 @@ public final class BoundedVariance {
    * Spends {@link #event()} from {@code filter}, then releases; arguments are checked first, so bad
    * input wastes no budget.
    *
+   * @param values the data (not changed); may be empty; NaN entries are ignored
+   * @param filter the budget to spend from, not null
+   * @param label the spend's label in the filter's log, not null
+   * @return a value in {@code [0, ((upper - lower) / 2)^2]}
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
   public double release(double[] values, PrivacyFilter filter, String label) {
@@ -179,7 +198,7 @@ public final class BoundedVariance {
     return release(values);
   }
 
-  /** The exact cost of one release under each relation (see the class documentation). */
+  /** {@return the exact cost of one release under each relation} See the class documentation. */
   public PerRelationEvent event() {
     return event;
   }

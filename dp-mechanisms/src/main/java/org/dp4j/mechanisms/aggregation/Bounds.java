@@ -11,7 +11,13 @@ import org.dp4j.core.internal.Checks;
  */
 public record Bounds(double lower, double upper) {
 
-  /** Validates the bounds. */
+  /**
+   * Validates the bounds.
+   *
+   * @param lower finite
+   * @param upper finite and {@code >= lower}, with {@code upper - lower} finite
+   * @throws IllegalArgumentException when a rule is broken (NaN included)
+   */
   public Bounds {
     Checks.finite("lower", lower);
     Checks.finite("upper", upper);
@@ -19,24 +25,30 @@ public record Bounds(double lower, double upper) {
     Checks.finite("upper - lower", upper - lower);
   }
 
-  /** {@code value} clamped into the bounds; NaN stays NaN. */
+  /**
+   * Clamps a value into the bounds.
+   *
+   * @param value any value
+   * @return the nearest value in {@code [lower, upper]}; NaN stays NaN
+   */
   public double clamp(double value) {
     return value < lower ? lower : value > upper ? upper : value;
   }
 
   /**
-   * {@code max(|lower|, |upper|)}: how much one clamped value can change a sum under add/remove.
+   * {@return {@code max(|lower|, |upper|)}: how much one clamped value can change a sum under
+   * add/remove}
    */
   public double maxMagnitude() {
     return Math.max(Math.abs(lower), Math.abs(upper));
   }
 
-  /** The midpoint {@code (lower + upper) / 2}. */
+  /** {@return the midpoint {@code (lower + upper) / 2}} */
   public double midpoint() {
     return lower / 2 + upper / 2;
   }
 
-  /** Half the width, {@code (upper - lower) / 2}. */
+  /** {@return half the width, {@code (upper - lower) / 2}} */
   public double halfWidth() {
     return upper / 2 - lower / 2;
   }

@@ -12,7 +12,12 @@ import org.dp4j.mechanisms.ConfidenceInterval;
  */
 public record NoisyStatistic(double value, ConfidenceInterval confidenceInterval) {
 
-  /** Validates the interval's presence. */
+  /**
+   * Validates the interval's presence.
+   *
+   * @param value the noisy value
+   * @param confidenceInterval the interval, not null
+   */
   public NoisyStatistic {
     Checks.notNull("confidenceInterval", confidenceInterval);
   }

@@ -71,10 +71,10 @@ public final class BulkNoise {
   }
 
   /**
-   * The float kernel this JVM uses for {@code float[]} and {@link FloatBuffer} targets: {@link
-   * FloatNoiseKernel#VECTOR} on Java 25 or later started with {@code --add-modules
+   * {@return the float kernel this JVM uses for {@code float[]} and {@link FloatBuffer} targets} It
+   * is {@link FloatNoiseKernel#VECTOR} on Java 25 or later started with {@code --add-modules
    * jdk.incubator.vector} on a CPU with 8 or more float lanes, else {@link
-   * FloatNoiseKernel#SCALAR}. Fixed for the life of the JVM; the noise is the same either way.
+   * FloatNoiseKernel#SCALAR}; fixed for the life of the JVM. The noise is the same either way.
    */
   public static FloatNoiseKernel floatKernel() {
     return FastPasses.preferred() instanceof ScalarFastPass
@@ -122,12 +122,24 @@ public final class BulkNoise {
   /**
    * Adds N(0, standardDeviation²) noise to every element; see {@link #addGaussian(float[], int,
    * int, double)}.
+   *
+   * @param values the array, changed in place
+   * @param standardDeviation finite and {@code >= 0}, in the units of the values
    */
   public void addGaussian(float[] values, double standardDeviation) {
     addGaussian(values, 0, Checks.notNull("values", values).length, standardDeviation);
   }
 
-  /** As {@link #addGaussian(float[], int, int, double)}, for doubles. */
+  /**
+   * As {@link #addGaussian(float[], int, int, double)}, for doubles.
+   *
+   * @param values the array, changed in place
+   * @param offset first index
+   * @param length number of elements, {@code >= 0}
+   * @param standardDeviation finite and {@code >= 0}, in the units of the values
+   * @throws IndexOutOfBoundsException when the range does not fit
+   * @throws IllegalArgumentException when the standard deviation is NaN, infinite or negative
+   */
   public void addGaussian(double[] values, int offset, int length, double standardDeviation) {
     Objects.checkFromIndexSize(offset, length, Checks.notNull("values", values).length);
     Checks.nonNegativeFinite("standardDeviation", standardDeviation);
@@ -136,7 +148,12 @@ public final class BulkNoise {
     }
   }
 
-  /** Adds N(0, standardDeviation²) noise to every element. */
+  /**
+   * Adds N(0, standardDeviation²) noise to every element.
+   *
+   * @param values the array, changed in place
+   * @param standardDeviation finite and {@code >= 0}, in the units of the values
+   */
   public void addGaussian(double[] values, double standardDeviation) {
     addGaussian(values, 0, Checks.notNull("values", values).length, standardDeviation);
   }
@@ -146,6 +163,10 @@ public final class BulkNoise {
    * [offset, offset + length)} of a (heap or direct, any byte order) buffer; the position is not
    * moved.
    *
+   * @param values the buffer, changed in place
+   * @param offset first absolute index
+   * @param length number of elements, {@code >= 0}; the range must end by the buffer's limit
+   * @param standardDeviation finite and {@code >= 0}, in the units of the values
    * @throws java.nio.ReadOnlyBufferException when the buffer is read-only
    */
   public void addGaussian(FloatBuffer values, int offset, int length, double standardDeviation) {
@@ -154,7 +175,15 @@ public final class BulkNoise {
     floatGaussian.addTo(values, offset, offset + length, standardDeviation);
   }
 
-  /** As {@link #addGaussian(FloatBuffer, int, int, double)}, for doubles. */
+  /**
+   * As {@link #addGaussian(FloatBuffer, int, int, double)}, for doubles.
+   *
+   * @param values the buffer, changed in place
+   * @param offset first absolute index
+   * @param length number of elements, {@code >= 0}; the range must end by the buffer's limit
+   * @param standardDeviation finite and {@code >= 0}, in the units of the values
+   * @throws java.nio.ReadOnlyBufferException when the buffer is read-only
+   */
   public void addGaussian(DoubleBuffer values, int offset, int length, double standardDeviation) {
     checkWritable(values, offset, length);
     Checks.nonNegativeFinite("standardDeviation", standardDeviation);
@@ -167,6 +196,9 @@ public final class BulkNoise {
    * Adds Laplace(0, scale) noise (density {@code exp(-|x| / scale) / (2 scale)}, variance {@code 2
    * scale²}) to {@code values[offset, offset + length)}.
    *
+   * @param values the array, changed in place
+   * @param offset first index
+   * @param length number of elements, {@code >= 0}
    * @param scale finite and {@code >= 0}, in the units of the values
    * @throws IndexOutOfBoundsException when the range does not fit
    * @throws IllegalArgumentException when the scale is NaN, infinite or negative
@@ -177,7 +209,16 @@ public final class BulkNoise {
     floatLaplace.addTo(values, offset, offset + length, scale);
   }
 
-  /** As {@link #addLaplace(float[], int, int, double)}, for doubles. */
+  /**
+   * As {@link #addLaplace(float[], int, int, double)}, for doubles.
+   *
+   * @param values the array, changed in place
+   * @param offset first index
+   * @param length number of elements, {@code >= 0}
+   * @param scale finite and {@code >= 0}, in the units of the values
+   * @throws IndexOutOfBoundsException when the range does not fit
+   * @throws IllegalArgumentException when the scale is NaN, infinite or negative
+   */
   public void addLaplace(double[] values, int offset, int length, double scale) {
     Objects.checkFromIndexSize(offset, length, Checks.notNull("values", values).length);
     Checks.nonNegativeFinite("scale", scale);
@@ -189,6 +230,12 @@ public final class BulkNoise {
   /**
    * As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not
    * moved.
+   *
+   * @param values the buffer, changed in place
+   * @param offset first absolute index
+   * @param length number of elements, {@code >= 0}; the range must end by the buffer's limit
+   * @param scale finite and {@code >= 0}, in the units of the values
+   * @throws java.nio.ReadOnlyBufferException when the buffer is read-only
    */
   public void addLaplace(FloatBuffer values, int offset, int length, double scale) {
     checkWritable(values, offset, length);
@@ -199,6 +246,12 @@ public final class BulkNoise {
   /**
    * As {@link #addLaplace(float[], int, int, double)}, for a buffer range; the position is not
    * moved.
+   *
+   * @param values the buffer, changed in place
+   * @param offset first absolute index
+   * @param length number of elements, {@code >= 0}; the range must end by the buffer's limit
+   * @param scale finite and {@code >= 0}, in the units of the values
+   * @throws java.nio.ReadOnlyBufferException when the buffer is read-only
    */
   public void addLaplace(DoubleBuffer values, int offset, int length, double scale) {
     checkWritable(values, offset, length);

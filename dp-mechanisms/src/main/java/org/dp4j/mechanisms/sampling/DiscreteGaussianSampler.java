@@ -87,12 +87,12 @@ public final class DiscreteGaussianSampler {
     return new DiscreteGaussianSampler(sigma, Checks.notNull("random", random));
   }
 
-  /** The parameter sigma. */
+  /** {@return the parameter sigma} */
   public double sigma() {
     return sigma;
   }
 
-  /** One sample: an integer with the discrete Gaussian distribution. */
+  /** {@return one sample: an integer with the discrete Gaussian distribution} */
   public long sample() {
     while (true) {
       long y = laplace.sample();

@@ -45,17 +45,23 @@ public final class DiscreteLaplaceSampler {
         Checks.notNull("random", random), scaleNumerator, scaleDenominator);
   }
 
-  /** A sampler with an integer scale {@code >= 1}. */
+  /**
+   * A sampler with an integer scale.
+   *
+   * @param scale {@code t >= 1}
+   * @param random the uniform source, not null
+   * @return the sampler of scale {@code t / 1}
+   */
   public static DiscreteLaplaceSampler of(long scale, UniformRandomProvider random) {
     return of(scale, 1, random);
   }
 
-  /** The scale's numerator {@code t}. */
+  /** {@return the scale's numerator {@code t}} */
   public long scaleNumerator() {
     return scaleNumerator;
   }
 
-  /** The scale's denominator {@code s}. */
+  /** {@return the scale's denominator {@code s}} */
   public long scaleDenominator() {
     return scaleDenominator;
   }

@@ -61,6 +61,12 @@ public final class ExponentialMechanism {
   /**
    * As {@link #of(PrivacyBudget, double)}, drawing from {@code random} (private only if it is
    * secure).
+   *
+   * @param budget pure ({@code delta == 0}), positive epsilon
+   * @param utilitySensitivity bound on the change of any one utility between neighbours, positive
+   *     and finite
+   * @param random the uniform source the selection is drawn from, not null
+   * @return the mechanism
    */
   public static ExponentialMechanism of(
       PrivacyBudget budget, double utilitySensitivity, UniformRandomProvider random) {
@@ -104,7 +110,7 @@ public final class ExponentialMechanism {
     return select(utilities);
   }
 
-  /** {@code EpsilonDeltaEvent.pure(epsilon)}, under the filter's relation. */
+  /** {@return {@code EpsilonDeltaEvent.pure(epsilon)}, under the filter's relation} */
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
   }

@@ -43,8 +43,12 @@ public final class PermuteAndFlip {
   }
 
   /**
-   * Permute-and-flip on a new secure source; parameters as in {@link
-   * ExponentialMechanism#of(PrivacyBudget, double)}.
+   * Permute-and-flip on a new secure source.
+   *
+   * @param budget pure ({@code delta == 0}), positive epsilon
+   * @param utilitySensitivity bound on the change of any one utility between neighbours, positive
+   *     and finite
+   * @return the mechanism
    */
   public static PermuteAndFlip of(PrivacyBudget budget, double utilitySensitivity) {
     return of(budget, utilitySensitivity, AesCtrRandom.fromOperatingSystem());
@@ -53,6 +57,12 @@ public final class PermuteAndFlip {
   /**
    * As {@link #of(PrivacyBudget, double)}, drawing from {@code random} (private only if it is
    * secure).
+   *
+   * @param budget pure ({@code delta == 0}), positive epsilon
+   * @param utilitySensitivity bound on the change of any one utility between neighbours, positive
+   *     and finite
+   * @param random the uniform source the selection is drawn from, not null
+   * @return the mechanism
    */
   public static PermuteAndFlip of(
       PrivacyBudget budget, double utilitySensitivity, UniformRandomProvider random) {
@@ -105,7 +115,7 @@ public final class PermuteAndFlip {
     return select(utilities);
   }
 
-  /** {@code EpsilonDeltaEvent.pure(epsilon)}, under the filter's relation. */
+  /** {@return {@code EpsilonDeltaEvent.pure(epsilon)}, under the filter's relation} */
   public PrivacyEvent event() {
     return EpsilonDeltaEvent.pure(epsilon);
   }

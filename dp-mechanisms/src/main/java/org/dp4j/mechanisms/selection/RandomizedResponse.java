@@ -59,6 +59,11 @@ public final class RandomizedResponse {
 
   /**
    * As {@link #of(PrivacyBudget, int)}, drawing from {@code random} (private only if it is secure).
+   *
+   * @param budget pure ({@code delta == 0}), positive epsilon
+   * @param categories number of categories, at least 2
+   * @param random the uniform source the responses are drawn from, not null
+   * @return the mechanism
    */
   public static RandomizedResponse of(
       PrivacyBudget budget, int categories, UniformRandomProvider random) {
@@ -91,6 +96,10 @@ public final class RandomizedResponse {
   /**
    * Spends {@link #event()} from {@code filter}, then responds (the category is checked first).
    *
+   * @param trueCategory in {@code [0, categories)}
+   * @param filter the budget to spend from, not null
+   * @param label the spend's label in the filter's log, not null
+   * @return the reported category
    * @throws PrivacyBudgetExceededException when the filter refuses; nothing is released or spent
    */
   public int respond(int trueCategory, PrivacyFilter filter, String label) {
@@ -104,7 +113,7 @@ public final class RandomizedResponse {
     return respond(trueCategory);
   }
 
-  /** The probability of reporting the true category, {@code e^ε / (e^ε + k - 1)}. */
+  /** {@return the probability of reporting the true category, {@code e^ε / (e^ε + k - 1)}} */
   public double truthProbability() {
     return 1.0 / (1.0 + (categories - 1) * Math.exp(-epsilon));
   }
@@ -140,8 +149,8 @@ public final class RandomizedResponse {
   }
 
   /**
-   * {@code PerRelationEvent.of(LaplaceEvent(0), EpsilonDeltaEvent.pure(epsilon))}: exactly ε under
-   * {@code REPLACE_ONE}, no finite guarantee under {@code ADD_OR_REMOVE_ONE} (see the class
+   * {@return {@code PerRelationEvent.of(LaplaceEvent(0), EpsilonDeltaEvent.pure(epsilon))}} Exactly
+   * ε under {@code REPLACE_ONE}, no finite guarantee under {@code ADD_OR_REMOVE_ONE} (see the class
    * documentation).
    */
   public PerRelationEvent event() {

@@ -22,12 +22,12 @@ public final class AdaptiveClipper implements PerExampleClipper {
     this.flat = FlatClipper.of(clipNorm, nonFinitePolicy);
   }
 
-  /** The settings. */
+  /** {@return the adaptive clipping settings} */
   public AdaptiveClipping settings() {
     return settings;
   }
 
-  /** This step's flat clip norm. */
+  /** {@return this step's flat clip norm} */
   public double clipNorm() {
     return flat.clipNorm();
   }

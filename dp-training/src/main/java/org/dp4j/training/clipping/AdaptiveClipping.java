@@ -47,27 +47,27 @@ public final class AdaptiveClipping {
     this.countNoiseStd = b.countNoiseStd;
   }
 
-  /** A builder with the defaults stated on its setters. */
+  /** {@return a builder with the defaults stated on its setters} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The clip norm of the first step, positive and finite. */
+  /** {@return the clip norm of the first step, positive and finite} */
   public double initialClipNorm() {
     return initialClipNorm;
   }
 
-  /** The fraction of examples to keep unclipped, in {@code (0, 1)}. */
+  /** {@return the fraction of examples to keep unclipped, in {@code (0, 1)}} */
   public double targetQuantile() {
     return targetQuantile;
   }
 
-  /** The geometric step size {@code eta}, positive and finite. */
+  /** {@return the geometric step size {@code eta}, positive and finite} */
   public double learningRate() {
     return learningRate;
   }
 
-  /** The standard deviation of the count noise, positive and finite. */
+  /** {@return the standard deviation of the count noise, positive and finite} */
   public double countNoiseStd() {
     return countNoiseStd;
   }
@@ -164,15 +164,22 @@ public final class AdaptiveClipping {
 
     private Builder() {}
 
-    /** The clip norm of the first step, positive and finite (required). */
+    /**
+     * The clip norm of the first step (required).
+     *
+     * @param initialClipNorm positive and finite
+     * @return this builder
+     */
     public Builder initialClipNorm(double initialClipNorm) {
       this.initialClipNorm = Checks.positiveFinite("initialClipNorm", initialClipNorm);
       return this;
     }
 
     /**
-     * The fraction of examples to keep unclipped, in {@code (0, 1)}; default {@value
-     * #DEFAULT_TARGET_QUANTILE}.
+     * The fraction of examples to keep unclipped; default {@value #DEFAULT_TARGET_QUANTILE}.
+     *
+     * @param targetQuantile in {@code (0, 1)}
+     * @return this builder
      */
     public Builder targetQuantile(double targetQuantile) {
       Checks.require(
@@ -182,8 +189,10 @@ public final class AdaptiveClipping {
     }
 
     /**
-     * The geometric step size {@code eta}, positive and finite; default {@value
-     * #DEFAULT_LEARNING_RATE}.
+     * The geometric step size {@code eta}; default {@value #DEFAULT_LEARNING_RATE}.
+     *
+     * @param learningRate positive and finite
+     * @return this builder
      */
     public Builder learningRate(double learningRate) {
       this.learningRate = Checks.positiveFinite("learningRate", learningRate);
@@ -191,8 +200,11 @@ public final class AdaptiveClipping {
     }
 
     /**
-     * The standard deviation of the count noise, positive and finite (required; the paper suggests
-     * about {@code m / 20} for an expected batch size {@code m}).
+     * The standard deviation of the count noise (required; the paper suggests about {@code m / 20}
+     * for an expected batch size {@code m}).
+     *
+     * @param countNoiseStd positive and finite
+     * @return this builder
      */
     public Builder countNoiseStd(double countNoiseStd) {
       this.countNoiseStd = Checks.positiveFinite("countNoiseStd", countNoiseStd);

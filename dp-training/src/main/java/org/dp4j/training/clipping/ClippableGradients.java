@@ -15,10 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface ClippableGradients {
 
-  /** The number of examples {@code B}, possibly 0. */
+  /** {@return the number of examples {@code B}, possibly 0} */
   int batchSize();
 
-  /** The per-example parameter count {@code P}. */
+  /** {@return the per-example parameter count {@code P}} */
   long parameterCount();
 
   /**
@@ -30,9 +30,9 @@ public interface ClippableGradients {
   double[] squaredNorms();
 
   /**
-   * An upper bound on the number of rounding errors in each of {@link #squaredNorms()}, for the
-   * error bound of {@code org.dp4j.training.internal.ClipRule#normUpperBound}: for a sum of squares
-   * of floats, the number of terms.
+   * {@return an upper bound on the number of rounding errors in each of {@link #squaredNorms()}} It
+   * feeds the error bound of {@code org.dp4j.training.internal.ClipRule#normUpperBound}: for a sum
+   * of squares of floats, the number of terms.
    */
   long squaredNormRoundingTerms();
 
@@ -47,9 +47,9 @@ public interface ClippableGradients {
   INDArray weightedSum(float[] factors);
 
   /**
-   * The batch's mean loss before the update, when the producer computed it (dp-dl4j does): a
-   * <b>non-private diagnostic</b> computed from private data without noise (show it to the data
-   * holder only, never publish it). Empty by default and for an empty batch.
+   * {@return the batch's mean loss before the update, when the producer computed it (dp-dl4j does)}
+   * It is a <b>non-private diagnostic</b> computed from private data without noise (show it to the
+   * data holder only, never publish it). Empty by default and for an empty batch.
    */
   default OptionalDouble meanLoss() {
     return OptionalDouble.empty();

@@ -43,47 +43,50 @@ public final class ClippedSum {
     this.nonFiniteCount = b.nonFiniteCount;
   }
 
-  /** A builder; every count starts at 0, the sum and the sensitivity must be set. */
+  /** {@return a builder; every count starts at 0, the sum and the sensitivity must be set} */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * The clipped sum as a floating-point row vector {@code [1, P]}, the blocks concatenated in order
-   * ({@code FLOAT} from dp4j's clippers).
+   * {@return the clipped sum as a floating-point row vector {@code [1, P]}, the blocks concatenated
+   * in order ({@code FLOAT} from dp4j's clippers)}
    */
   public INDArray sum() {
     return sum;
   }
 
   /**
-   * The L2 sensitivity of {@link #sum()} under adding or removing one example: the largest L2 norm
-   * any one example's clipped contribution can have (the clip norm for flat clipping, {@code
-   * sqrt(sum C_k^2)} for per-layer clipping); finite and positive.
+   * {@return the L2 sensitivity of {@link #sum()} under adding or removing one example} It is the
+   * largest L2 norm any one example's clipped contribution can have (the clip norm for flat
+   * clipping, {@code sqrt(sum C_k^2)} for per-layer clipping); finite and positive.
    */
   public double l2Sensitivity() {
     return l2Sensitivity;
   }
 
-  /** The number of examples {@code B} in the batch, {@code >= 0}. */
+  /** {@return the number of examples {@code B} in the batch, {@code >= 0}} */
   public int batchSize() {
     return batchSize;
   }
 
-  /** Examples that were scaled down (their norm exceeded the clip norm). */
+  /** {@return the number of examples that were scaled down (their norm exceeded the clip norm)} */
   public int clippedCount() {
     return clippedCount;
   }
 
   /**
-   * Finite examples left unchanged (norm at most the clip norm, every block for per-layer
-   * clipping): the statistic adaptive clipping estimates.
+   * {@return the number of finite examples left unchanged (norm at most the clip norm, every block
+   * for per-layer clipping)} It is the statistic adaptive clipping estimates.
    */
   public int withinNormCount() {
     return withinNormCount;
   }
 
-  /** Examples with a NaN or infinite entry, skipped (see {@link NonFiniteGradientPolicy}). */
+  /**
+   * {@return the number of examples with a NaN or infinite entry, skipped (see {@link
+   * NonFiniteGradientPolicy})}
+   */
   public int nonFiniteCount() {
     return nonFiniteCount;
   }
@@ -146,37 +149,67 @@ public final class ClippedSum {
 
     private Builder() {}
 
-    /** The clipped sum, a floating-point row vector {@code [1, P]} (not copied). */
+    /**
+     * The clipped sum, a floating-point row vector {@code [1, P]} (not copied).
+     *
+     * @param sum not null
+     * @return this builder
+     */
     public Builder sum(INDArray sum) {
       this.sum = Checks.notNull("sum", sum);
       return this;
     }
 
-    /** The sum's L2 sensitivity, positive and finite (see {@link ClippedSum#l2Sensitivity()}). */
+    /**
+     * The sum's L2 sensitivity, positive and finite (see {@link ClippedSum#l2Sensitivity()}).
+     *
+     * @param l2Sensitivity positive and finite
+     * @return this builder
+     */
     public Builder l2Sensitivity(double l2Sensitivity) {
       this.l2Sensitivity = Checks.positiveFinite("l2Sensitivity", l2Sensitivity);
       return this;
     }
 
-    /** The number of examples, {@code >= 0}; default 0. */
+    /**
+     * The number of examples, {@code >= 0}; default 0.
+     *
+     * @param batchSize {@code >= 0}
+     * @return this builder
+     */
     public Builder batchSize(int batchSize) {
       this.batchSize = Checks.nonNegative("batchSize", batchSize);
       return this;
     }
 
-    /** Examples scaled down, {@code >= 0}; default 0. */
+    /**
+     * Examples scaled down, {@code >= 0}; default 0.
+     *
+     * @param clippedCount {@code >= 0}
+     * @return this builder
+     */
     public Builder clippedCount(int clippedCount) {
       this.clippedCount = Checks.nonNegative("clippedCount", clippedCount);
       return this;
     }
 
-    /** Finite examples left unchanged, {@code >= 0}; default 0. */
+    /**
+     * Finite examples left unchanged, {@code >= 0}; default 0.
+     *
+     * @param withinNormCount {@code >= 0}
+     * @return this builder
+     */
     public Builder withinNormCount(int withinNormCount) {
       this.withinNormCount = Checks.nonNegative("withinNormCount", withinNormCount);
       return this;
     }
 
-    /** Examples skipped as non-finite, {@code >= 0}; default 0. */
+    /**
+     * Examples skipped as non-finite, {@code >= 0}; default 0.
+     *
+     * @param nonFiniteCount {@code >= 0}
+     * @return this builder
+     */
     public Builder nonFiniteCount(int nonFiniteCount) {
       this.nonFiniteCount = Checks.nonNegative("nonFiniteCount", nonFiniteCount);
       return this;

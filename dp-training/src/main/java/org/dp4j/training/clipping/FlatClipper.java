@@ -47,7 +47,7 @@ public final class FlatClipper implements PerExampleClipper {
     return new FlatClipper(clipNorm, nonFinitePolicy);
   }
 
-  /** The clip norm {@code C}. */
+  /** {@return the clip norm {@code C}} */
   public double clipNorm() {
     return clipNorm;
   }

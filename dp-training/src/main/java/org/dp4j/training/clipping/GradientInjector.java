@@ -27,7 +27,7 @@ public interface GradientInjector {
    */
   Optional<ClippableGradients> inject(long step, long parameterCount);
 
-  /** The hook that adds nothing. */
+  /** {@return the hook that adds nothing} */
   static GradientInjector none() {
     return (step, parameterCount) -> Optional.empty();
   }

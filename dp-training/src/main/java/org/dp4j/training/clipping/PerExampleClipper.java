@@ -26,13 +26,13 @@ public interface PerExampleClipper {
   ClippedSum clipAndSum(ClippableGradients gradients);
 
   /**
-   * The L2 sensitivity of the clipped sum under adding or removing one example: the largest norm of
-   * one example's clipped contribution. Replacing one example doubles it; accountants apply that
-   * factor (see {@link org.dp4j.core.NeighbouringRelation}).
+   * {@return the L2 sensitivity of the clipped sum under adding or removing one example: the
+   * largest norm of one example's clipped contribution} Replacing one example doubles it;
+   * accountants apply that factor (see {@link org.dp4j.core.NeighbouringRelation}).
    */
   double l2Sensitivity();
 
-  /** What this clipper does with non-finite examples. */
+  /** {@return what this clipper does with non-finite examples} */
   NonFiniteGradientPolicy nonFinitePolicy();
 
   /**

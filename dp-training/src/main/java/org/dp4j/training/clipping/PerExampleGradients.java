@@ -101,7 +101,13 @@ public final class PerExampleGradients implements ClippableGradients {
     return new PerExampleGradients(blocks);
   }
 
-  /** As {@link #ofBlocks(List)}. */
+  /**
+   * As {@link #ofBlocks(List)}.
+   *
+   * @param blocks non-empty, no nulls, each of rank {@code >= 2}
+   * @return the gradients
+   * @throws IllegalArgumentException on mismatched batch sizes, rank below 2 or a non-floating type
+   */
   public static PerExampleGradients ofBlocks(INDArray... blocks) {
     Checks.notNull("blocks", blocks);
     return new PerExampleGradients(Arrays.asList(blocks));
@@ -112,17 +118,27 @@ public final class PerExampleGradients implements ClippableGradients {
     return batchSize;
   }
 
-  /** How many blocks. */
+  /** {@return the number of blocks} */
   public int blockCount() {
     return blocks.size();
   }
 
-  /** Block {@code k} as given. */
+  /**
+   * Block {@code k} as given.
+   *
+   * @param k in {@code [0, blockCount())}
+   * @return the block, not copied
+   */
   public INDArray block(int k) {
     return blocks.get(k);
   }
 
-  /** The per-example parameter count of block {@code k}. */
+  /**
+   * The per-example parameter count of block {@code k}.
+   *
+   * @param k in {@code [0, blockCount())}
+   * @return the product of the block's dimensions after the batch dimension
+   */
   public long blockParameterCount(int k) {
     return blockParameterCounts[k];
   }

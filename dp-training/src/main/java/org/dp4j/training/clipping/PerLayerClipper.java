@@ -62,12 +62,12 @@ public final class PerLayerClipper implements PerExampleClipper {
     return new PerLayerClipper(clipNorms, nonFinitePolicy);
   }
 
-  /** The clip norms, one per block (a copy). */
+  /** {@return the clip norms, one per block (a copy)} */
   public double[] clipNorms() {
     return clipNorms.clone();
   }
 
-  /** How many blocks this clipper expects. */
+  /** {@return the number of blocks this clipper expects} */
   public int blockCount() {
     return clipNorms.length;
   }

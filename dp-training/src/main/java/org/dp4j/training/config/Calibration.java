@@ -17,19 +17,24 @@ import org.dp4j.core.internal.Checks;
  */
 public record Calibration(double forTarget, OptionalDouble forFilter) {
 
-  /** Validates the multipliers. */
+  /**
+   * Validates the multipliers.
+   *
+   * @param forTarget positive and finite
+   * @param forFilter empty, or positive and finite
+   */
   public Calibration {
     Checks.positiveFinite("forTarget", forTarget);
     Checks.notNull("forFilter", forFilter);
     forFilter.ifPresent(z -> Checks.positiveFinite("forFilter", z));
   }
 
-  /** The multiplier used: the larger of the two. */
+  /** {@return the multiplier used: the larger of the two} */
   public double noiseMultiplier() {
     return Math.max(forTarget, forFilter.orElse(forTarget));
   }
 
-  /** Whether the filter's remaining budget, not the run's target, set the noise. */
+  /** {@return whether the filter's remaining budget, not the run's target, set the noise} */
   public boolean filterSetsTheNoise() {
     return forFilter.isPresent() && forFilter.getAsDouble() > forTarget;
   }

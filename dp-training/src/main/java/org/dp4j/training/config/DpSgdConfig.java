@@ -291,111 +291,112 @@ public final class DpSgdConfig {
     return new GaussianEvent(sigma).poissonSampled(q).repeated(steps);
   }
 
-  /** A builder with the defaults stated on its setters. */
+  /** {@return a builder with the defaults stated on its setters} */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * The clipping phase of the first step: a {@link FlatClipper}, a {@link PerLayerClipper}, or, for
-   * adaptive clipping, an {@code AdaptiveClipper} at the initial norm (each step's clipper gives
-   * the next one).
+   * {@return the clipping phase of the first step} It is a {@link FlatClipper}, a {@link
+   * PerLayerClipper}, or, for adaptive clipping, an {@code AdaptiveClipper} at the initial norm
+   * (each step's clipper gives the next one).
    */
   public PerExampleClipper clipper() {
     return clipper;
   }
 
   /**
-   * The accounted noise multiplier {@code sigma}: each step is charged as a Gaussian with this
-   * multiplier. Without adaptive clipping it is also the gradient noise multiplier.
+   * {@return the accounted noise multiplier {@code sigma}} Each step is charged as a Gaussian with
+   * this multiplier. Without adaptive clipping it is also the gradient noise multiplier.
    */
   public double noiseMultiplier() {
     return noiseMultiplier;
   }
 
   /**
-   * The multiplier of the noise added to the clipped gradient sum (standard deviation over L2
-   * sensitivity): {@link #noiseMultiplier()}, or larger with adaptive clipping (see {@link
-   * AdaptiveClipping#gradientNoiseMultiplier(double)}). Computed once, when the configuration is
+   * {@return the multiplier of the noise added to the clipped gradient sum (standard deviation over
+   * L2 sensitivity)} It is {@link #noiseMultiplier()}, or larger with adaptive clipping (see {@link
+   * AdaptiveClipping#gradientNoiseMultiplier(double)}), computed once, when the configuration is
    * built.
    */
   public double gradientNoiseMultiplier() {
     return gradientNoiseMultiplier;
   }
 
-  /** The target budget: what this run may spend, if one was given. */
+  /** {@return the target budget: what this run may spend, if one was given} */
   public Optional<PrivacyBudget> target() {
     return Optional.ofNullable(target);
   }
 
-  /** How the noise multiplier was calibrated; empty for a fixed noise multiplier. */
+  /** {@return how the noise multiplier was calibrated; empty for a fixed noise multiplier} */
   public Optional<Calibration> calibration() {
     return Optional.ofNullable(calibration);
   }
 
-  /** The delta at which epsilon is stated (the target's, or the filter's). */
+  /** {@return the delta at which epsilon is stated (the target's, or the filter's)} */
   public double targetDelta() {
     return targetDelta;
   }
 
-  /** The number of steps the run is planned for (and calibrated for, with a target). */
+  /** {@return the number of steps the run is planned for (and calibrated for, with a target)} */
   public long plannedSteps() {
     return plannedSteps;
   }
 
-  /** The dataset size {@code N}. */
+  /** {@return the dataset size {@code N}} */
   public int datasetSize() {
     return datasetSize;
   }
 
-  /** The sampling rate {@code q} (for shuffled batches: batch size / N). */
+  /** {@return the sampling rate {@code q} (for shuffled batches: batch size / N)} */
   public double samplingRate() {
     return samplingRate;
   }
 
   /**
-   * The denominator of the update: the expected Poisson batch size {@code qN} as given (or {@code
-   * qN} from a given rate; never the realised batch size, which is private), the fixed batch size
-   * for shuffled batches.
+   * {@return the denominator of the update} It is the expected Poisson batch size {@code qN} as
+   * given (or {@code qN} from a given rate; never the realised batch size, which is private), or
+   * the fixed batch size for shuffled batches.
    */
   public double expectedBatchSize() {
     return expectedBatchSize;
   }
 
-  /** How batches are formed. */
+  /** {@return how batches are formed} */
   public SamplingScheme samplingScheme() {
     return samplingScheme;
   }
 
-  /** The neighbouring relation of the guarantee (and of the accountant). */
+  /** {@return the neighbouring relation of the guarantee (and of the accountant)} */
   public NeighbouringRelation relation() {
     return relation;
   }
 
-  /** The kind of the accountant, or empty for a user's own accountant. */
+  /** {@return the kind of the accountant, or empty for a user's own accountant} */
   public Optional<AccountantKind> accountantKind() {
     return AccountantKind.ofClassName(accountantClass.getName());
   }
 
-  /** The class of the accountant (of the filter's, which is checked to be the same). */
+  /** {@return the class of the accountant (of the filter's, which is checked to be the same)} */
   public Class<? extends PrivacyAccountant> accountantClass() {
     return accountantClass;
   }
 
-  /** A fresh, empty accountant of the configured kind under the configured relation. */
+  /** {@return a fresh, empty accountant of the configured kind under the configured relation} */
   public PrivacyAccountant newAccountant() {
     return accountants.apply(relation);
   }
 
   /**
-   * The budget filter every step is charged to: the given one, or one derived from the target
-   * (limited to it) or from the fixed noise multiplier (an odometer at {@link #targetDelta()}).
+   * {@return the budget filter every step is charged to} It is the given one, or one derived from
+   * the target (limited to it) or from the fixed noise multiplier (an odometer at {@link
+   * #targetDelta()}).
    */
   public PrivacyFilter filter() {
     return filter;
   }
 
-  /** The privacy event of one step (see the class documentation). */
+  /** {@return the privacy event of one step (see the class documentation)} */
   public PrivacyEvent stepEvent() {
     return stepEvent;
   }
@@ -411,7 +412,7 @@ public final class DpSgdConfig {
     return dpSgdEvent(noiseMultiplier, steps);
   }
 
-  /** The statement for the planned number of steps, with private noise. */
+  /** {@return the statement for the planned number of steps, with private noise} */
   public PrivacyStatement privacyStatement() {
     return privacyStatement(plannedSteps, true);
   }
@@ -516,20 +517,35 @@ public final class DpSgdConfig {
 
     private Builder() {}
 
-    /** Flat clipping to L2 norm {@code clipNorm} (positive, finite). */
+    /**
+     * Flat clipping to L2 norm {@code clipNorm} (positive, finite).
+     *
+     * @param clipNorm positive and finite
+     * @return this builder
+     */
     public Builder clipNorm(double clipNorm) {
       this.clipNorm = Checks.positiveFinite("clipNorm", clipNorm);
       return this;
     }
 
-    /** Per-layer clipping, one bound per gradient block (see {@link PerLayerClipper}). */
+    /**
+     * Per-layer clipping, one bound per gradient block (see {@link PerLayerClipper}).
+     *
+     * @param clipNorms one or more, each positive and finite
+     * @return this builder
+     */
     public Builder perLayerClipNorms(double... clipNorms) {
       PerLayerClipper.of(clipNorms); // validates
       this.perLayerClipNorms = clipNorms.clone();
       return this;
     }
 
-    /** Adaptive flat clipping (see {@link AdaptiveClipping}). */
+    /**
+     * Adaptive flat clipping (see {@link AdaptiveClipping}).
+     *
+     * @param adaptiveClipping the settings, not null
+     * @return this builder
+     */
     public Builder adaptiveClipping(AdaptiveClipping adaptiveClipping) {
       this.adaptiveClipping = Checks.notNull("adaptiveClipping", adaptiveClipping);
       return this;
@@ -537,6 +553,9 @@ public final class DpSgdConfig {
 
     /**
      * What to do with non-finite examples; default {@link NonFiniteGradientPolicy#SKIP_EXAMPLE}.
+     *
+     * @param policy the policy, not null
+     * @return this builder
      */
     public Builder nonFinitePolicy(NonFiniteGradientPolicy policy) {
       this.nonFinitePolicy = Checks.notNull("nonFinitePolicy", policy);
@@ -548,6 +567,9 @@ public final class DpSgdConfig {
      * is then reported, not capped, at {@link #targetDelta}. Zero means no noise and no privacy
      * (infinite epsilon): a limited filter refuses every step, so it is only useful with an
      * odometer, for testing.
+     *
+     * @param noiseMultiplier finite and {@code >= 0}
+     * @return this builder
      */
     public Builder noiseMultiplier(double noiseMultiplier) {
       this.noiseMultiplier = Checks.nonNegativeFinite("noiseMultiplier", noiseMultiplier);
@@ -560,6 +582,9 @@ public final class DpSgdConfig {
      * NoiseCalibration#noiseMultiplier}) and, with a given filter that holds spends or has a
      * smaller budget, so that the filter can afford them (see {@link DpSgdConfig#calibration()}).
      * Its delta, which must be positive, is the delta every epsilon is stated at.
+     *
+     * @param target not null; its delta must be positive
+     * @return this builder
      */
     public Builder target(PrivacyBudget target) {
       this.target = Checks.notNull("target", target);
@@ -569,25 +594,43 @@ public final class DpSgdConfig {
     /**
      * The delta at which epsilon is stated with a fixed noise multiplier, in {@code (0, 1)};
      * implied by {@link #target}, and by a given filter when not set.
+     *
+     * @param targetDelta in {@code (0, 1)}
+     * @return this builder
      */
     public Builder targetDelta(double targetDelta) {
       this.targetDelta = Checks.positiveDelta("targetDelta", targetDelta);
       return this;
     }
 
-    /** The planned number of steps, {@code >= 1}. */
+    /**
+     * The planned number of steps, {@code >= 1}.
+     *
+     * @param plannedSteps {@code >= 1}
+     * @return this builder
+     */
     public Builder plannedSteps(long plannedSteps) {
       this.plannedSteps = Checks.positive("plannedSteps", plannedSteps);
       return this;
     }
 
-    /** The dataset size {@code N}, {@code >= 1}. */
+    /**
+     * The dataset size {@code N}, {@code >= 1}.
+     *
+     * @param datasetSize {@code >= 1}
+     * @return this builder
+     */
     public Builder datasetSize(int datasetSize) {
       this.datasetSize = Checks.positive("datasetSize", datasetSize);
       return this;
     }
 
-    /** The Poisson sampling rate {@code q}, in {@code (0, 1]}. */
+    /**
+     * The Poisson sampling rate {@code q}, in {@code (0, 1]}.
+     *
+     * @param samplingRate in {@code (0, 1]}
+     * @return this builder
+     */
     public Builder samplingRate(double samplingRate) {
       this.samplingRate = Checks.samplingRate("samplingRate", samplingRate);
       return this;
@@ -596,19 +639,32 @@ public final class DpSgdConfig {
     /**
      * The expected Poisson batch size {@code m = qN}, in {@code (0, N]}: the update is divided by
      * exactly this value, and {@code q = m / N}.
+     *
+     * @param expectedBatchSize in {@code (0, N]}
+     * @return this builder
      */
     public Builder expectedBatchSize(double expectedBatchSize) {
       this.expectedBatchSize = Checks.positiveFinite("expectedBatchSize", expectedBatchSize);
       return this;
     }
 
-    /** The batch size of {@link SamplingScheme#SHUFFLED_FIXED_SIZE} batches, {@code >= 1}. */
+    /**
+     * The batch size of {@link SamplingScheme#SHUFFLED_FIXED_SIZE} batches, {@code >= 1}.
+     *
+     * @param fixedBatchSize {@code >= 1}
+     * @return this builder
+     */
     public Builder fixedBatchSize(int fixedBatchSize) {
       this.fixedBatchSize = Checks.positive("fixedBatchSize", fixedBatchSize);
       return this;
     }
 
-    /** How batches are formed; default {@link SamplingScheme#POISSON}. */
+    /**
+     * How batches are formed; default {@link SamplingScheme#POISSON}.
+     *
+     * @param samplingScheme not null
+     * @return this builder
+     */
     public Builder samplingScheme(SamplingScheme samplingScheme) {
       this.samplingScheme = Checks.notNull("samplingScheme", samplingScheme);
       return this;
@@ -617,6 +673,9 @@ public final class DpSgdConfig {
     /**
      * The neighbouring relation; default the given filter's, else {@link
      * NeighbouringRelation#ADD_OR_REMOVE_ONE}. Accountants are created under it.
+     *
+     * @param relation not null
+     * @return this builder
      */
     public Builder relation(NeighbouringRelation relation) {
       this.relation = Checks.notNull("relation", relation);
@@ -626,6 +685,9 @@ public final class DpSgdConfig {
     /**
      * The accountant that accounts the run; default the given filter's kind, else {@link
      * DpSgdConfig#DEFAULT_ACCOUNTANT} (PLD, the tightest for DP-SGD).
+     *
+     * @param kind not null
+     * @return this builder
      */
     public Builder accountant(AccountantKind kind) {
       Checks.notNull("kind", kind);
@@ -637,6 +699,9 @@ public final class DpSgdConfig {
      * A user's own accountant, or one with non-default settings: {@code accountants} returns a new,
      * empty accountant under the relation it is given on every call (for example {@code r -> new
      * RdpAccountant(r, orders)}).
+     *
+     * @param accountants a factory of fresh accountants, not null
+     * @return this builder
      */
     public Builder accountant(
         Function<NeighbouringRelation, ? extends PrivacyAccountant> accountants) {
@@ -648,6 +713,9 @@ public final class DpSgdConfig {
      * The budget filter to charge instead of a derived one, for example {@code
      * PrivacyLedger.filter()}; its accountant kind, relation and delta must agree with this
      * configuration (kind and relation are taken from it when not set).
+     *
+     * @param filter not null
+     * @return this builder
      */
     public Builder filter(PrivacyFilter filter) {
       this.filter = Checks.notNull("filter", filter);

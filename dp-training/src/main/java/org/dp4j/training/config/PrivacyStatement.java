@@ -49,7 +49,21 @@ public record PrivacyStatement(
     boolean privateNoise,
     boolean privateSampling) {
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param epsilon {@code >= 0}, may be {@code +Infinity}
+   * @param delta in {@code [0, 1)}
+   * @param steps {@code >= 0}
+   * @param noiseMultiplier finite and {@code >= 0}
+   * @param samplingRate in {@code (0, 1]}
+   * @param samplingScheme not null
+   * @param relation not null
+   * @param accountant not null
+   * @param privateNoise whether the noise was private
+   * @param privateSampling whether the batch sampling was private
+   * @throws IllegalArgumentException when a number breaks its rule (NaN included)
+   */
   public PrivacyStatement {
     Checks.nonNegative("epsilon", epsilon);
     Checks.delta("delta", delta);
@@ -61,30 +75,30 @@ public record PrivacyStatement(
     Checks.notNull("accountant", accountant);
   }
 
-  /** The kind of the accountant, or empty for a user's own accountant. */
+  /** {@return the kind of the accountant, or empty for a user's own accountant} */
   public Optional<AccountantKind> accountantKind() {
     return AccountantKind.ofClassName(accountant.getName());
   }
 
   /**
-   * Whether the Poisson-subsampling analysis (amplification by sampling) was used. False for
-   * shuffled fixed-size batches: dp4j then claims no amplification.
+   * {@return whether the Poisson-subsampling analysis (amplification by sampling) was used} False
+   * for shuffled fixed-size batches: dp4j then claims no amplification.
    */
   public boolean poissonAnalysisApplies() {
     return samplingScheme == SamplingScheme.POISSON;
   }
 
   /**
-   * Whether the statement is an actual guarantee: private noise, private batch sampling and a
-   * finite epsilon.
+   * {@return whether the statement is an actual guarantee: private noise, private batch sampling
+   * and a finite epsilon}
    */
   public boolean isGuarantee() {
     return privateNoise && privateSampling && Double.isFinite(epsilon);
   }
 
   /**
-   * The statement in one paragraph of English: the numbers, the unit of privacy, the sampling
-   * assumption and what the guarantee does not cover.
+   * {@return the statement in one paragraph of English: the numbers, the unit of privacy, the
+   * sampling assumption and what the guarantee does not cover}
    */
   public String text() {
     StringBuilder s = new StringBuilder();

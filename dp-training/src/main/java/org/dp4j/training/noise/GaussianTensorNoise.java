@@ -38,6 +38,8 @@ public final class GaussianTensorNoise implements GradientNoise {
   /**
    * Secure noise (the default): {@link BulkNoise#secure()}, an AES-CTR generator keyed by the
    * operating system, with ziggurat Gaussian sampling into the buffer.
+   *
+   * @return a new instance with its own secure source
    */
   public static GaussianTensorNoise secure() {
     return new GaussianTensorNoise(BulkNoise.secure(), true);

@@ -22,8 +22,8 @@ public interface GradientNoise {
   void addNoise(INDArray target, double standardDeviation);
 
   /**
-   * Whether this noise is fit for a private release. Only {@code false} for the explicitly named,
-   * seeded testing modes; a privacy statement built with such noise says so.
+   * {@return whether this noise is fit for a private release} Only {@code false} for the explicitly
+   * named, seeded testing modes; a privacy statement built with such noise says so.
    */
   boolean isPrivate();
 }

@@ -38,7 +38,20 @@ public record DpSgdCheckpoint(
   private static final int MAGIC = 0x44505347; // "DPSG"
   private static final int VERSION = 1;
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param stepsTaken {@code >= 0}
+   * @param clipNorm positive and finite
+   * @param noiseMultiplier finite and {@code >= 0}
+   * @param samplingRate in {@code (0, 1]}
+   * @param parameters not null; copied
+   * @param parameterShape not null, its product equal to {@code parameters.length}; copied
+   * @param updaterState not null; copied
+   * @param spentEpsilon {@code >= 0}
+   * @param filterOperations {@code >= 0}
+   * @throws IllegalArgumentException when a rule is broken (NaN included)
+   */
   public DpSgdCheckpoint {
     Checks.nonNegative("stepsTaken", stepsTaken);
     Checks.positiveFinite("clipNorm", clipNorm);
@@ -60,22 +73,27 @@ public record DpSgdCheckpoint(
         parameters.length);
   }
 
+  /** {@return the flattened parameters ({@code 'c'} order), as doubles; a copy} */
   @Override
   public double[] parameters() {
     return parameters.clone();
   }
 
+  /** {@return the parameters' shape; a copy} */
   @Override
   public long[] parameterShape() {
     return parameterShape.clone();
   }
 
+  /** {@return the flattened updater state, as doubles (empty for stateless updaters); a copy} */
   @Override
   public double[] updaterState() {
     return updaterState.clone();
   }
 
-  /** The checkpoint in a self-describing binary form (big-endian, with magic and version). */
+  /**
+   * {@return the checkpoint in a self-describing binary form (big-endian, with magic and version)}
+   */
   public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -428,7 +428,7 @@ public final class DpSgdOptimizer {
     return this;
   }
 
-  /** The run name used in the ledger labels of the steps. */
+  /** {@return the run name used in the ledger labels of the steps} */
   public String runName() {
     return runName;
   }
@@ -483,45 +483,45 @@ public final class DpSgdOptimizer {
         filter.operationCount());
   }
 
-  /** Steps completed (each one charged to the filter). */
+  /** {@return the steps completed (each one charged to the filter)} */
   public long stepsTaken() {
     return stepsTaken;
   }
 
   /**
-   * The clip norm of the next step: its clipper's L2 sensitivity (changes only with adaptive
-   * clipping; for per-layer clipping, the combined sensitivity).
+   * {@return the clip norm of the next step: its clipper's L2 sensitivity} It changes only with
+   * adaptive clipping; for per-layer clipping it is the combined sensitivity.
    */
   public double clipNorm() {
     return clipper.l2Sensitivity();
   }
 
-  /** The clipper of the next step. */
+  /** {@return the clipper of the next step} */
   public PerExampleClipper clipper() {
     return clipper;
   }
 
-  /** The filter every step is charged to: the config's. */
+  /** {@return the filter every step is charged to: the config's} */
   public PrivacyFilter filter() {
     return filter;
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public DpSgdConfig config() {
     return config;
   }
 
-  /** The privacy event charged for each step. */
+  /** {@return the privacy event charged for each step} */
   public PrivacyEvent stepEvent() {
     return stepEvent;
   }
 
   /**
-   * The statement for the steps taken so far, from a fresh accountant of the filter's kind (it
-   * covers this optimizer's steps only, not other spends on the filter). The optimizer does not
-   * draw the batches: the statement assumes the caller's batches come from a secret, secure sampler
-   * as the config's sampling scheme says (see {@link DpSgdConfig#privacyStatement(long, boolean,
-   * boolean)} otherwise).
+   * {@return the statement for the steps taken so far} It comes from a fresh accountant of the
+   * filter's kind and covers this optimizer's steps only, not other spends on the filter. The
+   * optimizer does not draw the batches: the statement assumes the caller's batches come from a
+   * secret, secure sampler as the config's sampling scheme says (see {@link
+   * DpSgdConfig#privacyStatement(long, boolean, boolean)} otherwise).
    */
   public PrivacyStatement privacyStatement() {
     return config.privacyStatement(stepsTaken, noise.isPrivate());

@@ -29,18 +29,29 @@ public record StepResult(
     SpendReceipt receipt,
     OptionalDouble meanLoss) {
 
-  /** Checks the receipt and the loss are present. */
+  /**
+   * Checks the receipt and the loss are present.
+   *
+   * @param step the step's number, from 1
+   * @param batchSize examples clipped in the step
+   * @param clippedCount examples scaled down by clipping
+   * @param nonFiniteCount examples skipped for NaN or infinite gradients
+   * @param clipNorm the flat clip norm used
+   * @param noiseStandardDeviation the standard deviation of the noise added to the clipped sum
+   * @param receipt the filter's receipt, not null
+   * @param meanLoss the batch's mean loss, a non-private diagnostic; not null, may be empty
+   */
   public StepResult {
     Checks.notNull("receipt", receipt);
     Checks.notNull("meanLoss", meanLoss);
   }
 
-  /** The filter's spent epsilon after this step, at its target delta (an upper bound). */
+  /** {@return the filter's spent epsilon after this step, at its target delta (an upper bound)} */
   public double spentEpsilon() {
     return receipt.epsilonAfter();
   }
 
-  /** The delta at which {@link #spentEpsilon()} is stated: the filter's target delta. */
+  /** {@return the delta at which {@link #spentEpsilon()} is stated: the filter's target delta} */
   public double delta() {
     return receipt.targetDelta();
   }

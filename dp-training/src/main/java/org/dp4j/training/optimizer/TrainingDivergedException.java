@@ -20,8 +20,13 @@ public final class TrainingDivergedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The number of the step that diverged, from 1. */
   private final long step;
+
+  /** How many entries were NaN or infinite. */
   private final long nonFiniteCount;
+
+  /** Whether the parameters were updated by the diverged step. */
   private final boolean parametersChanged;
 
   /**
@@ -48,17 +53,20 @@ public final class TrainingDivergedException extends RuntimeException {
     this.parametersChanged = parametersChanged;
   }
 
-  /** The number of the step that diverged (it was charged to the filter). */
+  /** {@return the number of the step that diverged (it was charged to the filter)} */
   public long step() {
     return step;
   }
 
-  /** How many entries were NaN or infinite. */
+  /** {@return how many entries were NaN or infinite} */
   public long nonFiniteCount() {
     return nonFiniteCount;
   }
 
-  /** Whether the parameters were updated by the diverged step (and hold non-finite entries). */
+  /**
+   * {@return whether the parameters were updated by the diverged step (and hold non-finite
+   * entries)}
+   */
   public boolean parametersChanged() {
     return parametersChanged;
   }

@@ -96,17 +96,19 @@ public final class PoissonBatchSampler {
     return Arrays.copyOf(batch, size);
   }
 
-  /** The dataset size {@code N}. */
+  /** {@return the dataset size {@code N}} */
   public int datasetSize() {
     return datasetSize;
   }
 
-  /** The sampling rate {@code q}. */
+  /** {@return the sampling rate {@code q}} */
   public double samplingRate() {
     return samplingRate;
   }
 
-  /** The expected batch size {@code qN}, the denominator DP-SGD divides the noisy sum by. */
+  /**
+   * {@return the expected batch size {@code qN}, the denominator DP-SGD divides the noisy sum by}
+   */
   public double expectedBatchSize() {
     return samplingRate * datasetSize;
   }

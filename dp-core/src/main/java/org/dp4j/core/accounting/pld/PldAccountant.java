@@ -199,7 +199,8 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   }
 
   /**
-   * The fixed grid spacing, or empty when the adaptive rule is used (see the class documentation).
+   * {@return the fixed grid spacing, or empty when the adaptive rule is used} See the class
+   * documentation.
    */
   public OptionalDouble valueDiscretizationInterval() {
     return Double.isNaN(fixedInterval) ? OptionalDouble.empty() : OptionalDouble.of(fixedInterval);
@@ -302,10 +303,10 @@ public final class PldAccountant extends AbstractAccountant<PldAccountant> {
   }
 
   /**
-   * The grid spacing of the current result (computing it if needed): the spacing on which the
-   * events were finally convolved together (the largest of the per-event spacings, see the class
-   * documentation), or the fixed interval. For diagnostics and documentation; NaN for an empty
-   * accountant and when no grid represents the composition.
+   * {@return the grid spacing of the current result (computing it if needed)} It is the spacing on
+   * which the events were finally convolved together (the largest of the per-event spacings, see
+   * the class documentation), or the fixed interval. For diagnostics and documentation; NaN for an
+   * empty accountant and when no grid represents the composition.
    */
   public double effectiveInterval() {
     Result r = result();

@@ -52,6 +52,11 @@ public record PldEpsilon(
   /**
    * Checks the components.
    *
+   * @param epsilon the reported epsilon, {@code >= 0}
+   * @param bound the analysis it comes from, not null
+   * @param grid how the PLD grid came out, not null
+   * @param pldEpsilon the PLD bound, {@code >= 0} ({@code +inf} allowed)
+   * @param rdpEpsilon the Renyi-DP bound, or NaN when there is none
    * @throws IllegalArgumentException when {@code epsilon} or {@code pldEpsilon} is NaN or negative
    * @throws NullPointerException when {@code bound} or {@code grid} is null
    */
@@ -63,8 +68,8 @@ public record PldEpsilon(
   }
 
   /**
-   * One line for people: which bound was used and why, e.g. {@code "Renyi DP (the privacy loss
-   * distribution on a coarsened grid gave 31.2)"}.
+   * {@return one line for people: which bound was used and why} For example {@code "Renyi DP (the
+   * privacy loss distribution on a coarsened grid gave 31.2)"}.
    */
   public String describe() {
     String other =

@@ -137,7 +137,7 @@ public final class RdpAccountant extends AbstractAccountant<RdpAccountant> {
     return DEFAULT_ORDERS.clone();
   }
 
-  /** The orders of this accountant, increasing; a copy. */
+  /** {@return the orders of this accountant, increasing; a copy} */
   public double[] orders() {
     return orders.clone();
   }
