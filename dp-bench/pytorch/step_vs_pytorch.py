@@ -14,7 +14,9 @@ Not run in CI. Needs `pip install torch` (CPU wheel) and dp-bench/target/benchma
 
 --threads N sets torch.set_num_threads(N) (and torch's interop threads) for PyTorch, and
 OMP_NUM_THREADS, SD_MAX_THREADS and SD_MASTER_THREADS (ND4J's own thread settings) for the JMH
-forks. --skip-jmh times PyTorch only; --json FILE keeps JMH's JSON.
+forks. --skip-jmh times PyTorch only; --json FILE keeps JMH's JSON; --models and --benchmarks
+(comma-separated) restrict the networks and the dp4j benchmarks, e.g. --models CNN
+--benchmarks privateStep for the two-thread figure.
 """
 import argparse
 import json
@@ -68,11 +70,12 @@ def torch_step_ms(model, warmup, steps, rounds):
     return statistics.median(times), min(times), len(times)
 
 
-def jmh(jar, threads, json_file, forks, warmup, iterations):
+def jmh(jar, threads, json_file, forks, warmup, iterations, models, benchmarks):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), SD_MAX_THREADS=str(threads),
                SD_MASTER_THREADS=str(threads))
     command = ["java", "-Djmh.ignoreLock=true", "-jar", jar,
-               "TrainingStepBenchmark.(privateStep|enginePlainStep|nonPrivateStep)$",
+               "TrainingStepBenchmark.(" + "|".join(benchmarks) + ")$",
+               "-p", "model=" + ",".join(models),
                "-f", str(forks), "-wi", str(warmup), "-i", str(iterations), "-w", "2", "-r", "2",
                "-rf", "json", "-rff", json_file]
     print("$ " + " ".join(command), file=sys.stderr, flush=True)
@@ -96,6 +99,8 @@ def main():
     parser.add_argument("--forks", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=6)
     parser.add_argument("--iterations", type=int, default=6)
+    parser.add_argument("--models", default="MLP,CNN")
+    parser.add_argument("--benchmarks", default="privateStep,enginePlainStep,nonPrivateStep")
     args = parser.parse_args()
     import torch
     torch.set_num_threads(args.threads)
@@ -105,18 +110,21 @@ def main():
         pass
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"load average {os.getloadavg()}", flush=True)
-    torch_ms = {m: torch_step_ms(m, warmup=20, steps=30, rounds=3) for m in ("MLP", "CNN")}
+    models = args.models.split(",")
+    benchmarks = args.benchmarks.split(",")
+    torch_ms = {m: torch_step_ms(m, warmup=20, steps=30, rounds=3) for m in models}
     rows = []
-    for m in ("MLP", "CNN"):
+    for m in models:
         med, low, n = torch_ms[m]
         rows.append((m, "PyTorch non-private step", med, low, n))
     if not args.skip_jmh:
         json_file = args.json or tempfile.mktemp(suffix=".json")
-        dp4j = jmh(args.jar, args.threads, json_file, args.forks, args.warmup, args.iterations)
+        dp4j = jmh(args.jar, args.threads, json_file, args.forks, args.warmup, args.iterations,
+                   models, benchmarks)
         names = {"privateStep": "dp4j private step", "enginePlainStep": "dp4j engine non-private step",
                  "nonPrivateStep": "DL4J fit (non-private)"}
-        for m in ("MLP", "CNN"):
-            for bench in ("privateStep", "enginePlainStep", "nonPrivateStep"):
+        for m in models:
+            for bench in benchmarks:
                 med, low, n = dp4j[(bench, m)]
                 rows.append((m, names[bench], med, low, n))
     print(f"load average after: {os.getloadavg()}")
@@ -127,6 +135,12 @@ def main():
     for m, name, med, low, n in rows:
         ratio = med / torch_ms[m][0]
         print(f"| {m} | {name} | {med:.1f} | {low:.1f} | {n} | {ratio:.2f} |")
+    medians = {(m, name): med for m, name, med, _, _ in rows}
+    for m in models:
+        private = medians.get((m, "dp4j private step"))
+        plain = medians.get((m, "dp4j engine non-private step"))
+        if private is not None and plain is not None:
+            print(f"{m}: dp4j private / engine non-private step = {private / plain:.2f}")
 
 
 if __name__ == "__main__":
