@@ -2,6 +2,7 @@ package org.dp4j.dl4j.audit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,30 @@ class PrivacyAuditTest {
     assertEquals(100, result.understatedNoiseFactor().getAsDouble());
     assertTrue(result.counts().correct() >= 34, result.summary());
     assertTrue(result.exceedsClaim(), result.summary());
+  }
+
+  /**
+   * The same run without the fault, audited at confidence 1 - 1e-6: the theorems the audit rests on
+   * bound the probability that a correct run's (epsilon, delta) bound exceeds its claim, and that
+   * the f-DP test rejects its claimed curve, by 1e-6 each, so this test fails falsely with
+   * probability at most 2e-6 (the canaries are seeded; batches and noise are SecureRandom).
+   */
+  @Test
+  void theCorrectRunRaisesNoFalseAlarm() {
+    AuditResult result =
+        PrivacyAudit.builder(network(1), blobs(2))
+            .run(
+                b -> b.noiseMultiplier(4.0).targetDelta(1e-5).clipNorm(1.0).batchSize(60).steps(50))
+            .canaries(190)
+            .guessPlan(GuessPlan.of(new GuessRule(19, 19)))
+            .confidence(1 - 1e-6)
+            .selectionRandom(new SplittableRandom(3))
+            .build()
+            .audit();
+    assertTrue(result.understatedNoiseFactor().isEmpty());
+    assertTrue(result.epsilonLowerBound() <= result.claimedEpsilon(), result.summary());
+    assertFalse(result.exceedsClaim(), result.summary());
+    assertFalse(result.fdp().orElseThrow().rejectsClaimedCurve(), result.summary());
   }
 
   @Test
