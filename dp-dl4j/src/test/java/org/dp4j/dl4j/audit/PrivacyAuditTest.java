@@ -23,6 +23,8 @@ import org.dp4j.training.audit.GuessRule;
 import org.dp4j.training.clipping.ClippedSum;
 import org.dp4j.training.clipping.FlatClipper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -162,6 +164,28 @@ class PrivacyAuditTest {
     assertArrayEquals(without.sum().toFloatVector(), with.sum().toFloatVector());
     assertEquals(1, with.nonFiniteCount());
     assertEquals(6, with.batchSize());
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {Double.NaN, 0, 1, -0.5, 1e300, Double.POSITIVE_INFINITY})
+  void aBadConfidenceIsRefusedByName(double confidence) {
+    PrivacyAudit.Builder builder = PrivacyAudit.builder(network(11), blobs(12));
+    assertEquals(
+        "confidence must be in (0, 1), got " + confidence,
+        assertThrows(IllegalArgumentException.class, () -> builder.confidence(confidence))
+            .getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {Double.NaN, 0, 0.5, -4, Double.POSITIVE_INFINITY})
+  void aBadFaultFactorIsRefusedByName(double factor) {
+    PrivacyAudit.Builder builder = PrivacyAudit.builder(network(13), blobs(14));
+    assertEquals(
+        "factor must be above 1 and finite, got " + factor,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> builder.deliberateFaultUnderstateNoise(factor))
+            .getMessage());
   }
 
   @Test

@@ -185,6 +185,15 @@ class GradientCanariesTest {
                 () -> GradientCanaries.builder().samplingRate(Double.NaN))
             .getMessage());
     assertEquals(
+        "norm must be at most 3.4028235E38, got 1.0E300",
+        assertThrows(IllegalArgumentException.class, () -> GradientCanaries.builder().norm(1e300))
+            .getMessage());
+    assertEquals(
+        "contribution must be positive and finite, got -1.0",
+        assertThrows(
+                IllegalArgumentException.class, () -> GradientCanaries.builder().contribution(-1))
+            .getMessage());
+    assertEquals(
         "norm must be positive and finite, got Infinity",
         assertThrows(
                 IllegalArgumentException.class,
