@@ -274,6 +274,9 @@ public final class PrivacyAudit {
      * The run's settings, stated on the trainer's builder as for training (target or noise
      * multiplier, batch size, epochs or steps, clip norm, accountant, updater, listener, filter).
      * The audit sets the canaries' hooks and {@link NonFiniteGradientPolicy#SKIP_EXAMPLE} after it.
+     *
+     * @param settings not null
+     * @return this builder
      */
     public Builder run(Consumer<DpTrainer.Builder> settings) {
       this.run = Checks.notNull("settings", settings);
@@ -283,13 +286,21 @@ public final class PrivacyAudit {
     /**
      * How the trainer is built from its builder (for example with a ledger session's error
      * handling); default {@code DpTrainer.Builder::build}.
+     *
+     * @param factory not null
+     * @return this builder
      */
     public Builder trainerFactory(Function<DpTrainer.Builder, DpTrainer> factory) {
       this.trainerFactory = Checks.notNull("factory", factory);
       return this;
     }
 
-    /** Gradient (white-box, default) or input (black-box) canaries. */
+    /**
+     * Gradient (white-box, default) or input (black-box) canaries.
+     *
+     * @param kind not null
+     * @return this builder
+     */
     public Builder canaryKind(CanaryKind kind) {
       this.kind = Checks.notNull("kind", kind);
       return this;
@@ -299,6 +310,9 @@ public final class PrivacyAudit {
      * How gradient canaries are scored; default {@link CanaryScoring#LIKELIHOOD_RATIO}, the most
      * powerful (see docs/audit.md for both on the digits MLP). Fixed before training, like the
      * guess plan.
+     *
+     * @param scoring not null
+     * @return this builder
      */
     public Builder scoring(CanaryScoring scoring) {
       this.scoring = Checks.notNull("scoring", scoring);
@@ -309,6 +323,9 @@ public final class PrivacyAudit {
      * The number of canaries {@code m}, {@code >= 2}; default {@value
      * PrivacyAudit#DEFAULT_CANARIES}. With 100 guesses, all correct, no bound exceeds about 3.5 at
      * 95% confidence: more canaries allow higher bounds.
+     *
+     * @param canaries {@code >= 2}
+     * @return this builder
      */
     public Builder canaries(int canaries) {
       Checks.require(canaries >= 2, "canaries", ">= 2", canaries);
@@ -320,13 +337,21 @@ public final class PrivacyAudit {
      * The input canaries to use instead of generated ones ({@link CanaryKind#INPUT}): exactly
      * {@link #canaries(int)} examples shaped as the training data, for example mislabelled examples
      * from outside the training set.
+     *
+     * @param canaries exactly as many examples as canaries, not null
+     * @return this builder
      */
     public Builder inputCanaries(DataSet canaries) {
       this.inputCanaries = Checks.notNull("canaries", canaries);
       return this;
     }
 
-    /** The confidence of the bounds, in {@code (0, 1)}; default 0.95. */
+    /**
+     * The confidence of the bounds, in {@code (0, 1)}; default 0.95.
+     *
+     * @param confidence in {@code (0, 1)}
+     * @return this builder
+     */
     public Builder confidence(double confidence) {
       Checks.require(confidence > 0 && confidence < 1, "confidence", "in (0, 1)", confidence);
       this.confidence = confidence;
@@ -335,13 +360,21 @@ public final class PrivacyAudit {
 
     /**
      * The guess rules, fixed now, before any score exists; default {@link GuessPlan#defaultFor}.
+     *
+     * @param plan not null
+     * @return this builder
      */
     public Builder guessPlan(GuessPlan plan) {
       this.plan = Checks.notNull("plan", plan);
       return this;
     }
 
-    /** Whether to run the f-DP analysis as well (default true; a few seconds). */
+    /**
+     * Whether to run the f-DP analysis as well (default true; a few seconds).
+     *
+     * @param fdp whether to run it
+     * @return this builder
+     */
     public Builder fdpAnalysis(boolean fdp) {
       this.fdp = fdp;
       return this;
@@ -351,6 +384,9 @@ public final class PrivacyAudit {
      * The source of the inclusion bits, the gradient canaries' coordinates and the generated input
      * canaries; default a new {@link SecureRandom}. A seeded generator makes the audit's own
      * choices reproducible (batches and noise stay secure); it must not depend on the run.
+     *
+     * @param random not null
+     * @return this builder
      */
     public Builder selectionRandom(RandomGenerator random) {
       this.selectionRandom = Checks.notNull("random", random);
@@ -363,6 +399,7 @@ public final class PrivacyAudit {
      * so that the audit has a broken run to catch. Never on data that matters, never with a ledger.
      *
      * @param factor above 1, finite
+     * @return this builder
      */
     public Builder deliberateFaultUnderstateNoise(double factor) {
       Checks.require(

@@ -523,6 +523,9 @@ public final class DpTrainer implements AutoCloseable {
     /**
      * Hears every completed step's released noisy gradient, before the updater (an audit's scoring
      * of gradient canaries; see {@link ReleasedGradientListener}); default none.
+     *
+     * @param listener not null
+     * @return this builder
      */
     public Builder releasedGradientListener(ReleasedGradientListener listener) {
       this.releasedGradientListener = Checks.notNull("listener", listener);

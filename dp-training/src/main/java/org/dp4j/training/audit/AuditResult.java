@@ -41,7 +41,20 @@ public record AuditResult(
     Optional<FdpFinding> fdp,
     OptionalDouble understatedNoiseFactor) {
 
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @param kind the canaries, not null
+   * @param claim what the run claims, not null
+   * @param confidence in {@code (0, 1)}
+   * @param scores the canaries' scores and inclusion, not null
+   * @param plan the guess rules, not null
+   * @param rule the rule that gave the best bound, not null
+   * @param counts the guesses of that rule, not null
+   * @param epsilonLowerBound {@code >= 0}
+   * @param fdp the f-DP analysis or empty, not null
+   * @param understatedNoiseFactor the fault's factor or empty, not null
+   */
   public AuditResult {
     Checks.notNull("kind", kind);
     Checks.notNull("claim", claim);
@@ -55,32 +68,35 @@ public record AuditResult(
     Checks.notNull("understatedNoiseFactor", understatedNoiseFactor);
   }
 
-  /** The claimed epsilon at the claim's delta. */
+  /** {@return the claimed epsilon at the claim's delta} */
   public double claimedEpsilon() {
     return claim.epsilon();
   }
 
-  /** The delta of the claim and of the bound. */
+  /** {@return the delta of the claim and of the bound} */
   public double delta() {
     return claim.delta();
   }
 
-  /** The number of canaries {@code m}. */
+  /** {@return the number of canaries {@code m}} */
   public int canaries() {
     return scores.canaries();
   }
 
-  /** Whether the (epsilon, delta) lower bound exceeds the claimed epsilon: a proven privacy bug. */
+  /**
+   * {@return whether the (epsilon, delta) lower bound exceeds the claimed epsilon: a proven privacy
+   * bug}
+   */
   public boolean exceedsClaim() {
     return epsilonLowerBound > claim.epsilon();
   }
 
-  /** The lower bound over the claim; above 1 proves a bug. */
+  /** {@return the lower bound over the claim; above 1 proves a bug} */
   public double ratioToClaim() {
     return epsilonLowerBound / claim.epsilon();
   }
 
-  /** A few lines for a person: the claim, the bound, the counts and the verdict. */
+  /** {@return a few lines for a person: the claim, the bound, the counts and the verdict} */
   public String summary() {
     StringBuilder s = new StringBuilder();
     s.append(

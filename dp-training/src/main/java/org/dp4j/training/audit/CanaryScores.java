@@ -44,12 +44,12 @@ public final class CanaryScores {
             .toArray();
   }
 
-  /** The number of canaries {@code m}. */
+  /** {@return the number of canaries {@code m}} */
   public int canaries() {
     return scores.length;
   }
 
-  /** How many canaries the run included. */
+  /** {@return how many canaries the run included} */
   public int includedCount() {
     int count = 0;
     for (boolean in : included) {
@@ -58,12 +58,12 @@ public final class CanaryScores {
     return count;
   }
 
-  /** A copy of the scores. */
+  /** {@return a copy of the scores} */
   public double[] scores() {
     return scores.clone();
   }
 
-  /** A copy of the inclusion bits. */
+  /** {@return a copy of the inclusion bits} */
   public boolean[] included() {
     return included.clone();
   }

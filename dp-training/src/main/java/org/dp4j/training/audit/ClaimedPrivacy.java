@@ -51,27 +51,27 @@ public final class ClaimedPrivacy {
     return new ClaimedPrivacy(config, steps);
   }
 
-  /** The claimed epsilon at {@link #delta()}: an upper bound from the accountant. */
+  /** {@return the claimed epsilon at {@link #delta()}: an upper bound from the accountant} */
   public double epsilon() {
     return epsilon;
   }
 
-  /** The delta of the claim: the configuration's target delta. */
+  /** {@return the delta of the claim: the configuration's target delta} */
   public double delta() {
     return config.targetDelta();
   }
 
-  /** The steps the claim covers. */
+  /** {@return the steps the claim covers} */
   public long steps() {
     return steps;
   }
 
-  /** The accounted noise multiplier of every step. */
+  /** {@return the accounted noise multiplier of every step} */
   public double noiseMultiplier() {
     return config.noiseMultiplier();
   }
 
-  /** The configuration. */
+  /** {@return the configuration} */
   public DpSgdConfig config() {
     return config;
   }
@@ -81,6 +81,8 @@ public final class ClaimedPrivacy {
    * {@value #PROFILE_POINTS} epsilons from 0 up to its epsilon at delta {@code 1e-10}. The
    * accountant's deltas are upper bounds, in both orders of a neighbouring pair, so the curve is
    * symmetric and lies below the mechanism's exact curve: rejecting it rejects the claim.
+   *
+   * @return the claimed trade-off curve
    */
   public TradeOffFunction curve() {
     return curveOf(config.eventForSteps(steps));

@@ -98,7 +98,9 @@ public final class GradientCanaries implements GradientInjector, ReleasedGradien
     this.likelihoodRatios = new double[b.count];
   }
 
-  /** A builder; count, parameter count, sampling rate, norm and contribution are required. */
+  /**
+   * {@return a builder; count, parameter count, sampling rate, norm and contribution are required}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -203,12 +205,12 @@ public final class GradientCanaries implements GradientInjector, ReleasedGradien
     return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
   }
 
-  /** The number of released gradients scored so far. */
+  /** {@return the number of released gradients scored so far} */
   public long stepsObserved() {
     return stepsObserved;
   }
 
-  /** The number of canaries {@code m}. */
+  /** {@return the number of canaries {@code m}} */
   public int count() {
     return coordinates.length;
   }
@@ -284,20 +286,33 @@ public final class GradientCanaries implements GradientInjector, ReleasedGradien
 
     private Builder() {}
 
-    /** The number of canaries {@code m}, {@code >= 2} and at most the parameter count. */
+    /**
+     * The number of canaries {@code m}.
+     *
+     * @param count {@code >= 2} and at most the parameter count
+     * @return this builder
+     */
     public Builder count(int count) {
       this.count = Checks.positive("count", count);
       return this;
     }
 
-    /** The model's parameter count {@code P} (the per-example gradient length). */
+    /**
+     * The model's parameter count {@code P} (the per-example gradient length).
+     *
+     * @param parameterCount positive
+     * @return this builder
+     */
     public Builder parameterCount(long parameterCount) {
       this.parameterCount = Checks.positive("parameterCount", parameterCount);
       return this;
     }
 
     /**
-     * The run's sampling rate {@code q}, in {@code (0, 1]} ({@code DpSgdConfig.samplingRate()}).
+     * The run's sampling rate {@code q} ({@code DpSgdConfig.samplingRate()}).
+     *
+     * @param samplingRate in {@code (0, 1]}
+     * @return this builder
      */
     public Builder samplingRate(double samplingRate) {
       this.samplingRate = Checks.samplingRate("samplingRate", samplingRate);
@@ -305,7 +320,10 @@ public final class GradientCanaries implements GradientInjector, ReleasedGradien
     }
 
     /**
-     * The canary gradients' L2 norm before clipping, positive and finite: far above the clip norm.
+     * The canary gradients' L2 norm before clipping: far above the clip norm.
+     *
+     * @param norm positive, finite and at most {@link Float#MAX_VALUE}
+     * @return this builder
      */
     public Builder norm(double norm) {
       Checks.positiveFinite("norm", norm);
@@ -318,6 +336,9 @@ public final class GradientCanaries implements GradientInjector, ReleasedGradien
      * What one clipped canary adds to its coordinate of the released gradient: the clip norm over
      * the expected batch size, {@code C / (qN)}; positive and finite. The likelihood-ratio score
      * weighs each step's coordinate by it.
+     *
+     * @param contribution positive and finite
+     * @return this builder
      */
     public Builder contribution(double contribution) {
       this.contribution = Checks.positiveFinite("contribution", contribution);
@@ -327,6 +348,9 @@ public final class GradientCanaries implements GradientInjector, ReleasedGradien
     /**
      * The source of the coordinates and the inclusion bits; default a new {@link SecureRandom}. A
      * seeded generator makes the audit reproducible; it must not depend on the training run.
+     *
+     * @param random not null
+     * @return this builder
      */
     public Builder selectionRandom(RandomGenerator random) {
       this.selectionRandom = Checks.notNull("random", random);

@@ -14,7 +14,13 @@ import org.dp4j.core.internal.Checks;
  */
 public record GuessCounts(int canaries, int guesses, int correct) {
 
-  /** Checks the counts. */
+  /**
+   * Checks the counts.
+   *
+   * @param canaries positive
+   * @param guesses in {@code [0, canaries]}
+   * @param correct in {@code [0, guesses]}
+   */
   public GuessCounts {
     Checks.positive("canaries", canaries);
     Checks.require(
@@ -23,7 +29,7 @@ public record GuessCounts(int canaries, int guesses, int correct) {
         correct >= 0 && correct <= guesses, "correct", "in [0, " + guesses + "]", correct);
   }
 
-  /** The fraction of guesses that were correct; NaN when there were no guesses. */
+  /** {@return the fraction of guesses that were correct; NaN when there were no guesses} */
   public double precision() {
     return guesses == 0 ? Double.NaN : (double) correct / guesses;
   }

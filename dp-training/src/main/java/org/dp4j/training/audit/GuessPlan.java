@@ -14,14 +14,22 @@ import org.dp4j.core.internal.Checks;
  */
 public record GuessPlan(List<GuessRule> rules) {
 
-  /** Checks and copies the rules. */
+  /**
+   * Checks and copies the rules.
+   *
+   * @param rules not empty
+   */
   public GuessPlan {
     Checks.noNulls("rules", rules);
     Checks.require(!rules.isEmpty(), "rules", "not empty", "an empty list");
     rules = List.copyOf(rules);
   }
 
-  /** A plan of one rule. */
+  /**
+   * {@return a plan of one rule}
+   *
+   * @param rule not null
+   */
   public static GuessPlan of(GuessRule rule) {
     return new GuessPlan(List.of(Checks.notNull("rule", rule)));
   }
@@ -59,7 +67,7 @@ public record GuessPlan(List<GuessRule> rules) {
     return (1 - confidence) / rules.size();
   }
 
-  /** The most guesses any rule makes. */
+  /** {@return the most guesses any rule makes} */
   public int largestGuessCount() {
     return rules.stream().mapToInt(GuessRule::guesses).max().orElseThrow();
   }

@@ -13,14 +13,19 @@ import org.dp4j.core.internal.Checks;
  */
 public record GuessRule(int top, int bottom) {
 
-  /** Checks the counts. */
+  /**
+   * Checks the counts.
+   *
+   * @param top {@code >= 0}
+   * @param bottom {@code >= 0}, with {@code top + bottom >= 1}
+   */
   public GuessRule {
     Checks.nonNegative("top", top);
     Checks.nonNegative("bottom", bottom);
     Checks.require(top + bottom >= 1, "top + bottom", ">= 1", (long) top + bottom);
   }
 
-  /** The number of guesses, {@code top + bottom}. */
+  /** {@return the number of guesses, {@code top + bottom}} */
   public int guesses() {
     return top + bottom;
   }

@@ -35,7 +35,7 @@ public final class UnderstatedNoise implements GradientNoise {
     return new UnderstatedNoise(noise, factor);
   }
 
-  /** The factor by which the noise is understated. */
+  /** {@return the factor by which the noise is understated} */
   public double factor() {
     return factor;
   }

@@ -26,7 +26,7 @@ public interface ReleasedGradientListener {
    */
   void released(long step, INDArray noisyGradient);
 
-  /** The listener that does nothing. */
+  /** {@return the listener that does nothing} */
   static ReleasedGradientListener none() {
     return (step, noisyGradient) -> {};
   }
