@@ -439,9 +439,7 @@ final class AuditCommand implements Callable<Integer> {
     JsonObject o =
         new JsonObject()
             .put("canary_kind", canaryKind.toString())
-            .put(
-                "canary_score",
-                canaryScore == CanaryScoring.LIKELIHOOD_RATIO ? "likelihood-ratio" : "sum")
+            .put("canary_score", scoreName())
             .put("canaries", result.canaries())
             .put("included", result.scores().includedCount())
             .put("confidence", result.confidence())
@@ -468,6 +466,14 @@ final class AuditCommand implements Callable<Integer> {
       o.put("understated_noise_factor", result.understatedNoiseFactor().getAsDouble());
     }
     return o.put("test_accuracy", accuracy).put("seconds", seconds);
+  }
+
+  /** The score the guesses were made from: the loss for input canaries. */
+  private String scoreName() {
+    if (canaryKind == KindOption.INPUT) {
+      return "loss";
+    }
+    return canaryScore == CanaryScoring.LIKELIHOOD_RATIO ? "likelihood-ratio" : "sum";
   }
 
   /** A progress line at every tenth of the steps. */

@@ -102,6 +102,31 @@ class AuditCommandTest {
     assertEquals(400, number(json, "canaries"));
   }
 
+  /** Input canaries are slots of the training set: the claim's sampling rate counts them. */
+  @Test
+  void inputCanariesAreScoredByLossAndCountedInTheClaim() {
+    Run run =
+        CliTestSupport.run(
+            "audit",
+            "--canary-kind",
+            "input",
+            "--epochs",
+            "1",
+            "--canaries",
+            "50",
+            "--canary-seed",
+            "9",
+            "--noise-multiplier",
+            "1",
+            "--no-fdp",
+            "--json");
+    assertEquals(0, run.status(), run.err());
+    String json = run.out().strip();
+    assertTrue(json.startsWith("{\"canary_kind\": \"input\", \"canary_score\": \"loss\""), json);
+    assertEquals(64.0 / (1294 + 50), number(json, "sampling_rate"), 1e-15);
+    assertEquals(50, number(json, "canaries"));
+  }
+
   @Test
   void theFaultIsRefusedWithALedger() {
     Run run =

@@ -220,12 +220,12 @@ public final class AuditPlot {
     XYChart chart =
         new XYChartBuilder()
             .width(900)
-            .height(520)
+            .height(720)
             .title(title)
             .xAxisTitle("claimed epsilon (delta = 1e-5)")
             .yAxisTitle("audited lower bound on epsilon (95%)")
             .build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setXAxisMin(0.0);
     chart.getStyler().setYAxisMin(0.0);
     double maxClaim = runs.stream().mapToDouble(Run::claimed).max().orElse(8);
