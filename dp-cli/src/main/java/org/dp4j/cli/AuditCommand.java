@@ -195,12 +195,11 @@ final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--canary-score",
       paramLabel = "likelihood-ratio|sum",
-      defaultValue = "likelihood-ratio",
       converter = ScoreConverter.class,
       description =
           "How gradient canaries are scored from the released noisy gradients: likelihood-ratio"
               + " (default, the most powerful) or sum (the inner products summed over the"
-              + " steps).")
+              + " steps). Gradient canaries only: input canaries are scored by their loss.")
   CanaryScoring canaryScore;
 
   /** Converts {@code likelihood-ratio}/{@code sum}. */
@@ -312,6 +311,12 @@ final class AuditCommand implements Callable<Integer> {
     if (!(confidence > 0 && confidence < 1)) {
       throw UserError.flag("--confidence", "in (0, 1)", confidence);
     }
+    if (canaryKind == KindOption.INPUT && canaryScore != null) {
+      throw new UserError(
+          "--canary-score must not be given with --canary-kind input (input canaries are scored by"
+              + " their loss), got "
+              + scoreName(canaryScore));
+    }
     if (understateNoise != null) {
       if (!(understateNoise > 1 && understateNoise < Double.POSITIVE_INFINITY)) {
         throw UserError.flag("--understate-noise", "above 1 and finite", understateNoise);
@@ -383,7 +388,7 @@ final class AuditCommand implements Callable<Integer> {
                   return trainer;
                 })
             .canaryKind(canaryKind.kind)
-            .scoring(canaryScore)
+            .scoring(gradientScoring())
             .canaries(canaries)
             .confidence(confidence)
             .fdpAnalysis(!noFdp);
@@ -473,7 +478,16 @@ final class AuditCommand implements Callable<Integer> {
     if (canaryKind == KindOption.INPUT) {
       return "loss";
     }
-    return canaryScore == CanaryScoring.LIKELIHOOD_RATIO ? "likelihood-ratio" : "sum";
+    return scoreName(gradientScoring());
+  }
+
+  /** The gradient canaries' score: {@code --canary-score}, likelihood ratio when not given. */
+  private CanaryScoring gradientScoring() {
+    return canaryScore == null ? CanaryScoring.LIKELIHOOD_RATIO : canaryScore;
+  }
+
+  private static String scoreName(CanaryScoring scoring) {
+    return scoring == CanaryScoring.LIKELIHOOD_RATIO ? "likelihood-ratio" : "sum";
   }
 
   /** A progress line at every tenth of the steps. */

@@ -167,6 +167,18 @@ class AuditCommandTest {
   }
 
   @Test
+  void aGradientScoreWithInputCanariesIsAOneLineUserError() {
+    Run run =
+        CliTestSupport.run("audit", "--canary-kind", "input", "--canary-score", "sum", "--json");
+    assertEquals(Dp4jCommand.USAGE_ERROR, run.status(), run.out());
+    assertEquals(
+        "dp4j: --canary-score must not be given with --canary-kind input (input canaries are"
+            + " scored by their loss), got sum",
+        run.err().strip());
+    assertEquals("", run.out());
+  }
+
+  @Test
   void anUnknownCanaryKindIsAOneLineUserError() {
     Run run = CliTestSupport.run("audit", "--canary-kind", "membership");
     assertEquals(Dp4jCommand.USAGE_ERROR, run.status(), run.out());
