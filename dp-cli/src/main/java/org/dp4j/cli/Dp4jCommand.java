@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /**
  * The root {@code dp4j} command. Exit statuses: 0 success, 2 user error (bad flag or value, a
  * ledger that cannot be used, a training run that diverged: one line on standard error, no stack
- * trace), 1 unexpected failure.
+ * trace), 3 {@code dp4j audit} proved a privacy violation (its lower bound exceeds the claimed
+ * epsilon), 1 unexpected failure.
  */
 @Command(
     name = "dp4j",
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       GaussianSigmaCommand.class,
       LedgerCommand.class,
       TrainCommand.class,
+      AuditCommand.class,
       AggregateCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -28,6 +28,11 @@ final class JsonObject {
     return this;
   }
 
+  JsonObject put(String name, boolean value) {
+    fields.put(name, Boolean.toString(value));
+    return this;
+  }
+
   JsonObject put(String name, long value) {
     fields.put(name, Long.toString(value));
     return this;

@@ -470,6 +470,14 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainingData withValidation(TrainingData data) {
+    return withValidation(data, validationFraction, seed);
+  }
+
+  /**
+   * {@code data} with a fraction of its training part held out for validation (flag {@code
+   * --validation-fraction}), after a shuffle seeded with {@code seed}.
+   */
+  static TrainingData withValidation(TrainingData data, double validationFraction, long seed) {
     if (validationFraction == 0) {
       return data;
     }
@@ -540,6 +548,11 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private Path requireDataDir() {
+    return requireDataDir(dataDir);
+  }
+
+  /** The {@code --data-dir} of Fashion-MNIST, checked: given and an existing directory. */
+  static Path requireDataDir(Path dataDir) {
     if (dataDir == null) {
       throw new UserError(
           "--data-dir must be given with --dataset fashion-mnist, got nothing (on "

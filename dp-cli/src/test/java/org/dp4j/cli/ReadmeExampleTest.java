@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java programs in the README and in {@code docs/dl4j.md} compile against the library, run
- * twice in a row in the same working directory (the second run reopens the ledger the first one
- * created), and print what their comments and the text around them claim.
+ * The Java programs in the README, {@code docs/dl4j.md} and {@code docs/audit.md} compile against
+ * the library, run twice in a row in the same working directory (the second run reopens the ledger
+ * the first one created), and print what their comments and the text around them claim.
  *
  * <p>A {@code java} block that declares a public class is a program. A block without a class is a
  * variation of the program before it: its {@code import} lines are added to the program's, and its
@@ -99,6 +99,24 @@ class ReadmeExampleTest {
     assertEquals(2, programs.size(), "docs/dl4j.md's programs: training, training on a ledger");
     assertTrainsPrivately(programs.get(0));
     assertTrainsOnALedger(programs.get(1));
+  }
+
+  /**
+   * docs/audit.md's program audits a correct run. It is run at confidence {@code 1 - 1e-6} instead
+   * of the documented 0.95, so that each of its two runs reports a violation with probability at
+   * most {@code 1e-6} (the bound's guarantee); everything else is run as documented.
+   */
+  @Test
+  void auditGuideProgramCompilesRunsTwiceAndFindsNoViolation() throws Exception {
+    List<String> programs = programs("docs/audit.md");
+    assertEquals(1, programs.size(), "docs/audit.md's program: an audit of the digits MLP");
+    String documented = programs.get(0);
+    String confident = documented.replace(".confidence(0.95)", ".confidence(1 - 1e-6)");
+    assertFalse(confident.equals(documented), "the program must state its confidence");
+    for (String out : runTwice(confident)) {
+      assertTrue(out.contains("claimed epsilon: ") && out.contains("at delta 1.00e-05"), out);
+      assertTrue(out.contains("verdict: no violation found"), out);
+    }
   }
 
   /** The quick start: the three statements train, and the statement meets the target. */

@@ -26,6 +26,7 @@ import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.noise.GradientNoise;
 import org.dp4j.training.optimizer.DpSgdCheckpoint;
 import org.dp4j.training.optimizer.DpSgdOptimizer;
+import org.dp4j.training.optimizer.ReleasedGradientListener;
 import org.dp4j.training.optimizer.ResumeAccounting;
 import org.dp4j.training.optimizer.StepResult;
 import org.dp4j.training.optimizer.TrainingDivergedException;
@@ -115,6 +116,9 @@ public final class DpTrainer implements AutoCloseable {
       optimizer.runName(b.runName);
     }
     optimizer.gradientInjector(b.injector);
+    if (b.releasedGradientListener != null) {
+      optimizer.releasedGradientListener(b.releasedGradientListener);
+    }
   }
 
   /**
@@ -263,6 +267,7 @@ public final class DpTrainer implements AutoCloseable {
     private GradientMethod method = GradientMethod.AUTO;
     private TrainingListener listener = TrainingListener.none();
     private GradientInjector injector = GradientInjector.none();
+    private ReleasedGradientListener releasedGradientListener;
     private DpSgdCheckpoint checkpoint;
     private ResumeAccounting resumeAccounting;
     private boolean privateSampling = true;
@@ -512,6 +517,18 @@ public final class DpTrainer implements AutoCloseable {
      */
     public Builder gradientInjector(GradientInjector injector) {
       this.injector = Checks.notNull("injector", injector);
+      return this;
+    }
+
+    /**
+     * Hears every completed step's released noisy gradient, before the updater (an audit's scoring
+     * of gradient canaries; see {@link ReleasedGradientListener}); default none.
+     *
+     * @param listener not null
+     * @return this builder
+     */
+    public Builder releasedGradientListener(ReleasedGradientListener listener) {
+      this.releasedGradientListener = Checks.notNull("listener", listener);
       return this;
     }
 

@@ -50,69 +50,13 @@ public final class SipHash implements Serializable {
    */
   public long hash(byte[] data, int length) {
     java.util.Objects.checkFromIndexSize(0, length, data.length);
-    long v0 = k0 ^ 0x736f6d6570736575L;
-    long v1 = k1 ^ 0x646f72616e646f6dL;
-    long v2 = k0 ^ 0x6c7967656e657261L;
-    long v3 = k1 ^ 0x7465646279746573L;
+    State state = new State(k0, k1);
     int end = length - (length % 8);
     for (int i = 0; i < end; i += 8) {
-      long m = littleEndian(data, i, 8);
-      v3 ^= m;
-      for (int r = 0; r < 2; r++) {
-        v0 += v1;
-        v1 = Long.rotateLeft(v1, 13);
-        v1 ^= v0;
-        v0 = Long.rotateLeft(v0, 32);
-        v2 += v3;
-        v3 = Long.rotateLeft(v3, 16);
-        v3 ^= v2;
-        v0 += v3;
-        v3 = Long.rotateLeft(v3, 21);
-        v3 ^= v0;
-        v2 += v1;
-        v1 = Long.rotateLeft(v1, 17);
-        v1 ^= v2;
-        v2 = Long.rotateLeft(v2, 32);
-      }
-      v0 ^= m;
+      state.compress(littleEndian(data, i, 8));
     }
-    long last = ((long) length << 56) | littleEndian(data, end, length - end);
-    v3 ^= last;
-    for (int r = 0; r < 2; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    v0 ^= last;
-    v2 ^= 0xff;
-    for (int r = 0; r < 4; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13);
-      v1 ^= v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16);
-      v3 ^= v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21);
-      v3 ^= v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17);
-      v1 ^= v2;
-      v2 = Long.rotateLeft(v2, 32);
-    }
-    return v0 ^ v1 ^ v2 ^ v3;
+    state.compress(((long) length << 56) | littleEndian(data, end, length - end));
+    return state.finish();
   }
 
   /**
@@ -120,34 +64,48 @@ public final class SipHash implements Serializable {
    * value as {@link #hash(byte[], int)} of those bytes.
    */
   public long hash(long a, long b) {
-    long v0 = k0 ^ 0x736f6d6570736575L;
-    long v1 = k1 ^ 0x646f72616e646f6dL;
-    long v2 = k0 ^ 0x6c7967656e657261L;
-    long v3 = k1 ^ 0x7465646279746573L;
-    long[] words = {a, b, 16L << 56};
-    for (int w = 0; w < 3; w++) {
-      long m = words[w];
+    State state = new State(k0, k1);
+    state.compress(a);
+    state.compress(b);
+    state.compress(16L << 56);
+    return state.finish();
+  }
+
+  /**
+   * The four words of SipHash's internal state, with its compression (two rounds per message word)
+   * and finalization (four rounds). Created per call and never escaping it, so the JIT keeps the
+   * words in registers.
+   */
+  private static final class State {
+    private long v0;
+    private long v1;
+    private long v2;
+    private long v3;
+
+    State(long k0, long k1) {
+      v0 = k0 ^ 0x736f6d6570736575L;
+      v1 = k1 ^ 0x646f72616e646f6dL;
+      v2 = k0 ^ 0x6c7967656e657261L;
+      v3 = k1 ^ 0x7465646279746573L;
+    }
+
+    void compress(long m) {
       v3 ^= m;
-      for (int r = 0; r < 2; r++) {
-        v0 += v1;
-        v1 = Long.rotateLeft(v1, 13);
-        v1 ^= v0;
-        v0 = Long.rotateLeft(v0, 32);
-        v2 += v3;
-        v3 = Long.rotateLeft(v3, 16);
-        v3 ^= v2;
-        v0 += v3;
-        v3 = Long.rotateLeft(v3, 21);
-        v3 ^= v0;
-        v2 += v1;
-        v1 = Long.rotateLeft(v1, 17);
-        v1 ^= v2;
-        v2 = Long.rotateLeft(v2, 32);
-      }
+      round();
+      round();
       v0 ^= m;
     }
-    v2 ^= 0xff;
-    for (int r = 0; r < 4; r++) {
+
+    long finish() {
+      v2 ^= 0xff;
+      round();
+      round();
+      round();
+      round();
+      return v0 ^ v1 ^ v2 ^ v3;
+    }
+
+    private void round() {
       v0 += v1;
       v1 = Long.rotateLeft(v1, 13);
       v1 ^= v0;
@@ -163,7 +121,6 @@ public final class SipHash implements Serializable {
       v1 ^= v2;
       v2 = Long.rotateLeft(v2, 32);
     }
-    return v0 ^ v1 ^ v2 ^ v3;
   }
 
   private static long littleEndian(byte[] data, int offset, int count) {

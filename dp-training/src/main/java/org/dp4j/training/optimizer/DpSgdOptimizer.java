@@ -50,7 +50,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       discarded unreleased);
  *   <li><b>update</b>: the wrapped ND4J updater (Sgd, Adam, Nesterovs, ...) turns the noisy
  *       gradient into an update, which is subtracted from the parameters, and the next step's
- *       clipper takes over.
+ *       clipper takes over; a {@link ReleasedGradientListener} (optional, for example an audit's)
+ *       then hears a copy of the noisy gradient the updater received.
  * </ol>
  *
  * <p>Everything the updater does after the noise is post-processing, so it costs no privacy. Bad
@@ -85,6 +86,7 @@ public final class DpSgdOptimizer {
   private long stepsTaken;
   private PerExampleClipper clipper;
   private GradientInjector injector = GradientInjector.none();
+  private ReleasedGradientListener releasedGradientListener; // null: none, nothing copied
   private String runName = "dp-sgd run " + Instant.now().truncatedTo(ChronoUnit.MILLIS);
   private TrainingDivergedException divergence;
   private boolean charged;
@@ -332,6 +334,7 @@ public final class DpSgdOptimizer {
 
     // Phase 6: the wrapped updater (post-processing), then the divergence checks on the released
     // update and parameters (post-processing too).
+    INDArray released = releasedGradientListener == null ? null : gradient.dup();
     int iteration = (int) Math.min(Integer.MAX_VALUE, stepsTaken);
     int epoch =
         (int)
@@ -353,6 +356,9 @@ public final class DpSgdOptimizer {
     }
     double usedClipNorm = clipper.l2Sensitivity();
     clipper = next;
+    if (released != null) {
+      releasedGradientListener.released(stepsTaken, released);
+    }
     return new StepResult(
         stepsTaken,
         clipped.batchSize(),
@@ -393,6 +399,27 @@ public final class DpSgdOptimizer {
               + runName);
     }
     this.injector = injector;
+    return this;
+  }
+
+  /**
+   * Hears every completed step's released noisy gradient (see {@link ReleasedGradientListener}); by
+   * default none is called and nothing is copied. With a listener, each step copies its noisy
+   * gradient once.
+   *
+   * @param listener the listener
+   * @return this optimizer
+   * @throws IllegalStateException after the first step
+   */
+  public DpSgdOptimizer releasedGradientListener(ReleasedGradientListener listener) {
+    Checks.notNull("listener", listener);
+    if (charged) {
+      throw new IllegalStateException(
+          "releasedGradientListener must be set before the first step, got a step already charged"
+              + " under "
+              + runName);
+    }
+    this.releasedGradientListener = listener;
     return this;
   }
 
