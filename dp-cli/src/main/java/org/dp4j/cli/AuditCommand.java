@@ -3,14 +3,11 @@ package org.dp4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.dl4j.audit.PrivacyAudit;
 import org.dp4j.dl4j.train.DpTrainer;
@@ -20,7 +17,6 @@ import org.dp4j.training.audit.CanaryScoring;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.optimizer.StepResult;
 import org.dp4j.training.optimizer.TrainingDivergedException;
-import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,109 +58,7 @@ final class AuditCommand implements Callable<Integer> {
     }
   }
 
-  @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      defaultValue = "digits",
-      converter = TrainCommand.DatasetConverter.class,
-      description = "digits (embedded 8x8, default) or fashion-mnist (needs --data-dir).")
-  TrainCommand.DatasetKind dataset;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Directory with the Fashion-MNIST IDX files.")
-  Path dataDir;
-
-  @Option(
-      names = "--model",
-      paramLabel = "mlp|cnn",
-      defaultValue = "mlp",
-      description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  ModelKind model;
-
-  @Option(
-      names = "--epsilon",
-      paramLabel = "E",
-      description = "The claim: what the run may spend (default 3 unless --noise-multiplier).")
-  Double epsilon;
-
-  @Option(
-      names = "--delta",
-      paramLabel = "D",
-      description = "Delta, in (0, 1) (default: 1e-5, or an existing ledger's delta).")
-  Double delta;
-
-  @Option(
-      names = "--noise-multiplier",
-      paramLabel = "Z",
-      description = "Noise multiplier instead of a target epsilon (> 0).")
-  Double noiseMultiplier;
-
-  @Option(
-      names = "--clip-norm",
-      paramLabel = "C",
-      defaultValue = "" + DpTrainer.DEFAULT_CLIP_NORM,
-      description = "Per-example L2 clip norm (default: ${DEFAULT-VALUE}).")
-  double clipNorm;
-
-  @Option(
-      names = "--batch-size",
-      paramLabel = "B",
-      defaultValue = "64",
-      description = "Expected (Poisson) batch size (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(
-      names = "--epochs",
-      paramLabel = "N",
-      defaultValue = "15",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(
-      names = "--learning-rate",
-      paramLabel = "LR",
-      defaultValue = "0.01",
-      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
-
-  @Option(
-      names = "--validation-fraction",
-      paramLabel = "F",
-      defaultValue = "0.1",
-      description =
-          "Fraction of the training data held out before training, in [0, 1) (default:"
-              + " ${DEFAULT-VALUE}), as for dp4j train.")
-  double validationFraction;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "1",
-      description =
-          "Seed for the train/validation/test split and the initial weights. Batches, noise"
-              + " and (unless --canary-seed) the canaries always use SecureRandom.")
-  long seed;
-
-  @Option(
-      names = "--ledger",
-      paramLabel = "FILE",
-      description = "Privacy ledger to charge every step of the audited run to (as dp4j train).")
-  Path ledger;
-
-  @Option(
-      names = "--ledger-budget",
-      paramLabel = "E",
-      description = "Total epsilon of a new --ledger (default: --epsilon).")
-  Double ledgerBudget;
-
-  @Option(
-      names = "--accountant",
-      paramLabel = "rdp|pld",
-      completionCandidates = AccountantOption.Candidates.class,
-      description = "Accountant: ${COMPLETION-CANDIDATES} (default: pld, or an existing ledger's).")
-  AccountantOption accountant;
+  @picocli.CommandLine.Mixin TrainingRunOptions run;
 
   @Option(
       names = "--canaries",
@@ -259,31 +153,15 @@ final class AuditCommand implements Callable<Integer> {
         out.println(warning);
       }
     }
-    TrainingData data =
-        TrainCommand.withValidation(
-            dataset == TrainCommand.DatasetKind.DIGITS
-                ? DigitsDataset.load(seed)
-                : FashionMnistDataset.load(TrainCommand.requireDataDir(dataDir)),
-            validationFraction,
-            seed);
-    int n = data.train().numExamples();
-    if (batchSize > n) {
-      throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
-    }
-    MultiLayerNetwork network = model.build(data, seed, new Adam(learningRate));
+    TrainingData data = run.loadData();
+    MultiLayerNetwork network = run.network(data);
     if (canaryKind == KindOption.GRADIENT && canaries > network.numParams()) {
       throw UserError.flag(
           "--canaries",
           "at most the model's " + network.numParams() + " parameters for gradient canaries",
           canaries);
     }
-    try (LedgerSession session =
-        LedgerSession.open(
-            Optional.ofNullable(ledger),
-            optional(delta),
-            Optional.ofNullable(accountant),
-            optional(ledgerBudget),
-            runEpsilon)) {
+    try (LedgerSession session = run.openLedgerSession(runEpsilon)) {
       return audit(out, data, network, session, runEpsilon);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -291,20 +169,7 @@ final class AuditCommand implements Callable<Integer> {
   }
 
   private OptionalDouble checkFlags() {
-    if (delta != null) {
-      Flags.delta("--delta", delta);
-    }
-    Flags.positiveFinite("--clip-norm", clipNorm);
-    Flags.positiveFinite("--learning-rate", learningRate);
-    if (batchSize < 1) {
-      throw UserError.flag("--batch-size", "a positive integer", batchSize);
-    }
-    if (epochs < 1) {
-      throw UserError.flag("--epochs", "a positive integer", epochs);
-    }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw UserError.flag("--validation-fraction", "in [0, 1)", validationFraction);
-    }
+    OptionalDouble runEpsilon = run.check();
     if (canaries < 2) {
       throw UserError.flag("--canaries", "an integer >= 2", canaries);
     }
@@ -321,38 +186,13 @@ final class AuditCommand implements Callable<Integer> {
       if (!(understateNoise > 1 && understateNoise < Double.POSITIVE_INFINITY)) {
         throw UserError.flag("--understate-noise", "above 1 and finite", understateNoise);
       }
-      if (ledger != null) {
+      if (run.ledger != null) {
         throw new UserError(
             "--understate-noise must not be combined with --ledger, got both (a deliberately"
                 + " broken run must never be recorded as a private spend)");
       }
     }
-    if (epsilon != null && noiseMultiplier != null) {
-      throw new UserError("--epsilon and --noise-multiplier must not both be given, got both");
-    }
-    if (noiseMultiplier != null) {
-      Flags.positiveFinite("--noise-multiplier", noiseMultiplier);
-    }
-    if (ledgerBudget != null) {
-      Flags.positiveFinite("--ledger-budget", ledgerBudget);
-      if (ledger == null) {
-        throw new UserError("--ledger-budget must be used with --ledger, got no --ledger");
-      }
-    }
-    if (dataset == TrainCommand.DatasetKind.DIGITS && dataDir != null) {
-      throw new UserError(
-          "--data-dir must be used with --dataset fashion-mnist, got --dataset digits");
-    }
-    return noiseMultiplier != null
-        ? OptionalDouble.empty()
-        : OptionalDouble.of(
-            epsilon == null
-                ? TrainCommand.DEFAULT_EPSILON
-                : Flags.positiveFinite("--epsilon", epsilon));
-  }
-
-  private static OptionalDouble optional(Double flag) {
-    return flag == null ? OptionalDouble.empty() : OptionalDouble.of(flag);
+    return runEpsilon;
   }
 
   private int audit(
@@ -366,21 +206,15 @@ final class AuditCommand implements Callable<Integer> {
     PrivacyAudit.Builder audit =
         PrivacyAudit.builder(network, data.train())
             .run(
-                b -> {
-                  b.clipNorm(clipNorm)
-                      .batchSize(batchSize)
-                      .epochs(epochs)
-                      .runName(
-                          "dp4j audit "
-                              + java.time.Instant.now()
-                                  .truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-                      .listener(progress::update);
-                  if (runEpsilon.isPresent()) {
-                    b.target(PrivacyBudget.approximate(runEpsilon.getAsDouble(), session.delta()));
-                  } else {
-                    b.noiseMultiplier(noiseMultiplier).targetDelta(session.delta());
-                  }
-                })
+                b ->
+                    run.configure(
+                        b.runName(
+                                "dp4j audit "
+                                    + java.time.Instant.now()
+                                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                            .listener(progress::update),
+                        runEpsilon,
+                        session.delta()))
             .trainerFactory(
                 b -> {
                   DpTrainer trainer = session.build(b);
@@ -405,7 +239,7 @@ final class AuditCommand implements Callable<Integer> {
               + " probability 1/2; %.4g%% confidence%n",
           data.name(),
           data.train().numExamples(),
-          model.name().toLowerCase(Locale.ROOT),
+          run.model.name().toLowerCase(Locale.ROOT),
           canaries,
           canaryKind,
           100 * confidence);
@@ -421,9 +255,9 @@ final class AuditCommand implements Callable<Integer> {
           "the audited run diverged at step "
               + e.step()
               + "; --clip-norm "
-              + clipNorm
+              + run.clipNorm
               + " or --learning-rate "
-              + learningRate
+              + run.learningRate
               + " must be smaller");
     }
     double accuracy = TrainCommand.accuracy(network, data.test());

@@ -78,7 +78,7 @@ final class LedgerSession implements AutoCloseable {
       Optional<AccountantOption> accountantFlag,
       OptionalDouble budgetFlag,
       OptionalDouble runEpsilon) {
-    double d = deltaFlag.orElse(TrainCommand.DEFAULT_DELTA);
+    double d = deltaFlag.orElse(TrainingRunOptions.DEFAULT_DELTA);
     AccountantKind k =
         accountantFlag.map(AccountantOption::kind).orElse(DpSgdConfig.DEFAULT_ACCOUNTANT);
     if (file.isEmpty()) {

@@ -3,8 +3,6 @@ package org.dp4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,7 +10,6 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dp4j.core.PrivacyBudget;
 import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
@@ -24,7 +21,6 @@ import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,149 +44,7 @@ import picocli.CommandLine.Option;
             + " the privacy statement.")
 final class TrainCommand implements Callable<Integer> {
 
-  /** Target epsilon when neither {@code --epsilon} nor {@code --noise-multiplier} is given. */
-  static final double DEFAULT_EPSILON = 3.0;
-
-  /** Delta when {@code --delta} is not given and no existing ledger sets it. */
-  static final double DEFAULT_DELTA = 1e-5;
-
-  /** The datasets {@code --dataset} accepts. */
-  enum DatasetKind {
-    DIGITS("digits"),
-    FASHION_MNIST("fashion-mnist");
-
-    final String flagValue;
-
-    DatasetKind(String flagValue) {
-      this.flagValue = flagValue;
-    }
-
-    @Override
-    public String toString() {
-      return flagValue;
-    }
-  }
-
-  @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      defaultValue = "digits",
-      converter = DatasetConverter.class,
-      description = "digits (embedded 8x8, default) or fashion-mnist (needs --data-dir).")
-  DatasetKind dataset;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description =
-          "Directory with the Fashion-MNIST IDX files (Debian: "
-              + FashionMnistDataset.DEBIAN_DIR
-              + ").")
-  Path dataDir;
-
-  @Option(
-      names = "--model",
-      paramLabel = "mlp|cnn",
-      defaultValue = "mlp",
-      description =
-          "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses"
-              + " ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
-  ModelKind model;
-
-  @Option(
-      names = "--epsilon",
-      paramLabel = "E",
-      description =
-          "What this run may spend: the noise multiplier is calibrated so the run spends at most E"
-              + " (default 3 unless --noise-multiplier is given). With a ledger the noise is also"
-              + " calibrated to what the ledger can still afford.")
-  Double epsilon;
-
-  @Option(
-      names = "--delta",
-      paramLabel = "D",
-      description = "Delta, in (0, 1) (default: 1e-5, or an existing ledger's delta).")
-  Double delta;
-
-  @Option(
-      names = "--noise-multiplier",
-      paramLabel = "Z",
-      description =
-          "Noise multiplier instead of a target epsilon (> 0); epsilon is then"
-              + " reported, not capped (a limited ledger still stops the run when it is spent).")
-  Double noiseMultiplier;
-
-  @Option(
-      names = "--clip-norm",
-      paramLabel = "C",
-      defaultValue = "" + DpTrainer.DEFAULT_CLIP_NORM,
-      description = "Per-example L2 clip norm (default: ${DEFAULT-VALUE}).")
-  double clipNorm;
-
-  @Option(
-      names = "--batch-size",
-      paramLabel = "B",
-      defaultValue = "64",
-      description = "Expected (Poisson) batch size (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(
-      names = "--epochs",
-      paramLabel = "N",
-      defaultValue = "15",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(
-      names = "--learning-rate",
-      paramLabel = "LR",
-      defaultValue = "0.01",
-      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
-
-  @Option(
-      names = "--validation-fraction",
-      paramLabel = "F",
-      defaultValue = "0.1",
-      description =
-          "Fraction of the training data held out for validation before training, in"
-              + " [0, 1) (default: ${DEFAULT-VALUE}; 0: none). The model trains, and is accounted,"
-              + " on the rest.")
-  double validationFraction;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "1",
-      description =
-          "Seed for the non-private parts only: train/validation/test split and initial"
-              + " weights. Batches and noise always use SecureRandom.")
-  long seed;
-
-  @Option(
-      names = "--ledger",
-      paramLabel = "FILE",
-      description =
-          "Privacy ledger to charge every step to: created with the target budget, or"
-              + " opened and continued (its delta and accountant are used).")
-  Path ledger;
-
-  @Option(
-      names = "--ledger-budget",
-      paramLabel = "E",
-      description =
-          "Total epsilon of a new --ledger (default: --epsilon; with --noise-multiplier and no"
-              + " --ledger-budget the new ledger is an odometer). An existing ledger keeps the"
-              + " budget it was created with.")
-  Double ledgerBudget;
-
-  @Option(
-      names = "--accountant",
-      paramLabel = "rdp|pld",
-      completionCandidates = AccountantOption.Candidates.class,
-      description =
-          "Accountant: ${COMPLETION-CANDIDATES} (default: pld, or an existing" + " ledger's).")
-  AccountantOption accountant;
+  @picocli.CommandLine.Mixin TrainingRunOptions run;
 
   @Option(
       names = "--non-private",
@@ -201,20 +55,6 @@ final class TrainCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  /** Converts {@code digits}/{@code fashion-mnist}. */
-  static final class DatasetConverter implements picocli.CommandLine.ITypeConverter<DatasetKind> {
-    @Override
-    public DatasetKind convert(String value) {
-      for (DatasetKind k : DatasetKind.values()) {
-        if (k.flagValue.equalsIgnoreCase(value)) {
-          return k;
-        }
-      }
-      throw new picocli.CommandLine.TypeConversionException(
-          "must be digits or fashion-mnist, got " + value);
-    }
-  }
-
   /** The progress bar of the running private job (set once its planned steps are known). */
   private ProgressBar progress;
 
@@ -222,26 +62,12 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     OptionalDouble runEpsilon = checkFlags();
-    TrainingData data =
-        withValidation(
-            dataset == DatasetKind.DIGITS
-                ? DigitsDataset.load(seed)
-                : FashionMnistDataset.load(requireDataDir()));
-    int n = data.train().numExamples();
-    if (batchSize > n) {
-      throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
-    }
-    MultiLayerNetwork network = model.build(data, seed, new Adam(learningRate));
+    TrainingData data = run.loadData();
+    MultiLayerNetwork network = run.network(data);
     if (nonPrivate) {
       return trainNonPrivate(out, data, network);
     }
-    try (LedgerSession session =
-        LedgerSession.open(
-            Optional.ofNullable(ledger),
-            optional(delta),
-            Optional.ofNullable(accountant),
-            optional(ledgerBudget),
-            runEpsilon)) {
+    try (LedgerSession session = run.openLedgerSession(runEpsilon)) {
       return trainPrivately(out, data, network, session, runEpsilon);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -254,51 +80,13 @@ final class TrainCommand implements Callable<Integer> {
    * @return the run's target epsilon; empty with {@code --noise-multiplier}
    */
   private OptionalDouble checkFlags() {
-    if (delta != null) {
-      Flags.delta("--delta", delta);
-    }
-    Flags.positiveFinite("--clip-norm", clipNorm);
-    Flags.positiveFinite("--learning-rate", learningRate);
-    if (batchSize < 1) {
-      throw UserError.flag("--batch-size", "a positive integer", batchSize);
-    }
-    if (epochs < 1) {
-      throw UserError.flag("--epochs", "a positive integer", epochs);
-    }
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw UserError.flag("--validation-fraction", "in [0, 1)", validationFraction);
-    }
-    if (epsilon != null && noiseMultiplier != null) {
-      throw new UserError("--epsilon and --noise-multiplier must not both be given, got both");
-    }
-    OptionalDouble runEpsilon =
-        noiseMultiplier != null
-            ? OptionalDouble.empty()
-            : OptionalDouble.of(
-                epsilon == null ? DEFAULT_EPSILON : Flags.positiveFinite("--epsilon", epsilon));
-    if (noiseMultiplier != null) {
-      Flags.positiveFinite("--noise-multiplier", noiseMultiplier);
-    }
-    if (ledgerBudget != null) {
-      Flags.positiveFinite("--ledger-budget", ledgerBudget);
-      if (ledger == null) {
-        throw new UserError("--ledger-budget must be used with --ledger, got no --ledger");
-      }
-    }
-    if (dataset == DatasetKind.DIGITS && dataDir != null) {
-      throw new UserError(
-          "--data-dir must be used with --dataset fashion-mnist, got --dataset" + " digits");
-    }
-    if (nonPrivate && (epsilon != null || noiseMultiplier != null || ledger != null)) {
+    OptionalDouble runEpsilon = run.check();
+    if (nonPrivate && (run.epsilon != null || run.noiseMultiplier != null || run.ledger != null)) {
       throw new UserError(
           "--non-private must not be combined with --epsilon, "
               + "--noise-multiplier or --ledger, got one of them");
     }
     return runEpsilon;
-  }
-
-  private static OptionalDouble optional(Double flag) {
-    return flag == null ? OptionalDouble.empty() : OptionalDouble.of(flag);
   }
 
   private int trainPrivately(
@@ -308,17 +96,12 @@ final class TrainCommand implements Callable<Integer> {
       LedgerSession session,
       OptionalDouble runEpsilon) {
     DpTrainer.Builder builder =
-        DpTrainer.builder(network, data.train())
-            .clipNorm(clipNorm)
-            .batchSize(batchSize)
-            .epochs(epochs)
-            .runName(runName())
-            .listener(r -> progress.update(r));
-    if (runEpsilon.isPresent()) {
-      builder.target(PrivacyBudget.approximate(runEpsilon.getAsDouble(), session.delta()));
-    } else {
-      builder.noiseMultiplier(noiseMultiplier).targetDelta(session.delta());
-    }
+        run.configure(
+            DpTrainer.builder(network, data.train())
+                .runName(runName())
+                .listener(r -> progress.update(r)),
+            runEpsilon,
+            session.delta());
     DpTrainer trainer = session.build(builder);
     DpSgdConfig config = trainer.config();
     long steps = config.plannedSteps();
@@ -327,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
         new ProgressBar(
             out,
             steps,
-            epochs,
+            run.epochs,
             System.console() != null,
             session.isLedger() ? "ledger epsilon" : "epsilon",
             validation.<DoubleSupplier>map(v -> () -> accuracy(network, v)).orElse(null));
@@ -339,17 +122,17 @@ final class TrainCommand implements Callable<Integer> {
         config.datasetSize(),
         validation.map(DataSet::numExamples).orElse(0),
         data.test().numExamples(),
-        model.name().toLowerCase(Locale.ROOT),
+        run.model.name().toLowerCase(Locale.ROOT),
         trainer.gradientMethod().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     out.printf(
         Locale.ROOT,
         "DP-SGD: %d %s (%d %s), sampling rate %.5g, clip norm %.4g, " + "noise multiplier %.5g%s%n",
         steps,
         steps == 1 ? "step" : "steps",
-        epochs,
-        epochs == 1 ? "epoch" : "epochs",
+        run.epochs,
+        run.epochs == 1 ? "epoch" : "epochs",
         config.samplingRate(),
-        clipNorm,
+        run.clipNorm,
         config.noiseMultiplier(),
         config.calibration().isPresent() ? " (" + session.calibrationNote(config) + ")" : "");
     session.printPlan(out, config);
@@ -378,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
     out.println(
         "not protected: the validation and test examples, the accuracies computed on them"
             + ", and the choice of these flags (including --seed "
-            + seed
+            + run.seed
             + ", which fixes the split)"
             + " are outside this guarantee.");
     return 0;
@@ -403,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
               + " of "
               + trainer.config().plannedSteps()
               + " steps: "
-              + (session.isLedger() ? "the ledger " + ledger : "the --epsilon budget")
+              + (session.isLedger() ? "the ledger " + run.ledger : "the --epsilon budget")
               + " cannot afford another step");
       return Optional.empty();
     } catch (TrainingDivergedException e) {
@@ -431,9 +214,9 @@ final class TrainCommand implements Callable<Integer> {
             + ": "
             + what
             + "; stopped, nothing more spent; --clip-norm "
-            + clipNorm
+            + run.clipNorm
             + " or --learning-rate "
-            + learningRate
+            + run.learningRate
             + " must be smaller");
   }
 
@@ -469,33 +252,6 @@ final class TrainCommand implements Callable<Integer> {
         + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
-  private TrainingData withValidation(TrainingData data) {
-    return withValidation(data, validationFraction, seed);
-  }
-
-  /**
-   * {@code data} with a fraction of its training part held out for validation (flag {@code
-   * --validation-fraction}), after a shuffle seeded with {@code seed}.
-   */
-  static TrainingData withValidation(TrainingData data, double validationFraction, long seed) {
-    if (validationFraction == 0) {
-      return data;
-    }
-    int total = data.train().numExamples();
-    long count = Math.round(total * validationFraction);
-    if (count < 1 || count >= total) {
-      throw UserError.flag(
-          "--validation-fraction",
-          "0 or a fraction that holds out 1 to "
-              + (total - 1)
-              + " of the "
-              + total
-              + " training examples",
-          validationFraction);
-    }
-    return data.withValidation((int) count, seed);
-  }
-
   private int trainNonPrivate(PrintWriter out, TrainingData data, MultiLayerNetwork network) {
     int n = data.train().numExamples();
     Optional<DataSet> validation = data.validation();
@@ -507,13 +263,13 @@ final class TrainCommand implements Callable<Integer> {
         n,
         validation.map(DataSet::numExamples).orElse(0),
         data.test().numExamples(),
-        model.name().toLowerCase(Locale.ROOT),
-        epochs,
-        batchSize);
-    for (int epoch = 0; epoch < epochs; epoch++) {
-      int[] order = DigitsDataset.shuffled(n, seed + 1 + epoch);
-      for (int from = 0; from < n; from += batchSize) {
-        int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
+        run.model.name().toLowerCase(Locale.ROOT),
+        run.epochs,
+        run.batchSize);
+    for (int epoch = 0; epoch < run.epochs; epoch++) {
+      int[] order = DigitsDataset.shuffled(n, run.seed + 1 + epoch);
+      for (int from = 0; from < n; from += run.batchSize) {
+        int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + run.batchSize));
         network.fit(
             new DataSet(
                 data.train().getFeatures().getRows(rows), data.train().getLabels().getRows(rows)));
@@ -522,7 +278,7 @@ final class TrainCommand implements Callable<Integer> {
           Locale.ROOT,
           "epoch %d/%d  loss %.4f%s%n",
           epoch + 1,
-          epochs,
+          run.epochs,
           network.score(),
           validation
               .map(
@@ -545,25 +301,6 @@ final class TrainCommand implements Callable<Integer> {
         data.test().numExamples());
     out.println("privacy: NONE (non-private baseline; no differential privacy guarantee)");
     return 0;
-  }
-
-  private Path requireDataDir() {
-    return requireDataDir(dataDir);
-  }
-
-  /** The {@code --data-dir} of Fashion-MNIST, checked: given and an existing directory. */
-  static Path requireDataDir(Path dataDir) {
-    if (dataDir == null) {
-      throw new UserError(
-          "--data-dir must be given with --dataset fashion-mnist, got nothing (on "
-              + "Debian: apt-get install dataset-fashion-mnist, then --data-dir "
-              + FashionMnistDataset.DEBIAN_DIR
-              + ")");
-    }
-    if (!Files.isDirectory(dataDir)) {
-      throw UserError.flag("--data-dir", "an existing directory", dataDir);
-    }
-    return dataDir;
   }
 
   /** The fraction of {@code data} the network classifies correctly. */
