@@ -112,12 +112,7 @@ public final class DiscreteGaussianMechanism {
    * @return {@code value + K}, saturated to the range of {@code long}
    */
   public long addNoise(long value) {
-    long noise = sampler.sample();
-    long sum = value + noise;
-    if (((value ^ sum) & (noise ^ sum)) < 0) {
-      return noise > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-    }
-    return sum;
+    return SaturatingSum.of(value, sampler.sample());
   }
 
   /**
