@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
+import org.dp4j.core.internal.SeededPermutation;
 import org.dp4j.dl4j.train.DpTrainer;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.config.PrivacyStatement;
@@ -267,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
         run.epochs,
         run.batchSize);
     for (int epoch = 0; epoch < run.epochs; epoch++) {
-      int[] order = DigitsDataset.shuffled(n, run.seed + 1 + epoch);
+      int[] order = SeededPermutation.of(n, run.seed + 1 + epoch);
       for (int from = 0; from < n; from += run.batchSize) {
         int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + run.batchSize));
         network.fit(

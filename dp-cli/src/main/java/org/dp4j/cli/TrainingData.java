@@ -2,6 +2,7 @@ package org.dp4j.cli;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.dp4j.core.internal.SeededPermutation;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -48,7 +49,7 @@ record TrainingData(
       throw new IllegalArgumentException(
           "validation count must be in [1, " + (n - 1) + "], got " + count);
     }
-    int[] order = DigitsDataset.shuffled(n, seed ^ 0x5DEECE66DL);
+    int[] order = SeededPermutation.of(n, seed ^ 0x5DEECE66DL);
     int[] kept = Arrays.copyOfRange(order, 0, n - count);
     int[] heldOut = Arrays.copyOfRange(order, n - count, n);
     Arrays.sort(kept);

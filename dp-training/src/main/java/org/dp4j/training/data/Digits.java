@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import org.dp4j.core.internal.Checks;
+import org.dp4j.core.internal.SeededPermutation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -83,7 +84,7 @@ public final class Digits {
         "in (0, 1) and leave at least one example in each part",
         trainFraction);
     List<float[]> rows = rows();
-    int[] order = shuffled(rows.size(), seed);
+    int[] order = SeededPermutation.of(rows.size(), seed);
     int cut = (int) trainSize;
     return new Split(part(rows, order, 0, cut), part(rows, order, cut, rows.size()));
   }
@@ -135,22 +136,6 @@ public final class Digits {
       throw new UncheckedIOException(e);
     }
     return rows;
-  }
-
-  /** A seeded Fisher-Yates permutation of {@code 0..n-1}. */
-  private static int[] shuffled(int n, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 
   private static DataSet part(List<float[]> rows, int[] order, int from, int to) {
