@@ -145,18 +145,7 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       throw divergedError(diverged.get(), steps);
     }
-    if (validation.isPresent()) {
-      out.printf(
-          Locale.ROOT,
-          "validation accuracy: %.4f (%d held-out training examples)%n",
-          accuracy(network, validation.get()),
-          validation.get().numExamples());
-    }
-    out.printf(
-        Locale.ROOT,
-        "test accuracy: %.4f (%d test examples)%n",
-        accuracy(network, data.test()),
-        data.test().numExamples());
+    printAccuracies(out, network, data);
     out.println(spentLine(statement, trainer.filter(), session));
     out.println("privacy: " + statement.text());
     out.println(
@@ -288,20 +277,27 @@ final class TrainCommand implements Callable<Integer> {
                           Locale.ROOT, "  validation accuracy %.4f", accuracy(network, v)))
               .orElse(""));
     }
-    if (validation.isPresent()) {
-      out.printf(
-          Locale.ROOT,
-          "validation accuracy: %.4f (%d held-out training examples)%n",
-          accuracy(network, validation.get()),
-          validation.get().numExamples());
-    }
+    printAccuracies(out, network, data);
+    out.println("privacy: NONE (non-private baseline; no differential privacy guarantee)");
+    return 0;
+  }
+
+  /** Prints the final validation accuracy (when there is a validation split) and test accuracy. */
+  private static void printAccuracies(
+      PrintWriter out, MultiLayerNetwork network, TrainingData data) {
+    data.validation()
+        .ifPresent(
+            v ->
+                out.printf(
+                    Locale.ROOT,
+                    "validation accuracy: %.4f (%d held-out training examples)%n",
+                    accuracy(network, v),
+                    v.numExamples()));
     out.printf(
         Locale.ROOT,
         "test accuracy: %.4f (%d test examples)%n",
         accuracy(network, data.test()),
         data.test().numExamples());
-    out.println("privacy: NONE (non-private baseline; no differential privacy guarantee)");
-    return 0;
   }
 
   /** The fraction of {@code data} the network classifies correctly. */
