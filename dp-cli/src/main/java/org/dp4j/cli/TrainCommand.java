@@ -262,7 +262,8 @@ final class TrainCommand implements Callable<Integer> {
         int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + run.batchSize));
         network.fit(
             new DataSet(
-                data.train().getFeatures().getRows(rows), data.train().getLabels().getRows(rows)));
+                TrainingData.rows(data.train().getFeatures(), rows),
+                TrainingData.rows(data.train().getLabels(), rows)));
       }
       out.printf(
           Locale.ROOT,

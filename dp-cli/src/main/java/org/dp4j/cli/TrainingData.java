@@ -3,11 +3,16 @@ package org.dp4j.cli;
 import java.util.Arrays;
 import java.util.Optional;
 import org.dp4j.core.internal.SeededPermutation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.SpecifiedIndex;
 
 /**
  * A classification dataset split into training, optional validation and test parts; features are
- * flattened images scaled to {@code [0, 1]}, labels one-hot.
+ * images scaled to {@code [0, 1]}, flattened ({@code [n, height * width]}) or, for the recurrent
+ * model, read as row sequences ({@link RowSequences}: {@code [n, width, height]}); labels one-hot.
  *
  * @param name the dataset's name as shown to the user
  * @param train the training part (the private data the model trains on)
@@ -59,6 +64,20 @@ record TrainingData(
   }
 
   private static DataSet rows(DataSet data, int[] rows) {
-    return new DataSet(data.getFeatures().getRows(rows), data.getLabels().getRows(rows));
+    return new DataSet(rows(data.getFeatures(), rows), rows(data.getLabels(), rows));
+  }
+
+  /**
+   * A copy of the given rows (leading index) of an array of any rank, in the given order: flattened
+   * images {@code [n, features]} or row sequences {@code [n, features, steps]}.
+   */
+  static INDArray rows(INDArray array, int[] rows) {
+    if (array.rank() == 2) {
+      return array.getRows(rows);
+    }
+    INDArrayIndex[] index = new INDArrayIndex[array.rank()];
+    index[0] = new SpecifiedIndex(Arrays.stream(rows).asLongStream().toArray());
+    Arrays.fill(index, 1, index.length, NDArrayIndex.all());
+    return array.get(index).dup('c');
   }
 }

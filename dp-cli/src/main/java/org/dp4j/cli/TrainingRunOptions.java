@@ -75,11 +75,12 @@ final class TrainingRunOptions {
 
   @Option(
       names = "--model",
-      paramLabel = "mlp|cnn",
+      paramLabel = "mlp|cnn|lstm",
       defaultValue = "mlp",
       description =
           "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses"
-              + " ghost clipping, the CNN layerwise (im2col) clipping; both exact.")
+              + " ghost clipping, the CNN layerwise (im2col) clipping; the LSTM reads each"
+              + " image row as a time step; all exact.")
   ModelKind model;
 
   @Option(
@@ -223,7 +224,7 @@ final class TrainingRunOptions {
 
   /**
    * The data of the run: the dataset, with the validation split held out, checked against {@code
-   * --batch-size}.
+   * --batch-size}, in the form the {@code --model} reads ({@link ModelKind#input}).
    */
   TrainingData loadData() {
     TrainingData data =
@@ -235,7 +236,7 @@ final class TrainingRunOptions {
     if (batchSize > n) {
       throw UserError.flag("--batch-size", "at most the training set size " + n, batchSize);
     }
-    return data;
+    return model.input(data);
   }
 
   /** The {@code --model} network for {@code data}, initialized with {@code --seed}. */

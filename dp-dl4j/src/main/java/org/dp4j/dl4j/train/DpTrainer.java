@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -34,6 +35,9 @@ import org.dp4j.training.sampling.PoissonBatchSampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.SpecifiedIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -175,7 +179,13 @@ public final class DpTrainer implements AutoCloseable {
       shape[0] = 0;
       return Nd4j.create(array.dataType(), shape);
     }
-    return array.getRows(indices);
+    if (array.rank() == 2) {
+      return array.getRows(indices);
+    }
+    INDArrayIndex[] index = new INDArrayIndex[array.rank()]; // sequences: [B, features, steps]
+    index[0] = new SpecifiedIndex(Arrays.stream(indices).asLongStream().toArray());
+    Arrays.fill(index, 1, index.length, NDArrayIndex.all());
+    return array.get(index).dup('c');
   }
 
   /**
