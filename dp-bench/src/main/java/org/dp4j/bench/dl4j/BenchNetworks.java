@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * The benchmarked networks (the Fashion-MNIST models of {@code dp4j train}'s size, 28x28 inputs, 10
- * classes), with seeded parameters and a seeded batch.
+ * classes, and the LSTM of {@code dp4j train --model lstm} also on the 8x8 digits), with seeded
+ * parameters and a seeded batch.
  */
 public final class BenchNetworks {
 
@@ -27,15 +29,44 @@ public final class BenchNetworks {
   /** Classes. */
   public static final int CLASSES = 10;
 
+  /** Units of the LSTM models' recurrent layer (as {@code dp4j train --model lstm}). */
+  public static final int LSTM_UNITS = 32;
+
   /** The networks. */
   public enum Model {
     /** 784 -> 256 tanh -> 10 softmax (203,530 parameters). */
-    MLP,
+    MLP(SIDE),
     /**
      * conv 3x3x16 tanh, max pool 2x2, conv 3x3x32 tanh, dense 32 tanh, 10 softmax (129,066
      * parameters).
      */
-    CNN
+    CNN(SIDE),
+    /**
+     * The image rows as 28 time steps of 28 features ({@code [B, 28, 28]}, DL4J's NCW layout), an
+     * LSTM of 32 tanh units, its last time step, 10 softmax (8,138 parameters).
+     */
+    LSTM(SIDE),
+    /**
+     * The same LSTM on the 8x8 digits read as 8 steps of 8 features ({@code [B, 8, 8]}), the model
+     * whose accuracy {@code docs/results.md} reports (5,578 parameters).
+     */
+    LSTM_DIGITS(8);
+
+    private final int side;
+
+    Model(int side) {
+      this.side = side;
+    }
+
+    /** The side of the square images (28, or 8 for the digits). */
+    public int side() {
+      return side;
+    }
+
+    /** Whether the model reads the image rows as a sequence ({@code [B, side, side]} input). */
+    public boolean sequence() {
+      return this == LSTM || this == LSTM_DIGITS;
+    }
   }
 
   private BenchNetworks() {}
@@ -63,6 +94,19 @@ public final class BenchNetworks {
                   .nOut(CLASSES)
                   .activation(Activation.SOFTMAX)
                   .build());
+    } else if (model.sequence()) {
+      list.layer(
+              new LastTimeStep(
+                  new org.deeplearning4j.nn.conf.layers.LSTM.Builder()
+                      .nOut(LSTM_UNITS)
+                      .activation(Activation.TANH)
+                      .build()))
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nOut(CLASSES)
+                  .activation(Activation.SOFTMAX)
+                  .build())
+          .setInputType(InputType.recurrent(model.side(), model.side()));
     } else {
       list.layer(new ConvolutionLayer.Builder(3, 3).nOut(16).activation(Activation.TANH).build())
           .layer(
@@ -88,6 +132,31 @@ public final class BenchNetworks {
     }
     network.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
     return network;
+  }
+
+  /**
+   * A seeded batch for {@code model}: as {@link #batch(int, long)}, the features of the sequence
+   * models as {@code [batch, side, side]} (uniform in {@code [0, 1)}, like image rows).
+   *
+   * @return the features and the labels
+   */
+  public static INDArray[] batch(Model model, int batch, long seed) {
+    if (!model.sequence()) {
+      return batch(batch, seed);
+    }
+    int side = model.side();
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] x = new float[batch * side * side];
+    float[][] y = new float[batch][CLASSES];
+    for (int i = 0; i < batch; i++) {
+      for (int j = 0; j < side * side; j++) {
+        x[i * side * side + j] = (float) random.nextDouble();
+      }
+      y[i][random.nextInt(CLASSES)] = 1f;
+    }
+    return new INDArray[] {
+      Nd4j.createFromArray(x).reshape('c', batch, side, side), Nd4j.createFromArray(y)
+    };
   }
 
   /**

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * steps.
  *
  * <p>Usage: {@code OMP_NUM_THREADS=1 java -cp dp-bench/target/benchmarks.jar
- * org.dp4j.bench.dl4j.StepProfile [CNN|MLP] [batch] [warm-up steps] [measured steps]} (defaults CNN
- * 256 20 30).
+ * org.dp4j.bench.dl4j.StepProfile [CNN|MLP|LSTM|LSTM_DIGITS] [batch] [warm-up steps] [measured
+ * steps]} (defaults CNN 256 20 30).
  */
 public final class StepProfile {
 
@@ -36,7 +36,7 @@ public final class StepProfile {
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 30;
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     MultiLayerNetwork network = BenchNetworks.build(model);
-    INDArray[] data = BenchNetworks.batch(batch, 8);
+    INDArray[] data = BenchNetworks.batch(model, batch, 8);
     EngineAccess engine = EngineAccess.of(network);
     List<String> rules = engine.ruleNames();
     List<String> phases = EngineAccess.phaseNames();

@@ -36,10 +36,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training step on a fixed batch of 256 Fashion-MNIST-shaped examples (28x28, 10 classes):
- * {@code privateStep} (per-example clipping, secure noise, budget charge, Adam update) against
- * {@code nonPrivateStep} (DL4J's own {@code fit} on the same batch with Adam). Targets: MLP
- * private/non-private {@code <= 1.3}, CNN {@code <= 3}.
+ * One training step on a fixed batch of 256 Fashion-MNIST-shaped examples (28x28, 10 classes; the
+ * LSTMs read the rows as time steps, {@code LSTM_DIGITS} on 8x8 digits): {@code privateStep}
+ * (per-example clipping, secure noise, budget charge, Adam update) against {@code nonPrivateStep}
+ * (DL4J's own {@code fit} on the same batch with Adam). Targets: MLP private/non-private {@code <=
+ * 1.3}, CNN {@code <= 3}, LSTM {@code <= 2}.
  *
  * <p>{@code GradientMethod.AUTO} picks ghost clipping for the MLP and layerwise (im2col) clipping
  * for the CNN; both are exact.
@@ -96,7 +97,7 @@ public class TrainingStepBenchmark {
     privateNetwork = BenchNetworks.build(model);
     plainNetwork = BenchNetworks.build(model);
     engineNetwork = BenchNetworks.build(model);
-    INDArray[] data = BenchNetworks.batch(BATCH, 8);
+    INDArray[] data = BenchNetworks.batch(model, BATCH, 8);
     features = data[0];
     labels = data[1];
     batch = new DataSet(features, labels);
