@@ -103,6 +103,7 @@ class LstmModelTest {
     assertEquals(a.params(), b.params());
     assertTrue(!a.params().equals(c.params()));
     int units = ModelKind.LSTM_UNITS;
+    assertEquals(5_578, a.numParams()); // 8*128 + 32*128 + 128 + 32*10 + 10
     assertArrayEquals(new long[] {8, 4 * units}, a.getParam("0_W").shape());
     assertArrayEquals(new long[] {units, 4 * units}, a.getParam("0_RW").shape());
     INDArray bias = a.getParam("0_b");
