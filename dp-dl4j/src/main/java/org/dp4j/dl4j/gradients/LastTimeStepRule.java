@@ -47,6 +47,7 @@ record LastTimeStepRule(LayerSite innerSite, RecurrentRule inner) implements Lay
     return forward(input, null);
   }
 
+  @Override
   public Pass forward(INDArray input, INDArray mask) {
     Pass pass = inner.forwardWithLayerMask(input, mask);
     INDArray sequence = pass.output(); // [B, H, T]
@@ -70,6 +71,7 @@ record LastTimeStepRule(LayerSite innerSite, RecurrentRule inner) implements Lay
   }
 
   /** The time axis is gone: the output has no mask. */
+  @Override
   public INDArray outputMask(INDArray inputMask) {
     return null;
   }

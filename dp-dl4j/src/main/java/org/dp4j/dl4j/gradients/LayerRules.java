@@ -21,7 +21,10 @@ final class LayerRules {
           LossRule.TYPE,
           LstmRule.TYPE,
           LstmRule.GRAVES_TYPE,
-          LastTimeStepRule.TYPE);
+          SimpleRnnRule.TYPE,
+          BidirectionalRule.TYPE,
+          LastTimeStepRule.TYPE,
+          MaskZeroRule.TYPE);
 
   private LayerRules() {}
 

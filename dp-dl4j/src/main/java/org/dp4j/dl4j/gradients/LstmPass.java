@@ -49,9 +49,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * with {@code d_f', d_g'} the next step's deltas. Example {@code i}'s gradient is then {@code W:
  * sum_t x_t^T d_t}, {@code RW[:, 0:4H]: sum_t h_{t-1}^T d_t}, {@code b: sum_t d_t}, and the
  * peepholes {@code p_f: sum_t d_f c_{t-1}}, {@code p_g: sum_t d_g c_{t-1}}, {@code p_o: sum_t d_o
- * c_t} (element-wise, {@code [H]} per example). The matrix terms go to {@link SequenceAffine} (ghost
- * norms over time or layerwise, whichever is cheaper for the shapes; Goodfellow 2015, Lee and Kifer
- * 2021); the peephole terms are formed per example.
+ * c_t} (element-wise, {@code [H]} per example). The matrix terms go to {@link SequenceAffine}
+ * (ghost norms over time or layerwise, whichever is cheaper for the shapes; Goodfellow 2015, Lee
+ * and Kifer 2021); the peephole terms are formed per example.
  */
 final class LstmPass implements LayerRule.Pass {
 
@@ -191,8 +191,7 @@ final class LstmPass implements LayerRule.Pass {
       hPrev = hidden;
       cPrev = c;
     }
-    return new LstmPass(
-        site, config, peepholes, peepholes, mask, steps, previous, forward, output);
+    return new LstmPass(site, config, peepholes, peepholes, mask, steps, previous, forward, output);
   }
 
   @Override
@@ -231,7 +230,8 @@ final class LstmPass implements LayerRule.Pass {
       if (next != null) {
         Nd4j.gemm(next, recurrentGates, dh, false, true, 1.0, 1.0);
       }
-      INDArray dO = gateBackprop(s.z().get(all(), interval(2 * h, 3 * h)), s.o(), dh.mul(s.cellActivation()));
+      INDArray dO =
+          gateBackprop(s.z().get(all(), interval(2 * h, 3 * h)), s.o(), dh.mul(s.cellActivation()));
       dc.addi(activation.backprop(s.cell().dup('c'), s.o().mul(dh)).getFirst());
       if (peepholes) {
         dc.addi(dO.mulRowVector(po));
@@ -323,7 +323,7 @@ final class LstmPass implements LayerRule.Pass {
       INDArray columns = scaled.sum(0).castTo(DataType.FLOAT);
       INDArray block =
           Nd4j.create(sum.data(), new long[] {3 * h}, new long[] {1}, offset + 4 * h * h, 'c');
-      block.addi(columns);
+      block.assign(columns);
       written += 3 * h;
     }
     return written;

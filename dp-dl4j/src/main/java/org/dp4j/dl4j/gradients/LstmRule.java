@@ -21,10 +21,7 @@ record LstmRule(LayerSite site, AbstractLSTM config, boolean peepholes) implemen
 
   static final Type GRAVES_TYPE =
       Type.of(
-          "a GravesLSTM",
-          GravesLSTM.class,
-          site -> true,
-          (site, c) -> new LstmRule(site, c, true));
+          "a GravesLSTM", GravesLSTM.class, site -> true, (site, c) -> new LstmRule(site, c, true));
 
   @Override
   public Optional<String> unsupportedReason() {
@@ -47,6 +44,7 @@ record LstmRule(LayerSite site, AbstractLSTM config, boolean peepholes) implemen
    * In a {@code MultiLayerNetwork} DL4J does not set the mask on a bare LSTM: the forward pass is
    * unmasked and the mask passes through to the next layer.
    */
+  @Override
   public Pass forward(INDArray input, INDArray mask) {
     return LstmPass.forward(site, config, peepholes, input, null);
   }

@@ -63,8 +63,8 @@ final class Sequences {
   }
 
   /**
-   * Each example's last present step: the last {@code t} with {@code mask[i, t] != 0}, or {@code
-   * T - 1} for every example without a mask (DL4J's {@code TimeSeriesUtils.pullLastTimeSteps}).
+   * Each example's last present step: the last {@code t} with {@code mask[i, t] != 0}, or {@code T
+   * - 1} for every example without a mask (DL4J's {@code TimeSeriesUtils.pullLastTimeSteps}).
    *
    * @throws IllegalArgumentException when an example has no present step
    */
