@@ -28,7 +28,7 @@ record BidirectionalRule(
   static final Type TYPE =
       new Type(
           "a Bidirectional around a recurrent layer",
-          site -> site.config().getClass() == Bidirectional.class,
+          site -> site.layer() instanceof BidirectionalLayer,
           BidirectionalRule::of);
 
   private static LayerRule of(LayerSite site) {
