@@ -24,7 +24,8 @@ final class LayerRules {
           SimpleRnnRule.TYPE,
           BidirectionalRule.TYPE,
           LastTimeStepRule.TYPE,
-          MaskZeroRule.TYPE);
+          MaskZeroRule.TYPE,
+          TimeDistributedRule.TYPE);
 
   private LayerRules() {}
 
