@@ -18,7 +18,14 @@ final class LayerRules {
           DenseRule.TYPE,
           EmbeddingRule.TYPE,
           OutputRule.TYPE,
-          LossRule.TYPE);
+          LossRule.TYPE,
+          LstmRule.TYPE,
+          LstmRule.GRAVES_TYPE,
+          SimpleRnnRule.TYPE,
+          BidirectionalRule.TYPE,
+          LastTimeStepRule.TYPE,
+          MaskZeroRule.TYPE,
+          TimeDistributedRule.TYPE);
 
   private LayerRules() {}
 
@@ -61,6 +68,11 @@ final class LayerRules {
         .orElseThrow(() -> new IllegalStateException(site.name() + " has no rule"))
         .create()
         .apply(site);
+  }
+
+  /** The rule of the layer at {@code site}, or empty when no rule handles its type. */
+  static Optional<LayerRule> ruleIfAny(LayerSite site) {
+    return type(site).map(t -> t.create().apply(site));
   }
 
   private static Optional<LayerRule.Type> type(LayerSite site) {

@@ -64,8 +64,10 @@ class OutputRuleTest {
             5300);
     assertEquals(
         "layer 0 (OutputLayer) is not a ConvolutionLayer, a SubsamplingLayer, a "
-            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer or a final LossLayer after "
-            + "another layer",
+            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer, a final LossLayer after "
+            + "another layer, an LSTM, a GravesLSTM, a SimpleRnn, a Bidirectional around a "
+            + "recurrent layer, a LastTimeStep around a recurrent layer, a MaskZeroLayer around "
+            + "a recurrent layer or a TimeDistributed around a DenseLayer",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
   }
 }
