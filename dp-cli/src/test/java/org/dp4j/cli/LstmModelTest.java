@@ -116,8 +116,8 @@ class LstmModelTest {
 
   /**
    * One epoch of the LSTM trained privately on the digits (about 5 steps of expected batch 256):
-   * the run completes within its budget and reports its clipping method; accuracy after so few
-   * noisy steps is only checked to be a fraction.
+   * the run completes within its budget with ghost clipping (the LSTM and LastTimeStep rules);
+   * accuracy after so few noisy steps is only checked to be a fraction.
    */
   @Test
   void privateLstmRunsEndToEndOnDigits() {
@@ -127,7 +127,9 @@ class LstmModelTest {
     assertEquals(0, run.status(), run.err());
     String out = run.out();
     assertTrue(
-        out.contains("digits (1294 training, 144 validation, 359 test examples), model lstm, "),
+        out.contains(
+            "digits (1294 training, 144 validation, 359 test examples), model lstm, "
+                + "ghost per-example clipping"),
         out);
     assertTrue(out.contains("DP-SGD: 5 steps (1 epoch)"), out);
     double epsilon = number(out, "privacy: \\(epsilon = ([0-9.]+), delta = 1.00e-05\\)-DP");
