@@ -155,4 +155,25 @@ class LstmModelTest {
     assertTrue(run.err().contains("rnn"), run.err());
     assertTrue(run.err().contains("lstm") || run.err().contains("LSTM"), run.err());
   }
+
+  /** {@code dp4j audit} takes the LSTM too; input canaries are sequences like the data. */
+  @Test
+  void auditWithInputCanariesRunsOnTheLstm() {
+    Run run =
+        CliTestSupport.run(
+            "audit",
+            "--model",
+            "lstm",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "256",
+            "--canaries",
+            "20",
+            "--canary-kind",
+            "input");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("model lstm; 20 input canaries"), run.out());
+    assertTrue(run.out().contains("verdict: "), run.out());
+  }
 }

@@ -25,6 +25,8 @@ import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A one-run privacy audit of Deeplearning4j training with DP-SGD (Steinke, Nasr &amp; Jagielski
@@ -215,7 +217,7 @@ public final class PrivacyAudit {
     INDArray slots = canaryExamples.getFeatures().dup('c');
     for (int i = 0; i < included.length; i++) {
       if (!included[i]) {
-        slots.getRow(i).assign(Double.NaN);
+        slots.slice(i).assign(Double.NaN); // example i, any rank (sequences: [C, T])
       }
     }
     INDArray features =
@@ -230,7 +232,11 @@ public final class PrivacyAudit {
 
   /** An excluded canary's NaN row must give a non-finite gradient, which the trainer skips. */
   private void requireNanRowsSkipped(DpTrainer trainer, DataSet canaryExamples) {
-    INDArray row = canaryExamples.getFeatures().getRows(0).dup();
+    INDArray features = canaryExamples.getFeatures();
+    INDArrayIndex[] first = new INDArrayIndex[features.rank()]; // example 0, any rank
+    first[0] = NDArrayIndex.interval(0, 1);
+    java.util.Arrays.fill(first, 1, first.length, NDArrayIndex.all());
+    INDArray row = features.get(first).dup();
     row.assign(Double.NaN);
     double norm =
         NetworkGradients.forNetwork(b.network, trainer.gradientMethod())
