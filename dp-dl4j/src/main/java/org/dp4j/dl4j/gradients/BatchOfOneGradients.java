@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,6 +58,45 @@ public final class BatchOfOneGradients {
       }
       INDArray gradient = network.gradient().gradient();
       out.getRow(i).assign(gradient.ravel().castTo(DataType.FLOAT));
+    }
+    return out;
+  }
+
+  /**
+   * The per-example gradients of a batch through a {@link ComputationGraph} with one input and one
+   * output, in the order and layout of {@link ComputationGraph#params()}.
+   *
+   * @param graph the initialised graph
+   * @param features the batch's features, leading dimension {@code B}
+   * @param labels the batch's labels, leading dimension {@code B}
+   * @return a {@code FLOAT} matrix {@code [B, P]}, {@code P = graph.numParams()}
+   * @throws IllegalArgumentException when the leading dimensions differ or the graph has several
+   *     inputs or outputs
+   */
+  public static INDArray perExampleGradients(
+      ComputationGraph graph, INDArray features, INDArray labels) {
+    return perExampleGradients(graph, features, labels, null);
+  }
+
+  /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
+  static INDArray perExampleGradients(
+      ComputationGraph graph, INDArray features, INDArray labels, double[] losses) {
+    Checks.notNull("graph", graph);
+    Checks.require(
+        graph.getNumInputArrays() == 1 && graph.getNumOutputArrays() == 1,
+        "graph",
+        "one input and one output",
+        graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs");
+    long batch = BatchSize.of(features, labels);
+    INDArray out = Nd4j.create(DataType.FLOAT, batch, graph.numParams());
+    for (long i = 0; i < batch; i++) {
+      graph.setInputs(row(features, i));
+      graph.setLabels(row(labels, i));
+      graph.computeGradientAndScore();
+      if (losses != null) {
+        losses[(int) i] = graph.score();
+      }
+      out.getRow(i).assign(graph.gradient().gradient().ravel().castTo(DataType.FLOAT));
     }
     return out;
   }

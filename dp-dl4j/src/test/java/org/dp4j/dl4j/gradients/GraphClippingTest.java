@@ -1,0 +1,256 @@
+package org.dp4j.dl4j.gradients;
+
+import static org.dp4j.dl4j.testing.TestGraphs.dense;
+import static org.dp4j.dl4j.testing.TestGraphs.softmax;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.ShiftVertex;
+import org.deeplearning4j.nn.conf.graph.StackVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.graph.UnstackVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.dp4j.dl4j.testing.TestGraphs;
+import org.dp4j.dl4j.testing.TestNetworks;
+import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@link GraphClipping} and each vertex rule against the batch-of-one loop of the graph: norms,
+ * clipped sums at clip norms below, inside and above the norms, the plain sum and the loss.
+ */
+class GraphClippingTest {
+
+  private static final int BATCH = 6;
+
+  private static void check(ComputationGraph graph, GradientMethod method, int nIn, long seed) {
+    INDArray x = TestNetworks.gaussian(seed + 2, BATCH, nIn, 1.0);
+    INDArray y = TestNetworks.labels(seed + 3, BATCH, 3, Head.SOFTMAX_MCXENT);
+    GraphChecks.assertEqualsBatchOfOne(graph, method, x, y);
+  }
+
+  @Test
+  void aDenseChainEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7000)
+                .addLayer("h", dense(5, 6, Activation.TANH), "in")
+                .addLayer("out", softmax(6, 3), "h")
+                .setOutputs("out"),
+            7000);
+    check(graph, GradientMethod.GHOST, 5, 7000);
+  }
+
+  @Test
+  void aResidualBlockEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph = TestGraphs.residualCnn(7100, 6, 3, 3);
+    check(graph, GradientMethod.LAYERWISE, 36, 7100);
+  }
+
+  @Test
+  void ghostClippingRefusesConvolutionsByVertexName() {
+    ComputationGraph graph = TestGraphs.residualCnn(7150, 6, 3, 3);
+    assertEquals(
+        "vertex \"conv0\" (ConvolutionLayer) forms per-example gradients, which ghost clipping "
+            + "does not; use LAYERWISE",
+        GraphClipping.unsupportedReason(graph, GradientMethod.GHOST).orElseThrow());
+  }
+
+  @Test
+  void aMergeVertexEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7200)
+                .addLayer("a", dense(5, 4, Activation.TANH), "in")
+                .addLayer("b", dense(5, 3, Activation.RELU), "in")
+                .addVertex("merge", new MergeVertex(), "a", "b")
+                .addLayer("out", softmax(7, 3), "merge")
+                .setOutputs("out"),
+            7200);
+    check(graph, GradientMethod.GHOST, 5, 7200);
+  }
+
+  @Test
+  void aMergeOfConvolutionsAlongTheChannelsEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7250)
+                .setInputTypes(InputType.convolutionalFlat(5, 5, 1))
+                .addLayer("a", TestGraphs.conv(2, Activation.TANH), "in")
+                .addLayer("b", TestGraphs.conv(3, Activation.RELU), "in")
+                .addVertex("merge", new MergeVertex(), "a", "b")
+                .addLayer("c", TestGraphs.conv(2, Activation.TANH), "merge")
+                .addLayer(
+                    "out",
+                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "c")
+                .setOutputs("out"),
+            7250);
+    check(graph, GradientMethod.LAYERWISE, 25, 7250);
+  }
+
+  /** {@code h} feeds three vertices; its gradient is the sum of theirs. */
+  @Test
+  void fanOutSumsTheGradientsOfEveryConsumer() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7300)
+                .addLayer("h", dense(5, 6, Activation.TANH), "in")
+                .addLayer("a", dense(6, 4, Activation.TANH), "h")
+                .addLayer("b", dense(6, 4, Activation.SIGMOID), "h")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
+                .addVertex("merge", new MergeVertex(), "add", "h")
+                .addLayer("out", softmax(10, 3), "merge")
+                .setOutputs("out"),
+            7300);
+    check(graph, GradientMethod.GHOST, 5, 7300);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ElementWiseVertex.Op.class)
+  void elementWiseVerticesEqualTheBatchOfOneLoop(ElementWiseVertex.Op op) {
+    long seed = 7400 + op.ordinal() * 10L;
+    ComputationGraphConfiguration.GraphBuilder builder =
+        TestGraphs.builder(seed)
+            .addLayer("a", dense(5, 4, Activation.TANH), "in")
+            .addLayer("b", dense(5, 4, Activation.SIGMOID), "in");
+    if (op == ElementWiseVertex.Op.Subtract) {
+      builder.addVertex("op", new ElementWiseVertex(op), "a", "b");
+    } else {
+      builder
+          .addLayer("c", dense(5, 4, Activation.IDENTITY), "in")
+          .addVertex("op", new ElementWiseVertex(op), "a", "b", "c");
+    }
+    ComputationGraph graph =
+        TestGraphs.build(builder.addLayer("out", softmax(4, 3), "op").setOutputs("out"), seed);
+    check(graph, GradientMethod.GHOST, 5, seed);
+  }
+
+  @Test
+  void aSubsetVertexEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7500)
+                .addLayer("h", dense(5, 6, Activation.TANH), "in")
+                .addVertex("subset", new SubsetVertex(1, 3), "h")
+                .addLayer("out", softmax(3, 3), "subset")
+                .setOutputs("out"),
+            7500);
+    check(graph, GradientMethod.GHOST, 5, 7500);
+  }
+
+  @Test
+  void scaleAndShiftVerticesEqualTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7600)
+                .addLayer("h", dense(5, 6, Activation.TANH), "in")
+                .addVertex("scale", new ScaleVertex(-1.5), "h")
+                .addVertex("shift", new ShiftVertex(0.3), "scale")
+                .addLayer("g", dense(6, 4, Activation.TANH), "shift")
+                .addLayer("out", softmax(4, 3), "g")
+                .setOutputs("out"),
+            7600);
+    check(graph, GradientMethod.GHOST, 5, 7600);
+  }
+
+  @Test
+  void anL2NormalizeVertexEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7700)
+                .addLayer("h", dense(5, 6, Activation.TANH), "in")
+                .addVertex("norm", new L2NormalizeVertex(), "h")
+                .addLayer("out", softmax(6, 3), "norm")
+                .setOutputs("out"),
+            7700);
+    check(graph, GradientMethod.GHOST, 5, 7700);
+  }
+
+  @Test
+  void aPreprocessorVertexEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7800)
+                .setInputTypes(InputType.convolutionalFlat(5, 5, 1))
+                .addLayer("conv", TestGraphs.conv(2, Activation.TANH), "in")
+                .addVertex(
+                    "flat",
+                    new PreprocessorVertex(new CnnToFeedForwardPreProcessor(5, 5, 2)),
+                    "conv")
+                .addLayer("h", new DenseLayer.Builder().nOut(4).build(), "flat")
+                .addLayer(
+                    "out",
+                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "h")
+                .setOutputs("out"),
+            7800);
+    check(graph, GradientMethod.LAYERWISE, 25, 7800);
+  }
+
+  /** A vertex without parameters on the input: no layer below needs its input gradient. */
+  @Test
+  void aParameterFreeVertexOnTheInputEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7850)
+                .addVertex("scale", new ScaleVertex(2), "in")
+                .addLayer("h", dense(5, 4, Activation.TANH), "scale")
+                .addLayer("out", softmax(4, 3), "h")
+                .setOutputs("out"),
+            7850);
+    check(graph, GradientMethod.GHOST, 5, 7850);
+  }
+
+  @Test
+  void stackingVerticesAreRefusedWithTheReason() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7900)
+                .addLayer("a", dense(5, 4, Activation.TANH), "in")
+                .addLayer("b", dense(5, 4, Activation.TANH), "in")
+                .addVertex("stack", new StackVertex(), "a", "b")
+                .addLayer("h", dense(4, 4, Activation.TANH), "stack")
+                .addVertex("first", new UnstackVertex(0, 2), "h")
+                .addLayer("out", softmax(4, 3), "first")
+                .setOutputs("out"),
+            7900);
+    assertEquals(
+        "vertex \"stack\" (StackVertex) moves examples along the batch axis (StackVertex), so "
+            + "rows are no longer examples; use BATCH_OF_ONE",
+        GraphClipping.unsupportedReason(graph, GradientMethod.LAYERWISE).orElseThrow());
+  }
+
+  @Test
+  void mismatchedLeadingDimensionsAreRefused() {
+    ComputationGraph graph = TestGraphs.residualCnn(8000, 4, 2, 3);
+    GraphClipping clipping = GraphClipping.of(graph, GradientMethod.LAYERWISE);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                clipping.gradients(
+                    TestNetworks.gaussian(1, 3, 16, 1),
+                    TestNetworks.labels(2, 4, 3, Head.SOFTMAX_MCXENT)));
+    assertEquals("labels.size(0) must be equal to features.size(0) 3, got 4", e.getMessage());
+  }
+}
