@@ -111,25 +111,52 @@ public final class BatchOfOneGradients {
     return perExampleGradients(graph, features, labels, null);
   }
 
+  /**
+   * The per-example gradients of a batch of possibly masked sequences through a graph with one
+   * input and one output: each example runs with its own row of each mask ({@code
+   * ComputationGraph.setLayerMaskArrays}).
+   *
+   * @param featuresMask the features mask {@code [B, T]}, or null
+   * @param labelsMask the labels mask, or null
+   * @return a {@code FLOAT} matrix {@code [B, P]}
+   */
+  public static INDArray perExampleGradients(
+      ComputationGraph graph,
+      INDArray features,
+      INDArray labels,
+      INDArray featuresMask,
+      INDArray labelsMask) {
+    return perExampleGradients(graph, new Batch(features, labels, featuresMask, labelsMask), null);
+  }
+
   /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
   static INDArray perExampleGradients(
       ComputationGraph graph, INDArray features, INDArray labels, double[] losses) {
-    Checks.notNull("graph", graph);
-    Checks.require(
-        graph.getNumInputArrays() == 1 && graph.getNumOutputArrays() == 1,
-        "graph",
-        "one input and one output",
-        graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs");
-    long batch = BatchSize.of(features, labels);
-    INDArray out = Nd4j.create(DataType.FLOAT, batch, graph.numParams());
-    for (long i = 0; i < batch; i++) {
-      graph.setInputs(row(features, i));
-      graph.setLabels(row(labels, i));
+    return perExampleGradients(graph, new Batch(features, labels, null, null), losses);
+  }
+
+  /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
+  static INDArray perExampleGradients(ComputationGraph graph, Batch batch, double[] losses) {
+    GraphClipping.checkShape(graph);
+    long size = batch.size();
+    INDArray out = Nd4j.create(DataType.FLOAT, size, graph.numParams());
+    boolean masked = batch.featuresMask() != null || batch.labelsMask() != null;
+    for (long i = 0; i < size; i++) {
+      graph.setInputs(row(batch.features(), i));
+      graph.setLabels(row(batch.labels(), i));
+      if (masked) {
+        graph.setLayerMaskArrays(
+            batch.featuresMask() == null ? null : new INDArray[] {row(batch.featuresMask(), i)},
+            batch.labelsMask() == null ? null : new INDArray[] {row(batch.labelsMask(), i)});
+      }
       graph.computeGradientAndScore();
       if (losses != null) {
         losses[(int) i] = graph.score();
       }
       out.getRow(i).assign(graph.gradient().gradient().ravel().castTo(DataType.FLOAT));
+    }
+    if (masked) {
+      graph.clearLayerMaskArrays();
     }
     return out;
   }

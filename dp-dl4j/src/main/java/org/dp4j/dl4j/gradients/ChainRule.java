@@ -34,7 +34,8 @@ record ChainRule(List<LayerRule> rules) implements VertexRule {
     INDArray input = inputs[0];
     List<LayerRule.Pass> passes = new ArrayList<>(rules.size());
     for (LayerRule rule : rules) {
-      LayerRule.Pass pass = rule.forward(input);
+      LayerRule.Pass pass = rule.forward(input, mask);
+      mask = rule.outputMask(mask);
       passes.add(pass);
       input = pass.output();
     }
@@ -43,6 +44,9 @@ record ChainRule(List<LayerRule> rules) implements VertexRule {
 
   @Override
   public INDArray outputMask(INDArray mask) {
+    for (LayerRule rule : rules) {
+      mask = rule.outputMask(mask);
+    }
     return mask;
   }
 

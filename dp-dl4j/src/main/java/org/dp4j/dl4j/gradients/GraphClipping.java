@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.ClippableGradients;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * or above it has parameters. The squared norms of all layer passes are summed per example in
  * double, and each layer pass writes its block of the clipped sum where its parameters lie in
  * {@code params()}. Memory and the clipped sum are as in {@link MultiLayerClipping} ({@link
- * RuleBackward}).
+ * MultiLayerClipping.Backward}).
  *
  * <p>Reads the graph's current parameters and never changes them. Not thread-safe.
  */
@@ -105,17 +106,19 @@ final class GraphClipping implements NetworkGradients {
   }
 
   @Override
-  public ClippableGradients gradients(INDArray features, INDArray labels) {
-    return backward(features, labels);
+  public ClippableGradients gradients(
+      INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
+    return backward(new Batch(features, labels, featuresMask, labelsMask));
   }
 
   /**
    * The forward and backward pass of a batch, with its squared norms; its arrays stay in the
-   * engine's workspace until {@link RuleBackward#weightedSum} or the thread's next batch.
+   * engine's workspace until {@link MultiLayerClipping.Backward#weightedSum} or the thread's next
+   * batch.
    */
-  RuleBackward backward(INDArray features, INDArray labels) {
-    return RuleBackward.held(
-        () -> compute(features, labels, true), MultiLayerClipping.PhaseListener.NONE);
+  MultiLayerClipping.Backward backward(Batch batch) {
+    return MultiLayerClipping.Backward.held(
+        () -> compute(batch, true), MultiLayerClipping.PhaseListener.NONE);
   }
 
   /**
@@ -123,36 +126,33 @@ final class GraphClipping implements NetworkGradients {
    *
    * @return {@code B} norms, NaN or infinite where the example's gradient is not finite
    */
-  double[] perExampleNorms(INDArray features, INDArray labels) {
+  double[] perExampleNorms(Batch batch) {
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      return ClipFactors.norms(compute(features, labels, true).squaredNorms());
+      return ClipFactors.norms(compute(batch, true).squaredNorms());
     }
   }
 
   /** The plain gradient sum of a batch (see {@link MultiLayerClipping.GradientSum}). */
-  MultiLayerClipping.GradientSum gradientSum(INDArray features, INDArray labels) {
+  MultiLayerClipping.GradientSum gradientSum(Batch batch) {
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      RuleBackward pass = compute(features, labels, false);
-      int batch = pass.batchSize();
-      return new MultiLayerClipping.GradientSum(
-          pass.gradientSum(), batch == 0 ? Double.NaN : pass.lossSum() / batch);
+      return compute(batch, false).gradientSum();
     }
   }
 
   /** The passes of a batch inside the engine's workspace, which the caller has entered. */
-  private RuleBackward compute(INDArray features, INDArray labels, boolean norms) {
-    int batch = BatchSize.of(features, labels);
-    double[] squaredNorms = new double[batch];
+  private MultiLayerClipping.Backward compute(Batch batch, boolean norms) {
+    double[] squaredNorms = new double[batch.size()];
     long parameters = graph.numParams();
-    if (batch == 0) {
-      return new RuleBackward(List.of(), squaredNorms, 0.0, parameters);
+    if (batch.size() == 0) {
+      return new MultiLayerClipping.Backward(List.of(), squaredNorms, 0.0, parameters);
     }
     Topology topology = Topology.of(graph);
     List<Node> nodes = topology.nodes();
     int vertices = graph.getVertices().length;
     INDArray[] outputs = new INDArray[vertices];
     INDArray[] masks = new INDArray[vertices];
-    outputs[topology.input()] = features;
+    outputs[topology.input()] = batch.features();
+    masks[topology.input()] = batch.featuresMask();
     VertexRule.Pass[] passes = new VertexRule.Pass[nodes.size()];
     boolean[] parametersAtOrAbove = new boolean[vertices];
     List<LayerRule.Pass> layerPasses = new ArrayList<>();
@@ -166,7 +166,16 @@ final class GraphClipping implements NetworkGradients {
       }
       parametersAtOrAbove[node.vertex()] |= rule.hasParameters();
       INDArray mask = combinedMask(masks, node.inputs());
-      passes[k] = rule.forward(inputs, mask);
+      try {
+        passes[k] = rule.forward(inputs, mask);
+      } catch (LayerRule.MaskNotTaken e) {
+        throw new IllegalArgumentException(
+            "featuresMask must reach only layers that read sequences, but "
+                + node.label()
+                + " "
+                + e.getMessage(),
+            e);
+      }
       outputs[node.vertex()] = passes[k].output();
       masks[node.vertex()] = rule.outputMask(mask);
       layerPasses.addAll(passes[k].layerPasses());
@@ -174,16 +183,16 @@ final class GraphClipping implements NetworkGradients {
     Node last = nodes.get(nodes.size() - 1);
     LayerRule.Loss loss = last.rule().orElseThrow().loss().orElseThrow();
     INDArray output = outputs[last.vertex()];
-    INDArray typedLabels = labels.castTo(graph.params().dataType());
-    double lossSum =
-        loss.function()
-            .computeScoreArray(typedLabels, output.dup(), loss.activation(), null)
-            .sumNumber()
-            .doubleValue();
-    // The last use of the output, which the output layer owns: computeGradient may overwrite it.
+    DataType type = graph.params().dataType();
+    INDArray labels = batch.labels().castTo(type);
+    INDArray labelsMask = batch.labelsMask() == null ? null : batch.labelsMask().castTo(type);
+    double lossSum = 0;
+    for (double l : loss.exampleLosses(labels, output, labelsMask)) {
+      lossSum += l;
+    }
+    // The last use of the output, which the output layer owns: the loss gradient may overwrite it.
     INDArray[] gradients = new INDArray[vertices];
-    gradients[last.vertex()] =
-        loss.function().computeGradient(typedLabels, output, loss.activation(), null);
+    gradients[last.vertex()] = loss.gradient(labels, output, labelsMask);
     for (int k = nodes.size() - 1; k >= 0; k--) {
       Node node = nodes.get(k);
       INDArray gradient = gradients[node.vertex()];
@@ -207,11 +216,31 @@ final class GraphClipping implements NetworkGradients {
             gradients[input] == null ? inputGradients[j] : gradients[input].addi(inputGradients[j]);
       }
     }
-    RuleBackward pass = new RuleBackward(layerPasses, squaredNorms, lossSum, parameters);
+    MultiLayerClipping.Backward pass =
+        new MultiLayerClipping.Backward(layerPasses, squaredNorms, lossSum, parameters);
     if (norms) {
       pass.addSquaredNorms(MultiLayerClipping.PhaseListener.NONE);
     }
     return pass;
+  }
+
+  /**
+   * Checks that {@code graph} is not null, initialised, and has one input and one output.
+   *
+   * @throws IllegalArgumentException naming the graph, the rule and what it has
+   */
+  static void checkShape(ComputationGraph graph) {
+    Checks.notNull("graph", graph);
+    Checks.require(
+        graph.getVertices() != null && graph.params() != null,
+        "graph",
+        "initialised (init())",
+        "a graph without vertices");
+    Checks.require(
+        graph.getNumInputArrays() == 1 && graph.getNumOutputArrays() == 1,
+        "graph",
+        "one input and one output",
+        graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs");
   }
 
   /**
@@ -274,19 +303,9 @@ final class GraphClipping implements NetworkGradients {
   private record Topology(int input, List<Node> nodes) {
 
     static Topology of(ComputationGraph graph) {
-      Checks.notNull("graph", graph);
+      checkShape(graph);
       GraphVertex[] vertices = graph.getVertices();
-      Checks.require(
-          vertices != null && graph.params() != null,
-          "graph",
-          "initialised (init())",
-          "a graph without vertices");
       ComputationGraphConfiguration conf = graph.getConfiguration();
-      Checks.require(
-          graph.getNumInputArrays() == 1 && graph.getNumOutputArrays() == 1,
-          "graph",
-          "one input and one output",
-          graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs");
       int input = graph.getVertex(conf.getNetworkInputs().get(0)).getVertexIndex();
       int output = graph.getVertex(conf.getNetworkOutputs().get(0)).getVertexIndex();
       Map<String, org.deeplearning4j.nn.conf.graph.GraphVertex> configs = conf.getVertices();

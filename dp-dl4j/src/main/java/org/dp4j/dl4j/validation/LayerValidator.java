@@ -2,12 +2,17 @@ package org.dp4j.dl4j.validation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
 
@@ -42,44 +47,70 @@ public final class LayerValidator {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < configuration.getConfs().size(); i++) {
       Layer layer = configuration.getConf(i).getLayer();
-      String name = "layer " + i + " (" + layer.getClass().getSimpleName() + ")";
-      if (layer instanceof BatchNormalization) {
-        problems.add(
-            name
-                + " must not mix the examples of a batch, got batch normalization "
-                + "(batch statistics); remove it or use DenseLayer.Builder.hasLayerNorm(true), a "
-                + "per-example normalization");
-      } else if (layer instanceof CenterLossOutputLayer) {
-        problems.add(
-            name
-                + " must not mix the examples of a batch, got class centres updated "
-                + "from the batch; use OutputLayer");
-      }
-      if (layer instanceof BaseLayer base) {
-        if (!isEmpty(base.getRegularization()) || !isEmpty(base.getRegularizationBias())) {
-          problems.add(
-              name
-                  + " must have no regularization (DP-SGD replaces DL4J's updater, "
-                  + "which applies it), got "
-                  + base.getRegularization()
-                  + " / "
-                  + base.getRegularizationBias()
-                  + "; remove l1/l2/weightDecay");
-        }
-        if (base.getWeightNoise() != null) {
-          problems.add(name + " must have no weight noise, got " + base.getWeightNoise());
-        }
-        GradientNormalization normalization = base.getGradientNormalization();
-        if (normalization != null && normalization != GradientNormalization.None) {
-          problems.add(
-              name
-                  + " must have no gradient normalization (DP-SGD clips per example), "
-                  + "got "
-                  + normalization);
-        }
+      addProblems("layer " + i + " (" + layer.getClass().getSimpleName() + ")", layer, problems);
+    }
+    return problems;
+  }
+
+  /**
+   * The problems of a {@code ComputationGraph}'s configuration, one message per offending layer
+   * setting, each naming the layer's vertex; empty when the graph can be trained privately. The
+   * vertices without layers are checked by the clipping engine (stacking vertices are refused
+   * there).
+   *
+   * @param configuration the graph configuration, not null
+   * @return the messages, each naming the vertex, its layer type, the rule and the replacement
+   */
+  public static List<String> problems(ComputationGraphConfiguration configuration) {
+    Checks.notNull("configuration", configuration);
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, GraphVertex> vertex : configuration.getVertices().entrySet()) {
+      if (vertex.getValue() instanceof LayerVertex layerVertex) {
+        Layer layer = layerVertex.getLayerConf().getLayer();
+        String name =
+            "vertex \"" + vertex.getKey() + "\" (" + layer.getClass().getSimpleName() + ")";
+        addProblems(name, layer, problems);
       }
     }
     return problems;
+  }
+
+  private static void addProblems(String name, Layer layer, List<String> problems) {
+    if (layer instanceof BatchNormalization) {
+      problems.add(
+          name
+              + " must not mix the examples of a batch, got batch normalization "
+              + "(batch statistics); remove it or use DenseLayer.Builder.hasLayerNorm(true), a "
+              + "per-example normalization");
+    } else if (layer instanceof CenterLossOutputLayer) {
+      problems.add(
+          name
+              + " must not mix the examples of a batch, got class centres updated "
+              + "from the batch; use OutputLayer");
+    }
+    if (layer instanceof BaseLayer base) {
+      if (!isEmpty(base.getRegularization()) || !isEmpty(base.getRegularizationBias())) {
+        problems.add(
+            name
+                + " must have no regularization (DP-SGD replaces DL4J's updater, "
+                + "which applies it), got "
+                + base.getRegularization()
+                + " / "
+                + base.getRegularizationBias()
+                + "; remove l1/l2/weightDecay");
+      }
+      if (base.getWeightNoise() != null) {
+        problems.add(name + " must have no weight noise, got " + base.getWeightNoise());
+      }
+      GradientNormalization normalization = base.getGradientNormalization();
+      if (normalization != null && normalization != GradientNormalization.None) {
+        problems.add(
+            name
+                + " must have no gradient normalization (DP-SGD clips per example), "
+                + "got "
+                + normalization);
+      }
+    }
   }
 
   /**
@@ -91,6 +122,21 @@ public final class LayerValidator {
   public static void validate(MultiLayerNetwork network) {
     Checks.notNull("network", network);
     List<String> problems = problems(network.getLayerWiseConfigurations());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /**
+   * Throws when {@code graph} cannot be trained privately.
+   *
+   * @param graph the graph, not null
+   * @throws IllegalArgumentException listing every problem of {@link
+   *     #problems(ComputationGraphConfiguration)}
+   */
+  public static void validate(ComputationGraph graph) {
+    Checks.notNull("graph", graph);
+    List<String> problems = problems(graph.getConfiguration());
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }

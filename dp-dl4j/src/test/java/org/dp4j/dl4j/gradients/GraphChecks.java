@@ -26,11 +26,18 @@ final class GraphChecks {
    */
   static void assertEqualsBatchOfOne(
       ComputationGraph graph, GradientMethod method, INDArray x, INDArray y) {
-    int batch = (int) x.size(0);
+    assertEqualsBatchOfOne(graph, method, new Batch(x, y, null, null));
+  }
+
+  /** As {@link #assertEqualsBatchOfOne(ComputationGraph, GradientMethod, INDArray, INDArray)}. */
+  static void assertEqualsBatchOfOne(ComputationGraph graph, GradientMethod method, Batch data) {
+    int batch = data.size();
+    INDArray x = data.features();
+    INDArray y = data.labels();
     GraphClipping clipping = GraphClipping.of(graph, method);
     double[] losses = new double[batch];
-    INDArray exact = BatchOfOneGradients.perExampleGradients(graph, x, y, losses);
-    double[] norms = clipping.perExampleNorms(x, y);
+    INDArray exact = BatchOfOneGradients.perExampleGradients(graph, data, losses);
+    double[] norms = clipping.perExampleNorms(data);
     double[] exactNorms = new double[batch];
     for (int i = 0; i < batch; i++) {
       INDArray row = exact.getRow(i).castTo(DataType.DOUBLE);
@@ -48,13 +55,15 @@ final class GraphChecks {
     for (double clipNorm : new double[] {sorted[0] / 3, median, sorted[batch - 1] * 2}) {
       ClippedSum expected =
           FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
-      ClippedSum actual = FlatClipper.of(clipNorm).clipAndSum(clipping.gradients(x, y));
+      ClippedSum actual =
+          FlatClipper.of(clipNorm)
+              .clipAndSum(clipping.gradients(x, y, data.featuresMask(), data.labelsMask()));
       TestNetworks.assertSumsClose(
           expected.sum(), actual.sum(), clipNorm, RuleChecks.RELATIVE_TOLERANCE);
       assertEquals(expected.clippedCount(), actual.clippedCount(), "clipped");
       assertEquals(expected.withinNormCount(), actual.withinNormCount(), "within");
     }
-    MultiLayerClipping.GradientSum plain = clipping.gradientSum(x, y);
+    MultiLayerClipping.GradientSum plain = clipping.gradientSum(data);
     TestNetworks.assertSumsClose(
         exact.sum(0).reshape(1, exact.size(1)), plain.sum(), 1, RuleChecks.RELATIVE_TOLERANCE);
     double meanLoss = Arrays.stream(losses).average().orElseThrow();

@@ -22,11 +22,15 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dp4j.dl4j.testing.TestGraphs;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.dp4j.training.clipping.FlatClipper;
+import org.dp4j.training.clipping.PerExampleGradients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link GraphClipping} and each vertex rule against the batch-of-one loop of the graph: norms,
@@ -223,21 +227,10 @@ class GraphClippingTest {
 
   @Test
   void stackingVerticesAreRefusedWithTheReason() {
-    ComputationGraph graph =
-        TestGraphs.build(
-            TestGraphs.builder(7900)
-                .addLayer("a", dense(5, 4, Activation.TANH), "in")
-                .addLayer("b", dense(5, 4, Activation.TANH), "in")
-                .addVertex("stack", new StackVertex(), "a", "b")
-                .addLayer("h", dense(4, 4, Activation.TANH), "stack")
-                .addVertex("first", new UnstackVertex(0, 2), "h")
-                .addLayer("out", softmax(4, 3), "first")
-                .setOutputs("out"),
-            7900);
     assertEquals(
         "vertex \"stack\" (StackVertex) moves examples along the batch axis (StackVertex), so "
             + "rows are no longer examples; use BATCH_OF_ONE",
-        GraphClipping.unsupportedReason(graph, GradientMethod.LAYERWISE).orElseThrow());
+        GraphClipping.unsupportedReason(stacked(7900), GradientMethod.LAYERWISE).orElseThrow());
   }
 
   @Test
@@ -252,5 +245,163 @@ class GraphClippingTest {
                     TestNetworks.gaussian(1, 3, 16, 1),
                     TestNetworks.labels(2, 4, 3, Head.SOFTMAX_MCXENT)));
     assertEquals("labels.size(0) must be equal to features.size(0) 3, got 4", e.getMessage());
+  }
+
+  @Test
+  void autoPicksGhostThenLayerwiseThenTheBatchOfOneLoop() {
+    ComputationGraph dense =
+        TestGraphs.build(
+            TestGraphs.builder(8100)
+                .addLayer("h", dense(5, 6, Activation.TANH), "in")
+                .addLayer("out", softmax(6, 3), "h")
+                .setOutputs("out"),
+            8100);
+    assertEquals(
+        GradientMethod.GHOST, NetworkGradients.forGraph(dense, GradientMethod.AUTO).method());
+    assertEquals(
+        GradientMethod.LAYERWISE,
+        NetworkGradients.forGraph(TestGraphs.residualCnn(8110, 4, 2, 3), GradientMethod.AUTO)
+            .method());
+    assertEquals(
+        GradientMethod.BATCH_OF_ONE,
+        NetworkGradients.forGraph(stacked(8120), GradientMethod.AUTO).method());
+  }
+
+  /** The batch-of-one fallback of a graph the engine refuses clips as the loop does. */
+  @Test
+  void theFallbackClipsAsTheBatchOfOneLoop() {
+    ComputationGraph graph = stacked(8130);
+    INDArray x = TestNetworks.gaussian(8131, BATCH, 5, 1.0);
+    INDArray y = TestNetworks.labels(8132, BATCH, 3, Head.SOFTMAX_MCXENT);
+    INDArray exact = BatchOfOneGradients.perExampleGradients(graph, x, y);
+    NetworkGradients fallback = NetworkGradients.forGraph(graph, GradientMethod.AUTO);
+    TestNetworks.assertSumsClose(
+        FlatClipper.of(0.5).clipAndSum(PerExampleGradients.ofMatrix(exact)).sum(),
+        FlatClipper.of(0.5).clipAndSum(fallback.gradients(x, y)).sum(),
+        0.5,
+        RuleChecks.RELATIVE_TOLERANCE);
+    assertEquals(
+        "graph must be supported by layerwise clipping, got vertex \"stack\" (StackVertex) "
+            + "moves examples along the batch axis (StackVertex), so rows are no longer "
+            + "examples; use BATCH_OF_ONE",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NetworkGradients.forGraph(graph, GradientMethod.LAYERWISE))
+            .getMessage());
+  }
+
+  @Test
+  void badGraphsAreRefused() {
+    assertEquals(
+        "graph must not be null",
+        assertThrows(
+                NullPointerException.class,
+                () -> NetworkGradients.forGraph(null, GradientMethod.AUTO))
+            .getMessage());
+    ComputationGraph uninitialised =
+        new ComputationGraph(
+            TestGraphs.builder(8200)
+                .addLayer("out", softmax(5, 3), "in")
+                .setOutputs("out")
+                .build());
+    assertEquals(
+        "graph must be initialised (init()), got a graph without vertices",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NetworkGradients.forGraph(uninitialised, GradientMethod.AUTO))
+            .getMessage());
+    ComputationGraph twoInputs =
+        TestGraphs.build(
+            TestGraphs.builder(8210)
+                .addInputs("in2")
+                .addVertex("merge", new MergeVertex(), "in", "in2")
+                .addLayer("out", softmax(10, 3), "merge")
+                .setOutputs("out"),
+            8210);
+    assertEquals(
+        "graph must be one input and one output, got 2 inputs and 1 outputs",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> NetworkGradients.forGraph(twoInputs, GradientMethod.BATCH_OF_ONE))
+            .getMessage());
+  }
+
+  @Test
+  void dropoutOnAVertexFallsBackWithTheReason() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8300)
+                .addLayer("h", dense(5, 4, Activation.TANH), "in")
+                .addLayer(
+                    "out",
+                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .dropOut(0.5)
+                        .build(),
+                    "h")
+                .setOutputs("out"),
+            8300);
+    assertEquals(
+        "vertex \"out\" (OutputLayer) uses dropout",
+        GraphClipping.unsupportedReason(graph, GradientMethod.GHOST).orElseThrow());
+    assertEquals(
+        GradientMethod.BATCH_OF_ONE,
+        NetworkGradients.forGraph(graph, GradientMethod.AUTO).method());
+  }
+
+  @Test
+  void aGraphThatEndsWithoutALossIsRefused() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8350)
+                .addLayer("h", dense(5, 4, Activation.TANH), "in")
+                .addLayer("end", dense(4, 3, Activation.TANH), "h")
+                .setOutputs("end"),
+            8350);
+    assertEquals(
+        "vertex \"end\" is the network output but computes no loss; end the graph with an "
+            + "OutputLayer or a LossLayer",
+        GraphClipping.unsupportedReason(graph, GradientMethod.GHOST).orElseThrow());
+  }
+
+  @Test
+  void aMaskForAGraphThatReadsNoSequencesIsRefusedByVertex() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8400)
+                .addLayer("h", dense(5, 4, Activation.TANH), "in")
+                .addLayer("out", softmax(4, 3), "h")
+                .setOutputs("out"),
+            8400);
+    NetworkGradients clipping = NetworkGradients.forGraph(graph, GradientMethod.GHOST);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                clipping.gradients(
+                    TestNetworks.gaussian(1, 2, 5, 1),
+                    TestNetworks.labels(2, 2, 3, Head.SOFTMAX_MCXENT),
+                    Nd4j.ones(DataType.FLOAT, 2, 4),
+                    null));
+    assertEquals(
+        "featuresMask must reach only layers that read sequences, but vertex \"h\" takes no "
+            + "sequence mask (it does not read sequences), got a mask of shape [2, 4]",
+        e.getMessage());
+  }
+
+  /** Two dense branches stacked along the batch axis, a dense layer, the first half unstacked. */
+  private static ComputationGraph stacked(long seed) {
+    return TestGraphs.build(
+        TestGraphs.builder(seed)
+            .addLayer("a", dense(5, 4, Activation.TANH), "in")
+            .addLayer("b", dense(5, 4, Activation.TANH), "in")
+            .addVertex("stack", new StackVertex(), "a", "b")
+            .addLayer("h", dense(4, 4, Activation.TANH), "stack")
+            .addVertex("first", new UnstackVertex(0, 2), "h")
+            .addLayer("out", softmax(4, 3), "first")
+            .setOutputs("out"),
+        seed);
   }
 }

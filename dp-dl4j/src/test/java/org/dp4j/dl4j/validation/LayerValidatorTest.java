@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -133,7 +134,62 @@ class LayerValidatorTest {
   @Test
   void nullIsRejected() {
     NullPointerException e =
-        assertThrows(NullPointerException.class, () -> LayerValidator.validate(null));
+        assertThrows(
+            NullPointerException.class, () -> LayerValidator.validate((MultiLayerNetwork) null));
     assertEquals("network must not be null", e.getMessage());
+    e =
+        assertThrows(
+            NullPointerException.class, () -> LayerValidator.validate((ComputationGraph) null));
+    assertEquals("graph must not be null", e.getMessage());
+  }
+
+  @Test
+  void aGraphsLayersAreCheckedAndNamedByVertex() {
+    ComputationGraph graph =
+        new ComputationGraph(
+            base()
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("dense", new DenseLayer.Builder().nIn(5).nOut(4).build(), "in")
+                .addLayer("bn", new BatchNormalization.Builder().nIn(4).nOut(4).build(), "dense")
+                .addLayer(
+                    "center",
+                    new CenterLossOutputLayer.Builder()
+                        .nIn(4)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "bn")
+                .setOutputs("center")
+                .build());
+    graph.init();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LayerValidator.validate(graph));
+    assertEquals(
+        "vertex \"bn\" (BatchNormalization) must not mix the examples of a batch, got batch "
+            + "normalization (batch statistics); remove it or use "
+            + "DenseLayer.Builder.hasLayerNorm(true), a per-example normalization; "
+            + "vertex \"center\" (CenterLossOutputLayer) must not mix the examples of a batch, "
+            + "got class centres updated from the batch; use OutputLayer",
+        e.getMessage());
+  }
+
+  @Test
+  void aGraphWithRegularizationIsRejected() {
+    ComputationGraph graph =
+        new ComputationGraph(
+            base()
+                .l2(1e-4)
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("out", output(), "in")
+                .setOutputs("out")
+                .build());
+    graph.init();
+    assertEquals(1, LayerValidator.problems(graph.getConfiguration()).size());
+    assertTrue(
+        LayerValidator.problems(graph.getConfiguration())
+            .get(0)
+            .startsWith("vertex \"out\" (OutputLayer) must have no regularization"));
   }
 }
