@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.random.RandomGenerator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
@@ -84,7 +85,7 @@ public final class DpTrainer implements AutoCloseable {
   /** The relation DP-SGD with Poisson sampling is analysed under. */
   private static final NeighbouringRelation RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
 
-  private final MultiLayerNetwork network;
+  private final TrainedModel network;
   private final INDArray features;
   private final INDArray labels;
   private final INDArray featuresMask; // null when the data has none
@@ -106,7 +107,7 @@ public final class DpTrainer implements AutoCloseable {
     this.labelsMask = b.data.getLabelsMaskArray();
     this.config = config;
     this.ledger = ledger;
-    this.gradients = NetworkGradients.forNetwork(network, b.method);
+    this.gradients = network.gradients().apply(b.method);
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
@@ -135,7 +136,21 @@ public final class DpTrainer implements AutoCloseable {
    * @return the builder
    */
   public static Builder builder(MultiLayerNetwork network, DataSet trainData) {
-    return new Builder(network, trainData);
+    return new Builder(TrainedModel.of(network), trainData);
+  }
+
+  /**
+   * A builder for training a {@code ComputationGraph} with one input and one output on {@code
+   * trainData} (features of its input, labels of its output); the same builder as for a network.
+   * The per-example gradients come from {@link NetworkGradients#forGraph}.
+   *
+   * @param graph an initialised graph ({@code init()} called); trained in place
+   * @param trainData the training set: features with the dataset size as leading dimension, labels;
+   *     its size is the dataset size of the privacy analysis
+   * @return the builder
+   */
+  public static Builder builder(ComputationGraph graph, DataSet trainData) {
+    return new Builder(TrainedModel.of(graph), trainData);
   }
 
   /**
@@ -230,9 +245,9 @@ public final class DpTrainer implements AutoCloseable {
     return gradients.method();
   }
 
-  /** {@return the model being trained (the network given to the builder)} */
+  /** {@return the model being trained (the network or graph given to the builder)} */
   public Model model() {
-    return network;
+    return network.model();
   }
 
   /**
@@ -258,7 +273,7 @@ public final class DpTrainer implements AutoCloseable {
    * the expected batch size, and epochs or steps. Not thread-safe.
    */
   public static final class Builder {
-    private final MultiLayerNetwork network;
+    private final TrainedModel network;
     private final DataSet data;
     private final DpSgdConfig.Builder config = DpSgdConfig.builder();
     private PrivacyBudget target;
@@ -283,15 +298,13 @@ public final class DpTrainer implements AutoCloseable {
     private boolean privateSampling = true;
     private String runName;
 
-    private Builder(MultiLayerNetwork network, DataSet data) {
-      this.network = Checks.notNull("network", network);
+    private Builder(TrainedModel network, DataSet data) {
+      this.network = network;
       this.data = Checks.notNull("trainData", data);
       Checks.notNull("trainData.getFeatures()", data.getFeatures());
       Checks.notNull("trainData.getLabels()", data.getLabels());
       requireMaskRows("trainData.getFeaturesMaskArray()", data.getFeaturesMaskArray(), data);
       requireMaskRows("trainData.getLabelsMaskArray()", data.getLabelsMaskArray(), data);
-      Checks.require(
-          network.params() != null, "network", "initialised (call init())", "null " + "parameters");
     }
 
     private static void requireMaskRows(String name, INDArray mask, DataSet data) {
@@ -603,7 +616,8 @@ public final class DpTrainer implements AutoCloseable {
       IUpdater chosen =
           updater != null
               ? updater
-              : NetworkUpdater.of(network)
+              : network
+                  .sharedUpdater()
                   .orElseThrow(
                       () ->
                           new IllegalArgumentException(
