@@ -16,7 +16,9 @@ import org.deeplearning4j.nn.conf.graph.StackVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.graph.UnstackVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dp4j.dl4j.testing.TestGraphs;
@@ -62,6 +64,45 @@ class GraphClippingTest {
   void aResidualBlockEqualsTheBatchOfOneLoop() {
     ComputationGraph graph = TestGraphs.residualCnn(7100, 6, 3, 3);
     check(graph, GradientMethod.LAYERWISE, 36, 7100);
+  }
+
+  /** The benchmarked residual CNN's shape: pooling before and after the residual block. */
+  @Test
+  void aResidualBlockBetweenPoolingLayersEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(7120)
+                .setInputTypes(InputType.convolutionalFlat(10, 10, 1))
+                .addLayer(
+                    "conv0",
+                    new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH).build(),
+                    "in")
+                .addLayer("pool0", maxPool(), "conv0")
+                .addLayer("conv1", TestGraphs.conv(3, Activation.TANH), "pool0")
+                .addLayer("conv2", TestGraphs.conv(3, Activation.IDENTITY), "conv1")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "conv2", "pool0")
+                .addLayer("pool1", maxPool(), "add")
+                .addLayer(
+                    "dense",
+                    new DenseLayer.Builder().nOut(5).activation(Activation.TANH).build(),
+                    "pool1")
+                .addLayer(
+                    "out",
+                    new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "dense")
+                .setOutputs("out"),
+            7120);
+    check(graph, GradientMethod.LAYERWISE, 100, 7120);
+  }
+
+  private static SubsamplingLayer maxPool() {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+        .kernelSize(2, 2)
+        .stride(2, 2)
+        .build();
   }
 
   @Test
