@@ -275,6 +275,52 @@ class GraphClippingTest {
   }
 
   @Test
+  void verticesThatWouldMixExamplesAreRefusedByTheirRules() {
+    assertEquals(
+        "merges along axis 0, which stacks the examples of a batch; only axes >= 1 are supported",
+        new MergeRule("vertex \"m\"", 0).unsupportedReason().orElseThrow());
+    assertEquals(
+        "normalizes along axes [0, 1], which include the batch axis; only the default (all other "
+            + "axes) is supported",
+        new L2NormalizeRule("vertex \"n\"", new int[] {0, 1}, 1e-8)
+            .unsupportedReason()
+            .orElseThrow());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new L2NormalizeRule("vertex \"n\"", new int[] {1}, 1e-8)
+                    .forward(new INDArray[] {Nd4j.ones(DataType.FLOAT, 2, 3, 4)}, null));
+    assertEquals(
+        "the normalized axes of vertex \"n\" must be all axes but the batch axis [1, 2], got [1]",
+        e.getMessage());
+  }
+
+  @Test
+  void elementWiseInputsOfDifferentShapesAreRejected() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8500)
+                .addLayer("a", dense(5, 4, Activation.TANH), "in")
+                .addLayer("b", dense(5, 1, Activation.TANH), "in")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
+                .addLayer("out", softmax(4, 3), "add")
+                .setOutputs("out"),
+            8500);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NetworkGradients.forGraph(graph, GradientMethod.GHOST)
+                    .gradients(
+                        TestNetworks.gaussian(1, 2, 5, 1),
+                        TestNetworks.labels(2, 2, 3, Head.SOFTMAX_MCXENT)));
+    assertEquals(
+        "input 1 of vertex \"add\" must be of the shape of input 0 [2, 4], got [2, 1]",
+        e.getMessage());
+  }
+
+  @Test
   void mismatchedLeadingDimensionsAreRefused() {
     ComputationGraph graph = TestGraphs.residualCnn(8000, 4, 2, 3);
     GraphClipping clipping = GraphClipping.of(graph, GradientMethod.LAYERWISE);
