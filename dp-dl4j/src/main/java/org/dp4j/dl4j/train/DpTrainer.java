@@ -53,6 +53,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * System.out.println(trainer.privacyStatement());
  * }</pre>
  *
+ * <p>The network is a {@code MultiLayerNetwork} or a {@code ComputationGraph} with one input and
+ * one output ({@link #builder(ComputationGraph, DataSet)}); the builder and the trainer are the
+ * same for both, only the per-example gradients differ ({@link NetworkGradients#forNetwork}, {@link
+ * NetworkGradients#forGraph}).
+ *
  * <p>Everything privacy-relevant is stated once, on the builder, and resolved into one {@link
  * DpSgdConfig}: the target (what this run may spend) or a fixed noise multiplier, the accountant
  * kind (PLD by default), the clip norm; the dataset size comes from the data and the planned steps
