@@ -35,31 +35,44 @@ record ElementWiseRule(String label, ElementWiseVertex.Op op) implements VertexR
         "the inputs of " + label,
         "two for Subtract",
         inputs.length);
-    INDArray output = uninitializedLike(inputs[0]).assign(inputs[0]);
+    // On the dense views when every input is laid out as the first, else on the inputs.
+    boolean dense = true;
+    for (INDArray input : inputs) {
+      dense &= DenseLayout.same(input, inputs[0]);
+    }
+    INDArray[] work = new INDArray[inputs.length];
+    for (int k = 0; k < inputs.length; k++) {
+      work[k] = dense ? DenseLayout.of(inputs[k]) : inputs[k];
+    }
+    INDArray output = work[0].dup('c');
     INDArray[] firstMax = null;
     switch (op) {
       case Add, Average -> {
-        for (int k = 1; k < inputs.length; k++) {
-          output.addi(inputs[k]);
+        for (int k = 1; k < work.length; k++) {
+          output.addi(work[k]);
         }
         if (op == ElementWiseVertex.Op.Average) {
-          output.divi(inputs.length);
+          output.divi(work.length);
         }
       }
-      case Subtract -> output.subi(inputs[1]);
+      case Subtract -> output.subi(work[1]);
       case Product -> {
-        for (int k = 1; k < inputs.length; k++) {
-          output.muli(inputs[k]);
+        for (int k = 1; k < work.length; k++) {
+          output.muli(work[k]);
         }
       }
       case Max -> {
-        for (int k = 1; k < inputs.length; k++) {
-          output = Transforms.max(output, inputs[k], false);
+        for (int k = 1; k < work.length; k++) {
+          output = Transforms.max(output, work[k], false);
         }
-        firstMax = firstMaxima(inputs, output);
+        firstMax = firstMaxima(work, output);
+        for (int k = 0; k < firstMax.length; k++) {
+          firstMax[k] = dense ? DenseLayout.back(firstMax[k], inputs[0]) : firstMax[k];
+        }
       }
       default -> throw new IllegalStateException("no rule for op " + op);
     }
+    output = dense ? DenseLayout.back(output, inputs[0]) : output;
     return new ElementWisePass(output, inputs, op, firstMax);
   }
 
@@ -73,20 +86,6 @@ record ElementWiseRule(String label, ElementWiseVertex.Op op) implements VertexR
       claimed.addi(indicators[k]);
     }
     return indicators;
-  }
-
-  /**
-   * A new array of {@code a}'s shape and type, channels-last when {@code a} is a channels-last
-   * buffer seen as {@code [B, C, H, W]} (what the convolution rules hand on), so that the next
-   * convolution reads it without a transpose.
-   */
-  static INDArray uninitializedLike(INDArray a) {
-    if (a.rank() == 4 && HostFloats.isDense(a.permute(0, 2, 3, 1))) {
-      return Nd4j.createUninitialized(
-              a.dataType(), new long[] {a.size(0), a.size(2), a.size(3), a.size(1)}, 'c')
-          .permute(0, 3, 1, 2);
-    }
-    return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
   }
 
   private record ElementWisePass(
@@ -104,7 +103,7 @@ record ElementWiseRule(String label, ElementWiseVertex.Op op) implements VertexR
         }
         gradients[k] =
             switch (op) {
-              case Add -> given ? outputGradient.dup() : outputGradient;
+              case Add -> given ? DenseLayout.copy(outputGradient) : outputGradient;
               case Subtract -> k == 0 ? outputGradient : outputGradient.neg();
               case Average -> outputGradient.div(n);
               case Product -> productOfOthers(outputGradient, k);

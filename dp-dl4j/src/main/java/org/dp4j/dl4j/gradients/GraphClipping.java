@@ -213,7 +213,9 @@ final class GraphClipping implements NetworkGradients {
           continue;
         }
         gradients[input] =
-            gradients[input] == null ? inputGradients[j] : gradients[input].addi(inputGradients[j]);
+            gradients[input] == null
+                ? inputGradients[j]
+                : DenseLayout.addInPlace(gradients[input], inputGradients[j]);
       }
     }
     MultiLayerClipping.Backward pass =

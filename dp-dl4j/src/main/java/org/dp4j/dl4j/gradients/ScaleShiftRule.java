@@ -25,12 +25,12 @@ record ScaleShiftRule(double scale, double shift) implements VertexRule {
 
   @Override
   public Pass forward(INDArray[] inputs, INDArray mask) {
-    INDArray output = ElementWiseRule.uninitializedLike(inputs[0]).assign(inputs[0]);
+    INDArray output = DenseLayout.copy(inputs[0]);
     if (scale != 1) {
-      output.muli(scale);
+      DenseLayout.of(output).muli(scale);
     }
     if (shift != 0) {
-      output.addi(shift);
+      DenseLayout.of(output).addi(shift);
     }
     return new ScaleShiftPass(output, scale);
   }
@@ -42,7 +42,10 @@ record ScaleShiftRule(double scale, double shift) implements VertexRule {
       if (!inputGradientsNeeded[0]) {
         return new INDArray[1];
       }
-      return new INDArray[] {scale == 1 ? outputGradient : outputGradient.muli(scale)};
+      if (scale != 1) {
+        DenseLayout.of(outputGradient).muli(scale);
+      }
+      return new INDArray[] {outputGradient};
     }
   }
 }

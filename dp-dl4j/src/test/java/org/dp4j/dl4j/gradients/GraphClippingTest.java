@@ -66,6 +66,14 @@ class GraphClippingTest {
     check(graph, GradientMethod.LAYERWISE, 36, 7100);
   }
 
+  /** Each op on two convolutions' outputs (channels-last buffers seen as [B, C, H, W]). */
+  @ParameterizedTest
+  @EnumSource(ElementWiseVertex.Op.class)
+  void elementWiseVerticesOfConvolutionsEqualTheBatchOfOneLoop(ElementWiseVertex.Op op) {
+    long seed = 7130 + op.ordinal();
+    check(TestGraphs.residualCnn(seed, 5, 2, 3, op), GradientMethod.LAYERWISE, 25, seed);
+  }
+
   /** The benchmarked residual CNN's shape: pooling before and after the residual block. */
   @Test
   void aResidualBlockBetweenPoolingLayersEqualsTheBatchOfOneLoop() {

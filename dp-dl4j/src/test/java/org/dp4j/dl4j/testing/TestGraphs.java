@@ -58,13 +58,19 @@ public final class TestGraphs {
    * conv2 + conv0} (the skip), then a softmax output over {@code classes}.
    */
   public static ComputationGraph residualCnn(long seed, int side, int channels, int classes) {
+    return residualCnn(seed, side, channels, classes, ElementWiseVertex.Op.Add);
+  }
+
+  /** As {@link #residualCnn(long, int, int, int)}, joining the branches by {@code op}. */
+  public static ComputationGraph residualCnn(
+      long seed, int side, int channels, int classes, ElementWiseVertex.Op op) {
     return build(
         builder(seed)
             .setInputTypes(InputType.convolutionalFlat(side, side, 1))
             .addLayer("conv0", conv(channels, Activation.TANH), "in")
             .addLayer("conv1", conv(channels, Activation.RELU), "conv0")
             .addLayer("conv2", conv(channels, Activation.IDENTITY), "conv1")
-            .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "conv2", "conv0")
+            .addVertex("add", new ElementWiseVertex(op), "conv2", "conv0")
             .addLayer(
                 "out",
                 new OutputLayer.Builder(LossFunction.MCXENT)
