@@ -18,7 +18,9 @@ final class LayerRules {
           DenseRule.TYPE,
           EmbeddingRule.TYPE,
           OutputRule.TYPE,
-          LossRule.TYPE);
+          LossRule.TYPE,
+          PReLURule.TYPE,
+          ActivationRule.TYPE);
 
   private LayerRules() {}
 
