@@ -22,9 +22,11 @@ final class BatchOfOneClipping implements NetworkGradients {
   }
 
   @Override
-  public ClippableGradients gradients(INDArray features, INDArray labels) {
-    double[] losses = new double[(int) Math.min(Integer.MAX_VALUE, features.size(0))];
-    INDArray matrix = BatchOfOneGradients.perExampleGradients(network, features, labels, losses);
+  public ClippableGradients gradients(
+      INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
+    Batch batch = new Batch(features, labels, featuresMask, labelsMask);
+    double[] losses = new double[batch.size()];
+    INDArray matrix = BatchOfOneGradients.perExampleGradients(network, batch, losses);
     PerExampleGradients gradients = PerExampleGradients.ofMatrix(matrix);
     OptionalDouble loss = Arrays.stream(losses).average();
     return new ClippableGradients() {

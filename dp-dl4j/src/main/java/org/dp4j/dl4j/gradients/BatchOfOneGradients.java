@@ -41,22 +41,55 @@ public final class BatchOfOneGradients {
     return perExampleGradients(network, features, labels, null);
   }
 
+  /**
+   * The per-example gradients of a batch of possibly masked sequences: each example runs with its
+   * own row of each mask ({@code MultiLayerNetwork.setLayerMaskArrays}).
+   *
+   * @param featuresMask the features mask {@code [B, T]}, or null
+   * @param labelsMask the labels mask, or null
+   * @return a {@code FLOAT} matrix {@code [B, P]}
+   * @throws IllegalArgumentException when the leading dimensions differ
+   */
+  public static INDArray perExampleGradients(
+      MultiLayerNetwork network,
+      INDArray features,
+      INDArray labels,
+      INDArray featuresMask,
+      INDArray labelsMask) {
+    return perExampleGradients(
+        network, new Batch(features, labels, featuresMask, labelsMask), null);
+  }
+
   /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
   static INDArray perExampleGradients(
       MultiLayerNetwork network, INDArray features, INDArray labels, double[] losses) {
+    return perExampleGradients(network, new Batch(features, labels, null, null), losses);
+  }
+
+  /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
+  static INDArray perExampleGradients(MultiLayerNetwork network, Batch batch, double[] losses) {
     Checks.notNull("network", network);
-    long batch = BatchSize.of(features, labels);
+    long size = batch.size();
     long parameters = network.numParams();
-    INDArray out = Nd4j.create(DataType.FLOAT, batch, parameters);
-    for (long i = 0; i < batch; i++) {
-      network.setInput(row(features, i));
-      network.setLabels(row(labels, i));
+    INDArray out = Nd4j.create(DataType.FLOAT, size, parameters);
+    boolean masked = batch.featuresMask() != null || batch.labelsMask() != null;
+    for (long i = 0; i < size; i++) {
+      network.setInput(row(batch.features(), i));
+      network.setLabels(row(batch.labels(), i));
+      if (masked) {
+        network.setLayerMaskArrays(
+            batch.featuresMask() == null ? null : row(batch.featuresMask(), i),
+            batch.labelsMask() == null ? null : row(batch.labelsMask(), i));
+      }
       network.computeGradientAndScore();
       if (losses != null) {
         losses[(int) i] = network.score();
       }
       INDArray gradient = network.gradient().gradient();
       out.getRow(i).assign(gradient.ravel().castTo(DataType.FLOAT));
+    }
+    if (masked) {
+      network.clearLayerMaskArrays();
     }
     return out;
   }

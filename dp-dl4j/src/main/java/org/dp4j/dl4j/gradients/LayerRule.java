@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -7,6 +8,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
@@ -66,6 +68,47 @@ interface LayerRule {
    * @return the pass, which keeps what the backward pass needs
    */
   Pass forward(INDArray input);
+
+  /**
+   * The layer's forward pass on a batch whose input may be a masked sequence. The default takes no
+   * mask: it refuses a non-null one and runs {@link #forward(INDArray)}. Sequence rules override it
+   * and define {@link #forward(INDArray)} as this with a null mask.
+   *
+   * @param input the layer's input, leading dimension {@code B > 0}; not modified
+   * @param mask the input's per-time-step mask {@code [B, T]} (1 for a present step, 0 for padding,
+   *     as DL4J's feature masks), or null when every step is present
+   * @return the pass
+   * @throws MaskNotTaken when the rule takes no mask and {@code mask} is not null (the engine names
+   *     the layer)
+   */
+  default Pass forward(INDArray input, INDArray mask) {
+    if (mask != null) {
+      throw new MaskNotTaken(mask);
+    }
+    return forward(input);
+  }
+
+  /** A sequence mask reached a rule that reads no sequences. */
+  final class MaskNotTaken extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    MaskNotTaken(INDArray mask) {
+      super(
+          "takes no sequence mask (it does not read sequences), got a mask of shape "
+              + Arrays.toString(mask.shape()));
+    }
+  }
+
+  /**
+   * The mask of the layer's output given its input's, as DL4J's {@code feedForwardMaskArray}
+   * propagates it: the default passes it on; layers that remove the time axis return null.
+   *
+   * @param inputMask the input's mask {@code [B, T]}, or null
+   * @return the output's mask, or null
+   */
+  default INDArray outputMask(INDArray inputMask) {
+    return inputMask;
+  }
 
   /** One batch's pass through the layer. */
   interface Pass {
@@ -136,12 +179,54 @@ interface LayerRule {
   }
 
   /**
-   * The loss of a final layer: DL4J's loss function with the activation it applies first.
+   * The loss of a final layer, per example: the engine sums {@link #exampleLosses} for the batch's
+   * mean loss and starts the backward pass from {@link #gradient}.
+   */
+  interface Loss {
+
+    /**
+     * Each example's loss: {@code L_i}, summed over its (unmasked) time steps when the output is a
+     * sequence, so that DL4J's score is their sum divided by {@code B}.
+     *
+     * @param labels the labels, cast to the network's type, leading dimension {@code B}
+     * @param output the final rule's output (not modified)
+     * @param labelsMask the labels mask, or null
+     * @return {@code B} losses, NaN where an example's loss is not defined
+     */
+    double[] exampleLosses(INDArray labels, INDArray output, INDArray labelsMask);
+
+    /**
+     * {@code dL_i/d(output_i)} for every example, of the output's shape.
+     *
+     * @param output the final rule's output; the loss may overwrite it (its last use)
+     */
+    INDArray gradient(INDArray labels, INDArray output, INDArray labelsMask);
+  }
+
+  /**
+   * The loss of a final layer whose output is one row per example: DL4J's loss function with the
+   * activation it applies first ({@code ILossFunction.computeScoreArray} and {@code
+   * computeGradient}).
    *
    * @param function the loss function
    * @param activation the activation applied to the pre-activation input of the loss
    */
-  record Loss(ILossFunction function, IActivation activation) {}
+  record RowLoss(ILossFunction function, IActivation activation) implements Loss {
+
+    @Override
+    public double[] exampleLosses(INDArray labels, INDArray output, INDArray labelsMask) {
+      return function
+          .computeScoreArray(labels, output.dup(), activation, labelsMask)
+          .castTo(DataType.DOUBLE)
+          .reshape(output.size(0))
+          .toDoubleVector();
+    }
+
+    @Override
+    public INDArray gradient(INDArray labels, INDArray output, INDArray labelsMask) {
+      return function.computeGradient(labels, output, activation, labelsMask);
+    }
+  }
 
   /**
    * A layer type and its rule.

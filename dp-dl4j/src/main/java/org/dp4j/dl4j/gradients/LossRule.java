@@ -19,7 +19,7 @@ record LossRule(LayerSite site, LossLayer config) implements LayerRule {
 
   @Override
   public Optional<Loss> loss() {
-    return Optional.of(new Loss(config.getLossFn(), config.getActivationFn()));
+    return Optional.of(new RowLoss(config.getLossFn(), config.getActivationFn()));
   }
 
   @Override

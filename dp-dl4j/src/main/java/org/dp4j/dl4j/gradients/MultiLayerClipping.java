@@ -20,14 +20,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * pass, without a {@code [B, P]} gradient matrix: each layer (and each input preprocessor) is
  * handled by its {@link LayerRule}, and this engine only walks them.
  *
- * <p>{@link #gradients} runs the rules' forward passes in order, DL4J's own loss function on the
- * last rule's output ({@code ILossFunction.computeScoreArray} and {@code computeGradient},
- * per-example sums, not means), the rules' backward passes in reverse (no input gradient below the
- * first layer with parameters), and sums the per-example squared norms {@code ||g_i||^2} over the
- * rules in double. dp-training's flat clipper then picks one factor per example by its one rule
- * (error-inflated norm, slack {@code 1 - 2^-20}, non-finite examples skipped or rejected), and
- * every rule writes its block of the clipped sum {@code sum_i c_i g_i}, laid out as {@code
- * params()}. Every batch gets a fresh sum; nothing is cached, so batch sizes may change freely.
+ * <p>{@link #gradients} runs the rules' forward passes in order (threading the features mask
+ * through them, {@link LayerRule#outputMask}), the last rule's loss on its output ({@link
+ * LayerRule.Loss}: DL4J's loss function, with the labels mask; per-example sums, not means), the
+ * rules' backward passes in reverse (no input gradient below the first layer with parameters), and
+ * sums the per-example squared norms {@code ||g_i||^2} over the rules in double. dp-training's flat
+ * clipper then picks one factor per example by its one rule (error-inflated norm, slack {@code 1 -
+ * 2^-20}, non-finite examples skipped or rejected), and every rule writes its block of the clipped
+ * sum {@code sum_i c_i g_i}, laid out as {@code params()}. Every batch gets a fresh sum; nothing is
+ * cached, so batch sizes may change freely.
  *
  * <p>A batch's intermediate arrays (outputs, unfolded inputs, deltas, per-example convolution
  * gradients) live in one ND4J workspace per thread ({@link EngineMemory}), whose memory the next
@@ -132,14 +133,22 @@ final class MultiLayerClipping implements NetworkGradients {
    * @throws IllegalArgumentException when the leading dimensions differ
    */
   double[] perExampleNorms(INDArray features, INDArray labels) {
+    return perExampleNorms(features, labels, null, null);
+  }
+
+  /** As {@link #perExampleNorms(INDArray, INDArray)}, with masks (each may be null). */
+  double[] perExampleNorms(
+      INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      return ClipFactors.norms(compute(features, labels, PhaseListener.NONE, true).squaredNorms);
+      Batch batch = new Batch(features, labels, featuresMask, labelsMask);
+      return ClipFactors.norms(compute(batch, PhaseListener.NONE, true).squaredNorms);
     }
   }
 
   @Override
-  public ClippableGradients gradients(INDArray features, INDArray labels) {
-    return backward(features, labels);
+  public ClippableGradients gradients(
+      INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
+    return backward(new Batch(features, labels, featuresMask, labelsMask));
   }
 
   /**
@@ -155,17 +164,22 @@ final class MultiLayerClipping implements NetworkGradients {
 
   /** The plain gradient sum of a batch (see {@link GradientSum}). */
   GradientSum gradientSum(INDArray features, INDArray labels) {
+    return gradientSum(new Batch(features, labels, null, null));
+  }
+
+  /** The plain gradient sum of a batch with masks (see {@link GradientSum}). */
+  GradientSum gradientSum(Batch batch) {
     long parameters = network.numParams();
     INDArray sum = detachedZeros(parameters);
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      Backward pass = compute(features, labels, PhaseListener.NONE, false);
-      int batch = pass.batchSize();
+      Backward pass = compute(batch, PhaseListener.NONE, false);
+      int size = pass.batchSize();
       long written = 0;
       for (LayerRule.Pass layer : pass.passes()) {
-        written += layer.addGradientSum(batch, sum);
+        written += layer.addGradientSum(size, sum);
       }
-      checkLayout(batch, written, parameters);
-      return new GradientSum(sum, batch == 0 ? Double.NaN : pass.lossSum / batch);
+      checkLayout(size, written, parameters);
+      return new GradientSum(sum, size == 0 ? Double.NaN : pass.lossSum / size);
     }
   }
 
@@ -179,7 +193,7 @@ final class MultiLayerClipping implements NetworkGradients {
     MemoryWorkspace workspace = EngineMemory.enter();
     Backward pass;
     try {
-      pass = compute(features, labels, listener, true);
+      pass = compute(new Batch(features, labels, null, null), listener, true);
     } catch (RuntimeException | Error e) {
       workspace.close();
       throw e;
@@ -355,10 +369,15 @@ final class MultiLayerClipping implements NetworkGradients {
    * engine's workspace until {@link Backward#weightedSum} or the thread's next batch.
    */
   Backward backward(INDArray features, INDArray labels) {
+    return backward(new Batch(features, labels, null, null));
+  }
+
+  /** As {@link #backward(INDArray, INDArray)}, with the batch's masks. */
+  Backward backward(Batch batch) {
     MemoryWorkspace workspace = EngineMemory.enter();
     Backward pass;
     try {
-      pass = compute(features, labels, PhaseListener.NONE, true);
+      pass = compute(batch, PhaseListener.NONE, true);
     } catch (RuntimeException | Error e) {
       workspace.close();
       throw e;
@@ -368,32 +387,44 @@ final class MultiLayerClipping implements NetworkGradients {
   }
 
   /** The passes of a batch inside the engine's workspace, which the caller has entered. */
-  private Backward compute(
-      INDArray features, INDArray labels, PhaseListener listener, boolean norms) {
-    int batch = BatchSize.of(features, labels);
-    double[] squaredNorms = new double[batch];
-    if (batch == 0) {
+  private Backward compute(Batch batch, PhaseListener listener, boolean norms) {
+    int size = batch.size();
+    double[] squaredNorms = new double[size];
+    if (size == 0) {
       return new Backward(List.of(), squaredNorms, 0.0);
     }
     List<LayerRule> rules = rules();
     List<LayerRule.Pass> passes = new ArrayList<>(rules.size());
-    INDArray output = features;
+    INDArray output = batch.features();
+    INDArray mask = batch.featuresMask();
     for (int k = 0; k < rules.size(); k++) {
-      LayerRule.Pass pass = rules.get(k).forward(output);
+      LayerRule rule = rules.get(k);
+      LayerRule.Pass pass;
+      try {
+        pass = rule.forward(output, mask);
+      } catch (LayerRule.MaskNotTaken e) {
+        throw new IllegalArgumentException(
+            "featuresMask must reach only layers that read sequences, but "
+                + ruleNames().get(k)
+                + " "
+                + e.getMessage(),
+            e);
+      }
+      mask = rule.outputMask(mask);
       passes.add(pass);
       output = pass.output();
       listener.phaseEnded(k, Phase.FORWARD);
     }
     LayerRule.Loss loss = rules.get(rules.size() - 1).loss().orElseThrow();
-    INDArray typedLabels = labels.castTo(network.params().dataType());
-    double lossSum =
-        loss.function()
-            .computeScoreArray(typedLabels, output.dup(), loss.activation(), null)
-            .sumNumber()
-            .doubleValue();
-    // The last use of the output, which the final rule owns: computeGradient may overwrite it.
-    INDArray gradient =
-        loss.function().computeGradient(typedLabels, output, loss.activation(), null);
+    DataType type = network.params().dataType();
+    INDArray typedLabels = batch.labels().castTo(type);
+    INDArray labelsMask = batch.labelsMask() == null ? null : batch.labelsMask().castTo(type);
+    double lossSum = 0;
+    for (double l : loss.exampleLosses(typedLabels, output, labelsMask)) {
+      lossSum += l;
+    }
+    // The last use of the output, which the final rule owns: the loss gradient may overwrite it.
+    INDArray gradient = loss.gradient(typedLabels, output, labelsMask);
     listener.phaseEnded(rules.size() - 1, Phase.LOSS);
     int firstWithParameters = 0;
     while (firstWithParameters < rules.size() && !rules.get(firstWithParameters).hasParameters()) {

@@ -27,7 +27,23 @@ public interface NetworkGradients {
    * @return the gradients, to be clipped once
    * @throws IllegalArgumentException for mismatched shapes
    */
-  ClippableGradients gradients(INDArray features, INDArray labels);
+  default ClippableGradients gradients(INDArray features, INDArray labels) {
+    return gradients(features, labels, null, null);
+  }
+
+  /**
+   * The per-example gradients of one batch of possibly masked sequences, as {@link
+   * #gradients(INDArray, INDArray)}: the masks are DL4J's ({@code DataSet.getFeaturesMaskArray()}
+   * and {@code getLabelsMaskArray()}), one row per example; masked time steps contribute nothing.
+   *
+   * @param featuresMask the per-time-step features mask {@code [B, T]} (1 present, 0 padding), or
+   *     null
+   * @param labelsMask the labels mask (for sequence outputs {@code [B, T]}), or null
+   * @throws IllegalArgumentException for mismatched shapes, or a mask given to a network whose
+   *     layers read no sequences
+   */
+  ClippableGradients gradients(
+      INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask);
 
   /**
    * {@return the method this instance implements ({@link GradientMethod#GHOST}, {@code LAYERWISE}

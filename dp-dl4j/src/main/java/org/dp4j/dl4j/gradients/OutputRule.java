@@ -22,7 +22,7 @@ record OutputRule(LayerSite site, OutputLayer config) implements LayerRule {
 
   @Override
   public Optional<Loss> loss() {
-    return Optional.of(new Loss(config.getLossFn(), config.getActivationFn()));
+    return Optional.of(new RowLoss(config.getLossFn(), config.getActivationFn()));
   }
 
   @Override

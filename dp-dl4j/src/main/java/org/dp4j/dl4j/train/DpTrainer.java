@@ -87,6 +87,8 @@ public final class DpTrainer implements AutoCloseable {
   private final MultiLayerNetwork network;
   private final INDArray features;
   private final INDArray labels;
+  private final INDArray featuresMask; // null when the data has none
+  private final INDArray labelsMask;
   private final DpSgdConfig config;
   private final DpSgdOptimizer optimizer;
   private final NetworkGradients gradients;
@@ -100,6 +102,8 @@ public final class DpTrainer implements AutoCloseable {
     this.network = b.network;
     this.features = b.data.getFeatures();
     this.labels = b.data.getLabels();
+    this.featuresMask = b.data.getFeaturesMaskArray();
+    this.labelsMask = b.data.getLabelsMaskArray();
     this.config = config;
     this.ledger = ledger;
     this.gradients = NetworkGradients.forNetwork(network, b.method);
@@ -125,7 +129,8 @@ public final class DpTrainer implements AutoCloseable {
    * A builder for training {@code network} on {@code trainData}.
    *
    * @param network an initialised network ({@code init()} called); trained in place
-   * @param trainData the training set: features with the dataset size as leading dimension, labels;
+   * @param trainData the training set: features with the dataset size as leading dimension, labels
+   *     and, for variable-length sequences, DL4J's features and labels masks (one row per record);
    *     its size is the dataset size of the privacy analysis
    * @return the builder
    */
@@ -144,7 +149,12 @@ public final class DpTrainer implements AutoCloseable {
    */
   public StepResult step() {
     int[] batch = sampler.nextBatch();
-    ClippableGradients perExample = gradients.gradients(rows(features, batch), rows(labels, batch));
+    ClippableGradients perExample =
+        gradients.gradients(
+            rows(features, batch),
+            rows(labels, batch),
+            featuresMask == null ? null : rows(featuresMask, batch),
+            labelsMask == null ? null : rows(labelsMask, batch));
     StepResult result = optimizer.step(network.params(), perExample);
     listener.onStep(result);
     return result;
@@ -278,8 +288,20 @@ public final class DpTrainer implements AutoCloseable {
       this.data = Checks.notNull("trainData", data);
       Checks.notNull("trainData.getFeatures()", data.getFeatures());
       Checks.notNull("trainData.getLabels()", data.getLabels());
+      requireMaskRows("trainData.getFeaturesMaskArray()", data.getFeaturesMaskArray(), data);
+      requireMaskRows("trainData.getLabelsMaskArray()", data.getLabelsMaskArray(), data);
       Checks.require(
           network.params() != null, "network", "initialised (call init())", "null " + "parameters");
+    }
+
+    private static void requireMaskRows(String name, INDArray mask, DataSet data) {
+      if (mask != null) {
+        Checks.require(
+            mask.size(0) == data.getFeatures().size(0),
+            name + ".size(0)",
+            "equal to the number of records " + data.getFeatures().size(0),
+            mask.size(0));
+      }
     }
 
     /**
