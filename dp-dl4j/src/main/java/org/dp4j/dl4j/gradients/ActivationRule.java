@@ -17,6 +17,12 @@ record ActivationRule(LayerSite site, ActivationLayer config) implements LayerRu
   static final Type TYPE =
       Type.of("an ActivationLayer", ActivationLayer.class, site -> true, ActivationRule::new);
 
+  /** Elementwise per time step too: a sequence mask passes through unchanged (as in DL4J). */
+  @Override
+  public Pass forward(INDArray input, INDArray mask) {
+    return forward(input);
+  }
+
   @Override
   public Pass forward(INDArray input) {
     IActivation activation = config.getActivationFn();

@@ -240,7 +240,8 @@ interface LayerRule {
 
     /**
      * The type of the layers whose configuration is exactly of class {@code layer} (not a subclass:
-     * a subclass computes something else) at a position {@code place} accepts.
+     * a subclass computes something else) at a position {@code place} accepts; not a frozen layer
+     * around one ({@link FrozenRule}, whose DL4J configuration is its inner layer's).
      */
     static <L extends Layer> Type of(
         String description,
@@ -249,7 +250,7 @@ interface LayerRule {
         BiFunction<LayerSite, L, LayerRule> create) {
       return new Type(
           description,
-          site -> site.config().getClass() == layer && place.test(site),
+          site -> site.config().getClass() == layer && !FrozenRule.wraps(site) && place.test(site),
           site -> create.apply(site, layer.cast(site.config())));
     }
   }

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.dp4j.core.internal.Checks;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationPReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,8 +19,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Example {@code i}'s slope gradient is {@code dL_i/dalpha = sum over shared positions of
  * min(x_i, 0) dL_i/dy_i} (He et al. 2015, eq. 4, per example): an array of {@code alpha}'s shape,
  * small, so it is formed per example ({@code [B, |alpha|]}), its squared norms summed row by row
- * and its clipped sum {@code sum_i c_i dL_i/dalpha} taken directly. The forward pass and the input
- * gradient are DL4J's own ({@code ActivationPReLU}, the {@code prelu} and {@code prelu_bp} ops).
+ * and its clipped sum {@code sum_i c_i dL_i/dalpha} taken directly. The forward pass is DL4J's
+ * ({@code ActivationPReLU}, the {@code prelu} op); the input gradient {@code dL/dx = dL/dy} for
+ * {@code x >= 0}, {@code alpha dL/dy} for {@code x < 0} is computed here, since DL4J's {@code
+ * prelu_bp} op refuses some shared shapes.
  */
 record PReLURule(LayerSite site, PReLULayer config) implements LayerRule {
 
@@ -30,6 +31,12 @@ record PReLURule(LayerSite site, PReLULayer config) implements LayerRule {
   @Override
   public boolean hasParameters() {
     return true;
+  }
+
+  /** Elementwise per time step too: a sequence mask passes through unchanged (as in DL4J). */
+  @Override
+  public Pass forward(INDArray input, INDArray mask) {
+    return forward(input);
   }
 
   @Override
@@ -44,8 +51,8 @@ record PReLURule(LayerSite site, PReLULayer config) implements LayerRule {
         Arrays.toString(shape));
     INDArray x = input.castTo(site.dataType());
     ActivationPReLU prelu = new ActivationPReLU(alpha, config.getSharedAxes());
-    INDArray output = prelu.getActivation(x.dup(), true);
-    return new PReLUPass(site, alpha, prelu, x, output);
+    INDArray output = prelu.getActivation(x.dup('c'), true);
+    return new PReLUPass(site, alpha, x, output);
   }
 
   /** Whether {@code alpha} fits each example of an input of shape {@code input}. */
@@ -64,16 +71,13 @@ record PReLURule(LayerSite site, PReLULayer config) implements LayerRule {
   private static final class PReLUPass implements Pass {
     private final LayerSite site;
     private final INDArray alpha;
-    private final ActivationPReLU prelu;
     private final INDArray input;
     private final INDArray output;
     private INDArray perExample; // [B, |alpha|], 'c' order of alpha's shape
 
-    PReLUPass(
-        LayerSite site, INDArray alpha, ActivationPReLU prelu, INDArray input, INDArray output) {
+    PReLUPass(LayerSite site, INDArray alpha, INDArray input, INDArray output) {
       this.site = site;
       this.alpha = alpha;
-      this.prelu = prelu;
       this.input = input;
       this.output = output;
     }
@@ -86,7 +90,11 @@ record PReLURule(LayerSite site, PReLULayer config) implements LayerRule {
     @Override
     public INDArray backward(INDArray outputGradient, boolean inputGradientNeeded) {
       int batch = Math.toIntExact(input.size(0));
-      INDArray g = Transforms.min(input, 0.0, true).muli(outputGradient);
+      long perExampleLength = input.length() / batch;
+      INDArray x = input.dup('c').reshape('c', batch, perExampleLength);
+      INDArray upstream = outputGradient.dup('c').reshape('c', batch, perExampleLength);
+      // dL_i/dalpha = sum over shared positions of min(x_i, 0) dL_i/dy_i.
+      INDArray g = Transforms.min(x, 0.0, true).muli(upstream).reshape('c', input.shape());
       List<Integer> shared = new ArrayList<>();
       for (int d = 1; d < input.rank(); d++) {
         if (alpha.size(d - 1) == 1 && input.size(d) != 1) {
@@ -100,8 +108,24 @@ record PReLURule(LayerSite site, PReLULayer config) implements LayerRule {
       if (!inputGradientNeeded) {
         return null;
       }
-      Pair<INDArray, INDArray> gradients = prelu.backprop(input.dup(), outputGradient);
-      return gradients.getFirst();
+      // dL/dx = dL/dy where x >= 0, alpha dL/dy where x < 0. Computed here: DL4J's prelu_bp op
+      // refuses some shared shapes (for example [B, 3, 4, 4] with alpha [3, 1, 1]).
+      long[] exampleShape = input.shape().clone();
+      exampleShape[0] = 1;
+      long[] alphaShape = new long[input.rank()];
+      alphaShape[0] = 1;
+      System.arraycopy(alpha.shape(), 0, alphaShape, 1, alpha.rank());
+      INDArray slopeMinusOne =
+          alpha
+              .castTo(x.dataType())
+              .dup('c')
+              .reshape('c', alphaShape)
+              .broadcast(exampleShape)
+              .dup('c')
+              .reshape('c', 1, perExampleLength)
+              .subi(1.0);
+      INDArray factor = x.lt(0.0).castTo(x.dataType()).muliRowVector(slopeMinusOne).addi(1.0);
+      return upstream.muli(factor).reshape('c', input.shape());
     }
 
     @Override

@@ -92,6 +92,7 @@ public final class DpTrainer implements AutoCloseable {
   private final DpSgdConfig config;
   private final DpSgdOptimizer optimizer;
   private final NetworkGradients gradients;
+  private final FrozenParameters frozen;
   private final PoissonBatchSampler sampler;
   private final TrainingListener listener;
   private final boolean privateNoise;
@@ -107,6 +108,7 @@ public final class DpTrainer implements AutoCloseable {
     this.config = config;
     this.ledger = ledger;
     this.gradients = NetworkGradients.forNetwork(network, b.method);
+    this.frozen = FrozenParameters.of(network.getLayers(), network.params());
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
@@ -155,7 +157,8 @@ public final class DpTrainer implements AutoCloseable {
             rows(labels, batch),
             featuresMask == null ? null : rows(featuresMask, batch),
             labelsMask == null ? null : rows(labelsMask, batch));
-    StepResult result = optimizer.step(network.params(), perExample);
+    StepResult result =
+        frozen.keep(network.params(), () -> optimizer.step(network.params(), perExample));
     listener.onStep(result);
     return result;
   }

@@ -64,8 +64,9 @@ class OutputRuleTest {
             5300);
     assertEquals(
         "layer 0 (OutputLayer) is not a ConvolutionLayer, a SubsamplingLayer, a "
-            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer or a final LossLayer after "
-            + "another layer",
+            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer, a final LossLayer after "
+            + "another layer, a PReLULayer, an ActivationLayer, a DropoutLayer or a FrozenLayer or "
+            + "FrozenLayerWithBackprop around one of these",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
   }
 }
