@@ -60,9 +60,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * the ledger can still afford.
  *
  * <p>The network's updater is used on the noisy gradient (or the builder's); its regularization and
- * DL4J listeners are not. Secure randomness by default (batches and noise); seeded sources only
- * through the builder's loudly named methods, and the {@link #privacyStatement()} then says the run
- * is not private.
+ * DL4J listeners are not. Parameters of {@code FrozenLayer} and {@code FrozenLayerWithBackprop}
+ * layers stay exactly unchanged (private fine-tuning). Secure randomness by default (batches and
+ * noise); seeded sources only through the builder's loudly named methods, and the {@link
+ * #privacyStatement()} then says the run is not private.
  *
  * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
  * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link DpSgdOptimizer}):

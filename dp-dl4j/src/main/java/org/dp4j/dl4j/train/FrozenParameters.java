@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The parameters of a network's frozen layers ({@code FrozenLayer}, {@code
@@ -76,7 +76,9 @@ final class FrozenParameters {
     }
   }
 
+  /** The block's view of {@code params} (contiguous, whatever its rank). */
   private static INDArray view(INDArray params, long[] block) {
-    return params.get(NDArrayIndex.point(0), NDArrayIndex.interval(block[0], block[0] + block[1]));
+    return Nd4j.create(
+        params.data(), new long[] {block[1]}, new long[] {1}, params.offset() + block[0], 'c');
   }
 }
