@@ -18,7 +18,11 @@ final class LayerRules {
           DenseRule.TYPE,
           EmbeddingRule.TYPE,
           OutputRule.TYPE,
-          LossRule.TYPE);
+          LossRule.TYPE,
+          EmbeddingSequenceRule.TYPE,
+          RnnOutputRule.TYPE,
+          RnnLossRule.TYPE,
+          GlobalPoolingRule.TYPE);
 
   private LayerRules() {}
 
