@@ -40,7 +40,7 @@ record EmbeddingSequenceRule(LayerSite site, EmbeddingSequenceLayer config) impl
 
   @Override
   public Optional<String> unsupportedReason() {
-    return config.getOutputFormat() == RNNFormat.NCW
+    return config.getOutputFormat() == null || config.getOutputFormat() == RNNFormat.NCW
         ? Optional.empty()
         : Optional.of("uses output format " + config.getOutputFormat() + "; only NCW is supported");
   }
@@ -217,9 +217,11 @@ record EmbeddingSequenceRule(LayerSite site, EmbeddingSequenceLayer config) impl
       delta.muliColumnVector(stepFactors);
       INDArray params = rule.site.parameters();
       INDArray w = rule.site.layer().getParam("W");
-      INDArray gradient = Nd4j.zeros(type, w.size(0), w.size(1));
-      // In place into gradient: rows of equal index accumulate.
-      Nd4j.exec(new ScatterAdd(gradient, Nd4j.createFromArray(ids), delta));
+      // Rows of equal index accumulate.
+      INDArray gradient =
+          Nd4j.exec(
+              new ScatterAdd(
+                  Nd4j.zeros(type, w.size(0), w.size(1)), Nd4j.createFromArray(ids), delta))[0];
       ParameterBlocks.matrix(sum, params, w).assign(gradient.castTo(DataType.FLOAT));
       long written = w.length();
       if (rule.config.hasBias()) {

@@ -47,7 +47,7 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
             : preprocessor instanceof FeedForwardToRnnPreProcessor toSequence
                 ? toSequence.getRnnDataFormat()
                 : RNNFormat.NCW;
-    if (format != RNNFormat.NCW) {
+    if (format != null && format != RNNFormat.NCW) {
       return Optional.of(
           "has a " + type.getSimpleName() + " in format " + format + "; only NCW is supported");
     }

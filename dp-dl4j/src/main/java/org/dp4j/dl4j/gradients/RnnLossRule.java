@@ -35,7 +35,7 @@ final class RnnLossRule implements LayerRule {
 
   @Override
   public Optional<String> unsupportedReason() {
-    return config.getRnnDataFormat() == RNNFormat.NCW
+    return config.getRnnDataFormat() == null || config.getRnnDataFormat() == RNNFormat.NCW
         ? Optional.empty()
         : Optional.of("uses data format " + config.getRnnDataFormat() + "; only NCW is supported");
   }

@@ -20,7 +20,7 @@ record RnnOutputRule(LayerSite site, RnnOutputLayer config) implements LayerRule
 
   @Override
   public Optional<String> unsupportedReason() {
-    return config.getRnnDataFormat() == RNNFormat.NCW
+    return config.getRnnDataFormat() == null || config.getRnnDataFormat() == RNNFormat.NCW
         ? Optional.empty()
         : Optional.of("uses data format " + config.getRnnDataFormat() + "; only NCW is supported");
   }

@@ -76,7 +76,8 @@ final class SequenceChecks {
     }
     double[] sorted = exactNorms.clone();
     Arrays.sort(sorted);
-    double median = Math.sqrt(sorted[(size - 1) / 2] * sorted[size / 2]);
+    // Between two neighbouring norms, never at one (a clip norm equal to a norm is a tie).
+    double median = Math.sqrt(sorted[(size - 1) / 2] * sorted[(size - 1) / 2 + 1]);
     for (double clipNorm : new double[] {sorted[0] / 3, median, sorted[size - 1] * 2}) {
       ClippedSum expected =
           FlatClipper.of(clipNorm).clipAndSum(PerExampleGradients.ofMatrix(exact));
