@@ -22,7 +22,8 @@ final class LayerRules {
           EmbeddingSequenceRule.TYPE,
           RnnOutputRule.TYPE,
           RnnLossRule.TYPE,
-          GlobalPoolingRule.TYPE);
+          GlobalPoolingRule.TYPE,
+          Convolution1DRule.TYPE);
 
   private LayerRules() {}
 

@@ -71,6 +71,11 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
   @Override
   public Pass forward(INDArray input, INDArray mask) {
     if (preprocessor instanceof RnnToFeedForwardPreProcessor
+        && input.rank() == 2
+        && mask == null) { // rows already (after a global pooling): DL4J passes them on
+      return new ParameterFreePass(input, gradient -> gradient);
+    }
+    if (preprocessor instanceof RnnToFeedForwardPreProcessor
         || preprocessor instanceof FeedForwardToRnnPreProcessor) {
       String name = preprocessor.getClass().getSimpleName();
       TimeSteps.checkSequence(input, name);
