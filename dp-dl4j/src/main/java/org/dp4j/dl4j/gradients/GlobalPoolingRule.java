@@ -14,10 +14,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link GlobalPoolingLayer} (no parameters) over the time steps of a sequence {@code [B, C, T]},
  * with or without a per-step mask, or over the positions of a CNN activation {@code [B, C, H, W]}
  * without a mask: {@code MAX}, {@code AVG}, {@code SUM} or {@code PNORM}, output {@code [B, C]}
- * (DL4J's default pooling dimensions, {@code collapseDimensions} true). Masked steps take no part,
- * as in DL4J's {@code MaskedReductionUtil}: {@code MAX} over the present steps, {@code AVG} divides
- * by the number of present steps, {@code SUM} and {@code PNORM} of the masked input. The output has
- * no time axis, so no mask ({@link #outputMask} is null).
+ * (DL4J's default pooling dimensions, as {@code setInputType} sets them, and {@code
+ * collapseDimensions} true). Masked steps take no part, as in DL4J's {@code MaskedReductionUtil}:
+ * {@code MAX} over the present steps, {@code AVG} divides by the number of present steps, {@code
+ * SUM} and {@code PNORM} of the masked input. The output has no time axis, so no mask ({@link
+ * #outputMask} is null).
  */
 record GlobalPoolingRule(LayerSite site, GlobalPoolingLayer config) implements LayerRule {
 
@@ -25,12 +26,20 @@ record GlobalPoolingRule(LayerSite site, GlobalPoolingLayer config) implements L
       Type.of(
           "a GlobalPoolingLayer", GlobalPoolingLayer.class, site -> true, GlobalPoolingRule::new);
 
+  /** DL4J's default pooling dimensions of a sequence {@code [B, C, T]} and of a CNN activation. */
+  private static final int[] SEQUENCE = {2};
+
+  private static final int[] CNN = {2, 3};
+
   @Override
   public Optional<String> unsupportedReason() {
     if (!config.isCollapseDimensions()) {
       return Optional.of("keeps the pooled dimensions (collapseDimensions false)");
     }
-    if (config.getPoolingDimensions() != null) {
+    int[] dimensions = config.getPoolingDimensions();
+    if (dimensions != null
+        && !Arrays.equals(dimensions, SEQUENCE)
+        && !Arrays.equals(dimensions, CNN)) {
       return Optional.of(
           "pools over dimensions "
               + Arrays.toString(config.getPoolingDimensions())
@@ -59,6 +68,12 @@ record GlobalPoolingRule(LayerSite site, GlobalPoolingLayer config) implements L
         "the input of " + site.name(),
         "[B, C, T] or [B, C, H, W]",
         Arrays.toString(input.shape()));
+    int[] dimensions = config.getPoolingDimensions();
+    Checks.require(
+        dimensions == null || dimensions.length == input.rank() - 2,
+        "the input rank of " + site.name(),
+        "one that pools over dimensions " + Arrays.toString(dimensions),
+        input.rank());
     if (input.rank() == 4) {
       Checks.require(mask == null, "the mask of " + site.name(), "null for a CNN input", "a mask");
     } else {
