@@ -1,6 +1,7 @@
 package org.dp4j.dl4j.gradients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -145,5 +146,29 @@ class Convolution1DRuleTest {
       assertTrue(
           NetworkGradients.forNetwork(network, GradientMethod.AUTO) instanceof BatchOfOneClipping);
     }
+  }
+
+  @Test
+  void aMaskForACausalConvolutionIsRefusedNamingTheLayer() {
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(8950)
+                .layer(conv(3, 4, ConvolutionMode.Causal, 2, 1, 1, 0, true))
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build())
+                .setInputType(InputType.recurrent(3, STEPS)),
+            8950);
+    INDArray x = SequenceChecks.sequences(8951, 2, 3, STEPS);
+    INDArray y = TestNetworks.gaussian(8952, 2, 2, 1.0);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                NetworkGradients.forNetwork(network, GradientMethod.GHOST)
+                    .gradients(x, y, SequenceChecks.lengths(STEPS, 3, 9), null));
+    assertEquals(
+        "layer 0 (Convolution1DLayer) takes no features mask in convolution mode Causal with"
+            + " stride 1",
+        e.getMessage());
   }
 }

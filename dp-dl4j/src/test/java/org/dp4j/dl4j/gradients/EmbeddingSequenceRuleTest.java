@@ -2,8 +2,10 @@ package org.dp4j.dl4j.gradients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -125,5 +127,40 @@ class EmbeddingSequenceRuleTest {
             IllegalArgumentException.class,
             () -> NetworkGradients.forNetwork(network, GradientMethod.GHOST).gradients(x, y));
     assertEquals("features[1, 2] must be an integer index in [0, 4), got 4.0", e.getMessage());
+  }
+
+  @Test
+  void anEmbeddingSequenceAfterAnotherLayerOrWithNwcOutputIsRefused() {
+    MultiLayerNetwork after =
+        TestNetworks.build(
+            TestNetworks.builder(7800)
+                .layer(new Convolution1DLayer.Builder().nIn(1).nOut(1).kernelSize(1).build())
+                .layer(new EmbeddingSequenceLayer.Builder().nIn(VOCABULARY).nOut(4).build())
+                .layer(
+                    new RnnOutputLayer.Builder(LossFunction.MSE)
+                        .dataFormat(RNNFormat.NCW)
+                        .activation(Activation.IDENTITY)
+                        .nIn(4)
+                        .nOut(2)
+                        .build()),
+            7800);
+    String reason = MultiLayerClipping.unsupportedReason(after, GradientMethod.GHOST).orElseThrow();
+    assertTrue(reason.startsWith("layer 1 (EmbeddingSequenceLayer) is not a "), reason);
+    MultiLayerNetwork nwc =
+        TestNetworks.build(
+            TestNetworks.builder(7801)
+                .layer(
+                    new EmbeddingSequenceLayer.Builder()
+                        .nIn(VOCABULARY)
+                        .nOut(4)
+                        .outputDataFormat(RNNFormat.NWC)
+                        .build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(4).nOut(2).build()),
+            7801);
+    assertEquals(
+        "layer 0 (EmbeddingSequenceLayer) uses output format NWC; only NCW is supported",
+        MultiLayerClipping.unsupportedReason(nwc, GradientMethod.GHOST).orElseThrow());
+    assertTrue(NetworkGradients.forNetwork(nwc, GradientMethod.AUTO) instanceof BatchOfOneClipping);
   }
 }
