@@ -36,8 +36,7 @@ record DenseRule(LayerSite site, DenseLayer config) implements LayerRule {
       return TimeStepAffinePass.forward(site, input, mask, config.getActivationFn());
     }
     if (mask != null) {
-      throw new IllegalArgumentException(
-          site.name() + " takes a per-time-step mask only with a sequence input [B, nIn, T]");
+      throw new MaskNotTaken(mask); // rows [B, nIn] have no time steps
     }
     return AffinePass.forward(site, input, config.getActivationFn());
   }

@@ -83,8 +83,7 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
       return new ParameterFreePass(input, gradient -> gradient);
     }
     if (mask != null) {
-      throw new IllegalArgumentException(
-          preprocessor.getClass().getSimpleName() + " takes no per-time-step mask");
+      throw new MaskNotTaken(mask);
     }
     return forward(input);
   }

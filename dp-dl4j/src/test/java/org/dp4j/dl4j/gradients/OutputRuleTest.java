@@ -64,8 +64,9 @@ class OutputRuleTest {
             5300);
     assertEquals(
         "layer 0 (OutputLayer) is not a ConvolutionLayer, a SubsamplingLayer, a "
-            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer or a final LossLayer after "
-            + "another layer",
+            + "DenseLayer, a first EmbeddingLayer, a final OutputLayer, a final LossLayer after "
+            + "another layer, a first EmbeddingSequenceLayer, a final RnnOutputLayer, a final "
+            + "RnnLossLayer after another layer, a GlobalPoolingLayer or a Convolution1DLayer",
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
   }
 }
