@@ -25,7 +25,12 @@ final class LayerRules {
           BidirectionalRule.TYPE,
           LastTimeStepRule.TYPE,
           MaskZeroRule.TYPE,
-          TimeDistributedRule.TYPE);
+          TimeDistributedRule.TYPE,
+          EmbeddingSequenceRule.TYPE,
+          RnnOutputRule.TYPE,
+          RnnLossRule.TYPE,
+          GlobalPoolingRule.TYPE,
+          Convolution1DRule.TYPE);
 
   private LayerRules() {}
 
