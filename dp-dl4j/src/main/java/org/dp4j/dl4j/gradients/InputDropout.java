@@ -86,7 +86,14 @@ final class InputDropout {
               + ", which is not one of DL4J's per-example dropouts (Dropout, AlphaDropout, "
               + "GaussianDropout, GaussianNoise, SpatialDropout)");
     }
-    if (!APPLIED.containsKey(site.config().getClass())) {
+    Class<? extends Layer> layer = site.config().getClass();
+    if (dropout instanceof SpatialDropout
+        && (layer == DenseLayer.class || layer == OutputLayer.class)) {
+      return Optional.of(
+          "uses SpatialDropout, which needs [B, C, ...] inputs (DL4J applies it to the rows of a "
+              + "dense layer's input, where it fails); use Dropout");
+    }
+    if (!APPLIED.containsKey(layer)) {
       return Optional.of(
           "uses dropout, which its rule does not apply; remove it, or put a DropoutLayer "
               + "before the layer");

@@ -19,6 +19,18 @@ final class LayerRules {
           EmbeddingRule.TYPE,
           OutputRule.TYPE,
           LossRule.TYPE,
+          LstmRule.TYPE,
+          LstmRule.GRAVES_TYPE,
+          SimpleRnnRule.TYPE,
+          BidirectionalRule.TYPE,
+          LastTimeStepRule.TYPE,
+          MaskZeroRule.TYPE,
+          TimeDistributedRule.TYPE,
+          EmbeddingSequenceRule.TYPE,
+          RnnOutputRule.TYPE,
+          RnnLossRule.TYPE,
+          GlobalPoolingRule.TYPE,
+          Convolution1DRule.TYPE,
           PReLURule.TYPE,
           ActivationRule.TYPE,
           DropoutLayerRule.TYPE,
@@ -83,6 +95,11 @@ final class LayerRules {
       return Optional.of("is not " + descriptions());
     }
     return type.get().create().apply(site).unsupportedReason();
+  }
+
+  /** The rule of the layer at {@code site}, or empty when no rule handles its type. */
+  static Optional<LayerRule> ruleIfAny(LayerSite site) {
+    return type(site).map(t -> t.create().apply(site));
   }
 
   private static Optional<LayerRule.Type> type(LayerSite site) {

@@ -284,6 +284,25 @@ class InputDropoutTest {
         MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
   }
 
+  @Test
+  void spatialDropoutOnADenseLayerIsRefused() {
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(7670)
+                .layer(dense(5, 4, true).dropOut(new SpatialDropout(0.5)).build())
+                .layer(
+                    new OutputLayer.Builder(LossFunction.MSE)
+                        .nIn(4)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .build()),
+            7670);
+    assertEquals(
+        "layer 0 (DenseLayer) uses SpatialDropout, which needs [B, C, ...] inputs (DL4J applies "
+            + "it to the rows of a dense layer's input, where it fails); use Dropout",
+        MultiLayerClipping.unsupportedReason(network, GradientMethod.GHOST).orElseThrow());
+  }
+
   private static DenseLayer.Builder dense(int in, int out, boolean bias) {
     return new DenseLayer.Builder().nIn(in).nOut(out).hasBias(bias).activation(Activation.TANH);
   }

@@ -1,12 +1,16 @@
 package org.dp4j.dl4j.gradients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.dl4j.testing.TestNetworks.Head;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -45,6 +49,33 @@ class LayerNormDenseTest {
         0,
         1,
         2);
+  }
+
+  @Test
+  void layerNormalizationPerTimeStepIsRefusedNamingTheLayer() {
+    MultiLayerNetwork network =
+        TestNetworks.build(
+            TestNetworks.builder(7550)
+                .layer(layerNormDense(3, 4, true, Activation.TANH))
+                .layer(
+                    new RnnOutputLayer.Builder(LossFunction.MSE)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(InputType.recurrent(3, 5)),
+            7550);
+    MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.GHOST);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                clipping.perExampleNorms(
+                    TestNetworks.gaussian(1, 2, 15, 1.0).reshape('c', 2, 3, 5),
+                    TestNetworks.gaussian(2, 2, 10, 1.0).reshape('c', 2, 2, 5)));
+    assertEquals(
+        "the input of layer 0 (a DenseLayer with layer normalization) must be rows [B, nIn] (layer "
+            + "normalization per time step is not supported; use BATCH_OF_ONE), got [2, 3, 5]",
+        e.getMessage());
   }
 
   private static DenseLayer layerNormDense(int in, int out, boolean bias, Activation activation) {
