@@ -47,12 +47,17 @@ record TrainedModel(Model model, Function<GradientMethod, NetworkGradients> grad
     return model.params();
   }
 
+  /**
+   * The initialised layers ({@code getLayers()}), whose parameters are views of {@link #params}.
+   */
+  Layer[] layers() {
+    return model instanceof ComputationGraph graph
+        ? graph.getLayers()
+        : ((MultiLayerNetwork) model).getLayers();
+  }
+
   /** The one updater the layers share, or empty (see {@link NetworkUpdater}). */
   Optional<IUpdater> sharedUpdater() {
-    Layer[] layers =
-        model instanceof ComputationGraph graph
-            ? graph.getLayers()
-            : ((MultiLayerNetwork) model).getLayers();
-    return NetworkUpdater.of(layers);
+    return NetworkUpdater.of(layers());
   }
 }

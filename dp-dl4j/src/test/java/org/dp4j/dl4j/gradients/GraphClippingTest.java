@@ -18,7 +18,10 @@ import org.deeplearning4j.nn.conf.graph.UnstackVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dp4j.dl4j.testing.TestGraphs;
@@ -274,6 +277,43 @@ class GraphClippingTest {
     check(graph, GradientMethod.GHOST, 5, 7850);
   }
 
+  /**
+   * Masked sequences through a graph: an LSTM and a SimpleRnn branch merged along the features, the
+   * merge added to itself (one vertex feeding both inputs of another), and a per-step softmax; the
+   * features mask goes through every vertex, the labels mask to the loss (sequences of lengths 5,
+   * 3, 1, 4, 5, 2).
+   */
+  @Test
+  void maskedSequencesThroughMergeAndAddEqualTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8600)
+                .setInputTypes(InputType.recurrent(3))
+                .addLayer("a", new LSTM.Builder().nOut(3).activation(Activation.TANH).build(), "in")
+                .addLayer(
+                    "b", new SimpleRnn.Builder().nOut(2).activation(Activation.TANH).build(), "in")
+                .addVertex("merge", new MergeVertex(), "a", "b")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "merge", "merge")
+                .addLayer(
+                    "out",
+                    new RnnOutputLayer.Builder(
+                            org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "add")
+                .setOutputs("out"),
+            8600);
+    INDArray mask = SequenceChecks.lengths(5, 5, 3, 1, 4, 5, 2);
+    Batch batch =
+        new Batch(
+            SequenceChecks.sequences(8601, BATCH, 3, 5),
+            SequenceChecks.stepLabels(8602, BATCH, 3, 5),
+            mask,
+            mask);
+    GraphChecks.assertEqualsBatchOfOne(graph, GradientMethod.LAYERWISE, batch);
+  }
+
   @Test
   void stackingVerticesAreRefusedWithTheReason() {
     assertEquals(
@@ -422,25 +462,28 @@ class GraphClippingTest {
   }
 
   @Test
-  void dropoutOnAVertexFallsBackWithTheReason() {
+  void anUnsupportedLayerVertexFallsBackWithTheReason() {
     ComputationGraph graph =
         TestGraphs.build(
             TestGraphs.builder(8300)
-                .addLayer("h", dense(5, 4, Activation.TANH), "in")
+                .setInputTypes(InputType.convolutionalFlat(6, 6, 1))
+                .addLayer(
+                    "dilated",
+                    new ConvolutionLayer.Builder(2, 2).nOut(2).dilation(2, 2).build(),
+                    "in")
                 .addLayer(
                     "out",
                     new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder()
-                        .nIn(4)
                         .nOut(3)
                         .activation(Activation.SOFTMAX)
-                        .dropOut(0.5)
                         .build(),
-                    "h")
+                    "dilated")
                 .setOutputs("out"),
             8300);
     assertEquals(
-        "vertex \"out\" (OutputLayer) uses dropout",
-        GraphClipping.unsupportedReason(graph, GradientMethod.GHOST).orElseThrow());
+        "vertex \"dilated\" (ConvolutionLayer) must have dilation 1, got [2, 2] (dilated "
+            + "convolutions are not supported; use BATCH_OF_ONE)",
+        GraphClipping.unsupportedReason(graph, GradientMethod.LAYERWISE).orElseThrow());
     assertEquals(
         GradientMethod.BATCH_OF_ONE,
         NetworkGradients.forGraph(graph, GradientMethod.AUTO).method());
