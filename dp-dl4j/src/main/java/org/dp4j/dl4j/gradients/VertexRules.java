@@ -2,6 +2,7 @@ package org.dp4j.dl4j.gradients;
 
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.FrozenVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -21,7 +22,8 @@ final class VertexRules {
   /** The vertex types with a rule, as the unsupported-vertex message lists them. */
   static final String SUPPORTED =
       "a LayerVertex, MergeVertex, ElementWiseVertex, SubsetVertex, PreprocessorVertex, "
-          + "ScaleVertex, ShiftVertex or L2NormalizeVertex";
+          + "ScaleVertex, ShiftVertex or L2NormalizeVertex (or a FrozenVertex around one of the "
+          + "vertices without layers)";
 
   private VertexRules() {}
 
@@ -51,6 +53,9 @@ final class VertexRules {
       return Rule.of(ScaleShiftRule.of((ShiftVertex) vertex));
     } else if (type == L2NormalizeVertex.class) {
       return Rule.of(L2NormalizeRule.of(label, (L2NormalizeVertex) vertex));
+    } else if (type == FrozenVertex.class) {
+      Rule underlying = ruleFor(label, ((FrozenVertex) vertex).getUnderlying());
+      return new Rule(underlying.rule().map(FrozenVertexRule::new), underlying.reason());
     } else if (type == StackVertex.class || type == UnstackVertex.class) {
       return Rule.none(
           "moves examples along the batch axis ("

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.FrozenVertex;
 import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -21,6 +22,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -312,6 +314,31 @@ class GraphClippingTest {
             mask,
             mask);
     GraphChecks.assertEqualsBatchOfOne(graph, GradientMethod.LAYERWISE, batch);
+  }
+
+  /**
+   * Transfer learning's frozen parts: a {@code FrozenLayer} vertex and a {@code FrozenVertex}
+   * around a scale vertex below a trainable output layer; the frozen vertex passes no gradient
+   * (DL4J skips it), so a vertex feeding it gets a zero one.
+   */
+  @Test
+  void frozenLayersAndVerticesEqualTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8700)
+                .addLayer("frozen", new FrozenLayer(dense(5, 4, Activation.TANH)), "in")
+                .addVertex("scale", new FrozenVertex(new ScaleVertex(2)), "frozen")
+                .addLayer("out", softmax(4, 3), "scale")
+                .setOutputs("out"),
+            8700);
+    check(graph, GradientMethod.GHOST, 5, 8700);
+    INDArray input = Nd4j.ones(DataType.FLOAT, 2, 4);
+    VertexRule.Pass pass =
+        new FrozenVertexRule(new ScaleShiftRule(2, 0)).forward(new INDArray[] {input}, null);
+    assertEquals(Nd4j.ones(DataType.FLOAT, 2, 4).muli(2), pass.output());
+    assertEquals(
+        Nd4j.zeros(DataType.FLOAT, 2, 4),
+        pass.backward(Nd4j.ones(DataType.FLOAT, 2, 4), new boolean[] {true})[0]);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dp4j.core.accounting.rdp.RdpAccountant;
 import org.dp4j.core.budget.PrivacyFilter;
@@ -121,6 +122,24 @@ class GraphTrainerTest {
     for (int j = 0; j < a.length; j++) {
       assertEquals(a[j], b[j], 1e-4 * Math.max(1, Math.abs(a[j])), "parameter " + j);
     }
+  }
+
+  /** Private fine-tuning of a graph: a frozen vertex's parameters stay bit-identical. */
+  @Test
+  void aFrozenLayerVertexKeepsItsParameters() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(31)
+                .addLayer("frozen", new FrozenLayer(TestGraphs.dense(D, 16, Activation.TANH)), "in")
+                .addLayer("out", TestGraphs.softmax(16, 3), "frozen")
+                .setOutputs("out"),
+            31);
+    INDArray frozen = graph.getLayer("frozen").params().dup();
+    INDArray trained = graph.getLayer("out").params().dup();
+    DpTrainer trainer = builder(graph, blobs(32), 3).updater(new Sgd(0.1)).build();
+    assertEquals(3, trainer.train());
+    assertEquals(frozen, graph.getLayer("frozen").params());
+    assertTrue(!trained.equals(graph.getLayer("out").params()), "the output layer trains");
   }
 
   @Test
