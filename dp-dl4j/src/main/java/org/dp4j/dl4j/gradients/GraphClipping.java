@@ -83,7 +83,7 @@ final class GraphClipping implements NetworkGradients {
         "method",
         "GHOST or LAYERWISE",
         method);
-    Topology topology = Topology.of(graph);
+    Topology topology = Topology.of(graph, null);
     for (Node node : topology.nodes()) {
       Optional<String> reason = node.reason(method);
       if (reason.isPresent()) {
@@ -146,7 +146,7 @@ final class GraphClipping implements NetworkGradients {
     if (batch.size() == 0) {
       return new MultiLayerClipping.Backward(List.of(), squaredNorms, 0.0, parameters);
     }
-    Topology topology = Topology.of(graph);
+    Topology topology = Topology.of(graph, batch.featuresMask());
     List<Node> nodes = topology.nodes();
     int vertices = graph.getVertices().length;
     INDArray[] outputs = new INDArray[vertices];
@@ -304,7 +304,11 @@ final class GraphClipping implements NetworkGradients {
    */
   private record Topology(int input, List<Node> nodes) {
 
-    static Topology of(ComputationGraph graph) {
+    /**
+     * @param inputMask the features mask of the network input, for the vertices that read it
+     *     directly ({@code LastTimeStepVertex}); null when there is none or no batch
+     */
+    static Topology of(ComputationGraph graph, INDArray inputMask) {
       checkShape(graph);
       GraphVertex[] vertices = graph.getVertices();
       ComputationGraphConfiguration conf = graph.getConfiguration();
@@ -317,7 +321,8 @@ final class GraphClipping implements NetworkGradients {
         if (index == input) {
           continue;
         }
-        nodes.add(node(graph, vertex, input, output, configs.get(vertex.getVertexName())));
+        nodes.add(
+            node(graph, vertex, input, output, configs.get(vertex.getVertexName()), inputMask));
       }
       // The output last: topological orders may put vertices that do not feed it after it.
       Node last = nodes.stream().filter(n -> n.vertex() == output).findFirst().orElseThrow();
@@ -331,7 +336,8 @@ final class GraphClipping implements NetworkGradients {
         GraphVertex vertex,
         int input,
         int output,
-        org.deeplearning4j.nn.conf.graph.GraphVertex config) {
+        org.deeplearning4j.nn.conf.graph.GraphVertex config,
+        INDArray inputMask) {
       String label = "vertex \"" + vertex.getVertexName() + "\"";
       VertexIndices[] in = vertex.getInputVertices();
       int[] inputs = new int[in == null ? 0 : in.length];
@@ -376,7 +382,7 @@ final class GraphClipping implements NetworkGradients {
             Optional.empty(),
             List.of(site));
       }
-      VertexRules.Rule rule = VertexRules.ruleFor(label, config);
+      VertexRules.Rule rule = VertexRules.ruleFor(label, config, inputMask);
       Optional<String> reason =
           problem.or(
               () ->

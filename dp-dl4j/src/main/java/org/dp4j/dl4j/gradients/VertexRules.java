@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.graph.StackVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.graph.UnstackVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The rules of the graph vertices that are not layers (a layer vertex is a {@link ChainRule} of
@@ -22,8 +24,8 @@ final class VertexRules {
   /** The vertex types with a rule, as the unsupported-vertex message lists them. */
   static final String SUPPORTED =
       "a LayerVertex, MergeVertex, ElementWiseVertex, SubsetVertex, PreprocessorVertex, "
-          + "ScaleVertex, ShiftVertex or L2NormalizeVertex (or a FrozenVertex around one of the "
-          + "vertices without layers)";
+          + "ScaleVertex, ShiftVertex, L2NormalizeVertex or LastTimeStepVertex (or a FrozenVertex "
+          + "around one of the vertices without layers)";
 
   private VertexRules() {}
 
@@ -32,9 +34,10 @@ final class VertexRules {
    *
    * @param label how messages name the vertex, e.g. {@code vertex "add"}
    * @param vertex the vertex's configuration
+   * @param inputMask the features mask of the network's one input, or null
    * @return the rule, or the reason (without the vertex's name) that no rule handles it
    */
-  static Rule ruleFor(String label, GraphVertex vertex) {
+  static Rule ruleFor(String label, GraphVertex vertex, INDArray inputMask) {
     Class<?> type = vertex.getClass();
     if (type == MergeVertex.class) {
       return Rule.of(new MergeRule(label, ((MergeVertex) vertex).getMergeAxis()));
@@ -54,8 +57,10 @@ final class VertexRules {
     } else if (type == L2NormalizeVertex.class) {
       return Rule.of(L2NormalizeRule.of(label, (L2NormalizeVertex) vertex));
     } else if (type == FrozenVertex.class) {
-      Rule underlying = ruleFor(label, ((FrozenVertex) vertex).getUnderlying());
+      Rule underlying = ruleFor(label, ((FrozenVertex) vertex).getUnderlying(), inputMask);
       return new Rule(underlying.rule().map(FrozenVertexRule::new), underlying.reason());
+    } else if (type == LastTimeStepVertex.class) {
+      return Rule.of(new LastTimeStepVertexRule(label, inputMask));
     } else if (type == StackVertex.class || type == UnstackVertex.class) {
       return Rule.none(
           "moves examples along the batch axis ("

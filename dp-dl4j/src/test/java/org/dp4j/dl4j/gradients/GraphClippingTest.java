@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.graph.StackVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.graph.UnstackVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -339,6 +340,29 @@ class GraphClippingTest {
     assertEquals(
         Nd4j.zeros(DataType.FLOAT, 2, 4),
         pass.backward(Nd4j.ones(DataType.FLOAT, 2, 4), new boolean[] {true})[0]);
+  }
+
+  /** A sequence classifier: an LSTM, the last present step of each example, a softmax. */
+  @Test
+  void aLastTimeStepVertexEqualsTheBatchOfOneLoop() {
+    ComputationGraph graph =
+        TestGraphs.build(
+            TestGraphs.builder(8800)
+                .setInputTypes(InputType.recurrent(3))
+                .addLayer(
+                    "lstm", new LSTM.Builder().nOut(4).activation(Activation.TANH).build(), "in")
+                .addVertex("last", new LastTimeStepVertex("in"), "lstm")
+                .addLayer("out", softmax(4, 3), "last")
+                .setOutputs("out"),
+            8800);
+    INDArray x = SequenceChecks.sequences(8801, BATCH, 3, 5);
+    INDArray y = TestNetworks.labels(8802, BATCH, 3, Head.SOFTMAX_MCXENT);
+    GraphChecks.assertEqualsBatchOfOne(
+        graph,
+        GradientMethod.LAYERWISE,
+        new Batch(x, y, SequenceChecks.lengths(5, 5, 3, 1, 4, 5, 2), null));
+    GraphChecks.assertEqualsBatchOfOne(
+        graph, GradientMethod.LAYERWISE, new Batch(x, y, null, null));
   }
 
   @Test
