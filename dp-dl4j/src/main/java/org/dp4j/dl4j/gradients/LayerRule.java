@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -240,7 +241,8 @@ interface LayerRule {
 
     /**
      * The type of the layers whose configuration is exactly of class {@code layer} (not a subclass:
-     * a subclass computes something else) at a position {@code place} accepts.
+     * a subclass computes something else) at a position {@code place} accepts, and that are not
+     * inside a DL4J wrapper layer (whose {@code conf()} is the wrapped layer's).
      */
     static <L extends Layer> Type of(
         String description,
@@ -249,7 +251,10 @@ interface LayerRule {
         BiFunction<LayerSite, L, LayerRule> create) {
       return new Type(
           description,
-          site -> site.config().getClass() == layer && place.test(site),
+          site ->
+              site.config().getClass() == layer
+                  && !(site.layer() instanceof BaseWrapperLayer)
+                  && place.test(site),
           site -> create.apply(site, layer.cast(site.config())));
     }
   }

@@ -19,7 +19,19 @@ final class LayerRules {
           EmbeddingRule.TYPE,
           SelfAttentionRule.TYPE,
           OutputRule.TYPE,
-          LossRule.TYPE);
+          LossRule.TYPE,
+          LstmRule.TYPE,
+          LstmRule.GRAVES_TYPE,
+          SimpleRnnRule.TYPE,
+          BidirectionalRule.TYPE,
+          LastTimeStepRule.TYPE,
+          MaskZeroRule.TYPE,
+          TimeDistributedRule.TYPE,
+          EmbeddingSequenceRule.TYPE,
+          RnnOutputRule.TYPE,
+          RnnLossRule.TYPE,
+          GlobalPoolingRule.TYPE,
+          Convolution1DRule.TYPE);
 
   private LayerRules() {}
 
@@ -62,6 +74,11 @@ final class LayerRules {
         .orElseThrow(() -> new IllegalStateException(site.name() + " has no rule"))
         .create()
         .apply(site);
+  }
+
+  /** The rule of the layer at {@code site}, or empty when no rule handles its type. */
+  static Optional<LayerRule> ruleIfAny(LayerSite site) {
+    return type(site).map(t -> t.create().apply(site));
   }
 
   private static Optional<LayerRule.Type> type(LayerSite site) {
