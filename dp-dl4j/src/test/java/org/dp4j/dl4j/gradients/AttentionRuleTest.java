@@ -69,7 +69,17 @@ class AttentionRuleTest {
     MultiLayerNetwork network =
         network(
             seed + (mask ? 1 : 0), DataType.FLOAT, attention(nIn, nOut, heads, headSize, project));
-    assertEqualsDl4j(network, seed, nIn, mask);
+    assertEqualsDl4j(network, seed, nIn, mask ? LENGTHS : null);
+  }
+
+  /**
+   * An example whose every step is padded: DL4J's penalty {@code -1e9} swamps its scores in float,
+   * so its keys are weighted uniformly; the rule adds the same penalty in the same type and agrees.
+   */
+  @Test
+  void anExampleWithEveryStepPaddedEqualsDl4j() {
+    MultiLayerNetwork network = network(8150, DataType.FLOAT, attention(4, 6, 2, 0, true));
+    assertEqualsDl4j(network, 8150, 4, new int[] {3, 0, 5, 2, 1});
   }
 
   /** With nIn 8 and 8 projected features over 5 steps, the projections take the ghost path. */
@@ -194,11 +204,12 @@ class AttentionRuleTest {
     return TestNetworks.gaussian(seed, batch, nIn * STEPS, 1.0).reshape('c', batch, nIn, STEPS);
   }
 
+  /** As the class comment says; {@code lengths} null for no mask. */
   private static void assertEqualsDl4j(
-      MultiLayerNetwork network, long seed, int nIn, boolean masked) {
+      MultiLayerNetwork network, long seed, int nIn, int[] lengths) {
     int batch = LENGTHS.length;
     INDArray x = randomInput(seed + 2, batch, nIn);
-    INDArray mask = masked ? lengthsMask(batch, STEPS, LENGTHS) : null;
+    INDArray mask = lengths != null ? lengthsMask(batch, STEPS, lengths) : null;
     Layer layer = network.getLayer(0);
     LayerSite site = new LayerSite("layer 0", layer, network.params(), true, false);
     LayerRule rule = LayerRules.ruleFor(site);

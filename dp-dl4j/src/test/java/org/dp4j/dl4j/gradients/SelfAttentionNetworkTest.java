@@ -17,7 +17,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
 import org.dp4j.training.clipping.ClippedSum;
 import org.dp4j.training.clipping.FlatClipper;
+import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.dp4j.training.clipping.PerExampleGradients;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -124,6 +126,44 @@ class SelfAttentionNetworkTest {
   }
 
   /**
+   * An example with a NaN feature has a NaN norm and, skipped, adds nothing: the clipped sum equals
+   * that of the batch without it, and the other examples' norms are unchanged (nothing mixes
+   * examples, the attention's softmax and batched products included).
+   */
+  @Test
+  void aNonFiniteExampleIsSkippedAndTouchesNoOther() {
+    MultiLayerNetwork network = network(Shape.POOLED, 8600, 2, true);
+    int batch = LENGTHS.length;
+    INDArray x = TestNetworks.gaussian(8601, batch, 4 * STEPS, 1.0).reshape('c', batch, 4, STEPS);
+    INDArray y = labels(8602, batch, false);
+    INDArray mask = AttentionRuleTest.lengthsMask(batch, STEPS, LENGTHS);
+    MultiLayerClipping clipping = MultiLayerClipping.of(network, GradientMethod.GHOST);
+    double[] clean = clipping.perExampleNorms(x, y, mask, null);
+    INDArray poisoned = x.dup();
+    poisoned.putScalar(new long[] {2, 1, 0}, Double.NaN);
+    double[] norms = clipping.perExampleNorms(poisoned, y, mask, null);
+    for (int i = 0; i < batch; i++) {
+      if (i == 2) {
+        assertTrue(Double.isNaN(norms[i]), "the poisoned example's norm is NaN");
+      } else {
+        assertEquals(clean[i], norms[i], 1e-12 * clean[i], "example " + i + " is untouched");
+      }
+    }
+    double clipNorm = 0.5;
+    ClippedSum skipped =
+        FlatClipper.of(clipNorm, NonFiniteGradientPolicy.SKIP_EXAMPLE)
+            .clipAndSum(clipping.gradients(poisoned, y, mask, null));
+    int[] others = {0, 1, 3, 4, 5};
+    ClippedSum without =
+        FlatClipper.of(clipNorm)
+            .clipAndSum(
+                clipping.gradients(
+                    examples(x, others), examples(y, others), examples(mask, others), null));
+    TestNetworks.assertSumsClose(
+        without.sum(), skipped.sum(), clipNorm, RuleChecks.RELATIVE_TOLERANCE);
+  }
+
+  /**
    * DL4J's gradients {@code [rows, P]} with layer {@code j}'s block divided by {@code 2^k}, {@code
    * k} the number of {@code SameDiffLayer}s at index {@code j} or above.
    */
@@ -184,6 +224,15 @@ class SelfAttentionNetworkTest {
       list.setInputType(InputType.recurrent(4, STEPS));
     }
     return TestNetworks.build(list, seed);
+  }
+
+  /** The examples {@code which} of {@code array}, in that order. */
+  private static INDArray examples(INDArray array, int[] which) {
+    INDArray[] rows = new INDArray[which.length];
+    for (int k = 0; k < which.length; k++) {
+      rows[k] = BatchOfOneGradients.row(array, which[k]);
+    }
+    return Nd4j.concat(0, rows);
   }
 
   private static INDArray indices(long seed, int batch) {
