@@ -45,6 +45,9 @@ public final class BatchOfOneGradients {
    * The per-example gradients of a batch of possibly masked sequences: each example runs with its
    * own row of each mask ({@code MultiLayerNetwork.setLayerMaskArrays}).
    *
+   * @param network the initialised network
+   * @param features the batch's features, leading dimension {@code B}
+   * @param labels the batch's labels, leading dimension {@code B}
    * @param featuresMask the features mask {@code [B, T]}, or null
    * @param labelsMask the labels mask, or null
    * @return a {@code FLOAT} matrix {@code [B, P]}

@@ -36,9 +36,12 @@ public interface NetworkGradients {
    * #gradients(INDArray, INDArray)}: the masks are DL4J's ({@code DataSet.getFeaturesMaskArray()}
    * and {@code getLabelsMaskArray()}), one row per example; masked time steps contribute nothing.
    *
+   * @param features the batch's features, leading dimension {@code B >= 0}
+   * @param labels the batch's labels, leading dimension {@code B}
    * @param featuresMask the per-time-step features mask {@code [B, T]} (1 present, 0 padding), or
    *     null
    * @param labelsMask the labels mask (for sequence outputs {@code [B, T]}), or null
+   * @return the gradients, to be clipped once
    * @throws IllegalArgumentException for mismatched shapes, or a mask given to a network whose
    *     layers read no sequences
    */

@@ -60,9 +60,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * the ledger can still afford.
  *
  * <p>The network's updater is used on the noisy gradient (or the builder's); its regularization and
- * DL4J listeners are not. Secure randomness by default (batches and noise); seeded sources only
- * through the builder's loudly named methods, and the {@link #privacyStatement()} then says the run
- * is not private.
+ * DL4J listeners are not. Parameters of {@code FrozenLayer} and {@code FrozenLayerWithBackprop}
+ * layers stay exactly unchanged (private fine-tuning). Secure randomness by default (batches and
+ * noise); seeded sources only through the builder's loudly named methods, and the {@link
+ * #privacyStatement()} then says the run is not private.
  *
  * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
  * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link DpSgdOptimizer}):
@@ -92,6 +93,7 @@ public final class DpTrainer implements AutoCloseable {
   private final DpSgdConfig config;
   private final DpSgdOptimizer optimizer;
   private final NetworkGradients gradients;
+  private final FrozenParameters frozen;
   private final PoissonBatchSampler sampler;
   private final TrainingListener listener;
   private final boolean privateNoise;
@@ -107,6 +109,7 @@ public final class DpTrainer implements AutoCloseable {
     this.config = config;
     this.ledger = ledger;
     this.gradients = NetworkGradients.forNetwork(network, b.method);
+    this.frozen = FrozenParameters.of(network.getLayers(), network.params());
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
@@ -155,7 +158,8 @@ public final class DpTrainer implements AutoCloseable {
             rows(labels, batch),
             featuresMask == null ? null : rows(featuresMask, batch),
             labelsMask == null ? null : rows(labelsMask, batch));
-    StepResult result = optimizer.step(network.params(), perExample);
+    StepResult result =
+        frozen.keep(network.params(), () -> optimizer.step(network.params(), perExample));
     listener.onStep(result);
     return result;
   }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
@@ -20,7 +21,9 @@ import org.dp4j.core.internal.Checks;
  * Algorithm 1). A layer whose output for one example depends on the <em>other</em> examples of the
  * batch breaks that bound: {@link BatchNormalization} (batch mean and variance; use {@code
  * DenseLayer.Builder.hasLayerNorm(true)}, a per-example normalisation, or remove it) and {@link
- * CenterLossOutputLayer} (class centres updated from the batch; use {@code OutputLayer}).
+ * CenterLossOutputLayer} (class centres updated from the batch; use {@code OutputLayer}). A batch
+ * normalization inside a {@code FrozenLayer} runs as at inference (running statistics, no backward
+ * pass) and does not mix examples; inside a {@code FrozenLayerWithBackprop} it is rejected.
  *
  * <p>Regularization (L1, L2, weight decay) configured on a layer (a {@code SameDiffLayer} such as
  * {@code SelfAttentionLayer} included) is applied by DL4J's own updater, which DP-SGD replaces;
@@ -53,6 +56,14 @@ public final class LayerValidator {
                 + " must not mix the examples of a batch, got batch normalization "
                 + "(batch statistics); remove it or use DenseLayer.Builder.hasLayerNorm(true), a "
                 + "per-example normalization");
+      } else if (layer instanceof FrozenLayerWithBackprop frozen
+          && frozen.getUnderlying() instanceof BatchNormalization) {
+        problems.add(
+            name
+                + " must not mix the examples of a batch, got batch normalization inside a "
+                + "FrozenLayerWithBackprop, whose backward pass through it is not known to work "
+                + "on each example alone; use FrozenLayer (no backward pass, running statistics "
+                + "only), or remove it");
       } else if (layer instanceof CenterLossOutputLayer) {
         problems.add(
             name

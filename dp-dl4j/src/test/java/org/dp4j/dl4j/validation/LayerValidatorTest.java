@@ -15,6 +15,8 @@ import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -63,6 +65,35 @@ class LayerValidatorTest {
             .startsWith("layer 1 (BatchNormalization) must not mix the " + "examples of a batch"),
         e.getMessage());
     assertTrue(e.getMessage().contains("hasLayerNorm(true)"), e.getMessage());
+  }
+
+  @Test
+  void frozenBatchNormalizationIsAcceptedWithoutBackpropAndRejectedWithIt() {
+    MultiLayerNetwork frozen =
+        build(
+            base()
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(new FrozenLayer(new BatchNormalization.Builder().nIn(4).nOut(4).build()))
+                .layer(output()));
+    assertTrue(LayerValidator.problems(frozen.getLayerWiseConfigurations()).isEmpty());
+    MultiLayerNetwork withBackprop =
+        build(
+            base()
+                .list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
+                .layer(
+                    new FrozenLayerWithBackprop(
+                        new BatchNormalization.Builder().nIn(4).nOut(4).build()))
+                .layer(output()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LayerValidator.validate(withBackprop));
+    assertEquals(
+        "layer 1 (FrozenLayerWithBackprop) must not mix the examples of a batch, got batch "
+            + "normalization inside a FrozenLayerWithBackprop, whose backward pass through it is "
+            + "not known to work on each example alone; use FrozenLayer (no backward pass, "
+            + "running statistics only), or remove it",
+        e.getMessage());
   }
 
   @Test
