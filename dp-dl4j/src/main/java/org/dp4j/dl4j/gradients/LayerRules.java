@@ -17,6 +17,7 @@ final class LayerRules {
           PoolingRule.TYPE,
           DenseRule.TYPE,
           EmbeddingRule.TYPE,
+          SelfAttentionRule.TYPE,
           OutputRule.TYPE,
           LossRule.TYPE,
           LstmRule.TYPE,

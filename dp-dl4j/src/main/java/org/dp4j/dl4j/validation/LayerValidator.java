@@ -12,7 +12,9 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
@@ -28,9 +30,11 @@ import org.dp4j.core.internal.Checks;
  * normalization inside a {@code FrozenLayer} runs as at inference (running statistics, no backward
  * pass) and does not mix examples; inside a {@code FrozenLayerWithBackprop} it is rejected.
  *
- * <p>Regularization (L1, L2, weight decay) configured on a layer is applied by DL4J's own updater,
- * which DP-SGD replaces; rather than dropping it silently, it is rejected. Weight noise and
- * gradient normalization are rejected for the same reason.
+ * <p>Regularization (L1, L2, weight decay) configured on a layer (a {@code SameDiffLayer} such as
+ * {@code SelfAttentionLayer} included) is applied by DL4J's own updater, which DP-SGD replaces;
+ * rather than dropping it silently, it is rejected. Weight noise and gradient normalization are
+ * rejected for the same reason. {@link LearnedSelfAttentionLayer} is rejected because DL4J
+ * 1.0.0-M2.1 cannot run its forward pass at all.
  *
  * <p>Stateless and thread-safe.
  */
@@ -98,29 +102,30 @@ public final class LayerValidator {
           name
               + " must not mix the examples of a batch, got class centres updated "
               + "from the batch; use OutputLayer");
+    } else if (layer instanceof LearnedSelfAttentionLayer) {
+      problems.add(
+          name
+              + " must be a layer DL4J 1.0.0-M2.1 can run, got a layer whose own forward pass "
+              + "fails (its scatter_update op has no integer arguments); use a "
+              + "SelfAttentionLayer followed by a GlobalPoolingLayer");
     }
     if (layer instanceof BaseLayer base) {
-      if (!isEmpty(base.getRegularization()) || !isEmpty(base.getRegularizationBias())) {
-        problems.add(
-            name
-                + " must have no regularization (DP-SGD replaces DL4J's updater, "
-                + "which applies it), got "
-                + base.getRegularization()
-                + " / "
-                + base.getRegularizationBias()
-                + "; remove l1/l2/weightDecay");
-      }
+      updaterSettings(
+          name,
+          base.getRegularization(),
+          base.getRegularizationBias(),
+          base.getGradientNormalization(),
+          problems);
       if (base.getWeightNoise() != null) {
         problems.add(name + " must have no weight noise, got " + base.getWeightNoise());
       }
-      GradientNormalization normalization = base.getGradientNormalization();
-      if (normalization != null && normalization != GradientNormalization.None) {
-        problems.add(
-            name
-                + " must have no gradient normalization (DP-SGD clips per example), "
-                + "got "
-                + normalization);
-      }
+    } else if (layer instanceof AbstractSameDiffLayer sameDiff) {
+      updaterSettings(
+          name,
+          sameDiff.getRegularization(),
+          sameDiff.getRegularizationBias(),
+          sameDiff.getGradientNormalization(),
+          problems);
     }
   }
 
@@ -150,6 +155,32 @@ public final class LayerValidator {
     List<String> problems = problems(graph.getConfiguration());
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /** Regularization and gradient normalization, which DL4J's updater would apply. */
+  private static void updaterSettings(
+      String name,
+      List<?> regularization,
+      List<?> regularizationBias,
+      GradientNormalization normalization,
+      List<String> problems) {
+    if (!isEmpty(regularization) || !isEmpty(regularizationBias)) {
+      problems.add(
+          name
+              + " must have no regularization (DP-SGD replaces DL4J's updater, "
+              + "which applies it), got "
+              + regularization
+              + " / "
+              + regularizationBias
+              + "; remove l1/l2/weightDecay");
+    }
+    if (normalization != null && normalization != GradientNormalization.None) {
+      problems.add(
+          name
+              + " must have no gradient normalization (DP-SGD clips per example), "
+              + "got "
+              + normalization);
     }
   }
 

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -18,6 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
@@ -148,6 +153,65 @@ class LayerValidatorTest {
                 .layer(new DenseLayer.Builder().nIn(5).nOut(4).build())
                 .layer(output()));
     assertTrue(LayerValidator.problems(none.getLayerWiseConfigurations()).isEmpty());
+  }
+
+  @Test
+  void regularizationOfASameDiffLayerIsRejected() {
+    MultiLayerNetwork network =
+        build(
+            base()
+                .l2(1e-4)
+                .list()
+                .layer(
+                    new SelfAttentionLayer.Builder()
+                        .nIn(4)
+                        .nOut(4)
+                        .nHeads(2)
+                        .projectInput(true)
+                        .build())
+                .layer(rnnOutput())
+                .setInputType(InputType.recurrent(4, 3)));
+    assertTrue(
+        LayerValidator.problems(network.getLayerWiseConfigurations())
+            .get(0)
+            .startsWith("layer 0 (SelfAttentionLayer) must have no regularization"),
+        LayerValidator.problems(network.getLayerWiseConfigurations()).toString());
+  }
+
+  /** DL4J 1.0.0-M2.1 cannot run the layer's forward pass, so the validator refuses it. */
+  @Test
+  void learnedSelfAttentionIsRejectedBecauseDl4jCannotRunIt() {
+    MultiLayerNetwork network =
+        build(
+            base()
+                .list()
+                .layer(
+                    new LearnedSelfAttentionLayer.Builder()
+                        .nIn(4)
+                        .nOut(4)
+                        .nHeads(1)
+                        .nQueries(1)
+                        .projectInput(true)
+                        .build())
+                .layer(rnnOutput())
+                .setInputType(InputType.recurrent(4, 3)));
+    RuntimeException failure =
+        assertThrows(
+            RuntimeException.class, () -> network.output(Nd4j.ones(DataType.FLOAT, 2, 4, 3)));
+    assertTrue(failure.getMessage().contains("scatter_update"), failure.getMessage());
+    assertEquals(
+        "layer 0 (LearnedSelfAttentionLayer) must be a layer DL4J 1.0.0-M2.1 can run, got a "
+            + "layer whose own forward pass fails (its scatter_update op has no integer "
+            + "arguments); use a SelfAttentionLayer followed by a GlobalPoolingLayer",
+        LayerValidator.problems(network.getLayerWiseConfigurations()).get(0));
+  }
+
+  private static RnnOutputLayer rnnOutput() {
+    return new RnnOutputLayer.Builder(LossFunction.MSE)
+        .activation(Activation.IDENTITY)
+        .nIn(4)
+        .nOut(2)
+        .build();
   }
 
   @Test
