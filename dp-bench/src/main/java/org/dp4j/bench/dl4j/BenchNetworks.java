@@ -1,13 +1,16 @@
 package org.dp4j.bench.dl4j;
 
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -125,13 +128,72 @@ public final class BenchNetworks {
     }
     MultiLayerNetwork network = new MultiLayerNetwork(list.build());
     network.init();
+    network.setParams(uniform(network.numParams()));
+    return network;
+  }
+
+  /**
+   * The residual CNN (a {@code ComputationGraph}): {@code conv0} 3x3x16 tanh, 2x2 max pool, a
+   * residual block ({@code conv1} 3x3x16 tanh and {@code conv2} 3x3x16 identity in Same mode, added
+   * to the pooled input), 2x2 max pool, dense 32 tanh, 10 softmax (23,594 parameters); parameters
+   * and updater as {@link #build}.
+   */
+  public static ComputationGraph residualCnn() {
+    ComputationGraph graph =
+        new ComputationGraph(
+            new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutionalFlat(SIDE, SIDE, 1))
+                .addLayer("conv0", conv(3, Activation.TANH, ConvolutionMode.Truncate), "in")
+                .addLayer("pool0", maxPool(), "conv0")
+                .addLayer("conv1", conv(3, Activation.TANH, ConvolutionMode.Same), "pool0")
+                .addLayer("conv2", conv(3, Activation.IDENTITY, ConvolutionMode.Same), "conv1")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "conv2", "pool0")
+                .addLayer("pool1", maxPool(), "add")
+                .addLayer(
+                    "dense",
+                    new DenseLayer.Builder().nOut(32).activation(Activation.TANH).build(),
+                    "pool1")
+                .addLayer(
+                    "out",
+                    new OutputLayer.Builder(LossFunction.MCXENT)
+                        .nOut(CLASSES)
+                        .activation(Activation.SOFTMAX)
+                        .build(),
+                    "dense")
+                .setOutputs("out")
+                .build());
+    graph.init();
+    graph.setParams(uniform(graph.numParams()));
+    return graph;
+  }
+
+  private static ConvolutionLayer conv(int kernel, Activation activation, ConvolutionMode mode) {
+    return new ConvolutionLayer.Builder(kernel, kernel)
+        .nOut(16)
+        .convolutionMode(mode)
+        .activation(activation)
+        .build();
+  }
+
+  private static SubsamplingLayer maxPool() {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+        .kernelSize(2, 2)
+        .stride(2, 2)
+        .build();
+  }
+
+  /** {@code [1, count]} parameters uniform in {@code [-0.05, 0.05)}, generator seeded with 7. */
+  private static INDArray uniform(long count) {
     SplittableRandom random = new SplittableRandom(7);
-    float[] params = new float[(int) network.numParams()];
+    float[] params = new float[(int) count];
     for (int i = 0; i < params.length; i++) {
       params[i] = (float) ((random.nextDouble() - 0.5) * 0.1);
     }
-    network.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
-    return network;
+    return Nd4j.createFromArray(params).reshape(1, params.length);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.dp4j.dl4j.gradients;
 
 import java.util.Arrays;
 import java.util.OptionalDouble;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.training.clipping.ClippableGradients;
@@ -11,14 +12,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Exact per-example gradients from the batch-of-one loop ({@link BatchOfOneGradients}), held in
  * memory as dp-training's {@link PerExampleGradients}. Works for every layer that does not mix
- * examples; slow (one forward and backward pass per example). Not thread-safe.
+ * examples; slow (one forward and backward pass per example). For a {@code MultiLayerNetwork} or a
+ * {@code ComputationGraph} with one input and one output. Not thread-safe.
  */
 final class BatchOfOneClipping implements NetworkGradients {
 
-  private final MultiLayerNetwork network;
+  /** The loop of one network kind: the {@code [B, P]} gradients, each example's loss. */
+  private interface Loop {
+    INDArray perExampleGradients(Batch batch, double[] losses);
+  }
+
+  private final Loop loop;
 
   BatchOfOneClipping(MultiLayerNetwork network) {
-    this.network = Checks.notNull("network", network);
+    Checks.notNull("network", network);
+    this.loop = (batch, losses) -> BatchOfOneGradients.perExampleGradients(network, batch, losses);
+  }
+
+  BatchOfOneClipping(ComputationGraph graph) {
+    Checks.notNull("graph", graph);
+    this.loop = (batch, losses) -> BatchOfOneGradients.perExampleGradients(graph, batch, losses);
   }
 
   @Override
@@ -26,7 +39,7 @@ final class BatchOfOneClipping implements NetworkGradients {
       INDArray features, INDArray labels, INDArray featuresMask, INDArray labelsMask) {
     Batch batch = new Batch(features, labels, featuresMask, labelsMask);
     double[] losses = new double[batch.size()];
-    INDArray matrix = BatchOfOneGradients.perExampleGradients(network, batch, losses);
+    INDArray matrix = loop.perExampleGradients(batch, losses);
     PerExampleGradients gradients = PerExampleGradients.ofMatrix(matrix);
     OptionalDouble loss = Arrays.stream(losses).average();
     return new ClippableGradients() {

@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -45,6 +46,9 @@ public final class BatchOfOneGradients {
    * The per-example gradients of a batch of possibly masked sequences: each example runs with its
    * own row of each mask ({@code MultiLayerNetwork.setLayerMaskArrays}).
    *
+   * @param network the initialised network
+   * @param features the batch's features, leading dimension {@code B}
+   * @param labels the batch's labels, leading dimension {@code B}
    * @param featuresMask the features mask {@code [B, T]}, or null
    * @param labelsMask the labels mask, or null
    * @return a {@code FLOAT} matrix {@code [B, P]}
@@ -90,6 +94,77 @@ public final class BatchOfOneGradients {
     }
     if (masked) {
       network.clearLayerMaskArrays();
+    }
+    return out;
+  }
+
+  /**
+   * The per-example gradients of a batch through a {@link ComputationGraph} with one input and one
+   * output, in the order and layout of {@link ComputationGraph#params()}.
+   *
+   * @param graph the initialised graph
+   * @param features the batch's features, leading dimension {@code B}
+   * @param labels the batch's labels, leading dimension {@code B}
+   * @return a {@code FLOAT} matrix {@code [B, P]}, {@code P = graph.numParams()}
+   * @throws IllegalArgumentException when the leading dimensions differ or the graph has several
+   *     inputs or outputs
+   */
+  public static INDArray perExampleGradients(
+      ComputationGraph graph, INDArray features, INDArray labels) {
+    return perExampleGradients(graph, features, labels, null);
+  }
+
+  /**
+   * The per-example gradients of a batch of possibly masked sequences through a graph with one
+   * input and one output: each example runs with its own row of each mask ({@code
+   * ComputationGraph.setLayerMaskArrays}).
+   *
+   * @param graph the initialised graph
+   * @param features the batch's features, leading dimension {@code B}
+   * @param labels the batch's labels, leading dimension {@code B}
+   * @param featuresMask the features mask {@code [B, T]}, or null
+   * @param labelsMask the labels mask, or null
+   * @return a {@code FLOAT} matrix {@code [B, P]}
+   * @throws IllegalArgumentException when the leading dimensions differ or the graph has several
+   *     inputs or outputs
+   */
+  public static INDArray perExampleGradients(
+      ComputationGraph graph,
+      INDArray features,
+      INDArray labels,
+      INDArray featuresMask,
+      INDArray labelsMask) {
+    return perExampleGradients(graph, new Batch(features, labels, featuresMask, labelsMask), null);
+  }
+
+  /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
+  static INDArray perExampleGradients(
+      ComputationGraph graph, INDArray features, INDArray labels, double[] losses) {
+    return perExampleGradients(graph, new Batch(features, labels, null, null), losses);
+  }
+
+  /** As the public method; fills {@code losses[i]} with example i's loss when not null. */
+  static INDArray perExampleGradients(ComputationGraph graph, Batch batch, double[] losses) {
+    GraphClipping.checkShape(graph);
+    long size = batch.size();
+    INDArray out = Nd4j.create(DataType.FLOAT, size, graph.numParams());
+    boolean masked = batch.featuresMask() != null || batch.labelsMask() != null;
+    for (long i = 0; i < size; i++) {
+      graph.setInputs(row(batch.features(), i));
+      graph.setLabels(row(batch.labels(), i));
+      if (masked) {
+        graph.setLayerMaskArrays(
+            batch.featuresMask() == null ? null : new INDArray[] {row(batch.featuresMask(), i)},
+            batch.labelsMask() == null ? null : new INDArray[] {row(batch.labelsMask(), i)});
+      }
+      graph.computeGradientAndScore();
+      if (losses != null) {
+        losses[(int) i] = graph.score();
+      }
+      out.getRow(i).assign(graph.gradient().gradient().ravel().castTo(DataType.FLOAT));
+    }
+    if (masked) {
+      graph.clearLayerMaskArrays();
     }
     return out;
   }

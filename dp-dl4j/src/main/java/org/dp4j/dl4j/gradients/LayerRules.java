@@ -17,6 +17,7 @@ final class LayerRules {
           PoolingRule.TYPE,
           DenseRule.TYPE,
           EmbeddingRule.TYPE,
+          SelfAttentionRule.TYPE,
           OutputRule.TYPE,
           LossRule.TYPE,
           LstmRule.TYPE,
@@ -25,14 +26,23 @@ final class LayerRules {
           BidirectionalRule.TYPE,
           LastTimeStepRule.TYPE,
           MaskZeroRule.TYPE,
-          TimeDistributedRule.TYPE);
+          TimeDistributedRule.TYPE,
+          EmbeddingSequenceRule.TYPE,
+          RnnOutputRule.TYPE,
+          RnnLossRule.TYPE,
+          GlobalPoolingRule.TYPE,
+          Convolution1DRule.TYPE,
+          PReLURule.TYPE,
+          ActivationRule.TYPE,
+          DropoutLayerRule.TYPE,
+          FrozenRule.TYPE);
 
   private LayerRules() {}
 
   /**
    * Why {@code method} cannot clip the layer at {@code site}, or empty when it can: no rule for its
-   * type and position, dropout (a per-step random mask that the rules do not apply), the rule's own
-   * reason, or a rule that forms per-example gradients under {@link GradientMethod#GHOST}.
+   * type and position, dropout that {@link InputDropout} does not apply, the rule's own reason, or
+   * a rule that forms per-example gradients under {@link GradientMethod#GHOST}.
    *
    * @return the reason, starting with the layer's name
    */
@@ -41,8 +51,9 @@ final class LayerRules {
     if (type.isEmpty()) {
       return Optional.of(site.name() + " is not " + descriptions());
     }
-    if (site.config().getIDropout() != null) {
-      return Optional.of(site.name() + " uses dropout");
+    Optional<String> dropout = InputDropout.unsupportedReason(site);
+    if (dropout.isPresent()) {
+      return dropout.map(r -> site.name() + " " + r);
     }
     LayerRule rule = type.get().create().apply(site);
     Optional<String> reason = rule.unsupportedReason();
@@ -64,10 +75,27 @@ final class LayerRules {
    * @throws IllegalStateException when no rule handles it
    */
   static LayerRule ruleFor(LayerSite site) {
+    return InputDropout.around(site, bareRuleFor(site));
+  }
+
+  /** The rule for the layer at {@code site} without its dropout (a frozen layer's inner layer). */
+  static LayerRule bareRuleFor(LayerSite site) {
     return type(site)
         .orElseThrow(() -> new IllegalStateException(site.name() + " has no rule"))
         .create()
         .apply(site);
+  }
+
+  /**
+   * Why the layer at {@code site} has no rule or its rule refuses it, without the layer's name and
+   * without looking at its dropout (for the inner layer of a frozen one); empty when it has one.
+   */
+  static Optional<String> innerReason(LayerSite site) {
+    Optional<LayerRule.Type> type = type(site);
+    if (type.isEmpty()) {
+      return Optional.of("is not " + descriptions());
+    }
+    return type.get().create().apply(site).unsupportedReason();
   }
 
   /** The rule of the layer at {@code site}, or empty when no rule handles its type. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -169,17 +170,8 @@ final class MultiLayerClipping implements NetworkGradients {
 
   /** The plain gradient sum of a batch with masks (see {@link GradientSum}). */
   GradientSum gradientSum(Batch batch) {
-    long parameters = network.numParams();
-    INDArray sum = detachedZeros(parameters);
     try (MemoryWorkspace ignored = EngineMemory.enter()) {
-      Backward pass = compute(batch, PhaseListener.NONE, false);
-      int size = pass.batchSize();
-      long written = 0;
-      for (LayerRule.Pass layer : pass.passes()) {
-        written += layer.addGradientSum(size, sum);
-      }
-      checkLayout(size, written, parameters);
-      return new GradientSum(sum, size == 0 ? Double.NaN : pass.lossSum / size);
+      return compute(batch, PhaseListener.NONE, false).gradientSum();
     }
   }
 
@@ -190,70 +182,90 @@ final class MultiLayerClipping implements NetworkGradients {
    * @return the clipped sum, as {@link FlatClipper#clipAndSum} returns it
    */
   INDArray clipAndSum(INDArray features, INDArray labels, double clipNorm, PhaseListener listener) {
-    MemoryWorkspace workspace = EngineMemory.enter();
-    Backward pass;
-    try {
-      pass = compute(new Batch(features, labels, null, null), listener, true);
-    } catch (RuntimeException | Error e) {
-      workspace.close();
-      throw e;
-    }
-    pass.holdWorkspace(workspace, listener);
+    Backward pass =
+        Backward.held(
+            () -> compute(new Batch(features, labels, null, null), listener, true), listener);
     return FlatClipper.of(clipNorm).clipAndSum(pass).sum();
   }
 
-  private static INDArray detachedZeros(long parameters) {
-    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      return Nd4j.zeros(DataType.FLOAT, 1, parameters);
-    }
-  }
-
-  private static void checkLayout(int batch, long written, long parameters) {
-    if (batch > 0 && written != parameters) {
-      throw new IllegalStateException(
-          "the layer rules laid out " + written + " parameters, the network has " + parameters);
-    }
-  }
-
   /**
-   * One batch's forward and backward pass through every rule, as clippable gradients: the squared
-   * norms are ready; {@link #weightedSum} lets every rule write its block.
+   * One batch's forward and backward pass through the layer rules of a network, or of a graph
+   * ({@link GraphClipping}), as clippable gradients: the squared norms are ready; {@link
+   * #weightedSum} lets every rule write its block of {@code params()}.
    */
-  final class Backward implements ClippableGradients {
+  static final class Backward implements ClippableGradients {
     private final List<LayerRule.Pass> passes;
     private final double[] squaredNorms;
     private final double lossSum;
+    private final long parameters;
     private boolean summed;
     private MemoryWorkspace workspace; // open, not current, until the weighted sum; null if none
     private long generation;
     private PhaseListener listener = PhaseListener.NONE;
 
     /**
-     * @param passes the rules' passes, in network order (a preprocessor's before its layer's);
+     * @param passes the rules' passes, in forward order (a preprocessor's before its layer's);
      *     empty for an empty batch
-     * @param squaredNorms {@code ||g_i||^2} per example
+     * @param squaredNorms {@code ||g_i||^2} per example, added to by {@link #addSquaredNorms}
      * @param lossSum the sum of the per-example losses
+     * @param parameters the network's parameter count
      */
-    Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum) {
+    Backward(List<LayerRule.Pass> passes, double[] squaredNorms, double lossSum, long parameters) {
       this.passes = passes;
       this.squaredNorms = squaredNorms;
       this.lossSum = lossSum;
+      this.parameters = parameters;
     }
 
-    /** The rules' passes, in network order. */
+    /**
+     * Enters the engine's workspace, runs {@code compute} in it, and keeps the workspace open (but
+     * makes the workspace that was current before it current again) for {@link #weightedSum};
+     * closes it at once when {@code compute} throws.
+     *
+     * @param sumListener told when each rule's clipped-sum phase ends
+     */
+    static Backward held(Supplier<Backward> compute, PhaseListener sumListener) {
+      MemoryWorkspace open = EngineMemory.enter();
+      Backward pass;
+      try {
+        pass = compute.get();
+      } catch (RuntimeException | Error e) {
+        open.close();
+        throw e;
+      }
+      pass.workspace = open;
+      pass.generation = open.getGenerationId();
+      pass.listener = sumListener;
+      EngineMemory.suspend(open);
+      return pass;
+    }
+
+    /** The rules' passes, in forward order. */
     List<LayerRule.Pass> passes() {
       return passes;
     }
 
+    /** Adds every pass's share of each example's squared norm (after the backward passes). */
+    void addSquaredNorms(PhaseListener listener) {
+      for (int k = 0; k < passes.size(); k++) {
+        passes.get(k).addSquaredNorms(squaredNorms);
+        listener.phaseEnded(k, Phase.NORMS);
+      }
+    }
+
     /**
-     * Keeps {@code open} (the workspace that holds the passes' arrays, just entered) open for
-     * {@link #weightedSum} and makes the workspace that was current before it current again.
+     * The plain gradient sum {@code sum_i g_i} of the passes and the mean loss, computed inside the
+     * workspace that holds the passes; the sum is fresh and outside any workspace.
      */
-    private void holdWorkspace(MemoryWorkspace open, PhaseListener sumListener) {
-      this.workspace = open;
-      this.generation = open.getGenerationId();
-      this.listener = sumListener;
-      EngineMemory.suspend(open);
+    GradientSum gradientSum() {
+      INDArray sum = detachedZeros(parameters);
+      int size = batchSize();
+      long written = 0;
+      for (LayerRule.Pass layer : passes) {
+        written += layer.addGradientSum(size, sum);
+      }
+      checkLayout(size, written, parameters);
+      return new GradientSum(sum, size == 0 ? Double.NaN : lossSum / size);
     }
 
     @Override
@@ -263,7 +275,7 @@ final class MultiLayerClipping implements NetworkGradients {
 
     @Override
     public long parameterCount() {
-      return network.numParams();
+      return parameters;
     }
 
     @Override
@@ -280,7 +292,7 @@ final class MultiLayerClipping implements NetworkGradients {
      */
     @Override
     public long squaredNormRoundingTerms() {
-      return network.numParams() + passes.size();
+      return parameters + passes.size();
     }
 
     /**
@@ -308,7 +320,6 @@ final class MultiLayerClipping implements NetworkGradients {
                 + "batch, got a call after the batch's arrays were released");
       }
       summed = true;
-      long parameters = network.numParams();
       INDArray sum = detachedZeros(parameters);
       if (workspace == null) {
         return sum; // an empty batch
@@ -335,6 +346,19 @@ final class MultiLayerClipping implements NetworkGradients {
       return squaredNorms.length == 0
           ? OptionalDouble.empty()
           : OptionalDouble.of(lossSum / squaredNorms.length);
+    }
+
+    private static INDArray detachedZeros(long parameters) {
+      try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        return Nd4j.zeros(DataType.FLOAT, 1, parameters);
+      }
+    }
+
+    private static void checkLayout(int batch, long written, long parameters) {
+      if (batch > 0 && written != parameters) {
+        throw new IllegalStateException(
+            "the layer rules laid out " + written + " parameters, the network has " + parameters);
+      }
     }
   }
 
@@ -374,16 +398,7 @@ final class MultiLayerClipping implements NetworkGradients {
 
   /** As {@link #backward(INDArray, INDArray)}, with the batch's masks. */
   Backward backward(Batch batch) {
-    MemoryWorkspace workspace = EngineMemory.enter();
-    Backward pass;
-    try {
-      pass = compute(batch, PhaseListener.NONE, true);
-    } catch (RuntimeException | Error e) {
-      workspace.close();
-      throw e;
-    }
-    pass.holdWorkspace(workspace, PhaseListener.NONE);
-    return pass;
+    return Backward.held(() -> compute(batch, PhaseListener.NONE, true), PhaseListener.NONE);
   }
 
   /** The passes of a batch inside the engine's workspace, which the caller has entered. */
@@ -391,7 +406,7 @@ final class MultiLayerClipping implements NetworkGradients {
     int size = batch.size();
     double[] squaredNorms = new double[size];
     if (size == 0) {
-      return new Backward(List.of(), squaredNorms, 0.0);
+      return new Backward(List.of(), squaredNorms, 0.0, network.numParams());
     }
     List<LayerRule> rules = rules();
     List<LayerRule.Pass> passes = new ArrayList<>(rules.size());
@@ -434,13 +449,11 @@ final class MultiLayerClipping implements NetworkGradients {
       gradient = passes.get(k).backward(gradient, k > firstWithParameters);
       listener.phaseEnded(k, Phase.BACKWARD);
     }
+    Backward backward = new Backward(passes, squaredNorms, lossSum, network.numParams());
     if (norms) {
-      for (int k = 0; k < passes.size(); k++) {
-        passes.get(k).addSquaredNorms(squaredNorms);
-        listener.phaseEnded(k, Phase.NORMS);
-      }
+      backward.addSquaredNorms(listener);
     }
-    return new Backward(passes, squaredNorms, lossSum);
+    return backward;
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
 import org.dp4j.dl4j.validation.LayerValidator;
@@ -36,9 +37,12 @@ public interface NetworkGradients {
    * #gradients(INDArray, INDArray)}: the masks are DL4J's ({@code DataSet.getFeaturesMaskArray()}
    * and {@code getLabelsMaskArray()}), one row per example; masked time steps contribute nothing.
    *
+   * @param features the batch's features, leading dimension {@code B >= 0}
+   * @param labels the batch's labels, leading dimension {@code B}
    * @param featuresMask the per-time-step features mask {@code [B, T]} (1 present, 0 padding), or
    *     null
    * @param labelsMask the labels mask (for sequence outputs {@code [B, T]}), or null
+   * @return the gradients, to be clipped once
    * @throws IllegalArgumentException for mismatched shapes, or a mask given to a network whose
    *     layers read no sequences
    */
@@ -72,6 +76,34 @@ public interface NetworkGradients {
           MultiLayerClipping.ifSupported(network, GradientMethod.GHOST)
               .or(() -> MultiLayerClipping.ifSupported(network, GradientMethod.LAYERWISE))
               .orElseGet(() -> new BatchOfOneClipping(network));
+    };
+  }
+
+  /**
+   * The gradients of {@code graph}, a {@code ComputationGraph} with one input and one output,
+   * validated with {@link LayerValidator}: its vertices are walked in topological order with the
+   * same layer rules as {@link #forNetwork}, plus rules for the vertices without parameters that do
+   * not mix examples (merge, element-wise, subset, preprocessor, scale, shift, L2 normalize).
+   *
+   * @param graph an initialised graph with one input and one output
+   * @param method {@link GradientMethod#AUTO} picks ghost clipping where supported, else layerwise
+   *     clipping where supported, else the batch-of-one loop
+   * @return the per-example gradients of the graph's batches
+   * @throws IllegalArgumentException when the graph is not initialised, has several inputs or
+   *     outputs, mixes examples, or {@code GHOST} or {@code LAYERWISE} is asked for a graph it does
+   *     not support (the message says which vertex)
+   */
+  static NetworkGradients forGraph(ComputationGraph graph, GradientMethod method) {
+    GraphClipping.checkShape(graph);
+    Checks.notNull("method", method);
+    LayerValidator.validate(graph);
+    return switch (method) {
+      case GHOST, LAYERWISE -> GraphClipping.of(graph, method);
+      case BATCH_OF_ONE -> new BatchOfOneClipping(graph);
+      case AUTO ->
+          GraphClipping.ifSupported(graph, GradientMethod.GHOST)
+              .or(() -> GraphClipping.ifSupported(graph, GradientMethod.LAYERWISE))
+              .orElseGet(() -> new BatchOfOneClipping(graph));
     };
   }
 }

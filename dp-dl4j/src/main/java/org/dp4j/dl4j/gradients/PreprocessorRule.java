@@ -4,8 +4,11 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.dp4j.core.internal.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,20 +16,40 @@ import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * The input preprocessors that DL4J inserts for {@code InputType.convolutionalFlat(...)}: {@link
- * FeedForwardToCnnPreProcessor} and {@link CnnToFeedForwardPreProcessor} ({@code NCHW}). They
- * reshape each example on its own and have no parameters.
+ * FeedForwardToCnnPreProcessor} and {@link CnnToFeedForwardPreProcessor} ({@code NCHW}); and for
+ * {@code InputType.recurrent(...)} around a DenseLayer: {@link RnnToFeedForwardPreProcessor} and
+ * {@link FeedForwardToRnnPreProcessor} ({@code NCW}). They reshape each example on its own and have
+ * no parameters.
+ *
+ * <p>DL4J's recurrent pair reshapes {@code [B, C, T]} into step rows {@code [B * T, C]} and back,
+ * which would put one example's steps in many rows; here both pass a sequence on unchanged (row
+ * {@code i} stays example {@code i}), with its per-step mask, and the DenseRule applies its map at
+ * every time step.
  */
 record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
 
   @Override
   public Optional<String> unsupportedReason() {
-    if (preprocessor.getClass() != FeedForwardToCnnPreProcessor.class
-        && preprocessor.getClass() != CnnToFeedForwardPreProcessor.class) {
+    Class<?> type = preprocessor.getClass();
+    if (type != FeedForwardToCnnPreProcessor.class
+        && type != CnnToFeedForwardPreProcessor.class
+        && type != RnnToFeedForwardPreProcessor.class
+        && type != FeedForwardToRnnPreProcessor.class) {
       return Optional.of(
           "has an unsupported input preprocessor "
-              + preprocessor.getClass().getSimpleName()
-              + " (only FeedForwardToCnnPreProcessor and "
-              + "CnnToFeedForwardPreProcessor)");
+              + type.getSimpleName()
+              + " (only FeedForwardToCnnPreProcessor, CnnToFeedForwardPreProcessor, "
+              + "RnnToFeedForwardPreProcessor and FeedForwardToRnnPreProcessor)");
+    }
+    RNNFormat format =
+        preprocessor instanceof RnnToFeedForwardPreProcessor toRows
+            ? toRows.getRnnDataFormat()
+            : preprocessor instanceof FeedForwardToRnnPreProcessor toSequence
+                ? toSequence.getRnnDataFormat()
+                : RNNFormat.NCW;
+    if (format != null && format != RNNFormat.NCW) {
+      return Optional.of(
+          "has a " + type.getSimpleName() + " in format " + format + "; only NCW is supported");
     }
     if (preprocessor instanceof CnnToFeedForwardPreProcessor flatten
         && flatten.getFormat() != CNN2DFormat.NCHW) {
@@ -46,7 +69,31 @@ record PreprocessorRule(InputPreProcessor preprocessor) implements LayerRule {
    * input that already has the output's rank passes through, as in DL4J.
    */
   @Override
+  public Pass forward(INDArray input, INDArray mask) {
+    if (preprocessor instanceof RnnToFeedForwardPreProcessor
+        && input.rank() == 2
+        && mask == null) { // rows already (after a global pooling): DL4J passes them on
+      return new ParameterFreePass(input, gradient -> gradient);
+    }
+    if (preprocessor instanceof RnnToFeedForwardPreProcessor
+        || preprocessor instanceof FeedForwardToRnnPreProcessor) {
+      String name = preprocessor.getClass().getSimpleName();
+      TimeSteps.checkSequence(input, name);
+      TimeSteps.checkMask(mask, input, name);
+      return new ParameterFreePass(input, gradient -> gradient);
+    }
+    if (mask != null) {
+      throw new MaskNotTaken(mask);
+    }
+    return forward(input);
+  }
+
+  @Override
   public Pass forward(INDArray input) {
+    if (preprocessor instanceof RnnToFeedForwardPreProcessor
+        || preprocessor instanceof FeedForwardToRnnPreProcessor) {
+      return forward(input, null);
+    }
     int batch = Math.toIntExact(input.size(0));
     if (preprocessor instanceof FeedForwardToCnnPreProcessor toCnn) {
       if (input.rank() == 4) {

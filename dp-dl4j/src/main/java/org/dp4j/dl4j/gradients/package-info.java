@@ -1,7 +1,8 @@
 /**
- * Per-example gradients of a {@code MultiLayerNetwork}'s batches in dp-training's clipping
- * vocabulary ({@code ClippableGradients}: squared norms, then weighted sums), behind {@link
- * org.dp4j.dl4j.gradients.NetworkGradients#forNetwork}; dp-training's flat clipper decides the clip
+ * Per-example gradients of the batches of a {@code MultiLayerNetwork} or a {@code ComputationGraph}
+ * in dp-training's clipping vocabulary ({@code ClippableGradients}: squared norms, then weighted
+ * sums), behind {@link org.dp4j.dl4j.gradients.NetworkGradients#forNetwork} and {@link
+ * org.dp4j.dl4j.gradients.NetworkGradients#forGraph}; dp-training's flat clipper decides the clip
  * factors by its one rule.
  *
  * <p>{@link org.dp4j.dl4j.gradients.GradientMethod#GHOST} and {@code LAYERWISE} run one engine
@@ -13,8 +14,14 @@
  * FLOAT} networks the convolution, pooling and tanh work runs in host loops over channels-last
  * buffers ({@code ConvGeometry}, {@code TanhKernel}), split over ND4J's threads ({@code
  * ExampleRanges}), with the matrix products in ND4J's BLAS. A new layer type is one rule class, one
- * entry in {@code LayerRules.TYPES}, and a test against the batch-of-one loop. {@link
- * org.dp4j.dl4j.gradients.BatchOfOneGradients} is the exact, slow fallback for every other layer
- * that does not mix examples.
+ * entry in {@code LayerRules.TYPES}, and a test against the batch-of-one loop.
+ *
+ * <p>A graph with one input and one output runs on {@code GraphClipping}, which walks its vertices
+ * in topological order with the same layer rules (a layer vertex is a {@code ChainRule}: its input
+ * preprocessor's rule, then its layer's) and a {@code VertexRule} per vertex type without
+ * parameters that does not mix examples ({@code VertexRules}: merge, element-wise, subset,
+ * preprocessor, scale, shift, L2 normalize); where a vertex's output feeds several vertices, their
+ * input gradients are summed. {@link org.dp4j.dl4j.gradients.BatchOfOneGradients} is the exact,
+ * slow fallback for every other layer that does not mix examples.
  */
 package org.dp4j.dl4j.gradients;

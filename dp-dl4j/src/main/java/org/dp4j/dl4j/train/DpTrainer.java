@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.NeighbouringRelation;
 import org.dp4j.core.PrivacyBudget;
@@ -56,6 +57,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * System.out.println(trainer.privacyStatement());
  * }</pre>
  *
+ * <p>The network is a {@code MultiLayerNetwork} or a {@code ComputationGraph} with one input and
+ * one output ({@link #builder(ComputationGraph, DataSet)}); the builder and the trainer are the
+ * same for both, only the per-example gradients differ ({@link NetworkGradients#forNetwork}, {@link
+ * NetworkGradients#forGraph}).
+ *
  * <p>Everything privacy-relevant is stated once, on the builder, and resolved into one {@link
  * DpSgdConfig}: the target (what this run may spend) or a fixed noise multiplier, the accountant
  * kind (PLD by default), the clip norm; the dataset size comes from the data and the planned steps
@@ -64,9 +70,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * the ledger can still afford.
  *
  * <p>The network's updater is used on the noisy gradient (or the builder's); its regularization and
- * DL4J listeners are not. Secure randomness by default (batches and noise); seeded sources only
- * through the builder's loudly named methods, and the {@link #privacyStatement()} then says the run
- * is not private.
+ * DL4J listeners are not. Parameters of {@code FrozenLayer} and {@code FrozenLayerWithBackprop}
+ * layers stay exactly unchanged (private fine-tuning). Secure randomness by default (batches and
+ * noise); seeded sources only through the builder's loudly named methods, and the {@link
+ * #privacyStatement()} then says the run is not private.
  *
  * <p><b>Divergence.</b> Training stops at the first step whose noisy update or updated parameters
  * hold NaN or infinite values, with {@link TrainingDivergedException} (see {@link DpSgdOptimizer}):
@@ -88,7 +95,7 @@ public final class DpTrainer implements AutoCloseable {
   /** The relation DP-SGD with Poisson sampling is analysed under. */
   private static final NeighbouringRelation RELATION = NeighbouringRelation.ADD_OR_REMOVE_ONE;
 
-  private final MultiLayerNetwork network;
+  private final TrainedModel network;
   private final INDArray features;
   private final INDArray labels;
   private final INDArray featuresMask; // null when the data has none
@@ -96,6 +103,7 @@ public final class DpTrainer implements AutoCloseable {
   private final DpSgdConfig config;
   private final DpSgdOptimizer optimizer;
   private final NetworkGradients gradients;
+  private final FrozenParameters frozen;
   private final PoissonBatchSampler sampler;
   private final TrainingListener listener;
   private final boolean privateNoise;
@@ -110,7 +118,8 @@ public final class DpTrainer implements AutoCloseable {
     this.labelsMask = b.data.getLabelsMaskArray();
     this.config = config;
     this.ledger = ledger;
-    this.gradients = NetworkGradients.forNetwork(network, b.method);
+    this.gradients = network.gradients().apply(b.method);
+    this.frozen = FrozenParameters.of(network.layers(), network.params());
     this.sampler = PoissonBatchSampler.of(config.datasetSize(), config.samplingRate(), b.random);
     this.listener = b.listener;
     this.privateNoise = b.noise.isPrivate();
@@ -139,7 +148,21 @@ public final class DpTrainer implements AutoCloseable {
    * @return the builder
    */
   public static Builder builder(MultiLayerNetwork network, DataSet trainData) {
-    return new Builder(network, trainData);
+    return new Builder(TrainedModel.of(network), trainData);
+  }
+
+  /**
+   * A builder for training a {@code ComputationGraph} with one input and one output on {@code
+   * trainData} (features of its input, labels of its output); the same builder as for a network.
+   * The per-example gradients come from {@link NetworkGradients#forGraph}.
+   *
+   * @param graph an initialised graph ({@code init()} called); trained in place
+   * @param trainData the training set: features with the dataset size as leading dimension, labels;
+   *     its size is the dataset size of the privacy analysis
+   * @return the builder
+   */
+  public static Builder builder(ComputationGraph graph, DataSet trainData) {
+    return new Builder(TrainedModel.of(graph), trainData);
   }
 
   /**
@@ -159,7 +182,8 @@ public final class DpTrainer implements AutoCloseable {
             rows(labels, batch),
             featuresMask == null ? null : rows(featuresMask, batch),
             labelsMask == null ? null : rows(labelsMask, batch));
-    StepResult result = optimizer.step(network.params(), perExample);
+    StepResult result =
+        frozen.keep(network.params(), () -> optimizer.step(network.params(), perExample));
     listener.onStep(result);
     return result;
   }
@@ -240,9 +264,9 @@ public final class DpTrainer implements AutoCloseable {
     return gradients.method();
   }
 
-  /** {@return the model being trained (the network given to the builder)} */
+  /** {@return the model being trained (the network or graph given to the builder)} */
   public Model model() {
-    return network;
+    return network.model();
   }
 
   /**
@@ -268,7 +292,7 @@ public final class DpTrainer implements AutoCloseable {
    * the expected batch size, and epochs or steps. Not thread-safe.
    */
   public static final class Builder {
-    private final MultiLayerNetwork network;
+    private final TrainedModel network;
     private final DataSet data;
     private final DpSgdConfig.Builder config = DpSgdConfig.builder();
     private PrivacyBudget target;
@@ -293,15 +317,13 @@ public final class DpTrainer implements AutoCloseable {
     private boolean privateSampling = true;
     private String runName;
 
-    private Builder(MultiLayerNetwork network, DataSet data) {
-      this.network = Checks.notNull("network", network);
+    private Builder(TrainedModel network, DataSet data) {
+      this.network = network;
       this.data = Checks.notNull("trainData", data);
       Checks.notNull("trainData.getFeatures()", data.getFeatures());
       Checks.notNull("trainData.getLabels()", data.getLabels());
       requireMaskRows("trainData.getFeaturesMaskArray()", data.getFeaturesMaskArray(), data);
       requireMaskRows("trainData.getLabelsMaskArray()", data.getLabelsMaskArray(), data);
-      Checks.require(
-          network.params() != null, "network", "initialised (call init())", "null " + "parameters");
     }
 
     private static void requireMaskRows(String name, INDArray mask, DataSet data) {
@@ -613,7 +635,8 @@ public final class DpTrainer implements AutoCloseable {
       IUpdater chosen =
           updater != null
               ? updater
-              : NetworkUpdater.of(network)
+              : network
+                  .sharedUpdater()
                   .orElseThrow(
                       () ->
                           new IllegalArgumentException(

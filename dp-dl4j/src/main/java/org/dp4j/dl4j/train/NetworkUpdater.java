@@ -3,10 +3,9 @@ package org.dp4j.dl4j.train;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.IUpdater;
 
-/** The updater a network was configured with, when all its layers share one. */
+/** The updater a network or graph was configured with, when all its layers share one. */
 final class NetworkUpdater {
 
   private NetworkUpdater() {}
@@ -15,10 +14,10 @@ final class NetworkUpdater {
    * The one updater (weights and biases) of every layer with an updater, or empty when the layers
    * use different ones.
    */
-  static Optional<IUpdater> of(MultiLayerNetwork network) {
+  static Optional<IUpdater> of(org.deeplearning4j.nn.api.Layer[] layers) {
     IUpdater shared = null;
-    for (int i = 0; i < network.getnLayers(); i++) {
-      Layer layer = network.getLayerWiseConfigurations().getConf(i).getLayer();
+    for (org.deeplearning4j.nn.api.Layer initialised : layers) {
+      Layer layer = initialised.conf().getLayer();
       if (!(layer instanceof BaseLayer base)) {
         continue;
       }

@@ -123,7 +123,8 @@ class BidirectionalRuleTest {
         RecurrentNetworks.withSoftmaxHead(
             8500, 3, new LastTimeStep(new LSTM.Builder().nIn(2).nOut(3).dropOut(0.5).build()));
     assertEquals(
-        "layer 0 (LSTM) uses dropout",
+        "layer 0 (LSTM) uses dropout, which its rule does not apply; remove it, or put a "
+            + "DropoutLayer before the layer",
         MultiLayerClipping.unsupportedReason(dropout, GradientMethod.LAYERWISE).orElseThrow());
     MultiLayerNetwork dense =
         RecurrentNetworks.withSoftmaxHead(

@@ -3,11 +3,13 @@ package org.dp4j.dl4j.gradients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.dl4j.testing.TestNetworks;
@@ -54,13 +56,25 @@ class PreprocessorRuleTest {
             TestNetworks.builder(6100)
                 .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
                 .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(2).build())
-                .inputPreProcessor(0, new RnnToFeedForwardPreProcessor()),
+                .inputPreProcessor(0, new CnnToRnnPreProcessor(2, 2, 1)),
             6100);
     assertEquals(
-        "layer 0 (DenseLayer) has an unsupported input preprocessor "
-            + "RnnToFeedForwardPreProcessor (only FeedForwardToCnnPreProcessor and "
-            + "CnnToFeedForwardPreProcessor)",
+        "layer 0 (DenseLayer) has an unsupported input preprocessor CnnToRnnPreProcessor (only "
+            + "FeedForwardToCnnPreProcessor, CnnToFeedForwardPreProcessor, "
+            + "RnnToFeedForwardPreProcessor and FeedForwardToRnnPreProcessor)",
         MultiLayerClipping.unsupportedReason(rnn, GradientMethod.GHOST).orElseThrow());
+
+    MultiLayerNetwork nwc =
+        TestNetworks.build(
+            TestNetworks.builder(6102)
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
+                .layer(new OutputLayer.Builder(LossFunction.MSE).nIn(3).nOut(2).build())
+                .inputPreProcessor(0, new RnnToFeedForwardPreProcessor(RNNFormat.NWC)),
+            6102);
+    assertEquals(
+        "layer 0 (DenseLayer) has a RnnToFeedForwardPreProcessor in format NWC; only NCW is "
+            + "supported",
+        MultiLayerClipping.unsupportedReason(nwc, GradientMethod.GHOST).orElseThrow());
 
     MultiLayerNetwork nhwc =
         TestNetworks.build(
