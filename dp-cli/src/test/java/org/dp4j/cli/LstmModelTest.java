@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.cli.CliTestSupport.Run;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -175,5 +178,40 @@ class LstmModelTest {
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().contains("model lstm; 20 input canaries"), run.out());
     assertTrue(run.out().contains("verdict: "), run.out());
+  }
+
+  /** Fashion-MNIST images become 28 steps of 28 features (tiny IDX files, one epoch). */
+  @Test
+  void fashionMnistRowsTrainAsTwentyEightSteps(@TempDir Path dir) throws IOException {
+    TrainCommandTest.writeIdx(dir.resolve("train-images-idx3-ubyte"), 0x803, 8, false);
+    TrainCommandTest.writeIdx(dir.resolve("train-labels-idx1-ubyte"), 0x801, 8, false);
+    TrainCommandTest.writeIdx(dir.resolve("t10k-images-idx3-ubyte"), 0x803, 3, false);
+    TrainCommandTest.writeIdx(dir.resolve("t10k-labels-idx1-ubyte"), 0x801, 3, false);
+    TrainingData data = ModelKind.LSTM.input(FashionMnistDataset.load(dir));
+    assertArrayEquals(new long[] {8, 28, 28}, data.train().getFeatures().shape());
+    // Pixel (r, c) of image k is (k + 28 r + c) mod 256, scaled to [0, 1].
+    assertEquals(((5 + 28 * 3 + 7) % 256) / 255f, data.train().getFeatures().getFloat(5, 7, 3));
+    Run run =
+        CliTestSupport.run(
+            "train",
+            "--model",
+            "lstm",
+            "--dataset",
+            "fashion-mnist",
+            "--data-dir",
+            dir.toString(),
+            "--validation-fraction",
+            "0",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "4",
+            "--noise-multiplier",
+            "1");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(
+        run.out().contains("fashion-mnist (8 training, 0 validation, 3 test examples), model lstm"),
+        run.out());
+    assertTrue(run.out().contains("test accuracy: "), run.out());
   }
 }

@@ -188,7 +188,7 @@ class TrainCommandTest {
     assertTrue(e.getMessage().contains("must be an IDX label file"), e.getMessage());
   }
 
-  private static void writeIdx(Path file, int magic, int count, boolean gzip) throws IOException {
+  static void writeIdx(Path file, int magic, int count, boolean gzip) throws IOException {
     try (OutputStream raw = Files.newOutputStream(file);
         OutputStream maybeGzip = gzip ? new GZIPOutputStream(raw) : raw;
         DataOutputStream out = new DataOutputStream(maybeGzip)) {
