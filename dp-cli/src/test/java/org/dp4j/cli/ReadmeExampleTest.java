@@ -31,10 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the first one created), and print what their comments and the text around them claim.
  *
  * <p>A {@code java} block that declares a public class is a program. A block without a class is a
- * variation of the program before it: its {@code import} lines are added to the program's, and its
- * other lines replace the program's last statements from the line that starts with {@code DpTrainer
- * trainer} to the one that prints the privacy statement. A block with elided code ({@code ...}) is
- * an excerpt and is not run. Identical programs in several documents run once.
+ * variation of the last whole program before it: its {@code import} lines are added to the
+ * program's, and its other lines replace the program's last statements from the line that starts
+ * with {@code DpTrainer trainer} to the one that prints the privacy statement. A block with elided
+ * code ({@code ...}) is an excerpt and is not run. Identical programs in several documents run
+ * once.
  */
 class ReadmeExampleTest {
 
@@ -96,9 +97,13 @@ class ReadmeExampleTest {
   @Test
   void dl4jGuideProgramsCompileRunTwiceAndPrintWhatTheyClaim() throws Exception {
     List<String> programs = programs("docs/dl4j.md");
-    assertEquals(2, programs.size(), "docs/dl4j.md's programs: training, training on a ledger");
+    assertEquals(
+        3,
+        programs.size(),
+        "docs/dl4j.md's programs: training, training on a ledger, training a ComputationGraph");
     assertTrainsPrivately(programs.get(0));
     assertTrainsOnALedger(programs.get(1));
+    assertTrainsAGraphPrivately(programs.get(2));
   }
 
   /**
@@ -137,6 +142,17 @@ class ReadmeExampleTest {
     }
   }
 
+  /** The ComputationGraph variation spends the same target through the same builder. */
+  private static void assertTrainsAGraphPrivately(String program) throws Exception {
+    assertTrue(program.contains("DpTrainer.builder(graph, trainData)"), program);
+    for (String out : runTwice(program)) {
+      Matcher statement = STATEMENT.matcher(out);
+      assertTrue(statement.find(), out);
+      double epsilon = Double.parseDouble(statement.group(1));
+      assertTrue(epsilon <= 3.0 && epsilon > 2.99, out);
+    }
+  }
+
   /** The ledger variation: the second run reopens the ledger the first created. */
   private static void assertTrainsOnALedger(String program) throws Exception {
     List<String> outputs = runTwice(program);
@@ -164,21 +180,26 @@ class ReadmeExampleTest {
     return claimed;
   }
 
-  /** The runnable programs of a document, variations spliced into the program before them. */
+  /**
+   * The runnable programs of a document, variations spliced into the last whole program before
+   * them.
+   */
   private static List<String> programs(String document) throws IOException {
     Matcher block =
         JAVA_BLOCK.matcher(Files.readString(repositoryFile(document), StandardCharsets.UTF_8));
     List<String> programs = new ArrayList<>();
+    String base = null; // the last whole program: variations replace its statements
     while (block.find()) {
       String code = block.group(1);
       if (code.contains("...")) {
         continue;
       }
       if (CLASS_NAME.matcher(code).find()) {
+        base = code;
         programs.add(code);
       } else {
-        assertFalse(programs.isEmpty(), document + ": a variation needs a program before it");
-        programs.add(splice(programs.get(programs.size() - 1), code));
+        assertFalse(base == null, document + ": a variation needs a program before it");
+        programs.add(splice(base, code));
       }
     }
     return programs;
