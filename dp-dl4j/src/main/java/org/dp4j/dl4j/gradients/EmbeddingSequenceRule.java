@@ -10,7 +10,6 @@ import org.dp4j.core.internal.Checks;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -74,7 +73,8 @@ record EmbeddingSequenceRule(LayerSite site, EmbeddingSequenceLayer config) impl
     for (int i = 0; i < batch; i++) {
       System.arraycopy(ids[i], 0, flat, i * steps, steps);
     }
-    INDArray z = w.getRows(flat).castTo(type).dup('c'); // [B * T, nOut], row i * T + t
+    // One native gather ([B * T, nOut], row i * T + t); getRows copies row by row.
+    INDArray z = Nd4j.pullRows(w, 1, flat, 'c').castTo(type);
     if (b != null) {
       z.addiRowVector(b);
     }
@@ -217,12 +217,20 @@ record EmbeddingSequenceRule(LayerSite site, EmbeddingSequenceLayer config) impl
       delta.muliColumnVector(stepFactors);
       INDArray params = rule.site.parameters();
       INDArray w = rule.site.layer().getParam("W");
-      // Rows of equal index accumulate.
-      INDArray gradient =
-          Nd4j.exec(
-              new ScatterAdd(
-                  Nd4j.zeros(type, w.size(0), w.size(1)), Nd4j.createFromArray(ids), delta))[0];
-      ParameterBlocks.matrix(sum, params, w).assign(gradient.castTo(DataType.FLOAT));
+      // Rows of equal index accumulate: a scatter-add on the host (ND4J's ScatterAdd op costs
+      // several times the whole non-private step at a vocabulary of 1,000).
+      int width = Math.toIntExact(w.size(1));
+      float[] rows = delta.castTo(DataType.FLOAT).dup('c').data().asFloat();
+      float[] gradient = new float[Math.toIntExact(w.length())];
+      for (int r = 0; r < ids.length; r++) {
+        int to = ids[r] * width;
+        int from = r * width;
+        for (int j = 0; j < width; j++) {
+          gradient[to + j] += rows[from + j];
+        }
+      }
+      ParameterBlocks.matrix(sum, params, w)
+          .assign(Nd4j.createFromArray(gradient).reshape('c', w.size(0), width));
       long written = w.length();
       if (rule.config.hasBias()) {
         INDArray b = rule.site.layer().getParam("b");

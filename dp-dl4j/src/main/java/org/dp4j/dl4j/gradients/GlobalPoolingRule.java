@@ -134,8 +134,13 @@ record GlobalPoolingRule(LayerSite site, GlobalPoolingLayer config) implements L
     return new ParameterFreePass(
         output,
         gradient -> {
-          INDArray g = gradient.castTo(type).reshape('c', batch, channels, 1);
-          return d.mul(g.broadcast(batch, channels, positions)).reshape('c', shape);
+          // Each (example, channel) row of d scaled by its output gradient (a column-vector
+          // product: ND4J's broadcast op is many times slower).
+          INDArray g = gradient.castTo(type).dup('c').reshape('c', batch * channels, 1);
+          return d.dup('c')
+              .reshape('c', batch * channels, positions)
+              .muliColumnVector(g)
+              .reshape('c', shape);
         });
   }
 }

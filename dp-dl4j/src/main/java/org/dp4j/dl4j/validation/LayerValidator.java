@@ -3,6 +3,7 @@ package org.dp4j.dl4j.validation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -36,6 +37,10 @@ import org.dp4j.core.internal.Checks;
  * rejected for the same reason. {@link LearnedSelfAttentionLayer} is rejected because DL4J
  * 1.0.0-M2.1 cannot run its forward pass at all.
  *
+ * <p>Truncated backpropagation through time ({@code BackpropType.TruncatedBPTT}) is rejected: the
+ * per-example gradients are each example's full gradient through time, which a truncated
+ * configuration does not describe; set {@code BackpropType.Standard}.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class LayerValidator {
@@ -52,6 +57,7 @@ public final class LayerValidator {
   public static List<String> problems(MultiLayerConfiguration configuration) {
     Checks.notNull("configuration", configuration);
     List<String> problems = new ArrayList<>();
+    backpropType("the network", configuration.getBackpropType(), problems);
     for (int i = 0; i < configuration.getConfs().size(); i++) {
       Layer layer = configuration.getConf(i).getLayer();
       addProblems("layer " + i + " (" + layer.getClass().getSimpleName() + ")", layer, problems);
@@ -71,6 +77,7 @@ public final class LayerValidator {
   public static List<String> problems(ComputationGraphConfiguration configuration) {
     Checks.notNull("configuration", configuration);
     List<String> problems = new ArrayList<>();
+    backpropType("the graph", configuration.getBackpropType(), problems);
     for (Map.Entry<String, GraphVertex> vertex : configuration.getVertices().entrySet()) {
       if (vertex.getValue() instanceof LayerVertex layerVertex) {
         Layer layer = layerVertex.getLayerConf().getLayer();
@@ -181,6 +188,15 @@ public final class LayerValidator {
               + " must have no gradient normalization (DP-SGD clips per example), "
               + "got "
               + normalization);
+    }
+  }
+
+  private static void backpropType(String name, BackpropType type, List<String> problems) {
+    if (type == BackpropType.TruncatedBPTT) {
+      problems.add(
+          name
+              + " must use BackpropType.Standard (each example's gradient is its full gradient"
+              + " through time), got TruncatedBPTT");
     }
   }
 

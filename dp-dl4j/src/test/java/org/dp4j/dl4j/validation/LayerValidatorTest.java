@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.LearnedSelfAttentionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -236,6 +241,51 @@ class LayerValidatorTest {
         assertThrows(
             NullPointerException.class, () -> LayerValidator.validate((ComputationGraph) null));
     assertEquals("graph must not be null", e.getMessage());
+  }
+
+  @Test
+  void truncatedBackpropagationThroughTimeIsRejectedForNetworksAndGraphs() {
+    MultiLayerConfiguration network =
+        base()
+            .list()
+            .layer(new LSTM.Builder().nIn(3).nOut(4).build())
+            .layer(
+                new RnnOutputLayer.Builder(LossFunction.MSE)
+                    .nIn(4)
+                    .nOut(2)
+                    .activation(Activation.IDENTITY)
+                    .build())
+            .backpropType(BackpropType.TruncatedBPTT)
+            .tBPTTLength(5)
+            .build();
+    assertEquals(
+        List.of(
+            "the network must use BackpropType.Standard (each example's gradient is its full"
+                + " gradient through time), got TruncatedBPTT"),
+        LayerValidator.problems(network));
+    ComputationGraphConfiguration graph =
+        base()
+            .graphBuilder()
+            .addInputs("in")
+            .addLayer("lstm", new LSTM.Builder().nIn(3).nOut(4).build(), "in")
+            .addLayer(
+                "out",
+                new RnnOutputLayer.Builder(LossFunction.MSE)
+                    .nIn(4)
+                    .nOut(2)
+                    .activation(Activation.IDENTITY)
+                    .build(),
+                "lstm")
+            .setOutputs("out")
+            .backpropType(BackpropType.TruncatedBPTT)
+            .tBPTTForwardLength(5)
+            .tBPTTBackwardLength(5)
+            .build();
+    assertEquals(
+        List.of(
+            "the graph must use BackpropType.Standard (each example's gradient is its full"
+                + " gradient through time), got TruncatedBPTT"),
+        LayerValidator.problems(graph));
   }
 
   @Test
