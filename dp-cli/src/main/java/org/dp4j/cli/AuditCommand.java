@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.dl4j.audit.PrivacyAudit;
 import org.dp4j.dl4j.train.DpTrainer;
@@ -154,7 +153,7 @@ final class AuditCommand implements Callable<Integer> {
       }
     }
     TrainingData data = run.loadData();
-    MultiLayerNetwork network = run.network(data);
+    TrainableModel network = run.network(data);
     if (canaryKind == KindOption.GRADIENT && canaries > network.numParams()) {
       throw UserError.flag(
           "--canaries",
@@ -170,6 +169,11 @@ final class AuditCommand implements Callable<Integer> {
 
   private OptionalDouble checkFlags() {
     OptionalDouble runEpsilon = run.check();
+    if (run.model == ModelKind.RESNET) {
+      throw new UserError(
+          "--model must be mlp, cnn or lstm for dp4j audit (the audit trains a"
+              + " MultiLayerNetwork), got resnet");
+    }
     if (canaries < 2) {
       throw UserError.flag("--canaries", "an integer >= 2", canaries);
     }
@@ -198,13 +202,14 @@ final class AuditCommand implements Callable<Integer> {
   private int audit(
       PrintWriter out,
       TrainingData data,
-      MultiLayerNetwork network,
+      TrainableModel network,
       LedgerSession session,
       OptionalDouble runEpsilon) {
     long started = System.nanoTime();
     Progress progress = new Progress(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
     PrivacyAudit.Builder audit =
-        PrivacyAudit.builder(network, data.train())
+        network
+            .audit(data.train())
             .run(
                 b ->
                     run.configure(

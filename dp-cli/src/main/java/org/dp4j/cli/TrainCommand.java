@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.budget.BudgetMode;
 import org.dp4j.core.budget.PrivacyBudgetExceededException;
 import org.dp4j.core.budget.PrivacyFilter;
@@ -64,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     OptionalDouble runEpsilon = checkFlags();
     TrainingData data = run.loadData();
-    MultiLayerNetwork network = run.network(data);
+    TrainableModel network = run.network(data);
     if (nonPrivate) {
       return trainNonPrivate(out, data, network);
     }
@@ -93,14 +92,12 @@ final class TrainCommand implements Callable<Integer> {
   private int trainPrivately(
       PrintWriter out,
       TrainingData data,
-      MultiLayerNetwork network,
+      TrainableModel network,
       LedgerSession session,
       OptionalDouble runEpsilon) {
     DpTrainer.Builder builder =
         run.configure(
-            DpTrainer.builder(network, data.train())
-                .runName(runName())
-                .listener(r -> progress.update(r)),
+            network.trainer(data.train()).runName(runName()).listener(r -> progress.update(r)),
             runEpsilon,
             session.delta());
     DpTrainer trainer = session.build(builder);
@@ -242,7 +239,7 @@ final class TrainCommand implements Callable<Integer> {
         + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 
-  private int trainNonPrivate(PrintWriter out, TrainingData data, MultiLayerNetwork network) {
+  private int trainNonPrivate(PrintWriter out, TrainingData data, TrainableModel network) {
     int n = data.train().numExamples();
     Optional<DataSet> validation = data.validation();
     out.printf(
@@ -284,8 +281,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Prints the final validation accuracy (when there is a validation split) and test accuracy. */
-  private static void printAccuracies(
-      PrintWriter out, MultiLayerNetwork network, TrainingData data) {
+  private static void printAccuracies(PrintWriter out, TrainableModel network, TrainingData data) {
     data.validation()
         .ifPresent(
             v ->
@@ -302,8 +298,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** The fraction of {@code data} the network classifies correctly. */
-  static double accuracy(MultiLayerNetwork network, DataSet data) {
-    INDArray predicted = network.output(data.getFeatures(), false).argMax(1);
+  static double accuracy(TrainableModel network, DataSet data) {
+    INDArray predicted = network.output(data.getFeatures()).argMax(1);
     INDArray truth = data.getLabels().argMax(1);
     return predicted.eq(truth).castTo(DataType.INT).sumNumber().doubleValue() / data.numExamples();
   }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.PrivacyBudget;
 import org.dp4j.dl4j.train.DpTrainer;
 import org.nd4j.linalg.learning.config.Adam;
@@ -75,12 +74,13 @@ final class TrainingRunOptions {
 
   @Option(
       names = "--model",
-      paramLabel = "mlp|cnn|lstm",
+      paramLabel = "mlp|cnn|lstm|resnet",
       defaultValue = "mlp",
       description =
           "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The MLP uses"
               + " ghost clipping, the CNN layerwise (im2col) clipping; the LSTM reads each"
-              + " image row as a time step; all exact.")
+              + " image row as a time step; the residual CNN (a ComputationGraph) uses"
+              + " layerwise clipping through the graph engine; all exact.")
   ModelKind model;
 
   @Option(
@@ -240,8 +240,8 @@ final class TrainingRunOptions {
   }
 
   /** The {@code --model} network for {@code data}, initialized with {@code --seed}. */
-  MultiLayerNetwork network(TrainingData data) {
-    return model.build(data, seed, new Adam(learningRate));
+  TrainableModel network(TrainingData data) {
+    return model.model(data, seed, new Adam(learningRate));
   }
 
   /** The ledger session of the flags (no ledger without {@code --ledger}). */
