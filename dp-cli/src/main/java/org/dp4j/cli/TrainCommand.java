@@ -257,10 +257,7 @@ final class TrainCommand implements Callable<Integer> {
       int[] order = SeededPermutation.of(n, run.seed + 1 + epoch);
       for (int from = 0; from < n; from += run.batchSize) {
         int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + run.batchSize));
-        network.fit(
-            new DataSet(
-                TrainingData.rows(data.train().getFeatures(), rows),
-                TrainingData.rows(data.train().getLabels(), rows)));
+        network.fit(TrainingData.rows(data.train(), rows));
       }
       out.printf(
           Locale.ROOT,

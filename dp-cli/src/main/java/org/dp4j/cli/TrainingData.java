@@ -3,11 +3,8 @@ package org.dp4j.cli;
 import java.util.Arrays;
 import java.util.Optional;
 import org.dp4j.core.internal.SeededPermutation;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.dp4j.training.internal.ExampleRows;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.SpecifiedIndex;
 
 /**
  * A classification dataset split into training, optional validation and test parts; features are
@@ -63,21 +60,9 @@ record TrainingData(
         name, rows(train, kept), Optional.of(rows(train, heldOut)), test, height, width, classes);
   }
 
-  private static DataSet rows(DataSet data, int[] rows) {
-    return new DataSet(rows(data.getFeatures(), rows), rows(data.getLabels(), rows));
-  }
-
-  /**
-   * A copy of the given rows (leading index) of an array of any rank, in the given order: flattened
-   * images {@code [n, features]} or row sequences {@code [n, features, steps]}.
-   */
-  static INDArray rows(INDArray array, int[] rows) {
-    if (array.rank() == 2) {
-      return array.getRows(rows);
-    }
-    INDArrayIndex[] index = new INDArrayIndex[array.rank()];
-    index[0] = new SpecifiedIndex(Arrays.stream(rows).asLongStream().toArray());
-    Arrays.fill(index, 1, index.length, NDArrayIndex.all());
-    return array.get(index).dup('c');
+  /** The given examples (features and labels) of {@code data}, in the given order. */
+  static DataSet rows(DataSet data, int[] rows) {
+    return new DataSet(
+        ExampleRows.select(data.getFeatures(), rows), ExampleRows.select(data.getLabels(), rows));
   }
 }

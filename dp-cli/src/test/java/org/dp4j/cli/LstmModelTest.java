@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.cli.CliTestSupport.Run;
+import org.dp4j.training.internal.ExampleRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -91,7 +92,7 @@ class LstmModelTest {
   @Test
   void rowsOfSequencesAreCopiedInTheGivenOrder() {
     INDArray sequences = Nd4j.arange(0, 5 * 8 * 8).castTo(DataType.FLOAT).reshape(5, 8, 8);
-    INDArray picked = TrainingData.rows(sequences, new int[] {3, 0});
+    INDArray picked = ExampleRows.select(sequences, new int[] {3, 0});
     assertArrayEquals(new long[] {2, 8, 8}, picked.shape());
     assertEquals(sequences.slice(3), picked.slice(0));
     assertEquals(sequences.slice(0), picked.slice(1));
@@ -114,7 +115,7 @@ class LstmModelTest {
     assertEquals(units, bias.eq(1.0).castTo(DataType.INT).sumNumber().intValue());
     assertArrayEquals(
         new long[] {4, 10},
-        a.output(TrainingData.rows(data.test().getFeatures(), new int[] {0, 1, 2, 3})).shape());
+        a.output(ExampleRows.select(data.test().getFeatures(), new int[] {0, 1, 2, 3})).shape());
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dp4j.cli.CliTestSupport.Run;
+import org.dp4j.training.internal.ExampleRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +42,7 @@ class ResnetModelTest {
     assertTrue(!params.equals(((TrainableModel.Graph) c).graph().params()));
     assertEquals(0.0, graph.getParam("conv1_b").sumNumber().doubleValue(), 0.0);
     assertTrue(graph.getParam("conv1_W").norm2Number().doubleValue() > 0);
-    INDArray out = a.output(TrainingData.rows(data.test().getFeatures(), new int[] {0, 1, 2}));
+    INDArray out = a.output(ExampleRows.select(data.test().getFeatures(), new int[] {0, 1, 2}));
     assertEquals(3, out.rows());
     assertEquals(10, out.columns());
     assertThrows(IllegalStateException.class, () -> ModelKind.RESNET.build(data, 5));

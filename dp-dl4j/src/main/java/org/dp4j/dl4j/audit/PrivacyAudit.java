@@ -20,13 +20,12 @@ import org.dp4j.training.audit.GuessPlan;
 import org.dp4j.training.audit.OneRunAudit;
 import org.dp4j.training.audit.UnderstatedNoise;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
+import org.dp4j.training.internal.ExampleRows;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A one-run privacy audit of Deeplearning4j training with DP-SGD (Steinke, Nasr &amp; Jagielski
@@ -233,10 +232,7 @@ public final class PrivacyAudit {
   /** An excluded canary's NaN row must give a non-finite gradient, which the trainer skips. */
   private void requireNanRowsSkipped(DpTrainer trainer, DataSet canaryExamples) {
     INDArray features = canaryExamples.getFeatures();
-    INDArrayIndex[] first = new INDArrayIndex[features.rank()]; // example 0, any rank
-    first[0] = NDArrayIndex.interval(0, 1);
-    java.util.Arrays.fill(first, 1, first.length, NDArrayIndex.all());
-    INDArray row = features.get(first).dup();
+    INDArray row = ExampleRows.single(features, 0);
     row.assign(Double.NaN);
     double norm =
         NetworkGradients.forNetwork(b.network, trainer.gradientMethod())

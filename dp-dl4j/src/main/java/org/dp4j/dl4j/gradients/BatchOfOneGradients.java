@@ -3,11 +3,10 @@ package org.dp4j.dl4j.gradients;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dp4j.core.internal.Checks;
+import org.dp4j.training.internal.ExampleRows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Exact per-example gradients for any {@link MultiLayerNetwork}, by running DL4J's backward pass
@@ -171,11 +170,6 @@ public final class BatchOfOneGradients {
 
   /** Example {@code i} as a batch of one, keeping the other dimensions. */
   static INDArray row(INDArray array, long i) {
-    INDArrayIndex[] indices = new INDArrayIndex[array.rank()];
-    indices[0] = NDArrayIndex.interval(i, i + 1);
-    for (int d = 1; d < indices.length; d++) {
-      indices[d] = NDArrayIndex.all();
-    }
-    return array.get(indices).dup('c');
+    return ExampleRows.single(array, i);
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,6 +23,7 @@ import org.dp4j.training.clipping.GradientInjector;
 import org.dp4j.training.clipping.NonFiniteGradientPolicy;
 import org.dp4j.training.config.DpSgdConfig;
 import org.dp4j.training.config.PrivacyStatement;
+import org.dp4j.training.internal.ExampleRows;
 import org.dp4j.training.noise.GaussianTensorNoise;
 import org.dp4j.training.noise.GradientNoise;
 import org.dp4j.training.optimizer.DpSgdCheckpoint;
@@ -35,10 +35,6 @@ import org.dp4j.training.optimizer.TrainingDivergedException;
 import org.dp4j.training.sampling.PoissonBatchSampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.SpecifiedIndex;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -178,10 +174,10 @@ public final class DpTrainer implements AutoCloseable {
     int[] batch = sampler.nextBatch();
     ClippableGradients perExample =
         gradients.gradients(
-            rows(features, batch),
-            rows(labels, batch),
-            featuresMask == null ? null : rows(featuresMask, batch),
-            labelsMask == null ? null : rows(labelsMask, batch));
+            ExampleRows.select(features, batch),
+            ExampleRows.select(labels, batch),
+            featuresMask == null ? null : ExampleRows.select(featuresMask, batch),
+            labelsMask == null ? null : ExampleRows.select(labelsMask, batch));
     StepResult result =
         frozen.keep(network.params(), () -> optimizer.step(network.params(), perExample));
     listener.onStep(result);
@@ -205,21 +201,6 @@ public final class DpTrainer implements AutoCloseable {
       run++;
     }
     return run;
-  }
-
-  private static INDArray rows(INDArray array, int[] indices) {
-    if (indices.length == 0) {
-      long[] shape = array.shape().clone();
-      shape[0] = 0;
-      return Nd4j.create(array.dataType(), shape);
-    }
-    if (array.rank() == 2) {
-      return array.getRows(indices);
-    }
-    INDArrayIndex[] index = new INDArrayIndex[array.rank()]; // sequences: [B, features, steps]
-    index[0] = new SpecifiedIndex(Arrays.stream(indices).asLongStream().toArray());
-    Arrays.fill(index, 1, index.length, NDArrayIndex.all());
-    return array.get(index).dup('c');
   }
 
   /**
