@@ -83,19 +83,19 @@ record BidirectionalRule(
   public Pass forward(INDArray input, INDArray mask) {
     return combine(
         forwardRule.forward(input, mask),
-        backwardRule.forward(Sequences.reverse(input), Sequences.reverseMask(mask)));
+        backwardRule.forward(TimeSteps.reverse(input), TimeSteps.reverseMask(mask)));
   }
 
   @Override
   public Pass forwardWithLayerMask(INDArray input, INDArray mask) {
     return combine(
         forwardRule.forwardWithLayerMask(input, mask),
-        backwardRule.forwardWithLayerMask(Sequences.reverse(input), Sequences.reverseMask(mask)));
+        backwardRule.forwardWithLayerMask(TimeSteps.reverse(input), TimeSteps.reverseMask(mask)));
   }
 
   private Pass combine(Pass forward, Pass backward) {
     INDArray outForward = forward.output();
-    INDArray outBackward = Sequences.reverse(backward.output());
+    INDArray outBackward = TimeSteps.reverse(backward.output());
     Mode mode = config.getMode();
     INDArray out =
         switch (mode) {
@@ -134,8 +134,8 @@ record BidirectionalRule(
           }
         }
         INDArray gForward = forward.backward(eForward, inputGradientNeeded);
-        INDArray gBackward = backward.backward(Sequences.reverse(eBackward), inputGradientNeeded);
-        return inputGradientNeeded ? gForward.add(Sequences.reverse(gBackward)) : null;
+        INDArray gBackward = backward.backward(TimeSteps.reverse(eBackward), inputGradientNeeded);
+        return inputGradientNeeded ? gForward.add(TimeSteps.reverse(gBackward)) : null;
       }
 
       @Override

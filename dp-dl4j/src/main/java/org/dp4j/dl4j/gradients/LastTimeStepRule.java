@@ -53,7 +53,7 @@ record LastTimeStepRule(LayerSite innerSite, RecurrentRule inner) implements Lay
     INDArray sequence = pass.output(); // [B, H, T]
     int batch = (int) sequence.size(0);
     int time = (int) sequence.size(2);
-    int[] last = Sequences.lastPresentSteps(mask, batch, time);
+    int[] last = TimeSteps.lastPresentSteps(mask, batch, time);
     INDArray out = Nd4j.create(sequence.dataType(), batch, sequence.size(1));
     for (int i = 0; i < batch; i++) {
       out.getRow(i).assign(sequence.get(point(i), all(), point(last[i])));

@@ -30,7 +30,7 @@ record LastTimeStepVertexRule(String label, INDArray inputMask) implements Verte
         Arrays.toString(sequence.shape()));
     int batch = (int) sequence.size(0);
     int time = (int) sequence.size(2);
-    int[] last = Sequences.lastPresentSteps(inputMask, batch, time);
+    int[] last = TimeSteps.lastPresentSteps(inputMask, batch, time);
     INDArray output = Nd4j.create(sequence.dataType(), batch, sequence.size(1));
     for (int i = 0; i < batch; i++) {
       output.getRow(i).assign(sequence.get(point(i), all(), point(last[i])));

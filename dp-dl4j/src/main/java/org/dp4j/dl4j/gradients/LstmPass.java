@@ -125,11 +125,11 @@ final class LstmPass implements LayerRule.Pass {
     INDArray b = site.layer().getParam("b");
     int nIn = (int) w.size(0);
     int h = (int) rw.size(0);
-    Sequences.checkInput(site, input, nIn, mask);
+    TimeSteps.checkInput(site, input, nIn, mask);
     DataType type = site.dataType();
     int batch = (int) input.size(0);
     int time = (int) input.size(2);
-    INDArray steps = Sequences.stepRows(input, type); // [B, T, nIn]
+    INDArray steps = TimeSteps.stepsMajor(input, type); // [B, T, nIn]
     INDArray inputPart =
         Nd4j.gemm(
             steps.reshape('c', (long) batch * time, nIn),

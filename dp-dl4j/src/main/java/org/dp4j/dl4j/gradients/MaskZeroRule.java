@@ -67,7 +67,7 @@ record MaskZeroRule(LayerSite innerSite, RecurrentRule inner, double maskingValu
   /** The derived mask replaces any mask set on the wrapper, as in DL4J. */
   @Override
   public Pass forwardWithLayerMask(INDArray input, INDArray mask) {
-    Sequences.checkInput(innerSite, input, input.size(1), null);
+    TimeSteps.checkInput(innerSite, input, input.size(1), null);
     INDArray derived =
         input
             .eq(maskingValue)

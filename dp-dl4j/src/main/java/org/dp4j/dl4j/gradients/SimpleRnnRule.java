@@ -56,11 +56,11 @@ record SimpleRnnRule(LayerSite site, SimpleRnn config) implements RecurrentRule 
     INDArray b = site.layer().getParam("b");
     long nIn = w.size(0);
     int h = (int) rw.size(0);
-    Sequences.checkInput(site, input, nIn, mask);
+    TimeSteps.checkInput(site, input, nIn, mask);
     DataType type = site.dataType();
     int batch = (int) input.size(0);
     int time = (int) input.size(2);
-    INDArray steps = Sequences.stepRows(input, type);
+    INDArray steps = TimeSteps.stepsMajor(input, type);
     INDArray z =
         Nd4j.gemm(
                 steps.reshape('c', (long) batch * time, nIn),
