@@ -1,8 +1,6 @@
 package org.dp4j.dl4j.gradients;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -176,23 +174,32 @@ record EmbeddingSequenceRule(LayerSite site, EmbeddingSequenceLayer config) impl
       int width = Math.toIntExact(delta.size(1));
       double[] d = delta.castTo(DataType.DOUBLE).dup('c').data().asDouble();
       boolean bias = rule.config.hasBias();
+      int[] group = new int[Math.toIntExact(rule.config.getNIn())]; // index -> group, -1: none
+      Arrays.fill(group, -1);
+      int[] indexOf = new int[steps]; // group -> index
+      double[] sums = new double[steps * width]; // one delta sum per distinct index
+      double[] total = new double[width];
       for (int i = 0; i < batch; i++) {
-        Map<Integer, double[]> groups = new HashMap<>();
-        double[] total = new double[width];
+        int groups = 0;
+        Arrays.fill(total, 0.0);
         for (int t = 0; t < steps; t++) {
           int row = i * steps + t;
-          double[] group = groups.computeIfAbsent(ids[row], k -> new double[width]);
+          int g = group[ids[row]];
+          if (g < 0) {
+            g = groups++;
+            group[ids[row]] = g;
+            indexOf[g] = ids[row];
+            Arrays.fill(sums, g * width, (g + 1) * width, 0.0);
+          }
           for (int j = 0; j < width; j++) {
             double v = d[row * width + j];
-            group[j] += v;
+            sums[g * width + j] += v;
             total[j] += v;
           }
         }
         double s = 0;
-        for (double[] group : groups.values()) {
-          for (double v : group) {
-            s += v * v;
-          }
+        for (int k = 0; k < groups * width; k++) {
+          s += sums[k] * sums[k];
         }
         if (bias) {
           for (double v : total) {
@@ -200,6 +207,9 @@ record EmbeddingSequenceRule(LayerSite site, EmbeddingSequenceLayer config) impl
           }
         }
         squaredNorms[i] += s;
+        for (int g = 0; g < groups; g++) {
+          group[indexOf[g]] = -1;
+        }
       }
     }
 

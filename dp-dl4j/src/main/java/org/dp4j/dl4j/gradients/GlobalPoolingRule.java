@@ -102,7 +102,7 @@ record GlobalPoolingRule(LayerSite site, GlobalPoolingLayer config) implements L
       case MAX -> {
         INDArray shifted = x.dup();
         if (m != null) { // masked steps far below any present one: never the maximum
-          shifted.addi(m.rsub(1.0).muli(-Float.MAX_VALUE).broadcast(batch, channels, positions));
+          shifted.addi(m.rsub(1.0).muli(-Float.MAX_VALUE)); // [B, 1, N] over every channel
         }
         output = shifted.max(2); // present steps unshifted: the exact maximum
         long[] arg = shifted.argMax(2).castTo(DataType.LONG).dup('c').data().asLong();
@@ -114,16 +114,16 @@ record GlobalPoolingRule(LayerSite site, GlobalPoolingLayer config) implements L
       }
       case PNORM -> {
         int p = config.getPnorm();
-        INDArray masked = m == null ? x : x.mul(m.broadcast(batch, channels, positions));
+        INDArray masked = m == null ? x : x.mul(m);
         INDArray abs = Transforms.abs(masked);
         output = Transforms.pow(abs, p).sum(2);
         Transforms.pow(output, 1.0 / p, false);
         // d||x||_p / dx = x |x|^(p-2) / ||x||_p^(p-1)
         local = masked.mul(Transforms.pow(abs, p - 2));
         INDArray denominator = Transforms.pow(output, p - 1).reshape('c', batch, channels, 1);
-        local.divi(denominator.broadcast(batch, channels, positions));
+        local.divi(denominator);
         if (m != null) {
-          local.muli(m.broadcast(batch, channels, positions));
+          local.muli(m);
         }
       }
       default ->

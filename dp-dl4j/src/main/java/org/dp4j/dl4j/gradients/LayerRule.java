@@ -242,8 +242,8 @@ interface LayerRule {
     /**
      * The type of the layers whose configuration is exactly of class {@code layer} (not a subclass:
      * a subclass computes something else) at a position {@code place} accepts, and that are not
-     * inside a DL4J wrapper layer or a frozen layer (whose {@code conf()} is the wrapped layer's;
-     * {@link FrozenRule} handles frozen ones).
+     * inside a DL4J wrapper layer, frozen layers included (whose {@code conf()} is the wrapped
+     * layer's; the wrapper rules and {@link FrozenRule} handle them).
      */
     static <L extends Layer> Type of(
         String description,
@@ -255,7 +255,6 @@ interface LayerRule {
           site ->
               site.config().getClass() == layer
                   && !(site.layer() instanceof BaseWrapperLayer)
-                  && !FrozenRule.wraps(site)
                   && place.test(site),
           site -> create.apply(site, layer.cast(site.config())));
     }
